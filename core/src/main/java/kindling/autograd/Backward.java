@@ -1,0 +1,123 @@
+package kindling.autograd;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * Reverse-mode differentiation: the walk behind {@link Tensor#backward()}.
+ *
+ * <ol>
+ *   <li>Order the functions behind the root so that each comes before the functions that produced
+ *       its inputs (a reverse topological order), with an explicit stack: an unrolled RNN is a
+ *       chain deep enough to overflow Java's call stack if this were recursive.</li>
+ *   <li>Give the root its gradient (1 for a scalar loss).</li>
+ *   <li>Visit the functions in that order. Each maps the gradient of its output to gradients of
+ *       its inputs. A gradient for a leaf (a tensor the user created with requiresGrad) is added
+ *       into its {@code grad}; a gradient for an intermediate tensor is added to what its
+ *       function has received so far. Adding, never assigning, is what makes a tensor used twice
+ *       get the sum of both uses: ∂L/∂x = Σ over uses.</li>
+ * </ol>
+ * Unless the graph is retained, each function frees its saved tensors once it has run.
+ */
+public final class Backward {
+    private Backward() {
+    }
+
+    /** Back-propagates {@code gradient} (shaped like {@code root}) into every leaf behind root. */
+    public static void run(Tensor root, Tensor gradient, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward: the tensor " + Shape.format(root.shape())
+                    + " does not require grad and has no gradFn; did you forget requiresGrad_() on an input, "
+                    + "or compute it inside NoGrad?");
+        }
+        if (!Shape.same(gradient.shape(), root.shape())) {
+            throw new ShapeException("backward: gradient of shape " + Shape.format(gradient.shape())
+                    + " does not match the tensor's shape " + Shape.format(root.shape()));
+        }
+        try (NoGrad scope = NoGrad.enter()) {
+            Function rootFn = root.gradFn();
+            if (rootFn == null) {
+                accumulateGrad(root, gradient);
+                return;
+            }
+            Map<Function, Tensor> pending = new IdentityHashMap<>();
+            pending.put(rootFn, gradient);
+            for (Function fn : reverseTopologicalOrder(rootFn)) {
+                Tensor gradOutput = pending.remove(fn);
+                if (gradOutput == null) {
+                    continue;                          // no path from root carries a gradient here
+                }
+                Tensor retained = fn.retainedOutput();
+                if (retained != null) {
+                    accumulateGrad(retained, gradOutput);
+                }
+                Tensor[] gradInputs = fn.runBackward(gradOutput);
+                List<Tensor> inputs = fn.inputs();
+                for (int i = 0; i < gradInputs.length; i++) {
+                    Tensor input = inputs.get(i);
+                    if (input == null || gradInputs[i] == null || !input.requiresGrad()) {
+                        continue;
+                    }
+                    Function producer = input.gradFn();
+                    if (producer == null) {
+                        accumulateGrad(input, gradInputs[i]);
+                    } else {
+                        pending.merge(producer, gradInputs[i], Tensor::add);
+                    }
+                }
+                if (!retainGraph) {
+                    fn.release();
+                }
+            }
+        }
+    }
+
+    /** {@code tensor.grad += gradient}, starting from a private copy so no two grads share storage. */
+    private static void accumulateGrad(Tensor tensor, Tensor gradient) {
+        Tensor current = tensor.grad();
+        tensor.setGrad(current == null ? gradient.copy() : current.add(gradient));
+    }
+
+    /**
+     * Every function reachable from {@code root}, each listed before the producers of its inputs.
+     * Depth-first with an explicit stack: a function is emitted after all its producers (post-order),
+     * and the reversed list is the order backward needs.
+     */
+    public static List<Function> reverseTopologicalOrder(Function root) {
+        List<Function> postOrder = new ArrayList<>();
+        Set<Function> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Function> stack = new ArrayDeque<>();
+        Deque<Integer> nextInput = new ArrayDeque<>();   // per stack frame: which input to visit next
+        stack.push(root);
+        nextInput.push(0);
+        visited.add(root);
+        while (!stack.isEmpty()) {
+            Function fn = stack.peek();
+            int i = nextInput.pop();
+            List<Tensor> inputs = fn.inputs();
+            if (i < inputs.size()) {
+                nextInput.push(i + 1);
+                Tensor input = inputs.get(i);
+                Function producer = input == null ? null : input.gradFn();
+                if (producer != null && visited.add(producer)) {
+                    stack.push(producer);
+                    nextInput.push(0);
+                }
+            } else {
+                stack.pop();
+                postOrder.add(fn);
+            }
+        }
+        Collections.reverse(postOrder);
+        return postOrder;
+    }
+}

@@ -1,0 +1,141 @@
+package kindling.autograd;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import kindling.tensor.Shape;
+import kindling.tensor.Tensor;
+
+/**
+ * A node of the autograd graph: one differentiable operation that has run. Each op is a
+ * {@code final} subclass with its forward and backward side by side (see {@code kindling.ops}).
+ *
+ * <p>The pattern every op follows, here for {@code c = a · b} elementwise:
+ * <pre>
+ *   static Tensor apply(Tensor a, Tensor b) {
+ *       Tensor out = ...compute a·b with a plain loop...;
+ *       if (!Function.needsGrad(a, b)) return out;        // nothing to record
+ *       MulOp op = new MulOp();
+ *       op.a = op.save(a);  op.b = op.save(b);            // what backward will need
+ *       return op.record(out, a, b);                      // out.gradFn = op, edges to a and b
+ *   }
+ *   protected Tensor[] backward(Tensor gradOutput) {      // ∂L/∂a = ∂L/∂c · b,  ∂L/∂b = ∂L/∂c · a
+ *       return new Tensor[] {gradOutput.mul(b.get()), gradOutput.mul(a.get())};
+ *   }
+ * </pre>
+ * {@code backward} runs with recording off and returns one gradient per input, each with that
+ * input's shape, or {@code null} where {@link #needsInputGrad(int)} is false.
+ */
+public abstract class Function {
+    private Tensor[] inputs;
+    private final List<Saved> saved = new ArrayList<>();
+    private boolean released;
+    private Tensor retainedOutput;
+
+    /** True when recording is on and at least one input requires grad. */
+    public static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor input : inputs) {
+            if (input != null && input.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Makes {@code output} the result of this function: sets its {@code gradFn} and remembers the
+     * inputs as the graph's edges. Returns {@code output} for chaining.
+     */
+    protected final Tensor record(Tensor output, Tensor... inputs) {
+        this.inputs = inputs.clone();
+        output.setGradFn(this);
+        return output;
+    }
+
+    /**
+     * Keeps {@code tensor} for backward, with the version of its storage now. If the tensor is
+     * changed in place before backward, {@link Saved#get()} fails instead of giving a wrong gradient.
+     */
+    protected final Saved save(Tensor tensor) {
+        Saved handle = new Saved(this, tensor);
+        saved.add(handle);
+        return handle;
+    }
+
+    /** Whether input {@code index} needs a gradient: skip the work when it does not. */
+    protected final boolean needsInputGrad(int index) {
+        return inputs[index] != null && inputs[index].requiresGrad();
+    }
+
+    /** Maps the gradient of the output to the gradients of the inputs. Runs with recording off. */
+    protected abstract Tensor[] backward(Tensor gradOutput);
+
+    /** The op's name as it shows in {@code toString}, error messages and the DOT graph. */
+    public String name() {
+        return getClass().getSimpleName();
+    }
+
+    /** The inputs this function was applied to: the edges the backward walk follows. */
+    public List<Tensor> inputs() {
+        return inputs == null ? List.of() : Arrays.asList(inputs);
+    }
+
+    /** Whether the saved tensors were freed by a backward pass without {@code retainGraph}. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    /**
+     * Asks backward to store the gradient of this function's output in {@code output.grad()}, as
+     * PyTorch's {@code retain_grad()}: intermediate tensors do not keep their gradient otherwise.
+     */
+    public final void retainGradOf(Tensor output) {
+        if (output.gradFn() != this) {
+            throw new IllegalArgumentException("retainGrad: the tensor was not produced by " + name());
+        }
+        retainedOutput = output;
+    }
+
+    final Tensor retainedOutput() {
+        return retainedOutput;
+    }
+
+    /** Frees the saved tensors, so that a finished graph holds no activations. */
+    final void release() {
+        for (Saved handle : saved) {
+            handle.clear();
+        }
+        released = true;
+    }
+
+    /** Runs {@link #backward} and checks that each gradient has its input's shape. */
+    final Tensor[] runBackward(Tensor gradOutput) {
+        if (released) {
+            throw new IllegalStateException("backward: trying to go through " + name()
+                    + " a second time, but its saved tensors were freed by the first backward. "
+                    + "Call backward(gradient, true) the first time to retain the graph.");
+        }
+        Tensor[] gradInputs = backward(gradOutput);
+        if (gradInputs.length != inputs.length) {
+            throw new IllegalStateException(name() + ".backward returned " + gradInputs.length
+                    + " gradients for " + inputs.length + " inputs");
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (gradInputs[i] != null && inputs[i] != null
+                    && !Shape.same(gradInputs[i].shape(), inputs[i].shape())) {
+                throw new IllegalStateException(name() + ".backward: gradient for input " + i + " has shape "
+                        + Shape.format(gradInputs[i].shape()) + " but the input has shape "
+                        + Shape.format(inputs[i].shape()));
+            }
+        }
+        return gradInputs;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

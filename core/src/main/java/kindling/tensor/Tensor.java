@@ -1,0 +1,790 @@
+package kindling.tensor;
+
+import kindling.autograd.Backward;
+import kindling.autograd.Function;
+import kindling.autograd.GradMode;
+import kindling.kernels.StridedLoops;
+import kindling.ops.AddOp;
+import kindling.ops.CloneOp;
+import kindling.ops.ExpandOp;
+import kindling.ops.MulOp;
+import kindling.ops.PermuteOp;
+import kindling.ops.ReshapeOp;
+import kindling.ops.SliceOp;
+import kindling.ops.SumOp;
+
+/**
+ * An n-dimensional array of {@code float}, the one data type of Kindling, that can record the
+ * operations applied to it and differentiate through them.
+ *
+ * <p><b>Storage, shape, strides, offset.</b> The numbers live in one flat {@code float[]} (the
+ * storage). Element {@code [i0, ..., in-1]} is at {@code offset + Σ i_k · stride_k}. A view — a
+ * transpose, a slice, a reshape, an expand — is a new {@code Tensor} over the same storage with other
+ * shape, strides and offset: no numbers move. {@code docs/tensors.md} draws the pictures.
+ *
+ * <p><b>Autograd.</b> A tensor created with {@link #requiresGrad_()} is a leaf of the graph. Each op
+ * applied to it (while recording is on, see {@link kindling.autograd.NoGrad}) returns a tensor whose
+ * {@link #gradFn()} is the op. {@link #backward()} walks those ops in reverse and adds ∂loss/∂leaf
+ * into each leaf's {@link #grad()}.
+ *
+ * <p>This class is a facade: each math method delegates to one op class in {@code kindling.ops},
+ * where its forward and backward stand side by side with the formula.
+ */
+public final class Tensor {
+    private final Storage storage;
+    private final int[] shape;
+    private final int[] strides;
+    private final int offset;
+
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Function gradFn;
+
+    private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        this.storage = storage;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Creation
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * A contiguous tensor that uses {@code data} as its storage, without copying: later writes to
+     * the array show in the tensor. Ops use it to wrap the arrays their kernels fill.
+     */
+    public static Tensor wrap(float[] data, int... shape) {
+        int[] checked = Shape.checkSizes("wrap", shape);
+        if (data.length != Shape.numel(checked)) {
+            throw new ShapeException("wrap: " + data.length + " values cannot fill shape "
+                    + Shape.format(checked) + " (" + Shape.numel(checked) + " elements)");
+        }
+        return new Tensor(new Storage(data), checked, Shape.contiguousStrides(checked), 0);
+    }
+
+    /** A tensor of the given shape holding a copy of {@code data} in row-major order. No shape: 1-D. */
+    public static Tensor of(float[] data, int... shape) {
+        int[] target = shape.length == 0 ? new int[] {data.length} : shape;
+        if (data.length != Shape.numel(target)) {
+            throw new ShapeException("of: " + data.length + " values cannot fill shape "
+                    + Shape.format(target) + " (" + Shape.numel(target) + " elements)");
+        }
+        return wrap(data.clone(), target);
+    }
+
+    /** A 2-D tensor from rows of equal length: {@code Tensor.of(new float[][] {{1, 2}, {3, 4}})}. */
+    public static Tensor of(float[][] rows) {
+        int columns = rows.length == 0 ? 0 : rows[0].length;
+        float[] data = new float[rows.length * columns];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != columns) {
+                throw new ShapeException("of: row " + r + " has " + rows[r].length + " values but row 0 has "
+                        + columns);
+            }
+            System.arraycopy(rows[r], 0, data, r * columns, columns);
+        }
+        return wrap(data, rows.length, columns);
+    }
+
+    /** A 0-dim tensor holding one number, shape {@code ()}. */
+    public static Tensor scalar(float value) {
+        return wrap(new float[] {value});
+    }
+
+    /** Every element 0. */
+    public static Tensor zeros(int... shape) {
+        return wrap(new float[Shape.numel(Shape.checkSizes("zeros", shape))], shape);
+    }
+
+    /** Every element 1. */
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    /** Every element {@code value}. */
+    public static Tensor full(float value, int... shape) {
+        float[] data = new float[Shape.numel(Shape.checkSizes("full", shape))];
+        java.util.Arrays.fill(data, value);
+        return wrap(data, shape);
+    }
+
+    /** Zeros with the shape of {@code other}. */
+    public static Tensor zerosLike(Tensor other) {
+        return zeros(other.shape);
+    }
+
+    /** Ones with the shape of {@code other}. */
+    public static Tensor onesLike(Tensor other) {
+        return ones(other.shape);
+    }
+
+    /** {@code 0, 1, ..., end - 1} as floats. */
+    public static Tensor arange(float end) {
+        return arange(0, end, 1);
+    }
+
+    /**
+     * {@code start, start + step, ...} up to but excluding {@code end}: ⌈(end − start) / step⌉
+     * values, as {@code torch.arange}.
+     */
+    public static Tensor arange(float start, float end, float step) {
+        if (step == 0 || Float.isNaN(step)) {
+            throw new IllegalArgumentException("arange: step must be non-zero, got " + step);
+        }
+        double count = Math.ceil(((double) end - start) / step);
+        if (count < 0) {
+            throw new IllegalArgumentException("arange: step " + step + " moves away from end " + end
+                    + " starting at " + start);
+        }
+        float[] data = new float[(int) count];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (start + (double) i * step);
+        }
+        return wrap(data, data.length);
+    }
+
+    /** {@code steps} evenly spaced values from {@code start} to {@code end}, both included. */
+    public static Tensor linspace(float start, float end, int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("linspace: steps must be non-negative, got " + steps);
+        }
+        float[] data = new float[steps];
+        double step = steps > 1 ? ((double) end - start) / (steps - 1) : 0;
+        for (int i = 0; i < steps; i++) {
+            // The second half counts back from end, as PyTorch does, so end is exact.
+            data[i] = i < steps / 2 ? (float) (start + step * i) : (float) (end - step * (steps - 1 - i));
+        }
+        return wrap(data, steps);
+    }
+
+    /** The n×n identity matrix. */
+    public static Tensor eye(int n) {
+        return eye(n, n);
+    }
+
+    /** An n×m matrix with ones on the diagonal. */
+    public static Tensor eye(int n, int m) {
+        Tensor out = zeros(n, m);
+        for (int i = 0; i < Math.min(n, m); i++) {
+            out.storage.data[i * m + i] = 1f;
+        }
+        return out;
+    }
+
+    /** Uniform in [0, 1) from the global generator. */
+    public static Tensor rand(int... shape) {
+        return rand(Generator.global(), shape);
+    }
+
+    /** Uniform in [0, 1) from {@code generator}. */
+    public static Tensor rand(Generator generator, int... shape) {
+        float[] data = new float[Shape.numel(Shape.checkSizes("rand", shape))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = generator.nextFloat();
+        }
+        return wrap(data, shape);
+    }
+
+    /** Standard normal N(0, 1) from the global generator. */
+    public static Tensor randn(int... shape) {
+        return randn(Generator.global(), shape);
+    }
+
+    /** Standard normal N(0, 1) from {@code generator}. */
+    public static Tensor randn(Generator generator, int... shape) {
+        float[] data = new float[Shape.numel(Shape.checkSizes("randn", shape))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) generator.nextGaussian();
+        }
+        return wrap(data, shape);
+    }
+
+    /** Integers uniform in [low, high), stored as floats, from the global generator. */
+    public static Tensor randint(int low, int high, int... shape) {
+        return randint(Generator.global(), low, high, shape);
+    }
+
+    /** Integers uniform in [low, high), stored as floats, from {@code generator}. */
+    public static Tensor randint(Generator generator, int low, int high, int... shape) {
+        if (high <= low) {
+            throw new IllegalArgumentException("randint: high must be greater than low, got low=" + low
+                    + ", high=" + high);
+        }
+        float[] data = new float[Shape.numel(Shape.checkSizes("randint", shape))];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = low + generator.nextInt(high - low);
+        }
+        return wrap(data, shape);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Looking inside
+    // ------------------------------------------------------------------------------------------
+
+    /** The sizes of the dims, a copy. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** The size of one dim; {@code -1} is the last. */
+    public int size(int dim) {
+        return shape[Shape.normalizeDim("size", dim, shape.length)];
+    }
+
+    /** The number of dims: 0 for a scalar, 2 for a matrix. */
+    public int dim() {
+        return shape.length;
+    }
+
+    /** The number of elements. */
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    /** The strides, a copy: how far in storage one step along each dim moves. */
+    public int[] stride() {
+        return strides.clone();
+    }
+
+    /** The stride of one dim. */
+    public int stride(int dim) {
+        return strides[Shape.normalizeDim("stride", dim, shape.length)];
+    }
+
+    /** Where element {@code [0, ..., 0]} sits in the storage. */
+    public int storageOffset() {
+        return offset;
+    }
+
+    /**
+     * The backing array, shared with every view of this tensor. Read it with {@link #stride()} and
+     * {@link #storageOffset()}; write to it only through in-place methods, which bump the version.
+     */
+    public float[] storage() {
+        return storage.data;
+    }
+
+    /** How many in-place writes the storage has seen; autograd uses it to catch stale saved tensors. */
+    public long version() {
+        return storage.version;
+    }
+
+    /** Whether elements are laid out row-major with no gaps, so that a flat loop visits them in order. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /** The one value of a tensor with one element. */
+    public float item() {
+        if (numel() != 1) {
+            throw new ShapeException("item: only a tensor with one element can be converted to a number, got "
+                    + Shape.format(shape));
+        }
+        return storage.data[offset];
+    }
+
+    /** The element at {@code index}, one entry per dim; negative indices count from the end. */
+    public float get(int... index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("get: expected " + shape.length + " indices for shape "
+                    + Shape.format(shape) + ", got " + index.length);
+        }
+        int position = offset;
+        for (int d = 0; d < index.length; d++) {
+            int i = index[d] < 0 ? index[d] + shape[d] : index[d];
+            if (i < 0 || i >= shape[d]) {
+                throw new IndexOutOfBoundsException("get: index " + index[d] + " is out of range for dim " + d
+                        + " of size " + shape[d]);
+            }
+            position += i * strides[d];
+        }
+        return storage.data[position];
+    }
+
+    /** A fresh row-major copy of the elements. */
+    public float[] toArray() {
+        float[] out = new float[numel()];
+        StridedLoops.copy(shape, storage.data, offset, strides, out, 0, Shape.contiguousStrides(shape));
+        return out;
+    }
+
+    /**
+     * The elements in row-major order, for kernels to read: the backing array itself when this
+     * tensor covers all of it contiguously from offset 0 (no copy), else a fresh copy.
+     * Do not write to the result.
+     */
+    public float[] data() {
+        if (offset == 0 && storage.data.length == numel() && isContiguous()) {
+            return storage.data;
+        }
+        return toArray();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Autograd
+    // ------------------------------------------------------------------------------------------
+
+    /** Whether gradients flow to this tensor: a leaf marked by the user, or the result of a recorded op. */
+    public boolean requiresGrad() {
+        return requiresGrad || gradFn != null;
+    }
+
+    /** Marks this leaf as a tensor whose gradient backward computes. Returns {@code this}. */
+    public Tensor requiresGrad_() {
+        return requiresGrad_(true);
+    }
+
+    /** Turns gradient tracking of this leaf on or off (off: frozen, as for fine-tuning). */
+    public Tensor requiresGrad_(boolean on) {
+        if (gradFn != null && !on) {
+            throw new IllegalStateException("requiresGrad_: this tensor was computed by " + gradFn.name()
+                    + "; only leaves can stop requiring grad. Use detach() for a copy outside the graph.");
+        }
+        requiresGrad = on;
+        return this;
+    }
+
+    /** ∂loss/∂this after backward, accumulated over backward calls until set to null; null before. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    /** Replaces the gradient, e.g. {@code setGrad(null)} to zero it as {@code Module.zeroGrad()} does. */
+    public void setGrad(Tensor grad) {
+        if (grad != null && !Shape.same(grad.shape, shape)) {
+            throw new ShapeException("setGrad: gradient of shape " + Shape.format(grad.shape)
+                    + " does not match the tensor's shape " + Shape.format(shape));
+        }
+        this.grad = grad;
+    }
+
+    /** The op that produced this tensor, or null for a leaf. */
+    public Function gradFn() {
+        return gradFn;
+    }
+
+    /**
+     * Links this tensor to the op that produced it. Called by {@link Function}'s {@code record};
+     * not for user code.
+     */
+    public void setGradFn(Function fn) {
+        if (gradFn != null) {
+            throw new IllegalStateException("setGradFn: tensor already produced by " + gradFn.name());
+        }
+        gradFn = fn;
+    }
+
+    /** True for tensors the user created (no gradFn). */
+    public boolean isLeaf() {
+        return gradFn == null;
+    }
+
+    /** Keep this intermediate tensor's gradient in {@link #grad()} during backward. */
+    public Tensor retainGrad() {
+        if (gradFn != null) {
+            gradFn.retainGradOf(this);
+        }
+        return this;
+    }
+
+    /** Back-propagates from this scalar: fills {@code grad} of every leaf behind it with ∂this/∂leaf. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new ShapeException("backward: a gradient can be created implicitly only for a tensor with one "
+                    + "element, got " + Shape.format(shape) + "; pass backward(gradient)");
+        }
+        backward(onesLike(this), false);
+    }
+
+    /** Back-propagates {@code gradient} (∂loss/∂this, same shape as this). Frees the graph after. */
+    public void backward(Tensor gradient) {
+        backward(gradient, false);
+    }
+
+    /** As {@link #backward(Tensor)}; {@code retainGraph} keeps the saved tensors for a second backward. */
+    public void backward(Tensor gradient, boolean retainGraph) {
+        Backward.run(this, gradient, retainGraph);
+    }
+
+    /** The same storage, cut from the graph: no gradFn, no requiresGrad. */
+    public Tensor detach() {
+        return new Tensor(storage, shape, strides, offset);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Views and copies (kindling.ops: ReshapeOp, PermuteOp, ExpandOp, SliceOp, CloneOp)
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * A tensor over this storage with the given layout. Not recorded by autograd, so it refuses a
+     * tensor that requires grad while recording is on; the view ops build on it. Checks that every
+     * element it can address lies inside the storage.
+     */
+    public Tensor asStrided(int[] shape, int[] strides, int offset) {
+        if (GradMode.isEnabled() && requiresGrad()) {
+            throw new IllegalStateException("asStrided: not differentiable; use view, permute, narrow or expand, "
+                    + "or call it inside NoGrad");
+        }
+        if (shape.length != strides.length) {
+            throw new IllegalArgumentException("asStrided: shape " + Shape.format(shape) + " and strides "
+                    + Shape.format(strides) + " differ in rank");
+        }
+        long lowest = offset;
+        long highest = offset;
+        for (int d = 0; d < shape.length; d++) {
+            if (shape[d] < 0) {
+                throw new IllegalArgumentException("asStrided: negative size in " + Shape.format(shape));
+            }
+            if (shape[d] == 0) {
+                lowest = offset;
+                highest = offset - 1;                    // empty: addresses nothing
+                break;
+            }
+            long reach = (long) (shape[d] - 1) * strides[d];
+            lowest += Math.min(reach, 0);
+            highest += Math.max(reach, 0);
+        }
+        if (lowest < 0 || highest >= storage.data.length) {
+            throw new IndexOutOfBoundsException("asStrided: shape " + Shape.format(shape) + ", strides "
+                    + Shape.format(strides) + " and offset " + offset + " reach outside a storage of "
+                    + storage.data.length + " elements");
+        }
+        return new Tensor(storage, shape.clone(), strides.clone(), offset);
+    }
+
+    /**
+     * The same elements with another shape, sharing storage; one size may be {@code -1}. Fails when
+     * the layout cannot be expressed with strides (use {@link #reshape}).
+     */
+    public Tensor view(int... shape) {
+        return ReshapeOp.apply(this, shape, false);
+    }
+
+    /** As {@link #view}, but copies when the strides cannot express the new shape. */
+    public Tensor reshape(int... shape) {
+        return ReshapeOp.apply(this, shape, true);
+    }
+
+    /** Merges all dims into one. */
+    public Tensor flatten() {
+        return reshape(-1);
+    }
+
+    /** Merges dims {@code startDim..endDim} (inclusive) into one, as {@code torch.flatten}. */
+    public Tensor flatten(int startDim, int endDim) {
+        int start = Shape.normalizeDim("flatten", startDim, shape.length);
+        int end = Shape.normalizeDim("flatten", endDim, shape.length);
+        if (shape.length == 0) {
+            return reshape(1);
+        }
+        if (start > end) {
+            throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim);
+        }
+        int[] out = new int[shape.length - (end - start)];
+        int merged = 1;
+        for (int d = start; d <= end; d++) {
+            merged *= shape[d];
+        }
+        System.arraycopy(shape, 0, out, 0, start);
+        out[start] = merged;
+        System.arraycopy(shape, end + 1, out, start + 1, shape.length - end - 1);
+        return reshape(out);
+    }
+
+    /** Drops every dim of size 1. */
+    public Tensor squeeze() {
+        int kept = 0;
+        for (int size : shape) {
+            kept += size == 1 ? 0 : 1;
+        }
+        int[] out = new int[kept];
+        int next = 0;
+        for (int size : shape) {
+            if (size != 1) {
+                out[next++] = size;
+            }
+        }
+        return view(out);
+    }
+
+    /** Drops {@code dim} if its size is 1; otherwise returns the same shape, as PyTorch does. */
+    public Tensor squeeze(int dim) {
+        int d = Shape.normalizeDim("squeeze", dim, shape.length);
+        if (shape.length == 0 || shape[d] != 1) {
+            return view(shape);
+        }
+        int[] out = new int[shape.length - 1];
+        System.arraycopy(shape, 0, out, 0, d);
+        System.arraycopy(shape, d + 1, out, d, shape.length - d - 1);
+        return view(out);
+    }
+
+    /** Inserts a dim of size 1 at {@code dim} (which may be {@code dim()} to append). */
+    public Tensor unsqueeze(int dim) {
+        int d = Shape.normalizeDim("unsqueeze", dim, shape.length + 1);
+        int[] out = new int[shape.length + 1];
+        System.arraycopy(shape, 0, out, 0, d);
+        out[d] = 1;
+        System.arraycopy(shape, d, out, d + 1, shape.length - d);
+        return view(out);
+    }
+
+    /** Reorders the dims: {@code permute(2, 0, 1)} makes the old dim 2 the new dim 0. A view. */
+    public Tensor permute(int... dims) {
+        return PermuteOp.apply(this, dims);
+    }
+
+    /** Swaps two dims. A view. */
+    public Tensor transpose(int dim0, int dim1) {
+        int[] order = new int[shape.length];
+        for (int d = 0; d < order.length; d++) {
+            order[d] = d;
+        }
+        int a = Shape.normalizeDim("transpose", dim0, shape.length);
+        int b = Shape.normalizeDim("transpose", dim1, shape.length);
+        if (shape.length == 0) {
+            return view(shape);
+        }
+        order[a] = b;
+        order[b] = a;
+        return permute(order);
+    }
+
+    /** The transpose of a matrix (a vector or scalar is returned as it is), as {@code torch.t}. */
+    public Tensor t() {
+        if (shape.length > 2) {
+            throw new ShapeException("t: expects a tensor with at most 2 dims, got " + Shape.format(shape)
+                    + "; use transpose(dim0, dim1)");
+        }
+        return shape.length < 2 ? view(shape) : transpose(0, 1);
+    }
+
+    /**
+     * Repeats size-1 dims (and new leading dims) to {@code shape} without copying: their stride
+     * becomes 0. {@code -1} keeps a size.
+     */
+    public Tensor expand(int... shape) {
+        return ExpandOp.apply(this, shape);
+    }
+
+    /** Expands to the shape of {@code other}. */
+    public Tensor expandAs(Tensor other) {
+        return expand(other.shape);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code dim}. A view. */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shape.normalizeDim("narrow", dim, shape.length);
+        if (start < 0 || length < 0 || start + length > shape[d]) {
+            throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
+                    + " do not fit dim " + dim + " of size " + shape[d] + " in " + Shape.format(shape));
+        }
+        return SliceOp.apply(this, d, start, length, 1);
+    }
+
+    /**
+     * Elements {@code start, start+step, ...} before {@code end} along {@code dim}, as Python's
+     * {@code x[..., start:end:step]}; negative start and end count from the end and are clamped.
+     */
+    public Tensor slice(int dim, int start, int end, int step) {
+        int d = Shape.normalizeDim("slice", dim, shape.length);
+        if (step <= 0) {
+            throw new IllegalArgumentException("slice: step must be positive, got " + step);
+        }
+        int size = shape[d];
+        int from = Math.min(Math.max(start < 0 ? start + size : start, 0), size);
+        int to = Math.min(Math.max(end < 0 ? end + size : end, from), size);
+        int length = (to - from + step - 1) / step;
+        return SliceOp.apply(this, d, from, length, step);
+    }
+
+    /** The slice at {@code index} along {@code dim}, with that dim removed: {@code x[i]} for dim 0. */
+    public Tensor select(int dim, int index) {
+        int d = Shape.normalizeDim("select", dim, shape.length);
+        int i = index < 0 ? index + shape[d] : index;
+        if (i < 0 || i >= shape[d]) {
+            throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dim " + dim
+                    + " of size " + shape[d] + " in " + Shape.format(shape));
+        }
+        return narrow(d, i, 1).squeeze(d);
+    }
+
+    /** This tensor if it is contiguous, else a contiguous copy (recorded, so gradients flow). */
+    public Tensor contiguous() {
+        return isContiguous() ? this : CloneOp.apply(this);
+    }
+
+    /** A contiguous copy with its own storage; gradients flow back through it, as {@code torch.clone}. */
+    public Tensor copy() {
+        return CloneOp.apply(this);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // In place (for optimizers and initialisation). Each write bumps the storage's version.
+    // ------------------------------------------------------------------------------------------
+
+    /** {@code this += other} (broadcast to this shape). */
+    public Tensor add_(Tensor other) {
+        return add_(other, 1f);
+    }
+
+    /** {@code this += alpha · other}, as {@code torch.add_(other, alpha=...)}: the SGD step. */
+    public Tensor add_(Tensor other, float alpha) {
+        float[] values = inPlaceValues("add_");
+        float[] addend = other.broadcastData("add_", shape);
+        for (int i = 0; i < values.length; i++) {
+            values[i] += alpha * addend[i];
+        }
+        return storeInPlace(values);
+    }
+
+    /** {@code this += value}. */
+    public Tensor add_(float value) {
+        float[] values = inPlaceValues("add_");
+        for (int i = 0; i < values.length; i++) {
+            values[i] += value;
+        }
+        return storeInPlace(values);
+    }
+
+    /** {@code this −= other} (broadcast). */
+    public Tensor sub_(Tensor other) {
+        return add_(other, -1f);
+    }
+
+    /** {@code this *= other} (broadcast). */
+    public Tensor mul_(Tensor other) {
+        float[] values = inPlaceValues("mul_");
+        float[] factor = other.broadcastData("mul_", shape);
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= factor[i];
+        }
+        return storeInPlace(values);
+    }
+
+    /** {@code this *= value}. */
+    public Tensor mul_(float value) {
+        float[] values = inPlaceValues("mul_");
+        for (int i = 0; i < values.length; i++) {
+            values[i] *= value;
+        }
+        return storeInPlace(values);
+    }
+
+    /** Sets every element to {@code value}. */
+    public Tensor fill_(float value) {
+        float[] values = inPlaceValues("fill_");
+        java.util.Arrays.fill(values, value);
+        return storeInPlace(values);
+    }
+
+    /** Sets every element to 0. */
+    public Tensor zero_() {
+        return fill_(0f);
+    }
+
+    /** Copies {@code source} (broadcast to this shape) into this tensor's elements. */
+    public Tensor copy_(Tensor source) {
+        inPlaceValues("copy_");
+        return storeInPlace(source.broadcastData("copy_", shape).clone());
+    }
+
+    /**
+     * The elements an in-place op will overwrite, as a private row-major array. Refuses when the
+     * write would break the graph: PyTorch's rule that a leaf requiring grad is changed only
+     * inside no-grad, and Kindling's simpler rule that a recorded result is never changed in place.
+     */
+    private float[] inPlaceValues(String op) {
+        if (GradMode.isEnabled() && requiresGrad()) {
+            if (gradFn == null) {
+                throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be changed in place "
+                        + "while recording; wrap the update in try (NoGrad scope = NoGrad.enter()) { ... }");
+            }
+            throw new IllegalStateException(op + ": the tensor was computed by " + gradFn.name()
+                    + " and is part of the graph; use the out-of-place op instead");
+        }
+        return toArray();
+    }
+
+    /** Writes {@code values} back through this tensor's strides and bumps the version. */
+    private Tensor storeInPlace(float[] values) {
+        StridedLoops.copy(shape, values, 0, Shape.contiguousStrides(shape), storage.data, offset, strides);
+        storage.version++;
+        return this;
+    }
+
+    /**
+     * This tensor broadcast to {@code target}, as a row-major array of {@code numel(target)} values.
+     * Reuses the storage when no copy is needed.
+     */
+    public float[] broadcastData(String op, int[] target) {
+        if (Shape.same(shape, target)) {
+            return data();
+        }
+        int[] readStrides = Shape.broadcastStrides(op, shape, strides, target);
+        float[] out = new float[Shape.numel(target)];
+        StridedLoops.copy(target, storage.data, offset, readStrides, out, 0, Shape.contiguousStrides(target));
+        return out;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Elementwise arithmetic with broadcasting (kindling.ops)
+    // ------------------------------------------------------------------------------------------
+
+    /** {@code this + other}, broadcasting. */
+    public Tensor add(Tensor other) {
+        return AddOp.apply(this, other);
+    }
+
+    /** {@code this · other} elementwise, broadcasting. */
+    public Tensor mul(Tensor other) {
+        return MulOp.apply(this, other);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Reductions (kindling.ops)
+    // ------------------------------------------------------------------------------------------
+
+    /** The sum of every element, a scalar. */
+    public Tensor sum() {
+        return SumOp.apply(this, new int[0], false);
+    }
+
+    /** Sums over {@code dim}, which is dropped. */
+    public Tensor sum(int dim) {
+        return sum(dim, false);
+    }
+
+    /** Sums over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor sum(int dim, boolean keepDim) {
+        return SumOp.apply(this, new int[] {dim}, keepDim);
+    }
+
+    /** Sums over several dims at once. */
+    public Tensor sum(int[] dims, boolean keepDim) {
+        return SumOp.apply(this, dims, keepDim);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Linear algebra, joining and indexing (kindling.ops)
+    // ------------------------------------------------------------------------------------------
+
+    // ------------------------------------------------------------------------------------------
+    // Printing
+    // ------------------------------------------------------------------------------------------
+
+    /** PyTorch's style: {@code tensor([[0.1000, 0.2000]], gradFn=MulOp)}. */
+    @Override
+    public String toString() {
+        return TensorFormat.format(this);
+    }
+}
