@@ -28,10 +28,19 @@ def write(path, tensors, generator, seed):
             raise ValueError("tensor names cannot contain spaces: %r" % name)
         t = value.detach().to(torch.float64).contiguous()
         lines.append(" ".join(["tensor", name] + [str(s) for s in t.shape]))
-        lines.append(" ".join("%.9g" % v for v in t.reshape(-1).tolist()))
+        lines.append(" ".join(_number(v) for v in t.reshape(-1).tolist()))
     with open(path, "w") as out:
         out.write("\n".join(lines) + "\n")
     print("wrote %s (%d tensors)" % (os.path.relpath(path, ROOT), len(tensors)))
+
+
+def _number(v):
+    """'%.9g' round-trips a float32; non-finite values are spelled as Java's Float.parseFloat reads them."""
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    return "%.9g" % v
 
 
 def leaf(t):

@@ -96,9 +96,9 @@ public final class Golden {
         int worst = -1;
         double worstExcess = 0;
         for (int i = 0; i < e.length; i++) {
+            boolean same = a[i] == e[i] || (Float.isNaN(e[i]) && Float.isNaN(a[i]));   // also equal infinities
             double excess = Math.abs((double) a[i] - e[i]) - (atol + rtol * Math.abs(e[i]));
-            boolean bothNaN = Float.isNaN(e[i]) && Float.isNaN(a[i]);
-            if (!bothNaN && (excess > worstExcess || Double.isNaN(excess))) {
+            if (!same && (excess > worstExcess || Double.isNaN(excess))) {
                 worst = i;
                 worstExcess = Double.isNaN(excess) ? Double.POSITIVE_INFINITY : excess;
             }
