@@ -3,6 +3,7 @@ package kindling.ops;
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
 
 /**
@@ -20,7 +21,7 @@ public final class WhereOp extends Function {
     private int[] yShape;
 
     public static Tensor apply(Tensor condition, Tensor x, Tensor y) {
-        int[] shape = Shape.broadcast("where", Shape.broadcast("where", condition.shape(), x.shape()), y.shape());
+        int[] shape = broadcast(condition.shape(), x.shape(), y.shape());
         float[] c = condition.broadcastData("where", shape);
         float[] a = x.broadcastData("where", shape);
         float[] b = y.broadcastData("where", shape);
@@ -37,6 +38,30 @@ public final class WhereOp extends Function {
         op.xShape = x.shape();
         op.yShape = y.shape();
         return op.record(result, x, y);
+    }
+
+    /** The shape all three broadcast to; the error names each of them, as a pairwise message could not. */
+    private static int[] broadcast(int[] condition, int[] x, int[] y) {
+        try {
+            return Shape.broadcast("where", Shape.broadcast("where", condition, x), y);
+        } catch (ShapeException e) {
+            for (int d = 1; ; d++) {
+                int c = size(condition, d);
+                int a = size(x, d);
+                int b = size(y, d);
+                int target = Math.max(c, Math.max(a, b));
+                if ((c != 1 && c != target) || (a != 1 && a != target) || (b != 1 && b != target)) {
+                    throw new ShapeException("where: condition " + Shape.format(condition) + ", x "
+                            + Shape.format(x) + " and y " + Shape.format(y) + " are not broadcastable at dim "
+                            + (-d) + " (" + c + " vs " + a + " vs " + b + ")");
+                }
+            }
+        }
+    }
+
+    /** The size of dim −d counted from the right, 1 where the shape has no such dim. */
+    private static int size(int[] shape, int d) {
+        return d <= shape.length ? shape[shape.length - d] : 1;
     }
 
     @Override
