@@ -12,7 +12,6 @@ import kindling.tensor.Tensor;
  * Shape: any; y has the shape of x.
  */
 public final class NegOp extends Function {
-
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
