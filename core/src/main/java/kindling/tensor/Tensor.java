@@ -4,14 +4,33 @@ import kindling.autograd.Backward;
 import kindling.autograd.Function;
 import kindling.autograd.GradMode;
 import kindling.kernels.StridedLoops;
+import kindling.ops.AbsOp;
 import kindling.ops.AddOp;
+import kindling.ops.ClampOp;
 import kindling.ops.CloneOp;
+import kindling.ops.Comparison;
+import kindling.ops.CosOp;
+import kindling.ops.DivOp;
+import kindling.ops.ExpOp;
 import kindling.ops.ExpandOp;
+import kindling.ops.GeluOp;
+import kindling.ops.LogOp;
+import kindling.ops.MaximumOp;
+import kindling.ops.MinimumOp;
 import kindling.ops.MulOp;
+import kindling.ops.NegOp;
 import kindling.ops.PermuteOp;
+import kindling.ops.PowOp;
+import kindling.ops.ReluOp;
 import kindling.ops.ReshapeOp;
+import kindling.ops.SigmoidOp;
+import kindling.ops.SinOp;
 import kindling.ops.SliceOp;
+import kindling.ops.SqrtOp;
+import kindling.ops.SubOp;
 import kindling.ops.SumOp;
+import kindling.ops.TanhOp;
+import kindling.ops.WhereOp;
 
 /**
  * An n-dimensional array of {@code float}, the one data type of Kindling, that can record the
@@ -748,6 +767,205 @@ public final class Tensor {
     /** {@code this · other} elementwise, broadcasting. */
     public Tensor mul(Tensor other) {
         return MulOp.apply(this, other);
+    }
+
+    /** {@code this − other}, broadcasting. */
+    public Tensor sub(Tensor other) {
+        return SubOp.apply(this, other);
+    }
+
+    /** {@code this / other} elementwise, broadcasting; x/0 is ±∞ or NaN as in IEEE 754. */
+    public Tensor div(Tensor other) {
+        return DivOp.apply(this, other);
+    }
+
+    /** {@code this} raised to {@code exponent} elementwise, broadcasting; both may require grad. */
+    public Tensor pow(Tensor exponent) {
+        return PowOp.apply(this, exponent);
+    }
+
+    /** The larger of {@code this} and {@code other} elementwise, broadcasting; ties split the gradient. */
+    public Tensor maximum(Tensor other) {
+        return MaximumOp.apply(this, other);
+    }
+
+    /** The smaller of {@code this} and {@code other} elementwise, broadcasting; ties split the gradient. */
+    public Tensor minimum(Tensor other) {
+        return MinimumOp.apply(this, other);
+    }
+
+    // The scalar overloads wrap the number in a 0-dim tensor that does not require grad, so the
+    // binary op broadcasts it and computes no gradient for it.
+
+    /** {@code this + value}. */
+    public Tensor add(float value) {
+        return AddOp.apply(this, scalar(value));
+    }
+
+    /** {@code this − value}. */
+    public Tensor sub(float value) {
+        return SubOp.apply(this, scalar(value));
+    }
+
+    /** {@code this · value}. */
+    public Tensor mul(float value) {
+        return MulOp.apply(this, scalar(value));
+    }
+
+    /** {@code this / value}. */
+    public Tensor div(float value) {
+        return DivOp.apply(this, scalar(value));
+    }
+
+    /** {@code this} raised to {@code exponent}: {@code x.pow(2)} squares; the gradient of x⁰ is 0. */
+    public Tensor pow(float exponent) {
+        return PowOp.apply(this, scalar(exponent));
+    }
+
+    /** 1 where {@code this = other}, else 0 (broadcasting); never requires grad. */
+    public Tensor eq(Tensor other) {
+        return Comparison.apply(Comparison.Kind.EQ, this, other);
+    }
+
+    /** 1 where {@code this = value}, else 0. */
+    public Tensor eq(float value) {
+        return eq(scalar(value));
+    }
+
+    /** 1 where {@code this ≠ other}, else 0 (broadcasting); never requires grad. */
+    public Tensor ne(Tensor other) {
+        return Comparison.apply(Comparison.Kind.NE, this, other);
+    }
+
+    /** 1 where {@code this ≠ value}, else 0. */
+    public Tensor ne(float value) {
+        return ne(scalar(value));
+    }
+
+    /** 1 where {@code this < other}, else 0 (broadcasting); never requires grad. */
+    public Tensor lt(Tensor other) {
+        return Comparison.apply(Comparison.Kind.LT, this, other);
+    }
+
+    /** 1 where {@code this < value}, else 0. */
+    public Tensor lt(float value) {
+        return lt(scalar(value));
+    }
+
+    /** 1 where {@code this ≤ other}, else 0 (broadcasting); never requires grad. */
+    public Tensor le(Tensor other) {
+        return Comparison.apply(Comparison.Kind.LE, this, other);
+    }
+
+    /** 1 where {@code this ≤ value}, else 0. */
+    public Tensor le(float value) {
+        return le(scalar(value));
+    }
+
+    /** 1 where {@code this > other}, else 0 (broadcasting); never requires grad. */
+    public Tensor gt(Tensor other) {
+        return Comparison.apply(Comparison.Kind.GT, this, other);
+    }
+
+    /** 1 where {@code this > value}, else 0. */
+    public Tensor gt(float value) {
+        return gt(scalar(value));
+    }
+
+    /** 1 where {@code this ≥ other}, else 0 (broadcasting); never requires grad. */
+    public Tensor ge(Tensor other) {
+        return Comparison.apply(Comparison.Kind.GE, this, other);
+    }
+
+    /** 1 where {@code this ≥ value}, else 0. */
+    public Tensor ge(float value) {
+        return ge(scalar(value));
+    }
+
+    /**
+     * {@code x} where {@code condition ≠ 0}, else {@code y}; the three broadcast together. Gradients
+     * flow to x and y through the elements they supplied; the condition gets none.
+     */
+    public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+        return WhereOp.apply(condition, x, y);
+    }
+
+    /** {@code −this}. */
+    public Tensor neg() {
+        return NegOp.apply(this);
+    }
+
+    /** eˣ elementwise. */
+    public Tensor exp() {
+        return ExpOp.apply(this);
+    }
+
+    /** The natural logarithm elementwise: −∞ at 0, NaN below. */
+    public Tensor log() {
+        return LogOp.apply(this);
+    }
+
+    /** √x elementwise: NaN below 0; the gradient at 0 is ∞, as in PyTorch. */
+    public Tensor sqrt() {
+        return SqrtOp.apply(this);
+    }
+
+    /** |x| elementwise; the gradient at 0 is 0. */
+    public Tensor abs() {
+        return AbsOp.apply(this);
+    }
+
+    /** max(x, 0) elementwise; the gradient at 0 is 0. */
+    public Tensor relu() {
+        return ReluOp.apply(this);
+    }
+
+    /** 1 / (1 + e⁻ˣ) elementwise, without overflow for large |x|. */
+    public Tensor sigmoid() {
+        return SigmoidOp.apply(this);
+    }
+
+    /** tanh x elementwise. */
+    public Tensor tanh() {
+        return TanhOp.apply(this);
+    }
+
+    /** GELU, exact form x · Φ(x) with Φ the standard normal CDF (PyTorch's default). */
+    public Tensor gelu() {
+        return GeluOp.apply(this, false);
+    }
+
+    /** GELU; with {@code tanhApproximation} the tanh form, as PyTorch's {@code approximate='tanh'}. */
+    public Tensor gelu(boolean tanhApproximation) {
+        return GeluOp.apply(this, tanhApproximation);
+    }
+
+    /** sin x elementwise (radians). */
+    public Tensor sin() {
+        return SinOp.apply(this);
+    }
+
+    /** cos x elementwise (radians). */
+    public Tensor cos() {
+        return CosOp.apply(this);
+    }
+
+    /**
+     * Each element clamped into [min, max]; either bound may be ±infinity. The gradient passes where
+     * min ≤ x ≤ max, bounds included, as in PyTorch.
+     */
+    public Tensor clamp(float min, float max) {
+        return ClampOp.apply(this, min, max);
+    }
+
+    /** max(x, min) elementwise: {@code clamp(min, +∞)}. */
+    public Tensor clampMin(float min) {
+        return clamp(min, Float.POSITIVE_INFINITY);
+    }
+
+    /** min(x, max) elementwise: {@code clamp(−∞, max)}. */
+    public Tensor clampMax(float max) {
+        return clamp(Float.NEGATIVE_INFINITY, max);
     }
 
     // ------------------------------------------------------------------------------------------

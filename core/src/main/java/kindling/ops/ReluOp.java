@@ -1,0 +1,45 @@
+package kindling.ops;
+
+import kindling.autograd.Function;
+import kindling.autograd.Saved;
+import kindling.tensor.Tensor;
+
+/**
+ * Rectified linear unit.
+ * <pre>
+ *   forward:   y = max(x, 0)             (NaN stays NaN)
+ *   backward:  ∂L/∂x = ∂L/∂y · [y > 0]    (0 at x = 0, as PyTorch)
+ * </pre>
+ * The mask is written {@code y <= 0 ? 0 : g}, PyTorch's {@code threshold_backward}, so a NaN input
+ * passes its gradient through as PyTorch does.
+ * Shape: any; y has the shape of x.
+ */
+public final class ReluOp extends Function {
+    private Saved output;
+
+    public static Tensor apply(Tensor input) {
+        float[] x = input.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(x[i], 0f);
+        }
+        Tensor result = Tensor.wrap(out, input.shape());
+        if (!needsGrad(input)) {
+            return result;
+        }
+        ReluOp op = new ReluOp();
+        op.output = op.save(result);
+        return op.record(result, input);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOutput) {
+        float[] g = gradOutput.data();
+        float[] y = output.get().data();
+        float[] gradInput = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            gradInput[i] = y[i] <= 0 ? 0f : g[i];
+        }
+        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+    }
+}

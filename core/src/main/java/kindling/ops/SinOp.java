@@ -1,0 +1,43 @@
+package kindling.ops;
+
+import kindling.autograd.Function;
+import kindling.autograd.Saved;
+import kindling.tensor.Tensor;
+
+/**
+ * Elementwise sine (radians).
+ * <pre>
+ *   forward:   y = sin x
+ *   backward:  ∂L/∂x = ∂L/∂y · cos x
+ * </pre>
+ * Shape: any; y has the shape of x.
+ */
+public final class SinOp extends Function {
+    private Saved input;
+
+    public static Tensor apply(Tensor input) {
+        float[] x = input.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) Math.sin(x[i]);
+        }
+        Tensor result = Tensor.wrap(out, input.shape());
+        if (!needsGrad(input)) {
+            return result;
+        }
+        SinOp op = new SinOp();
+        op.input = op.save(input);
+        return op.record(result, input);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOutput) {
+        float[] g = gradOutput.data();
+        float[] x = input.get().data();
+        float[] gradInput = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            gradInput[i] = g[i] * (float) Math.cos(x[i]);
+        }
+        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+    }
+}

@@ -1,0 +1,44 @@
+package kindling.ops;
+
+import kindling.autograd.Function;
+import kindling.tensor.Shape;
+import kindling.tensor.Tensor;
+
+/**
+ * Elementwise difference with broadcasting.
+ * <pre>
+ *   forward:   c = a − b
+ *   backward:  ∂L/∂a = ∂L/∂c,  ∂L/∂b = −∂L/∂c    (each summed back over its broadcast dims)
+ * </pre>
+ * Shape: a and b broadcast to c.
+ */
+public final class SubOp extends Function {
+    private int[] aShape;
+    private int[] bShape;
+
+    public static Tensor apply(Tensor a, Tensor b) {
+        int[] shape = Shape.broadcast("sub", a.shape(), b.shape());
+        float[] x = a.broadcastData("sub", shape);
+        float[] y = b.broadcastData("sub", shape);
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = x[i] - y[i];
+        }
+        Tensor result = Tensor.wrap(out, shape);
+        if (!needsGrad(a, b)) {
+            return result;
+        }
+        SubOp op = new SubOp();
+        op.aShape = a.shape();
+        op.bShape = b.shape();
+        return op.record(result, a, b);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOutput) {
+        return new Tensor[] {
+            needsInputGrad(0) ? Broadcast.sumTo(gradOutput, aShape) : null,
+            needsInputGrad(1) ? Broadcast.sumTo(gradOutput.neg(), bShape) : null,
+        };
+    }
+}

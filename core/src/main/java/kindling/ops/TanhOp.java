@@ -1,0 +1,43 @@
+package kindling.ops;
+
+import kindling.autograd.Function;
+import kindling.autograd.Saved;
+import kindling.tensor.Tensor;
+
+/**
+ * Elementwise hyperbolic tangent.
+ * <pre>
+ *   forward:   y = tanh x
+ *   backward:  ∂L/∂x = ∂L/∂y · (1 − y²)
+ * </pre>
+ * Shape: any; y has the shape of x.
+ */
+public final class TanhOp extends Function {
+    private Saved output;
+
+    public static Tensor apply(Tensor input) {
+        float[] x = input.data();
+        float[] out = new float[x.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) Math.tanh(x[i]);
+        }
+        Tensor result = Tensor.wrap(out, input.shape());
+        if (!needsGrad(input)) {
+            return result;
+        }
+        TanhOp op = new TanhOp();
+        op.output = op.save(result);
+        return op.record(result, input);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOutput) {
+        float[] g = gradOutput.data();
+        float[] y = output.get().data();
+        float[] gradInput = new float[g.length];
+        for (int i = 0; i < g.length; i++) {
+            gradInput[i] = g[i] * (1 - y[i] * y[i]);
+        }
+        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+    }
+}
