@@ -15,7 +15,12 @@ import kindling.ops.ExpOp;
 import kindling.ops.ExpandOp;
 import kindling.ops.GeluOp;
 import kindling.ops.LogOp;
+import kindling.ops.LogSoftmaxOp;
+import kindling.ops.LogSumExpOp;
+import kindling.ops.MaxDimOp;
+import kindling.ops.MaxOp;
 import kindling.ops.MaximumOp;
+import kindling.ops.MeanOp;
 import kindling.ops.MinimumOp;
 import kindling.ops.MulOp;
 import kindling.ops.NegOp;
@@ -26,10 +31,13 @@ import kindling.ops.ReshapeOp;
 import kindling.ops.SigmoidOp;
 import kindling.ops.SinOp;
 import kindling.ops.SliceOp;
+import kindling.ops.SoftmaxOp;
 import kindling.ops.SqrtOp;
+import kindling.ops.StdOp;
 import kindling.ops.SubOp;
 import kindling.ops.SumOp;
 import kindling.ops.TanhOp;
+import kindling.ops.VarOp;
 import kindling.ops.WhereOp;
 
 /**
@@ -990,6 +998,131 @@ public final class Tensor {
     /** Sums over several dims at once. */
     public Tensor sum(int[] dims, boolean keepDim) {
         return SumOp.apply(this, dims, keepDim);
+    }
+
+    /** The mean of every element, a scalar. */
+    public Tensor mean() {
+        return MeanOp.apply(this, new int[0], false);
+    }
+
+    /** The mean over {@code dim}, which is dropped. */
+    public Tensor mean(int dim) {
+        return mean(dim, false);
+    }
+
+    /** The mean over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor mean(int dim, boolean keepDim) {
+        return MeanOp.apply(this, new int[] {dim}, keepDim);
+    }
+
+    /** The mean over several dims at once (none listed: all). */
+    public Tensor mean(int[] dims, boolean keepDim) {
+        return MeanOp.apply(this, dims, keepDim);
+    }
+
+    /** The largest element, a scalar; with ties the gradient is shared evenly among them. */
+    public Tensor max() {
+        return MaxOp.apply(this, true);
+    }
+
+    /** The smallest element, a scalar; with ties the gradient is shared evenly among them. */
+    public Tensor min() {
+        return MaxOp.apply(this, false);
+    }
+
+    /** The largest element along {@code dim} and its index (the first on ties); gradient to that index. */
+    public ValuesAndIndices max(int dim, boolean keepDim) {
+        return MaxDimOp.apply(this, dim, keepDim, true);
+    }
+
+    /** The smallest element along {@code dim} and its index (the first on ties); gradient to that index. */
+    public ValuesAndIndices min(int dim, boolean keepDim) {
+        return MaxDimOp.apply(this, dim, keepDim, false);
+    }
+
+    /** The flat row-major index of the largest element (the first on ties), a scalar. Not differentiable. */
+    public Tensor argmax() {
+        return MaxDimOp.argIndices(detach().reshape(-1), 0, false, true);
+    }
+
+    /** The flat row-major index of the smallest element (the first on ties), a scalar. Not differentiable. */
+    public Tensor argmin() {
+        return MaxDimOp.argIndices(detach().reshape(-1), 0, false, false);
+    }
+
+    /** The index of the largest element along {@code dim} (the first on ties). Not differentiable. */
+    public Tensor argmax(int dim, boolean keepDim) {
+        return MaxDimOp.argIndices(this, dim, keepDim, true);
+    }
+
+    /** The index of the smallest element along {@code dim} (the first on ties). Not differentiable. */
+    public Tensor argmin(int dim, boolean keepDim) {
+        return MaxDimOp.argIndices(this, dim, keepDim, false);
+    }
+
+    /** The unbiased variance (divided by n − 1) of every element, a scalar. */
+    public Tensor var() {
+        return var(true);
+    }
+
+    /** The variance of every element: divided by n − 1 when {@code unbiased}, else by n. */
+    public Tensor var(boolean unbiased) {
+        return VarOp.apply(this, new int[0], unbiased, false);
+    }
+
+    /** The variance over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+        return VarOp.apply(this, new int[] {dim}, unbiased, keepDim);
+    }
+
+    /** The variance over several dims at once (none listed: all). */
+    public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+        return VarOp.apply(this, dims, unbiased, keepDim);
+    }
+
+    /** The unbiased standard deviation of every element, a scalar. */
+    public Tensor std() {
+        return std(true);
+    }
+
+    /** The standard deviation of every element: from the variance divided by n − 1 when {@code unbiased}. */
+    public Tensor std(boolean unbiased) {
+        return StdOp.apply(this, new int[0], unbiased, false);
+    }
+
+    /** The standard deviation over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor std(int dim, boolean unbiased, boolean keepDim) {
+        return StdOp.apply(this, new int[] {dim}, unbiased, keepDim);
+    }
+
+    /** The standard deviation over several dims at once (none listed: all). */
+    public Tensor std(int[] dims, boolean unbiased, boolean keepDim) {
+        return StdOp.apply(this, dims, unbiased, keepDim);
+    }
+
+    /** log Σ exp over {@code dim}, which is dropped; computed without overflow. */
+    public Tensor logsumexp(int dim) {
+        return logsumexp(dim, false);
+    }
+
+    /** log Σ exp over {@code dim}, kept with size 1 when {@code keepDim}. */
+    public Tensor logsumexp(int dim, boolean keepDim) {
+        return LogSumExpOp.apply(this, new int[] {dim}, keepDim);
+    }
+
+    /** log Σ exp over several dims at once. */
+    public Tensor logsumexp(int[] dims, boolean keepDim) {
+        return LogSumExpOp.apply(this, dims, keepDim);
+    }
+
+    /** exp(x) / Σ exp(x) along {@code dim}: each slice along it becomes a probability distribution. */
+    public Tensor softmax(int dim) {
+        return SoftmaxOp.apply(this, dim);
+    }
+
+    /** log(softmax(x)) along {@code dim}, computed directly so it stays finite. */
+    public Tensor logSoftmax(int dim) {
+        return LogSoftmaxOp.apply(this, dim);
     }
 
     // ------------------------------------------------------------------------------------------
