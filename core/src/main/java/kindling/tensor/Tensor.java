@@ -472,8 +472,8 @@ public final class Tensor {
                 throw new IllegalArgumentException("asStrided: negative size in " + Shape.format(shape));
             }
             if (shape[d] == 0) {
-                lowest = offset;
-                highest = offset - 1;                    // empty: addresses nothing
+                lowest = 0;                              // empty: addresses nothing, so any offset is fine
+                highest = -1;
                 break;
             }
             long reach = (long) (shape[d] - 1) * strides[d];

@@ -157,4 +157,13 @@ class BackwardTest {
         assertFalse(result.passed());
         assertTrue(result.toString().contains("FAILED") && result.toString().contains("input 0"), result.toString());
     }
+
+    @Test
+    void narrowingAnEmptyTensorAtAnOffsetGivesAnEmptyView() {
+        Tensor empty = Tensor.zeros(0, 5).requiresGrad_();
+        Tensor part = empty.narrow(1, 3, 2);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 2}, part.shape());
+        part.sum().backward();
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {0, 5}, empty.grad().shape());
+    }
 }
