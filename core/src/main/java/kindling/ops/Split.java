@@ -73,7 +73,9 @@ public final class Split {
         List<Tensor> out = new ArrayList<>(sizes.length);
         int start = 0;
         for (int size : sizes) {
-            out.add(input.narrow(dim, start, size));
+            // Every piece of an empty tensor is empty; start at 0 for them, as SliceOp refuses an
+            // empty view at start > 0.
+            out.add(input.narrow(dim, input.numel() == 0 ? 0 : start, size));
             start += size;
         }
         return out;
