@@ -105,8 +105,10 @@ public final class CatOp extends Function {
             if (needsInputGrad(i)) {
                 int[] shape = gradOutput.shape();
                 shape[dim] = lengths[i];
-                // An empty result has nothing to hand back (and SliceOp refuses to narrow an empty tensor at start > 0).
-                gradInputs[i] = gradOutput.numel() == 0 ? Tensor.zeros(shape) : gradOutput.narrow(dim, starts[i], lengths[i]);
+                // An empty result has nothing to hand back (and SliceOp refuses to narrow an empty
+                // tensor at start > 0).
+                gradInputs[i] = gradOutput.numel() == 0 ? Tensor.zeros(shape)
+                        : gradOutput.narrow(dim, starts[i], lengths[i]);
             }
         }
         return gradInputs;

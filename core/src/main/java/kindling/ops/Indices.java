@@ -24,12 +24,17 @@ final class Indices {
                         + validRange(dim, size));
             }
             if (v < 0 || v >= size) {
-                throw new IndexOutOfBoundsException(op + ": index " + (long) v + " is out of range; "
+                throw new IndexOutOfBoundsException(op + ": index " + format(v) + " is out of range; "
                         + validRange(dim, size));
             }
             out[i] = (int) v;
         }
         return out;
+    }
+
+    /** A whole number without ".0" (as the user thinks of an index), anything else as Java prints it. */
+    private static String format(float v) {
+        return Math.abs(v) < 1e9f ? Long.toString((long) v) : Float.toString(v);
     }
 
     private static String validRange(int dim, int size) {

@@ -80,7 +80,7 @@ public final class MatMulOp extends Function {
         return new Tensor[] {gradA, gradB};
     }
 
-    /** The operand with at least 2 dims, detached: a vector becomes a row (1, K) on the left, a column (K, 1) on the right. */
+    /** The operand, detached, as matrices: a vector is a row (1, K) on the left, a column (K, 1) on the right. */
     private static Tensor asMatrices(Tensor t, boolean left) {
         Tensor detached = t.detach();
         if (t.dim() >= 2) {

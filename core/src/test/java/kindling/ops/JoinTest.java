@@ -110,7 +110,8 @@ class JoinTest {
         assertArrayEquals(new int[] {3, 3}, sizes(Tensor.zeros(2, 6).chunk(2, -1), 1));
         assertArrayEquals(new int[] {1, 1}, sizes(Tensor.zeros(2).chunk(3, 0), 0));
         assertArrayEquals(new int[] {0, 0, 0}, sizes(Tensor.zeros(0).chunk(3, 0), 0));
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(4).chunk(0, 0));
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(4).chunk(0, 0));
         assertEquals("chunk: chunks must be positive, got 0", error.getMessage());
     }
 
@@ -191,7 +192,8 @@ class JoinTest {
         Tensor x = Tensor.ones(3, 4);
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> x.indexSelect(0, Tensor.of(new float[] {0, 1.5f})));
-        assertEquals("indexSelect: index 1.5 is not an integer; expected 0 to 2 for dim 0 of size 3", error.getMessage());
+        assertEquals("indexSelect: index 1.5 is not an integer; expected 0 to 2 for dim 0 of size 3",
+                error.getMessage());
         IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class,
                 () -> x.indexSelect(1, Tensor.of(new float[] {4})));
         assertEquals("indexSelect: index 4 is out of range; expected 0 to 3 for dim 1 of size 4", range.getMessage());

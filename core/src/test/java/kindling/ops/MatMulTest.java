@@ -91,7 +91,9 @@ class MatMulTest {
         Tensor base = Tensor.randn(RNG, rows, cols);
         if (rows == 0 || cols == 0) {
             // No slices of an empty tensor: SliceOp refuses narrow(dim, start > 0, ...) when another dim is 0.
-            return new Tensor[] {base, Tensor.randn(RNG, cols, rows).t(), Tensor.randn(RNG, 1, cols).expand(rows, cols)};
+            return new Tensor[] {
+                base, Tensor.randn(RNG, cols, rows).t(), Tensor.randn(RNG, 1, cols).expand(rows, cols),
+            };
         }
         return new Tensor[] {
             base,
