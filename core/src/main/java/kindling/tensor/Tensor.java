@@ -1,11 +1,13 @@
 package kindling.tensor;
 
+import java.util.List;
 import kindling.autograd.Backward;
 import kindling.autograd.Function;
 import kindling.autograd.GradMode;
 import kindling.kernels.StridedLoops;
 import kindling.ops.AbsOp;
 import kindling.ops.AddOp;
+import kindling.ops.CatOp;
 import kindling.ops.ClampOp;
 import kindling.ops.CloneOp;
 import kindling.ops.Comparison;
@@ -13,10 +15,13 @@ import kindling.ops.CosOp;
 import kindling.ops.DivOp;
 import kindling.ops.ExpOp;
 import kindling.ops.ExpandOp;
+import kindling.ops.GatherOp;
 import kindling.ops.GeluOp;
+import kindling.ops.IndexSelectOp;
 import kindling.ops.LogOp;
 import kindling.ops.LogSoftmaxOp;
 import kindling.ops.LogSumExpOp;
+import kindling.ops.MatMulOp;
 import kindling.ops.MaxDimOp;
 import kindling.ops.MaxOp;
 import kindling.ops.MaximumOp;
@@ -28,10 +33,12 @@ import kindling.ops.PermuteOp;
 import kindling.ops.PowOp;
 import kindling.ops.ReluOp;
 import kindling.ops.ReshapeOp;
+import kindling.ops.ScatterAddOp;
 import kindling.ops.SigmoidOp;
 import kindling.ops.SinOp;
 import kindling.ops.SliceOp;
 import kindling.ops.SoftmaxOp;
+import kindling.ops.Split;
 import kindling.ops.SqrtOp;
 import kindling.ops.StdOp;
 import kindling.ops.SubOp;
@@ -1128,6 +1135,77 @@ public final class Tensor {
     // ------------------------------------------------------------------------------------------
     // Linear algebra, joining and indexing (kindling.ops)
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * Matrix product as {@code torch.matmul}: (K)·(K) → () dot product; (M, K)·(K, N) → (M, N);
+     * a vector on the left is a row, on the right a column, and that dim is removed from the result;
+     * with more dims, the leading ones are batch dims that broadcast: (2, 1, 3, 4)·(5, 4, 6) → (2, 5, 3, 6).
+     */
+    public Tensor matmul(Tensor other) {
+        return MatMulOp.apply("matmul", this, other);
+    }
+
+    /** Product of two matrices, (M, K)·(K, N) → (M, N); no vectors, no batches (use {@link #matmul}). */
+    public Tensor mm(Tensor other) {
+        if (shape.length != 2 || other.shape.length != 2) {
+            throw new ShapeException("mm: expects two 2-D matrices, got " + Shape.format(shape) + " and "
+                    + Shape.format(other.shape) + "; use matmul for vectors and batches");
+        }
+        return MatMulOp.apply("mm", this, other);
+    }
+
+    /** Joins tensors along {@code dim}; every other size must match: (2, 3) and (2, 4) on dim 1 → (2, 7). */
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return CatOp.apply(tensors, dim);
+    }
+
+    /** As {@link #cat(List, int)}: {@code Tensor.cat(1, a, b)}. */
+    public static Tensor cat(int dim, Tensor... tensors) {
+        return CatOp.apply(List.of(tensors), dim);
+    }
+
+    /** Joins tensors of one shape along a new dim {@code dim}: three (2, 3) on dim 0 → (3, 2, 3). */
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return CatOp.stack(tensors, dim);
+    }
+
+    /** As {@link #stack(List, int)}: {@code Tensor.stack(0, a, b, c)}. */
+    public static Tensor stack(int dim, Tensor... tensors) {
+        return CatOp.stack(List.of(tensors), dim);
+    }
+
+    /** Views of {@code splitSize} along {@code dim}; the last is smaller when the size does not divide. */
+    public List<Tensor> split(int splitSize, int dim) {
+        return Split.bySize(this, splitSize, dim);
+    }
+
+    /** Views of the given sizes along {@code dim}, which must add up to its size. */
+    public List<Tensor> split(int[] sizes, int dim) {
+        return Split.bySizes(this, sizes, dim);
+    }
+
+    /** At most {@code chunks} views of ⌈size / chunks⌉ along {@code dim}, as {@code torch.chunk}. */
+    public List<Tensor> chunk(int chunks, int dim) {
+        return Split.chunk(this, chunks, dim);
+    }
+
+    /** The slices at {@code index} (1-D, whole numbers) along {@code dim}, in that order; repeats allowed. */
+    public Tensor indexSelect(int dim, Tensor index) {
+        return IndexSelectOp.apply(this, dim, index);
+    }
+
+    /** {@code out[i][j] = this[i][index[i][j]]} for dim 1 (and likewise for other dims), as {@code torch.gather}. */
+    public Tensor gather(int dim, Tensor index) {
+        return GatherOp.apply(this, dim, index);
+    }
+
+    /**
+     * A copy of this with {@code src} added at the places {@code index} chooses along {@code dim}:
+     * {@code out[index[i][j]][j] += src[i][j]} for dim 0, as {@code torch.scatter_add} (out of place).
+     */
+    public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+        return ScatterAddOp.apply(this, dim, index, src);
+    }
 
     // ------------------------------------------------------------------------------------------
     // Printing
