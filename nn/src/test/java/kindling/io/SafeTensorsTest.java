@@ -154,7 +154,7 @@ class SafeTensorsTest {
         Path out = dir.resolve("model.safetensors");
         SafeTensors.save(Map.of("w", Tensor.ones(2)), out);
         byte[] before = Files.readAllBytes(out);
-        IOException e = assertThrows(IOException.class, () -> SafeTensors.writeAtomically(out, stream -> {
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.write(out, stream -> {
             stream.write(new byte[100_000]);                       // half a file reaches the disk...
             throw new IOException("disk full");                   // ...then the write fails
         }));
