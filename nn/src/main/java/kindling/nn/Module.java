@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +40,7 @@ import kindling.tensor.Tensor;
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final Set<String> nonPersistentBuffers = new java.util.HashSet<>();
+    private final Set<String> nonPersistentBuffers = new HashSet<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
     private Module parent;
