@@ -128,6 +128,7 @@ final class GemmPacking {
         private float[] packedA = new float[0];
         private float[] packedB = new float[0];
         private float[] scratch = new float[0];
+        private float[][] packedBRows = new float[0][0];
 
         static Buffers forCurrentThread() {
             return PER_THREAD.get();
@@ -145,6 +146,14 @@ final class GemmPacking {
                 packedB = new float[size];
             }
             return packedB;
+        }
+
+        /** At least {@code rows} arrays of at least {@code cols} floats each. */
+        float[][] packedBRows(int rows, int cols) {
+            if (packedBRows.length < rows || packedBRows[0].length < cols) {
+                packedBRows = new float[rows][cols];
+            }
+            return packedBRows;
         }
 
         float[] scratch(int size) {

@@ -13,26 +13,30 @@ package kindling.kernels;
  *   parallel for each tile of C  (TILE_ROWS × TILE_COLS)              ← threads: tiles are independent
  *     C_tile = β · C_tile
  *     for pc in 0..k step DEPTH                                       ← k-blocks, always in this order
- *       pack op(B)[pc.., tile cols] row-major        (DEPTH × TILE_COLS: fits in L2)
- *       pack op(A)[tile rows, pc..] column-major     (so A[i][p..p+3] are 4 scalar loads)
+ *       pack op(B)[pc.., tile cols], one array per row  (DEPTH × TILE_COLS = 128 KB: stays in L2)
+ *       pack op(A)[tile rows, pc..] column-major        (so A[i][p..p+3] are 4 scalar loads)
  *       for i in tile rows
+ *         rowSum = 0
  *         for p in block step 4
  *           for j in tile cols                                        ← the JIT vectorises this loop
- *             C[i][j] += A[i][p]·B[p][j] + A[i][p+1]·B[p+1][j] + A[i][p+2]·B[p+2][j] + A[i][p+3]·B[p+3][j]
+ *             rowSum[j] += A[i][p]·B[p][j] + A[i][p+1]·B[p+1][j] + A[i][p+2]·B[p+2][j] + A[i][p+3]·B[p+3][j]
+ *         C[i][tile cols] += rowSum
  * </pre>
  * <ul>
- *   <li>i-k-j, not i-j-k: the innermost loop walks a row of C and a row of B with unit stride, the
- *       shape C2's auto-vectoriser (SuperWord) recognises. The textbook i-j-k order walks a column of B.</li>
- *   <li>Four steps of k per pass over the C row: each C element is loaded and stored once per four
- *       products instead of once per product, since loads and stores of C, not multiplies, are the
- *       bottleneck of a plain i-k-j loop.</li>
- *   <li>Packing B makes its rows contiguous whatever transB and ldb are; the packed block is reused
- *       by every row of the tile while it sits in L2.</li>
+ *   <li>i-k-j, not i-j-k: the innermost loop walks rows with unit stride, the shape C2's
+ *       auto-vectoriser (SuperWord) recognises. The textbook i-j-k order walks a column of B.</li>
+ *   <li>The vectorised loop indexes every array from 0 ({@code rowSum[j]}, {@code b0[j]}): that is why
+ *       packed B is an array per row and the row is summed into {@code rowSum} rather than into C.
+ *       With a variable offset ({@code c[cIndex + j]}) the JIT of JDK 17..25 cannot prove the
+ *       store does not overlap the loads and leaves the loop scalar, about 4× slower.</li>
+ *   <li>Four steps of k per pass over the row: each rowSum element is loaded and stored once per four
+ *       products instead of once per product; loads and stores, not multiplies, are the bottleneck.</li>
  *   <li>Threads split tiles of C; each C element is summed in the same order on any number of
  *       threads, so results are bit-identical. Small products run on the calling thread.</li>
  * </ul>
  * Rounding differs slightly from {@link GemmNaive}: the four products of one step are added together
- * before being added to C, which is a different (equally accurate) order of summation.
+ * before being added to the row sum, and each k-block is summed apart before being added to C,
+ * a different (equally accurate) order of summation.
  */
 final class GemmPlain implements GemmKernel {
 
@@ -77,52 +81,76 @@ final class GemmPlain implements GemmKernel {
 
         @Override
         void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
+            float[][] packedBRows = buffers.packedBRows(DEPTH, TILE_COLS);
+            float[] rowSum = buffers.scratch(TILE_COLS);
             for (int p0 = 0; p0 < k; p0 += DEPTH) {
                 int depth = Math.min(DEPTH, k - p0);
-                // One panel as wide as the block: packed B is row-major depth × cols, packed A is
-                // column-major rows × depth (A[i][p] at p·rows + i).
-                float[] packedB = buffers.packedB(cols * depth);
+                // Packed A is column-major rows × depth: A[i][p] at p·rows + i (one panel of all rows).
                 float[] packedA = buffers.packedA(rows * depth);
-                GemmPacking.packB(transB, b, bOffset, ldb, p0, depth, col0, cols, cols, packedB);
                 GemmPacking.packA(transA, a, aOffset, lda, row0, rows, p0, depth, rows, packedA);
+                packBRows(p0, depth, col0, cols, packedBRows);
                 for (int i = 0; i < rows; i++) {
-                    addRowTimesBlock(depth, cols, packedA, i, rows, packedB, c, cOffset + (row0 + i) * ldc + col0);
+                    rowTimesBlock(depth, cols, packedA, i, rows, packedBRows, rowSum);
+                    addToC(rowSum, cols, c, cOffset + (row0 + i) * ldc + col0);
+                }
+            }
+        }
+
+        /** packedBRows[p][j] = op(B)[p0 + p][col0 + j]: one array per row, see the class javadoc for why. */
+        private void packBRows(int p0, int depth, int col0, int cols, float[][] packedBRows) {
+            for (int p = 0; p < depth; p++) {
+                float[] row = packedBRows[p];
+                if (transB) {
+                    // B stored n×k: column p of the stored matrix, read with stride ldb.
+                    int src = bOffset + col0 * ldb + p0 + p;
+                    for (int j = 0; j < cols; j++) {
+                        row[j] = b[src + j * ldb];
+                    }
+                } else {
+                    System.arraycopy(b, bOffset + (p0 + p) * ldb + col0, row, 0, cols);
                 }
             }
         }
     }
 
     /**
-     * One row of C += one row of the packed A block · the packed B block.
+     * One row of op(A) times a packed block of op(B), into a fresh row.
      * <pre>
-     *   C[cIndex + j] += Σ_p packedA[p·aStride + aIndex] · packedB[p·cols + j]      p &lt; depth, j &lt; cols
+     *   rowSum[j] = Σ_p packedA[p·aStride + aIndex] · packedBRows[p][j]      p &lt; depth, j &lt; cols
      * </pre>
      */
-    static void addRowTimesBlock(int depth, int cols, float[] packedA, int aIndex, int aStride,
-                                 float[] packedB, float[] c, int cIndex) {
+    static void rowTimesBlock(int depth, int cols, float[] packedA, int aIndex, int aStride,
+                              float[][] packedBRows, float[] rowSum) {
+        java.util.Arrays.fill(rowSum, 0, cols, 0f);
         int p = 0;
-        // Four steps of k at a time: one load and store of C per four multiply-adds.
+        // Four steps of k at a time: one load and store of rowSum per four multiply-adds.
         for (; p + K_UNROLL <= depth; p += K_UNROLL) {
             float a0 = packedA[p * aStride + aIndex];
             float a1 = packedA[(p + 1) * aStride + aIndex];
             float a2 = packedA[(p + 2) * aStride + aIndex];
             float a3 = packedA[(p + 3) * aStride + aIndex];
-            int b0 = p * cols;
-            int b1 = b0 + cols;
-            int b2 = b1 + cols;
-            int b3 = b2 + cols;
+            float[] b0 = packedBRows[p];
+            float[] b1 = packedBRows[p + 1];
+            float[] b2 = packedBRows[p + 2];
+            float[] b3 = packedBRows[p + 3];
             for (int j = 0; j < cols; j++) {
-                c[cIndex + j] += a0 * packedB[b0 + j] + a1 * packedB[b1 + j]
-                        + a2 * packedB[b2 + j] + a3 * packedB[b3 + j];
+                rowSum[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
             }
         }
         // The last depth mod 4 steps, one at a time.
         for (; p < depth; p++) {
             float aP = packedA[p * aStride + aIndex];
-            int bP = p * cols;
+            float[] bP = packedBRows[p];
             for (int j = 0; j < cols; j++) {
-                c[cIndex + j] += aP * packedB[bP + j];
+                rowSum[j] += aP * bP[j];
             }
+        }
+    }
+
+    /** C[cIndex + j] += rowSum[j] for j &lt; cols. */
+    private static void addToC(float[] rowSum, int cols, float[] c, int cIndex) {
+        for (int j = 0; j < cols; j++) {
+            c[cIndex + j] += rowSum[j];
         }
     }
 }
