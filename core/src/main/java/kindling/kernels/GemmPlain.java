@@ -67,7 +67,7 @@ final class GemmPlain implements GemmKernel {
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
         new PlainTiles(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
-                .runAll(PARALLEL_THRESHOLD);
+                .runAll(GemmTiles.worthThreads(m, n, k, PARALLEL_THRESHOLD));
     }
 
     /** The loop nest above for one tile of C. */

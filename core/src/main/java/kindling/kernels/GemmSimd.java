@@ -13,21 +13,24 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
- *   parallel for each tile of C  (TILE_ROWS × TILE_COLS)           ← threads: tiles are independent
- *     C_tile = β · C_tile
+ *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
+ *     C_tile = β · C_tile                     (strips are cut across only when there are fewer than 2 per thread)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
- *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS, stays in L2/L3)
- *       pack op(A)[tile rows, pc..] into panels of MR rows         (TILE_ROWS × DEPTH, stays in L2)
- *       for each B panel (NR columns)                              (DEPTH × NR, stays in L1)
- *         for each A panel (MR rows)
- *           micro-kernel: MR × NR block of C += A panel · B panel
+ *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS, stays in L2)
+ *       for each row block of ROW_BLOCK rows
+ *         pack op(A)[block rows, pc..] into panels of MR rows      (ROW_BLOCK × DEPTH, stays in L2)
+ *         for each B panel (NR columns)                            (DEPTH × NR, stays in L1)
+ *           for each A panel (MR rows)
+ *             micro-kernel: MR × NR block of C += A panel · B panel
  * </pre>
  * <ul>
  *   <li>The micro-kernel keeps the MR × NR block of C in registers for a whole k-block: MR = 6 rows
  *       × 2 vectors = 12 accumulators, plus 2 vectors of B and 1 broadcast of A = 15 of the 16 AVX2
  *       registers. Each step does 12 FMAs for 2 vector loads and 6 scalar loads.</li>
  *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block;
- *       panels are zero-padded, so edges need no special inner loop, only a careful store.</li>
+ *       panels are zero-padded, so edges need no special inner loop, only a careful store.
+ *       Tiles are tall so that one packed B block serves many rows: repacking B for every
+ *       144 rows cost about 10% of the time, and kept two threads from scaling.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
  *   <li>Small products run on the calling thread: handing work to another thread costs tens of
@@ -48,10 +51,10 @@ final class GemmSimd implements GemmKernel {
     static final int NR = 2 * LANES;
     /** k-block length: an A panel (MR × DEPTH) and a B panel (DEPTH × NR) together fit in L1. */
     static final int DEPTH = 256;
-    /** Rows of C per task (a multiple of MR): the packed A block, TILE_ROWS × DEPTH, fits in L2. */
-    static final int TILE_ROWS = 24 * MR;
-    /** Columns of C per task (a multiple of NR): the packed B block, DEPTH × TILE_COLS. */
-    static final int TILE_COLS = 64 * NR;
+    /** Rows of A packed at a time (a multiple of MR): the packed A block, ROW_BLOCK × DEPTH, stays in L2. */
+    static final int ROW_BLOCK = 24 * MR;
+    /** Columns of C per task (a multiple of NR): the packed B block, DEPTH × TILE_COLS, stays in L2. */
+    static final int TILE_COLS = 16 * NR;
     /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
 
@@ -68,16 +71,18 @@ final class GemmSimd implements GemmKernel {
                      float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
-        new SimdTiles(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
-                .runAll(PARALLEL_THRESHOLD);
+        boolean parallel = GemmTiles.worthThreads(m, n, k, PARALLEL_THRESHOLD);
+        int tileRows = GemmTiles.rowsPerTile(m, n, TILE_COLS, MR, parallel);
+        new SimdTiles(tileRows, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
+                .runAll(parallel);
     }
 
     /** The loop nest above for one tile of C. */
     private static final class SimdTiles extends GemmTiles {
-        SimdTiles(boolean transA, boolean transB, int m, int n, int k,
+        SimdTiles(int tileRows, boolean transA, boolean transB, int m, int n, int k,
                   float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float beta, float[] c, int cOffset, int ldc) {
-            super(TILE_ROWS, TILE_COLS, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
+            super(tileRows, TILE_COLS, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset, ldc);
         }
 
@@ -87,16 +92,21 @@ final class GemmSimd implements GemmKernel {
             for (int p0 = 0; p0 < k; p0 += DEPTH) {
                 int depth = Math.min(DEPTH, k - p0);
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(cols, depth, NR));
-                float[] packedA = buffers.packedA(GemmPacking.packedSize(rows, depth, MR));
                 GemmPacking.packB(transB, b, bOffset, ldb, p0, depth, col0, cols, NR, packedB);
-                GemmPacking.packA(transA, a, aOffset, lda, row0, rows, p0, depth, MR, packedA);
-                // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
-                // every A panel of the tile streams past it from L2.
-                for (int j = 0; j < cols; j += NR) {
-                    for (int i = 0; i < rows; i += MR) {
-                        int cIndex = cOffset + (row0 + i) * ldc + col0 + j;
-                        microKernel(depth, packedA, i * depth, packedB, j * depth, c, cIndex, ldc,
-                                Math.min(MR, rows - i), Math.min(NR, cols - j), block);
+                // One packed B block serves every row block of the strip: packing B costs 1/(2·rows)
+                // of the work, so the taller the strip, the cheaper.
+                for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
+                    int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
+                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, MR));
+                    GemmPacking.packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, MR, packedA);
+                    // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
+                    // every A panel of the row block streams past it from L2.
+                    for (int j = 0; j < cols; j += NR) {
+                        for (int i = 0; i < blockRows; i += MR) {
+                            int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
+                            microKernel(depth, packedA, i * depth, packedB, j * depth, c, cIndex, ldc,
+                                    Math.min(MR, blockRows - i), Math.min(NR, cols - j), block);
+                        }
                     }
                 }
             }

@@ -55,21 +55,35 @@ abstract class GemmTiles implements Threads.Task {
         this.colTiles = (n + tileCols - 1) / tileCols;
     }
 
+    /** Whether a product of this size is worth handing to other threads (tens of µs per hand-off). */
+    static boolean worthThreads(int m, int n, int k, long parallelThreshold) {
+        return (long) m * n * k >= parallelThreshold && Threads.get() > 1;
+    }
+
     /**
-     * Computes every tile: on the calling thread when m·n·k is below {@code parallelThreshold}
-     * (handing work to another thread costs more than a small product), else with {@link Threads}.
+     * Rows per tile when tiles are column strips: all m rows, unless there are too few strips to keep
+     * every thread busy, then the strips are cut across into about 2 · threads tiles.
+     * The tile shape never changes any element's order of summation, only who computes it.
      */
-    final void runAll(long parallelThreshold) {
+    static int rowsPerTile(int m, int n, int tileCols, int rowMultiple, boolean parallel) {
+        int colTiles = Math.max(1, (n + tileCols - 1) / tileCols);
+        int rowTiles = parallel ? Math.max(1, (2 * Threads.get() + colTiles - 1) / colTiles) : 1;
+        int rows = (m + rowTiles - 1) / rowTiles;
+        return Math.max(rowMultiple, (rows + rowMultiple - 1) / rowMultiple * rowMultiple);
+    }
+
+    /** Computes every tile, on the calling thread or with {@link Threads}. */
+    final void runAll(boolean parallel) {
         if (m == 0 || n == 0) {
             return;
         }
         int taskCount = ((m + tileRows - 1) / tileRows) * colTiles;
-        if ((long) m * n * k < parallelThreshold) {
+        if (parallel) {
+            Threads.parallelFor(taskCount, this);
+        } else {
             for (int t = 0; t < taskCount; t++) {
                 run(t);
             }
-        } else {
-            Threads.parallelFor(taskCount, this);
         }
     }
 
