@@ -68,32 +68,33 @@ final class GemmPacking {
     /** Packs op(B)[p0 .. p0+depth) × [col0 .. col0+cols) into panels of {@code panelCols} columns. */
     static void packB(boolean transB, float[] b, int bOffset, int ldb,
                       int p0, int depth, int col0, int cols, int panelCols, float[] dst) {
-        for (int panelStart = 0; panelStart < cols; panelStart += panelCols) {
-            int panelBase = panelStart * depth;
-            int validCols = Math.min(panelCols, cols - panelStart);
-            if (transB) {
-                // B stored n×k: op(B)[p][j] = B[j][p]; read each stored row contiguously.
-                for (int c = 0; c < panelCols; c++) {
-                    int out = panelBase + c;
-                    if (c < validCols) {
-                        int src = bOffset + (col0 + panelStart + c) * ldb + p0;
-                        for (int p = 0; p < depth; p++) {
-                            dst[out + p * panelCols] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < depth; p++) {
-                            dst[out + p * panelCols] = 0f;
-                        }
+        if (transB) {
+            // B stored n×k: op(B)[p][j] = B[j][p]; read each stored row j contiguously along p.
+            int paddedCols = (cols + panelCols - 1) / panelCols * panelCols;
+            for (int j = 0; j < paddedCols; j++) {
+                int out = (j / panelCols) * panelCols * depth + j % panelCols;
+                if (j < cols) {
+                    int src = bOffset + (col0 + j) * ldb + p0;
+                    for (int p = 0; p < depth; p++) {
+                        dst[out + p * panelCols] = b[src + p];
+                    }
+                } else {
+                    for (int p = 0; p < depth; p++) {
+                        dst[out + p * panelCols] = 0f;
                     }
                 }
-            } else {
-                // B stored k×n: one step p is a contiguous run of columns.
-                for (int p = 0; p < depth; p++) {
-                    int src = bOffset + (p0 + p) * ldb + col0 + panelStart;
-                    int out = panelBase + p * panelCols;
-                    // A plain loop, not System.arraycopy: for a run of 16 floats the call costs more than the copy.
+            }
+        } else {
+            // B stored k×n: read one stored row p at a time, contiguously, and deal it out to the
+            // panels. (Panel by panel instead would read 64 bytes from each of depth rows: a page
+            // apart when n ≥ 1024, one TLB miss per read.)
+            for (int p = 0; p < depth; p++) {
+                int src = bOffset + (p0 + p) * ldb + col0;
+                for (int panelStart = 0; panelStart < cols; panelStart += panelCols) {
+                    int out = panelStart * depth + p * panelCols;
+                    int validCols = Math.min(panelCols, cols - panelStart);
                     for (int c = 0; c < validCols; c++) {
-                        dst[out + c] = b[src + c];
+                        dst[out + c] = b[src + panelStart + c];
                     }
                     for (int c = validCols; c < panelCols; c++) {
                         dst[out + c] = 0f;
