@@ -24,7 +24,7 @@ public final class GemmNaive implements GemmKernel {
     private GemmNaive() {
     }
 
-    /** Same contract as {@link Gemm#gemm}; no argument checks, see {@link Gemm}. */
+    /** Same contract as {@link Gemm#gemm}; arguments are not checked here, see {@link Gemm}. */
     public static void multiply(boolean transA, boolean transB, int m, int n, int k,
                                 float[] a, int aOffset, int lda,
                                 float[] b, int bOffset, int ldb,

@@ -38,7 +38,7 @@ package kindling.kernels;
  * before being added to the row sum, and each k-block is summed apart before being added to C,
  * a different (equally accurate) order of summation.
  */
-final class GemmPlain implements GemmKernel {
+public final class GemmPlain implements GemmKernel {
 
     static final GemmPlain INSTANCE = new GemmPlain();
 
@@ -54,6 +54,17 @@ final class GemmPlain implements GemmKernel {
     private static final int K_UNROLL = 4;
 
     private GemmPlain() {
+    }
+
+    /**
+     * Same contract as {@link Gemm#gemm}, on this kernel whatever the facade chose; for benchmarks and
+     * for reading. Arguments are not checked here: call {@link Gemm#gemm} for that.
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOffset, int lda,
+                                float[] b, int bOffset, int ldb,
+                                float beta, float[] c, int cOffset, int ldc) {
+        INSTANCE.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override

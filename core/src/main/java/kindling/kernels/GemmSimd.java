@@ -38,7 +38,7 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
  */
-final class GemmSimd implements GemmKernel {
+public final class GemmSimd implements GemmKernel {
 
     static final GemmSimd INSTANCE = new GemmSimd();
 
@@ -59,6 +59,17 @@ final class GemmSimd implements GemmKernel {
     static final long PARALLEL_THRESHOLD = 1L << 21;
 
     private GemmSimd() {
+    }
+
+    /**
+     * Same contract as {@link Gemm#gemm}, on this kernel whatever the facade chose; for benchmarks and
+     * for reading. Arguments are not checked here: call {@link Gemm#gemm} for that.
+     */
+    public static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOffset, int lda,
+                                float[] b, int bOffset, int ldb,
+                                float beta, float[] c, int cOffset, int ldc) {
+        INSTANCE.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     @Override
