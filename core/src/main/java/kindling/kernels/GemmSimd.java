@@ -37,6 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       microseconds, more than a 64³ product takes.</li>
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
+ * The blocking was tuned on AVX2 (the machine Kindling is benchmarked on reports no AVX-512 to the
+ * JVM); with AVX-512's 32 registers a taller micro-kernel (e.g. 12 × 2 vectors) would pay off.
  */
 public final class GemmSimd implements GemmKernel {
 
@@ -114,9 +116,15 @@ public final class GemmSimd implements GemmKernel {
                     // every A panel of the row block streams past it from L2.
                     for (int j = 0; j < cols; j += NR) {
                         for (int i = 0; i < blockRows; i += MR) {
+                            microKernel(depth, packedA, i * depth, packedB, j * depth, block);
                             int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            microKernel(depth, packedA, i * depth, packedB, j * depth, c, cIndex, ldc,
-                                    Math.min(MR, blockRows - i), Math.min(NR, cols - j), block);
+                            int validRows = Math.min(MR, blockRows - i);
+                            int validCols = Math.min(NR, cols - j);
+                            if (validRows == MR && validCols == NR) {
+                                addFullBlock(block, c, cIndex, ldc);
+                            } else {
+                                addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                            }
                         }
                     }
                 }
@@ -125,15 +133,14 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * C[0..validRows)[0..validCols) += A panel · B panel, for one MR × NR block of C at {@code cIndex}.
+     * One MR × NR block of A panel · B panel, written to {@code block} (row-major, MR × NR).
      * <pre>
-     *   acc[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·NR + ·]      (broadcast a, 2 vector FMAs per row)
+     *   block[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·NR + ·]      (broadcast a, 2 vector FMAs per row)
      * </pre>
      * The 12 accumulators are named locals so the JIT keeps them in registers; {@code block} is an
      * MR × NR scratch array they are spilled to at the end.
      */
-    static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex,
-                            float[] c, int cIndex, int ldc, int validRows, int validCols, float[] block) {
+    static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, float[] block) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -166,8 +173,9 @@ public final class GemmSimd implements GemmKernel {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }
-        // Spill the block to scratch, then add it to C. One straight-line exit for both full and edge
-        // blocks keeps the loop above small enough for the JIT to keep all 12 accumulators in registers.
+        // Spill to scratch, and let the caller add it to C: a micro-kernel with no branch but its
+        // loop is compiled the same way every time (with the edge handling in here, the JIT sometimes
+        // produced a version 40% slower, depending on which shapes it had seen first).
         c00.intoArray(block, 0);
         c01.intoArray(block, LANES);
         c10.intoArray(block, NR);
@@ -180,11 +188,6 @@ public final class GemmSimd implements GemmKernel {
         c41.intoArray(block, 4 * NR + LANES);
         c50.intoArray(block, 5 * NR);
         c51.intoArray(block, 5 * NR + LANES);
-        if (validRows == MR && validCols == NR) {
-            addFullBlock(block, c, cIndex, ldc);
-        } else {
-            addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
-        }
     }
 
     /** C[0..MR)[0..NR) += block (MR × NR, row-major), two vectors per row. */
