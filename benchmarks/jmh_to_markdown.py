@@ -2,7 +2,11 @@
 """Turns the JSON of a GemmBenchmark run (java -jar benchmarks.jar GemmBenchmark -rf json) into the
 markdown table of docs/performance.md: GFLOP/s = 2·m·n·k / (time per call).
 
-Usage: python3 benchmarks/jmh_to_markdown.py jmh-result.json
+Usage: python3 benchmarks/jmh_to_markdown.py jmh-result.json [--best]
+
+By default each cell is JMH's score (the mean time of the measurement iterations). With --best it
+is the fastest single iteration instead: on a machine shared with other work, the least disturbed
+measurement.
 """
 import json
 import sys
@@ -16,7 +20,7 @@ def gflops(shape, microseconds):
     return 2.0 * m * n * k / (microseconds * 1e3)
 
 
-def main(path):
+def main(path, best=False):
     results = {}
     for run in json.load(open(path)):
         method = run["benchmark"].rsplit(".", 1)[1]
@@ -24,7 +28,11 @@ def main(path):
         threads = params.get("threads")
         key = method + ("@" + threads if threads else "")
         assert run["primaryMetric"]["scoreUnit"] == "us/op"
-        results[(key, params["shape"])] = gflops(params["shape"], run["primaryMetric"]["score"])
+        if best:
+            time = min(t for iteration in run["primaryMetric"]["rawData"] for t in iteration)
+        else:
+            time = run["primaryMetric"]["score"]
+        results[(key, params["shape"])] = gflops(params["shape"], time)
 
     def cell(key, shape):
         value = results.get((key, shape))
@@ -49,4 +57,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], "--best" in sys.argv[2:])
