@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * bit-identical for every thread count.
  *
  * <p>Worker threads come from one shared pool of daemon threads that are reused between calls
- * (no thread is created per call once the pool is warm) and never keep the JVM alive.
+ * (no thread is created per call once the pool is warm; a thread idle for 60 s retires) and never
+ * keep the JVM alive. The calling thread always takes tasks too, so nested calls cannot deadlock.
  */
 public final class Threads {
 
