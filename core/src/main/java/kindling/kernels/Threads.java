@@ -1,0 +1,166 @@
+package kindling.kernels;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one switch for how many threads every Kindling kernel uses, and the parallel loop they share.
+ *
+ * <p>The default is the system property {@code -Dkindling.threads=N} if set, otherwise
+ * {@link Runtime#availableProcessors()}. {@code Threads.set(1)} runs every kernel on the calling
+ * thread, so a student can step through it in a debugger without other threads getting in the way.
+ *
+ * <p>Kernels split their work into independent tasks (for GEMM: blocks of C) and hand them to
+ * {@link #parallelFor}. A task must never depend on how many threads there are, so results are
+ * bit-identical for every thread count.
+ *
+ * <p>Worker threads come from one shared pool of daemon threads that are reused between calls
+ * (no thread is created per call once the pool is warm; a thread idle for 60 s retires) and never
+ * keep the JVM alive. The calling thread always takes tasks too, so nested calls cannot deadlock.
+ */
+public final class Threads {
+
+    /** The work a kernel does for one task index; a named type reads better in a stack trace than a lambda. */
+    public interface Task {
+        /** Runs task number {@code taskIndex}, 0 ≤ taskIndex &lt; taskCount. */
+        void run(int taskIndex);
+    }
+
+    private static volatile int threadCount = defaultThreadCount();
+
+    /** Cached pool: it grows to whatever nesting needs (no deadlock) and reuses idle threads. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(new DaemonThreadFactory());
+
+    private Threads() {
+    }
+
+    /** The number of threads kernels use (≥ 1). */
+    public static int get() {
+        return threadCount;
+    }
+
+    /**
+     * Sets the number of threads every kernel uses.
+     *
+     * @param n at least 1; 1 runs everything on the calling thread
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static void set(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("Threads.set: thread count must be >= 1 but got " + n);
+        }
+        threadCount = n;
+    }
+
+    /**
+     * Runs {@code task.run(t)} for every t in 0..taskCount−1 on up to {@link #get()} threads,
+     * the calling thread included, and returns when all are done.
+     * Tasks are handed out in increasing order to whichever thread is free.
+     * The first exception thrown by a task is rethrown here after all threads have stopped.
+     */
+    public static void parallelFor(int taskCount, Task task) {
+        int workerCount = Math.min(threadCount, taskCount);
+        if (workerCount <= 1) {
+            // One thread: a plain loop, easy to step through.
+            for (int t = 0; t < taskCount; t++) {
+                task.run(t);
+            }
+            return;
+        }
+        TaskQueue queue = new TaskQueue(taskCount, task, workerCount - 1);
+        for (int w = 1; w < workerCount; w++) {
+            POOL.execute(queue::runAsHelper);
+        }
+        queue.drain();          // the calling thread works too instead of just waiting
+        queue.awaitHelpers();
+        Throwable failure = queue.failure.get();
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+    }
+
+    private static int defaultThreadCount() {
+        String property = System.getProperty("kindling.threads");
+        if (property == null || property.isBlank()) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int n = Integer.parseInt(property.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("-Dkindling.threads must be an integer >= 1 but got '" + property + "'");
+    }
+
+    /** Shared state of one {@link #parallelFor} call: the next task index, and who is still running. */
+    private static final class TaskQueue {
+        private final int taskCount;
+        private final Task task;
+        private final AtomicInteger nextTask = new AtomicInteger();
+        private final CountDownLatch helpersDone;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        TaskQueue(int taskCount, Task task, int helperCount) {
+            this.taskCount = taskCount;
+            this.task = task;
+            this.helpersDone = new CountDownLatch(helperCount);
+        }
+
+        void drain() {
+            int t;
+            while (failure.get() == null && (t = nextTask.getAndIncrement()) < taskCount) {
+                try {
+                    task.run(t);
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        }
+
+        void runAsHelper() {
+            try {
+                drain();
+            } finally {
+                helpersDone.countDown();
+            }
+        }
+
+        void awaitHelpers() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    helpersDone.await();
+                    break;
+                } catch (InterruptedException e) {
+                    // The helpers still write into the caller's arrays: wait for them, then restore the flag.
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Daemon threads named "kindling-worker-N", so they show up clearly in a debugger and never block exit. */
+    private static final class DaemonThreadFactory implements ThreadFactory {
+        private final AtomicInteger created = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable body) {
+            Thread thread = new Thread(body, "kindling-worker-" + created.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+}

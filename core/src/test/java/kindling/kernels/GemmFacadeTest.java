@@ -1,0 +1,115 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The public facade: dispatch, argument checks, EJML as an independent oracle, and thread-count independence. */
+class GemmFacadeTest {
+
+    private final int threadsBefore = Threads.get();
+
+    @AfterEach
+    void restoreThreads() {
+        Threads.set(threadsBefore);
+    }
+
+    @Test
+    void simdIsEnabledUnderTheTestArgLine() {
+        assertTrue(Gemm.simdEnabled(), "surefire runs with --add-modules jdk.incubator.vector");
+        assertSame(GemmSimd.INSTANCE, Gemm.choose(true, false));
+    }
+
+    @Test
+    void simdFalseFallsBackToPlainJava() {
+        // What -Dkindling.simd=false does, without restarting the JVM.
+        assertSame(GemmPlain.INSTANCE, Gemm.choose(false, false));
+    }
+
+    @Test
+    void matchesEjml() {
+        int[][] shapes = {{1, 1, 1}, {33, 47, 65}, {128, 96, 300}, {5, 400, 3}};
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            FMatrixRMaj a = FMatrixRMaj.wrap(m, k, randomValues(m * k, 1));
+            FMatrixRMaj b = FMatrixRMaj.wrap(k, n, randomValues(k * n, 2));
+            FMatrixRMaj expected = new FMatrixRMaj(m, n);
+            CommonOps_FDRM.mult(a, b, expected);
+            float[] c = new float[m * n];
+            Gemm.gemm(false, false, m, n, k, a.data, 0, k, b.data, 0, n, 0f, c, 0, n);
+            assertArrayEquals(expected.data, c, 1e-5f * k * 4, "Gemm vs EJML for (" + m + ", " + k + ") x (" + k + ", " + n + ")");
+        }
+    }
+
+    @Test
+    void bitIdenticalForAnyThreadCount() {
+        // Big enough for several tiles in both kernels and above both parallel thresholds.
+        int m = 300, n = 1100, k = 270;
+        float[] a = randomValues(m * k, 3);
+        float[] b = randomValues(k * n, 4);
+        for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.INSTANCE}) {
+            float[] reference = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                Threads.set(threads);
+                float[] c = new float[m * n];
+                kernel.gemm(false, true, m, n, k, a, 0, k, transposeOf(b, k, n), 0, k, 0f, c, 0, n);
+                if (reference == null) {
+                    reference = c;
+                } else {
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(reference[i]), Float.floatToRawIntBits(c[i]),
+                                kernel.name() + " with " + threads + " threads differs from 1 thread at index " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsBadArgumentsWithTheValuesInTheMessage() {
+        float[] six = new float[6];
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, -1, 2, 3, six, 0, 3, six, 0, 2, 0f, six, 0, 2));
+        assertTrue(negative.getMessage().contains("m=-1"), negative.getMessage());
+        IllegalArgumentException leading = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, 2, 2, 3, six, 0, 2, six, 0, 2, 0f, six, 0, 2));
+        assertTrue(leading.getMessage().contains("leading dimension of A"), leading.getMessage());
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(false, false, 3, 3, 3, six, 0, 3, six, 0, 3, 0f, six, 0, 3));
+        assertTrue(tooShort.getMessage().contains("A (3, 3)"), tooShort.getMessage());
+    }
+
+    @Test
+    void zeroSizesAreFine() {
+        float[] c = {5f, 6f};
+        Gemm.gemm(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 2f, c, 0, 2);
+        assertArrayEquals(new float[] {10f, 12f}, c);
+        Gemm.gemm(true, true, 0, 0, 4, new float[0], 0, 1, new float[0], 0, 4, 0f, new float[0], 0, 1);
+    }
+
+    private static float[] randomValues(int length, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        float[] values = new float[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = random.nextFloat() * 2f - 1f;
+        }
+        return values;
+    }
+
+    private static float[] transposeOf(float[] matrix, int rows, int cols) {
+        float[] transposed = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                transposed[j * rows + i] = matrix[i * cols + j];
+            }
+        }
+        return transposed;
+    }
+}

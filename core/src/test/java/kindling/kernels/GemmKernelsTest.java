@@ -1,0 +1,60 @@
+package kindling.kernels;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * GemmPlain and GemmSimd, called directly, against GemmNaive: every shape up to 5×5×5 (zeros
+ * included), all transpose combinations, β = 0 (with NaN in C) and β = 1, tight and padded storage;
+ * then larger shapes that are not multiples of any block size.
+ */
+class GemmKernelsTest {
+
+    private static final GemmKernel[] FAST_KERNELS = {GemmPlain.INSTANCE, GemmSimd.INSTANCE};
+
+    @Test
+    void everySmallShapeMatchesNaive() {
+        long seed = 0;
+        for (int m = 0; m <= 5; m++) {
+            for (int n = 0; n <= 5; n++) {
+                for (int k = 0; k <= 5; k++) {
+                    for (int transposes = 0; transposes < 4; transposes++) {
+                        boolean transA = (transposes & 1) != 0;
+                        boolean transB = (transposes & 2) != 0;
+                        for (int padding : new int[] {0, 3}) {
+                            checkAllKernels(new GemmTestSupport.Problem(transA, transB, m, n, k, 0f, padding, Float.NaN, seed++));
+                            checkAllKernels(new GemmTestSupport.Problem(transA, transB, m, n, k, 1f, padding, null, seed++));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void largerShapesNotMultiplesOfTheBlocksMatchNaive() {
+        int[][] shapes = {{67, 131, 259}, {1, 300, 7}, {300, 1, 300}, {13, 17, 600}, {150, 70, 1}, {200, 520, 40}};
+        long seed = 1000;
+        for (int[] shape : shapes) {
+            for (int transposes = 0; transposes < 4; transposes++) {
+                boolean transA = (transposes & 1) != 0;
+                boolean transB = (transposes & 2) != 0;
+                checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0f, 5, Float.NaN, seed++));
+                checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0.5f, 2, null, seed++));
+            }
+        }
+    }
+
+    @Test
+    void betaScalesCWhenKIsZero() {
+        for (float beta : new float[] {0f, 1f, -2.5f}) {
+            checkAllKernels(new GemmTestSupport.Problem(false, false, 7, 9, 0, beta, 1, null, 7));
+        }
+    }
+
+    private static void checkAllKernels(GemmTestSupport.Problem problem) {
+        float[] expected = problem.run(GemmNaive.INSTANCE);
+        for (GemmKernel kernel : FAST_KERNELS) {
+            GemmTestSupport.assertSameC(problem, expected, problem.run(kernel), kernel.name());
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ThreadsTest {
+
+    private final int threadsBefore = Threads.get();
+
+    @AfterEach
+    void restoreThreads() {
+        Threads.set(threadsBefore);
+    }
+
+    @Test
+    void setRejectsZeroNamingTheValue() {
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Threads.set(0));
+        assertTrue(error.getMessage().contains("0"), error.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Threads.set(-3));
+    }
+
+    @Test
+    void defaultIsAtLeastOne() {
+        assertTrue(Threads.get() >= 1);
+    }
+
+    @Test
+    void parallelForRunsEveryTaskExactlyOnce() {
+        for (int threads = 1; threads <= 4; threads++) {
+            Threads.set(threads);
+            AtomicIntegerArray runs = new AtomicIntegerArray(37);
+            Threads.parallelFor(37, runs::incrementAndGet);
+            for (int t = 0; t < 37; t++) {
+                assertEquals(1, runs.get(t), "task " + t + " with " + threads + " threads");
+            }
+        }
+    }
+
+    @Test
+    void parallelForRethrowsATaskFailure() {
+        Threads.set(2);
+        IllegalStateException error = assertThrows(IllegalStateException.class, () -> Threads.parallelFor(10, t -> {
+            if (t == 7) {
+                throw new IllegalStateException("task 7 failed");
+            }
+        }));
+        assertEquals("task 7 failed", error.getMessage());
+    }
+}
