@@ -9,8 +9,8 @@ import java.util.function.Consumer;
  * The launcher for every example: with no argument it lists them and runs the default one; with a
  * name it runs that one. Each example is also a plain class with a {@code main}, to run from the IDE.
  * <pre>
- *   mvn -q -pl examples -am compile exec:java                          # list, then run "tour"
- *   mvn -q -pl examples -am compile exec:java -Dexec.args="tour"       # one by name
+ *   mvn -q compile exec:java                          # list, then run "tour"
+ *   mvn -q compile exec:java -Dexec.args="tour"       # one by name
  * </pre>
  */
 public final class Examples {

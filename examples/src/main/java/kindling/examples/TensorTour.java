@@ -10,7 +10,7 @@ import kindling.tensor.Tensor;
 
 /**
  * A printed tour of tensors and autograd, to read top to bottom beside its output. Run it from the
- * IDE (it is a plain {@code main}) or with {@code mvn -q -pl examples -am compile exec:java}.
+ * IDE (it is a plain {@code main}) or with {@code mvn -q compile exec:java}.
  * Each section prints a heading, then the lines of code it runs and what they print.
  */
 public final class TensorTour {
