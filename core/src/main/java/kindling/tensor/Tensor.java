@@ -185,10 +185,14 @@ public final class Tensor {
             throw new IllegalArgumentException("linspace: steps must be non-negative, got " + steps);
         }
         float[] data = new float[steps];
-        double step = steps > 1 ? ((double) end - start) / (steps - 1) : 0;
+        // In float arithmetic, as PyTorch's CPU kernel, so the values match torch.linspace bit for bit.
+        float step = steps > 1 ? (end - start) / (float) (steps - 1) : 0f;
         for (int i = 0; i < steps; i++) {
             // The second half counts back from end, as PyTorch does, so end is exact.
-            data[i] = i < steps / 2 ? (float) (start + step * i) : (float) (end - step * (steps - 1 - i));
+            data[i] = i < steps / 2 ? start + step * i : end - step * (steps - 1 - i);
+        }
+        if (steps == 1) {
+            data[0] = start;                              // torch.linspace(3, 5, 1) is [3.]
         }
         return wrap(data, steps);
     }

@@ -1,0 +1,61 @@
+package kindling.examples;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The launcher for every example: with no argument it lists them and runs the default one; with a
+ * name it runs that one. Each example is also a plain class with a {@code main}, to run from the IDE.
+ * <pre>
+ *   mvn -q compile exec:java                          # list, then run "tour"
+ *   mvn -q compile exec:java -Dexec.args="tour"       # one by name
+ * </pre>
+ */
+public final class Examples {
+    /** Run when no name is given. */
+    public static final String DEFAULT = "tour";
+
+    private record Example(String description, Consumer<String[]> main) {
+    }
+
+    private static final Map<String, Example> EXAMPLES = new LinkedHashMap<>();
+
+    static {
+        EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
+                TensorTour::main));
+    }
+
+    private Examples() {
+    }
+
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the example named by {@code args[0]} (or the default) and returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
+            for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
+                out.printf("  %-8s %s%n", entry.getKey(), entry.getValue().description());
+            }
+            out.println("Running the default, \"" + DEFAULT + "\".");
+            EXAMPLES.get(DEFAULT).main().accept(new String[0]);
+            return 0;
+        }
+        Example example = EXAMPLES.get(args[0]);
+        if (example == null) {
+            err.println("Unknown example \"" + args[0] + "\". Available: " + String.join(", ", EXAMPLES.keySet()));
+            return 2;
+        }
+        String[] rest = new String[args.length - 1];
+        System.arraycopy(args, 1, rest, 0, rest.length);
+        example.main().accept(rest);
+        return 0;
+    }
+}
