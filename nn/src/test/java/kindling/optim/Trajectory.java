@@ -1,5 +1,6 @@
 package kindling.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class Trajectory {
 
     /** Elementwise |actual − expected| ≤ 1e-5 · max(1, |expected|). */
     static void assertClose(Tensor expected, Tensor actual, String what) {
-        assertEquals(List.of(expected.shape().length), List.of(actual.shape().length), what + ": rank");
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         float[] e = expected.toArray();
         float[] a = actual.toArray();
         assertEquals(e.length, a.length, what + ": size");
