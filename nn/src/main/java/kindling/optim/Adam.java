@@ -1,0 +1,146 @@
+package kindling.optim;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import kindling.tensor.Tensor;
+
+/**
+ * Adam, as {@code torch.optim.Adam} (Kingma and Ba, 2015, "Adam: A Method for Stochastic
+ * Optimization"; AMSGrad from Reddi et al., 2018). For each parameter θ with gradient g, at step t:
+ * <pre>
+ *   g  ← g + λ·θ                            if weightDecay λ ≠ 0 (L2 penalty, coupled: see AdamW)
+ *   m  ← β₁·m + (1 − β₁)·g                  first moment   (m₀ = 0)
+ *   v  ← β₂·v + (1 − β₂)·g²                 second moment  (v₀ = 0)
+ *   v̂max ← max(v̂max, v)                     if amsgrad     (v̂max₀ = 0); then use v̂max for v below
+ *   θ  ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+ * </pre>
+ * The bias corrections 1 − β₁ᵗ and 1 − β₂ᵗ undo the pull of m₀ = v₀ = 0 towards zero. On the
+ * first step m/(1 − β₁) = g and √(v/(1 − β₂)) = |g|, so each weight moves by γ·g/(|g| + ε) ≈ ±γ.
+ * ε is added after the bias correction of √v, as PyTorch does (the paper's form).
+ *
+ * <p>State per parameter (PyTorch's names): {@code step} (0-dim), {@code exp_avg} m,
+ * {@code exp_avg_sq} v, and {@code max_exp_avg_sq} if amsgrad; each shaped as θ.
+ *
+ * <p>PyTorch defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0, amsgrad false.
+ * <pre>
+ *   Adam adam = Adam.builder(model.parameters()).lr(3e-4f).build();
+ * </pre>
+ */
+public final class Adam extends Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final boolean amsgrad;
+
+    private Adam(Builder b) {
+        super("Adam", b.params, b.lr);
+        beta1 = Checks.inUnitInterval("Adam", "beta1", b.beta1);
+        beta2 = Checks.inUnitInterval("Adam", "beta2", b.beta2);
+        eps = Checks.atLeastZero("Adam", "eps", b.eps);
+        weightDecay = Checks.atLeastZero("Adam", "weightDecay", b.weightDecay);
+        amsgrad = b.amsgrad;
+    }
+
+    /** A builder with PyTorch's defaults. */
+    public static Builder builder(List<Tensor> params) {
+        return new Builder(params);
+    }
+
+    @Override
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
+        Tensor g = weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
+        adamStep(param, g, state, getLr(), beta1, beta2, eps, amsgrad);
+    }
+
+    /**
+     * The moment updates and the bias-corrected step shared by Adam and AdamW. The corrections are
+     * computed in double, as PyTorch computes them with Python floats.
+     */
+    static void adamStep(Tensor param, Tensor g, Map<String, Tensor> state, float lr, float beta1, float beta2,
+            float eps, boolean amsgrad) {
+        double t = incrementStep(state);
+        Tensor m = state.computeIfAbsent("exp_avg", key -> Tensor.zeros(param.shape()));
+        Tensor v = state.computeIfAbsent("exp_avg_sq", key -> Tensor.zeros(param.shape()));
+        m.mul_(beta1).add_(g, 1 - beta1);                        // m = β₁·m + (1 − β₁)·g
+        v.mul_(beta2).add_(g.mul(g), 1 - beta2);                 // v = β₂·v + (1 − β₂)·g²
+        if (amsgrad) {
+            Tensor vMax = state.computeIfAbsent("max_exp_avg_sq", key -> Tensor.zeros(param.shape()));
+            vMax.copy_(vMax.maximum(v));                         // v̂max = max(v̂max, v)
+            v = vMax;
+        }
+        double biasCorrection1 = 1 - Math.pow(beta1, t);
+        double biasCorrection2 = 1 - Math.pow(beta2, t);
+        double stepSize = lr / biasCorrection1;
+        Tensor denominator = v.sqrt().div((float) Math.sqrt(biasCorrection2)).add(eps);
+        param.add_(m.div(denominator), (float) -stepSize);      // θ = θ − γ/(1 − β₁ᵗ) · m / denominator
+    }
+
+    @Override
+    protected Map<String, Float> hyperParameters() {
+        Map<String, Float> out = new LinkedHashMap<>();
+        out.put("beta1", beta1);
+        out.put("beta2", beta2);
+        out.put("eps", eps);
+        out.put("weightDecay", weightDecay);
+        out.put("amsgrad", Checks.flag(amsgrad));
+        return out;
+    }
+
+    @Override
+    protected List<String> stateNames() {
+        return amsgrad ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+                : List.of("step", "exp_avg", "exp_avg_sq");
+    }
+
+    /** Optional arguments of {@link Adam}, defaulting as PyTorch. */
+    public static final class Builder {
+        private final List<Tensor> params;
+        private float lr = 1e-3f;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float eps = 1e-8f;
+        private float weightDecay = 0f;
+        private boolean amsgrad = false;
+
+        private Builder(List<Tensor> params) {
+            this.params = params;
+        }
+
+        /** Learning rate γ; default 1e-3. */
+        public Builder lr(float lr) {
+            this.lr = lr;
+            return this;
+        }
+
+        /** Decay rates β₁, β₂ of the moment averages; default (0.9, 0.999). */
+        public Builder betas(float beta1, float beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /** ε added to the denominator for stability; default 1e-8. */
+        public Builder eps(float eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** L2 penalty λ added to the gradient; default 0. */
+        public Builder weightDecay(float weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Use the AMSGrad variant (running maximum of v); default false. */
+        public Builder amsgrad(boolean amsgrad) {
+            this.amsgrad = amsgrad;
+            return this;
+        }
+
+        public Adam build() {
+            return new Adam(this);
+        }
+    }
+}
