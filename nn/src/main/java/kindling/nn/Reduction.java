@@ -24,9 +24,4 @@ public enum Reduction {
                 return losses;
         }
     }
-
-    /** PyTorch's spelling: "none", "mean", "sum". */
-    public String pytorchName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
 }

@@ -48,6 +48,10 @@ class LinearTest {
         Tensor x = Tensor.randn(new Generator(1), 4, 3).requiresGrad_();
         GradCheck.Result r = GradCheck.check(in -> layer.forward(in[0]), x, layer.weight, layer.bias);
         assertTrue(r.passed(), r.toString());
+        Tensor single = Tensor.randn(new Generator(3), 3).requiresGrad_();     // an unbatched (in) input gives (out)
+        assertEquals(1, layer.forward(single).dim());
+        r = GradCheck.check(in -> layer.forward(in[0]), single, layer.weight, layer.bias);
+        assertTrue(r.passed(), r.toString());
         Linear noBias = new Linear(3, 2, false);
         Tensor x3 = Tensor.randn(new Generator(2), 2, 2, 3).requiresGrad_();
         // x used twice: the gradients of both uses must add up
