@@ -1,0 +1,131 @@
+package kindling.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import kindling.autograd.GradCheck;
+import kindling.tensor.Generator;
+import kindling.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class ActivationTest {
+    private static final String[] X = {"x"};
+
+    private static void golden(String name, Module module) {
+        LayerGolden.check(name, in -> module.forward(in.get("x")), X);
+    }
+
+    private static void gradcheck(Module module, int... shape) {
+        Tensor x = Tensor.randn(new Generator(3), shape).requiresGrad_();
+        GradCheck.Result r = GradCheck.check(in -> module.forward(in[0]), x);
+        assertTrue(r.passed(), module + ": " + r);
+    }
+
+    @Test
+    void matchPyTorch() {
+        golden("relu", new ReLU());
+        golden("leaky_relu", new LeakyReLU());
+        golden("leaky_relu_02", new LeakyReLU(0.2));
+        golden("sigmoid", new Sigmoid());
+        golden("tanh", new Tanh());
+        golden("gelu", new GELU());
+        golden("gelu_tanh", new GELU("tanh"));
+        golden("softmax", new Softmax(1));
+        golden("log_softmax", new LogSoftmax(1));
+        golden("flatten", new Flatten());
+    }
+
+    @Test
+    void gradchecks() {
+        // randn inputs are almost surely away from the kinks of ReLU and LeakyReLU at 0
+        gradcheck(new ReLU(), 3, 4);
+        gradcheck(new LeakyReLU(0.2), 3, 4);
+        gradcheck(new Sigmoid(), 3, 4);
+        gradcheck(new Tanh(), 3, 4);
+        gradcheck(new GELU(), 3, 4);
+        gradcheck(new GELU("tanh"), 3, 4);
+        gradcheck(new Softmax(-1), 2, 3, 4);
+        gradcheck(new LogSoftmax(0), 3, 4);
+        gradcheck(new Flatten(0, 1), 2, 3, 2);
+        Dropout dropout = new Dropout(0.5);
+        dropout.eval();
+        gradcheck(dropout, 3, 4);
+    }
+
+    @Test
+    void extraReprAsPyTorchPrintsIt() {
+        Sequential all = new Sequential(new LeakyReLU(), new GELU(), new GELU("tanh"), new Sigmoid(), new Tanh(),
+                new Softmax(1), new LogSoftmax(-1), new Flatten(), new Dropout(0.25), new LeakyReLU(1e-5),
+                new CrossEntropyLoss(), new TripletMarginLoss());
+        // print(...) of the same nn.Sequential in PyTorch 1.13
+        assertEquals("Sequential(\n"
+                + "  (0): LeakyReLU(negative_slope=0.01)\n"
+                + "  (1): GELU(approximate='none')\n"
+                + "  (2): GELU(approximate='tanh')\n"
+                + "  (3): Sigmoid()\n"
+                + "  (4): Tanh()\n"
+                + "  (5): Softmax(dim=1)\n"
+                + "  (6): LogSoftmax(dim=-1)\n"
+                + "  (7): Flatten(start_dim=1, end_dim=-1)\n"
+                + "  (8): Dropout(p=0.25, inplace=False)\n"
+                + "  (9): LeakyReLU(negative_slope=1e-05)\n"
+                + "  (10): CrossEntropyLoss()\n"
+                + "  (11): TripletMarginLoss()\n"
+                + ")", all.toString());
+    }
+
+    @Test
+    void constructorArgumentsAreChecked() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5));
+        assertTrue(e.getMessage().contains("1.5"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(-0.1));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(Double.NaN));
+        e = assertThrows(IllegalArgumentException.class, () -> new GELU("erf"));
+        assertTrue(e.getMessage().contains("erf"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(Double.NaN));
+    }
+
+    @Test
+    void dropoutKeepsTheMeanInTraining() {
+        Dropout dropout = new Dropout(0.3, new Generator(11));
+        int n = 100_000;
+        float[] y = dropout.forward(Tensor.ones(n)).toArray();
+        int kept = 0;
+        double sum = 0;
+        for (float v : y) {
+            if (v != 0) {
+                kept++;
+                assertEquals(1 / 0.7, v, 1e-6, "a kept element is scaled by 1/(1−p)");
+            }
+            sum += v;
+        }
+        // kept ~ Binomial(n, 0.7): standard deviation √(n·0.7·0.3) ≈ 145; allow 5 of them.
+        assertEquals(0.7 * n, kept, 5 * Math.sqrt(n * 0.21));
+        assertEquals(1.0, sum / n, 5 * Math.sqrt(0.3 / 0.7 / n));
+    }
+
+    @Test
+    void dropoutGradientFollowsTheMaskAndSeedsRepeat() {
+        Tensor x = Tensor.ones(50).requiresGrad_();
+        Tensor y = new Dropout(0.5, new Generator(5)).forward(x);
+        y.sum().backward();
+        assertArrayEquals(y.toArray(), x.grad().toArray(), "∂y/∂x = mask/(1−p) = y for x = 1");
+        assertArrayEquals(y.toArray(), new Dropout(0.5, new Generator(5)).forward(Tensor.ones(50)).toArray());
+    }
+
+    @Test
+    void dropoutIsTheIdentityInEvalAndZeroAtPOne() {
+        Tensor x = Tensor.randn(new Generator(4), 3, 4);
+        Dropout dropout = new Dropout(0.9);
+        dropout.eval();
+        assertSame(x, dropout.forward(x));
+        Dropout all = new Dropout(1.0);
+        for (float v : all.forward(x).toArray()) {
+            assertEquals(0f, v, 0f, "p = 1 drops everything");    // −0 for a negative x, as x · 0 in PyTorch
+        }
+        assertSame(x, new Dropout(0.0).forward(x));
+    }
+}
