@@ -62,22 +62,38 @@ public final class TensorTour {
         v.mul(v).add(v).sum().backward();
         show("for loss = Σ (v·v + v), v.grad() (by hand: 2v + 1 = [-1, 2, 7]; v is used three times)", v.grad());
 
-        // 5. GradCheck compares backward with finite differences, element by element.
-        section("5. GradCheck");
+        // 5. A layer by hand: scores = relu(X·W + b), then softmax turns each row into probabilities,
+        //    and the loss is −log of the probability of the right class (cross-entropy).
+        section("5. A layer by hand: matmul, relu, softmax");
+        Generator gen = new Generator(3);
+        Tensor batch = Tensor.randn(gen, 4, 3);                         // (N=4, in=3)
+        Tensor weight = Tensor.randn(gen, 3, 2).requiresGrad_();        // (in=3, out=2)
+        Tensor bias = Tensor.zeros(2).requiresGrad_();                  // (out=2,) broadcast over N
+        Tensor scores = batch.matmul(weight).add(bias).relu();          // (4, 3)·(3, 2) → (4, 2)
+        show("scores = batch.matmul(weight).add(bias).relu()", scores);
+        show("scores.softmax(1)  (each row sums to 1)", scores.softmax(1));
+        Tensor labels = Tensor.of(new float[] {0, 1, 1, 0}).view(4, 1); // the right class of each row
+        Tensor crossEntropy = scores.logSoftmax(1).gather(1, labels).mean().neg();
+        show("crossEntropy = −mean(log softmax(scores)[i, label_i])", crossEntropy);
+        crossEntropy.backward();
+        show("weight.grad(), shape " + Shape.format(weight.grad().shape()) + " like weight", weight.grad());
+
+        // 6. GradCheck compares backward with finite differences, element by element.
+        section("6. GradCheck");
         Tensor p = Tensor.randn(new Generator(1), 2, 3).requiresGrad_();
         Tensor q = Tensor.randn(new Generator(2), 3).requiresGrad_();
         GradCheck.Result result = GradCheck.check(t -> t[0].mul(t[1]).add(t[0]), p, q);
         System.out.println("GradCheck.check(t -> t[0].mul(t[1]).add(t[0]), p, q):");
         System.out.println("  " + result);
 
-        // 6. The graph behind a tensor, in Graphviz's DOT language (paste into any Graphviz viewer).
-        section("6. The graph");
+        // 7. The graph behind a tensor, in Graphviz's DOT language (paste into any Graphviz viewer).
+        section("7. The graph");
         Tensor w2 = Tensor.of(new float[] {1, 2, 3}).requiresGrad_();
         Tensor loss2 = w2.mul(in).add(b).sum();
         System.out.print(GraphDot.toDot(loss2, Map.of(w2, "w", in, "in", b, "b", loss2, "loss")));
 
-        // 7. NoGrad: an update that is not part of the model, as an optimizer step does it.
-        section("7. NoGrad: one gradient-descent step");
+        // 8. NoGrad: an update that is not part of the model, as an optimizer step does it.
+        section("8. NoGrad: one gradient-descent step");
         try (NoGrad scope = NoGrad.enter()) {
             w.add_(w.grad(), -0.1f);          // w ← w − 0.1 · ∂loss/∂w
             show("inside NoGrad, w.add_(w.grad(), -0.1f); w is now", w);

@@ -37,6 +37,8 @@ class TensorTourTest {
         assertLineFollows(lines, "b.grad()  (by hand: 3, one per element b was added to):", "tensor(3.)");
         assertLineFollows(lines, "after x.t().select(0, 0).fill_(100f), x is:", "tensor([[100.,   1.,   2.],");
         assertTrue(lines.contains("x.t() shares x's storage: true"));
+        // Section 5: the row relu zeroed has equal scores, so softmax gives it 0.5 and 0.5.
+        assertTrue(lines.contains("        [0.5000, 0.5000]], gradFn=SoftmaxOp)"), String.join("\n", lines));
         assertTrue(lines.stream().anyMatch(line -> line.startsWith("  gradcheck passed")), String.join("\n", lines));
         assertTrue(lines.contains("  n5 [shape=ellipse, label=\"loss = SumOp ()\"];"));
         assertLineFollows(lines, "and w.mul(in) records nothing:", "tensor([ 2.4000,  7.5000, 14.4000])");
