@@ -9,8 +9,8 @@ import kindling.tensor.Tensor;
  * Elementwise minimum with broadcasting, as {@code torch.minimum}.
  * <pre>
  *   forward:   c = min(a, b)                  (NaN if either is NaN)
- *   backward:  ∂L/∂a = ∂L/∂c · [a < b] + ½ ∂L/∂c · [a = b]
- *              ∂L/∂b = ∂L/∂c · [b < a] + ½ ∂L/∂c · [a = b]
+ *   backward:  ∂L/∂a = ∂L/∂c · [a &lt; b] + ½ ∂L/∂c · [a = b]
+ *              ∂L/∂b = ∂L/∂c · [b &lt; a] + ½ ∂L/∂c · [a = b]
  * </pre>
  * On a tie the gradient is split half and half, as PyTorch does: each input is "the minimum"
  * equally, and the two halves still add up to ∂L/∂c.
