@@ -25,6 +25,8 @@ public final class Examples {
     static {
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
+        EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
+                SpiralClassifier::main));
     }
 
     private Examples() {
