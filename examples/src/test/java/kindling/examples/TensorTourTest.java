@@ -62,7 +62,7 @@ class TensorTourTest {
         int status = Examples.run(new String[] {"nope"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, status);
-        assertEquals("Unknown example \"nope\". Available: tour", err.toString(StandardCharsets.UTF_8).strip());
+        assertEquals("Unknown example \"nope\". Available: tour, spirals", err.toString(StandardCharsets.UTF_8).strip());
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 }
