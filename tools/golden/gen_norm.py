@@ -33,7 +33,7 @@ def case(name, layer, x):
     out[name + "_out"] = y
     out[name + "_grad_x"] = x.grad
     for key, p in layer.named_parameters():
-        out[name + "_grad_" + key] = p.grad
+        out[name + "_grad_" + key] = p.grad.clone()     # zero_grad() would zero the stored tensor in place
 
 
 # ---- Pooling ----------------------------------------------------------------------------------
