@@ -7,7 +7,7 @@ import kindling.tensor.Tensor;
  * 2-D average pooling, as PyTorch's {@code nn.AvgPool2d} (square kernel, floor mode).
  * <pre>
  *   y[n, c, i, j] = (1 / d) · Σ_{0 ≤ a, b < k} x[n, c, i·s − pad + a, j·s − pad + b]     (padding counts as 0)
- *   d = k²  (countIncludePad, the default; a window overhanging the padded border counts only up to it)
+ *   d = k²  (countIncludePad, the default: the padding zeros count)
  *   d = the number of real input elements in the window  (countIncludePad = false)
  * </pre>
  * The gradient of each output is spread evenly, 1/d each, over the input elements of its window.

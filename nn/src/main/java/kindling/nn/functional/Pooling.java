@@ -23,9 +23,9 @@ public final class Pooling {
     }
 
     /**
-     * Average pooling: window i covers [i·s − pad, i·s − pad + k) clipped to [0, H + pad) for its
-     * size, then to [0, H) for the sum. The divisor is that size ({@code countIncludePad}, PyTorch's
-     * default) or the number of real input elements in the window.
+     * Average pooling: window i covers [i·s − pad, i·s − pad + k), clipped to [0, H) for the sum.
+     * The divisor is k per dim, k² in all ({@code countIncludePad}, PyTorch's default), or the number
+     * of real input elements in the window.
      */
     public static Tensor avgPool2d(Tensor input, int kernelSize, int stride, int padding, boolean countIncludePad) {
         int dims = input.dim();
@@ -51,14 +51,13 @@ public final class Pooling {
         int out = Math.max(outputSize(in, kernelSize, stride, padding), 0);
         int[][] windows = new int[3][out];
         for (int i = 0; i < out; i++) {
-            int start = i * stride - padding;
-            int end = Math.min(start + kernelSize, in + padding);           // the window may overhang into padding only
-            int paddedSize = end - start;
-            start = Math.max(start, 0);
-            end = Math.min(end, in);
+            // In floor mode the last window ends at (out − 1)·s − pad + k ≤ in + pad: it may cover
+            // padding but never goes past it, so counting the padding gives k elements.
+            int start = Math.max(i * stride - padding, 0);
+            int end = Math.min(i * stride - padding + kernelSize, in);
             windows[0][i] = start;
             windows[1][i] = end;
-            windows[2][i] = countIncludePad ? paddedSize : end - start;
+            windows[2][i] = countIncludePad ? kernelSize : end - start;
         }
         return windows;
     }
