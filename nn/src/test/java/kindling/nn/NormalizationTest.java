@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import kindling.autograd.GradCheck;
+import kindling.io.GoldenText;
+import kindling.io.SafeTensors;
 import kindling.tensor.Generator;
 import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
@@ -72,6 +75,10 @@ class NormalizationTest {
         Tensor x = Tensor.randn(new Generator(3), 5, 2).requiresGrad_();
         GradCheck.Result r = GradCheck.check(in -> plain.forward(in[0]).mul(in[0]), x);
         assertTrue(r.passed(), r.toString());
+        plain.eval();                                  // no running statistics: evaluation uses the batch's too
+        Tensor means = plain.forward(x).mean(0);
+        assertEquals(0, means.get(0), 1e-5);
+        assertEquals(0, means.get(1), 1e-5);
     }
 
     @Test
@@ -98,6 +105,20 @@ class NormalizationTest {
         BatchNorm2d bare = new BatchNorm2d(4, 1e-5, 0.1, false, false);
         assertTrue(bare.stateDict().isEmpty());
         assertNull(bare.runningMean);
+    }
+
+    @Test
+    void loadsAPyTorchBatchNormStateDict() throws IOException {
+        // gen_safetensors.py: Sequential(Linear(4, 3), ReLU(), Linear(3, 2), BatchNorm1d(2)) after two
+        // batches; its float tensors only, since Kindling reads no I64 num_batches_tracked.
+        Sequential model = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2), new BatchNorm1d(2));
+        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_model.safetensors")), false);
+        assertEquals(List.of("3.num_batches_tracked"), result.missingKeys());
+        assertEquals(List.of(), result.unexpectedKeys());
+        BatchNorm1d norm = (BatchNorm1d) model.namedChildren().get("3");
+        Map<String, Tensor> golden = GoldenText.read("safetensors.txt");
+        LayerGolden.assertClose("3.running_mean", golden.get("model.3.running_mean"), norm.runningMean);
+        LayerGolden.assertClose("3.running_var", golden.get("model.3.running_var"), norm.runningVar);
     }
 
     @Test

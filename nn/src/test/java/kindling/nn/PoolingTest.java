@@ -42,6 +42,18 @@ class PoolingTest {
     }
 
     @Test
+    void nanWinsAMaxWindowAsInPyTorch() {
+        Tensor x = Tensor.of(new float[] {1, Float.NaN, 5, 2}, 1, 1, 2, 2).requiresGrad_();
+        Tensor out = new MaxPool2d(2).forward(x);
+        assertTrue(Float.isNaN(out.item()));
+        out.sum().backward();
+        assertArrayEquals(new float[] {0, 1, 0, 0}, x.grad().toArray());
+        Tensor twoNaNs = Tensor.of(new float[] {1, Float.NaN, Float.NaN, 2}, 1, 1, 2, 2).requiresGrad_();
+        new MaxPool2d(2).forward(twoNaNs).sum().backward();
+        assertArrayEquals(new float[] {0, 0, 1, 0}, twoNaNs.grad().toArray(), "the last NaN wins, as PyTorch's");
+    }
+
+    @Test
     void gradcheckEveryPool() {
         // distinct values 0.1 apart in a shuffled order, so a step of h never changes a max window's winner
         float[] values = new float[2 * 3 * 5 * 4];

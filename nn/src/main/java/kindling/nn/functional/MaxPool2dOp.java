@@ -12,7 +12,7 @@ import kindling.tensor.Tensor;
  * </pre>
  * The argmax is the first maximum in row-major order within the window (a later equal value does
  * not replace it), as PyTorch's CPU kernel, so on ties the whole gradient goes to one element.
- * A NaN in the window wins, as in PyTorch.
+ * A NaN in the window wins (the last NaN, as PyTorch's CPU kernel's {@code val > max || isnan(val)}).
  *
  * <p>Shape: input (P..., H, W) — any leading dims, typically (N, C, H, W) or (C, H, W); output
  * (P..., H_out, W_out) with H_out = ⌊(H + 2·pad − k) / s⌋ + 1 (the same for W).
@@ -54,13 +54,10 @@ final class MaxPool2dOp extends Function {
                     for (int h = rowStart; h < rowEnd; h++) {                // the window, clipped to the input
                         for (int w = colStart; w < colEnd; w++) {
                             float value = x[inBase + h * width + w];
-                            if (value > max || Float.isNaN(value)) {         // strict >: the first maximum stays
+                            // strict >: the first maximum stays; a NaN always wins (PyTorch's rule)
+                            if (value > max || Float.isNaN(value)) {
                                 max = value;
                                 best = h * width + w;
-                                if (Float.isNaN(value)) {
-                                    h = rowEnd;                              // NaN wins; stop searching
-                                    break;
-                                }
                             }
                         }
                     }
