@@ -108,6 +108,21 @@ class NormalizationTest {
     }
 
     @Test
+    void resetRestoresTheInitialState() {
+        BatchNorm2d layer = new BatchNorm2d(2);
+        layer.forward(Tensor.randn(new Generator(1), 3, 2, 2, 2).mul(3f).add(1f));
+        layer.weight.detach().fill_(2f);
+        assertEquals(1, layer.numBatchesTracked.item());
+        assertTrue(layer.runningMean.abs().sum().item() > 0);
+        layer.resetParameters();
+        assertEquals(0, layer.numBatchesTracked.item());
+        assertEquals(0, layer.runningMean.abs().sum().item());
+        assertEquals(2, layer.runningVar.sum().item());
+        assertEquals(2, layer.weight.sum().item());
+        assertEquals(0, layer.bias.abs().sum().item());
+    }
+
+    @Test
     void loadsAPyTorchBatchNormStateDict() throws IOException {
         // gen_safetensors.py: Sequential(Linear(4, 3), ReLU(), Linear(3, 2), BatchNorm1d(2)) after two
         // batches; its float tensors only, since Kindling reads no I64 num_batches_tracked.
