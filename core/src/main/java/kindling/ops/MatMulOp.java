@@ -43,6 +43,7 @@ public final class MatMulOp extends Function {
         }
         int[] batch = Shape.broadcast(op, batchShape(matrixA), batchShape(matrixB));
         Tensor product = MatMulBatches.multiply(matrixA, matrixB, batch);
+        MacCounter.add((long) Shape.numel(batch) * matrixA.size(-2) * k * matrixB.size(-1));
         Tensor result = product.view(resultShape(a, b, batch));
         if (!needsGrad(a, b)) {
             return result;
