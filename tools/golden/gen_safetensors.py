@@ -3,7 +3,7 @@
 PyTorch -> Kindling: a small torch model's state_dict saved as safetensors (torch_model.safetensors),
 the same tensors in golden text (safetensors.txt, format of golden_io.py), a file of F64/F16/BF16
 tensors (torch_dtypes.safetensors) and a full BatchNorm state dict with its I64 num_batches_tracked
-(torch_int64.safetensors), which Kindling must reject by name.
+(torch_int64.safetensors), which Kindling reads, converting the counter to float.
 
 Kindling -> PyTorch: checks kindling_written.safetensors, committed after being written by the Java
 helper kindling.io.KindlingGoldenFile, byte for byte against this script's writer, then loads it

@@ -3,18 +3,23 @@ package kindling.io;
 import java.nio.ByteBuffer;
 
 /**
- * The safetensors element types Kindling reads, each converted to {@code float} on load. The
- * declaration order is the safetensors one (increasing alignment), which its writer sorts by.
+ * The safetensors element types Kindling reads, each converted to {@code float} on load. Integers
+ * come from PyTorch's integer buffers (BatchNorm's I64 {@code num_batches_tracked}); they become the
+ * nearest float, exact up to 2^24.
  */
 enum Dtype {
     /** IEEE half precision: 1 sign, 5 exponent, 10 mantissa bits. */
     F16(2),
     /** bfloat16: the top 16 bits of a float32 (1 sign, 8 exponent, 7 mantissa bits). */
     BF16(2),
+    /** 32-bit signed integer, little-endian. */
+    I32(4),
     /** IEEE single precision, Kindling's own type: read and written without conversion. */
     F32(4),
     /** IEEE double precision, rounded to the nearest float. */
-    F64(8);
+    F64(8),
+    /** 64-bit signed integer (PyTorch's {@code torch.long}), little-endian. */
+    I64(8);
 
     final int bytes;
 
@@ -44,6 +49,16 @@ enum Dtype {
             case BF16 -> {
                 for (int i = 0; i < count; i++) {
                     out[from + i] = Float.intBitsToFloat((in.getShort(in.position() + 2 * i) & 0xFFFF) << 16);
+                }
+            }
+            case I32 -> {
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = in.getInt(in.position() + 4 * i);
+                }
+            }
+            case I64 -> {
+                for (int i = 0; i < count; i++) {
+                    out[from + i] = in.getLong(in.position() + 8 * i);
                 }
             }
             case F16 -> {

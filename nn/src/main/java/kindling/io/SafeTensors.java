@@ -35,7 +35,8 @@ import kindling.tensor.Tensor;
  * directory, forced to disk, then renamed over the target in one atomic step ({@link AtomicFiles}), so a crash leaves
  * either the old file or the new one, never half of one.
  *
- * <p><b>Reading</b> ({@link SafeTensorsReader}) accepts F32, and converts F64, F16 and BF16 to float; any other dtype is
+ * <p><b>Reading</b> ({@link SafeTensorsReader}) accepts F32, and converts F64, F16, BF16, I32 and I64 to float (so
+ * PyTorch's I64 {@code num_batches_tracked} loads); any other dtype (U8, BOOL, ...) is
  * rejected naming the tensor. Everything is checked before a tensor is built: header length against
  * the file size, UTF-8, JSON syntax, each entry's fields, offsets contiguous from 0 to the end of the
  * file, and byte length = numel × dtype size. Each failure throws {@link SafeTensorsException}

@@ -142,7 +142,7 @@ final class SafeTensorsReader {
         Dtype dtype = Dtype.byName(dtypeName);
         if (dtype == null) {
             throw new SafeTensorsException(file, "tensor '" + name + "' has dtype " + dtypeName
-                    + "; Kindling reads F32, F64, F16 and BF16 (converted to float)");
+                    + "; Kindling reads F32, F64, F16, BF16, I32 and I64 (converted to float)");
         }
         long[] sizes = integers(file, name, "shape", info.get("shape"));
         int[] shape = new int[sizes.length];

@@ -233,10 +233,21 @@ class SafeTensorsTest {
 
     @Test
     void rejectsAnUnsupportedDtypeNamingTheTensor() throws IOException {
-        Path f = file("int.safetensors", "{\"3.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],"
-                + "\"data_offsets\":[0,8]}}", new byte[8]);
-        assertTrue(loadFails(f).getMessage().endsWith("tensor '3.num_batches_tracked' has dtype I64; Kindling reads "
-                + "F32, F64, F16 and BF16 (converted to float)"));
+        Path f = file("bool.safetensors", "{\"mask\":{\"dtype\":\"BOOL\",\"shape\":[2],"
+                + "\"data_offsets\":[0,2]}}", new byte[2]);
+        assertTrue(loadFails(f).getMessage().endsWith("tensor 'mask' has dtype BOOL; Kindling reads "
+                + "F32, F64, F16, BF16, I32 and I64 (converted to float)"));
+    }
+
+    @Test
+    void readsIntegersAsFloats() throws IOException {
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.putLong(7).putInt(-3).putInt(1 << 20);
+        Path f = file("ints.safetensors", "{\"count\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[0,8]},"
+                + "\"ids\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[8,16]}}", data.array());
+        Map<String, Tensor> loaded = SafeTensors.load(f);
+        assertEquals(7f, loaded.get("count").item());
+        assertArrayEquals(new float[] {-3f, 1 << 20}, loaded.get("ids").toArray());
     }
 
     @Test

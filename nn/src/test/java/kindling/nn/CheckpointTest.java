@@ -49,12 +49,13 @@ class CheckpointTest {
 
     @Test
     void loadsAPyTorchStateDict() throws IOException {
-        // torch.nn.Sequential(Linear(4, 3), ReLU(), Linear(3, 2), BatchNorm1d(2)); the file leaves out
-        // BatchNorm's I64 num_batches_tracked, so a non-strict load reports it missing.
+        // torch.nn.Sequential(Linear(4, 3), ReLU(), Linear(3, 2), BatchNorm1d(2)), its whole state dict
+        // with BatchNorm's I64 num_batches_tracked, loads strictly.
         Sequential model = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2), new BatchNorm1d(2));
-        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_model.safetensors")), false);
-        assertEquals(List.of("3.num_batches_tracked"), result.missingKeys());
+        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_int64.safetensors")), true);
+        assertEquals(List.of(), result.missingKeys());
         assertEquals(List.of(), result.unexpectedKeys());
+        assertEquals(2f, model.stateDict().get("3.num_batches_tracked").item());
         Map<String, Tensor> golden = GoldenText.read("safetensors.txt");
         for (Map.Entry<String, Tensor> entry : model.stateDict().entrySet()) {
             if (!entry.getKey().equals("3.num_batches_tracked")) {
@@ -62,5 +63,14 @@ class CheckpointTest {
                         entry.getKey());
             }
         }
+    }
+
+    @Test
+    void loadsAPyTorchStateDictWithoutTheBatchCounterNonStrictly() throws IOException {
+        // The same model saved with float tensors only: a non-strict load reports the counter missing.
+        Sequential model = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2), new BatchNorm1d(2));
+        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_model.safetensors")), false);
+        assertEquals(List.of("3.num_batches_tracked"), result.missingKeys());
+        assertEquals(List.of(), result.unexpectedKeys());
     }
 }

@@ -125,15 +125,15 @@ class NormalizationTest {
     @Test
     void loadsAPyTorchBatchNormStateDict() throws IOException {
         // gen_safetensors.py: Sequential(Linear(4, 3), ReLU(), Linear(3, 2), BatchNorm1d(2)) after two
-        // batches; its float tensors only, since Kindling reads no I64 num_batches_tracked.
+        // batches, the whole state dict with its I64 num_batches_tracked.
         Sequential model = new Sequential(new Linear(4, 3), new ReLU(), new Linear(3, 2), new BatchNorm1d(2));
-        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_model.safetensors")), false);
-        assertEquals(List.of("3.num_batches_tracked"), result.missingKeys());
-        assertEquals(List.of(), result.unexpectedKeys());
+        LoadResult result = model.loadStateDict(SafeTensors.load(GoldenText.path("torch_int64.safetensors")), true);
+        assertEquals(List.of(), result.missingKeys());
         BatchNorm1d norm = (BatchNorm1d) model.namedChildren().get("3");
         Map<String, Tensor> golden = GoldenText.read("safetensors.txt");
         LayerGolden.assertClose("3.running_mean", golden.get("model.3.running_mean"), norm.runningMean);
         LayerGolden.assertClose("3.running_var", golden.get("model.3.running_var"), norm.runningVar);
+        assertEquals(2f, norm.numBatchesTracked.item());
     }
 
     @Test
