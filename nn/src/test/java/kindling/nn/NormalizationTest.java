@@ -20,20 +20,20 @@ class NormalizationTest {
 
     /** Loads γ, β, runs two training steps and one eval step of gen_norm.py's case, comparing everything. */
     private static void checkBatchNorm(String name, BatchNorm layer) {
-        layer.weight.detach().copy_(NormGolden.get(name + "_weight"));
-        layer.bias.detach().copy_(NormGolden.get(name + "_bias"));
+        layer.weight.detach().copy_(GoldenCases.NORM.get(name + "_weight"));
+        layer.bias.detach().copy_(GoldenCases.NORM.get(name + "_bias"));
         layer.train();
         for (int step = 1; step <= 2; step++) {
             String prefix = name + "_step" + step;
-            NormGolden.check(prefix, layer);
-            LayerGolden.assertClose(prefix + "_running_mean", NormGolden.get(prefix + "_running_mean"), layer.runningMean);
-            LayerGolden.assertClose(prefix + "_running_var", NormGolden.get(prefix + "_running_var"), layer.runningVar);
+            GoldenCases.NORM.check(prefix, layer);
+            LayerGolden.assertClose(prefix + "_running_mean", GoldenCases.NORM.get(prefix + "_running_mean"), layer.runningMean);
+            LayerGolden.assertClose(prefix + "_running_var", GoldenCases.NORM.get(prefix + "_running_var"), layer.runningVar);
             assertEquals(step, layer.numBatchesTracked.item());
         }
         layer.eval();
-        NormGolden.check(name + "_eval", layer);
+        GoldenCases.NORM.check(name + "_eval", layer);
         assertEquals(2, layer.numBatchesTracked.item(), "evaluation must not count batches");
-        LayerGolden.assertClose(name + "_eval: running_mean unchanged", NormGolden.get(name + "_step2_running_mean"),
+        LayerGolden.assertClose(name + "_eval: running_mean unchanged", GoldenCases.NORM.get(name + "_step2_running_mean"),
                 layer.runningMean);
     }
 
@@ -42,18 +42,18 @@ class NormalizationTest {
         checkBatchNorm("bn1d", new BatchNorm1d(3));
         checkBatchNorm("bn1d_3d", new BatchNorm1d(3, 1e-5, 0.3, true, true));
         checkBatchNorm("bn2d", new BatchNorm2d(2, 1e-3, 0.1, true, true));
-        NormGolden.check("bn2d_noaffine", new BatchNorm2d(2, 1e-5, 0.1, false, true));
+        GoldenCases.NORM.check("bn2d_noaffine", new BatchNorm2d(2, 1e-5, 0.1, false, true));
     }
 
     @Test
     void layerNormMatchesPyTorch() {
         for (String name : List.of("layernorm", "layernorm_2d")) {
             LayerNorm layer = name.equals("layernorm") ? new LayerNorm(4) : new LayerNorm(2, 3);
-            layer.weight.detach().copy_(NormGolden.get(name + "_weight"));
-            layer.bias.detach().copy_(NormGolden.get(name + "_bias"));
-            NormGolden.check(name, layer);
+            layer.weight.detach().copy_(GoldenCases.NORM.get(name + "_weight"));
+            layer.bias.detach().copy_(GoldenCases.NORM.get(name + "_bias"));
+            GoldenCases.NORM.check(name, layer);
         }
-        NormGolden.check("layernorm_noaffine", new LayerNorm(new int[] {5}, 1e-5, false));
+        GoldenCases.NORM.check("layernorm_noaffine", new LayerNorm(new int[] {5}, 1e-5, false));
     }
 
     @Test

@@ -14,24 +14,24 @@ class PoolingTest {
 
     @Test
     void maxPoolMatchesPyTorchWithTiesPaddingAndOverlap() {
-        NormGolden.check("maxpool_ties", new MaxPool2d(2));
-        NormGolden.check("maxpool_overlap", new MaxPool2d(3, 1, 1));
-        NormGolden.check("maxpool_neg_pad", new MaxPool2d(2, 2, 1));
-        NormGolden.check("maxpool_3d", new MaxPool2d(3, 2));
+        GoldenCases.NORM.check("maxpool_ties", new MaxPool2d(2));
+        GoldenCases.NORM.check("maxpool_overlap", new MaxPool2d(3, 1, 1));
+        GoldenCases.NORM.check("maxpool_neg_pad", new MaxPool2d(2, 2, 1));
+        GoldenCases.NORM.check("maxpool_3d", new MaxPool2d(3, 2));
     }
 
     @Test
     void avgPoolMatchesPyTorch() {
-        NormGolden.check("avgpool", new AvgPool2d(2));
-        NormGolden.check("avgpool_pad", new AvgPool2d(3, 2, 1));
-        NormGolden.check("avgpool_pad_exclude", new AvgPool2d(3, 2, 1, false));
+        GoldenCases.NORM.check("avgpool", new AvgPool2d(2));
+        GoldenCases.NORM.check("avgpool_pad", new AvgPool2d(3, 2, 1));
+        GoldenCases.NORM.check("avgpool_pad_exclude", new AvgPool2d(3, 2, 1, false));
     }
 
     @Test
     void adaptiveAvgPoolMatchesPyTorchIncludingNonDivisibleSizes() {
-        NormGolden.check("adaptive_1", new AdaptiveAvgPool2d(1));
-        NormGolden.check("adaptive_7to3", new AdaptiveAvgPool2d(3, 3));
-        NormGolden.check("adaptive_5x4to3x6", new AdaptiveAvgPool2d(3, 6));
+        GoldenCases.NORM.check("adaptive_1", new AdaptiveAvgPool2d(1));
+        GoldenCases.NORM.check("adaptive_7to3", new AdaptiveAvgPool2d(3, 3));
+        GoldenCases.NORM.check("adaptive_5x4to3x6", new AdaptiveAvgPool2d(3, 6));
     }
 
     @Test

@@ -9,27 +9,37 @@ import kindling.io.GoldenText;
 import kindling.tensor.Tensor;
 
 /**
- * The cases of {@code tools/golden/gen_norm.py}: for case {@code c}, the input {@code c_x}, the
- * projection weights {@code c_w}, the output {@code c_out} and the gradients {@code c_grad_<name>}
- * of Σ out · w. {@link #check} replays a case through a module and compares all of them.
+ * The cases of a golden file written by a {@code tools/golden/gen_<area>.py} script's {@code case()}:
+ * for case {@code c}, the input {@code c_x}, the projection weights {@code c_w}, the output
+ * {@code c_out} and the gradients {@code c_grad_<name>} of Σ out · w. {@link #check} replays a case
+ * through a module and compares all of them.
  */
-final class NormGolden {
-    private static Map<String, Tensor> golden;
+final class GoldenCases {
+    /** gen_norm.py: pooling and normalisation. */
+    static final GoldenCases NORM = new GoldenCases("norm.txt", "gen_norm.py");
+    /** gen_conv.py: convolutions and residual blocks. */
+    static final GoldenCases CONV = new GoldenCases("conv.txt", "gen_conv.py");
 
-    private NormGolden() {
+    private final String file;
+    private final String script;
+    private Map<String, Tensor> golden;
+
+    private GoldenCases(String file, String script) {
+        this.file = file;
+        this.script = script;
     }
 
     /** The golden tensor {@code name}, a fresh copy that does not require grad. */
-    static Tensor get(String name) {
+    Tensor get(String name) {
         if (golden == null) {
             try {
-                golden = GoldenText.read("norm.txt");
+                golden = GoldenText.read(file);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         Tensor value = golden.get(name);
-        assertNotNull(value, "no tensor " + name + " in norm.txt; run /usr/bin/python3 tools/golden/gen_norm.py");
+        assertNotNull(value, "no tensor " + name + " in " + file + "; run /usr/bin/python3 tools/golden/" + script);
         return Tensor.wrap(value.toArray(), value.shape());
     }
 
@@ -37,7 +47,7 @@ final class NormGolden {
      * Runs {@code layer} on {@code <name>_x}, compares the output, backpropagates Σ out · w and
      * compares the input's gradient and that of every parameter of the layer.
      */
-    static void check(String name, Module layer) {
+    void check(String name, Module layer) {
         layer.zeroGrad();
         Tensor x = get(name + "_x").requiresGrad_();
         Tensor out = layer.forward(x);

@@ -1,0 +1,89 @@
+package kindling.kernels;
+
+/**
+ * im2col and col2im: the rearrangement that turns a convolution into one matrix product.
+ * <pre>
+ *   col[(c·k_h + a)·k_w + b][i·W_out + j] = x[c][i·s_h − pad_top + a·d_h][j·s_w − pad_left + b·d_w]
+ *                                           (0 where that position is outside the image)
+ *
+ *   one image (C, H, W)                 col: (C·k_h·k_w) rows × (H_out·W_out) columns
+ *   ┌─────────┐                         each column is the patch under one output position,
+ *   │ ┌──┐    │   ──im2col──▶            each row one (channel, kernel tap) pair
+ *   │ └──┘    │                         then  y = weight (C_out × C·k_h·k_w) · col
+ *   └─────────┘
+ * </pre>
+ * col2im is the adjoint: it adds each column entry back to the pixel it came from (pixels covered by
+ * several patches receive several contributions), which is how the input gradient and the
+ * transposed convolution are computed.
+ *
+ * <p>The columns of several images sit side by side, so one GEMM covers them all: col has
+ * {@code columns} columns and the image written into {@code slot} owns columns
+ * {@code slot·H_out·W_out} up to {@code (slot + 1)·H_out·W_out}.
+ */
+public final class Im2Col {
+    private Im2Col() {
+    }
+
+    /**
+     * Writes image {@code n}'s patches into column block {@code slot} of {@code col}, for every input channel.
+     *
+     * @param x   the input (N, C_in, H, W), row-major
+     * @param col (C_in·k_h·k_w) × columns, row-major
+     */
+    public static void im2col(float[] x, ConvGeometry g, int n, float[] col, int slot, int columns) {
+        int plane = g.height() * g.width();
+        for (int c = 0; c < g.inChannels(); c++) {
+            int xBase = (n * g.inChannels() + c) * plane;
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < g.kernelW(); b++) {
+                    int rowBase = ((c * g.kernelH() + a) * g.kernelW() + b) * columns + slot * g.outPlane();
+                    for (int i = 0; i < g.outHeight(); i++) {
+                        int h = i * g.strideH() - g.padTop() + a * g.dilationH();
+                        int colBase = rowBase + i * g.outWidth();
+                        if (h < 0 || h >= g.height()) {
+                            java.util.Arrays.fill(col, colBase, colBase + g.outWidth(), 0f);
+                            continue;
+                        }
+                        int xRow = xBase + h * g.width();
+                        for (int j = 0; j < g.outWidth(); j++) {
+                            int w = j * g.strideW() - g.padLeft() + b * g.dilationW();
+                            col[colBase + j] = w >= 0 && w < g.width() ? x[xRow + w] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds column block {@code slot} of {@code col} back into image {@code n} of {@code x} (the adjoint of im2col).
+     *
+     * @param col (C_in·k_h·k_w) × columns, row-major
+     * @param x   (N, C_in, H, W), row-major; image n is accumulated into, the others untouched
+     */
+    public static void col2im(float[] col, int slot, int columns, ConvGeometry g, int n, float[] x) {
+        int plane = g.height() * g.width();
+        for (int c = 0; c < g.inChannels(); c++) {
+            int xBase = (n * g.inChannels() + c) * plane;
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < g.kernelW(); b++) {
+                    int rowBase = ((c * g.kernelH() + a) * g.kernelW() + b) * columns + slot * g.outPlane();
+                    for (int i = 0; i < g.outHeight(); i++) {
+                        int h = i * g.strideH() - g.padTop() + a * g.dilationH();
+                        if (h < 0 || h >= g.height()) {
+                            continue;
+                        }
+                        int colBase = rowBase + i * g.outWidth();
+                        int xRow = xBase + h * g.width();
+                        for (int j = 0; j < g.outWidth(); j++) {
+                            int w = j * g.strideW() - g.padLeft() + b * g.dilationW();
+                            if (w >= 0 && w < g.width()) {
+                                x[xRow + w] += col[colBase + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class Conv2dKernelsTest {
+    private final SplittableRandom random = new SplittableRandom(7);
+
+    private float[] randomArray(int length) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    /** A random small geometry whose output is at least 1×1. */
+    private ConvGeometry randomGeometry() {
+        while (true) {
+            int groups = 1 + random.nextInt(3);
+            int inChannels = groups * (1 + random.nextInt(3));
+            int outChannels = groups * (1 + random.nextInt(3));
+            int kernelH = 1 + random.nextInt(4);
+            int kernelW = 1 + random.nextInt(4);
+            int dilationH = 1 + random.nextInt(2);
+            int dilationW = 1 + random.nextInt(2);
+            int padTop = random.nextInt(3);
+            int padBottom = random.nextInt(3);
+            int padLeft = random.nextInt(3);
+            int padRight = random.nextInt(3);
+            ConvGeometry g = ConvGeometry.of(random.nextInt(4), inChannels, 1 + random.nextInt(9), 1 + random.nextInt(9),
+                    outChannels, kernelH, kernelW, 1 + random.nextInt(3), 1 + random.nextInt(3),
+                    padTop, padBottom, padLeft, padRight, dilationH, dilationW, groups);
+            if (g.outHeight() >= 1 && g.outWidth() >= 1) {
+                return g;
+            }
+        }
+    }
+
+    @Test
+    void fastKernelsMatchTheTextbookLoopsOnRandomGeometries() {
+        for (int trial = 0; trial < 300; trial++) {
+            ConvGeometry g = randomGeometry();
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = randomArray(g.outChannels() * g.patchSize());
+            float[] bias = randomArray(g.outChannels());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            String where = g.toString();
+            assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), where + " forward");
+            assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), where + " no bias");
+            assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), where + " dx");
+            assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), where + " dw");
+        }
+    }
+
+    @Test
+    void chunksOfTheBatchGiveTheSameResultAsOneChunk() {
+        // 64 channels · 3·3 taps · 32·32 positions per image: several chunks of COL_FLOATS for 8 images.
+        ConvGeometry g = ConvGeometry.of(8, 64, 32, 32, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(Conv2dKernels.imagesPerChunk(g) < g.batch(), "the test needs more than one chunk");
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), "forward");
+        assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), "dw");
+        assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), "dx");
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        ConvGeometry g = ConvGeometry.of(5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            float[] y1 = Conv2dKernels.forward(x, w, null, g);
+            float[] dx1 = Conv2dKernels.backwardInput(gradY, w, g);
+            float[] dw1 = Conv2dKernels.backwardWeight(x, gradY, g);
+            Threads.set(3);
+            assertArrayEquals(y1, Conv2dKernels.forward(x, w, null, g));
+            assertArrayEquals(dx1, Conv2dKernels.backwardInput(gradY, w, g));
+            assertArrayEquals(dw1, Conv2dKernels.backwardWeight(x, gradY, g));
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void outputSizeFollowsTheFormula() {
+        assertEquals(28, ConvGeometry.outputSize(28, 5, 1, 4, 1));     // LeNet conv1, padding 2
+        assertEquals(54, ConvGeometry.outputSize(224, 11, 4, 2, 1));   // AlexNet conv1
+        assertEquals(12, ConvGeometry.outputSize(28, 3, 2, 0, 2));     // dilation 2: effective kernel 5
+        assertEquals(-2, ConvGeometry.outputSize(2, 5, 1, 0, 1));   // the kernel does not fit: callers reject it
+    }
+
+    @Test
+    void biasGradientSumsOverImagesAndPositions() {
+        ConvGeometry g = ConvGeometry.of(2, 1, 3, 3, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        float[] gradY = new float[2 * 2 * 4];
+        for (int i = 0; i < gradY.length; i++) {
+            gradY[i] = i;
+        }
+        // channel 0: images' positions 0..3 and 8..11; channel 1: 4..7 and 12..15
+        assertArrayEquals(new float[] {0 + 1 + 2 + 3 + 8 + 9 + 10 + 11, 4 + 5 + 6 + 7 + 12 + 13 + 14 + 15},
+                Conv2dKernels.backwardBias(gradY, g));
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length, where);
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance, where + " at " + i);
+        }
+    }
+}

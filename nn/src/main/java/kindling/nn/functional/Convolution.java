@@ -1,0 +1,83 @@
+package kindling.nn.functional;
+
+import kindling.kernels.ConvGeometry;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * 2-D convolution without a module, as PyTorch's {@code F.conv2d}: the caller owns the weight.
+ * <pre>
+ *   y = Convolution.conv2d(x, w, b, stride, padding, dilation, groups)
+ *   H_out = ⌊(H + pad_top + pad_bottom − d·(k − 1) − 1) / s⌋ + 1      (W_out likewise)
+ * </pre>
+ * Shape: x (N, C_in, H, W) or unbatched (C_in, H, W); w (C_out, C_in/groups, k_h, k_w); b (C_out)
+ * or null; y (N, C_out, H_out, W_out), or (C_out, H_out, W_out) for an unbatched x.
+ * {@code padding} is {top, bottom, left, right}; {@link #samePadding} gives PyTorch's "same".
+ */
+public final class Convolution {
+    private Convolution() {
+    }
+
+    /** conv2d with equal padding on both sides of each dim: {@code padding} = {p_h, p_w}. */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                int[] dilation, int groups) {
+        return conv2d("conv2d", input, weight, bias, stride,
+                new int[] {padding[0], padding[0], padding[1], padding[1]}, dilation, groups);
+    }
+
+    /**
+     * conv2d with the padding of each side given: {@code padding} = {top, bottom, left, right}.
+     * {@code who} names the caller in error messages (a module's description, or "conv2d").
+     */
+    public static Tensor conv2d(String who, Tensor input, Tensor weight, Tensor bias, int[] stride,
+                                int[] padding, int[] dilation, int groups) {
+        boolean unbatched = input.dim() == 3;
+        Tensor batched = unbatched ? input.unsqueeze(0) : input;
+        ConvGeometry g = geometry(who, batched, weight, bias, stride, padding, dilation, groups);
+        Tensor output = Conv2dOp.apply(batched, weight, bias, g);
+        return unbatched ? output.squeeze(0) : output;
+    }
+
+    /**
+     * PyTorch's padding="same" (stride 1): total padding d·(k − 1) per dim, the smaller half on the
+     * top/left and the odd pixel, if any, on the bottom/right. Returns {top, bottom, left, right}.
+     */
+    public static int[] samePadding(int kernelH, int kernelW, int dilationH, int dilationW) {
+        int totalH = dilationH * (kernelH - 1);
+        int totalW = dilationW * (kernelW - 1);
+        return new int[] {totalH / 2, totalH - totalH / 2, totalW / 2, totalW - totalW / 2};
+    }
+
+    /** Checks every shape against the others and returns the sizes of the convolution. */
+    static ConvGeometry geometry(String who, Tensor input, Tensor weight, Tensor bias, int[] stride,
+                                 int[] padding, int[] dilation, int groups) {
+        if (weight.dim() != 4) {
+            throw new ShapeException(who + ": weight must be (C_out, C_in/groups, kH, kW) but got "
+                    + Shape.format(weight.shape()));
+        }
+        int outChannels = weight.size(0);
+        int inChannels = weight.size(1) * groups;
+        if (input.dim() != 4 || input.size(1) != inChannels) {
+            throw new ShapeException(who + ": expected input (N, " + inChannels + ", H, W) but got "
+                    + Shape.format(input.shape()));
+        }
+        if (outChannels % groups != 0) {
+            throw new ShapeException(who + ": weight " + Shape.format(weight.shape()) + " has " + outChannels
+                    + " output channels, not divisible by groups=" + groups);
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != outChannels)) {
+            throw new ShapeException(who + ": bias must be (" + outChannels + ") but got " + Shape.format(bias.shape()));
+        }
+        ConvGeometry g = ConvGeometry.of(input.size(0), inChannels, input.size(2), input.size(3),
+                outChannels, weight.size(2), weight.size(3), stride[0], stride[1],
+                padding[0], padding[1], padding[2], padding[3], dilation[0], dilation[1], groups);
+        if (g.outHeight() < 1 || g.outWidth() < 1) {
+            throw new ShapeException(who + ": input " + Shape.format(input.shape()) + " is too small for kernel ("
+                    + weight.size(2) + ", " + weight.size(3) + ") with padding (" + padding[0] + ", " + padding[1]
+                    + ", " + padding[2] + ", " + padding[3] + ") and dilation (" + dilation[0] + ", " + dilation[1]
+                    + "): the output would be " + g.outHeight() + "×" + g.outWidth());
+        }
+        return g;
+    }
+}
