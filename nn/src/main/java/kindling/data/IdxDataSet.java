@@ -1,0 +1,187 @@
+package kindling.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import kindling.tensor.Tensor;
+
+/**
+ * Finds and loads an MNIST-style data set (four IDX files), looking in this order and using the
+ * first place that has all four files:
+ * <ol>
+ *   <li>an explicit directory, when one is given;</li>
+ *   <li>{@code $KINDLING_DATA/<name>};</li>
+ *   <li>{@code ~/.kindling/datasets/<name>};</li>
+ *   <li>{@code /usr/share/datasets/<name>} (Debian's {@code dataset-fashion-mnist} package puts
+ *       Fashion-MNIST there);</li>
+ *   <li>a download from the official source into {@code ~/.kindling/datasets/<name>}, each file
+ *       checked against its published MD5 and moved into place only when complete (skipped with
+ *       {@code -Dkindling.download=false});</li>
+ *   <li>a subset bundled on the classpath under {@code /kindling/datasets/<name>-subset/}, if any
+ *       (the examples module carries one for Fashion-MNIST).</li>
+ * </ol>
+ * Files may be gzipped or not ({@code train-images-idx3-ubyte.gz} or {@code train-images-idx3-ubyte}).
+ */
+final class IdxDataSet {
+    static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+    private final String title;          // "Fashion-MNIST"
+    private final String name;           // "fashion-mnist", the directory name
+    private final String[] classes;
+    private final String downloadBase;   // URL prefix of the .gz files
+    private final String[] md5;          // of the four .gz files, in FILES order
+
+    IdxDataSet(String title, String name, String[] classes, String downloadBase, String[] md5) {
+        this.title = title;
+        this.name = name;
+        this.classes = classes;
+        this.downloadBase = downloadBase;
+        this.md5 = md5;
+    }
+
+    /** The data from {@code directory}, which must hold all four files. */
+    ImageData load(Path directory, String how) throws IOException {
+        Path[] files = new Path[4];
+        for (int i = 0; i < 4; i++) {
+            files[i] = find(directory, FILES[i]);
+            if (files[i] == null) {
+                throw new DataFileException(directory.resolve(FILES[i] + ".gz"), "no such file (nor without .gz)");
+            }
+        }
+        TensorDataset train = pair(Idx.readImages(files[0]), Idx.readLabels(files[1]), files[0], files[1]);
+        TensorDataset test = pair(Idx.readImages(files[2]), Idx.readLabels(files[3]), files[2], files[3]);
+        return new ImageData(title, train, test, classes.clone(), directory + how);
+    }
+
+    /** Looks in every place in order; the message of the failure lists them all. */
+    ImageData lookUp() throws IOException {
+        List<String> tried = new ArrayList<>();
+        List<Path> directories = new ArrayList<>();
+        String env = System.getenv("KINDLING_DATA");
+        if (env != null && !env.isBlank()) {
+            directories.add(Path.of(env, name));
+        }
+        Path home = Path.of(System.getProperty("user.home"), ".kindling", "datasets", name);
+        directories.add(home);
+        directories.add(Path.of("/usr/share/datasets", name));
+        for (Path directory : directories) {
+            if (hasAllFiles(directory)) {
+                String how = directory.startsWith("/usr/share/datasets") ? " (Debian package dataset-" + name + ")" : "";
+                return load(directory, how);
+            }
+            tried.add(directory.toString());
+        }
+        if (!"false".equals(System.getProperty("kindling.download"))) {
+            try {
+                download(home);
+                return load(home, " (downloaded from " + downloadBase + ")");
+            } catch (IOException e) {
+                tried.add("download from " + downloadBase + ": " + e.getMessage());
+            }
+        } else {
+            tried.add("download (switched off by -Dkindling.download=false)");
+        }
+        ImageData bundled = loadBundled();
+        if (bundled != null) {
+            return bundled;
+        }
+        tried.add("classpath:/kindling/datasets/" + name + "-subset/ (not on the classpath)");
+        throw new IOException(title + " not found. Looked in:\n  " + String.join("\n  ", tried)
+                + "\nInstall it (Debian: apt-get install dataset-" + name + ") or put the four IDX files in " + home);
+    }
+
+    /** The bundled subset from the classpath, or null when there is none. */
+    ImageData loadBundled() throws IOException {
+        String folder = "/kindling/datasets/" + name + "-subset/";
+        Tensor[] parts = new Tensor[4];
+        for (int i = 0; i < 4; i++) {
+            try (InputStream in = IdxDataSet.class.getResourceAsStream(folder + FILES[i] + ".gz")) {
+                if (in == null) {
+                    return null;
+                }
+                Path label = Path.of("classpath:" + folder + FILES[i] + ".gz");
+                byte[] content = in.readAllBytes();
+                parts[i] = i % 2 == 0 ? Idx.readImages(label, content) : Idx.readLabels(label, content);
+            }
+        }
+        Path folderPath = Path.of("classpath:" + folder);
+        return new ImageData(title + " (bundled subset)", pair(parts[0], parts[1], folderPath, folderPath),
+                pair(parts[2], parts[3], folderPath, folderPath), classes.clone(),
+                "the subset bundled with the examples (classpath:" + folder + ")");
+    }
+
+    private static TensorDataset pair(Tensor images, Tensor labels, Path imagesFile, Path labelsFile)
+            throws DataFileException {
+        if (images.size(0) != labels.size(0)) {
+            throw new DataFileException(labelsFile, labels.size(0) + " labels but " + imagesFile + " has "
+                    + images.size(0) + " images");
+        }
+        return new TensorDataset(images, labels);
+    }
+
+    private static Path find(Path directory, String file) {
+        for (Path candidate : new Path[] {directory.resolve(file + ".gz"), directory.resolve(file)}) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasAllFiles(Path directory) {
+        for (String file : FILES) {
+            if (find(directory, file) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Downloads the four .gz files into {@code directory}, each checked and then renamed into place. */
+    private void download(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (int i = 0; i < 4; i++) {
+            Path target = directory.resolve(FILES[i] + ".gz");
+            if (Files.isRegularFile(target)) {
+                continue;
+            }
+            Path partial = Files.createTempFile(directory, "." + FILES[i], ".part");
+            try {
+                HttpURLConnection connection = (HttpURLConnection) new URL(downloadBase + FILES[i] + ".gz").openConnection();
+                connection.setConnectTimeout(5_000);
+                connection.setReadTimeout(20_000);
+                MessageDigest digest = MessageDigest.getInstance("MD5");
+                try (InputStream in = connection.getInputStream(); OutputStream out = Files.newOutputStream(partial)) {
+                    byte[] buffer = new byte[1 << 16];
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        digest.update(buffer, 0, n);
+                        out.write(buffer, 0, n);
+                    }
+                }
+                String actual = HexFormat.of().formatHex(digest.digest());
+                if (!actual.equals(md5[i])) {
+                    throw new IOException(FILES[i] + ".gz has MD5 " + actual + ", expected " + md5[i]);
+                }
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK always has MD5", e);
+            } catch (IOException e) {
+                throw new IOException("could not download " + FILES[i] + ".gz (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + ")", e);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        }
+    }
+}
