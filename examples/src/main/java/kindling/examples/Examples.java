@@ -9,13 +9,13 @@ import java.util.function.Consumer;
  * The launcher for every example: with no argument it lists them and runs the default one; with a
  * name it runs that one. Each example is also a plain class with a {@code main}, to run from the IDE.
  * <pre>
- *   mvn -q compile exec:java                          # list, then run "tour"
+ *   mvn -q compile exec:java                          # list, then run "lenet"
  *   mvn -q compile exec:java -Dexec.args="tour"       # one by name
  * </pre>
  */
 public final class Examples {
     /** Run when no name is given. */
-    public static final String DEFAULT = "tour";
+    public static final String DEFAULT = "lenet";
 
     private record Example(String description, Consumer<String[]> main) {
     }
@@ -23,6 +23,8 @@ public final class Examples {
     private static final Map<String, Example> EXAMPLES = new LinkedHashMap<>();
 
     static {
+        EXAMPLES.put("lenet", new Example("LeNet on Fashion-MNIST (d2l 6.6): shape trace, summary, training, curves",
+                LeNetExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",

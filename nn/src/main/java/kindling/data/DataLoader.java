@@ -14,8 +14,9 @@ import kindling.tensor.Tensor;
  *   DataLoader train = DataLoader.builder(trainSet).batchSize(256).shuffle(42).build();
  *   for (Batch batch : train) { ... batch.inputs() (256, 1, 28, 28), batch.targets() (256) ... }
  * </pre>
- * With {@code shuffle(seed)} every epoch visits the examples in a new order, drawn from a generator
- * seeded once, so the sequence of epochs is the same on every run. {@code dropLast} drops the last
+ * With {@code shuffle(seed)} every epoch visits the examples in a new order: epoch e's order comes
+ * from a generator seeded with (seed, e), so the sequence of epochs is the same on every run, and a
+ * resumed run ({@link #setEpoch}) sees the orders it would have seen. {@code dropLast} drops the last
  * batch when it is smaller than the batch size. A {@code transform} is applied to each input as it
  * is batched (random crops and flips give a different picture every epoch).
  *
@@ -26,14 +27,17 @@ import kindling.tensor.Tensor;
 public final class DataLoader implements Batches {
     private final Dataset dataset;
     private final int batchSize;
-    private final Generator shuffle;        // null: the data set's own order
+    private final boolean shuffle;
+    private final long seed;
+    private int epoch;                      // the epoch the next iterator() serves
     private final boolean dropLast;
     private final Transform transform;      // null: inputs as they are
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
         this.batchSize = b.batchSize;
-        this.shuffle = b.shuffle ? new Generator(b.seed) : null;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
         this.dropLast = b.dropLast;
         this.transform = b.transform;
     }
@@ -57,9 +61,14 @@ public final class DataLoader implements Batches {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
+    /** Makes the next pass serve epoch {@code e} (counting from 0); each pass then moves on by one. */
+    public void setEpoch(int e) {
+        epoch = e;
+    }
+
     @Override
     public Iterator<Batch> iterator() {
-        int[] order = order();
+        int[] order = order(epoch++);
         int batches = numBatches();
         return new Iterator<>() {
             private int next;
@@ -82,15 +91,16 @@ public final class DataLoader implements Batches {
         };
     }
 
-    /** This epoch's order of example indices: 0, 1, 2, ... or a fresh shuffle (Fisher–Yates). */
-    private int[] order() {
+    /** Epoch e's order of example indices: 0, 1, 2, ... or a shuffle (Fisher–Yates) seeded by (seed, e). */
+    private int[] order(int e) {
         int[] order = new int[dataset.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        if (shuffle != null) {
+        if (shuffle) {
+            Generator generator = new Generator(seed * 0x9E3779B97F4A7C15L + e);
             for (int i = order.length - 1; i > 0; i--) {
-                int j = shuffle.nextInt(i + 1);
+                int j = generator.nextInt(i + 1);
                 int swap = order[i];
                 order[i] = order[j];
                 order[j] = swap;

@@ -1,0 +1,71 @@
+package kindling.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** What a training run measured, one {@link Epoch} per completed epoch. */
+public final class History {
+    /** One epoch's figures; the validation ones are NaN when there was no validation set. */
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
+                        double validationAccuracy, double seconds, double imagesPerSecond) {
+    }
+
+    private final List<Epoch> epochs = new ArrayList<>();
+
+    public void add(Epoch epoch) {
+        epochs.add(epoch);
+    }
+
+    public List<Epoch> epochs() {
+        return Collections.unmodifiableList(epochs);
+    }
+
+    public Epoch last() {
+        return epochs.get(epochs.size() - 1);
+    }
+
+    /** One column per epoch of a figure, e.g. {@code series(Epoch::trainLoss)} for a chart. */
+    public double[] series(java.util.function.ToDoubleFunction<Epoch> figure) {
+        double[] values = new double[epochs.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = figure.applyAsDouble(epochs.get(i));
+        }
+        return values;
+    }
+
+    /** A table, one line per epoch. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("epoch  train loss  train acc  val loss  val acc  seconds  img/s\n");
+        for (Epoch e : epochs) {
+            s.append(String.format("%5d  %10.4f  %9.4f  %8.4f  %7.4f  %7.1f  %5.0f%n", e.epoch(), e.trainLoss(),
+                    e.trainAccuracy(), e.validationLoss(), e.validationAccuracy(), e.seconds(), e.imagesPerSecond()));
+        }
+        return s.toString();
+    }
+
+    /** The history as lines of numbers (the format of {@link #parse}), for a checkpoint. */
+    String serialize() {
+        StringBuilder s = new StringBuilder();
+        for (Epoch e : epochs) {
+            s.append(e.epoch()).append(' ').append(e.trainLoss()).append(' ').append(e.trainAccuracy()).append(' ')
+                    .append(e.validationLoss()).append(' ').append(e.validationAccuracy()).append(' ')
+                    .append(e.seconds()).append(' ').append(e.imagesPerSecond()).append('\n');
+        }
+        return s.toString();
+    }
+
+    static History parse(String text) {
+        History history = new History();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split(" ");
+            history.add(new Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+        }
+        return history;
+    }
+}

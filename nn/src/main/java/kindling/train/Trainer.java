@@ -1,0 +1,240 @@
+package kindling.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import kindling.autograd.NoGrad;
+import kindling.data.Batch;
+import kindling.data.Batches;
+import kindling.data.DataLoader;
+import kindling.io.SafeTensors;
+import kindling.nn.Loss;
+import kindling.nn.Module;
+import kindling.optim.LRScheduler;
+import kindling.optim.Optimizer;
+import kindling.tensor.Tensor;
+
+/**
+ * The training loop for a classifier, as d2l's {@code train_ch6}: for each epoch, one pass over the
+ * training batches (forward, loss, backward, optimizer step), then the loss and accuracy on the
+ * validation batches, a line of {@link History}, a scheduler step and, if asked, a checkpoint.
+ * <pre>
+ *   Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.9f))
+ *           .epochs(10).checkpoints(Path.of("checkpoints/lenet")).build();
+ *   History history = trainer.fit(trainLoader, testLoader);
+ * </pre>
+ * The whole loop is {@link #fit} and {@link #trainOneEpoch}: read them top to bottom.
+ *
+ * <p><b>Checkpoints</b> are one safetensors file per run ({@code checkpoint.safetensors}: the model's
+ * state dict under {@code model.}, the optimizer's under {@code optimizer.}, the epoch and the history
+ * in its metadata), replaced atomically after every epoch, so a crash leaves the previous epoch's
+ * file. {@link #resume} continues a run from it; with a {@link DataLoader} the shuffling continues
+ * where it was, so an interrupted and resumed run ends with the same weights as one that never
+ * stopped (as long as the model has no dropout, whose random draws are not saved).
+ */
+public final class Trainer {
+    /** Loss and accuracy over a data set. */
+    public record Evaluation(double loss, double accuracy) {
+    }
+
+    private final Module model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final LRScheduler scheduler;
+    private final int epochs;
+    private final Path checkpointDir;
+    private final PrintStream out;
+    private final boolean redraw;
+    private History history = new History();
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.scheduler = b.scheduler;
+        this.epochs = b.epochs;
+        this.checkpointDir = b.checkpointDir;
+        this.out = b.out;
+        this.redraw = b.redraw;
+    }
+
+    public static Builder builder(Module model, Loss loss, Optimizer optimizer) {
+        return new Builder(model, loss, optimizer);
+    }
+
+    /** Trains until {@code epochs} epochs are complete (counting any resumed ones) and returns the history. */
+    public History fit(Batches train, Batches validation) throws IOException {
+        for (int epoch = history.epochs().size() + 1; epoch <= epochs; epoch++) {
+            if (train instanceof DataLoader loader) {
+                loader.setEpoch(epoch - 1);
+            }
+            long start = System.nanoTime();
+            double[] trained = trainOneEpoch(train, "epoch " + epoch + "/" + epochs);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Evaluation checked = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(model, loss, validation);
+            if (scheduler != null) {
+                scheduler.step();
+            }
+            history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
+                    seconds, trained[2] / seconds));
+            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, val loss %.4f, val acc %.4f, %.1f s%n",
+                    epoch, epochs, trained[0], trained[1], checked.loss(), checked.accuracy(), seconds);
+            if (checkpointDir != null) {
+                saveCheckpoint();
+            }
+        }
+        return history;
+    }
+
+    /** One pass over {@code train}; returns {mean loss, accuracy, images}. */
+    private double[] trainOneEpoch(Batches train, String label) {
+        model.train();
+        ProgressBar bar = new ProgressBar(out, redraw, label, train.numBatches());
+        double lossSum = 0;
+        long correct = 0;
+        long images = 0;
+        int done = 0;
+        for (Batch batch : train) {
+            Tensor logits = model.forward(batch.inputs());
+            Tensor batchLoss = loss.forward(logits, batch.targets());
+            optimizer.zeroGrad();
+            batchLoss.backward();
+            optimizer.step();
+            lossSum += batchLoss.item() * batch.size();
+            correct += countCorrect(logits, batch.targets());
+            images += batch.size();
+            bar.update(++done, lossSum / images, (double) correct / images, images);
+        }
+        return new double[] {lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1), images};
+    }
+
+    /** The mean loss and the accuracy of {@code model} on {@code data}, in eval mode without gradients. */
+    public static Evaluation evaluate(Module model, Loss loss, Batches data) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double lossSum = 0;
+        long correct = 0;
+        long images = 0;
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (Batch batch : data) {
+                Tensor logits = model.forward(batch.inputs());
+                lossSum += loss.forward(logits, batch.targets()).item() * batch.size();
+                correct += countCorrect(logits, batch.targets());
+                images += batch.size();
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return new Evaluation(lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1));
+    }
+
+    /** How many rows of {@code logits} (N, classes) have their largest value at the target class. */
+    public static long countCorrect(Tensor logits, Tensor targets) {
+        float[] predicted = logits.argmax(1, false).toArray();
+        float[] expected = targets.toArray();
+        long correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == expected[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** The checkpoint file of this run, in the checkpoint directory. */
+    public Path checkpointFile() {
+        return checkpointDir.resolve("checkpoint.safetensors");
+    }
+
+    private void saveCheckpoint() throws IOException {
+        Files.createDirectories(checkpointDir);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        model.stateDict().forEach((key, value) -> tensors.put("model." + key, value));
+        optimizer.stateDict().forEach((key, value) -> tensors.put("optimizer." + key, value));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("epoch", Integer.toString(history.epochs().size()));
+        metadata.put("history", history.serialize());
+        SafeTensors.save(tensors, metadata, checkpointFile());
+    }
+
+    /**
+     * Restores the model, the optimizer, the scheduler's position and the history from this run's
+     * checkpoint, if there is one, so that {@link #fit} continues after the last completed epoch.
+     * Returns the number of completed epochs (0 when there is no checkpoint).
+     */
+    public int resume() throws IOException {
+        Path file = checkpointFile();
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        Map<String, Tensor> tensors = SafeTensors.load(file);
+        Map<String, Tensor> modelState = new LinkedHashMap<>();
+        Map<String, Tensor> optimizerState = new LinkedHashMap<>();
+        tensors.forEach((key, value) -> {
+            if (key.startsWith("model.")) {
+                modelState.put(key.substring("model.".length()), value);
+            } else if (key.startsWith("optimizer.")) {
+                optimizerState.put(key.substring("optimizer.".length()), value);
+            }
+        });
+        model.loadStateDict(modelState);
+        optimizer.loadStateDict(optimizerState);
+        history = History.parse(SafeTensors.metadata(file).get("history"));
+        for (int i = 0; i < history.epochs().size() && scheduler != null; i++) {
+            scheduler.step();
+        }
+        return history.epochs().size();
+    }
+
+    /** Options for a {@link Trainer}. */
+    public static final class Builder {
+        private final Module model;
+        private final Loss loss;
+        private final Optimizer optimizer;
+        private LRScheduler scheduler;
+        private int epochs = 10;
+        private Path checkpointDir;
+        private PrintStream out = System.out;
+        private boolean redraw = ProgressBar.onTerminal();
+
+        private Builder(Module model, Loss loss, Optimizer optimizer) {
+            this.model = model;
+            this.loss = loss;
+            this.optimizer = optimizer;
+        }
+
+        public Builder epochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("Trainer: epochs must be >= 1, got " + n);
+            }
+            epochs = n;
+            return this;
+        }
+
+        /** Stepped once at the end of every epoch. */
+        public Builder scheduler(LRScheduler s) {
+            scheduler = s;
+            return this;
+        }
+
+        /** Write {@code checkpoint.safetensors} into this directory after every epoch. */
+        public Builder checkpoints(Path directory) {
+            checkpointDir = directory;
+            return this;
+        }
+
+        /** Where progress goes, and whether it redraws one line (a terminal) or prints plain lines. */
+        public Builder output(PrintStream stream, boolean redrawOneLine) {
+            out = stream;
+            redraw = redrawOneLine;
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}
