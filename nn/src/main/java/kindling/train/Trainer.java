@@ -180,12 +180,15 @@ public final class Trainer {
                 optimizerState.put(key.substring("optimizer.".length()), value);
             }
         });
+        History saved = History.parse(SafeTensors.metadata(file).get("history"));
         model.loadStateDict(modelState);
-        optimizer.loadStateDict(optimizerState);
-        history = History.parse(SafeTensors.metadata(file).get("history"));
-        for (int i = 0; i < history.epochs().size() && scheduler != null; i++) {
+        // The scheduler catches up first; the optimizer's saved lr then overrides whatever it set,
+        // so the lr is the one the interrupted run had, whatever the schedule's rule.
+        for (int i = 0; i < saved.epochs().size() && scheduler != null; i++) {
             scheduler.step();
         }
+        optimizer.loadStateDict(optimizerState);
+        history = saved;
         return history.epochs().size();
     }
 

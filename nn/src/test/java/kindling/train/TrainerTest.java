@@ -1,0 +1,117 @@
+package kindling.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import kindling.data.DataLoader;
+import kindling.data.TensorDataset;
+import kindling.nn.CrossEntropyLoss;
+import kindling.nn.Linear;
+import kindling.nn.ReLU;
+import kindling.nn.Sequential;
+import kindling.optim.SGD;
+import kindling.optim.StepLR;
+import kindling.tensor.Generator;
+import kindling.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainerTest {
+    @TempDir
+    Path dir;
+
+    /** Two Gaussian blobs in 2-D, class 0 around (−1, −1) and class 1 around (1, 1). */
+    private static TensorDataset blobs(int n, long seed) {
+        Generator g = new Generator(seed);
+        float[] x = new float[2 * n];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            float centre = y[i] == 0 ? -1 : 1;
+            x[2 * i] = centre + 0.5f * (float) g.nextGaussian();
+            x[2 * i + 1] = centre + 0.5f * (float) g.nextGaussian();
+        }
+        return new TensorDataset(Tensor.wrap(x, n, 2), Tensor.wrap(y, n));
+    }
+
+    private static Sequential model(long seed) {
+        Generator.manualSeed(seed);
+        return new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 2));
+    }
+
+    private static Trainer trainer(Sequential net, int epochs, Path checkpoints, PrintStream out) {
+        SGD sgd = SGD.builder(net.parameters()).lr(0.1f).momentum(0.9f).build();
+        return Trainer.builder(net, new CrossEntropyLoss(), sgd).epochs(epochs)
+                .scheduler(new StepLR(sgd, 2, 0.5f))
+                .checkpoints(checkpoints).output(out, false).build();
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void fitLearnsAndRecordsOneLinePerEpoch() throws IOException {
+        Sequential net = model(1);
+        DataLoader train = DataLoader.builder(blobs(200, 1)).batchSize(20).shuffle(0).build();
+        DataLoader test = DataLoader.builder(blobs(100, 2)).batchSize(50).build();
+        History history = trainer(net, 4, null, quiet()).fit(train, test);
+        assertEquals(4, history.epochs().size());
+        assertTrue(history.last().validationAccuracy() > 0.9, history.toString());
+        assertTrue(history.last().trainLoss() < history.epochs().get(0).trainLoss(), history.toString());
+        assertTrue(net.isTraining());
+    }
+
+    @Test
+    void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
+        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
+        Sequential straight = model(7);
+        trainer(straight, 4, dir.resolve("straight"), quiet()).fit(train, null);
+
+        Sequential interrupted = model(7);
+        trainer(interrupted, 2, dir.resolve("resumed"), quiet()).fit(train, null);
+        assertTrue(Files.isRegularFile(dir.resolve("resumed").resolve("checkpoint.safetensors")));
+        Sequential resumed = model(99);                       // a fresh process: other initial weights
+        Trainer again = trainer(resumed, 4, dir.resolve("resumed"), quiet());
+        assertEquals(2, again.resume());
+        History history = again.fit(train, null);
+        assertEquals(4, history.epochs().size());
+        straight.stateDict().forEach((key, value) ->
+                assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
+    }
+
+    @Test
+    void withoutACheckpointResumeStartsFromZero() throws IOException {
+        assertEquals(0, trainer(model(1), 1, dir.resolve("none"), quiet()).resume());
+    }
+
+    @Test
+    void plainProgressLinesHaveNoCarriageReturns() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, "epoch 1/1", 20);
+        for (int i = 1; i <= 20; i++) {
+            bar.update(i, 0.5, 0.75, i * 10L);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("\r"));
+        assertEquals(11, text.lines().count(), "the first batch, then every tenth: " + text);
+        assertTrue(text.lines().reduce((a, b) -> b).orElseThrow().startsWith("epoch 1/1 20/20 loss 0.5000 acc 0.7500 ETA 0:00"));
+    }
+
+    @Test
+    void onATerminalOneLineIsRedrawn() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "epoch 2/5", 4);
+        bar.update(2, 1.0, 0.5, 64);
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).startsWith("\repoch 2/5 [==========>         ] 2/4 loss 1.0000"),
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+}
