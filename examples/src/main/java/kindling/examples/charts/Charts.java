@@ -1,0 +1,47 @@
+package kindling.examples.charts;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import kindling.train.History;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+
+/** PNG charts of training runs, drawn with XChart; written to files so they work without a display. */
+public final class Charts {
+    private Charts() {
+    }
+
+    /** A line chart of named series against 1, 2, 3, ... written to {@code png}. */
+    public static Path lines(String title, String xLabel, String yLabel, Map<String, double[]> series, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        for (Map.Entry<String, double[]> entry : series.entrySet()) {
+            double[] y = entry.getValue();
+            double[] x = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+            }
+            chart.addSeries(entry.getKey(), x, y);
+        }
+        return save(chart, png);
+    }
+
+    /** d2l's training plot: train loss, train accuracy and validation accuracy per epoch. */
+    public static Path history(String title, History history, Path png) throws IOException {
+        return lines(title, "epoch", "", Map.of(
+                "train loss", history.series(History.Epoch::trainLoss),
+                "train acc", history.series(History.Epoch::trainAccuracy),
+                "test acc", history.series(History.Epoch::validationAccuracy)), png);
+    }
+
+    private static Path save(XYChart chart, Path png) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        String name = png.toString();
+        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+                BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+}
