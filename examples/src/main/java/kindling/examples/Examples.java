@@ -44,10 +44,7 @@ public final class Examples {
     /** Runs the example named by {@code args[0]} (or the default) and returns the exit status. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
-            out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
-            for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
-                out.printf("  %-8s %s%n", entry.getKey(), entry.getValue().description());
-            }
+            list(out);
             out.println("Running the default, \"" + DEFAULT + "\".");
             EXAMPLES.get(DEFAULT).main().accept(new String[0]);
             return 0;
@@ -61,5 +58,13 @@ public final class Examples {
         System.arraycopy(args, 1, rest, 0, rest.length);
         example.main().accept(rest);
         return 0;
+    }
+
+    /** Prints every example's name and what it shows. */
+    static void list(PrintStream out) {
+        out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
+        for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
+            out.printf("  %-8s %s%n", entry.getKey(), entry.getValue().description());
+        }
     }
 }
