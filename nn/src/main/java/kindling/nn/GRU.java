@@ -11,7 +11,7 @@ import kindling.tensor.Tensor;
  *   n_t = tanh(W_in x_t + b_in + r_t ⊙ (W_hn h_{t−1} + b_hn))
  *   h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t−1}
  * </pre>
- * Shapes, parameters ({@code weight_ih_l0} (3·H, H_in) = [W_ir; W_iz; W_in], ...) and options as in
+ * Shapes, parameters ({@code weight_ih_l0} (3·Hid, F_in) = [W_ir; W_iz; W_in], ...) and options as in
  * {@link RNNBase}, G = 3.
  * <pre>
  *   GRU gru = GRU.builder(10, 20).numLayers(2).batchFirst(true).build();

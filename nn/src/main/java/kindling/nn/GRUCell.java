@@ -16,12 +16,12 @@ import kindling.tensor.Tensor;
  *
  * <p><b>Shape</b>
  * <ul>
- *   <li>input (N, H_in), or unbatched (H_in);
- *   <li>hidden h (N, H), or (H) — zeros when not given;
- *   <li>output h' (N, H), or (H).
+ *   <li>input (N, F_in), or unbatched (F_in);
+ *   <li>hidden h (N, Hid), or (Hid) — zeros when not given;
+ *   <li>output h' (N, Hid), or (Hid).
  * </ul>
- * <b>Parameters</b> (gate order r, z, n, as PyTorch): {@code weight_ih} (3·H, H_in) = [W_ir; W_iz; W_in],
- * {@code weight_hh} (3·H, H), {@code bias_ih} (3·H), {@code bias_hh} (3·H), all U(−1/√H, 1/√H).
+ * <b>Parameters</b> (gate order r, z, n, as PyTorch): {@code weight_ih} (3·Hid, F_in) = [W_ir; W_iz; W_in],
+ * {@code weight_hh} (3·Hid, Hid), {@code bias_ih} (3·Hid), {@code bias_hh} (3·Hid), all U(−1/√Hid, 1/√Hid).
  * PyTorch's default: bias true. Run it over a sequence with {@link GRU}.
  */
 public class GRUCell extends RNNCellBase {
@@ -35,7 +35,7 @@ public class GRUCell extends RNNCellBase {
 
     /**
      * The cell's arithmetic once the two projections are done (shared with {@link GRU}):
-     * gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, 3·H); h is (N, H).
+     * gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, 3·Hid); h is (N, Hid).
      */
     public static Tensor step(Tensor gi, Tensor gh, Tensor h) {
         List<Tensor> fromInput = gi.chunk(3, -1);            // W_ir x + b_ir, W_iz x + b_iz, W_in x + b_in

@@ -13,7 +13,7 @@ import kindling.tensor.Tensor;
  *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
  *   h_t = o_t ⊙ tanh(c_t)
  * </pre>
- * Shapes, parameters ({@code weight_ih_l0} (4·H, H_in) = [W_ii; W_if; W_ig; W_io], ...) and options as
+ * Shapes, parameters ({@code weight_ih_l0} (4·Hid, F_in) = [W_ii; W_if; W_ig; W_io], ...) and options as
  * in {@link RNNBase}, G = 4. PyTorch's {@code proj_size} is not provided.
  * <pre>
  *   LSTM lstm = LSTM.builder(5, 4).numLayers(2).batchFirst(true).build();   // nn.LSTM(5, 4, 2, batch_first=True)

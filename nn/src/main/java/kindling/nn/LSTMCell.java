@@ -19,16 +19,16 @@ import kindling.tensor.Tensor;
  *
  * <p><b>Shape</b>
  * <ul>
- *   <li>input (N, H_in), or unbatched (H_in);
- *   <li>state h, c (N, H), or (H) — zeros when not given;
- *   <li>output h', c' (N, H), or (H).
+ *   <li>input (N, F_in), or unbatched (F_in);
+ *   <li>state h, c (N, Hid), or (Hid) — zeros when not given;
+ *   <li>output h', c' (N, Hid), or (Hid).
  * </ul>
- * <b>Parameters</b> (gate order i, f, g, o, as PyTorch): {@code weight_ih} (4·H, H_in) = [W_ii; W_if;
- * W_ig; W_io], {@code weight_hh} (4·H, H), {@code bias_ih} (4·H), {@code bias_hh} (4·H), all
- * U(−1/√H, 1/√H). PyTorch's default: bias true. Run it over a sequence with {@link LSTM}.
+ * <b>Parameters</b> (gate order i, f, g, o, as PyTorch): {@code weight_ih} (4·Hid, F_in) = [W_ii; W_if;
+ * W_ig; W_io], {@code weight_hh} (4·Hid, Hid), {@code bias_ih} (4·Hid), {@code bias_hh} (4·Hid), all
+ * U(−1/√Hid, 1/√Hid). PyTorch's default: bias true. Run it over a sequence with {@link LSTM}.
  */
 public class LSTMCell extends RNNCellBase {
-    /** The two halves of an LSTM's state: h (the output) and c (the cell), each (N, H) or (H). */
+    /** The two halves of an LSTM's state: h (the output) and c (the cell), each (N, Hid) or (Hid). */
     public record State(Tensor h, Tensor c) {
     }
 
@@ -42,10 +42,10 @@ public class LSTMCell extends RNNCellBase {
 
     /**
      * The cell's arithmetic once the two projections are done (shared with {@link LSTM}):
-     * gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, 4·H); c is (N, H).
+     * gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, 4·Hid); c is (N, Hid).
      */
     public static State step(Tensor gi, Tensor gh, Tensor c) {
-        List<Tensor> gates = gi.add(gh).chunk(4, -1);       // four (N, H) views, in the order i, f, g, o
+        List<Tensor> gates = gi.add(gh).chunk(4, -1);       // four (N, Hid) views, in the order i, f, g, o
         Tensor i = gates.get(0).sigmoid();
         Tensor f = gates.get(1).sigmoid();
         Tensor g = gates.get(2).tanh();

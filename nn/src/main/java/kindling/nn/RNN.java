@@ -8,7 +8,7 @@ import kindling.tensor.Tensor;
  * <pre>
  *   h_t = tanh(x_t · W_ihᵀ + b_ih + h_{t−1} · W_hhᵀ + b_hh)        (or relu)
  * </pre>
- * Shapes, parameters ({@code weight_ih_l0} (H, H_in), ...) and options as in {@link RNNBase}, G = 1.
+ * Shapes, parameters ({@code weight_ih_l0} (Hid, F_in), ...) and options as in {@link RNNBase}, G = 1.
  * <pre>
  *   RNN rnn = new RNN(10, 20, 2);                                  // nn.RNN(10, 20, 2)
  *   RNNOutput r = rnn.forward(x, h0);                              // output, h_n = rnn(x, h0)

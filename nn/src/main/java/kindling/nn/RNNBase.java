@@ -14,7 +14,7 @@ import kindling.tensor.Tensor;
  * {@code numLayers} recurrent layers, each run over the whole sequence, optionally in both directions.
  * <pre>
  *   for layer k = 0 .. numLayers−1, for each direction:
- *       gi[t] = x[t] · W_ihᵀ + b_ih           for every t at once: one (L·N, H_in) × (H_in, G·H) product
+ *       gi[t] = x[t] · W_ihᵀ + b_ih           for every t at once: one (L·N, F_in) × (F_in, G·Hid) product
  *       for t = 0 .. L−1   (L−1 .. 0 for the reverse direction):
  *           gh    = h · W_hhᵀ + b_hh
  *           h (, c) = cell step(gi[t], gh, h (, c))       RNNCell.step, LSTMCell.step or GRUCell.step
@@ -25,15 +25,15 @@ import kindling.tensor.Tensor;
  * Backpropagation through time is ordinary backward through this unrolled graph; the graph is walked
  * iteratively, so hundreds of steps do not overflow the stack.
  *
- * <p><b>Shape</b> (L sequence length, N batch, H_in = inputSize, H = hiddenSize, D = 2 if bidirectional else 1)
+ * <p><b>Shape</b> (L sequence length, N batch, F_in = inputSize, Hid = hiddenSize, D = 2 if bidirectional else 1)
  * <ul>
- *   <li>input (L, N, H_in), or (N, L, H_in) with batchFirst, or unbatched (L, H_in);
- *   <li>h0, c0 (numLayers·D, N, H), or (numLayers·D, H) unbatched — zeros when not given;
- *   <li>output (L, N, D·H), or (N, L, D·H) with batchFirst, or (L, D·H); h_n, c_n as h0.
+ *   <li>input (L, N, F_in), or (N, L, F_in) with batchFirst, or unbatched (L, F_in);
+ *   <li>h0, c0 (numLayers·D, N, Hid), or (numLayers·D, Hid) unbatched — zeros when not given;
+ *   <li>output (L, N, D·Hid), or (N, L, D·Hid) with batchFirst, or (L, D·Hid); h_n, c_n as h0.
  * </ul>
  * <b>Parameters</b>, for each layer k and direction ({@code _reverse} suffix for the backward one), all
- * U(−1/√H, 1/√H): {@code weight_ih_l{k}} (G·H, H_in) for k = 0 and (G·H, D·H) above,
- * {@code weight_hh_l{k}} (G·H, H), {@code bias_ih_l{k}} and {@code bias_hh_l{k}} (G·H).
+ * U(−1/√Hid, 1/√Hid): {@code weight_ih_l{k}} (G·Hid, F_in) for k = 0 and (G·Hid, D·Hid) above,
+ * {@code weight_hh_l{k}} (G·Hid, Hid), {@code bias_ih_l{k}} and {@code bias_hh_l{k}} (G·Hid).
  * <p>PyTorch's defaults: numLayers 1, bias true, batchFirst false, dropout 0, bidirectional false.
  */
 public abstract class RNNBase extends Module {
@@ -94,7 +94,7 @@ public abstract class RNNBase extends Module {
         }
     }
 
-    /** Redraws every weight and bias from U(−1/√H, 1/√H) with the global generator. */
+    /** Redraws every weight and bias from U(−1/√Hid, 1/√Hid) with the global generator. */
     public void resetParameters() {
         double bound = 1 / Math.sqrt(hiddenSize);
         for (Tensor parameter : parameters()) {
@@ -111,7 +111,7 @@ public abstract class RNNBase extends Module {
     /** The whole pass: input (see the class's Shape section), initial states h0 and c0 (null: zeros). */
     RNNOutput run(Tensor input, Tensor h0, Tensor c0) {
         boolean unbatched = checkInput(input);
-        // Work time-major: x is (L, N, H_in) whatever the caller's layout.
+        // Work time-major: x is (L, N, F_in) whatever the caller's layout.
         Tensor x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
         int batch = x.size(1);
         Tensor hInit = initialState("h0", h0, batch, unbatched);
@@ -142,18 +142,18 @@ public abstract class RNNBase extends Module {
     }
 
     /**
-     * One layer in one direction over x (L, N, H_in) from state h (N, H) and c (N, H) (LSTM only):
-     * returns the hidden states (L, N, H) in time order and puts the final h and c into {@code last}.
+     * One layer in one direction over x (L, N, F_in) from state h (N, Hid) and c (N, Hid) (LSTM only):
+     * returns the hidden states (L, N, Hid) in time order and puts the final h and c into {@code last}.
      */
     private Tensor runDirection(Tensor x, Tensor[] w, Tensor h, Tensor c, boolean reverse, Tensor[] last) {
         int steps = x.size(0);
         // The input's share of every gate for all time steps in one matrix product, as cuDNN and PyTorch do.
-        Tensor inputGates = RNNCellBase.project(x, w[0], w[2]);               // (L, N, G·H)
+        Tensor inputGates = RNNCellBase.project(x, w[0], w[2]);               // (L, N, G·Hid)
         Tensor[] out = new Tensor[steps];
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            Tensor gi = inputGates.select(0, t);                            // (N, G·H)
-            Tensor gh = RNNCellBase.project(h, w[1], w[3]);                 // (N, G·H)
+            Tensor gi = inputGates.select(0, t);                            // (N, G·Hid)
+            Tensor gh = RNNCellBase.project(h, w[1], w[3]);                 // (N, G·Hid)
             switch (cell) {
                 case RNN_TANH -> h = RNNCell.step(gi, gh, false);
                 case RNN_RELU -> h = RNNCell.step(gi, gh, true);
@@ -184,7 +184,7 @@ public abstract class RNNBase extends Module {
         return x.mul(keep);
     }
 
-    /** Checks the input's shape; true when it is unbatched (L, H_in). */
+    /** Checks the input's shape; true when it is unbatched (L, F_in). */
     private boolean checkInput(Tensor input) {
         String batched = batchFirst ? "(N, L, " + inputSize + ") with batchFirst=true"
                 : "(L, N, " + inputSize + ") with batchFirst=false";
@@ -199,7 +199,7 @@ public abstract class RNNBase extends Module {
                 + Shape.format(input.shape()) + (input.dim() == 3 || input.dim() == 2 ? "" : " (3 dims, or 2 unbatched)"));
     }
 
-    /** h0 or c0 as (numLayers·D, N, H): zeros when null, else checked against the input's batch. */
+    /** h0 or c0 as (numLayers·D, N, Hid): zeros when null, else checked against the input's batch. */
     private Tensor initialState(String name, Tensor state, int batch, boolean unbatched) {
         int layers = numLayers * numDirections();
         if (state == null) {
@@ -309,7 +309,7 @@ public abstract class RNNBase extends Module {
             return this;
         }
 
-        /** Input and output as (N, L, features) instead of (L, N, features); h_n keeps (layers·D, N, H). */
+        /** Input and output as (N, L, features) instead of (L, N, features); h_n keeps (layers·D, N, Hid). */
         public Builder<M> batchFirst(boolean batchFirst) {
             this.batchFirst = batchFirst;
             return this;

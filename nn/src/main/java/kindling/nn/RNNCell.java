@@ -9,12 +9,12 @@ import kindling.tensor.Tensor;
  * </pre>
  * <b>Shape</b>
  * <ul>
- *   <li>input (N, H_in), or unbatched (H_in);
- *   <li>hidden h (N, H), or (H) — zeros when not given;
- *   <li>output h' (N, H), or (H).
+ *   <li>input (N, F_in), or unbatched (F_in);
+ *   <li>hidden h (N, Hid), or (Hid) — zeros when not given;
+ *   <li>output h' (N, Hid), or (Hid).
  * </ul>
- * <b>Parameters</b>: {@code weight_ih} (H, H_in), {@code weight_hh} (H, H), {@code bias_ih} (H),
- * {@code bias_hh} (H), all U(−1/√H, 1/√H) (see {@link RNNCellBase}). PyTorch's defaults: bias true,
+ * <b>Parameters</b>: {@code weight_ih} (Hid, F_in), {@code weight_hh} (Hid, Hid), {@code bias_ih} (Hid),
+ * {@code bias_hh} (Hid), all U(−1/√Hid, 1/√Hid) (see {@link RNNCellBase}). PyTorch's defaults: bias true,
  * nonlinearity "tanh". Run it over a sequence with {@link RNN}.
  */
 public class RNNCell extends RNNCellBase {
@@ -46,7 +46,7 @@ public class RNNCell extends RNNCellBase {
 
     /**
      * The cell's arithmetic once the two projections are done (shared with {@link RNN}):
-     * h' = act(gi + gh) with gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, H).
+     * h' = act(gi + gh) with gi = x · W_ihᵀ + b_ih and gh = h · W_hhᵀ + b_hh, each (N, Hid).
      */
     public static Tensor step(Tensor gi, Tensor gh, boolean relu) {
         Tensor preActivation = gi.add(gh);

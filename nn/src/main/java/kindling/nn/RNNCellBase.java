@@ -10,14 +10,14 @@ import kindling.tensor.Tensor;
  * two weight matrices and two biases, holding the G gates of the cell stacked on top of each other
  * (G = 1 for RNNCell, 4 for LSTMCell, 3 for GRUCell), and the two projections every gate starts from:
  * <pre>
- *   gi = x · W_ihᵀ + b_ih        (N, G·H)   the input's contribution to every gate
- *   gh = h · W_hhᵀ + b_hh        (N, G·H)   the previous hidden state's contribution
+ *   gi = x · W_ihᵀ + b_ih        (N, G·Hid)   the input's contribution to every gate
+ *   gh = h · W_hhᵀ + b_hh        (N, G·Hid)   the previous hidden state's contribution
  * </pre>
- * <b>Parameters</b> (all initialised U(−1/√H, 1/√H), PyTorch's {@code reset_parameters})
+ * <b>Parameters</b> (all initialised U(−1/√Hid, 1/√Hid), PyTorch's {@code reset_parameters})
  * <ul>
- *   <li>{@code weight_ih} (G·H, inputSize): rows [k·H, (k+1)·H) belong to gate k;
- *   <li>{@code weight_hh} (G·H, H);
- *   <li>{@code bias_ih}, {@code bias_hh} (G·H); absent when built with {@code bias=false}.
+ *   <li>{@code weight_ih} (G·Hid, inputSize): rows [k·Hid, (k+1)·Hid) belong to gate k;
+ *   <li>{@code weight_hh} (G·Hid, Hid);
+ *   <li>{@code bias_ih}, {@code bias_hh} (G·Hid); absent when built with {@code bias=false}.
  * </ul>
  * Two biases where one would do (b_ih + b_hh) is cuDNN's layout, which PyTorch adopted; keeping it
  * means PyTorch state dicts load unchanged. For the GRU the two are not redundant: b_hn sits inside r ⊙ (·).
@@ -26,13 +26,13 @@ public abstract class RNNCellBase extends Module {
     private final String cellName;
     private final int inputSize;
     private final int hiddenSize;
-    /** W_ih, shape (G·H, inputSize). */
+    /** W_ih, shape (G·Hid, inputSize). */
     public final Tensor weightIh;
-    /** W_hh, shape (G·H, H). */
+    /** W_hh, shape (G·Hid, Hid). */
     public final Tensor weightHh;
-    /** b_ih, shape (G·H), or null. */
+    /** b_ih, shape (G·Hid), or null. */
     public final Tensor biasIh;
-    /** b_hh, shape (G·H), or null. */
+    /** b_hh, shape (G·Hid), or null. */
     public final Tensor biasHh;
 
     protected RNNCellBase(String cellName, int inputSize, int hiddenSize, boolean bias, int gates) {
@@ -50,7 +50,7 @@ public abstract class RNNCellBase extends Module {
         resetParameters();
     }
 
-    /** Redraws every weight and bias from U(−1/√H, 1/√H) with the global generator. */
+    /** Redraws every weight and bias from U(−1/√Hid, 1/√Hid) with the global generator. */
     public void resetParameters() {
         double bound = 1 / Math.sqrt(hiddenSize);
         for (Tensor parameter : parameters()) {
@@ -72,12 +72,12 @@ public abstract class RNNCellBase extends Module {
         return bias == null ? product : product.add(bias);
     }
 
-    /** gi = x · W_ihᵀ + b_ih, shape (N, G·H). */
+    /** gi = x · W_ihᵀ + b_ih, shape (N, G·Hid). */
     protected Tensor inputProjection(Tensor x) {
         return project(x, weightIh, biasIh);
     }
 
-    /** gh = h · W_hhᵀ + b_hh, shape (N, G·H). */
+    /** gh = h · W_hhᵀ + b_hh, shape (N, G·Hid). */
     protected Tensor hiddenProjection(Tensor h) {
         return project(h, weightHh, biasHh);
     }
@@ -94,7 +94,7 @@ public abstract class RNNCellBase extends Module {
 
     /**
      * A state (h or c) for a batched input of {@code batch} rows: zeros when null, else checked to be
-     * (N, H) — or (H) when the input was unbatched — and returned as (N, H).
+     * (N, Hid) — or (Hid) when the input was unbatched — and returned as (N, Hid).
      */
     protected Tensor batchedState(String name, Tensor state, int batch, boolean unbatched) {
         if (state == null) {

@@ -6,9 +6,9 @@ import kindling.tensor.Tensor;
  * What {@link RNN}, {@link LSTM} and {@link GRU} return when asked for their final states, as
  * PyTorch's {@code output, h_n} (and {@code (h_n, c_n)} for the LSTM).
  * <ul>
- *   <li>{@code output} (L, N, D·H), (N, L, D·H) with batchFirst, or (L, D·H) unbatched: the last
+ *   <li>{@code output} (L, N, D·Hid), (N, L, D·Hid) with batchFirst, or (L, D·Hid) unbatched: the last
  *       layer's hidden state at every time step, both directions side by side;
- *   <li>{@code hN} (numLayers·D, N, H), or (numLayers·D, H) unbatched: every layer's final hidden
+ *   <li>{@code hN} (numLayers·D, N, Hid), or (numLayers·D, Hid) unbatched: every layer's final hidden
  *       state, row {@code layer·D + direction} (the reverse direction's "final" is its state after t = 0);
  *   <li>{@code cN}: the LSTM's final cell states, shaped as hN; null for RNN and GRU.
  * </ul>
