@@ -16,6 +16,8 @@ import kindling.tensor.Tensor;
  * </pre>
  */
 public class RNN extends RNNBase {
+    private final boolean relu;
+
     /** One layer, tanh. */
     public RNN(int inputSize, int hiddenSize) {
         this(builder(inputSize, hiddenSize));
@@ -29,8 +31,6 @@ public class RNN extends RNNBase {
         super(b);
         this.relu = b.cell() == Cell.RNN_RELU;
     }
-
-    private final boolean relu;
 
     public static Builder<RNN> builder(int inputSize, int hiddenSize) {
         return new Builder<>(Cell.RNN_TANH, inputSize, hiddenSize, RNN::new);
