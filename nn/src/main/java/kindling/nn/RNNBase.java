@@ -14,16 +14,19 @@ import kindling.tensor.Tensor;
  * {@code numLayers} recurrent layers, each run over the whole sequence, optionally in both directions.
  * <pre>
  *   for layer k = 0 .. numLayers−1, for each direction:
- *       gi[t] = x[t] · W_ihᵀ + b_ih           for every t at once: one (L·N, F_in) × (F_in, G·Hid) product
  *       for t = 0 .. L−1   (L−1 .. 0 for the reverse direction):
+ *           gi    = x_t · W_ihᵀ + b_ih
  *           gh    = h · W_hhᵀ + b_hh
- *           h (, c) = cell step(gi[t], gh, h (, c))       RNNCell.step, LSTMCell.step or GRUCell.step
+ *           h (, c) = cell step(gi, gh, h (, c))          RNNCell.step, LSTMCell.step or GRUCell.step
  *           out[t] = h
  *       layer output = out, or [out_forward, out_reverse] along the features (bidirectional)
  *       next layer's x = dropout(layer output)             (training only, not after the last layer)
  * </pre>
  * Backpropagation through time is ordinary backward through this unrolled graph; the graph is walked
- * iteratively, so hundreds of steps do not overflow the stack.
+ * iteratively, so hundreds of steps do not overflow the stack. Between layers the sequence is kept as
+ * a list of per-step (N, features) tensors rather than one (L, N, features) tensor: a slice's
+ * gradient is as large as the tensor it was cut from, so slicing every step out of one big tensor
+ * would make the backward pass O(L²) in time.
  *
  * <p><b>Shape</b> (L sequence length, N batch, F_in = inputSize, Hid = hiddenSize, D = 2 if bidirectional else 1)
  * <ul>
@@ -116,44 +119,49 @@ public abstract class RNNBase extends Module {
         int batch = x.size(1);
         Tensor hInit = initialState("h0", h0, batch, unbatched);
         Tensor cInit = cell == Cell.LSTM ? initialState("c0", c0, batch, unbatched) : null;
+        // The sequence as a list of L time steps, each (N, features); each layer turns one list into the next.
+        List<Tensor> steps = new ArrayList<>();
+        for (int t = 0; t < x.size(0); t++) {
+            steps.add(x.select(0, t));
+        }
         List<Tensor> hLast = new ArrayList<>();
         List<Tensor> cLast = new ArrayList<>();
         for (int layer = 0; layer < numLayers; layer++) {
             if (layer > 0) {
-                x = dropoutBetweenLayers(x);
+                steps = dropoutBetweenLayers(steps);
             }
-            Tensor[] outputs = new Tensor[numDirections()];
+            List<List<Tensor>> outputs = new ArrayList<>();
             for (int direction = 0; direction < numDirections(); direction++) {
                 int index = layer * numDirections() + direction;
                 Tensor[] last = new Tensor[2];
-                outputs[direction] = runDirection(x, weights.get(index), hInit.select(0, index),
-                        cInit == null ? null : cInit.select(0, index), direction == 1, last);
+                outputs.add(runDirection(steps, weights.get(index), hInit.select(0, index),
+                        cInit == null ? null : cInit.select(0, index), direction == 1, last));
                 hLast.add(last[0]);
                 cLast.add(last[1]);
             }
-            x = bidirectional ? Tensor.cat(2, outputs[0], outputs[1]) : outputs[0];
+            steps = bidirectional ? concatenateDirections(outputs.get(0), outputs.get(1)) : outputs.get(0);
         }
+        Tensor output = Tensor.stack(steps, 0);                               // (L, N, D·Hid)
         Tensor hN = Tensor.stack(hLast, 0);
         Tensor cN = cell == Cell.LSTM ? Tensor.stack(cLast, 0) : null;
         if (unbatched) {
-            return new RNNOutput(x.squeeze(1), hN.squeeze(1), cN == null ? null : cN.squeeze(1));
+            return new RNNOutput(output.squeeze(1), hN.squeeze(1), cN == null ? null : cN.squeeze(1));
         }
-        return new RNNOutput(batchFirst ? x.transpose(0, 1) : x, hN, cN);
+        return new RNNOutput(batchFirst ? output.transpose(0, 1) : output, hN, cN);
     }
 
     /**
-     * One layer in one direction over x (L, N, F_in) from state h (N, Hid) and c (N, Hid) (LSTM only):
-     * returns the hidden states (L, N, Hid) in time order and puts the final h and c into {@code last}.
+     * One layer in one direction over the time steps xs (each (N, F_in)) from state h (N, Hid) and c
+     * (N, Hid) (LSTM only): returns the hidden state of every step, in time order, and puts the final h
+     * and c into {@code last}.
      */
-    private Tensor runDirection(Tensor x, Tensor[] w, Tensor h, Tensor c, boolean reverse, Tensor[] last) {
-        int steps = x.size(0);
-        // The input's share of every gate for all time steps in one matrix product, as cuDNN and PyTorch do.
-        Tensor inputGates = RNNCellBase.project(x, w[0], w[2]);               // (L, N, G·Hid)
+    private List<Tensor> runDirection(List<Tensor> xs, Tensor[] w, Tensor h, Tensor c, boolean reverse, Tensor[] last) {
+        int steps = xs.size();
         Tensor[] out = new Tensor[steps];
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
-            Tensor gi = inputGates.select(0, t);                            // (N, G·Hid)
-            Tensor gh = RNNCellBase.project(h, w[1], w[3]);                 // (N, G·Hid)
+            Tensor gi = RNNCellBase.project(xs.get(t), w[0], w[2]);           // x_t · W_ihᵀ + b_ih   (N, G·Hid)
+            Tensor gh = RNNCellBase.project(h, w[1], w[3]);                   // h · W_hhᵀ + b_hh     (N, G·Hid)
             switch (cell) {
                 case RNN_TANH -> h = RNNCell.step(gi, gh, false);
                 case RNN_RELU -> h = RNNCell.step(gi, gh, true);
@@ -169,19 +177,34 @@ public abstract class RNNBase extends Module {
         }
         last[0] = h;
         last[1] = c;
-        return Tensor.stack(0, out);
+        return List.of(out);
     }
 
-    /** Inverted dropout on a layer's output before the next layer reads it, as {@link Dropout}. */
-    private Tensor dropoutBetweenLayers(Tensor x) {
+    /** [forward_t, reverse_t] along the features at every step: (N, 2·Hid). */
+    private static List<Tensor> concatenateDirections(List<Tensor> forward, List<Tensor> reverse) {
+        List<Tensor> both = new ArrayList<>(forward.size());
+        for (int t = 0; t < forward.size(); t++) {
+            both.add(Tensor.cat(1, forward.get(t), reverse.get(t)));
+        }
+        return both;
+    }
+
+    /** Inverted dropout on a layer's output before the next layer reads it, as {@link Dropout}: a fresh mask per step. */
+    private List<Tensor> dropoutBetweenLayers(List<Tensor> steps) {
         if (!isTraining() || dropout == 0) {
-            return x;
+            return steps;
         }
-        if (dropout == 1) {
-            return x.mul(0f);
+        List<Tensor> dropped = new ArrayList<>(steps.size());
+        for (Tensor x : steps) {
+            if (dropout == 1) {
+                dropped.add(x.mul(0f));
+            } else {
+                Tensor keep = Tensor.rand(Generator.global(), x.shape()).lt((float) (1 - dropout))
+                        .mul((float) (1 / (1 - dropout)));
+                dropped.add(x.mul(keep));
+            }
         }
-        Tensor keep = Tensor.rand(Generator.global(), x.shape()).lt((float) (1 - dropout)).mul((float) (1 / (1 - dropout)));
-        return x.mul(keep);
+        return dropped;
     }
 
     /** Checks the input's shape; true when it is unbatched (L, F_in). */
