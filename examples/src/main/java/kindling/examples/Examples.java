@@ -31,6 +31,8 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("charlm", new Example("a character-level LSTM/GRU language model makes up English words",
+                CharLMExample::main));
     }
 
     private Examples() {
