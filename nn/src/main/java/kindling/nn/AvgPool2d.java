@@ -6,7 +6,7 @@ import kindling.tensor.Tensor;
 /**
  * 2-D average pooling, as PyTorch's {@code nn.AvgPool2d} (square kernel, floor mode).
  * <pre>
- *   y[n, c, i, j] = (1 / d) · Σ_{0 ≤ a, b < k} x[n, c, i·s − pad + a, j·s − pad + b]     (padding counts as 0)
+ *   y[n, c, i, j] = (1 / d) · Σ_{0 ≤ a, b &lt; k} x[n, c, i·s − pad + a, j·s − pad + b]     (padding counts as 0)
  *   d = k²  (countIncludePad, the default: the padding zeros count)
  *   d = the number of real input elements in the window  (countIncludePad = false)
  * </pre>

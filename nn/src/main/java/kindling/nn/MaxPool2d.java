@@ -6,7 +6,7 @@ import kindling.tensor.Tensor;
 /**
  * 2-D max pooling, as PyTorch's {@code nn.MaxPool2d} (square kernel, dilation 1, floor mode).
  * <pre>
- *   y[n, c, i, j] = max_{0 ≤ a, b < k} x[n, c, i·s − pad + a, j·s − pad + b]     (padding counts as −∞)
+ *   y[n, c, i, j] = max_{0 ≤ a, b &lt; k} x[n, c, i·s − pad + a, j·s − pad + b]     (padding counts as −∞)
  * </pre>
  * The gradient of each output goes entirely to the element that won its window; on ties, to the
  * first in row-major order, as PyTorch. Where windows overlap (s &lt; k) an element collects the
