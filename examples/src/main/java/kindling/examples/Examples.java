@@ -29,6 +29,8 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("resnet", new Example("ResNet-18 (d2l 7.6) and a CPU-sized variant on Fashion-MNIST: residual blocks",
+                ResNetExample::main));
     }
 
     private Examples() {
