@@ -7,8 +7,10 @@ import kindling.nn.Conv2d;
 import kindling.nn.Flatten;
 import kindling.nn.Linear;
 import kindling.nn.MaxPool2d;
+import kindling.nn.Module;
 import kindling.nn.ReLU;
 import kindling.nn.Sequential;
+import kindling.nn.init.Init;
 
 /**
  * ResNet-18 as in d2l.ai (Dive into Deep Learning, PyTorch edition 0.17, §7.6 "Residual Networks
@@ -39,12 +41,16 @@ public final class ResNet {
     private ResNet() {
     }
 
-    /** d2l's ResNet-18 for Fashion-MNIST resized to 96×96: one input channel, ten classes. */
+    /**
+     * d2l's ResNet-18 for Fashion-MNIST resized to 96×96: one input channel, ten classes, initialised
+     * as the book's {@code train_ch6} does: every Conv2d and Linear weight (shortcut convolutions
+     * included) from Xavier-uniform; biases and BatchNorm keep PyTorch's defaults.
+     */
     public static Sequential d2l() {
         Sequential b1 = new Sequential(
                 new Conv2d(1, 64, 7, 2, 3), new BatchNorm2d(64), new ReLU(),
                 new MaxPool2d(3, 2, 1));
-        return new Sequential(
+        Sequential net = new Sequential(
                 b1,
                 stage(64, 64, 2, true),
                 stage(64, 128, 2, false),
@@ -52,6 +58,8 @@ public final class ResNet {
                 stage(256, 512, 2, false),
                 new AdaptiveAvgPool2d(1), new Flatten(),
                 new Linear(512, 10));
+        net.apply(ResNet::xavierInit);
+        return net;
     }
 
     /**
@@ -62,6 +70,7 @@ public final class ResNet {
      *   input (N, 1, 28, 28) → b1 (N, 16, 14, 14) → b2 (N, 16, 14, 14) → b3 (N, 32, 7, 7)
      *   → b4 (N, 64, 4, 4) → b5 (N, 128, 2, 2) → pool (N, 128, 1, 1) → (N, 128) → (N, 10)
      * </pre>
+     * Every layer keeps PyTorch's default initialisation (it trains with Adam, not the book's recipe).
      */
     public static Sequential small() {
         Sequential b1 = new Sequential(
@@ -92,5 +101,14 @@ public final class ResNet {
             }
         }
         return blocks;
+    }
+
+    /** d2l's {@code init_weights}: {@code nn.init.xavier_uniform_(m.weight)} for Linear and Conv2d. */
+    private static void xavierInit(Module module) {
+        if (module instanceof Linear linear) {
+            Init.xavierUniform_(linear.weight, 1.0);
+        } else if (module instanceof Conv2d conv) {
+            Init.xavierUniform_(conv.weight, 1.0);
+        }
     }
 }
