@@ -49,8 +49,8 @@ class TensorTourTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Examples.list(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("  lenet    LeNet on Fashion-MNIST"), out);
-        assertTrue(out.contains("  tour     a printed tour"), out);
+        assertTrue(out.contains("  lenet       LeNet on Fashion-MNIST"), out);
+        assertTrue(out.contains("  tour        a printed tour"), out);
         assertEquals("lenet", Examples.DEFAULT);
     }
 
