@@ -29,6 +29,8 @@ public final class Examples {
                 ResNetExample::main));
         EXAMPLES.put("optimizers", new Example("SGD, momentum, RMSProp, Adagrad, Adam: paths on a bowl, LeNet loss curves",
                 OptimizersExample::main));
+        EXAMPLES.put("batchnorm", new Example("LeNet without normalisation, with BatchNorm and with LayerNorm, curves on one chart",
+                BatchNormExample::main));
         EXAMPLES.put("charlm", new Example("a character-level LSTM/GRU language model makes up English words",
                 CharLMExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
