@@ -3,6 +3,7 @@ package kindling.examples.charts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import kindling.train.History;
 import org.knowm.xchart.BitmapEncoder;
@@ -51,10 +52,11 @@ public final class Charts {
 
     /** d2l's training plot: train loss, train accuracy and validation accuracy per epoch. */
     public static Path history(String title, History history, Path png) throws IOException {
-        return lines(title, "epoch", "", Map.of(
-                "train loss", history.series(History.Epoch::trainLoss),
-                "train acc", history.series(History.Epoch::trainAccuracy),
-                "test acc", history.series(History.Epoch::validationAccuracy)), png);
+        Map<String, double[]> series = new LinkedHashMap<>();      // the legend in d2l's order
+        series.put("train loss", history.series(History.Epoch::trainLoss));
+        series.put("train acc", history.series(History.Epoch::trainAccuracy));
+        series.put("test acc", history.series(History.Epoch::validationAccuracy));
+        return lines(title, "epoch", "", series, png);
     }
 
     private static Path save(XYChart chart, Path png) throws IOException {
