@@ -29,6 +29,8 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
+                TransformerExample::main));
     }
 
     private Examples() {
