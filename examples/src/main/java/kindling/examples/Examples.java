@@ -25,12 +25,18 @@ public final class Examples {
     static {
         EXAMPLES.put("lenet", new Example("LeNet on Fashion-MNIST (d2l 6.6): shape trace, summary, training, curves",
                 LeNetExample::main));
+        EXAMPLES.put("resnet", new Example("ResNet-18 (d2l 7.6) and a CPU-sized variant on Fashion-MNIST: residual blocks",
+                ResNetExample::main));
+        EXAMPLES.put("optimizers", new Example("SGD, momentum, RMSProp, Adagrad, Adam: paths on a bowl, LeNet loss curves",
+                OptimizersExample::main));
+        EXAMPLES.put("charlm", new Example("a character-level LSTM/GRU language model makes up English words",
+                CharLMExample::main));
+        EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
+                TransformerExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
-        EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
-                TransformerExample::main));
     }
 
     private Examples() {
@@ -66,7 +72,7 @@ public final class Examples {
     static void list(PrintStream out) {
         out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
         for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
-            out.printf("  %-8s %s%n", entry.getKey(), entry.getValue().description());
+            out.printf("  %-12s %s%n", entry.getKey(), entry.getValue().description());
         }
     }
 }
