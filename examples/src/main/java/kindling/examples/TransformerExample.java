@@ -206,8 +206,9 @@ public final class TransformerExample {
 
     /**
      * d2l 11.5's check, written out: {@code MultiHeadAttention(100, 5)} with queries X (2, 4, 100) and
-     * keys/values Y (2, 6, 100), valid lengths (3, 2); each step prints its shape. The last line is
-     * {@link MultiheadAttention#forward}'s own output, to show the steps are the layer's.
+     * keys/values Y (2, 6, 100), valid lengths (3, 2); each step prints its shape. The last line is the
+     * book's {@code attention(X, Y, Y, valid_lens).shape} (torch.Size([2, 4, 100])): the output of
+     * {@link MultiheadAttention#forward} itself, to show the steps are the layer's.
      */
     static Tensor traceMultiHeadAttention(PrintStream out) {
         int numHiddens = 100;
@@ -242,7 +243,7 @@ public final class TransformerExample {
         print(out, "heads concatenated", concat);
         print(out, "output = concat W_oᵀ + b_o", attention.outProj.forward(concat));
         Tensor output = attention.forward(x, y, y, validLens, null, false, true).output();
-        print(out, "MultiheadAttention.forward", output);
+        print(out, "attention(X, Y, Y, valid_lens)", output);             // the book's one line, by the layer itself
         return output;
     }
 

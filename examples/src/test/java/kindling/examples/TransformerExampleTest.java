@@ -32,7 +32,7 @@ class TransformerExampleTest {
                   heads = weights V                    (2, 5, 4, 20)
                   heads concatenated                   (2, 4, 100)
                   output = concat W_oᵀ + b_o           (2, 4, 100)
-                  MultiheadAttention.forward           (2, 4, 100)
+                  attention(X, Y, Y, valid_lens)       (2, 4, 100)
                 """, bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
         assertArrayEquals(new int[] {2, 4, 100}, output.shape());
     }
