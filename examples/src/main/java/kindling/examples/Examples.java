@@ -33,6 +33,8 @@ public final class Examples {
                 BatchNormExample::main));
         EXAMPLES.put("charlm", new Example("a character-level LSTM/GRU language model makes up English words",
                 CharLMExample::main));
+        EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
+                TransformerExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
@@ -72,7 +74,7 @@ public final class Examples {
     static void list(PrintStream out) {
         out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
         for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
-            out.printf("  %-11s %s%n", entry.getKey(), entry.getValue().description());
+            out.printf("  %-12s %s%n", entry.getKey(), entry.getValue().description());
         }
     }
 }

@@ -49,8 +49,8 @@ class TensorTourTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Examples.list(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("  lenet       LeNet on Fashion-MNIST"), out);
-        assertTrue(out.contains("  tour        a printed tour"), out);
+        assertTrue(out.contains("  lenet        LeNet on Fashion-MNIST"), out);
+        assertTrue(out.contains("  tour         a printed tour"), out);
         assertEquals("lenet", Examples.DEFAULT);
     }
 
@@ -73,7 +73,7 @@ class TensorTourTest {
         assertEquals(2, status);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("Unknown example \"nope\". Available: lenet, "), message);
-        for (String name : new String[] {"resnet", "optimizers", "batchnorm", "charlm", "tour", "spirals"}) {
+        for (String name : new String[] {"resnet", "optimizers", "batchnorm", "charlm", "transformer", "tour", "spirals"}) {
             assertTrue(message.contains(", " + name), message);
         }
         assertEquals("", out.toString(StandardCharsets.UTF_8));
