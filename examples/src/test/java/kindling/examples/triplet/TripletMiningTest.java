@@ -103,6 +103,14 @@ class TripletMiningTest {
     }
 
     @Test
+    void theAllTripletsLossAveragesTheHingeOverEveryValidTriplet() {
+        Tensor d = Tensor.of(new float[][] {{0f, .3f, .4f}, {.3f, 0f, .6f}, {.4f, .6f, 0f}});
+        // (0, 1, 2): .3 − .4 + .2 = .1;   (1, 0, 2): .3 − .6 + .2 < 0 → 0;   anchor 2 has no positive
+        assertEquals(0.05, TripletMining.allTripletsLoss(d, new int[] {0, 0, 1}, 0.2), 1e-6);
+        assertEquals(0.0, TripletMining.allTripletsLoss(d, new int[] {0, 1, 2}, 0.2));
+    }
+
+    @Test
     void aDistanceMatrixOfTheWrongSizeIsAShapeError() {
         ShapeException e = assertThrows(ShapeException.class,
                 () -> TripletMining.batchHard(Tensor.zeros(5, 5), LABELS));
