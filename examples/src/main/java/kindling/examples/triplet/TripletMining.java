@@ -30,7 +30,7 @@ import kindling.tensor.Tensor;
  * margin), and chose negatives that are farther than the positive but still inside the margin.
  * The example trains with <b>semi-hard</b> by default because that collapse is what we measured:
  * with batch-hard, unit-length embeddings and margin 0.2 the distances shrank to about 0.02 and
- * the loss stayed at the margin (Xuan et al. 2020 analyse why), while semi-hard spread the classes
+ * the loss stayed just under the margin (Xuan et al. 2020 analyse why), while semi-hard spread the classes
  * over the sphere. {@code --mining batch-hard} shows the collapse.
  * <p>Anchors without a valid triplet are skipped: batch-hard needs a positive (another image of
  * the class) and a negative; semi-hard needs a negative inside the band, which an anchor-positive
