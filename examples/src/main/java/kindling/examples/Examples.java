@@ -27,6 +27,8 @@ public final class Examples {
                 LeNetExample::main));
         EXAMPLES.put("resnet", new Example("ResNet-18 (d2l 7.6) and a CPU-sized variant on Fashion-MNIST: residual blocks",
                 ResNetExample::main));
+        EXAMPLES.put("triplet", new Example("an embedding trained with triplet loss and online mining: verification, 1-NN, PCA",
+                TripletExample::main));
         EXAMPLES.put("optimizers", new Example("SGD, momentum, RMSProp, Adagrad, Adam: paths on a bowl, LeNet loss curves",
                 OptimizersExample::main));
         EXAMPLES.put("batchnorm", new Example("LeNet without normalisation, with BatchNorm and with LayerNorm, curves on one chart",

@@ -9,6 +9,7 @@ import kindling.train.History;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 
 /** PNG charts of training runs, drawn with XChart; written to files so they work without a display. */
 public final class Charts {
@@ -57,6 +58,28 @@ public final class Charts {
         series.put("train acc", history.series(History.Epoch::trainAccuracy));
         series.put("test acc", history.series(History.Epoch::validationAccuracy));
         return lines(title, "epoch", "", series, png);
+    }
+
+    /**
+     * A scatter plot, one colour per named group of points: row i of each array is a point (x, y).
+     * Small markers without lines, so thousands of points stay readable.
+     */
+    public static Path scatter(String title, String xLabel, String yLabel, Map<String, float[][]> groups, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(720).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(4);
+        for (Map.Entry<String, float[][]> entry : groups.entrySet()) {
+            float[][] points = entry.getValue();
+            double[] x = new double[points.length];
+            double[] y = new double[points.length];
+            for (int i = 0; i < points.length; i++) {
+                x[i] = points[i][0];
+                y[i] = points[i][1];
+            }
+            chart.addSeries(entry.getKey(), x, y);
+        }
+        return save(chart, png);
     }
 
     private static Path save(XYChart chart, Path png) throws IOException {
