@@ -29,6 +29,10 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("alexnet", new Example("AlexNet on Fashion-MNIST (d2l 7.1), CPU-sized: trace, summary, training, charts",
+                AlexNetExample::main));
+        EXAMPLES.put("vgg", new Example("VGG-11 on Fashion-MNIST (d2l 7.2), CPU-sized: blocks, trace, training, charts",
+                VggExample::main));
     }
 
     private Examples() {
