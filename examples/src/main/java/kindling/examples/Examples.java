@@ -25,14 +25,20 @@ public final class Examples {
     static {
         EXAMPLES.put("lenet", new Example("LeNet on Fashion-MNIST (d2l 6.6): shape trace, summary, training, curves",
                 LeNetExample::main));
-        EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
-                TensorTour::main));
-        EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
-                SpiralClassifier::main));
         EXAMPLES.put("alexnet", new Example("AlexNet on Fashion-MNIST (d2l 7.1), CPU-sized: trace, summary, training, charts",
                 AlexNetExample::main));
         EXAMPLES.put("vgg", new Example("VGG-11 on Fashion-MNIST (d2l 7.2), CPU-sized: blocks, trace, training, charts",
                 VggExample::main));
+        EXAMPLES.put("resnet", new Example("ResNet-18 (d2l 7.6) and a CPU-sized variant on Fashion-MNIST: residual blocks",
+                ResNetExample::main));
+        EXAMPLES.put("optimizers", new Example("SGD, momentum, RMSProp, Adagrad, Adam: paths on a bowl, LeNet loss curves",
+                OptimizersExample::main));
+        EXAMPLES.put("charlm", new Example("a character-level LSTM/GRU language model makes up English words",
+                CharLMExample::main));
+        EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
+                TensorTour::main));
+        EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
+                SpiralClassifier::main));
     }
 
     private Examples() {
@@ -68,7 +74,7 @@ public final class Examples {
     static void list(PrintStream out) {
         out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
         for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
-            out.printf("  %-8s %s%n", entry.getKey(), entry.getValue().description());
+            out.printf("  %-11s %s%n", entry.getKey(), entry.getValue().description());
         }
     }
 }

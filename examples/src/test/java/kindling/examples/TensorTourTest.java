@@ -49,8 +49,8 @@ class TensorTourTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         Examples.list(new PrintStream(buffer, true, StandardCharsets.UTF_8));
         String out = buffer.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("  lenet    LeNet on Fashion-MNIST"), out);
-        assertTrue(out.contains("  tour     a printed tour"), out);
+        assertTrue(out.contains("  lenet       LeNet on Fashion-MNIST"), out);
+        assertTrue(out.contains("  tour        a printed tour"), out);
         assertEquals("lenet", Examples.DEFAULT);
     }
 
@@ -71,8 +71,11 @@ class TensorTourTest {
         int status = Examples.run(new String[] {"nope"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, status);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Unknown example \"nope\". Available: lenet, tour, spirals"),
-                err.toString(StandardCharsets.UTF_8));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.startsWith("Unknown example \"nope\". Available: lenet, "), message);
+        for (String name : new String[] {"alexnet", "vgg", "resnet", "optimizers", "charlm", "tour", "spirals"}) {
+            assertTrue(message.contains(", " + name), message);
+        }
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 }

@@ -19,6 +19,10 @@ final class GoldenCases {
     static final GoldenCases NORM = new GoldenCases("norm.txt", "gen_norm.py");
     /** gen_conv.py: convolutions and residual blocks. */
     static final GoldenCases CONV = new GoldenCases("conv.txt", "gen_conv.py");
+    /** gen_conv_transpose.py: transposed convolutions. */
+    static final GoldenCases CONV_TRANSPOSE = new GoldenCases("conv_transpose.txt", "gen_conv_transpose.py");
+    /** gen_resnet.py: residual blocks (their state dicts are resnet_<case>.safetensors). */
+    static final GoldenCases RESNET = new GoldenCases("resnet.txt", "gen_resnet.py");
 
     private final String file;
     private final String script;

@@ -57,6 +57,26 @@ public final class Charts {
         return save(chart, png);
     }
 
+    /**
+     * Paths in the plane, one series per name: row t of each array is the point (x, y) after t
+     * steps. Each point is marked, so the size of the steps shows.
+     */
+    public static Path paths(String title, String xLabel, String yLabel, Map<String, float[][]> paths, Path png)
+            throws IOException {
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        for (Map.Entry<String, float[][]> entry : paths.entrySet()) {
+            float[][] points = entry.getValue();
+            double[] x = new double[points.length];
+            double[] y = new double[points.length];
+            for (int t = 0; t < points.length; t++) {
+                x[t] = points[t][0];
+                y[t] = points[t][1];
+            }
+            chart.addSeries(entry.getKey(), x, y);
+        }
+        return save(chart, png);
+    }
+
     /** d2l's training plot: train loss, train accuracy and validation accuracy per epoch. */
     public static Path history(String title, History history, Path png) throws IOException {
         return lines(title, "epoch", "", Map.of(

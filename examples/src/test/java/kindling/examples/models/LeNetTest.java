@@ -83,6 +83,29 @@ class LeNetTest {
     }
 
     @Test
+    void theModernVariantsDifferOnlyInTheirNormalisation() {
+        assertEquals(61_706, Summary.of(LeNet.modern(LeNet.Norm.NONE), 1, 1, 28, 28).totalParameters());
+        // + γ and β of BatchNorm 6, 16, 120, 84
+        assertEquals(61_706 + 2 * (6 + 16 + 120 + 84), Summary.of(LeNet.modern(), 2, 1, 28, 28).totalParameters());
+        // + γ and β of LayerNorm (6, 28, 28), (16, 10, 10), 120, 84: one per feature, not per channel
+        assertEquals(61_706 + 2 * (6 * 28 * 28 + 16 * 10 * 10 + 120 + 84),
+                Summary.of(LeNet.modern(LeNet.Norm.LAYER), 1, 1, 28, 28).totalParameters());
+        String layerNorm = LeNet.modern(LeNet.Norm.LAYER).toString();
+        assertTrue(layerNorm.contains("(1): LayerNorm((6, 28, 28)"), layerNorm);
+        assertTrue(layerNorm.contains("(5): LayerNorm((16, 10, 10)"), layerNorm);
+    }
+
+    @Test
+    void theLayerNormAndUnnormalisedVariantsOverfitOneSmallBatch() throws IOException {
+        for (LeNet.Norm norm : new LeNet.Norm[] {LeNet.Norm.NONE, LeNet.Norm.LAYER}) {
+            Generator.manualSeed(0);
+            Sequential net = LeNet.modern(norm);
+            float loss = overfit(net, Adam.builder(net.parameters()).lr(0.01f).build(), 60);
+            assertTrue(loss < 0.05, norm + " LeNet's loss on one batch after 60 steps: " + loss);
+        }
+    }
+
+    @Test
     void theBookRecipeUsesPlainSgd() {
         Sequential book = LeNet.d2l();
         Optimizer sgd = SGD.builder(book.parameters()).lr(0.9f).build();

@@ -1,6 +1,7 @@
 package kindling.nn.functional;
 
 import kindling.kernels.ConvGeometry;
+import kindling.kernels.ConvTransposeGeometry;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
@@ -14,6 +15,13 @@ import kindling.tensor.Tensor;
  * Shape: x (N, C_in, H, W) or unbatched (C_in, H, W); w (C_out, C_in/groups, k_h, k_w); b (C_out)
  * or null; y (N, C_out, H_out, W_out), or (C_out, H_out, W_out) for an unbatched x.
  * {@code padding} is {top, bottom, left, right}; {@link #samePadding} gives PyTorch's "same".
+ *
+ * <p>The transposed convolution, as PyTorch's {@code F.conv_transpose2d}:
+ * <pre>
+ *   y = Convolution.convTranspose2d(x, w, b, stride, padding, outputPadding, dilation, groups)
+ *   H_out = (H − 1)·s − 2·p + d·(k − 1) + outputPadding + 1                 (W_out likewise)
+ * </pre>
+ * Shape: x (N, C_in, H, W) or (C_in, H, W); w (C_in, C_out/groups, k_h, k_w); b (C_out) or null.
  */
 public final class Convolution {
     private Convolution() {
@@ -77,6 +85,66 @@ public final class Convolution {
                     + weight.size(2) + ", " + weight.size(3) + ") with padding (" + padding[0] + ", " + padding[1]
                     + ", " + padding[2] + ", " + padding[3] + ") and dilation (" + dilation[0] + ", " + dilation[1]
                     + "): the output would be " + g.outHeight() + "×" + g.outWidth());
+        }
+        return g;
+    }
+
+    /**
+     * conv_transpose2d with {@code stride}, {@code padding}, {@code outputPadding} and {@code dilation}
+     * as {h, w} pairs. {@code who} names the caller in error messages (a module's description, or
+     * "conv_transpose2d").
+     */
+    public static Tensor convTranspose2d(String who, Tensor input, Tensor weight, Tensor bias, int[] stride,
+                                         int[] padding, int[] outputPadding, int[] dilation, int groups) {
+        boolean unbatched = input.dim() == 3;
+        Tensor batched = unbatched ? input.unsqueeze(0) : input;
+        ConvTransposeGeometry g = transposeGeometry(who, batched, weight, bias, stride, padding, outputPadding,
+                dilation, groups);
+        Tensor output = ConvTranspose2dOp.apply(batched, weight, bias, g);
+        return unbatched ? output.squeeze(0) : output;
+    }
+
+    /** conv_transpose2d named "conv_transpose2d" in its errors. */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int[] dilation, int groups) {
+        return convTranspose2d("conv_transpose2d", input, weight, bias, stride, padding, outputPadding, dilation, groups);
+    }
+
+    /** Checks the shapes of a transposed convolution and returns its sizes. */
+    static ConvTransposeGeometry transposeGeometry(String who, Tensor input, Tensor weight, Tensor bias, int[] stride,
+                                                   int[] padding, int[] outputPadding, int[] dilation, int groups) {
+        if (weight.dim() != 4) {
+            throw new ShapeException(who + ": weight must be (C_in, C_out/groups, kH, kW) but got "
+                    + Shape.format(weight.shape()));
+        }
+        int inChannels = weight.size(0);
+        int outChannels = weight.size(1) * groups;
+        if (input.dim() != 4 || input.size(1) != inChannels) {
+            throw new ShapeException(who + ": expected input (N, " + inChannels + ", H, W) but got "
+                    + Shape.format(input.shape()));
+        }
+        if (inChannels % groups != 0) {
+            throw new ShapeException(who + ": weight " + Shape.format(weight.shape()) + " has " + inChannels
+                    + " input channels, not divisible by groups=" + groups);
+        }
+        if (bias != null && (bias.dim() != 1 || bias.size(0) != outChannels)) {
+            throw new ShapeException(who + ": bias must be (" + outChannels + ") but got " + Shape.format(bias.shape()));
+        }
+        for (int i = 0; i < 2; i++) {
+            if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+                throw new IllegalArgumentException(who + ": output padding must be smaller than either stride or "
+                        + "dilation, but got outputPadding (" + outputPadding[0] + ", " + outputPadding[1]
+                        + "), stride (" + stride[0] + ", " + stride[1] + "), dilation (" + dilation[0] + ", "
+                        + dilation[1] + ")");
+            }
+        }
+        ConvTransposeGeometry g = ConvTransposeGeometry.of(input.size(0), inChannels, input.size(2), input.size(3),
+                outChannels, weight.size(2), weight.size(3), stride[0], stride[1], padding[0], padding[1],
+                outputPadding[0], outputPadding[1], dilation[0], dilation[1], groups);
+        if (g.outHeight() < 1 || g.outWidth() < 1) {
+            throw new ShapeException(who + ": input " + Shape.format(input.shape()) + " with kernel (" + weight.size(2)
+                    + ", " + weight.size(3) + "), stride (" + stride[0] + ", " + stride[1] + ") and padding ("
+                    + padding[0] + ", " + padding[1] + ") gives an output of " + g.outHeight() + "×" + g.outWidth());
         }
         return g;
     }

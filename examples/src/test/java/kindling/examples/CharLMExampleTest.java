@@ -1,0 +1,88 @@
+package kindling.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import kindling.autograd.NoGrad;
+import kindling.examples.models.CharLM;
+import kindling.optim.Adam;
+import kindling.optim.Optimizer;
+import kindling.tensor.Generator;
+import org.junit.jupiter.api.Test;
+
+class CharLMExampleTest {
+    @Test
+    void theShapeTraceIsTheBooks() {
+        Generator.manualSeed(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CharLMExample.shapeTrace(new CharLM("lstm", 16, 128), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(String.join("\n",
+                "Embedding output shape:\t(1, 8, 16)",
+                "LSTM output shape:\t(1, 8, 128)",
+                "Linear output shape:\t(1, 8, 27)",
+                "X.shape (2, 8, 16)  (N, L, E) with batch_first",
+                "Y.shape (2, 8, 128)  (N, L, H)",
+                "h_n.shape (1, 2, 128)  (num_layers, N, H)",
+                "c_n.shape (1, 2, 128)  (num_layers, N, H)", ""), bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+    }
+
+    @Test
+    void wordsAreEncodedWithStartEndAndIgnoredPadding() {
+        Words.Batch batch = Words.encode(List.of("cat", "ox"));
+        assertEquals("[0.0, 3.0, 1.0, 20.0, 0.0, 15.0, 24.0, 0.0]", java.util.Arrays.toString(batch.inputs().toArray()));
+        assertEquals("[3.0, 1.0, 20.0, 0.0, 15.0, 24.0, 0.0, -100.0]", java.util.Arrays.toString(batch.targets().toArray()));
+        assertEquals(8000, Words.load().size());
+    }
+
+    @Test
+    void bothCellsOverfitAHandfulOfWords() {
+        // Five words with different first letters: after '.', the first letter is a 1-in-5 guess, so the
+        // loss cannot go below 5·ln 5 / 30 letters ≈ 0.27; every later letter is determined by the prefix.
+        List<String> words = List.of("apple", "brown", "cider", "dune", "eagle");
+        for (String cell : List.of("lstm", "gru")) {
+            Generator.manualSeed(1);
+            CharLM model = new CharLM(cell, 8, 32);
+            Optimizer optimizer = Adam.builder(model.parameters()).lr(0.02f).build();
+            double loss = Double.NaN;
+            for (int step = 0; step < 150; step++) {
+                loss = CharLMExample.trainEpoch(model, optimizer, words, 5, 1f, new Random(step), null);
+            }
+            assertTrue(loss < 0.35, cell + ": loss " + loss);
+            Generator generator = new Generator(3);
+            List<String> samples = new ArrayList<>();
+            try (NoGrad ignored = NoGrad.enter()) {
+                for (int i = 0; i < 10; i++) {
+                    samples.add(model.sample(generator, 0.3, 12));
+                }
+            }
+            assertTrue(words.containsAll(samples), cell + ": samples " + samples);
+        }
+    }
+
+    @Test
+    void samplingIsReproducibleWithASeed() {
+        Generator.manualSeed(4);
+        CharLM model = new CharLM("gru", 8, 16);
+        List<String> first = new ArrayList<>();
+        List<String> again = new ArrayList<>();
+        List<String> other = new ArrayList<>();
+        Generator a = new Generator(11);
+        Generator b = new Generator(11);
+        Generator c = new Generator(12);
+        for (int i = 0; i < 5; i++) {
+            first.add(model.sample(a, 1.0, 10));
+            again.add(model.sample(b, 1.0, 10));
+            other.add(model.sample(c, 1.0, 10));
+        }
+        assertEquals(first, again);
+        assertNotEquals(first, other);
+        assertEquals(3, CharLM.token('c'));
+    }
+}

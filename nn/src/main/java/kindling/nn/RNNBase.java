@@ -1,0 +1,370 @@
+package kindling.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import kindling.nn.init.Init;
+import kindling.tensor.Generator;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * What {@link RNN}, {@link LSTM} and {@link GRU} share, as PyTorch's {@code nn.RNNBase}: a stack of
+ * {@code numLayers} recurrent layers, each run over the whole sequence, optionally in both directions.
+ * <pre>
+ *   for layer k = 0 .. numLayers−1, for each direction:
+ *       for t = 0 .. L−1   (L−1 .. 0 for the reverse direction):
+ *           gi    = x_t · W_ihᵀ + b_ih
+ *           gh    = h · W_hhᵀ + b_hh
+ *           h (, c) = cell step(gi, gh, h (, c))          RNNCell.step, LSTMCell.step or GRUCell.step
+ *           out[t] = h
+ *       layer output = out, or [out_forward, out_reverse] along the features (bidirectional)
+ *       next layer's x = dropout(layer output)             (training only, not after the last layer)
+ * </pre>
+ * Backpropagation through time is ordinary backward through this unrolled graph; the graph is walked
+ * iteratively, so hundreds of steps do not overflow the stack. Between layers the sequence is kept as
+ * a list of per-step (N, features) tensors rather than one (L, N, features) tensor: a slice's
+ * gradient is as large as the tensor it was cut from, so slicing every step out of one big tensor
+ * would make the backward pass O(L²) in time.
+ *
+ * <p><b>Shape</b> (L sequence length, N batch, F_in = inputSize, Hid = hiddenSize, D = 2 if bidirectional else 1)
+ * <ul>
+ *   <li>input (L, N, F_in), or (N, L, F_in) with batchFirst, or unbatched (L, F_in);
+ *   <li>h0, c0 (numLayers·D, N, Hid), or (numLayers·D, Hid) unbatched — zeros when not given;
+ *   <li>output (L, N, D·Hid), or (N, L, D·Hid) with batchFirst, or (L, D·Hid); h_n, c_n as h0.
+ * </ul>
+ * <b>Parameters</b>, for each layer k and direction ({@code _reverse} suffix for the backward one), all
+ * U(−1/√Hid, 1/√Hid): {@code weight_ih_l{k}} (G·Hid, F_in) for k = 0 and (G·Hid, D·Hid) above,
+ * {@code weight_hh_l{k}} (G·Hid, Hid), {@code bias_ih_l{k}} and {@code bias_hh_l{k}} (G·Hid).
+ * <p>PyTorch's defaults: numLayers 1, bias true, batchFirst false, dropout 0, bidirectional false.
+ */
+public abstract class RNNBase extends Module {
+    /** The cell each layer runs, and its gate count G. */
+    enum Cell {
+        RNN_TANH(1), RNN_RELU(1), LSTM(4), GRU(3);
+
+        final int gates;
+
+        Cell(int gates) {
+            this.gates = gates;
+        }
+    }
+
+    private final Cell cell;
+    private final int inputSize;
+    private final int hiddenSize;
+    private final int numLayers;
+    private final boolean bias;
+    private final boolean batchFirst;
+    private final double dropout;
+    private final boolean bidirectional;
+    /** Per layer and direction (index layer·D + direction): {W_ih, W_hh, b_ih, b_hh}, biases null without bias. */
+    private final List<Tensor[]> weights = new ArrayList<>();
+
+    RNNBase(Builder<?> b) {
+        String name = b.cell == Cell.LSTM ? "LSTM" : b.cell == Cell.GRU ? "GRU" : "RNN";
+        check(b.inputSize >= 1 && b.hiddenSize >= 1, name + ": inputSize and hiddenSize must be at least 1, got inputSize="
+                + b.inputSize + ", hiddenSize=" + b.hiddenSize);
+        check(b.numLayers >= 1, name + ": numLayers must be at least 1, got " + b.numLayers);
+        check(b.dropout >= 0 && b.dropout <= 1, name + ": dropout must be in [0, 1], got " + b.dropout);
+        this.cell = b.cell;
+        this.inputSize = b.inputSize;
+        this.hiddenSize = b.hiddenSize;
+        this.numLayers = b.numLayers;
+        this.bias = b.bias;
+        this.batchFirst = b.batchFirst;
+        this.dropout = b.dropout;
+        this.bidirectional = b.bidirectional;
+        int gateRows = cell.gates * hiddenSize;
+        for (int layer = 0; layer < numLayers; layer++) {
+            int layerInput = layer == 0 ? inputSize : numDirections() * hiddenSize;
+            for (int direction = 0; direction < numDirections(); direction++) {
+                String suffix = "_l" + layer + (direction == 1 ? "_reverse" : "");
+                weights.add(new Tensor[] {
+                    registerParameter("weight_ih" + suffix, Tensor.zeros(gateRows, layerInput)),
+                    registerParameter("weight_hh" + suffix, Tensor.zeros(gateRows, hiddenSize)),
+                    registerParameter("bias_ih" + suffix, bias ? Tensor.zeros(gateRows) : null),
+                    registerParameter("bias_hh" + suffix, bias ? Tensor.zeros(gateRows) : null)});
+            }
+        }
+        resetParameters();
+    }
+
+    private static void check(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Redraws every weight and bias from U(−1/√Hid, 1/√Hid) with the global generator. */
+    public void resetParameters() {
+        double bound = 1 / Math.sqrt(hiddenSize);
+        for (Tensor parameter : parameters()) {
+            Init.uniform_(parameter, -bound, bound);
+        }
+    }
+
+    /** The output sequence only (PyTorch's {@code output, _ = rnn(x)}), so the network fits in a {@link Sequential}. */
+    @Override
+    public Tensor forward(Tensor input) {
+        return run(input, null, null).output();
+    }
+
+    /** The whole pass: input (see the class's Shape section), initial states h0 and c0 (null: zeros). */
+    RNNOutput run(Tensor input, Tensor h0, Tensor c0) {
+        boolean unbatched = checkInput(input);
+        // Work time-major: x is (L, N, F_in) whatever the caller's layout.
+        Tensor x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
+        int batch = x.size(1);
+        Tensor hInit = initialState("h0", h0, batch, unbatched);
+        Tensor cInit = cell == Cell.LSTM ? initialState("c0", c0, batch, unbatched) : null;
+        // The sequence as a list of L time steps, each (N, features); each layer turns one list into the next.
+        List<Tensor> steps = new ArrayList<>();
+        for (int t = 0; t < x.size(0); t++) {
+            steps.add(x.select(0, t));
+        }
+        List<Tensor> hLast = new ArrayList<>();
+        List<Tensor> cLast = new ArrayList<>();
+        for (int layer = 0; layer < numLayers; layer++) {
+            if (layer > 0) {
+                steps = dropoutBetweenLayers(steps);
+            }
+            List<List<Tensor>> outputs = new ArrayList<>();
+            for (int direction = 0; direction < numDirections(); direction++) {
+                int index = layer * numDirections() + direction;
+                Tensor[] last = new Tensor[2];
+                outputs.add(runDirection(steps, weights.get(index), hInit.select(0, index),
+                        cInit == null ? null : cInit.select(0, index), direction == 1, last));
+                hLast.add(last[0]);
+                cLast.add(last[1]);
+            }
+            steps = bidirectional ? concatenateDirections(outputs.get(0), outputs.get(1)) : outputs.get(0);
+        }
+        Tensor output = Tensor.stack(steps, 0);                               // (L, N, D·Hid)
+        Tensor hN = Tensor.stack(hLast, 0);
+        Tensor cN = cell == Cell.LSTM ? Tensor.stack(cLast, 0) : null;
+        if (unbatched) {
+            return new RNNOutput(output.squeeze(1), hN.squeeze(1), cN == null ? null : cN.squeeze(1));
+        }
+        return new RNNOutput(batchFirst ? output.transpose(0, 1) : output, hN, cN);
+    }
+
+    /**
+     * One layer in one direction over the time steps xs (each (N, F_in)) from state h (N, Hid) and c
+     * (N, Hid) (LSTM only): returns the hidden state of every step, in time order, and puts the final h
+     * and c into {@code last}.
+     */
+    private List<Tensor> runDirection(List<Tensor> xs, Tensor[] w, Tensor h, Tensor c, boolean reverse, Tensor[] last) {
+        int steps = xs.size();
+        Tensor[] out = new Tensor[steps];
+        for (int s = 0; s < steps; s++) {
+            int t = reverse ? steps - 1 - s : s;
+            Tensor gi = RNNCellBase.project(xs.get(t), w[0], w[2]);           // x_t · W_ihᵀ + b_ih   (N, G·Hid)
+            Tensor gh = RNNCellBase.project(h, w[1], w[3]);                   // h · W_hhᵀ + b_hh     (N, G·Hid)
+            switch (cell) {
+                case RNN_TANH -> h = RNNCell.step(gi, gh, false);
+                case RNN_RELU -> h = RNNCell.step(gi, gh, true);
+                case GRU -> h = GRUCell.step(gi, gh, h);
+                case LSTM -> {
+                    LSTMCell.State state = LSTMCell.step(gi, gh, c);
+                    h = state.h();
+                    c = state.c();
+                }
+                default -> throw new IllegalStateException("unknown cell " + cell);
+            }
+            out[t] = h;
+        }
+        last[0] = h;
+        last[1] = c;
+        return List.of(out);
+    }
+
+    /** [forward_t, reverse_t] along the features at every step: (N, 2·Hid). */
+    private static List<Tensor> concatenateDirections(List<Tensor> forward, List<Tensor> reverse) {
+        List<Tensor> both = new ArrayList<>(forward.size());
+        for (int t = 0; t < forward.size(); t++) {
+            both.add(Tensor.cat(1, forward.get(t), reverse.get(t)));
+        }
+        return both;
+    }
+
+    /** Inverted dropout on a layer's output before the next layer reads it, as {@link Dropout}: a fresh mask per step. */
+    private List<Tensor> dropoutBetweenLayers(List<Tensor> steps) {
+        if (!isTraining() || dropout == 0) {
+            return steps;
+        }
+        List<Tensor> dropped = new ArrayList<>(steps.size());
+        for (Tensor x : steps) {
+            if (dropout == 1) {
+                dropped.add(x.mul(0f));
+            } else {
+                Tensor keep = Tensor.rand(Generator.global(), x.shape()).lt((float) (1 - dropout))
+                        .mul((float) (1 / (1 - dropout)));
+                dropped.add(x.mul(keep));
+            }
+        }
+        return dropped;
+    }
+
+    /** Checks the input's shape; true when it is unbatched (L, F_in). */
+    private boolean checkInput(Tensor input) {
+        String batched = batchFirst ? "(N, L, " + inputSize + ") with batchFirst=true"
+                : "(L, N, " + inputSize + ") with batchFirst=false";
+        if (input.dim() == 3 && input.size(2) == inputSize && input.size(batchFirst ? 1 : 0) > 0) {
+            return false;
+        }
+        if (input.dim() == 2 && input.size(1) == inputSize && input.size(0) > 0) {
+            return true;
+        }
+        String expected = input.dim() == 2 ? "unbatched input (L, " + inputSize + ")" : "input " + batched;
+        throw new ShapeException(describeForErrors() + ": expected " + expected + " but got "
+                + Shape.format(input.shape()) + (input.dim() == 3 || input.dim() == 2 ? "" : " (3 dims, or 2 unbatched)"));
+    }
+
+    /** h0 or c0 as (numLayers·D, N, Hid): zeros when null, else checked against the input's batch. */
+    private Tensor initialState(String name, Tensor state, int batch, boolean unbatched) {
+        int layers = numLayers * numDirections();
+        if (state == null) {
+            return Tensor.zeros(layers, batch, hiddenSize);
+        }
+        int[] expected = unbatched ? new int[] {layers, hiddenSize} : new int[] {layers, batch, hiddenSize};
+        if (!Shape.same(expected, state.shape())) {
+            throw new ShapeException(describeForErrors() + ": expected " + name + " " + Shape.format(expected)
+                    + " (numLayers·numDirections" + (unbatched ? "" : ", N") + ", hiddenSize) but got "
+                    + Shape.format(state.shape()));
+        }
+        return unbatched ? state.unsqueeze(1) : state;
+    }
+
+    /** "LSTM(inputSize=5, hiddenSize=4) at encoder.rnn", the prefix of shape errors. */
+    private String describeForErrors() {
+        String path = path();
+        return name() + "(inputSize=" + inputSize + ", hiddenSize=" + hiddenSize + ")" + (path.isEmpty() ? "" : " at " + path);
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    public int numLayers() {
+        return numLayers;
+    }
+
+    public boolean bias() {
+        return bias;
+    }
+
+    public boolean batchFirst() {
+        return batchFirst;
+    }
+
+    public double dropout() {
+        return dropout;
+    }
+
+    public boolean bidirectional() {
+        return bidirectional;
+    }
+
+    /** D: 2 for a bidirectional network, else 1. */
+    public int numDirections() {
+        return bidirectional ? 2 : 1;
+    }
+
+    /** PyTorch's repr: {@code LSTM(5, 4, num_layers=2, batch_first=True)}, defaults left out (also the RNN's nonlinearity). */
+    @Override
+    public String extraRepr() {
+        StringBuilder s = new StringBuilder().append(inputSize).append(", ").append(hiddenSize);
+        if (numLayers != 1) {
+            s.append(", num_layers=").append(numLayers);
+        }
+        if (!bias) {
+            s.append(", bias=False");
+        }
+        if (batchFirst) {
+            s.append(", batch_first=True");
+        }
+        if (dropout != 0) {
+            s.append(", dropout=").append(PyRepr.floatRepr(dropout));
+        }
+        if (bidirectional) {
+            s.append(", bidirectional=True");
+        }
+        return s.toString();
+    }
+
+    /**
+     * Options for an {@link RNN}, {@link LSTM} or {@link GRU} (from their {@code builder} methods); each
+     * setter returns the builder and {@link #build()} makes the network.
+     */
+    public static final class Builder<M extends RNNBase> {
+        private Cell cell;
+        private final int inputSize;
+        private final int hiddenSize;
+        private final Function<Builder<M>, M> factory;
+        private int numLayers = 1;
+        private boolean bias = true;
+        private boolean batchFirst;
+        private double dropout;
+        private boolean bidirectional;
+
+        Builder(Cell cell, int inputSize, int hiddenSize, Function<Builder<M>, M> factory) {
+            this.cell = cell;
+            this.inputSize = inputSize;
+            this.hiddenSize = hiddenSize;
+            this.factory = factory;
+        }
+
+        /** Stacked layers, each reading the one below (default 1). */
+        public Builder<M> numLayers(int numLayers) {
+            this.numLayers = numLayers;
+            return this;
+        }
+
+        /** Whether the layers have b_ih and b_hh (default true). */
+        public Builder<M> bias(boolean bias) {
+            this.bias = bias;
+            return this;
+        }
+
+        /** Input and output as (N, L, features) instead of (L, N, features); h_n keeps (layers·D, N, Hid). */
+        public Builder<M> batchFirst(boolean batchFirst) {
+            this.batchFirst = batchFirst;
+            return this;
+        }
+
+        /** Dropout probability on every layer's output except the last, in training mode only (default 0). */
+        public Builder<M> dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
+        /** Also run each layer from the last step to the first and concatenate both outputs (default false). */
+        public Builder<M> bidirectional(boolean bidirectional) {
+            this.bidirectional = bidirectional;
+            return this;
+        }
+
+        /** RNN only: "tanh" (default) or "relu". */
+        public Builder<M> nonlinearity(String nonlinearity) {
+            if (cell != Cell.RNN_TANH && cell != Cell.RNN_RELU) {
+                throw new IllegalStateException(cell + ": nonlinearity is an option of RNN only");
+            }
+            this.cell = RNNCell.isRelu("RNN", nonlinearity) ? Cell.RNN_RELU : Cell.RNN_TANH;
+            return this;
+        }
+
+        Cell cell() {
+            return cell;
+        }
+
+        public M build() {
+            return factory.apply(this);
+        }
+    }
+}

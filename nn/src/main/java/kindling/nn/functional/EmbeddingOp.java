@@ -1,0 +1,84 @@
+package kindling.nn.functional;
+
+import kindling.autograd.Function;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * A table lookup: each index picks one row of the weight, as {@code torch.nn.functional.embedding}.
+ * <pre>
+ *   forward:   out[..., :] = W[index[...], :]
+ *   backward:  ∂L/∂W[v, :] = Σ_{positions p : index[p] = v} ∂L/∂out[p, :]      (0 for v = paddingIdx)
+ * </pre>
+ * A token that occurs twice gets the sum of both gradients, so backward adds. The padding row gets no
+ * gradient at all, as in PyTorch: it stays at whatever it holds (zeros, unless you change it).
+ * Shape: index (*) of whole numbers in [0, V), weight (V, D) → out (*, D). The indices carry no gradient.
+ */
+public final class EmbeddingOp extends Function {
+    private int[] rows;
+    private int vocabulary;
+    private int paddingIdx;
+
+    /**
+     * Rows of {@code weight} picked by {@code index}; {@code paddingIdx} is the row that gets no
+     * gradient, or −1 for none. {@code who} names the caller in errors.
+     */
+    public static Tensor apply(String who, Tensor index, Tensor weight, int paddingIdx) {
+        if (weight.dim() != 2) {
+            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
+        }
+        int vocabulary = weight.size(0);
+        int width = weight.size(1);
+        int[] rows = readIndices(who, index, vocabulary);
+        float[] w = weight.data();
+        float[] out = new float[rows.length * width];
+        for (int p = 0; p < rows.length; p++) {                  // each position copies its row
+            System.arraycopy(w, rows[p] * width, out, p * width, width);
+        }
+        int[] outShape = java.util.Arrays.copyOf(index.shape(), index.dim() + 1);
+        outShape[index.dim()] = width;
+        Tensor result = Tensor.wrap(out, outShape);
+        if (!needsGrad(weight)) {
+            return result;
+        }
+        EmbeddingOp op = new EmbeddingOp();
+        op.rows = rows;
+        op.vocabulary = vocabulary;
+        op.paddingIdx = paddingIdx;
+        return op.record(result, weight);
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor gradOutput) {
+        float[] g = gradOutput.data();
+        int width = g.length / Math.max(1, rows.length);
+        float[] gradWeight = new float[vocabulary * width];
+        for (int p = 0; p < rows.length; p++) {                  // each position adds into its row
+            int row = rows[p];
+            if (row == paddingIdx) {
+                continue;
+            }
+            for (int d = 0; d < width; d++) {
+                gradWeight[row * width + d] += g[p * width + d];
+            }
+        }
+        return new Tensor[] {Tensor.wrap(gradWeight, vocabulary, width)};
+    }
+
+    /** The indices as ints, each checked to be a whole number in [0, vocabulary). */
+    private static int[] readIndices(String who, Tensor index, int vocabulary) {
+        float[] values = index.data();
+        int[] rows = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            float v = values[i];
+            if (v != Math.rint(v) || v < 0 || v >= vocabulary) {
+                throw new IndexOutOfBoundsException(who + ": index " + v + " at flat position " + i
+                        + " of input " + Shape.format(index.shape()) + " is not a row of the table (0 to "
+                        + (vocabulary - 1) + ")");
+            }
+            rows[i] = (int) v;
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,43 @@
+"""Golden values for kindling.nn.Embedding: lookups with repeated indices, a padding row (positive and
+negative padding_idx), and index tensors of 1, 2 and 3 dims.
+
+Each case <case> stores the table <case>_weight (drawn here), the indices <case>_x (whole numbers as
+floats), the projection weights <case>_w, the output <case>_out and the gradient <case>_grad_weight
+of sum(out * w).
+"""
+import os
+from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+
+from golden_io import write
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+NN_GOLDEN = os.path.join(ROOT, "nn", "src", "test", "resources", "golden")
+SEED = 0
+torch.manual_seed(SEED)
+out = OrderedDict()
+
+
+def case(name, layer, index):
+    with torch.no_grad():
+        layer.weight.copy_(torch.randn(layer.weight.shape))
+        if layer.padding_idx is not None:
+            layer.weight[layer.padding_idx].zero_()
+    y = layer(index)
+    w = torch.randn(y.shape)
+    (y * w).sum().backward()
+    out[name + "_weight"] = layer.weight.detach().clone()
+    out[name + "_x"] = index.float()
+    out[name + "_w"] = w
+    out[name + "_out"] = y.detach()
+    out[name + "_grad_weight"] = layer.weight.grad.clone()
+
+
+case("emb_plain", nn.Embedding(7, 3), torch.tensor([4, 0, 4, 6, 2]))
+case("emb_batch", nn.Embedding(10, 4), torch.tensor([[1, 2, 3, 1], [9, 9, 0, 5]]))
+case("emb_padding", nn.Embedding(6, 3, padding_idx=0), torch.tensor([[0, 2, 0], [5, 0, 2]]))
+case("emb_padding_negative", nn.Embedding(6, 2, padding_idx=-1), torch.tensor([[[5, 1], [1, 5]], [[3, 5], [0, 0]]]))
+
+write(os.path.join(NN_GOLDEN, "embedding.txt"), out, "gen_embedding.py", SEED)
