@@ -41,6 +41,7 @@ class ChartsTest {
         int imageTop = 28 + 18;
         int firstLeft = 6 + (120 - 2 * 3) / 2;
         assertEquals(6 + 3 * 126, grid.getWidth());
+        assertEquals(28 + (18 + 2 * 3 + 6) + 6, grid.getHeight(), "title, one row of cells (caption, image, pad), pad");
         assertEquals(grey(1 / 3f), grid.getRGB(firstLeft + 1, imageTop + 1) & 0xFFFFFF, "first cell: image 1");
         assertEquals(grey(1f), grid.getRGB(firstLeft + 126 + 5, imageTop + 5) & 0xFFFFFF, "second cell: image 3");
         assertEquals(0xFFFFFF, grid.getRGB(firstLeft + 2 * 126 + 1, imageTop + 1) & 0xFFFFFF, "third cell: empty");

@@ -37,6 +37,34 @@ class ConfusionMatrixTest {
     }
 
     @Test
+    void anEmptyClassHasNoRecallAndAnEmptyMatrixNoAccuracy() {
+        ConfusionMatrix m = ConfusionMatrix.of(3, new int[] {0, 2}, new int[] {1, 2});
+        assertEquals(0.0, m.recall(0), 0.0);
+        assertTrue(Double.isNaN(m.recall(1)), "class 1 never occurs: 0 / 0");
+        assertEquals(0.5, m.accuracy(), 0.0);
+        assertTrue(Double.isNaN(new ConfusionMatrix(2).accuracy()));
+    }
+
+    @Test
+    void misclassifiedListsTheWrongIndicesInOrderUpToTheLimit() {
+        // index:     0  1  2  3  4  5
+        // true:      0  1  2  3  1  0
+        // predicted: 1  1  0  3  2  0      wrong at 0, 2, 4
+        Predictions p = new Predictions(new int[] {0, 1, 2, 3, 1, 0}, new int[] {1, 1, 0, 3, 2, 0});
+        assertEquals(6, p.size());
+        assertArrayEquals(new int[] {0, 2, 4}, p.misclassified(10));
+        assertArrayEquals(new int[] {0, 2}, p.misclassified(2));
+        ConfusionMatrix m = p.confusionMatrix(4);
+        assertEquals(0.5, m.accuracy(), 1e-12);
+        assertEquals(0.5, m.recall(0), 1e-12);
+        assertEquals(0.5, m.recall(1), 1e-12);
+        assertEquals(0.0, m.recall(2), 0.0);
+        assertEquals(1.0, m.recall(3), 0.0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new Predictions(new int[2], new int[3]))
+                .getMessage().contains("2 targets but 3 predictions"));
+    }
+
+    @Test
     void badArgumentsNameTheValue() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConfusionMatrix(0))
                 .getMessage().contains("got 0"));
