@@ -31,8 +31,10 @@ import kindling.train.Trainer;
  *   mvn -q compile exec:java -Dexec.args="vgg --epochs 5 --threads 2"
  *   options: --variant small|d2l  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --show
  * </pre>
- * {@code d2l} is the book's VGG-11 and recipe: 224×224 inputs, SGD with lr 0.05, batch 128 (10
- * epochs in the book) — 7.6 billion multiply-adds per image, far beyond a CPU course run.
+ * {@code d2l} is the network and recipe the book trains (see {@link Vgg#d2l()}): VGG-11 with a
+ * quarter of the channels at 224×224, SGD with lr 0.05, batch 128 (10 epochs in the book) — half a
+ * billion multiply-adds per image, hours per epoch on a laptop CPU. (The full VGG-11,
+ * {@link Vgg#vgg11()}, needs 7.5 billion.)
  * {@code small} (the default) is the book's narrowed VGG-11 taken further: channels divided by 8,
  * 256 hidden units and 32×32 inputs (see {@link Vgg#small()}), trained with Adam (lr 0.001).
  * {@code --subset} uses the 6,000-image subset bundled with the examples.
@@ -60,7 +62,7 @@ public final class VggExample {
                     : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
             System.out.println("Data: " + data);
 
-            Sequential net = book ? Vgg.vgg11() : Vgg.small();
+            Sequential net = book ? Vgg.d2l() : Vgg.small();
             System.out.println("\nVGG-11 (" + variant + "):\n" + net);
             System.out.println("\nShape trace at " + side + "×" + side + ", as d2l prints it:");
             Summary.traceShapes(net, Tensor.zeros(1, 1, side, side), System.out);

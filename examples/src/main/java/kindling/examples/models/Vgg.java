@@ -86,6 +86,15 @@ public final class Vgg {
         return vgg(VGG11, 224, 4096);
     }
 
+    /**
+     * The network the book trains (§7.2.3): VGG-11 with every channel count divided by
+     * {@code ratio = 4} (16, 32, 64, 128, 128), still at 224×224 with 4096 hidden units:
+     * 43,093,322 parameters, about half a billion multiply-adds per image.
+     */
+    public static Sequential d2l() {
+        return vgg(narrow(VGG11, 4), 224, 4096);
+    }
+
     /** {@code conv_arch} with every channel count divided by {@code ratio}, as the book's {@code small_conv_arch}. */
     public static List<Block> narrow(List<Block> convArch, int ratio) {
         List<Block> narrow = new ArrayList<>();

@@ -58,8 +58,9 @@ class VggTest {
 
     @Test
     void theBooksSmallVggHasAQuarterOfTheChannels() {
-        // d2l 0.17, §7.2.3: ratio = 4, small_conv_arch, still at 224×224 and 4096 hidden units.
-        Sequential small = Vgg.vgg(Vgg.narrow(Vgg.VGG11, 4), 224, 4096);
+        // d2l 0.17, §7.2.3: ratio = 4, small_conv_arch, still at 224×224 and 4096 hidden units;
+        // Vgg.d2l() builds it as vgg(narrow(VGG11, 4), 224, 4096).
+        Sequential small = Vgg.d2l();
         assertEquals("""
                 Sequential output shape:\t(1, 16, 112, 112)
                 Sequential output shape:\t(1, 32, 56, 56)
