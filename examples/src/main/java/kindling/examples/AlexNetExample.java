@@ -28,7 +28,7 @@ import kindling.train.Trainer;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="alexnet"                       # the CPU-sized variant (default)
  *   mvn -q compile exec:java -Dexec.args="alexnet --epochs 5 --threads 2"
- *   options: --variant small|d2l  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --show
+ *   options: --variant small|d2l  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --seed N  --show
  * </pre>
  * {@code d2l} is the book's network and recipe: 224×224 inputs, SGD with lr 0.01, batch 128 (10
  * epochs in the book) — about a billion multiply-adds per image, hours per epoch on a laptop CPU.

@@ -29,7 +29,7 @@ import kindling.train.Trainer;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="vgg"                           # the CPU-sized variant (default)
  *   mvn -q compile exec:java -Dexec.args="vgg --epochs 5 --threads 2"
- *   options: --variant small|d2l  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --show
+ *   options: --variant small|d2l  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --seed N  --show
  * </pre>
  * {@code d2l} is the network and recipe the book trains (see {@link Vgg#d2l()}): VGG-11 with a
  * quarter of the channels at 224×224, SGD with lr 0.05, batch 128 (10 epochs in the book) — half a
