@@ -25,6 +25,10 @@ public final class Examples {
     static {
         EXAMPLES.put("lenet", new Example("LeNet on Fashion-MNIST (d2l 6.6): shape trace, summary, training, curves",
                 LeNetExample::main));
+        EXAMPLES.put("alexnet", new Example("AlexNet on Fashion-MNIST (d2l 7.1), CPU-sized: trace, summary, training, charts",
+                AlexNetExample::main));
+        EXAMPLES.put("vgg", new Example("VGG-11 on Fashion-MNIST (d2l 7.2), CPU-sized: blocks, trace, training, charts",
+                VggExample::main));
         EXAMPLES.put("resnet", new Example("ResNet-18 (d2l 7.6) and a CPU-sized variant on Fashion-MNIST: residual blocks",
                 ResNetExample::main));
         EXAMPLES.put("triplet", new Example("an embedding trained with triplet loss and online mining: verification, 1-NN, PCA",

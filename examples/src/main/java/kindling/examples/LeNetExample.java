@@ -26,14 +26,16 @@ import kindling.train.Trainer;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="lenet"                       # the modern variant (default)
  *   mvn -q compile exec:java -Dexec.args="lenet --variant d2l --epochs 10"
- *   options: --variant d2l|modern  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N
+ *   options: --variant d2l|modern  --epochs N  --batch-size N  --lr X  --subset  --data DIR  --threads N  --show
  * </pre>
  * {@code d2l} is the book's network and recipe: sigmoid, average pooling, Xavier init, SGD with
  * lr 0.9, batch 256, 10 epochs. {@code modern} adds batch normalisation, uses ReLU and max pooling,
  * and trains with Adam (lr 0.001), which learns far faster — the default, so the first run shows a
  * network that learns within a minute even on the bundled 6,000-image subset.
  * The data comes from the first place that has Fashion-MNIST (see {@link FashionMnist}); {@code --subset}
- * uses the subset bundled with the examples.
+ * uses the subset bundled with the examples. After training it also writes the test set's confusion
+ * matrix and its first misclassified images; {@code --show} opens the charts in windows where a
+ * display exists.
  */
 public final class LeNetExample {
     private LeNetExample() {
@@ -51,6 +53,7 @@ public final class LeNetExample {
         float lr = (float) options.getDouble("lr", book ? 0.9 : 0.001);
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
+        Charts.showWindows(options.has("show"));
         try {
             ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
                     : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
@@ -77,6 +80,7 @@ public final class LeNetExample {
             Path chart = Charts.history("LeNet (" + variant + ") on " + data.name(), history,
                     Path.of("charts", "lenet", "lenet-" + variant + ".png"));
             System.out.println("Training curves: " + chart.toAbsolutePath());
+            ClassifierReport.write("lenet", variant, "LeNet (" + variant + ")", net, test, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -73,7 +73,7 @@ class TensorTourTest {
         assertEquals(2, status);
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.startsWith("Unknown example \"nope\". Available: lenet, "), message);
-        for (String name : new String[] {"resnet", "triplet", "optimizers", "batchnorm", "charlm", "transformer", "tour", "spirals"}) {
+        for (String name : new String[] {"alexnet", "vgg", "resnet", "triplet", "optimizers", "batchnorm", "charlm", "transformer", "tour", "spirals"}) {
             assertTrue(message.contains(", " + name), message);
         }
         assertEquals("", out.toString(StandardCharsets.UTF_8));

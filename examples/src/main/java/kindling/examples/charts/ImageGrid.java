@@ -1,0 +1,85 @@
+package kindling.examples.charts;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+import kindling.tensor.Tensor;
+
+/**
+ * A grid of small grey images, each with a caption above it, drawn with java.awt into a
+ * {@link BufferedImage} (XChart has no image plot), as d2l's {@code show_images}.
+ * <pre>
+ *   cell (r, c) shows image k = r · cols + c, scaled up by an integer factor (nearest neighbour)
+ *   pixel value v in [0, 1]  →  grey level round(255 · v), clamped; black background, white garment
+ * </pre>
+ */
+final class ImageGrid {
+    private static final int PAD = 6;
+    private static final int CAPTION = 18;
+    private static final int TITLE = 28;
+
+    private ImageGrid() {
+    }
+
+    /**
+     * Draws {@code images} (K, 1, H, W) or (K, H, W), values in [0, 1], in a grid of {@code cols}
+     * columns under {@code title}, each image under its caption, scaled {@code scale} times.
+     */
+    static BufferedImage draw(String title, Tensor images, String[] captions, int cols, int scale) {
+        int k = images.size(0);
+        if (captions.length != k) {
+            throw new IllegalArgumentException("ImageGrid: " + k + " images but " + captions.length + " captions");
+        }
+        int h = images.size(images.dim() - 2);
+        int w = images.size(images.dim() - 1);
+        if (images.numel() != (long) k * h * w) {
+            throw new IllegalArgumentException("ImageGrid: expected grey images (K, 1, H, W) or (K, H, W), got "
+                    + Arrays.toString(images.shape()));
+        }
+        int rows = Math.max(1, (k + cols - 1) / cols);
+        int cellW = Math.max(w * scale, 120) + PAD;
+        int cellH = CAPTION + h * scale + PAD;
+        BufferedImage canvas = new BufferedImage(PAD + cols * cellW, TITLE + rows * cellH + PAD, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, PAD, 19);
+
+        float[] pixels = images.toArray();                             // row-major (K, H, W)
+        for (int i = 0; i < k; i++) {                                  // image i goes to cell (i / cols, i % cols)
+            int x0 = PAD + (i % cols) * cellW;
+            int y0 = TITLE + (i / cols) * cellH;
+            drawCaption(g, captions[i], x0, y0 + CAPTION - 5, cellW - PAD);
+            int imageX = x0 + (cellW - PAD - w * scale) / 2;
+            for (int y = 0; y < h * scale; y++) {                      // each output row ...
+                for (int x = 0; x < w * scale; x++) {                  // ... and column reads pixel (y / scale, x / scale)
+                    float v = pixels[i * h * w + (y / scale) * w + x / scale];
+                    int grey = Math.round(255 * Math.max(0f, Math.min(1f, v)));
+                    canvas.setRGB(imageX + x, y0 + CAPTION + y, (grey << 16) | (grey << 8) | grey);
+                }
+            }
+        }
+        g.dispose();
+        return canvas;
+    }
+
+    /** Draws {@code text} from (x, baseline), shrinking the font until it fits {@code width}. */
+    private static void drawCaption(Graphics2D g, String text, int x, int baseline, int width) {
+        int size = 12;
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, size);
+        FontMetrics metrics = g.getFontMetrics(font);
+        while (size > 7 && metrics.stringWidth(text) > width) {
+            font = new Font(Font.SANS_SERIF, Font.PLAIN, --size);
+            metrics = g.getFontMetrics(font);
+        }
+        g.setFont(font);
+        g.drawString(text, x + Math.max(0, (width - metrics.stringWidth(text)) / 2), baseline);
+    }
+}
