@@ -70,6 +70,7 @@ public final class BatchNormExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
         int epochs = options.getInt("epochs", 6);
         int examples = options.getInt("examples", 12_000);
         int batchSize = options.getInt("batch-size", 128);

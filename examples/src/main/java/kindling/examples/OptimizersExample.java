@@ -123,6 +123,7 @@ public final class OptimizersExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
         int epochs = options.getInt("epochs", 3);
         int examples = options.getInt("examples", 6000);
         int batchSize = options.getInt("batch-size", 128);

@@ -47,6 +47,7 @@ public final class ResNetExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
         String variant = options.get("variant", "small");
         boolean book = variant.equals("d2l");
         if (!book && !variant.equals("small")) {

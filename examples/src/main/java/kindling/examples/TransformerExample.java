@@ -49,6 +49,7 @@ public final class TransformerExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
         int steps = options.getInt("steps", 6000);
         int batchSize = options.getInt("batch-size", 64);
         float lr = (float) options.getDouble("lr", 0.002);

@@ -61,6 +61,7 @@ public final class TripletExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
         int epochs = options.getInt("epochs", 3);
         int examples = options.getInt("examples", 20_000);
         int dim = options.getInt("dim", EmbeddingNet.DEFAULT_DIM);
