@@ -17,6 +17,7 @@ import kindling.examples.models.LeNet;
 import kindling.kernels.Threads;
 import kindling.nn.CrossEntropyLoss;
 import kindling.nn.Sequential;
+import kindling.nn.Summary;
 import kindling.optim.Adagrad;
 import kindling.optim.Adam;
 import kindling.optim.Optimizer;
@@ -153,6 +154,9 @@ public final class OptimizersExample {
             DataLoader test = DataLoader.builder(data.test()).batchSize(512).build();
             System.out.printf("  %d training images, %d epochs, batch %d, the same initial weights for each%n",
                     n, epochs, batchSize);
+            Generator.manualSeed(seed);
+            Sequential shown = LeNet.modern(LeNet.Norm.NONE);
+            System.out.println("\n" + shown + "\n" + Summary.of(shown, 1, 1, 28, 28));
             int every = Math.max(1, train.numBatches() / 10);
             Map<String, double[]> curves = new LinkedHashMap<>();
             for (Recipe recipe : networkRecipes()) {
