@@ -1,6 +1,7 @@
 package kindling.examples;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -25,6 +26,7 @@ import kindling.optim.RMSprop;
 import kindling.optim.SGD;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
+import kindling.train.ProgressBar;
 import kindling.train.Trainer;
 
 /**
@@ -97,9 +99,11 @@ public final class OptimizersExample {
 
     /**
      * Trains {@code net} for {@code epochs} and returns the mean training loss of each run of
-     * {@code every} consecutive steps: a curve smooth enough to compare.
+     * {@code every} consecutive steps: a curve smooth enough to compare. Progress goes to {@code out},
+     * one bar per epoch labelled with {@code label}.
      */
-    static double[] trainLossCurve(Sequential net, Optimizer optimizer, DataLoader train, int epochs, int every) {
+    static double[] trainLossCurve(Sequential net, Optimizer optimizer, DataLoader train, int epochs, int every,
+            String label, PrintStream out) {
         CrossEntropyLoss loss = new CrossEntropyLoss();
         double[] curve = new double[epochs * train.numBatches() / every];
         int step = 0;
@@ -107,12 +111,23 @@ public final class OptimizersExample {
         net.train();
         for (int epoch = 0; epoch < epochs; epoch++) {
             train.setEpoch(epoch);
+            ProgressBar bar = new ProgressBar(out, out == System.out && ProgressBar.onTerminal(),
+                    String.format("%-22s epoch %d/%d", label, epoch + 1, epochs), train.numBatches());
+            double epochLoss = 0;
+            long correct = 0;
+            long images = 0;
+            int done = 0;
             for (Batch batch : train) {
-                Tensor batchLoss = loss.forward(net.forward(batch.inputs()), batch.targets());
+                Tensor logits = net.forward(batch.inputs());
+                Tensor batchLoss = loss.forward(logits, batch.targets());
                 optimizer.zeroGrad();
                 batchLoss.backward();
                 optimizer.step();
                 sum += batchLoss.item();
+                epochLoss += batchLoss.item() * batch.size();
+                correct += Trainer.countCorrect(logits, batch.targets());
+                images += batch.size();
+                bar.update(++done, epochLoss / images, (double) correct / images, images);
                 if (++step % every == 0 && step / every <= curve.length) {
                     curve[step / every - 1] = sum / every;
                     sum = 0;
@@ -162,7 +177,8 @@ public final class OptimizersExample {
             for (Recipe recipe : networkRecipes()) {
                 Generator.manualSeed(seed);                // the same LeNet weights and batch order for every run
                 Sequential net = LeNet.modern(LeNet.Norm.NONE);
-                double[] curve = trainLossCurve(net, recipe.make().apply(net.parameters()), train, epochs, every);
+                double[] curve = trainLossCurve(net, recipe.make().apply(net.parameters()), train, epochs, every,
+                        recipe.name(), System.out);
                 curves.put(recipe.name(), curve);
                 Trainer.Evaluation result = Trainer.evaluate(net, new CrossEntropyLoss(), test);
                 System.out.printf("  %-22s final train loss %.3f   test accuracy %.3f%n", recipe.name(),

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
 import kindling.data.DataLoader;
@@ -49,7 +51,8 @@ class OptimizersExampleTest {
         for (OptimizersExample.Recipe recipe : OptimizersExample.networkRecipes()) {
             Generator.manualSeed(0);
             Sequential net = LeNet.modern(LeNet.Norm.NONE);
-            double[] curve = OptimizersExample.trainLossCurve(net, recipe.make().apply(net.parameters()), train, 16, 8);
+            double[] curve = OptimizersExample.trainLossCurve(net, recipe.make().apply(net.parameters()), train, 16, 8,
+                    recipe.name(), new PrintStream(OutputStream.nullOutputStream()));
             assertEquals(16, curve.length, recipe.name());
             assertTrue(curve[15] < 0.8 * curve[0], recipe.name() + ": the loss per epoch went " + java.util.Arrays.toString(curve));
         }
