@@ -3,7 +3,6 @@ package kindling.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Arrays;
-
 import kindling.nn.functional.Normalization;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
