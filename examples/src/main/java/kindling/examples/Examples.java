@@ -72,7 +72,13 @@ public final class Examples {
         }
         String[] rest = new String[args.length - 1];
         System.arraycopy(args, 1, rest, 0, rest.length);
-        example.main().accept(rest);
+        try {
+            example.main().accept(rest);
+        } catch (IllegalArgumentException e) {
+            // A mistyped option or value: say what is wrong, not where in the code it was noticed.
+            err.println(args[0] + ": " + e.getMessage());
+            return 2;
+        }
         return 0;
     }
 

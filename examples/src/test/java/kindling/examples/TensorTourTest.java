@@ -78,4 +78,14 @@ class TensorTourTest {
         }
         assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aBadOptionIsReportedInOneLineWithStatusTwo() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Examples.run(new String[] {"lenet", "--epochs", "three"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(2, status);
+        assertEquals("lenet: --epochs must be a whole number, got \"three\"", err.toString(StandardCharsets.UTF_8).strip());
+    }
 }
