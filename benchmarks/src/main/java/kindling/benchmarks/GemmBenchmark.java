@@ -44,9 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * forks never load ND4J's native library. The naive kernel runs only up to 256³: at 1024³ one call
  * takes seconds.
  *
- * <p>Run (from the repository root):
+ * <p>Run (from the repository root) with everything else by {@code benchmarks/run.sh}, or alone:
  * <pre>
- *   mvn -q -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
+ *   mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
  *   java -jar benchmarks/target/benchmarks.jar GemmBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -rf json
  * </pre>
  */
