@@ -150,6 +150,12 @@ class Report:
                    "uneven amount, JMH's error bars are wide, and ratios between peers measured minutes "
                    "apart (PyTorch runs last) can be off by ±30%% or more. Rerun `benchmarks/run.sh` on a quiet "
                    "machine before drawing conclusions." % (busiest, m.get("cpus")), "")
+        first = float(m.get("load_before", "0").split()[0])
+        torch_load = float(m.get("load_after_kindling_training", m.get("load_after", "0")).split()[0])
+        if busiest > 1.5 and abs(first - torch_load) > 1:
+            self.p("The load changed during the run: %.1f when the Java benchmarks started, %.1f when PyTorch "
+                   "started. Java-versus-PyTorch ratios are biased %s Kindling by that difference." % (
+                       first, torch_load, "against" if first > torch_load else "in favour of"), "")
         if self.peak_1core() and self.peak_1core() < 95:
             self.p("The FMA peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 101 measured on a "
                    "quieter day here and the ≈ 106 the issue quotes for this kind of machine: the probe lost time "
