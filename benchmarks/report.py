@@ -401,8 +401,8 @@ One command, from the repository root, builds the `benchmarks` module (`-Pbenchm
 the default build or CI), runs everything and rewrites this file:
 
 ```
-benchmarks/run.sh            # full run, about 30-40 minutes on 2 cores
-benchmarks/run.sh --quick    # smoke run, about 8 minutes: 3 GEMM shapes, 1 iteration, few training steps
+benchmarks/run.sh            # full run, about 20 minutes on 2 cores
+benchmarks/run.sh --quick    # smoke run, about 10 minutes: 3 GEMM shapes, 1 iteration, few training steps
 ```
 
 Raw results stay in `benchmarks/target/results/` (JMH JSON, the harness's JSON lines, `torch.json`,
