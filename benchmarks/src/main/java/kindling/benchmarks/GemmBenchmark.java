@@ -10,6 +10,9 @@ import kindling.kernels.Threads;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,19 +27,26 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * C = A · B (row-major floats, no transposes, β = 0) with Kindling's three GEMM kernels and EJML.
+ * C = A · B (row-major floats, no transposes, β = 0) with Kindling's three GEMM kernels, EJML and ND4J.
  * <pre>
  *   GFLOP/s = 2 · m · n · k / (time per operation in ns)
  * </pre>
  * Shapes are written {@code m x n x k}: A is m×k, B is k×n. {@code 256x400x120} is a batch of 256
  * through a 120→400 linear layer; {@code 128x4608x512} is a convolution as im2col · weights.
+ * The last three are the GEMMs {@code Conv2dKernels.forward} runs for one chunk of images
+ * (C_out × images·H_out·W_out × C_in·k_h·k_w): {@code 16x25600x150} LeNet's conv2 (N=256),
+ * {@code 64x7056x576} ResNet's 3×3 64→64 at 28×28 (9 images per chunk), {@code 96x23328x121}
+ * AlexNet's conv1 (N=8, 11×11 stride 4).
  * Kindling's kernels run with {@code threads} threads ({@link Threads#set}); EJML's
  * {@code CommonOps_FDRM.mult} is single-threaded and {@code CommonOps_MT_FDRM.mult} uses EJML's
- * fork-join pool (all cores). The naive kernel runs only up to 256³: at 1024³ one call takes seconds.
+ * fork-join pool (all cores). ND4J ({@code Nd4j.gemm}, OpenBLAS underneath in nd4j-native 1.0.0-M2.1)
+ * runs with {@code threads} threads ({@link Nd4jThreads#set}); its state is separate so that the other
+ * forks never load ND4J's native library. The naive kernel runs only up to 256³: at 1024³ one call
+ * takes seconds.
  *
- * <p>Run (from the repository root):
+ * <p>Run (from the repository root) with everything else by {@code benchmarks/run.sh}, or alone:
  * <pre>
- *   mvn -q -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
+ *   mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
  *   java -jar benchmarks/target/benchmarks.jar GemmBenchmark -f 1 -wi 2 -i 3 -w 1s -r 1s -rf json
  * </pre>
  */
@@ -85,12 +95,30 @@ public class GemmBenchmark {
     @State(Scope.Thread)
     public static class AllShapes extends Operands {
         @Param({"64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024",
-                "256x400x120", "128x4608x512"})
+                "256x400x120", "128x4608x512", "16x25600x150", "64x7056x576", "96x23328x121"})
         public String shape;
 
         @Setup(Level.Trial)
         public void setUp() {
             allocate(shape);
+        }
+    }
+
+    /** Every shape as ND4J arrays (C order, float32) holding the same numbers, and ND4J's thread count. */
+    @State(Scope.Thread)
+    public static class Nd4jOperands extends AllShapes {
+        @Param({"1", "2"})
+        public int threads;
+        INDArray nd4jA;
+        INDArray nd4jB;
+        INDArray nd4jC;
+
+        @Setup(Level.Trial)
+        public void setUpNd4j() {
+            Nd4jThreads.set(threads);
+            nd4jA = Nd4j.create(a, new long[] {m, k}, 'c');
+            nd4jB = Nd4j.create(b, new long[] {k, n}, 'c');
+            nd4jC = Nd4j.create(DataType.FLOAT, new long[] {m, n}, 'c');
         }
     }
 
@@ -147,5 +175,11 @@ public class GemmBenchmark {
     @Benchmark
     public FMatrixRMaj ejmlConcurrent(AllShapes s) {
         return CommonOps_MT_FDRM.mult(s.ejmlA, s.ejmlB, s.ejmlC);
+    }
+
+    /** C = 1·A·B + 0·C into the preallocated C: no allocation, as the other kernels. */
+    @Benchmark
+    public INDArray nd4j(Nd4jOperands s) {
+        return Nd4j.gemm(s.nd4jA, s.nd4jB, s.nd4jC, false, false, 1.0, 0.0);
     }
 }

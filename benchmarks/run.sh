@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
+#
+#   benchmarks/run.sh            the full run (about 20 minutes on 2 cores; 18 on 2026-11-23)
+#   benchmarks/run.sh --quick    a smoke run (about 10 minutes): fewer shapes, one iteration, few steps;
+#                                its numbers are not for the report, only to see that everything runs
+#
+# Run it from anywhere; it works in the repository root. Needs: JDK 17+, Maven (offline is fine once
+# ~/.m2 holds the dependencies), /usr/bin/python3 with torch (Debian's python3-torch).
+# Raw results go to benchmarks/target/results/; the report is written from them by report.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUICK=""
+[[ "${1:-}" == "--quick" ]] && QUICK="--quick"
+OUT=benchmarks/target/results
+JAR=benchmarks/target/benchmarks.jar
+JAVA=(java --add-modules jdk.incubator.vector)
+PYTHON=/usr/bin/python3
+
+mkdir -p "$OUT"
+log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
+# The load average after each phase: the machine may be shared, and the report says how busy it was.
+mark() { echo "load_after_$1=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"; }
+
+log "building (mvn -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick)"
+mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
+[[ -f "$JAR" ]] || { echo "build failed: $JAR missing" >&2; exit 1; }
+
+# The machine, before anything runs.
+{
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "mode=$([[ -n "$QUICK" ]] && echo quick || echo full)"
+  echo "commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- core nn examples benchmarks || echo ' (uncommitted changes)')"
+  echo "cpu_model=$(lscpu | sed -n 's/^Model name: *//p')"
+  echo "cpus=$(nproc)"
+  echo "threads_per_core=$(lscpu | sed -n 's/^Thread(s) per core: *//p')"
+  echo "cpu_mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/.*: //')"
+  echo "caches=$(lscpu | sed -n 's/^\(L[123][di]* cache\): *\(.*\)/\1 \2/p' | paste -sd ';' -)"
+  echo "flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512_bf16|avx512vl)$' | paste -sd ' ' -)"
+  echo "memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
+  echo "java=$("${JAVA[@]}" -version 2>&1 | grep -v WARNING | sed -n 2p)"
+  echo "maven=$(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
+  echo "torch=$($PYTHON -c 'import torch; print(torch.__version__)')"
+  echo "torch_blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
+log "machine: $(tr '\n' ' ' < "$OUT/machine.txt")"
+
+log "peer check: Kindling and ND4J on the same inputs"
+"${JAVA[@]}" -cp "$JAR" kindling.benchmarks.PeerCheck 2>/dev/null | tail -1 > "$OUT/peers.json"
+log "FMA peak probe"
+"${JAVA[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 2>/dev/null > "$OUT/peak.json"
+
+if [[ -n "$QUICK" ]]; then
+  JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+  GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x25600x150)
+  TRAIN_LENET=(2 20 10 20); TRAIN_LENET2=(2 10); TRAIN_RESNET=(1 2); TRAIN_RESNET18=(1 1)
+else
+  JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  GEMM_SHAPES=()
+  TRAIN_LENET=(5 1000 100 1000); TRAIN_LENET2=(5 100); TRAIN_RESNET=(3 20); TRAIN_RESNET18=(1 3)
+fi
+
+log "JMH: GEMM"
+"${JAVA[@]}" -jar "$JAR" GemmBenchmark "${JMH_ITER[@]}" "${GEMM_SHAPES[@]}" -rf json -rff "$OUT/gemm.json" > "$OUT/gemm.log" 2>&1
+mark gemm
+log "JMH: convolution (with -prof gc)"
+"${JAVA[@]}" -jar "$JAR" ConvBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/conv.json" > "$OUT/conv.log" 2>&1
+mark conv
+log "JMH: pooling and batch norm (with -prof gc)"
+"${JAVA[@]}" -jar "$JAR" PoolNormBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/poolnorm.json" > "$OUT/poolnorm.log" 2>&1
+mark poolnorm
+
+log "end to end: Kindling training steps"
+: > "$OUT/train.jsonl"
+# LeNet in -Xmx512m; at 1 thread long enough for the heap check at steps 100 and 1,000.
+java --add-modules jdk.incubator.vector -Xmx512m -cp "$JAR" kindling.benchmarks.TrainingThroughput \
+  lenet 1 "${TRAIN_LENET[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+java --add-modules jdk.incubator.vector -Xmx512m -cp "$JAR" kindling.benchmarks.TrainingThroughput \
+  lenet 2 "${TRAIN_LENET2[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+for threads in 1 2; do
+  java --add-modules jdk.incubator.vector -Xmx2g -cp "$JAR" kindling.benchmarks.TrainingThroughput \
+    resnet-small "$threads" "${TRAIN_RESNET[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+  java --add-modules jdk.incubator.vector -Xmx8g -cp "$JAR" kindling.benchmarks.TrainingThroughput \
+    resnet18 "$threads" "${TRAIN_RESNET18[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+done
+mark kindling_training
+
+log "PyTorch, right after, same machine"
+$PYTHON benchmarks/torch_bench.py "$OUT/torch.json" $QUICK
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+log "writing docs/performance.md"
+$PYTHON benchmarks/report.py "$OUT" docs/performance.md
+log "done: docs/performance.md"

@@ -1,0 +1,64 @@
+package kindling.benchmarks;
+
+import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The peak float32 rate one core reaches from Java: twelve independent chains of vector FMAs on
+ * registers only, no memory traffic. This is the ceiling for "percent of peak" in the report.
+ * <pre>
+ *   acc_j ← acc_j · x + y        for j = 0 … 11, repeated; each FMA is 2 · lanes flops
+ *   GFLOP/s = 12 · 2 · lanes · repeats / time
+ * </pre>
+ * Why twelve: an FMA has a latency of 4 cycles and two FMA units issue one each per cycle, so at least
+ * 8 chains must be in flight; 12 leaves slack and still fits AVX2's 16 registers. With 256-bit vectors
+ * (8 floats) the peak is 2 units · 8 lanes · 2 flops = 32 flops per cycle. Each of {@code trials}
+ * short runs is timed and the fastest is kept: on a shared machine, the least disturbed one.
+ * Prints one line of JSON.
+ */
+public final class FmaPeak {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private FmaPeak() {
+    }
+
+    public static void main(String[] args) {
+        int trials = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        long repeats = 20_000_000;
+        double best = 0;
+        float sink = 0;
+        for (int t = 0; t < trials; t++) {
+            long start = System.nanoTime();
+            sink += chains(repeats);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            best = Math.max(best, 12.0 * 2 * SPECIES.length() * repeats / seconds / 1e9);
+        }
+        System.out.printf(Locale.ROOT, "{\"lanes\": %d, \"peak_gflops_1core\": %.1f, \"sink\": %.1f}%n",
+                SPECIES.length(), best, sink);
+    }
+
+    /** Twelve FMA chains, {@code repeats} steps each; returns a sum so the JIT cannot drop the work. */
+    static float chains(long repeats) {
+        FloatVector x = FloatVector.broadcast(SPECIES, 0.999999f);
+        FloatVector y = FloatVector.broadcast(SPECIES, 1e-7f);
+        FloatVector a0 = y, a1 = y, a2 = y, a3 = y, a4 = y, a5 = y;
+        FloatVector a6 = y, a7 = y, a8 = y, a9 = y, a10 = y, a11 = y;
+        for (long r = 0; r < repeats; r++) {
+            a0 = a0.fma(x, y);
+            a1 = a1.fma(x, y);
+            a2 = a2.fma(x, y);
+            a3 = a3.fma(x, y);
+            a4 = a4.fma(x, y);
+            a5 = a5.fma(x, y);
+            a6 = a6.fma(x, y);
+            a7 = a7.fma(x, y);
+            a8 = a8.fma(x, y);
+            a9 = a9.fma(x, y);
+            a10 = a10.fma(x, y);
+            a11 = a11.fma(x, y);
+        }
+        return a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).add(a8).add(a9).add(a10).add(a11)
+                .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,177 @@
+package kindling.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import kindling.kernels.Threads;
+import kindling.nn.functional.Normalization;
+import kindling.nn.functional.Pooling;
+import kindling.tensor.Tensor;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Max pooling, average pooling and batch norm (training mode) through Kindling's autograd ops,
+ * forward and forward+backward, and ND4J's {@code maxpool2d}, {@code avgpool2d} and {@code batchnorm}
+ * forward. These layers are memory-bound (a few flops per value read), so the figure to look at is
+ * the time, compared to the convolution beside them in the same network:
+ * <pre>
+ *   maxpool   (32, 64, 28, 28), k=3, s=2, p=1   → (32, 64, 14, 14)   ResNet's stem pool
+ *   avgpool   (256, 6, 28, 28), k=2, s=2        → (256, 6, 14, 14)   LeNet's first pool
+ *   batchnorm (32, 64, 28, 28), batch statistics over (N, H, W)      ResNet's BatchNorm2d(64)
+ * </pre>
+ * Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed
+ * ∂L/∂y, every input's gradient cleared after, as in a training step. ND4J's batch norm op takes
+ * the mean and variance as inputs, so its training-mode forward here is {@code mean} and
+ * {@code var} over (0, 2, 3) followed by {@code batchnorm} (integer arguments: apply scale,
+ * apply offset, channel axis 1; ε = 1e-5). ND4J's pooling integer arguments: k_h, k_w, s_h, s_w,
+ * p_h, p_w, d_h, d_w, same-mode, average divisor (0 = real elements only), data format (0 = NCHW).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx2g"})
+public class PoolNormBenchmark {
+    static final int[] POOL_SHAPE = {32, 64, 28, 28};
+    static final int[] AVG_SHAPE = {256, 6, 28, 28};
+
+    /** Kindling's inputs, parameters and output gradients; Kindling's thread count. */
+    @State(Scope.Thread)
+    public static class KindlingLayers {
+        @Param({"1", "2"})
+        public int threads;
+        Tensor x;
+        Tensor avgX;
+        Tensor gamma;
+        Tensor beta;
+        Tensor runningMean;
+        Tensor runningVar;
+        Tensor gradMax;
+        Tensor gradAvg;
+        Tensor gradNorm;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Threads.set(threads);
+            x = Tensor.randn(POOL_SHAPE).requiresGrad_();
+            avgX = Tensor.randn(AVG_SHAPE).requiresGrad_();
+            gamma = Tensor.rand(64).requiresGrad_();
+            beta = Tensor.randn(64).requiresGrad_();
+            runningMean = Tensor.zeros(64);
+            runningVar = Tensor.zeros(64);
+            gradMax = Tensor.randn(32, 64, 14, 14);
+            gradAvg = Tensor.randn(256, 6, 14, 14);
+            gradNorm = Tensor.randn(POOL_SHAPE);
+        }
+
+        void clearGradients() {
+            x.setGrad(null);
+            avgX.setGrad(null);
+            gamma.setGrad(null);
+            beta.setGrad(null);
+        }
+    }
+
+    /** The same kind of data as ND4J arrays, outputs preallocated; ND4J's thread count. */
+    @State(Scope.Thread)
+    public static class Nd4jLayers {
+        @Param({"1", "2"})
+        public int threads;
+        INDArray x;
+        INDArray avgX;
+        INDArray gamma;
+        INDArray beta;
+        INDArray maxOut;
+        INDArray avgOut;
+        INDArray normOut;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            Nd4jThreads.set(threads);
+            Nd4j.getRandom().setSeed(42);
+            x = Nd4j.randn(DataType.FLOAT, 32, 64, 28, 28);
+            avgX = Nd4j.randn(DataType.FLOAT, 256, 6, 28, 28);
+            gamma = Nd4j.rand(DataType.FLOAT, 64);
+            beta = Nd4j.randn(DataType.FLOAT, 64);
+            maxOut = Nd4j.create(DataType.FLOAT, 32, 64, 14, 14);
+            avgOut = Nd4j.create(DataType.FLOAT, 256, 6, 14, 14);
+            normOut = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+        }
+    }
+
+    @Benchmark
+    public Tensor kindlingMaxPoolForward(KindlingLayers s) {
+        return Pooling.maxPool2d(s.x.detach(), 3, 2, 1);
+    }
+
+    @Benchmark
+    public Tensor kindlingMaxPoolForwardBackward(KindlingLayers s) {
+        Tensor y = Pooling.maxPool2d(s.x, 3, 2, 1);
+        y.backward(s.gradMax);
+        s.clearGradients();
+        return y;
+    }
+
+    @Benchmark
+    public Tensor kindlingAvgPoolForward(KindlingLayers s) {
+        return Pooling.avgPool2d(s.avgX.detach(), 2, 2, 0, true);
+    }
+
+    @Benchmark
+    public Tensor kindlingAvgPoolForwardBackward(KindlingLayers s) {
+        Tensor y = Pooling.avgPool2d(s.avgX, 2, 2, 0, true);
+        y.backward(s.gradAvg);
+        s.clearGradients();
+        return y;
+    }
+
+    @Benchmark
+    public Tensor kindlingBatchNormForward(KindlingLayers s) {
+        return Normalization.batchNorm(s.x.detach(), s.runningMean, s.runningVar, s.gamma.detach(), s.beta.detach(),
+                true, 0.1, 1e-5);
+    }
+
+    @Benchmark
+    public Tensor kindlingBatchNormForwardBackward(KindlingLayers s) {
+        Tensor y = Normalization.batchNorm(s.x, s.runningMean, s.runningVar, s.gamma, s.beta, true, 0.1, 1e-5);
+        y.backward(s.gradNorm);
+        s.clearGradients();
+        return y;
+    }
+
+    @Benchmark
+    public INDArray nd4jMaxPoolForward(Nd4jLayers s) {
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(s.x).addOutputs(s.maxOut)
+                .addIntegerArguments(3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0).build());
+        return s.maxOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jAvgPoolForward(Nd4jLayers s) {
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(s.avgX).addOutputs(s.avgOut)
+                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0).build());
+        return s.avgOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jBatchNormForward(Nd4jLayers s) {
+        INDArray mean = s.x.mean(0, 2, 3);
+        INDArray variance = s.x.var(false, 0, 2, 3);
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(s.x, mean, variance, s.gamma, s.beta)
+                .addOutputs(s.normOut).addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
+        return s.normOut;
+    }
+}

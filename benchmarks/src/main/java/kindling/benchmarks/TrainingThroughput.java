@@ -1,0 +1,138 @@
+package kindling.benchmarks;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import kindling.examples.models.LeNet;
+import kindling.examples.models.ResNet;
+import kindling.kernels.Threads;
+import kindling.nn.CrossEntropyLoss;
+import kindling.nn.Module;
+import kindling.optim.Optimizer;
+import kindling.optim.SGD;
+import kindling.tensor.Generator;
+import kindling.tensor.Tensor;
+
+/**
+ * End-to-end training speed and memory of one model: whole training steps (forward, loss, backward,
+ * SGD step) timed with the wall clock, as a user sees them. Not JMH: a step takes 50 ms to seconds,
+ * long enough for {@code System.nanoTime}, and the memory figures need one long-lived JVM.
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks.jar kindling.benchmarks.TrainingThroughput \
+ *        MODEL THREADS WARMUP_STEPS TIMED_STEPS [HEAP_CHECK_STEPS...]
+ *   MODEL: lenet (d2l LeNet, 1×28×28, batch 256) | resnet-small (ResNet.small(), 1×28×28, batch 128)
+ *          | resnet18 (d2l ResNet-18, 1×96×96, batch 128)
+ *
+ *   images/s      = batch · TIMED_STEPS / (wall time of the timed steps)
+ *   GC share      = Δ(Σ GarbageCollectorMXBean.getCollectionTime()) / wall time of the timed steps
+ *   peak heap     = Σ over heap pools of the peak used bytes during the timed steps (garbage included:
+ *                   how full the collector let the heap get, bounded by -Xmx)
+ *   heap after GC = used heap right after System.gc() at each HEAP_CHECK step (the live data; if it
+ *                   grows between step 100 and step 1,000, something leaks)
+ * </pre>
+ * The data are synthetic: four batches of N(0, 1) images and uniform labels, cycled, so no dataset
+ * is read and the time is the model's alone; {@code benchmarks/torch_train.py} does the same in
+ * PyTorch. Prints one line of JSON for {@code benchmarks/report.py}.
+ */
+public final class TrainingThroughput {
+    private TrainingThroughput() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 4) {
+            throw new IllegalArgumentException("usage: TrainingThroughput MODEL THREADS WARMUP_STEPS TIMED_STEPS "
+                    + "[HEAP_CHECK_STEPS...], got " + args.length + " arguments");
+        }
+        String model = args[0];
+        int threads = Integer.parseInt(args[1]);
+        int warmupSteps = Integer.parseInt(args[2]);
+        int timedSteps = Integer.parseInt(args[3]);
+        List<Integer> heapChecks = new ArrayList<>();
+        for (int i = 4; i < args.length; i++) {
+            heapChecks.add(Integer.parseInt(args[i]));
+        }
+        Threads.set(threads);
+        Generator.manualSeed(0);
+        Module net = switch (model) {
+            case "lenet" -> LeNet.d2l();
+            case "resnet-small" -> ResNet.small();
+            case "resnet18" -> ResNet.d2l();
+            default -> throw new IllegalArgumentException("unknown model " + model
+                    + "; expected lenet, resnet-small or resnet18");
+        };
+        int batch = model.equals("lenet") ? 256 : 128;
+        int size = model.equals("resnet18") ? 96 : 28;
+        Tensor[] images = new Tensor[4];
+        Tensor[] labels = new Tensor[4];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = Tensor.randn(batch, 1, size, size);
+            labels[i] = Tensor.randint(0, 10, batch);
+        }
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        Optimizer optimizer = SGD.builder(net.parameters()).lr(0.05f).build();
+        net.train();
+
+        for (int step = 0; step < warmupSteps; step++) {
+            trainStep(net, loss, optimizer, images[step % 4], labels[step % 4]);
+        }
+        List<MemoryPoolMXBean> heapPools = new ArrayList<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+                heapPools.add(pool);
+            }
+        }
+        long gcBefore = gcMillis();
+        long start = System.nanoTime();
+        long pausedNanos = 0;                                   // time spent in the heap checks' System.gc()
+        float lastLoss = Float.NaN;
+        StringBuilder heapAfterGc = new StringBuilder();
+        for (int step = 1; step <= timedSteps; step++) {
+            lastLoss = trainStep(net, loss, optimizer, images[step % 4], labels[step % 4]);
+            if (heapChecks.contains(step)) {
+                long pauseStart = System.nanoTime();
+                long gcAtPause = gcMillis();
+                System.gc();
+                long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                heapAfterGc.append(heapAfterGc.length() == 0 ? "" : ", ")
+                        .append(String.format(Locale.ROOT, "\"%d\": %.1f", step, used / 1048576.0));
+                gcBefore += gcMillis() - gcAtPause;             // the forced collection is not training's
+                pausedNanos += System.nanoTime() - pauseStart;
+            }
+        }
+        double seconds = (System.nanoTime() - start - pausedNanos) / 1e9;
+        double gcShare = (gcMillis() - gcBefore) / 1000.0 / seconds;
+        long peak = 0;
+        for (MemoryPoolMXBean pool : heapPools) {
+            peak += pool.getPeakUsage().getUsed();
+        }
+        System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"threads\": %d, \"batch\": %d, \"size\": %d, "
+                        + "\"steps\": %d, \"ms_per_step\": %.2f, \"images_per_s\": %.1f, \"gc_share\": %.4f, "
+                        + "\"peak_heap_mb\": %.1f, \"max_heap_mb\": %.1f, \"heap_after_gc_mb\": {%s}, "
+                        + "\"last_loss\": %.4f}%n",
+                model, threads, batch, size, timedSteps, seconds * 1000 / timedSteps, batch * timedSteps / seconds,
+                gcShare, peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, heapAfterGc, lastLoss);
+    }
+
+    /** One SGD step on one batch; returns the batch's loss. */
+    static float trainStep(Module net, CrossEntropyLoss loss, Optimizer optimizer, Tensor images, Tensor labels) {
+        Tensor batchLoss = loss.forward(net.forward(images), labels);
+        optimizer.zeroGrad();
+        batchLoss.backward();
+        optimizer.step();
+        return batchLoss.item();
+    }
+
+    /** Total milliseconds every garbage collector of this JVM has spent collecting so far. */
+    static long gcMillis() {
+        long total = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
+    }
+}
