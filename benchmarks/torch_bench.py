@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The PyTorch side of Kindling's benchmarks, run on the same machine right after the Java ones.
 
-Times, at 1 and 2 threads (torch.set_num_threads):
+Times, at 1 and 2 threads (torch.set_num_threads, and OPENBLAS_NUM_THREADS in a fresh process each):
   gemm      torch.mm(A, B, out=C) on the shapes of GemmBenchmark          -> GFLOP/s
   conv      F.conv2d forward, and forward + backward (dx, dW, db), on the
             layers of ConvBenchmark                                         -> ms per call
@@ -14,7 +14,10 @@ Usage: /usr/bin/python3 benchmarks/torch_bench.py OUT.json [--quick]
 Versions: Debian's python3-torch 1.13 (CPU; oneDNN for convolutions, the system BLAS for mm).
 """
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import torch
@@ -133,17 +136,31 @@ def bench_train(name, warmup, steps):
     return {"ms_per_step": seconds * 1e3 / steps, "images_per_s": batch * steps / seconds, "steps": steps}
 
 
-def main(out, quick):
+def measure(threads, quick):
+    """Every figure at one thread count, in this process (whose BLAS was started with that count)."""
     budget = 0.3 if quick else 1.0
     train_steps = {"lenet": (2, 5) if quick else (5, 30),
                    "resnet-small": (2, 3) if quick else (3, 20),
                    "resnet18": (1, 1) if quick else (1, 3)}
+    torch.set_num_threads(threads)
+    return {"gemm_gflops": bench_gemm(budget), "conv": bench_conv(budget),
+            "train": {name: bench_train(name, *train_steps[name]) for name in train_steps}}
+
+
+def main(out, quick):
+    # torch.set_num_threads governs PyTorch's own pool (and oneDNN), but an OpenBLAS built with
+    # pthreads keeps its own pool, sized once when the library loads: so each thread count runs in a
+    # fresh process with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set, or "1 thread" torch.mm would
+    # use every core.
     report = {"torch": torch.__version__, "parallel": torch.__config__.parallel_info().splitlines()[-1].strip(),
               "threads": {}}
     for threads in (1, 2):
-        torch.set_num_threads(threads)
-        result = {"gemm_gflops": bench_gemm(budget), "conv": bench_conv(budget),
-                  "train": {name: bench_train(name, *train_steps[name]) for name in train_steps}}
+        env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
+        with tempfile.NamedTemporaryFile(suffix=".json") as part:
+            subprocess.run([sys.executable, __file__, part.name, "--only", str(threads)]
+                           + (["--quick"] if quick else []), env=env, check=True)
+            with open(part.name) as f:
+                result = json.load(f)
         report["threads"][str(threads)] = result
         print("torch, %d thread(s): %s" % (threads, json.dumps(result["train"])), flush=True)
     with open(out, "w") as f:
@@ -151,4 +168,9 @@ def main(out, quick):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], "--quick" in sys.argv[2:])
+    args = sys.argv[1:]
+    if "--only" in args:
+        with open(args[0], "w") as f:
+            json.dump(measure(int(args[args.index("--only") + 1]), "--quick" in args), f)
+    else:
+        main(args[0], "--quick" in args[1:])
