@@ -2,6 +2,8 @@ package kindling.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import kindling.kernels.Threads;
+import kindling.nn.functional.Pooling;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -131,5 +133,36 @@ class PoolingReferenceTest {
         assertArrayEquals(expected[0], out.toArray(), 1e-5f, what + ": output");
         float[] grad = x.grad() == null ? new float[0] : x.grad().toArray();
         assertArrayEquals(expected[1], grad, 1e-5f, what + ": gradient");
+    }
+
+    /** Forward output and input gradient of max and average pooling at the current thread count. */
+    private static float[][] poolAtThreads(int threads, Tensor x, Tensor w) {
+        int saved = Threads.get();
+        Threads.set(threads);
+        try {
+            Tensor leafMax = x.detach().requiresGrad_();
+            Tensor max = Pooling.maxPool2d(leafMax, 3, 2, 1);
+            max.mul(w).sum().backward();
+            Tensor leafAvg = x.detach().requiresGrad_();
+            Tensor avg = Pooling.avgPool2d(leafAvg, 3, 2, 1, true);
+            avg.mul(w).sum().backward();
+            return new float[][] {max.toArray(), leafMax.grad().toArray(), avg.toArray(), leafAvg.grad().toArray()};
+        } finally {
+            Threads.set(saved);
+        }
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        Generator gen = new Generator(9);
+        Tensor x = Tensor.randn(gen, 5, 7, 9, 11);
+        Tensor w = Tensor.randn(gen, 5, 7, 5, 6);
+        float[][] one = poolAtThreads(1, x, w);
+        for (int threads : new int[] {2, 3}) {
+            float[][] many = poolAtThreads(threads, x, w);
+            for (int i = 0; i < one.length; i++) {
+                assertArrayEquals(one[i], many[i], 0f, threads + " threads, result " + i);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package kindling.nn.functional;
 
 import kindling.autograd.Function;
+import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
 /**
@@ -18,7 +19,8 @@ import kindling.tensor.Tensor;
  *
  * <p>Shape: input (P..., H, W), output (P..., H_out, W_out) with H_out = rowStart.length.
  * One pass over each output element; the window bounds are computed once per row and column by
- * the caller rather than per element, so the inner loop is a plain contiguous sum.
+ * the caller rather than per element, so the inner loop is a plain contiguous sum. Planes run in
+ * parallel ({@link Threads}), each on one thread, so results do not depend on the thread count.
  */
 final class AvgPool2dOp extends Function {
     private int[] rowStart, rowEnd, colStart, colEnd;
@@ -36,7 +38,7 @@ final class AvgPool2dOp extends Function {
         int planes = height * width == 0 ? 0 : input.numel() / (height * width);
         float[] x = input.data();
         float[] out = new float[planes * outHeight * outWidth];
-        for (int p = 0; p < planes; p++) {                                   // each (n, c) plane
+        Threads.parallelFor(planes, p -> {                                   // each (n, c) plane, planes in parallel
             int inBase = p * height * width;
             int outBase = p * outHeight * outWidth;
             for (int i = 0; i < outHeight; i++) {                            // each output row
@@ -50,7 +52,7 @@ final class AvgPool2dOp extends Function {
                     out[outBase + i * outWidth + j] = (float) (sum / (rowDivisor[i] * colDivisor[j]));
                 }
             }
-        }
+        });
         int[] outShape = shape.clone();
         outShape[dims - 2] = outHeight;
         outShape[dims - 1] = outWidth;
@@ -79,7 +81,7 @@ final class AvgPool2dOp extends Function {
         int planes = height * width == 0 ? 0 : numel(inputShape) / (height * width);
         float[] g = gradOutput.data();
         float[] gradInput = new float[planes * height * width];
-        for (int p = 0; p < planes; p++) {                                   // each plane
+        Threads.parallelFor(planes, p -> {                                   // each plane, planes in parallel
             int inBase = p * height * width;
             int outBase = p * outHeight * outWidth;
             for (int i = 0; i < outHeight; i++) {                            // each output element spreads
@@ -92,7 +94,7 @@ final class AvgPool2dOp extends Function {
                     }
                 }
             }
-        }
+        });
         return new Tensor[] {Tensor.wrap(gradInput, inputShape)};
     }
 
