@@ -164,9 +164,9 @@ class Report:
                        first, torch_load, "against" if first > torch_load else "in favour of"), "")
         if self.peak_1core() and self.peak_1core() < 95:
             self.p("The FMA peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 101 measured on a "
-                   "quieter day here and the ≈ 106 the issue quotes for this kind of machine: the probe lost time "
-                   "to other work (on this VM, possibly the host's other tenants; rerun alone it read 85 right after "
-                   "this run), so \"%% of peak\" below is flattering by up to %.0f%%." % (
+                   "quieter day here and the ≈ 106 the issue quotes for this kind of machine: on this VM the "
+                   "probe reads between about 60 and 101 from one run to the next (the host's other tenants take "
+                   "time from it), so \"%% of peak\" below is flattering by up to %.0f%%." % (
                        self.peak_1core(), 100 * (106 / self.peak_1core() - 1)), "")
         if "avx512f" not in m.get("flags", ""):
             self.p("This VM exposes AVX2 and FMA but no AVX-512, so the `linux-x86_64-onednn-avx512` build of "
