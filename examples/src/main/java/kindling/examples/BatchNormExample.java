@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import kindling.data.DataLoader;
-import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.data.TensorDataset;
 import kindling.examples.charts.Charts;
@@ -78,8 +77,7 @@ public final class BatchNormExample {
         int seed = options.getInt("seed", 0);
         Threads.set(options.getInt("threads", Threads.get()));
         try {
-            ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
-                    : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
+            ImageData data = options.fashionMnist();
             System.out.println("Data: " + data);
             int n = Math.min(examples, data.train().size());
             TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),

@@ -51,7 +51,7 @@ public final class CharLMExample {
     public static void main(String[] args) {
         Options options = Options.parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        String cell = options.get("cell", "lstm");
+        String cell = options.choice("cell", "lstm", "gru");
         int epochs = options.getInt("epochs", 10);
         int batchSize = options.getInt("batch-size", 32);
         int hidden = options.getInt("hidden", 128);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.function.Function;
 import kindling.data.Batch;
 import kindling.data.DataLoader;
-import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.data.TensorDataset;
 import kindling.examples.charts.Charts;
@@ -159,8 +158,7 @@ public final class OptimizersExample {
                     Path.of("charts", "optimizers", "paths.png"));
             System.out.println("  chart: " + pathChart.toAbsolutePath());
 
-            ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
-                    : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
+            ImageData data = options.fashionMnist();
             System.out.println("\n2. LeNet (ReLU, max pooling, no normalisation) on Fashion-MNIST with each optimizer. Data: " + data);
             int n = Math.min(examples, data.train().size());
             TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),

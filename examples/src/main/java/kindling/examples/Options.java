@@ -1,7 +1,12 @@
 package kindling.examples;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import kindling.data.FashionMnist;
+import kindling.data.ImageData;
 
 /** The examples' command line: {@code --name value} pairs and bare {@code --flag}s. */
 final class Options {
@@ -47,5 +52,27 @@ final class Options {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a number, got \"" + value + "\"");
         }
+    }
+
+    /** The value of {@code --name}, which must be one of {@code allowed}; the first is the default. */
+    String choice(String name, String... allowed) {
+        String value = get(name, allowed[0]);
+        if (!List.of(allowed).contains(value)) {
+            throw new IllegalArgumentException("--" + name + " must be one of " + String.join(", ", allowed)
+                    + ", got \"" + value + "\"");
+        }
+        return value;
+    }
+
+    /**
+     * Fashion-MNIST as the command line asks: {@code --subset} for the subset bundled with the
+     * examples, {@code --data DIR} for a directory, otherwise the first place that has it (see
+     * {@link FashionMnist#load()}).
+     */
+    ImageData fashionMnist() throws IOException {
+        if (has("subset")) {
+            return FashionMnist.loadBundledSubset();
+        }
+        return has("data") ? FashionMnist.load(Path.of(get("data", ""))) : FashionMnist.load();
     }
 }

@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import kindling.data.DataLoader;
 import kindling.data.Dataset;
 import kindling.data.FashionMnist;
@@ -12,16 +11,11 @@ import kindling.data.transforms.Resize;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.ResNet;
 import kindling.kernels.Threads;
-import kindling.nn.CrossEntropyLoss;
 import kindling.nn.Sequential;
-import kindling.nn.Summary;
 import kindling.optim.Adam;
 import kindling.optim.Optimizer;
 import kindling.optim.SGD;
 import kindling.tensor.Generator;
-import kindling.tensor.Tensor;
-import kindling.train.History;
-import kindling.train.Trainer;
 
 /**
  * ResNet on Fashion-MNIST, d2l's chapter 7.6: prints the network, its shape trace and summary, trains
@@ -48,11 +42,8 @@ public final class ResNetExample {
     public static void main(String[] args) {
         Options options = Options.parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        String variant = options.get("variant", "small");
+        String variant = options.choice("variant", "small", "d2l");
         boolean book = variant.equals("d2l");
-        if (!book && !variant.equals("small")) {
-            throw new IllegalArgumentException("resnet: --variant must be d2l or small, got " + variant);
-        }
         int epochs = options.getInt("epochs", book ? 10 : 3);
         int batchSize = options.getInt("batch-size", book ? 256 : 128);
         float lr = (float) options.getDouble("lr", book ? 0.05 : 0.001);
@@ -60,8 +51,7 @@ public final class ResNetExample {
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
         try {
-            ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
-                    : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
+            ImageData data = options.fashionMnist();
             System.out.println("Data: " + data);
             Dataset trainSet = data.train();
             int trainSize = options.getInt("train-size", book ? trainSet.size() : 15_000);
@@ -71,10 +61,7 @@ public final class ResNetExample {
             }
 
             Sequential net = book ? ResNet.d2l() : ResNet.small();
-            System.out.println("\nResNet (" + variant + "):\n" + net);
-            System.out.println("\nShape trace, as d2l prints it:");
-            Summary.traceShapes(net, Tensor.zeros(1, 1, size, size), System.out);
-            System.out.println("\n" + Summary.of(net, 1, 1, size, size));
+            ClassifierRun.describe("ResNet (" + variant + ")", net, size);
 
             DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
             DataLoader.Builder test = DataLoader.builder(data.test()).batchSize(batchSize);
@@ -86,15 +73,8 @@ public final class ResNetExample {
                     : Adam.builder(net.parameters()).lr(lr).build();
             System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
                     book ? "SGD" : "Adam", lr, size, size, Threads.get());
-            Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).build();
-            History history = trainer.fit(train.build(), test.build());
-            System.out.println("\n" + history);
-            History.Epoch last = history.last();
-            System.out.printf("test accuracy %.3f after %d epochs (%.0f images/s in the last epoch)%n",
-                    last.validationAccuracy(), epochs, last.imagesPerSecond());
-            Path chart = Charts.history("ResNet (" + variant + ") on " + data.name(), history,
-                    Path.of("charts", "resnet", "resnet-" + variant + ".png"));
-            System.out.println("Training curves: " + chart.toAbsolutePath());
+            ClassifierRun.fit("resnet", variant, "ResNet (" + variant + ")", net, optimizer, epochs,
+                    train.build(), test.build(), data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

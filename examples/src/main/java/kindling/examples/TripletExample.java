@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kindling.autograd.NoGrad;
-import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.EmbeddingNet;
@@ -69,12 +68,9 @@ public final class TripletExample {
         int p = options.getInt("p", 8);
         int k = options.getInt("k", 8);
         float lr = (float) options.getDouble("lr", 0.001);
-        String mining = options.get("mining", "semi-hard");
-        TripletMining.Strategy strategy = switch (mining) {
-            case "batch-hard" -> TripletMining.Strategy.BATCH_HARD;
-            case "semi-hard" -> TripletMining.Strategy.SEMI_HARD;
-            default -> throw new IllegalArgumentException("triplet: --mining must be batch-hard or semi-hard, got " + mining);
-        };
+        String mining = options.choice("mining", "semi-hard", "batch-hard");
+        TripletMining.Strategy strategy = mining.equals("semi-hard") ? TripletMining.Strategy.SEMI_HARD
+                : TripletMining.Strategy.BATCH_HARD;
         if (epochs < 1 || examples < p * k) {
             throw new IllegalArgumentException("triplet: need --epochs at least 1 and --examples at least p·k = " + p * k
                     + ", got " + epochs + " and " + examples);
@@ -83,8 +79,7 @@ public final class TripletExample {
         int seed = options.getInt("seed", 0);
         Generator.manualSeed(seed);
         try {
-            ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
-                    : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
+            ImageData data = options.fashionMnist();
             System.out.println("Data: " + data);
             Tensor trainImages = data.train().inputs();
             Tensor testImages = data.test().inputs();

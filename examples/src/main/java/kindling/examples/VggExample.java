@@ -2,24 +2,17 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import kindling.data.DataLoader;
-import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.data.transforms.Resize;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.Vgg;
 import kindling.kernels.Threads;
-import kindling.nn.CrossEntropyLoss;
 import kindling.nn.Sequential;
-import kindling.nn.Summary;
 import kindling.optim.Adam;
 import kindling.optim.Optimizer;
 import kindling.optim.SGD;
 import kindling.tensor.Generator;
-import kindling.tensor.Tensor;
-import kindling.train.History;
-import kindling.train.Trainer;
 
 /**
  * VGG-11 on Fashion-MNIST, d2l's chapter 7.2: prints the network (five VGG blocks and the
@@ -45,11 +38,8 @@ public final class VggExample {
 
     public static void main(String[] args) {
         Options options = Options.parse(args);
-        String variant = options.get("variant", "small");
+        String variant = options.choice("variant", "small", "d2l");
         boolean book = variant.equals("d2l");
-        if (!book && !variant.equals("small")) {
-            throw new IllegalArgumentException("vgg: --variant must be small or d2l, got " + variant);
-        }
         int side = book ? 224 : Vgg.SMALL_INPUT;
         int epochs = options.getInt("epochs", book ? 10 : 3);
         int batchSize = options.getInt("batch-size", 128);
@@ -58,15 +48,11 @@ public final class VggExample {
         Generator.manualSeed(options.getInt("seed", 0));
         Charts.showWindows(options.has("show"));
         try {
-            ImageData data = options.has("subset") ? FashionMnist.loadBundledSubset()
-                    : options.has("data") ? FashionMnist.load(Path.of(options.get("data", ""))) : FashionMnist.load();
+            ImageData data = options.fashionMnist();
             System.out.println("Data: " + data);
 
             Sequential net = book ? Vgg.d2l() : Vgg.small();
-            System.out.println("\nVGG-11 (" + variant + "):\n" + net);
-            System.out.println("\nShape trace at " + side + "×" + side + ", as d2l prints it:");
-            Summary.traceShapes(net, Tensor.zeros(1, 1, side, side), System.out);
-            System.out.println("\n" + Summary.of(net, 1, 1, side, side));
+            ClassifierRun.describe("VGG-11 (" + variant + ")", net, side);
 
             // Each 28×28 image is resized (bilinear) to side×side as it is batched, as d2l's resize=224.
             Resize resize = new Resize(side, side);
@@ -76,16 +62,8 @@ public final class VggExample {
                     : Adam.builder(net.parameters()).lr(lr).build();
             System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
                     book ? "SGD" : "Adam", lr, Threads.get());
-            Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).build();
-            History history = trainer.fit(train, test);
-            System.out.println("\n" + history);
-            History.Epoch last = history.last();
-            System.out.printf("test accuracy %.3f after %d epochs (%.0f images/s in the last epoch)%n",
-                    last.validationAccuracy(), epochs, last.imagesPerSecond());
-            Path chart = Charts.history("VGG-11 (" + variant + ") on " + data.name(), history,
-                    Path.of("charts", "vgg", "vgg-" + variant + ".png"));
-            System.out.println("Training curves: " + chart.toAbsolutePath());
-            ClassifierReport.write("vgg", variant, "VGG-11 (" + variant + ")", net, test, data);
+            ClassifierRun.fit("vgg", variant, "VGG-11 (" + variant + ")", net, optimizer, epochs, train, test, data);
+            ClassifierRun.report("vgg", variant, "VGG-11 (" + variant + ")", net, test, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
