@@ -60,13 +60,7 @@ public class Conv2d extends Module {
 
     private Conv2d(Builder b) {
         String name = "Conv2d(in=" + b.inChannels + ", out=" + b.outChannels + ")";
-        check(b.inChannels >= 1 && b.outChannels >= 1, name + ": channels must be >= 1");
-        check(b.kernelSize[0] >= 1 && b.kernelSize[1] >= 1, name + ": kernelSize must be >= 1, got " + Arrays.toString(b.kernelSize));
-        check(b.stride[0] >= 1 && b.stride[1] >= 1, name + ": stride must be >= 1, got " + Arrays.toString(b.stride));
-        check(b.dilation[0] >= 1 && b.dilation[1] >= 1, name + ": dilation must be >= 1, got " + Arrays.toString(b.dilation));
-        check(b.groups >= 1, name + ": groups must be >= 1, got " + b.groups);
-        check(b.inChannels % b.groups == 0, name + ": inChannels " + b.inChannels + " is not divisible by groups " + b.groups);
-        check(b.outChannels % b.groups == 0, name + ": outChannels " + b.outChannels + " is not divisible by groups " + b.groups);
+        checkOptions(name, b.inChannels, b.outChannels, b.kernelSize, b.stride, b.dilation, b.groups);
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
         this.kernelSize = b.kernelSize.clone();
@@ -86,10 +80,31 @@ public class Conv2d extends Module {
         resetParameters();
     }
 
-    private static void check(boolean condition, String message) {
+    /**
+     * The checks every convolution's options pass, plain or transposed: at least one channel, kernel,
+     * stride and dilation of at least 1, and channels that split evenly into the groups.
+     */
+    static void checkOptions(String name, int inChannels, int outChannels, int[] kernelSize, int[] stride,
+                             int[] dilation, int groups) {
+        check(inChannels >= 1 && outChannels >= 1, name + ": channels must be >= 1");
+        check(kernelSize[0] >= 1 && kernelSize[1] >= 1, name + ": kernelSize must be >= 1, got " + Arrays.toString(kernelSize));
+        check(stride[0] >= 1 && stride[1] >= 1, name + ": stride must be >= 1, got " + Arrays.toString(stride));
+        check(dilation[0] >= 1 && dilation[1] >= 1, name + ": dilation must be >= 1, got " + Arrays.toString(dilation));
+        check(groups >= 1, name + ": groups must be >= 1, got " + groups);
+        check(inChannels % groups == 0, name + ": inChannels " + inChannels + " is not divisible by groups " + groups);
+        check(outChannels % groups == 0, name + ": outChannels " + outChannels + " is not divisible by groups " + groups);
+    }
+
+    static void check(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** "Conv2d(in=3, out=16, k=5) at features.0": how a convolution layer names itself in shape errors. */
+    static String describeForErrors(String type, int inChannels, int outChannels, int[] kernelSize, String path) {
+        String k = kernelSize[0] == kernelSize[1] ? "" + kernelSize[0] : kernelSize[0] + "x" + kernelSize[1];
+        return type + "(in=" + inChannels + ", out=" + outChannels + ", k=" + k + ")" + (path.isEmpty() ? "" : " at " + path);
     }
 
     /** Redraws the weight and bias from U(−1/√fan_in, 1/√fan_in), fan_in = (C_in/groups)·k_h·k_w. */
@@ -103,14 +118,8 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return Convolution.conv2d(describeForErrors(), input, weight, bias, stride, padding, dilation, groups);
-    }
-
-    /** "Conv2d(in=3, out=16, k=5) at features.0", the prefix of this layer's shape errors. */
-    private String describeForErrors() {
-        String k = kernelSize[0] == kernelSize[1] ? "" + kernelSize[0] : kernelSize[0] + "x" + kernelSize[1];
-        String path = path();
-        return "Conv2d(in=" + inChannels + ", out=" + outChannels + ", k=" + k + ")" + (path.isEmpty() ? "" : " at " + path);
+        String name = describeForErrors("Conv2d", inChannels, outChannels, kernelSize, path());
+        return Convolution.conv2d(name, input, weight, bias, stride, padding, dilation, groups);
     }
 
     public int inChannels() {

@@ -64,16 +64,10 @@ public class ConvTranspose2d extends Module {
 
     private ConvTranspose2d(Builder b) {
         String name = "ConvTranspose2d(in=" + b.inChannels + ", out=" + b.outChannels + ")";
-        check(b.inChannels >= 1 && b.outChannels >= 1, name + ": channels must be >= 1");
-        check(b.kernelSize[0] >= 1 && b.kernelSize[1] >= 1, name + ": kernelSize must be >= 1, got " + Arrays.toString(b.kernelSize));
-        check(b.stride[0] >= 1 && b.stride[1] >= 1, name + ": stride must be >= 1, got " + Arrays.toString(b.stride));
-        check(b.padding[0] >= 0 && b.padding[1] >= 0, name + ": padding must be >= 0, got " + Arrays.toString(b.padding));
-        check(b.dilation[0] >= 1 && b.dilation[1] >= 1, name + ": dilation must be >= 1, got " + Arrays.toString(b.dilation));
-        check(b.groups >= 1, name + ": groups must be >= 1, got " + b.groups);
-        check(b.inChannels % b.groups == 0, name + ": inChannels " + b.inChannels + " is not divisible by groups " + b.groups);
-        check(b.outChannels % b.groups == 0, name + ": outChannels " + b.outChannels + " is not divisible by groups " + b.groups);
+        Conv2d.checkOptions(name, b.inChannels, b.outChannels, b.kernelSize, b.stride, b.dilation, b.groups);
+        Conv2d.check(b.padding[0] >= 0 && b.padding[1] >= 0, name + ": padding must be >= 0, got " + Arrays.toString(b.padding));
         for (int i = 0; i < 2; i++) {
-            check(b.outputPadding[i] >= 0 && (b.outputPadding[i] < b.stride[i] || b.outputPadding[i] < b.dilation[i]),
+            Conv2d.check(b.outputPadding[i] >= 0 && (b.outputPadding[i] < b.stride[i] || b.outputPadding[i] < b.dilation[i]),
                     name + ": outputPadding must be >= 0 and smaller than either stride or dilation, got outputPadding "
                             + Arrays.toString(b.outputPadding) + " with stride " + Arrays.toString(b.stride)
                             + " and dilation " + Arrays.toString(b.dilation));
@@ -91,12 +85,6 @@ public class ConvTranspose2d extends Module {
         resetParameters();
     }
 
-    private static void check(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
-    }
-
     /** Redraws the weight and bias from U(−1/√fan_in, 1/√fan_in), fan_in = (C_out/groups)·k_h·k_w. */
     public void resetParameters() {
         Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu");
@@ -108,16 +96,8 @@ public class ConvTranspose2d extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return Convolution.convTranspose2d(describeForErrors(), input, weight, bias, stride, padding, outputPadding,
-                dilation, groups);
-    }
-
-    /** "ConvTranspose2d(in=16, out=8, k=3) at decoder.0", the prefix of this layer's shape errors. */
-    private String describeForErrors() {
-        String k = kernelSize[0] == kernelSize[1] ? "" + kernelSize[0] : kernelSize[0] + "x" + kernelSize[1];
-        String path = path();
-        return "ConvTranspose2d(in=" + inChannels + ", out=" + outChannels + ", k=" + k + ")"
-                + (path.isEmpty() ? "" : " at " + path);
+        String name = Conv2d.describeForErrors("ConvTranspose2d", inChannels, outChannels, kernelSize, path());
+        return Convolution.convTranspose2d(name, input, weight, bias, stride, padding, outputPadding, dilation, groups);
     }
 
     public int inChannels() {
