@@ -34,7 +34,7 @@ class AlexNetTest {
                 ReLU output shape:\t(1, 4096)
                 Dropout output shape:\t(1, 4096)
                 Linear output shape:\t(1, 10)
-                """, Overfit.trace(AlexNet.d2l(), 224));
+                """, ModelChecks.trace(AlexNet.d2l(), 224));
     }
 
     @Test
@@ -43,7 +43,7 @@ class AlexNetTest {
         long conv = 11_712 + 614_656 + 885_120 + 1_327_488 + 884_992;
         // linear: 4096·(6400 + 1) + 4096·(4096 + 1) + 10·(4096 + 1); PyTorch counts the same
         long linear = 26_218_496 + 16_781_312 + 40_970;
-        assertEquals(conv + linear, Overfit.parameters(AlexNet.d2l()));
+        assertEquals(conv + linear, ModelChecks.parameters(AlexNet.d2l()));
         assertEquals(46_764_746, conv + linear);
     }
 
@@ -71,9 +71,9 @@ class AlexNetTest {
                 ReLU output shape:\t(1, 512)
                 Dropout output shape:\t(1, 512)
                 Linear output shape:\t(1, 10)
-                """, Overfit.trace(AlexNet.small(), AlexNet.SMALL_INPUT));
+                """, ModelChecks.trace(AlexNet.small(), AlexNet.SMALL_INPUT));
         // The same arithmetic as above with widths 24, 64, 96, 96, 64 and 512 hidden units; PyTorch agrees.
-        assertEquals(536_250, Overfit.parameters(AlexNet.small()));
+        assertEquals(536_250, ModelChecks.parameters(AlexNet.small()));
     }
 
     @Test
@@ -81,7 +81,7 @@ class AlexNetTest {
         Generator.manualSeed(0);
         Sequential net = AlexNet.small();
         // Dropout slows memorising: measured 1.6 after 25 steps, 0.14 after 100, 0.001 after 150.
-        float loss = Overfit.loss(net, 16, AlexNet.SMALL_INPUT, 0.001f, 150);
+        float loss = ModelChecks.overfitLoss(net, 16, AlexNet.SMALL_INPUT, 0.001f, 150);
         assertTrue(loss < 0.1, "small AlexNet's loss on 16 images after 150 Adam steps: " + loss);
     }
 }

@@ -3,10 +3,7 @@ package kindling.examples.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.nn.CrossEntropyLoss;
@@ -20,12 +17,6 @@ import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class LeNetTest {
-    private static String trace(Sequential net) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Summary.traceShapes(net, Tensor.zeros(1, 1, 28, 28), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
-    }
-
     @Test
     void theShapeTraceIsTheBooks() {
         // d2l 0.17, §6.6.1, with torch.Size([1, 6, 28, 28]) written as (1, 6, 28, 28).
@@ -42,7 +33,7 @@ class LeNetTest {
                 Linear output shape:\t(1, 84)
                 Sigmoid output shape:\t(1, 84)
                 Linear output shape:\t(1, 10)
-                """, trace(LeNet.d2l()));
+                """, ModelChecks.trace(LeNet.d2l(), 28));
     }
 
     @Test

@@ -3,10 +3,7 @@ package kindling.examples.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.nn.BasicBlock;
@@ -21,12 +18,6 @@ import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class ResNetTest {
-    private static String trace(Sequential net, int size) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Summary.traceShapes(net, Tensor.zeros(1, 1, size, size), new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
-    }
-
     @Test
     void theShapeTraceIsTheBooks() {
         // d2l 0.17, §7.6, the trace of one 96×96 image (the size the book trains at), with
@@ -40,7 +31,7 @@ class ResNetTest {
                 AdaptiveAvgPool2d output shape:\t(1, 512, 1, 1)
                 Flatten output shape:\t(1, 512)
                 Linear output shape:\t(1, 10)
-                """, trace(ResNet.d2l(), 96));
+                """, ModelChecks.trace(ResNet.d2l(), 96));
     }
 
     @Test
@@ -54,7 +45,7 @@ class ResNetTest {
                 AdaptiveAvgPool2d output shape:\t(1, 128, 1, 1)
                 Flatten output shape:\t(1, 128)
                 Linear output shape:\t(1, 10)
-                """, trace(ResNet.small(), 28));
+                """, ModelChecks.trace(ResNet.small(), 28));
     }
 
     @Test

@@ -42,7 +42,7 @@ class VggTest {
                 ReLU output shape:\t(1, 4096)
                 Dropout output shape:\t(1, 4096)
                 Linear output shape:\t(1, 10)
-                """, Overfit.trace(vgg11, 224));
+                """, ModelChecks.trace(vgg11, 224));
     }
 
     @Test
@@ -53,7 +53,7 @@ class VggTest {
         // linear: 4096·(25088+1) + 4096·(4096+1) + 10·(4096+1); PyTorch counts the same
         long linear = 102_764_544 + 16_781_312 + 40_970;
         assertEquals(128_806_154, conv + linear);
-        assertEquals(conv + linear, Overfit.parameters(vgg11));
+        assertEquals(conv + linear, ModelChecks.parameters(vgg11));
     }
 
     @Test
@@ -75,8 +75,8 @@ class VggTest {
                 ReLU output shape:\t(1, 4096)
                 Dropout output shape:\t(1, 4096)
                 Linear output shape:\t(1, 10)
-                """, Overfit.trace(small, 224));
-        assertEquals(43_093_322, Overfit.parameters(small));
+                """, ModelChecks.trace(small, 224));
+        assertEquals(43_093_322, ModelChecks.parameters(small));
     }
 
     @Test
@@ -95,8 +95,8 @@ class VggTest {
                 ReLU output shape:\t(1, 256)
                 Dropout output shape:\t(1, 256)
                 Linear output shape:\t(1, 10)
-                """, Overfit.trace(Vgg.small(), Vgg.SMALL_INPUT));
-        assertEquals(229_418, Overfit.parameters(Vgg.small()));
+                """, ModelChecks.trace(Vgg.small(), Vgg.SMALL_INPUT));
+        assertEquals(229_418, ModelChecks.parameters(Vgg.small()));
     }
 
     @Test
@@ -118,7 +118,7 @@ class VggTest {
         Generator.manualSeed(0);
         Sequential net = Vgg.small();
         // Measured 1.6 after 25 steps, 0.15 after 100, below 0.001 after 150.
-        float loss = Overfit.loss(net, 16, Vgg.SMALL_INPUT, 0.003f, 150);
+        float loss = ModelChecks.overfitLoss(net, 16, Vgg.SMALL_INPUT, 0.003f, 150);
         assertTrue(loss < 0.1, "small VGG's loss on 16 images after 150 Adam steps: " + loss);
     }
 }

@@ -17,9 +17,9 @@ import kindling.optim.Adam;
 import kindling.optim.Optimizer;
 import kindling.tensor.Tensor;
 
-/** Helpers for the model tests: the d2l shape trace as text, and overfitting one small batch. */
-final class Overfit {
-    private Overfit() {
+/** Helpers for the model tests: the d2l shape trace as text, the parameter count, and overfitting one small batch. */
+final class ModelChecks {
+    private ModelChecks() {
     }
 
     /** What {@link Summary#traceShapes} prints for a (1, 1, side, side) input, with \n line ends. */
@@ -43,7 +43,7 @@ final class Overfit {
      * training images of the bundled subset, resized to side×side, and returns the loss on that
      * batch afterwards in eval mode (dropout off).
      */
-    static float loss(Module net, int n, int side, float lr, int steps) throws IOException {
+    static float overfitLoss(Module net, int n, int side, float lr, int steps) throws IOException {
         ImageData data = FashionMnist.loadBundledSubset();
         Resize resize = new Resize(side, side);
         List<Tensor> resized = new ArrayList<>();
