@@ -101,18 +101,27 @@ public final class Conv2dKernels {
 
     /** ∂L/∂bias[o] = Σ_n Σ_p ∂L/∂y[n][o][p], summed in a fixed order. */
     public static float[] backwardBias(float[] gradY, ConvGeometry g) {
-        float[] gradBias = new float[g.outChannels()];
-        for (int n = 0; n < g.batch(); n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                int base = (n * g.outChannels() + o) * g.outPlane();
+        return sumPerChannel(gradY, g.batch(), g.outChannels(), g.outPlane());
+    }
+
+    /**
+     * Σ_n Σ_p y[n][c][p] for each channel c of y (N, C, P): a bias gradient, for a convolution or a
+     * transposed one alike. Each plane is summed on its own, then the planes in order of n, so the
+     * result does not depend on anything but the data.
+     */
+    static float[] sumPerChannel(float[] y, int batch, int channels, int plane) {
+        float[] sums = new float[channels];
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int base = (n * channels + c) * plane;
                 float sum = 0f;
-                for (int p = 0; p < g.outPlane(); p++) {
-                    sum += gradY[base + p];
+                for (int p = 0; p < plane; p++) {
+                    sum += y[base + p];
                 }
-                gradBias[o] += sum;
+                sums[c] += sum;
             }
         }
-        return gradBias;
+        return sums;
     }
 
     /** Images per chunk: as many as keep the col matrix under COL_FLOATS, at least 1. */

@@ -49,17 +49,6 @@ public final class ConvTransposeKernels {
 
     /** ∂L/∂bias[o] = Σ_n Σ_p ∂L/∂y[n][o][p], summed in a fixed order. */
     public static float[] backwardBias(float[] gradY, ConvTransposeGeometry g) {
-        float[] gradBias = new float[g.outChannels()];
-        for (int n = 0; n < g.batch(); n++) {
-            for (int o = 0; o < g.outChannels(); o++) {
-                int base = (n * g.outChannels() + o) * g.outPlane();
-                float sum = 0f;
-                for (int p = 0; p < g.outPlane(); p++) {
-                    sum += gradY[base + p];
-                }
-                gradBias[o] += sum;
-            }
-        }
-        return gradBias;
+        return Conv2dKernels.sumPerChannel(gradY, g.batch(), g.outChannels(), g.outPlane());
     }
 }
