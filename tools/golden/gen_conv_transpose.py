@@ -12,7 +12,7 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
-from golden_io import leaf, write
+from golden_io import record_layer_with_drawn_parameters, write
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NN_GOLDEN = os.path.join(ROOT, "nn", "src", "test", "resources", "golden")
@@ -23,20 +23,7 @@ out = OrderedDict()
 
 def case(name, layer, x):
     """Draws the layer's parameters, runs layer(x), backpropagates sum(out * w); stores everything."""
-    with torch.no_grad():
-        for key, p in layer.named_parameters():
-            p.copy_(torch.randn(p.shape) * 0.5)
-            out[name + "_" + key] = p.detach().clone()
-    x = leaf(x)
-    y = layer(x)
-    w = torch.randn(y.shape)
-    (y * w).sum().backward()
-    out[name + "_x"] = x
-    out[name + "_w"] = w
-    out[name + "_out"] = y
-    out[name + "_grad_x"] = x.grad
-    for key, p in layer.named_parameters():
-        out[name + "_grad_" + key] = p.grad.clone()
+    record_layer_with_drawn_parameters(out, name, layer, x)
 
 
 T = nn.ConvTranspose2d

@@ -13,7 +13,7 @@ from collections import OrderedDict
 import torch
 import torch.nn as nn
 
-from golden_io import leaf, write
+from golden_io import leaf, record_layer, write
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NN_GOLDEN = os.path.join(ROOT, "nn", "src", "test", "resources", "golden")
@@ -24,16 +24,7 @@ out = OrderedDict()
 
 def case(name, layer, x):
     """Runs layer(x) on a float32 leaf, backpropagates sum(out * w); stores x, w, out and all gradients."""
-    x = leaf(x)
-    y = layer(x)
-    w = torch.randn(y.shape)
-    (y * w).sum().backward()
-    out[name + "_x"] = x
-    out[name + "_w"] = w
-    out[name + "_out"] = y
-    out[name + "_grad_x"] = x.grad
-    for key, p in layer.named_parameters():
-        out[name + "_grad_" + key] = p.grad.clone()     # zero_grad() would zero the stored tensor in place
+    record_layer(out, name, layer, x)
 
 
 # ---- Pooling ----------------------------------------------------------------------------------

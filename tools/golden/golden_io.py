@@ -46,3 +46,28 @@ def _number(v):
 def leaf(t):
     """A float32 leaf that requires grad, as the inputs of every case."""
     return t.detach().to(torch.float32).clone().requires_grad_(True)
+
+
+def record_layer(out, name, layer, x):
+    """Runs layer(x) on a float32 leaf and backpropagates sum(out * w) for a random w; stores x, w, the
+    output and the gradients of x and of every parameter under <name>_x, _w, _out, _grad_<key>."""
+    x = leaf(x)
+    y = layer(x)
+    w = torch.randn(y.shape)
+    (y * w).sum().backward()
+    out[name + "_x"] = x
+    out[name + "_w"] = w
+    out[name + "_out"] = y
+    out[name + "_grad_x"] = x.grad
+    for key, p in layer.named_parameters():
+        out[name + "_grad_" + key] = p.grad.clone()     # zero_grad() would zero the stored tensor in place
+
+
+def record_layer_with_drawn_parameters(out, name, layer, x):
+    """record_layer after drawing every parameter from N(0, 0.5²) and storing it as <name>_<key>, so the
+    Java test loads the same weights instead of relying on the two libraries' initialisers."""
+    with torch.no_grad():
+        for key, p in layer.named_parameters():
+            p.copy_(torch.randn(p.shape) * 0.5)
+            out[name + "_" + key] = p.detach().clone()
+    record_layer(out, name, layer, x)
