@@ -3,14 +3,22 @@
 
 Usage: python3 benchmarks/report.py benchmarks/target/results docs/performance.md
 
+Outputs: the markdown file, and beside it a directory of the same name without ".md"
+(docs/performance/) with SVG charts drawn from the same figures as the tables (svgchart.py, standard
+library only), linked from the markdown next to their tables: gemm-1t.svg, gemm-2t.svg, conv.svg,
+training.svg. Both are rewritten on every run.
+
 Inputs (in the results directory): machine.txt (key=value), peers.json (PeerCheck), peak.json
 (FmaPeak), gemm.json / conv.json / poolnorm.json (JMH -rf json), train.jsonl (TrainingThroughput, one
 JSON object a line), torch.json (torch_bench.py). The prose that does not depend on the numbers lives
-in the TEXT_* strings below; every number in the report is computed here from those files.
+in the TEXT_* strings below; every number in the report and its charts is computed here from those files.
 """
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # svgchart.py, when run by path
+from svgchart import bar_chart  # noqa: E402
 
 GEMM_SHAPES = ["64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024",
                "256x400x120", "128x4608x512", "16x25600x150", "64x7056x576", "96x23328x121"]
@@ -25,6 +33,9 @@ CONV_NAMES = {"lenet2": "LeNet conv2, N=256, 6→16, 14×14, k5",
               "alexnet1": "AlexNet conv1, N=8, 1→96, 224×224, k11 s4 p1"}
 MODELS = {"lenet": "d2l LeNet, 28×28, batch 256", "resnet-small": "ResNet.small(), 28×28, batch 128",
           "resnet18": "d2l ResNet-18, 96×96, batch 128"}
+# chart colours, one per peer in every chart (Okabe-Ito)
+BLUE, SKY, GREEN, ORANGE, VERMILLION, PURPLE, BLACK = ("#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00",
+                                                       "#CC79A7", "#000000")
 
 
 def load_jmh(path):
@@ -71,8 +82,10 @@ def gc_figures(run):
 
 
 class Report:
-    def __init__(self, results):
+    def __init__(self, results, chart_dir="performance"):
         self.dir = results
+        self.chart_dir = chart_dir                 # the charts' directory, relative to the markdown file
+        self.charts = {}                           # file name -> SVG text
         self.machine = dict(line.rstrip("\n").split("=", 1) for line in open(os.path.join(results, "machine.txt"))
                             if "=" in line)
         self.peers = self.json("peers.json")
@@ -95,6 +108,14 @@ class Report:
 
     def p(self, *lines):
         self.out.extend(lines)
+
+    def chart(self, name, alt, *args, **kwargs):
+        """Draws a chart (bar_chart's arguments) and links it here in the markdown."""
+        self.charts[name] = bar_chart(alt, *args, **kwargs)
+        self.p("![%s](%s/%s)" % (alt, self.chart_dir, name))
+
+    def subtitle(self, what):
+        return "%s; run of %s, commit %s" % (what, (self.machine.get("date") or "?")[:10], self.machine.get("commit"))
 
     # ---- figures -------------------------------------------------------------------------------
     def gflops(self, method, shape, threads=None):
@@ -203,6 +224,20 @@ class Report:
                 self.gflops("kindlingPlain", shape, "2"), self.gflops("kindlingSimd", shape, "2"),
                 self.gflops("nd4j", shape, "2"), self.torch_gemm(shape, "2")])))
         peak = self.peak_1core()
+        for threads, goal, ejml in (("1", 85, ("EJML", "ejml")), ("2", 160, ("EJML MT", "ejmlConcurrent"))):
+            methods = [("Kindling SIMD", "kindlingSimd", threads), ("Kindling plain", "kindlingPlain", threads),
+                       ejml + (None,), ("ND4J", "nd4j", threads)]
+            cores, plural = int(threads), "" if threads == "1" else "s"
+            top = peak and cores * peak
+            self.p("")
+            self.chart("gemm-%st.svg" % threads, "GEMM, %s thread%s" % (threads, plural),
+                       [s.replace("x", "×") for s in shapes], [name for name, _, _ in methods] + ["PyTorch"],
+                       [[self.gflops(method, s, t) for s in shapes] for _, method, t in methods]
+                       + [[self.torch_gemm(s, threads) for s in shapes]], "GFLOP/s",
+                       subtitle=self.subtitle("float32 C = A·B, shape m×n×k, higher is better"),
+                       colours=[BLUE, SKY, GREEN, PURPLE, VERMILLION],
+                       lines=[("goal of issue #6: %d" % goal, goal, BLACK, "7 4"),
+                              ("FMA peak measured, %d core%s: %s" % (cores, plural, fmt(top)), top, ORANGE, "2 3")])
         self.p("", "Percent of the measured FMA peak (one core for 1 thread, two for 2) and ratios, "
                "higher is better for Kindling:", "",
                "| shape m×n×k | SIMD % peak | SIMD 2T % peak | plain / EJML | SIMD / EJML | SIMD / ND4J "
@@ -241,6 +276,19 @@ class Report:
                      ratio(cells["1"][1], cells["1"][0]), ratio(cells["1"][2], cells["1"][0]),
                      ratio(cells["2"][1], cells["2"][0]), ratio(cells["2"][2], cells["2"][0])])))
             self.p("")
+        groups = [(layer, t) for layer in CONV_LAYERS for t in ("1", "2")]
+
+        def fb_gflops(ms, layer):
+            return None if ms is None else 2.0 * 3 * conv_macs(layer) / (ms * 1e6)
+        self.chart("conv.svg", "Convolution, forward + backward",
+                   ["%s\n%s thread%s" % (CONV_NAMES[layer].split(",")[0], t, "s" if t != "1" else "")
+                    for layer, t in groups], ["Kindling", "ND4J", "PyTorch"],
+                   [[fb_gflops(self.conv_ms("kindlingForwardBackward", layer, t), layer) for layer, t in groups],
+                    [fb_gflops(self.conv_ms("nd4jForwardBackward", layer, t), layer) for layer, t in groups],
+                    [fb_gflops(self.torch_conv_ms(layer, t, "forward_backward_ms"), layer) for layer, t in groups]],
+                   "GFLOP/s", colours=[BLUE, PURPLE, VERMILLION],
+                   subtitle=self.subtitle("y, ∂L/∂x, ∂L/∂W, ∂L/∂b: 3× the forward's FLOP; higher is better"))
+        self.p("")
         self.p("JMH `-prof gc` for forward + backward (MB allocated per call; share of the measured time "
                "spent in garbage collection):", "",
                "| layer | Kindling MB/call | Kindling GC % | Kindling 2T GC % | ND4J MB/call (Java heap) | ND4J GC % |",
@@ -302,6 +350,16 @@ class Report:
                     fmt(k and 100 * k["gc_share"], 1, "%"),
                     "—" if not k else "%.0f / %.0f" % (k["peak_heap_mb"], k["max_heap_mb"]),
                     "—" if not k else "%d (PyTorch %s)" % (k["steps"], t["steps"] if t else "—")))
+        groups = [(model, t) for model in MODELS for t in ("1", "2")]
+        kindling = [self.train.get(g) for g in groups]
+        torch = [self.torch_train(*g) for g in groups]
+        self.p("")
+        self.chart("training.svg", "Training throughput",
+                   ["%s\n%s thread%s" % (MODELS[model].split(",")[0], t, "s" if t != "1" else "")
+                    for model, t in groups], ["Kindling", "PyTorch"],
+                   [[r and r["images_per_s"] for r in kindling], [r and r["images_per_s"] for r in torch]],
+                   "images/s", subtitle=self.subtitle("whole SGD steps, synthetic data; higher is better"),
+                   log=True, colours=[BLUE, VERMILLION])
         lenet = self.train.get(("lenet", "1"))
         if lenet and lenet.get("heap_after_gc_mb"):
             checks = lenet["heap_after_gc_mb"]
@@ -488,15 +546,20 @@ TEXT_NOT_MEASURED = """## Not measured
   offline repository; only the default `nd4j-native` linux-x86_64 (OpenBLAS) is compared.
 - ND4J's pooling and batch-norm backward ops (`maxpool2d_bp`, `avgpool2d_bp`, `batchnorm_bp`), and
   pooling / batch norm in PyTorch.
-- Charts (the issue mentions them): the tables only.
 - A training epoch over the real Fashion-MNIST files (the data loader is not timed), transposed GEMM
   operands, β ≠ 0, JDK 21 and 25, more than 2 threads."""
 
 
 def main(results, out):
-    text = Report(results).render()
+    charts = os.path.splitext(out)[0]
+    report = Report(results, os.path.basename(charts))
+    text = report.render()
     with open(out, "w") as f:
         f.write(text)
+    os.makedirs(charts, exist_ok=True)
+    for name, svg in report.charts.items():
+        with open(os.path.join(charts, name), "w", encoding="utf-8") as f:
+            f.write(svg)
 
 
 if __name__ == "__main__":
