@@ -12,19 +12,36 @@ package kindling.kernels;
  * </pre>
  * Where the speed comes from:
  * <ul>
- *   <li>All the multiply-adds happen in {@link Gemm} (SIMD, packing, cache blocking and threads);
- *       putting the columns of many images side by side makes that GEMM wide enough to use them.</li>
- *   <li>The batch is cut into chunks whose col matrix stays under {@link #COL_FLOATS} floats (16 MB),
- *       so a large batch does not allocate a huge temporary; the chunking depends only on the shapes,
- *       never on the thread count, so results are bit-identical for any {@link Threads#get()}.</li>
- *   <li>im2col, col2im and the layout copies run one image per task on {@link Threads#parallelFor};
- *       each task writes only its own image's block, so no locks are needed.</li>
+ *   <li>All the multiply-adds happen in {@link Gemm} (SIMD, packing, cache blocking and threads).</li>
+ *   <li>The batch is cut into small chunks of images, each with its own im2col matrix: a chunk has
+ *       just enough images for its GEMM to be wide ({@link #MIN_COLUMNS} output positions, so
+ *       packing and panel edges stay a small part of it), which keeps its col matrix small enough to
+ *       stay in cache between im2col writing it and the GEMM reading it. (One col matrix for the whole
+ *       batch goes to memory and back: im2col then cost more than the GEMM.)</li>
+ *   <li>The chunks run in parallel, one per thread, each GEMM on its own thread (see {@link Threads}
+ *       on nested loops); with too few chunks to share out, they run one by one and each GEMM uses
+ *       the threads instead. A chunk of one image reads ∂L/∂y and writes y in place, since the
+ *       per-image block of (C_out, H_out, W_out) is already the C_out × (H_out·W_out) matrix the
+ *       GEMM wants; larger chunks copy to and from that layout.</li>
+ *   <li>The col buffers are per thread and reused from call to call, so training does not churn the
+ *       garbage collector.</li>
+ *   <li>The chunks depend only on the shapes and the weight gradient sums them in a fixed order, so
+ *       results are bit-identical for any {@link Threads#get()}.</li>
  * </ul>
  * Arrays are row-major: x (N, C_in, H, W), w (C_out, C_in/groups, k_h, k_w), y (N, C_out, H_out, W_out).
  */
 public final class Conv2dKernels {
+    /** A chunk holds at least this many output positions (unless the batch has fewer). */
+    static final int MIN_COLUMNS = 256;
     /** Upper bound on the floats of one chunk's col matrix (at least one image per chunk). */
     static final int COL_FLOATS = 1 << 22;
+    /** The weight gradient is summed in at most this many partial sums, computed in parallel. */
+    static final int MAX_PARTIALS = 8;
+    /** ... and only while the partial sums together stay under this many floats. */
+    static final int PARTIAL_FLOATS = 1 << 22;
+
+    /** Per-thread buffers for a chunk's col matrix and its (C_out × columns) product. */
+    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Conv2dKernels() {
     }
@@ -33,29 +50,36 @@ public final class Conv2dKernels {
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
+        int chunks = chunkCount(g, chunk);
+        forEachChunk(chunks, c -> {
+            int first = c * chunk;
             int images = Math.min(chunk, g.batch() - first);
             int columns = images * g.outPlane();
             float[] col = im2colChunk(x, g, first, images);
-            float[] product = new float[g.outChannels() * columns];          // C_out × (images·H_out·W_out)
+            // One image: its block of y is the C_out × columns product itself.
+            boolean inPlace = images == 1;
+            float[] product = inPlace ? y : workspace(1, g.outChannels() * columns);
+            int productOffset = inPlace ? first * g.outChannels() * g.outPlane() : 0;
             for (int group = 0; group < g.groups(); group++) {
                 Gemm.gemm(false, false, g.outPerGroup(), columns, g.patchSize(),
                         w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
                         col, group * g.patchSize() * columns, columns,
-                        0f, product, group * g.outPerGroup() * columns, columns);
+                        0f, product, productOffset + group * g.outPerGroup() * columns, columns);
             }
-            int firstImage = first;
-            Threads.parallelFor(images, slot -> {                             // back to (N, C_out, H_out, W_out)
+            if (inPlace && bias == null) {
+                return;
+            }
+            for (int slot = 0; slot < images; slot++) {                        // back to (N, C_out, H_out, W_out)
                 for (int o = 0; o < g.outChannels(); o++) {
                     float b = bias == null ? 0f : bias[o];
-                    int from = o * columns + slot * g.outPlane();
-                    int to = ((firstImage + slot) * g.outChannels() + o) * g.outPlane();
+                    int from = productOffset + o * columns + slot * g.outPlane();
+                    int to = ((first + slot) * g.outChannels() + o) * g.outPlane();
                     for (int p = 0; p < g.outPlane(); p++) {
-                        y[to + p] = product[from + p] + b;
+                        y[to + p] = product[from + p] + b;            // in place: from == to
                     }
                 }
-            });
-        }
+            }
+        });
         return y;
     }
 
@@ -63,37 +87,58 @@ public final class Conv2dKernels {
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         float[] gradX = new float[g.batch() * g.inChannels() * g.height() * g.width()];
         int chunk = imagesPerChunk(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
+        forEachChunk(chunkCount(g, chunk), c -> {
+            int first = c * chunk;
             int images = Math.min(chunk, g.batch() - first);
             int columns = images * g.outPlane();
-            float[] gradProduct = gatherGradient(gradY, g, first, images);
-            float[] gradCol = new float[g.inChannels() * g.kernelH() * g.kernelW() * columns];
+            float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
+            int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
+            float[] gradCol = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
             for (int group = 0; group < g.groups(); group++) {
                 Gemm.gemm(true, false, g.patchSize(), columns, g.outPerGroup(),
                         w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
-                        gradProduct, group * g.outPerGroup() * columns, columns,
+                        gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
                         0f, gradCol, group * g.patchSize() * columns, columns);
             }
-            int firstImage = first;
-            Threads.parallelFor(images, slot -> Im2Col.col2im(gradCol, slot, columns, g, firstImage + slot, gradX));
-        }
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
+            }
+        });
         return gradX;
     }
 
-    /** ∂L/∂W: ∂L/∂Y · colᵀ per group, accumulated chunk by chunk in a fixed order. */
+    /**
+     * ∂L/∂W: ∂L/∂Y · colᵀ per group. The chunks are dealt out in order to a fixed number of partial sums
+     * (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and then added in order.
+     */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
-        float[] gradW = new float[g.outChannels() * g.patchSize()];
+        int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
-        for (int first = 0; first < g.batch(); first += chunk) {
-            int images = Math.min(chunk, g.batch() - first);
-            int columns = images * g.outPlane();
-            float[] col = im2colChunk(x, g, first, images);
-            float[] gradProduct = gatherGradient(gradY, g, first, images);
-            for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(false, true, g.outPerGroup(), g.patchSize(), columns,
-                        gradProduct, group * g.outPerGroup() * columns, columns,
-                        col, group * g.patchSize() * columns, columns,
-                        1f, gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize());
+        int chunks = chunkCount(g, chunk);
+        int partialCount = partialCount(chunks, weights);
+        float[][] partials = new float[partialCount][];
+        forEachChunk(partialCount, s -> {
+            float[] partial = new float[weights];
+            for (int c = s * chunks / partialCount; c < (s + 1) * chunks / partialCount; c++) {
+                int first = c * chunk;
+                int images = Math.min(chunk, g.batch() - first);
+                int columns = images * g.outPlane();
+                float[] col = im2colChunk(x, g, first, images);
+                float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
+                int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
+                for (int group = 0; group < g.groups(); group++) {
+                    Gemm.gemm(false, true, g.outPerGroup(), g.patchSize(), columns,
+                            gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
+                            col, group * g.patchSize() * columns, columns,
+                            1f, partial, group * g.outPerGroup() * g.patchSize(), g.patchSize());
+                }
+            }
+            partials[s] = partial;
+        });
+        float[] gradW = partials[0];
+        for (int s = 1; s < partialCount; s++) {
+            for (int i = 0; i < weights; i++) {
+                gradW[i] += partials[s][i];
             }
         }
         return gradW;
@@ -124,29 +169,74 @@ public final class Conv2dKernels {
         return sums;
     }
 
-    /** Images per chunk: as many as keep the col matrix under COL_FLOATS, at least 1. */
+    /**
+     * Images per chunk: enough for {@link #MIN_COLUMNS} output positions, fewer if the col matrix would
+     * pass {@link #COL_FLOATS}, at least 1 and at most the batch. Depends only on the shapes.
+     */
     static int imagesPerChunk(ConvGeometry g) {
-        long perImage = (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outPlane();
-        return (int) Math.max(1, Math.min(Math.max(g.batch(), 1), COL_FLOATS / Math.max(perImage, 1)));
+        long perImage = Math.max(1L, (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outPlane());
+        int wide = (MIN_COLUMNS + Math.max(g.outPlane(), 1) - 1) / Math.max(g.outPlane(), 1);
+        int fits = (int) Math.max(1, COL_FLOATS / perImage);
+        return Math.max(1, Math.min(Math.max(g.batch(), 1), Math.min(wide, fits)));
     }
 
+    private static int chunkCount(ConvGeometry g, int imagesPerChunk) {
+        return (g.batch() + imagesPerChunk - 1) / imagesPerChunk;
+    }
+
+    /** How many partial sums the weight gradient uses: up to one per chunk, within the limits above. */
+    static int partialCount(int chunks, int weights) {
+        return Math.max(1, Math.min(chunks, Math.min(MAX_PARTIALS, PARTIAL_FLOATS / Math.max(weights, 1))));
+    }
+
+    /**
+     * Runs {@code task} for chunks 0..count−1: in parallel when there are enough chunks to keep every
+     * thread busy (each chunk's GEMMs then stay on its thread), otherwise one after the other with the
+     * threads working inside each GEMM. Who computes a chunk never changes what it computes.
+     */
+    private static void forEachChunk(int count, Threads.Task task) {
+        if (count >= 2 * Threads.get() || count >= MAX_PARTIALS) {
+            Threads.parallelFor(count, task);
+        } else {
+            for (int c = 0; c < count; c++) {
+                task.run(c);
+            }
+        }
+    }
+
+    /** This thread's buffer number {@code which} (0: col, 1: product), at least {@code size} floats. */
+    private static float[] workspace(int which, int size) {
+        float[][] buffers = WORKSPACE.get();
+        if (buffers[which].length >= size) {
+            return buffers[which];
+        }
+        float[] buffer = new float[size];
+        if (size <= COL_FLOATS) {
+            buffers[which] = buffer;           // kept for the next call; an oversized one is not
+        }
+        return buffer;
+    }
+
+    /** The col matrix of images first.. (in this thread's buffer 0). */
     private static float[] im2colChunk(float[] x, ConvGeometry g, int first, int images) {
         int columns = images * g.outPlane();
-        float[] col = new float[g.inChannels() * g.kernelH() * g.kernelW() * columns];
-        Threads.parallelFor(images, slot -> Im2Col.im2col(x, g, first + slot, col, slot, columns));
+        float[] col = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
+        for (int slot = 0; slot < images; slot++) {
+            Im2Col.im2col(x, g, first + slot, col, slot, columns);
+        }
         return col;
     }
 
-    /** ∂L/∂y of images first.. as C_out × (images·H_out·W_out), the layout the GEMMs read. */
+    /** ∂L/∂y of images first.. as C_out × (images·H_out·W_out), the layout the GEMMs read (in this thread's buffer 1). */
     private static float[] gatherGradient(float[] gradY, ConvGeometry g, int first, int images) {
         int columns = images * g.outPlane();
-        float[] gathered = new float[g.outChannels() * columns];
-        Threads.parallelFor(images, slot -> {
+        float[] gathered = workspace(1, g.outChannels() * columns);
+        for (int slot = 0; slot < images; slot++) {
             for (int o = 0; o < g.outChannels(); o++) {
                 System.arraycopy(gradY, ((first + slot) * g.outChannels() + o) * g.outPlane(),
                         gathered, o * columns + slot * g.outPlane(), g.outPlane());
             }
-        });
+        }
         return gathered;
     }
 }

@@ -32,23 +32,36 @@ public final class Im2Col {
      */
     public static void im2col(float[] x, ConvGeometry g, int n, float[] col, int slot, int columns) {
         int plane = g.height() * g.width();
+        int outWidth = g.outWidth();
+        int strideW = g.strideW();
         for (int c = 0; c < g.inChannels(); c++) {
             int xBase = (n * g.inChannels() + c) * plane;
             for (int a = 0; a < g.kernelH(); a++) {
                 for (int b = 0; b < g.kernelW(); b++) {
                     int rowBase = ((c * g.kernelH() + a) * g.kernelW() + b) * columns + slot * g.outPlane();
+                    // Input column of output column j: w = j·s_w + shift; inside the image for j in [first, end).
+                    int shift = b * g.dilationW() - g.padLeft();
+                    int first = firstInside(shift, strideW, outWidth);
+                    int end = endInside(shift, strideW, g.width(), first, outWidth);
                     for (int i = 0; i < g.outHeight(); i++) {
                         int h = i * g.strideH() - g.padTop() + a * g.dilationH();
-                        int colBase = rowBase + i * g.outWidth();
+                        int colBase = rowBase + i * outWidth;
                         if (h < 0 || h >= g.height()) {
-                            java.util.Arrays.fill(col, colBase, colBase + g.outWidth(), 0f);
+                            java.util.Arrays.fill(col, colBase, colBase + outWidth, 0f);
                             continue;
                         }
-                        int xRow = xBase + h * g.width();
-                        for (int j = 0; j < g.outWidth(); j++) {
-                            int w = j * g.strideW() - g.padLeft() + b * g.dilationW();
-                            col[colBase + j] = w >= 0 && w < g.width() ? x[xRow + w] : 0f;
+                        // Zeros where the patch hangs over the left and right edges, the image in between:
+                        // no test per element.
+                        java.util.Arrays.fill(col, colBase, colBase + first, 0f);
+                        int xRow = xBase + h * g.width() + shift;
+                        if (strideW == 1 && end > first) {        // (arraycopy checks its positions even for 0 floats)
+                            System.arraycopy(x, xRow + first, col, colBase + first, end - first);
+                        } else {
+                            for (int j = first; j < end; j++) {
+                                col[colBase + j] = x[xRow + j * strideW];
+                            }
                         }
+                        java.util.Arrays.fill(col, colBase + end, colBase + outWidth, 0f);
                     }
                 }
             }
@@ -63,27 +76,40 @@ public final class Im2Col {
      */
     public static void col2im(float[] col, int slot, int columns, ConvGeometry g, int n, float[] x) {
         int plane = g.height() * g.width();
+        int outWidth = g.outWidth();
+        int strideW = g.strideW();
         for (int c = 0; c < g.inChannels(); c++) {
             int xBase = (n * g.inChannels() + c) * plane;
             for (int a = 0; a < g.kernelH(); a++) {
                 for (int b = 0; b < g.kernelW(); b++) {
                     int rowBase = ((c * g.kernelH() + a) * g.kernelW() + b) * columns + slot * g.outPlane();
+                    int shift = b * g.dilationW() - g.padLeft();
+                    int first = firstInside(shift, strideW, outWidth);
+                    int end = endInside(shift, strideW, g.width(), first, outWidth);
                     for (int i = 0; i < g.outHeight(); i++) {
                         int h = i * g.strideH() - g.padTop() + a * g.dilationH();
                         if (h < 0 || h >= g.height()) {
                             continue;
                         }
-                        int colBase = rowBase + i * g.outWidth();
-                        int xRow = xBase + h * g.width();
-                        for (int j = 0; j < g.outWidth(); j++) {
-                            int w = j * g.strideW() - g.padLeft() + b * g.dilationW();
-                            if (w >= 0 && w < g.width()) {
-                                x[xRow + w] += col[colBase + j];
-                            }
+                        int colBase = rowBase + i * outWidth;
+                        int xRow = xBase + h * g.width() + shift;
+                        for (int j = first; j < end; j++) {
+                            x[xRow + j * strideW] += col[colBase + j];
                         }
                     }
                 }
             }
         }
+    }
+
+    /** The first j ≥ 0 with j·stride + shift ≥ 0 (at most {@code outWidth}). */
+    static int firstInside(int shift, int stride, int outWidth) {
+        return shift >= 0 ? 0 : Math.min(outWidth, (-shift + stride - 1) / stride);
+    }
+
+    /** One past the last j with j·stride + shift &lt; width, and at least {@code first} (at most {@code outWidth}). */
+    static int endInside(int shift, int stride, int width, int first, int outWidth) {
+        int end = width - shift <= 0 ? 0 : (width - shift + stride - 1) / stride;
+        return Math.max(first, Math.min(outWidth, end));
     }
 }

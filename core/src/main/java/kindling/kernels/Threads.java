@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #parallelFor}. A task must never depend on how many threads there are, so results are
  * bit-identical for every thread count.
  *
+ * <p>A parallel loop inside a task of another runs on the calling thread: the outer loop already
+ * keeps every thread busy with coarser work (a convolution hands out chunks of images, and the GEMM of
+ * each chunk then runs on its own thread instead of splitting into tiles again).
+ *
  * <p>Worker threads come from one shared pool of daemon threads that are reused between calls
  * (no thread is created per call once the pool is warm; a thread idle for 60 s retires) and never
  * keep the JVM alive. The calling thread always takes tasks too, so nested calls cannot deadlock.
@@ -31,6 +35,9 @@ public final class Threads {
     }
 
     private static volatile int threadCount = defaultThreadCount();
+
+    /** True while this thread runs a task of some {@link #parallelFor}: nested loops then stay on it. */
+    private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> false);
 
     /** Cached pool: it grows to whatever nesting needs (no deadlock) and reuses idle threads. */
     private static final ExecutorService POOL = Executors.newCachedThreadPool(new DaemonThreadFactory());
@@ -59,12 +66,13 @@ public final class Threads {
     /**
      * Runs {@code task.run(t)} for every t in 0..taskCount−1 on up to {@link #get()} threads,
      * the calling thread included, and returns when all are done.
-     * Tasks are handed out in increasing order to whichever thread is free.
+     * Tasks are handed out in increasing order to whichever thread is free. Called from inside a task
+     * of another parallelFor, it runs every task on the calling thread (see the class comment).
      * The first exception thrown by a task is rethrown here after all threads have stopped.
      */
     public static void parallelFor(int taskCount, Task task) {
         int workerCount = Math.min(threadCount, taskCount);
-        if (workerCount <= 1) {
+        if (workerCount <= 1 || IN_TASK.get()) {
             // One thread: a plain loop, easy to step through.
             for (int t = 0; t < taskCount; t++) {
                 task.run(t);
@@ -117,13 +125,18 @@ public final class Threads {
         }
 
         void drain() {
-            int t;
-            while (failure.get() == null && (t = nextTask.getAndIncrement()) < taskCount) {
-                try {
-                    task.run(t);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+            IN_TASK.set(true);
+            try {
+                int t;
+                while (failure.get() == null && (t = nextTask.getAndIncrement()) < taskCount) {
+                    try {
+                        task.run(t);
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
+                    }
                 }
+            } finally {
+                IN_TASK.set(false);
             }
         }
 

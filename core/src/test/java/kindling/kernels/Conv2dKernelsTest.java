@@ -71,8 +71,33 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void chunkShapesOfRealLayersMatchTheTextbookLoops() {
+        // One image per chunk (written in place, several partial weight sums), a few images per chunk
+        // with a shorter last chunk (copied), and a stride-2 padded layer (edges of im2col).
+        ConvGeometry[] layers = {
+            ConvGeometry.of(11, 3, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(13, 4, 12, 12, 6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(5, 2, 23, 17, 7, 4, 3, 2, 3, 2, 1, 0, 2, 1, 1, 1),
+        };
+        assertEquals(1, Conv2dKernels.imagesPerChunk(layers[0]));
+        assertTrue(Conv2dKernels.imagesPerChunk(layers[1]) > 1 && 13 % Conv2dKernels.imagesPerChunk(layers[1]) != 0);
+        for (ConvGeometry g : layers) {
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = randomArray(g.outChannels() * g.patchSize());
+            float[] bias = randomArray(g.outChannels());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            String where = g.toString();
+            assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), where + " forward");
+            assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), where + " no bias");
+            assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), where + " dx");
+            assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), where + " dw");
+        }
+    }
+
+    @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
-        ConvGeometry g = ConvGeometry.of(5, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        // 40 images of 10·10 outputs: 14 chunks of 3 images and 8 partial weight sums.
+        ConvGeometry g = ConvGeometry.of(40, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
         float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());

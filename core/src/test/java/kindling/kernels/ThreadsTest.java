@@ -51,4 +51,26 @@ class ThreadsTest {
         }));
         assertEquals("task 7 failed", error.getMessage());
     }
+
+    @Test
+    void aLoopInsideATaskRunsOnTheThreadOfThatTask() {
+        Threads.set(2);
+        AtomicIntegerArray innerOnOtherThread = new AtomicIntegerArray(8);
+        AtomicIntegerArray innerRuns = new AtomicIntegerArray(8 * 5);
+        Threads.parallelFor(8, outer -> {
+            Thread outerThread = Thread.currentThread();
+            Threads.parallelFor(5, inner -> {
+                innerRuns.incrementAndGet(outer * 5 + inner);
+                if (Thread.currentThread() != outerThread) {
+                    innerOnOtherThread.incrementAndGet(outer);
+                }
+            });
+        });
+        for (int t = 0; t < 8 * 5; t++) {
+            assertEquals(1, innerRuns.get(t), "inner task " + t);
+        }
+        for (int outer = 0; outer < 8; outer++) {
+            assertEquals(0, innerOnOtherThread.get(outer), "outer task " + outer + " handed inner tasks away");
+        }
+    }
 }
