@@ -59,6 +59,8 @@ public final class GemmSimd implements GemmKernel {
     static final int TILE_COLS = 16 * NR;
     /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
+    /** Tiles with at most this many rows read B in place instead of packing it. */
+    static final int IN_PLACE_B_ROWS = 4 * MR;
 
     private GemmSimd() {
     }
@@ -102,10 +104,15 @@ public final class GemmSimd implements GemmKernel {
         @Override
         void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
             float[] block = buffers.scratch(MR * NR);
+            // Few rows: each packed B value would serve only a few rows, so packing B would cost about
+            // as much as the products; the micro-kernel then reads B's rows where they are.
+            boolean readBInPlace = !transB && rows <= IN_PLACE_B_ROWS;
             for (int p0 = 0; p0 < k; p0 += DEPTH) {
                 int depth = Math.min(DEPTH, k - p0);
-                float[] packedB = buffers.packedB(GemmPacking.packedSize(cols, depth, NR));
-                GemmPacking.packB(transB, b, bOffset, ldb, p0, depth, col0, cols, NR, packedB);
+                float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
+                if (!readBInPlace) {
+                    GemmPacking.packB(transB, b, bOffset, ldb, p0, depth, col0, cols, NR, packedB);
+                }
                 // One packed B block serves every row block of the strip: packing B costs 1/(2·rows)
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
@@ -115,11 +122,23 @@ public final class GemmSimd implements GemmKernel {
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
                     for (int j = 0; j < cols; j += NR) {
+                        int validCols = Math.min(NR, cols - j);
+                        float[] panel = packedB;
+                        int panelIndex = j * depth;
+                        int panelStride = NR;
+                        if (readBInPlace && validCols == NR) {
+                            panel = b;                                   // row p of the panel is B's row p0 + p
+                            panelIndex = bOffset + p0 * ldb + col0 + j;
+                            panelStride = ldb;
+                        } else if (readBInPlace) {
+                            // the last, narrower panel: packed, so its zero padding keeps reads in bounds
+                            GemmPacking.packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, NR, packedB);
+                            panelIndex = 0;
+                        }
                         for (int i = 0; i < blockRows; i += MR) {
-                            microKernel(depth, packedA, i * depth, packedB, j * depth, block);
+                            microKernel(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
                             int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
                             int validRows = Math.min(MR, blockRows - i);
-                            int validCols = Math.min(NR, cols - j);
                             if (validRows == MR && validCols == NR) {
                                 addFullBlock(block, c, cIndex, ldc);
                             } else {
@@ -135,12 +154,14 @@ public final class GemmSimd implements GemmKernel {
     /**
      * One MR × NR block of A panel · B panel, written to {@code block} (row-major, MR × NR).
      * <pre>
-     *   block[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·NR + ·]      (broadcast a, 2 vector FMAs per row)
+     *   block[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·bStride + ·]      (broadcast a, 2 vector FMAs per row)
      * </pre>
+     * bStride is NR for a packed panel, ldb for B read in place.
      * The 12 accumulators are named locals so the JIT keeps them in registers; {@code block} is an
      * MR × NR scratch array they are spilled to at the end.
      */
-    static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, float[] block) {
+    static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
+                            float[] block) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -150,7 +171,7 @@ public final class GemmSimd implements GemmKernel {
         for (int p = 0; p < depth; p++) {
             // One step along k: a column of the A panel times a row of the B panel (an outer product).
             // Indices are written as functions of p so the JIT can drop the bounds checks in the loop.
-            int bStep = bIndex + p * NR;
+            int bStep = bIndex + p * bStride;
             int aStep = aIndex + p * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, packedB, bStep);
             FloatVector b1 = FloatVector.fromArray(SPECIES, packedB, bStep + LANES);
