@@ -16,10 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
  *     C_tile = β · C_tile                     (strips are cut across only when there are fewer than 2 per thread)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
- *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS, stays in L2)
+ *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
  *       for each row block of ROW_BLOCK rows
  *         pack op(A)[block rows, pc..] into panels of MR rows      (ROW_BLOCK × DEPTH, stays in L2)
- *         for each B panel (NR columns)                            (DEPTH × NR, stays in L1)
+ *         for each B panel (NR columns)                            (DEPTH × NR)
  *           for each A panel (MR rows)
  *             micro-kernel: MR × NR block of C += A panel · B panel
  * </pre>
@@ -30,7 +30,13 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block;
  *       panels are zero-padded, so edges need no special inner loop, only a careful store.
  *       Tiles are tall so that one packed B block serves many rows: repacking B for every
- *       144 rows cost about 10% of the time, and kept two threads from scaling.</li>
+ *       144 rows cost about 10% of the time, and kept two threads from scaling. The packing loops
+ *       themselves are written for the panel sizes (a vector copy for B, six named rows for A):
+ *       the generic loops of {@link GemmPacking} took 20% of a 256³ product.</li>
+ *   <li>Few rows (at most {@link #IN_PLACE_B_ROWS}): B is not packed at all, the micro-kernel reads
+ *       its rows in place, since each packed value would serve too few rows to repay the copy.
+ *       Few rows or columns of A·Bᵀ with a long k: {@link GemmSimdDot} computes dot products of rows
+ *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
  *   <li>Small products run on the calling thread: handing work to another thread costs tens of
@@ -51,12 +57,20 @@ public final class GemmSimd implements GemmKernel {
     static final int MR = 6;
     /** Columns of C in one micro-kernel block: two vectors. */
     static final int NR = 2 * LANES;
-    /** k-block length: an A panel (MR × DEPTH) and a B panel (DEPTH × NR) together fit in L1. */
-    static final int DEPTH = 256;
-    /** Rows of A packed at a time (a multiple of MR): the packed A block, ROW_BLOCK × DEPTH, stays in L2. */
+    /**
+     * k-block length. Every k-block is one more pass over the tile of C (each C block read, added to,
+     * written), so long blocks pay: going from 256 to 1024 took 1024³ from 64 to 72 GFLOP/s. The
+     * panels then outgrow L1 (an A panel is 24 KB, a B panel 64 KB), but the micro-kernel reads both
+     * front to back, a stream the hardware prefetcher keeps ahead of from L2.
+     */
+    static final int DEPTH = 1024;
+    /** Rows of A packed at a time (a multiple of MR): the packed A block, ROW_BLOCK × DEPTH (576 KB), stays in L2. */
     static final int ROW_BLOCK = 24 * MR;
-    /** Columns of C per task (a multiple of NR): the packed B block, DEPTH × TILE_COLS, stays in L2. */
-    static final int TILE_COLS = 16 * NR;
+    /**
+     * Columns of C per task (a multiple of NR). The packed B block, DEPTH × TILE_COLS (2 MB), lives in L3
+     * and is read one panel at a time; wide tiles mean fewer repacks of A (256 columns: 6% slower at 1024³).
+     */
+    static final int TILE_COLS = 32 * NR;
     /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
     /** Tiles with at most this many rows read B in place instead of packing it. */
@@ -87,6 +101,11 @@ public final class GemmSimd implements GemmKernel {
                      float[] b, int bOffset, int ldb,
                      float beta, float[] c, int cOffset, int ldc) {
         boolean parallel = GemmTiles.worthThreads(m, n, k, PARALLEL_THRESHOLD);
+        if (GemmSimdDot.suits(transA, transB, m, n, k)) {
+            int tileRows = GemmTiles.rowsPerTile(m, n, GemmSimdDot.TILE_COLS, GemmSimdDot.ROWS, parallel);
+            new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
+            return;
+        }
         int tileRows = GemmTiles.rowsPerTile(m, n, TILE_COLS, MR, parallel);
         new SimdTiles(tileRows, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
                 .runAll(parallel);
@@ -111,14 +130,14 @@ public final class GemmSimd implements GemmKernel {
                 int depth = Math.min(DEPTH, k - p0);
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
                 if (!readBInPlace) {
-                    GemmPacking.packB(transB, b, bOffset, ldb, p0, depth, col0, cols, NR, packedB);
+                    packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
                 }
                 // One packed B block serves every row block of the strip: packing B costs 1/(2·rows)
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
                     float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, MR));
-                    GemmPacking.packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, MR, packedA);
+                    packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
                     for (int j = 0; j < cols; j += NR) {
@@ -132,7 +151,7 @@ public final class GemmSimd implements GemmKernel {
                             panelStride = ldb;
                         } else if (readBInPlace) {
                             // the last, narrower panel: packed, so its zero padding keeps reads in bounds
-                            GemmPacking.packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, NR, packedB);
+                            packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
                             panelIndex = 0;
                         }
                         for (int i = 0; i < blockRows; i += MR) {
@@ -147,6 +166,69 @@ public final class GemmSimd implements GemmKernel {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link GemmPacking#packA} into panels of MR rows, with the common case, A stored m×k, written out
+     * for MR = 6: each step p reads one value from each of the 6 rows and writes 6 in a row, with no
+     * inner loop (loops of 6 cost the JIT more than their work; this copies about 4× faster).
+     */
+    static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
+                      float[] dst) {
+        if (transA) {
+            GemmPacking.packA(true, a, aOffset, lda, row0, rows, p0, depth, MR, dst);
+            return;
+        }
+        int fullRows = rows - rows % MR;
+        for (int panel = 0; panel < fullRows; panel += MR) {
+            int r0 = aOffset + (row0 + panel) * lda + p0;
+            int r1 = r0 + lda;
+            int r2 = r1 + lda;
+            int r3 = r2 + lda;
+            int r4 = r3 + lda;
+            int r5 = r4 + lda;
+            int out = panel * depth;
+            for (int p = 0; p < depth; p++, out += MR) {
+                dst[out] = a[r0 + p];
+                dst[out + 1] = a[r1 + p];
+                dst[out + 2] = a[r2 + p];
+                dst[out + 3] = a[r3 + p];
+                dst[out + 4] = a[r4 + p];
+                dst[out + 5] = a[r5 + p];
+            }
+        }
+        // The last, shorter panel: its rows, then zeros.
+        int validRows = rows - fullRows;
+        for (int p = 0; validRows > 0 && p < depth; p++) {
+            int out = fullRows * depth + p * MR;
+            for (int r = 0; r < MR; r++) {
+                dst[out + r] = r < validRows ? a[aOffset + (row0 + fullRows + r) * lda + p0 + p] : 0f;
+            }
+        }
+    }
+
+    /**
+     * {@link GemmPacking#packB} into panels of NR columns, with the common case, B stored k×n, copied
+     * two vectors at a time: one row p of B is dealt out to every panel (each gets NR contiguous values).
+     */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
+                      float[] dst) {
+        if (transB) {
+            GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0, cols, NR, dst);
+            return;
+        }
+        int fullCols = cols - cols % NR;
+        for (int p = 0; p < depth; p++) {
+            int src = bOffset + (p0 + p) * ldb + col0;
+            int out = p * NR;                                   // row p of panel 0; the next panel is NR·depth on
+            for (int j = 0; j < fullCols; j += NR, out += NR * depth) {
+                FloatVector.fromArray(SPECIES, b, src + j).intoArray(dst, out);
+                FloatVector.fromArray(SPECIES, b, src + j + LANES).intoArray(dst, out + LANES);
+            }
+            for (int c = 0; fullCols < cols && c < NR; c++) {   // the last, narrower panel, zero-padded
+                dst[out + c] = fullCols + c < cols ? b[src + fullCols + c] : 0f;
             }
         }
     }

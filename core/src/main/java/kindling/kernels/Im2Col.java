@@ -47,21 +47,30 @@ public final class Im2Col {
                         int h = i * g.strideH() - g.padTop() + a * g.dilationH();
                         int colBase = rowBase + i * outWidth;
                         if (h < 0 || h >= g.height()) {
-                            java.util.Arrays.fill(col, colBase, colBase + outWidth, 0f);
+                            for (int j = 0; j < outWidth; j++) {
+                                col[colBase + j] = 0f;
+                            }
                             continue;
                         }
                         // Zeros where the patch hangs over the left and right edges, the image in between:
-                        // no test per element.
-                        java.util.Arrays.fill(col, colBase, colBase + first, 0f);
+                        // no test per element. (Plain loops: rows are short, often 10 to 30 values, and
+                        // a call to System.arraycopy or Arrays.fill costs more than such a loop.)
                         int xRow = xBase + h * g.width() + shift;
-                        if (strideW == 1 && end > first) {        // (arraycopy checks its positions even for 0 floats)
-                            System.arraycopy(x, xRow + first, col, colBase + first, end - first);
+                        for (int j = 0; j < first; j++) {
+                            col[colBase + j] = 0f;
+                        }
+                        if (strideW == 1) {
+                            for (int j = first; j < end; j++) {
+                                col[colBase + j] = x[xRow + j];
+                            }
                         } else {
                             for (int j = first; j < end; j++) {
                                 col[colBase + j] = x[xRow + j * strideW];
                             }
                         }
-                        java.util.Arrays.fill(col, colBase + end, colBase + outWidth, 0f);
+                        for (int j = end; j < outWidth; j++) {
+                            col[colBase + j] = 0f;
+                        }
                     }
                 }
             }
@@ -93,8 +102,14 @@ public final class Im2Col {
                         }
                         int colBase = rowBase + i * outWidth;
                         int xRow = xBase + h * g.width() + shift;
-                        for (int j = first; j < end; j++) {
-                            x[xRow + j * strideW] += col[colBase + j];
+                        if (strideW == 1) {
+                            for (int j = first; j < end; j++) {
+                                x[xRow + j] += col[colBase + j];
+                            }
+                        } else {
+                            for (int j = first; j < end; j++) {
+                                x[xRow + j * strideW] += col[colBase + j];
+                            }
                         }
                     }
                 }
