@@ -34,6 +34,12 @@ public final class Threads {
         void run(int taskIndex);
     }
 
+    /** The work a kernel does for one block [from, to) of an elementwise loop. */
+    public interface RangeTask {
+        /** Runs the loop for indices from ≤ i &lt; to. */
+        void run(int from, int to);
+    }
+
     private static volatile int threadCount = defaultThreadCount();
 
     /** True while this thread runs a task of some {@link #parallelFor}: nested loops then stay on it. */
@@ -92,6 +98,16 @@ public final class Threads {
         if (failure instanceof Error) {
             throw (Error) failure;
         }
+    }
+
+    /**
+     * Runs an elementwise loop over 0..length−1 in blocks of {@code block} indices, the blocks spread
+     * over the threads as by {@link #parallelFor}. Each index is in exactly one block, whatever the
+     * thread count, so an elementwise result is the same for any number of threads.
+     */
+    public static void parallelRange(int length, int block, RangeTask task) {
+        int blocks = (length + block - 1) / block;
+        parallelFor(blocks, t -> task.run(t * block, Math.min(length, (t + 1) * block)));
     }
 
     private static int defaultThreadCount() {
