@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Sigmoid;
 import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
@@ -11,10 +12,9 @@ import kindling.tensor.Tensor;
  *   forward:   y = σ(x) = 1 / (1 + e⁻ˣ)
  *   backward:  ∂L/∂x = ∂L/∂y · y · (1 − y)
  * </pre>
- * Computed without overflow: with e = e^(−|x|), which lies in (0, 1], σ(x) = 1 / (1 + e) for x ≥ 0
- * and e / (1 + e) for x &lt; 0. Both are computed and one is selected, rather than branching on the
- * sign, which on real activations is a coin toss the CPU mispredicts. Large tensors are cut into
- * blocks that run in parallel ({@link Threads#parallelRange}). Shape: any; y has the shape of x.
+ * Computed without overflow by {@link Sigmoid} (how, and its SIMD path, are in its javadoc); large
+ * tensors are cut into blocks that run in parallel ({@link Threads#parallelRange}).
+ * Shape: any; y has the shape of x.
  */
 public final class SigmoidOp extends Function {
     private Saved output;
@@ -25,11 +25,7 @@ public final class SigmoidOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, BLOCK, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                out[i] = sigmoid(x[i]);
-            }
-        });
+        Threads.parallelRange(out.length, BLOCK, (from, to) -> Sigmoid.forward(x, out, from, to));
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -37,13 +33,6 @@ public final class SigmoidOp extends Function {
         SigmoidOp op = new SigmoidOp();
         op.output = op.save(result);
         return op.record(result, input);
-    }
-
-    /** σ(x) without overflow for any x. */
-    static float sigmoid(float x) {
-        double e = Math.exp(-Math.abs((double) x));
-        double positive = 1 / (1 + e);
-        return (float) (x >= 0 ? positive : e * positive);
     }
 
     @Override

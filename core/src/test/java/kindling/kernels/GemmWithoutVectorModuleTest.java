@@ -18,14 +18,17 @@ import org.junit.jupiter.api.Test;
  */
 class GemmWithoutVectorModuleTest {
 
-    /** Runs in the child JVM: one small product through the facade, then prints the result. */
+    /** Runs in the child JVM: one small product through the facade and one sigmoid, then prints the results. */
     public static final class Main {
         public static void main(String[] args) {
             float[] a = {1f, 2f, 3f, 4f};
             float[] c = new float[4];
             Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
             Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
-            System.out.println("simd=" + Gemm.simdEnabled() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]);
+            float[] s = new float[1];
+            Sigmoid.forward(new float[] {0f}, s, 0, 1);           // the other kernel with a SIMD path
+            System.out.println("simd=" + Gemm.simdEnabled() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]
+                    + " sigmoid(0)=" + s[0]);
         }
     }
 
@@ -37,7 +40,7 @@ class GemmWithoutVectorModuleTest {
         String stdout = readAll(process.getInputStream());
         String stderr = readAll(process.getErrorStream());
         assertEquals(0, process.waitFor(), "child JVM failed: " + stderr);
-        assertEquals("simd=false c=7.0,10.0,15.0,22.0", stdout.trim());
+        assertEquals("simd=false c=7.0,10.0,15.0,22.0 sigmoid(0)=0.5", stdout.trim());
         String[] hintLines = stderr.lines().filter(line -> line.contains("--add-modules jdk.incubator.vector"))
                 .toArray(String[]::new);
         assertEquals(1, hintLines.length, "expected one hint line on stderr, got: " + stderr);

@@ -1,0 +1,54 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The SIMD sigmoid against the one-element-at-a-time double-precision one. */
+class SigmoidTest {
+
+    @Test
+    void simdAgreesWithThePlainLoopToAFewUlps() {
+        SplittableRandom random = new SplittableRandom(3);
+        float[] x = new float[1003];                       // not a multiple of the vector length: the tail too
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((random.nextDouble() * 2 - 1) * (i % 3 == 0 ? 100 : 8));
+        }
+        float[] special = {0f, -0f, 1e-8f, -1e-8f, 88f, -88f, 104f, -104f, Float.MAX_VALUE, -Float.MAX_VALUE,
+                           Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 17f, -17f, 0.5f};
+        System.arraycopy(special, 0, x, 0, special.length);
+        float[] plain = new float[x.length];
+        float[] simd = new float[x.length];
+        Sigmoid.forwardPlain(x, plain, 0, x.length);
+        SigmoidSimd.forward(x, simd, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            String where = "sigmoid(" + x[i] + ")";
+            if (Float.isNaN(plain[i])) {
+                assertTrue(Float.isNaN(simd[i]), where);
+                continue;
+            }
+            assertTrue(simd[i] >= 0f && simd[i] <= 1f, where + " = " + simd[i]);
+            // a few ulps of the result (relative), and never more than 1e-7 absolute near 0 and 1
+            float tolerance = Math.max(4 * Math.ulp(plain[i]), 1e-7f);
+            assertEquals(plain[i], simd[i], tolerance, where);
+        }
+        assertEquals(0.5f, simd[0]);
+        assertEquals(1f, simd[10]);
+        assertEquals(0f, simd[11]);
+    }
+
+    @Test
+    void writesOnlyTheRangeAsked() {
+        float[] x = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f};
+        float[] y = new float[x.length];
+        java.util.Arrays.fill(y, -1f);
+        Sigmoid.forward(x, y, 2, 11);
+        assertEquals(-1f, y[0]);
+        assertEquals(-1f, y[1]);
+        assertEquals(-1f, y[11]);
+        assertEquals(Sigmoid.sigmoid(3f), y[2], 1e-7f);
+        assertEquals(Sigmoid.sigmoid(11f), y[10], 1e-7f);
+    }
+}
