@@ -76,11 +76,16 @@ class Conv2dKernelsTest {
         // with a shorter last chunk (copied), and a stride-2 padded layer (edges of im2col).
         ConvGeometry[] layers = {
             ConvGeometry.of(11, 3, 20, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            // ∂L/∂x as a convolution by the flipped filters: stride 1, enough input channels per group,
+            // uneven padding, dilation, groups
+            ConvGeometry.of(3, 64, 9, 11, 5, 3, 3, 1, 1, 1, 0, 2, 1, 1, 1, 1),
+            ConvGeometry.of(2, 66, 10, 7, 4, 3, 2, 1, 1, 2, 1, 0, 1, 2, 1, 2),
             ConvGeometry.of(13, 4, 12, 12, 6, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
             ConvGeometry.of(5, 2, 23, 17, 7, 4, 3, 2, 3, 2, 1, 0, 2, 1, 1, 1),
         };
         assertEquals(1, Conv2dKernels.imagesPerChunk(layers[0]));
-        assertTrue(Conv2dKernels.imagesPerChunk(layers[1]) > 1 && 13 % Conv2dKernels.imagesPerChunk(layers[1]) != 0);
+        assertTrue(Conv2dKernels.gradientAsConvolution(layers[1]) != null && Conv2dKernels.gradientAsConvolution(layers[2]) != null);
+        assertTrue(Conv2dKernels.imagesPerChunk(layers[3]) > 1 && 13 % Conv2dKernels.imagesPerChunk(layers[3]) != 0);
         for (ConvGeometry g : layers) {
             float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
             float[] w = randomArray(g.outChannels() * g.patchSize());
