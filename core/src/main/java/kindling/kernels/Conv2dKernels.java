@@ -6,8 +6,9 @@ package kindling.kernels;
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
- *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (summed over chunks of images)
+ *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (computed as (col · ∂L/∂Yᵀ)ᵀ, summed over chunks of images)
  *              ∂L/∂col = Wᵀ · ∂L/∂Y,  ∂L/∂x = col2im(∂L/∂col)
+ *                        (with stride 1: ∂L/∂x = conv(∂L/∂y, flipped W), no col2im; see backwardInput)
  *              ∂L/∂b   = Σ over images and positions of ∂L/∂Y
  * </pre>
  * Where the speed comes from:
@@ -126,15 +127,18 @@ public final class Conv2dKernels {
     }
 
     /**
-     * ∂L/∂W: ∂L/∂Y · colᵀ per group. The chunks are dealt out in order to a fixed number of partial sums
-     * (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and then added in order.
+     * ∂L/∂W = ∂L/∂Y · colᵀ per group, computed transposed, as col · ∂L/∂Yᵀ: then the large col matrix
+     * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
+     * across (ResNet's 3×3 layer, 64 → 64: 43 → 37 ms). The chunks are dealt out in order to a fixed number
+     * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
+     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
         int partialCount = partialCount(chunks, weights);
-        float[][] partials = new float[partialCount][];
+        float[][] partials = new float[partialCount][];          // each: per group, patch × C_out/groups
         forEachChunk(partialCount, s -> {
             float[] partial = new float[weights];
             for (int c = s * chunks / partialCount; c < (s + 1) * chunks / partialCount; c++) {
@@ -145,18 +149,27 @@ public final class Conv2dKernels {
                 float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
                 int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
                 for (int group = 0; group < g.groups(); group++) {
-                    Gemm.gemm(false, true, g.outPerGroup(), g.patchSize(), columns,
-                            gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
+                    Gemm.gemm(false, true, g.patchSize(), g.outPerGroup(), columns,
                             col, group * g.patchSize() * columns, columns,
-                            1f, partial, group * g.outPerGroup() * g.patchSize(), g.patchSize());
+                            gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
+                            1f, partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup());
                 }
             }
             partials[s] = partial;
         });
-        float[] gradW = partials[0];
+        float[] transposed = partials[0];
         for (int s = 1; s < partialCount; s++) {
             for (int i = 0; i < weights; i++) {
-                gradW[i] += partials[s][i];
+                transposed[i] += partials[s][i];
+            }
+        }
+        float[] gradW = new float[weights];
+        for (int group = 0; group < g.groups(); group++) {
+            int base = group * g.patchSize() * g.outPerGroup();
+            for (int t = 0; t < g.patchSize(); t++) {
+                for (int o = 0; o < g.outPerGroup(); o++) {
+                    gradW[base + o * g.patchSize() + t] = transposed[base + t * g.outPerGroup() + o];
+                }
             }
         }
         return gradW;

@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code C = A · Bᵀ + β · C} for a short, wide-in-k product, as dot products of rows: the
  * {@link GemmSimd} path for A (m×k) and B (n×k) both stored row-major when m or n is small and k long, the shape
- * of a convolution's weight gradient (∂L/∂W = ∂L/∂Y · colᵀ: C_out × taps, summed over thousands of
- * output positions) and of a linear layer's with a small batch.
+ * of a small convolution's weight gradient (∂L/∂Wᵀ = col · ∂L/∂Yᵀ: taps × C_out, summed over
+ * hundreds of output positions) and of a linear layer's with a small batch.
  * <pre>
  *   C[i][j] = Σ_p A[i][p] · B[j][p]          row i of A and row j of B are both contiguous in p
  *
