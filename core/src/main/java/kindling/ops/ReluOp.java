@@ -2,6 +2,8 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
+import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
 /**
@@ -12,17 +14,23 @@ import kindling.tensor.Tensor;
  * </pre>
  * The mask is written {@code y <= 0 ? 0 : g}, PyTorch's {@code threshold_backward}, so a NaN input
  * passes its gradient through as PyTorch does.
- * Shape: any; y has the shape of x.
+ * Large tensors run in parallel blocks; the mask is {@link Elementwise#reluBackward} (a blend, not a
+ * branch, when the Vector API is in use). Shape: any; y has the shape of x.
  */
 public final class ReluOp extends Function {
+    /** Elements per parallel block: below this, handing a block to another thread costs more than it saves. */
+    private static final int BLOCK = 1 << 15;
+
     private Saved output;
 
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.max(x[i], 0f);
-        }
+        Threads.parallelRange(out.length, BLOCK, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = Math.max(x[i], 0f);
+            }
+        });
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -37,9 +45,7 @@ public final class ReluOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = y[i] <= 0 ? 0f : g[i];
-        }
+        Threads.parallelRange(g.length, BLOCK, (from, to) -> Elementwise.reluBackward(y, g, gradInput, from, to));
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

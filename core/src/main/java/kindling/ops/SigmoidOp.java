@@ -2,7 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
-import kindling.kernels.Sigmoid;
+import kindling.kernels.Elementwise;
 import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
@@ -12,7 +12,7 @@ import kindling.tensor.Tensor;
  *   forward:   y = σ(x) = 1 / (1 + e⁻ˣ)
  *   backward:  ∂L/∂x = ∂L/∂y · y · (1 − y)
  * </pre>
- * Computed without overflow by {@link Sigmoid} (how, and its SIMD path, are in its javadoc); large
+ * Computed without overflow by {@link Elementwise#sigmoid} (how, and its SIMD path, are in its javadoc); large
  * tensors are cut into blocks that run in parallel ({@link Threads#parallelRange}).
  * Shape: any; y has the shape of x.
  */
@@ -25,7 +25,7 @@ public final class SigmoidOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, BLOCK, (from, to) -> Sigmoid.forward(x, out, from, to));
+        Threads.parallelRange(out.length, BLOCK, (from, to) -> Elementwise.sigmoid(x, out, from, to));
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;

@@ -26,7 +26,7 @@ class GemmWithoutVectorModuleTest {
             Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
             Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
             float[] s = new float[1];
-            Sigmoid.forward(new float[] {0f}, s, 0, 1);           // the other kernel with a SIMD path
+            Elementwise.sigmoid(new float[] {0f}, s, 0, 1);           // the other kernel with a SIMD path
             System.out.println("simd=" + Gemm.simdEnabled() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]
                     + " sigmoid(0)=" + s[0]);
         }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The SIMD sigmoid against the one-element-at-a-time double-precision one. */
-class SigmoidTest {
+/** The SIMD elementwise kernels against the plain loops. */
+class ElementwiseTest {
 
     @Test
     void simdAgreesWithThePlainLoopToAFewUlps() {
@@ -21,8 +21,8 @@ class SigmoidTest {
         System.arraycopy(special, 0, x, 0, special.length);
         float[] plain = new float[x.length];
         float[] simd = new float[x.length];
-        Sigmoid.forwardPlain(x, plain, 0, x.length);
-        SigmoidSimd.forward(x, simd, 0, x.length);
+        Elementwise.sigmoidPlain(x, plain, 0, x.length);
+        ElementwiseSimd.sigmoid(x, simd, 0, x.length);
         for (int i = 0; i < x.length; i++) {
             String where = "sigmoid(" + x[i] + ")";
             if (Float.isNaN(plain[i])) {
@@ -44,11 +44,32 @@ class SigmoidTest {
         float[] x = {1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f};
         float[] y = new float[x.length];
         java.util.Arrays.fill(y, -1f);
-        Sigmoid.forward(x, y, 2, 11);
+        Elementwise.sigmoid(x, y, 2, 11);
         assertEquals(-1f, y[0]);
         assertEquals(-1f, y[1]);
         assertEquals(-1f, y[11]);
-        assertEquals(Sigmoid.sigmoid(3f), y[2], 1e-7f);
-        assertEquals(Sigmoid.sigmoid(11f), y[10], 1e-7f);
+        assertEquals(Elementwise.sigmoid(3f), y[2], 1e-7f);
+        assertEquals(Elementwise.sigmoid(11f), y[10], 1e-7f);
+    }
+
+    @Test
+    void simdReluMaskIsThePlainOneExactly() {
+        float[] y = new float[37];
+        float[] g = new float[37];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = i % 3 == 0 ? 0f : (i % 3 == 1 ? i : -i);
+            g[i] = 100 + i;
+        }
+        y[4] = Float.NaN;                                  // a NaN output passes its gradient (PyTorch)
+        y[5] = -0f;
+        float[] plain = new float[y.length];
+        float[] simd = new float[y.length];
+        Elementwise.reluBackwardPlain(y, g, plain, 0, y.length);
+        ElementwiseSimd.reluBackward(y, g, simd, 0, y.length);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, simd);
+        assertEquals(104f, simd[4]);
+        assertEquals(0f, simd[5]);
+        assertEquals(0f, simd[3]);
+        assertEquals(101f, simd[1]);
     }
 }
