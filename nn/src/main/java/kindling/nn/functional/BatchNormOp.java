@@ -1,6 +1,7 @@
 package kindling.nn.functional;
 
 import kindling.autograd.Function;
+import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
 /**
@@ -19,6 +20,9 @@ import kindling.tensor.Tensor;
  * μ, the x̂·mean(g·x̂) term the path through σ. It costs two passes over x, where the composed graph
  * of a dozen tensor ops would cost several and keep every intermediate alive for backward.
  * The statistics are accumulated in double so that a channel with a large mean loses no precision.
+ * Channels are independent, so each pass runs channel by channel, the channels in parallel
+ * ({@link Threads}); each channel's sums are done by one thread in one order, so the results are the
+ * same for any thread count.
  */
 final class BatchNormOp extends Function {
     private float[] normalized;          // x̂, kept for backward
@@ -46,7 +50,9 @@ final class BatchNormOp extends Function {
         double count = (double) batch * spatial;
         double[] invStd = new double[channels];
         double[] shift = new double[channels];
-        for (int c = 0; c < channels; c++) {                                 // per-channel statistics
+        float[] normalized = new float[x.length];
+        float[] out = new float[x.length];
+        forEachChannel(channels, x.length, c -> {                           // each channel, in parallel
             if (mean == null) {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {                            // first pass: the mean
@@ -72,21 +78,17 @@ final class BatchNormOp extends Function {
                 shift[c] = mean[c];
                 invStd[c] = 1 / Math.sqrt(variance[c] + eps);
             }
-        }
-        float[] normalized = new float[x.length];
-        float[] out = new float[x.length];
-        for (int n = 0; n < batch; n++) {                                    // y = γ · x̂ + β
-            for (int c = 0; c < channels; c++) {
+            double g = gamma == null ? 1 : gamma[c];
+            double b = beta == null ? 0 : beta[c];
+            for (int n = 0; n < batch; n++) {                                // y = γ · x̂ + β
                 int base = (n * channels + c) * spatial;
-                double g = gamma == null ? 1 : gamma[c];
-                double b = beta == null ? 0 : beta[c];
                 for (int s = 0; s < spatial; s++) {
                     double xHat = (x[base + s] - shift[c]) * invStd[c];
                     normalized[base + s] = (float) xHat;
                     out[base + s] = (float) (g * xHat + b);
                 }
             }
-        }
+        });
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(input, weight, bias)) {
             return result;
@@ -109,34 +111,44 @@ final class BatchNormOp extends Function {
         double count = (double) batch * spatial;
         double[] sumGrad = new double[channels];                             // Σ g per channel
         double[] sumGradXHat = new double[channels];                         // Σ g · x̂ per channel
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
+        boolean inputGrad = needsInputGrad(0);
+        float[] dx = inputGrad ? new float[g.length] : null;
+        forEachChannel(channels, g.length, c -> {                           // each channel, in parallel
+            for (int n = 0; n < batch; n++) {
                 int base = (n * channels + c) * spatial;
                 for (int s = 0; s < spatial; s++) {
                     sumGrad[c] += g[base + s];
                     sumGradXHat[c] += g[base + s] * (double) normalized[base + s];
                 }
             }
-        }
-        Tensor gradInput = null;
-        if (needsInputGrad(0)) {
-            float[] dx = new float[g.length];
+            if (!inputGrad) {
+                return;
+            }
+            double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];          // γ_c / σ_c
+            double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
+            double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
             for (int n = 0; n < batch; n++) {
-                for (int c = 0; c < channels; c++) {
-                    int base = (n * channels + c) * spatial;
-                    double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];      // γ_c / σ_c
-                    double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
-                    double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
-                    for (int s = 0; s < spatial; s++) {
-                        dx[base + s] = (float) (scale * (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat));
-                    }
+                int base = (n * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    dx[base + s] = (float) (scale * (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat));
                 }
             }
-            gradInput = Tensor.wrap(dx, inputShape);
-        }
+        });
+        Tensor gradInput = inputGrad ? Tensor.wrap(dx, inputShape) : null;
         Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(toFloats(sumGradXHat), channels) : null;
         Tensor gradBias = needsInputGrad(2) ? Tensor.wrap(toFloats(sumGrad), channels) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
+    }
+
+    /** Runs {@code task} for every channel: in parallel when the tensor is large enough to repay it. */
+    private static void forEachChannel(int channels, int elements, Threads.Task task) {
+        if (elements >= 1 << 15) {
+            Threads.parallelFor(channels, task);
+        } else {
+            for (int c = 0; c < channels; c++) {
+                task.run(c);
+            }
+        }
     }
 
     static float[] toFloats(double[] values) {
