@@ -171,4 +171,34 @@ class NormalizationTest {
         a = assertThrows(IllegalArgumentException.class, () -> new LayerNorm(3, 0));
         assertTrue(a.getMessage().contains("(3, 0)"), a.getMessage());
     }
+
+    @Test
+    void batchNormIsBitIdenticalForAnyThreadCount() {
+        Generator generator = new Generator(21);
+        Tensor x = Tensor.randn(generator, 6, 8, 40, 40);        // large enough for the parallel path
+        Tensor gradY = Tensor.randn(generator, 6, 8, 40, 40);
+        float[][] one = batchNormAtThreads(1, x, gradY);
+        for (int threads : new int[] {2, 3}) {
+            float[][] many = batchNormAtThreads(threads, x, gradY);
+            for (int i = 0; i < one.length; i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one[i], many[i], "result " + i + " at " + threads + " threads");
+            }
+        }
+    }
+
+    /** Output, ∂L/∂x, ∂L/∂γ, ∂L/∂β of a training-mode batch norm at the given thread count. */
+    private static float[][] batchNormAtThreads(int threads, Tensor x, Tensor gradY) {
+        int saved = kindling.kernels.Threads.get();
+        kindling.kernels.Threads.set(threads);
+        try {
+            Tensor input = x.detach().requiresGrad_();
+            Tensor weight = Tensor.ones(8).add(Tensor.arange(8).mul(0.1f)).detach().requiresGrad_();
+            Tensor bias = Tensor.arange(8).mul(-0.2f).detach().requiresGrad_();
+            Tensor y = kindling.nn.functional.Normalization.batchNorm(input, null, null, weight, bias, true, 0.1, 1e-5);
+            y.mul(gradY).sum().backward();
+            return new float[][] {y.toArray(), input.grad().toArray(), weight.grad().toArray(), bias.grad().toArray()};
+        } finally {
+            kindling.kernels.Threads.set(saved);
+        }
+    }
 }
