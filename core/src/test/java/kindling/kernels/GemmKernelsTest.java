@@ -34,7 +34,7 @@ class GemmKernelsTest {
     void largerShapesNotMultiplesOfTheBlocksMatchNaive() {
         int[][] shapes = {{67, 131, 259}, {1, 300, 7}, {300, 1, 300}, {13, 17, 600}, {150, 70, 1}, {200, 520, 40},
             // few rows or columns and a long k: GemmSimd's in-place B and dot-product paths, k past their blocks
-            {5, 97, 2100}, {20, 100, 300}, {150, 7, 1030}, {3, 40, 300}, {20, 30, 2060}};
+            {5, 97, 2100}, {20, 100, 300}, {150, 7, 1030}, {3, 40, 300}, {20, 30, 2060}, {64, 70, 1100}};
         long seed = 1000;
         for (int[] shape : shapes) {
             for (int transposes = 0; transposes < 4; transposes++) {
