@@ -165,4 +165,21 @@ class PoolingReferenceTest {
             }
         }
     }
+
+    @Test
+    void maxPoolWithoutGradientGivesTheSameValues() {
+        Generator gen = new Generator(4);
+        Tensor x = Tensor.randn(gen, 3, 4, 13, 10);
+        float[] data = x.data();
+        data[5] = Float.NaN;                                   // a NaN wins its windows on both paths
+        data[200] = Float.POSITIVE_INFINITY;
+        for (int[] kernelStridePadding : new int[][] {{3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {5, 3, 2}}) {
+            int k = kernelStridePadding[0];
+            int s = kernelStridePadding[1];
+            int p = kernelStridePadding[2];
+            float[] withArgmax = Pooling.maxPool2d(x.detach().requiresGrad_(), k, s, p).toArray();
+            float[] valuesOnly = Pooling.maxPool2d(x.detach(), k, s, p).toArray();
+            assertArrayEquals(withArgmax, valuesOnly, "k=" + k + " s=" + s + " p=" + p);
+        }
+    }
 }
