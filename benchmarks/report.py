@@ -21,10 +21,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # svgchart.py, 
 from svgchart import bar_chart  # noqa: E402
 
 GEMM_SHAPES = ["64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024",
-               "256x400x120", "128x4608x512", "16x25600x150", "64x7056x576", "96x23328x121"]
+               "256x400x120", "128x4608x512", "16x300x150", "64x784x576", "96x2916x121"]
 GEMM_NOTES = {"256x400x120": "LeNet-size FC", "128x4608x512": "conv as GEMM",
-              "16x25600x150": "LeNet conv2 im2col", "64x7056x576": "ResNet 3×3 im2col",
-              "96x23328x121": "AlexNet conv1 im2col"}
+              "16x300x150": "LeNet conv2, one chunk", "64x784x576": "ResNet 3×3, one chunk",
+              "96x2916x121": "AlexNet conv1, one chunk"}
 # (N, C_in, H, W, C_out, k, stride, padding), as ConvBenchmark.geometry
 CONV_LAYERS = {"lenet2": (256, 6, 14, 14, 16, 5, 1, 0), "resnet": (32, 64, 28, 28, 64, 3, 1, 1),
                "alexnet1": (8, 1, 224, 224, 96, 11, 4, 1)}
@@ -157,9 +157,11 @@ class Report:
                "| caches | %s |" % m.get("caches", "").replace(";", ", "),
                "| SIMD flags | %s |" % (m.get("flags") or "none of avx2/fma/avx512"),
                "| memory | %s |" % m.get("memory"),
-               "| FMA peak, measured (`FmaPeak`) | %s GFLOP/s per core (%s float lanes); two cores: %s |" % (
+               "| FMA peak, measured (`FmaPeak`) | %s GFLOP/s per core (%s float lanes); two cores: %s "
+               "(FMA chains %s, GemmSimd's micro-kernel loop in L1 %s) |" % (
                    fmt(self.peak_1core()), self.peak.get("lanes", "?"),
-                   fmt(None if self.peak_1core() is None else 2 * self.peak_1core())),
+                   fmt(None if self.peak_1core() is None else 2 * self.peak_1core()),
+                   fmt(self.peak.get("chains_gflops")), fmt(self.peak.get("kernel_gflops"))),
                "| JDK | %s |" % m.get("java"),
                "| Maven | %s |" % m.get("maven"),
                "| peers | EJML 0.44.0; ND4J 1.0.0-M2.1 `nd4j-native` linux-x86_64 (OpenBLAS 0.3.19 inside); "
@@ -184,10 +186,10 @@ class Report:
                    "started. Java-versus-PyTorch ratios are biased %s Kindling by that difference." % (
                        first, torch_load, "against" if first > torch_load else "in favour of"), "")
         if self.peak_1core() and self.peak_1core() < 95:
-            self.p("The FMA peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 101 measured on a "
-                   "quieter day here and the ≈ 106 the issue quotes for this kind of machine: on this VM the "
-                   "probe reads between about 60 and 101 from one run to the next (the host's other tenants take "
-                   "time from it), so \"%% of peak\" below is flattering by up to %.0f%%." % (
+            self.p("The peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 106 the issue quotes "
+                   "for this kind of machine: on this VM the probe reads between about 60 and 101 from one run "
+                   "to the next (the host's other tenants take time from it, and the clock boosts or not), so "
+                   "\"%% of peak\" below is flattering by up to %.0f%% against 106." % (
                        self.peak_1core(), 100 * (106 / self.peak_1core() - 1)), "")
         if "avx512f" not in m.get("flags", ""):
             self.p("This VM exposes AVX2 and FMA but no AVX-512, so the `linux-x86_64-onednn-avx512` build of "
@@ -303,7 +305,7 @@ class Report:
                 fmt(None if n1[1] is None else 100 * n1[1], 1, "%")))
         self.p("", TEXT_CONV_ANALYSIS, "")
         lines = []
-        for layer, shape in (("lenet2", "16x25600x150"), ("resnet", "64x7056x576"), ("alexnet1", "96x23328x121")):
+        for layer, shape in (("lenet2", "16x300x150"), ("resnet", "64x784x576"), ("alexnet1", "96x2916x121")):
             ms, gemm = self.conv_ms("kindlingForward", layer, "1"), self.gflops("kindlingSimd", shape, "1")
             if ms and gemm:
                 conv = 2.0 * conv_macs(layer) / (ms * 1e6)
@@ -311,9 +313,10 @@ class Report:
                              % (layer, conv, gemm, shape.replace("x", "×"), 100 * conv / gemm))
         if lines:
             self.p("Where a Kindling convolution loses time, one thread: " + "; ".join(lines) + ". The difference "
-                   "is im2col, the copy back to (N, C_out, H_out, W_out) and the allocations; when the GEMM "
-                   "itself is slow (few output channels, so few rows for the 6-row micro-kernel) that is "
-                   "the first thing to tune.", "")
+                   "is im2col (a copy of every input value k_h·k_w times: about 0.35 ns a value on long rows, "
+                   "0.7 on LeNet's 10-wide rows) and, for chunks of several images, the copy back to "
+                   "(N, C_out, H_out, W_out). Fusing im2col into the packing of B, so that the col matrix is "
+                   "never written, is the next step.", "")
 
     def poolnorm_section(self):
         self.p("## Pooling and batch norm", "", TEXT_POOLNORM, "",
@@ -489,8 +492,9 @@ Reading the tables:
   multiply-adds; forward + backward counts three times that (∂L/∂x and ∂L/∂W are each one more
   product of the same size).
 - **Ratios "Kindling / peer"** are speed ratios (peer time / Kindling time): above 1 Kindling is faster.
-- **% peak** is against the FMA peak `FmaPeak` measured at the start of the same run (twelve register-only
-  vector FMA chains: the most a core does from Java), so a busy machine lowers both.
+- **% peak** is against the peak `FmaPeak` measured at the start of the same run (the faster of twelve
+  register-only vector FMA chains and the GEMM micro-kernel's loop on L1-resident panels: the most a
+  core does from Java), so a busy machine lowers both.
 - The Java and PyTorch figures are measured minutes apart on a machine that may be shared: compare
   them only when the load average lines above are low."""
 
@@ -504,9 +508,9 @@ only on the small shapes), `plain` = `GemmPlain` (no Vector API), `SIMD` = `Gemm
 TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work (#2, #3), whatever the load:
 - `GemmPlain` gets its speed from C2 vectorising its inner loop, which happens only when every array
   is indexed from 0 (6 → 21+ GFLOP/s on a quiet machine; see its javadoc).
-- `GemmSimd`'s micro-kernel (6 rows × 2 vectors, 15 of 16 AVX2 registers) alone, with its panels in
-  L1, ran at ~84 GFLOP/s on a quiet machine, and register-only FMA chains at ~101: the gap between the
-  micro-kernel and a whole GEMM is packing and the A panels streaming from L2.
+- `GemmSimd`'s micro-kernel loop (6 rows × 2 vectors, 15 of 16 AVX2 registers) alone, with its panels
+  in L1, is the `kernel` figure of `FmaPeak` above; a whole GEMM loses to it the packing (about 15% at
+  256³–1024³, measured by switching packing off) and the panels streaming from L2 and L3 (the rest).
 - Results are bit-identical for 1, 2 and 3 threads (tested); plain, SIMD and naive differ only by
   rounding (tested with a tolerance proportional to k).
 - Threads help from 512³ up and on the wide network shapes, not on small products, where waking a
@@ -518,8 +522,8 @@ fixed ∂L/∂y. `naive` is `ConvNaive.forward`, one thread. ND4J is `DynamicCus
 `conv2d_bp` (NCHW, weights converted once to ND4J's (k_h, k_w, C_in, C_out) layout, every output
 preallocated). PyTorch is `F.conv2d` and `.backward(grad_y)` (oneDNN) in `torch_bench.py`."""
 
-TEXT_CONV_ANALYSIS = """Kindling's convolution allocates its outputs and its im2col buffers (capped at 16 MB per chunk) on
-every call; ND4J's buffers are off-heap and its op writes into preallocated arrays, so its Java-heap
+TEXT_CONV_ANALYSIS = """Kindling's convolution allocates its outputs on every call (its im2col buffers are per thread and
+reused); ND4J's buffers are off-heap and its op writes into preallocated arrays, so its Java-heap
 allocation per call is near zero and its GC share says nothing about its native memory traffic."""
 
 TEXT_POOLNORM = """`PoolNormBenchmark` (JMH, `-prof gc`): Kindling through its autograd ops (`Pooling.maxPool2d`,

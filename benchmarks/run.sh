@@ -53,7 +53,7 @@ log "FMA peak probe"
 
 if [[ -n "$QUICK" ]]; then
   JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
-  GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x25600x150)
+  GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x300x150)
   TRAIN_LENET=(2 20 10 20); TRAIN_LENET2=(2 10); TRAIN_RESNET=(1 2); TRAIN_RESNET18=(1 1)
 else
   JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)

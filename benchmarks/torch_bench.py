@@ -25,7 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 GEMM_SHAPES = ["64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024",
-               "256x400x120", "128x4608x512", "16x25600x150", "64x7056x576", "96x23328x121"]
+               "256x400x120", "128x4608x512", "16x300x150", "64x784x576", "96x2916x121"]
 # name: (N, C_in, H, W, C_out, k, stride, padding), as ConvBenchmark.geometry
 CONV_LAYERS = {"lenet2": (256, 6, 14, 14, 16, 5, 1, 0),
                "resnet": (32, 64, 28, 28, 64, 3, 1, 1),

@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Shapes are written {@code m x n x k}: A is m×k, B is k×n. {@code 256x400x120} is a batch of 256
  * through a 120→400 linear layer; {@code 128x4608x512} is a convolution as im2col · weights.
  * The last three are the GEMMs {@code Conv2dKernels.forward} runs for one chunk of images
- * (C_out × images·H_out·W_out × C_in·k_h·k_w): {@code 16x25600x150} LeNet's conv2 (N=256),
- * {@code 64x7056x576} ResNet's 3×3 64→64 at 28×28 (9 images per chunk), {@code 96x23328x121}
- * AlexNet's conv1 (N=8, 11×11 stride 4).
+ * (C_out × images·H_out·W_out × C_in·k_h·k_w, a chunk being just enough images for 256 output
+ * positions): {@code 16x300x150} LeNet's conv2 (3 images of 10×10), {@code 64x784x576} ResNet's 3×3
+ * 64→64 at 28×28 (1 image), {@code 96x2916x121} AlexNet's conv1 (1 image, 11×11 stride 4).
  * Kindling's kernels run with {@code threads} threads ({@link Threads#set}); EJML's
  * {@code CommonOps_FDRM.mult} is single-threaded and {@code CommonOps_MT_FDRM.mult} uses EJML's
  * fork-join pool (all cores). ND4J ({@code Nd4j.gemm}, OpenBLAS underneath in nd4j-native 1.0.0-M2.1)
@@ -95,7 +95,7 @@ public class GemmBenchmark {
     @State(Scope.Thread)
     public static class AllShapes extends Operands {
         @Param({"64x64x64", "128x128x128", "256x256x256", "512x512x512", "1024x1024x1024",
-                "256x400x120", "128x4608x512", "16x25600x150", "64x7056x576", "96x23328x121"})
+                "256x400x120", "128x4608x512", "16x300x150", "64x784x576", "96x2916x121"})
         public String shape;
 
         @Setup(Level.Trial)

@@ -35,7 +35,7 @@ import kindling.tensor.Tensor;
  *                   grows between step 100 and step 1,000, something leaks)
  * </pre>
  * The data are synthetic: four batches of N(0, 1) images and uniform labels, cycled, so no dataset
- * is read and the time is the model's alone; {@code benchmarks/torch_train.py} does the same in
+ * is read and the time is the model's alone; {@code benchmarks/torch_bench.py} does the same in
  * PyTorch. Prints one line of JSON for {@code benchmarks/report.py}.
  */
 public final class TrainingThroughput {
