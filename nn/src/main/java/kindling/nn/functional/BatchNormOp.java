@@ -114,13 +114,19 @@ final class BatchNormOp extends Function {
         boolean inputGrad = needsInputGrad(0);
         float[] dx = inputGrad ? new float[g.length] : null;
         forEachChannel(channels, g.length, c -> {                           // each channel, in parallel
+            // Local sums, stored once: two threads adding into neighbouring elements of one array
+            // would pass its cache line back and forth on every addition.
+            double channelSum = 0;
+            double channelSumXHat = 0;
             for (int n = 0; n < batch; n++) {
                 int base = (n * channels + c) * spatial;
                 for (int s = 0; s < spatial; s++) {
-                    sumGrad[c] += g[base + s];
-                    sumGradXHat[c] += g[base + s] * (double) normalized[base + s];
+                    channelSum += g[base + s];
+                    channelSumXHat += g[base + s] * (double) normalized[base + s];
                 }
             }
+            sumGrad[c] = channelSum;
+            sumGradXHat[c] = channelSumXHat;
             if (!inputGrad) {
                 return;
             }
