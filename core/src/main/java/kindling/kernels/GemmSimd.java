@@ -242,11 +242,12 @@ public final class GemmSimd implements GemmKernel {
      * <pre>
      *   block[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·bStride + ·]      (broadcast a, 2 vector FMAs per row)
      * </pre>
-     * bStride is NR for a packed panel, ldb for B read in place.
+     * bStride is NR for a packed panel, ldb for B read in place. Public so that a benchmark can time
+     * the micro-kernel alone ({@code FmaPeak}); arguments are not checked.
      * The 12 accumulators are named locals so the JIT keeps them in registers; {@code block} is an
      * MR × NR scratch array they are spilled to at the end.
      */
-    static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
+    public static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
                             float[] block) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
