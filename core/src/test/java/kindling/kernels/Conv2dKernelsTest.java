@@ -44,16 +44,7 @@ class Conv2dKernelsTest {
     @Test
     void fastKernelsMatchTheTextbookLoopsOnRandomGeometries() {
         for (int trial = 0; trial < 300; trial++) {
-            ConvGeometry g = randomGeometry();
-            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-            float[] w = randomArray(g.outChannels() * g.patchSize());
-            float[] bias = randomArray(g.outChannels());
-            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-            String where = g.toString();
-            assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), where + " forward");
-            assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), where + " no bias");
-            assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), where + " dx");
-            assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), where + " dw");
+            assertFastMatchesNaive(randomGeometry());
         }
     }
 
@@ -87,15 +78,7 @@ class Conv2dKernelsTest {
         assertTrue(Conv2dKernels.gradientAsConvolution(layers[1]) != null && Conv2dKernels.gradientAsConvolution(layers[2]) != null);
         assertTrue(Conv2dKernels.imagesPerChunk(layers[3]) > 1 && 13 % Conv2dKernels.imagesPerChunk(layers[3]) != 0);
         for (ConvGeometry g : layers) {
-            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-            float[] w = randomArray(g.outChannels() * g.patchSize());
-            float[] bias = randomArray(g.outChannels());
-            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-            String where = g.toString();
-            assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), where + " forward");
-            assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), where + " no bias");
-            assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), where + " dx");
-            assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), where + " dw");
+            assertFastMatchesNaive(g);
         }
     }
 
@@ -139,6 +122,19 @@ class Conv2dKernelsTest {
         // channel 0: images' positions 0..3 and 8..11; channel 1: 4..7 and 12..15
         assertArrayEquals(new float[] {0 + 1 + 2 + 3 + 8 + 9 + 10 + 11, 4 + 5 + 6 + 7 + 12 + 13 + 14 + 15},
                 Conv2dKernels.backwardBias(gradY, g));
+    }
+
+    /** Forward (with and without bias), ∂L/∂x and ∂L/∂W of Conv2dKernels against ConvNaive on random data. */
+    private void assertFastMatchesNaive(ConvGeometry g) {
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        String where = g.toString();
+        assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), where + " forward");
+        assertClose(ConvNaive.forward(x, w, null, g), Conv2dKernels.forward(x, w, null, g), where + " no bias");
+        assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), where + " dx");
+        assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), where + " dw");
     }
 
     private static void assertClose(float[] expected, float[] actual, String where) {
