@@ -20,7 +20,8 @@ import kindling.train.Trainer;
  * The steps the image-classification examples (LeNet, AlexNet, VGG, ResNet) share, in the order they
  * run: {@link #describe} the network, {@link #fit} it, {@link #report} on the test set. What differs
  * between the examples (the network, its input size, the optimizer, the data pipeline) stays in each
- * example, where a student reads it.
+ * example, where a student reads it; AlexNet and VGG, which differ only in the network, share one
+ * program, {@link ResizedImageRun}.
  */
 final class ClassifierRun {
     private ClassifierRun() {

@@ -1,18 +1,6 @@
 package kindling.examples;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import kindling.data.DataLoader;
-import kindling.data.ImageData;
-import kindling.data.transforms.Resize;
-import kindling.examples.charts.Charts;
 import kindling.examples.models.Vgg;
-import kindling.kernels.Threads;
-import kindling.nn.Sequential;
-import kindling.optim.Adam;
-import kindling.optim.Optimizer;
-import kindling.optim.SGD;
-import kindling.tensor.Generator;
 
 /**
  * VGG-11 on Fashion-MNIST, d2l's chapter 7.2: prints the network (five VGG blocks and the
@@ -31,41 +19,14 @@ import kindling.tensor.Generator;
  * {@code small} (the default) is the book's narrowed VGG-11 taken further: channels divided by 8,
  * 256 hidden units and 32×32 inputs (see {@link Vgg#small()}), trained with Adam (lr 0.001).
  * {@code --subset} uses the 6,000-image subset bundled with the examples.
+ * The program itself, shared with the other resized-image example, is {@link ResizedImageRun}.
  */
 public final class VggExample {
     private VggExample() {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
-        String variant = options.choice("variant", "small", "d2l");
-        boolean book = variant.equals("d2l");
-        int side = book ? 224 : Vgg.SMALL_INPUT;
-        int epochs = options.getInt("epochs", book ? 10 : 3);
-        int batchSize = options.getInt("batch-size", 128);
-        float lr = (float) options.getDouble("lr", book ? 0.05 : 0.001);
-        Threads.set(options.getInt("threads", Threads.get()));
-        Generator.manualSeed(options.getInt("seed", 0));
-        Charts.showWindows(options.has("show"));
-        try {
-            ImageData data = options.fashionMnist();
-            System.out.println("Data: " + data);
-
-            Sequential net = book ? Vgg.d2l() : Vgg.small();
-            ClassifierRun.describe("VGG-11 (" + variant + ")", net, side);
-
-            // Each 28×28 image is resized (bilinear) to side×side as it is batched, as d2l's resize=224.
-            Resize resize = new Resize(side, side);
-            DataLoader train = DataLoader.builder(data.train()).batchSize(batchSize).shuffle(0).transform(resize).build();
-            DataLoader test = DataLoader.builder(data.test()).batchSize(batchSize).transform(resize).build();
-            Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
-                    : Adam.builder(net.parameters()).lr(lr).build();
-            System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
-                    book ? "SGD" : "Adam", lr, Threads.get());
-            ClassifierRun.fit("vgg", variant, "VGG-11 (" + variant + ")", net, optimizer, epochs, train, test, data);
-            ClassifierRun.report("vgg", variant, "VGG-11 (" + variant + ")", net, test, data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        new ResizedImageRun("vgg", "VGG-11", Vgg::d2l, Vgg::small, Vgg.SMALL_INPUT, 0.05)
+                .main(args);
     }
 }
