@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 import kindling.kernels.Conv2dKernels;
 import kindling.kernels.ConvGeometry;
 import kindling.kernels.ConvNaive;
-import kindling.kernels.Threads;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -73,18 +72,6 @@ public class ConvBenchmark {
             w = uniform(random, g.outChannels() * g.inChannels() * g.kernelH() * g.kernelW());
             bias = uniform(random, g.outChannels());
             gradY = uniform(random, g.batch() * g.outChannels() * g.outPlane());
-        }
-    }
-
-    /** Kindling's thread count, set once per trial. */
-    @State(Scope.Thread)
-    public static class KindlingThreads {
-        @Param({"1", "2"})
-        public int threads;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            Threads.set(threads);
         }
     }
 

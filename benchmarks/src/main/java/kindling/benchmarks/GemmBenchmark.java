@@ -2,11 +2,9 @@ package kindling.benchmarks;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import kindling.kernels.Gemm;
 import kindling.kernels.GemmNaive;
 import kindling.kernels.GemmPlain;
 import kindling.kernels.GemmSimd;
-import kindling.kernels.Threads;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
@@ -131,21 +129,6 @@ public class GemmBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             allocate(shape);
-        }
-    }
-
-    /** Kindling's thread count, set once per trial. */
-    @State(Scope.Thread)
-    public static class KindlingThreads {
-        @Param({"1", "2"})
-        public int threads;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            Threads.set(threads);
-            if (!Gemm.simdEnabled()) {
-                throw new IllegalStateException("the fork must run with --add-modules jdk.incubator.vector");
-            }
         }
     }
 
