@@ -101,13 +101,19 @@ public final class Threads {
     }
 
     /**
-     * Runs an elementwise loop over 0..length−1 in blocks of {@code block} indices, the blocks spread
-     * over the threads as by {@link #parallelFor}. Each index is in exactly one block, whatever the
-     * thread count, so an elementwise result is the same for any number of threads.
+     * Elements per block of {@link #parallelRange}, and the size below which an elementwise pass is
+     * not worth splitting: handing a block to another thread costs more than a smaller one saves.
      */
-    public static void parallelRange(int length, int block, RangeTask task) {
-        int blocks = (length + block - 1) / block;
-        parallelFor(blocks, t -> task.run(t * block, Math.min(length, (t + 1) * block)));
+    public static final int ELEMENTWISE_BLOCK = 1 << 15;
+
+    /**
+     * Runs an elementwise loop over 0..length−1 in blocks of {@link #ELEMENTWISE_BLOCK} indices, the
+     * blocks spread over the threads as by {@link #parallelFor}. Each index is in exactly one block,
+     * whatever the thread count, so an elementwise result is the same for any number of threads.
+     */
+    public static void parallelRange(int length, RangeTask task) {
+        int blocks = (length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK;
+        parallelFor(blocks, t -> task.run(t * ELEMENTWISE_BLOCK, Math.min(length, (t + 1) * ELEMENTWISE_BLOCK)));
     }
 
     private static int defaultThreadCount() {

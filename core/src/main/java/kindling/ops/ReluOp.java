@@ -18,15 +18,12 @@ import kindling.tensor.Tensor;
  * branch, when the Vector API is in use). Shape: any; y has the shape of x.
  */
 public final class ReluOp extends Function {
-    /** Elements per parallel block: below this, handing a block to another thread costs more than it saves. */
-    private static final int BLOCK = 1 << 15;
-
     private Saved output;
 
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, BLOCK, (from, to) -> {
+        Threads.parallelRange(out.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 out[i] = Math.max(x[i], 0f);
             }
@@ -45,7 +42,7 @@ public final class ReluOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        Threads.parallelRange(g.length, BLOCK, (from, to) -> Elementwise.reluBackward(y, g, gradInput, from, to));
+        Threads.parallelRange(g.length, (from, to) -> Elementwise.reluBackward(y, g, gradInput, from, to));
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

@@ -19,13 +19,10 @@ import kindling.tensor.Tensor;
 public final class SigmoidOp extends Function {
     private Saved output;
 
-    /** Elements per parallel block: below this, handing a block to another thread costs more than it saves. */
-    private static final int BLOCK = 1 << 15;
-
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, BLOCK, (from, to) -> Elementwise.sigmoid(x, out, from, to));
+        Threads.parallelRange(out.length, (from, to) -> Elementwise.sigmoid(x, out, from, to));
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -40,7 +37,7 @@ public final class SigmoidOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        Threads.parallelRange(g.length, BLOCK, (from, to) -> {
+        Threads.parallelRange(g.length, (from, to) -> {
             for (int i = from; i < to; i++) {
                 gradInput[i] = g[i] * y[i] * (1 - y[i]);
             }

@@ -148,7 +148,7 @@ final class BatchNormOp extends Function {
 
     /** Runs {@code task} for every channel: in parallel when the tensor is large enough to repay it. */
     private static void forEachChannel(int channels, int elements, Threads.Task task) {
-        if (elements >= 1 << 15) {
+        if (elements >= Threads.ELEMENTWISE_BLOCK) {
             Threads.parallelFor(channels, task);
         } else {
             for (int c = 0; c < channels; c++) {
