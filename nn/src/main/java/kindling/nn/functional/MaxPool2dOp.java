@@ -41,20 +41,17 @@ final class MaxPool2dOp extends Function {
         int planes = height * width == 0 ? 0 : input.numel() / (height * width);
         float[] x = input.data();
         float[] out = new float[planes * outHeight * outWidth];
+        int[] argmax = new int[out.length];
+        // Planes are independent: whole planes go to the threads, so results do not depend on their number.
+        Threads.parallelFor(planes, p -> poolPlane(x, p * height * width, height, width, kernelSize, stride, padding,
+                out, argmax, p * outHeight * outWidth, outHeight, outWidth));
         int[] outShape = shape.clone();
         outShape[dims - 2] = outHeight;
         outShape[dims - 1] = outWidth;
         Tensor result = Tensor.wrap(out, outShape);
-        // Planes are independent: whole planes go to the threads, so results do not depend on their number.
         if (!needsGrad(input)) {
-            // No backward, so no argmax: the maximum alone, without the branch it costs.
-            Threads.parallelFor(planes, p -> maxPlane(x, p * height * width, height, width, kernelSize, stride, padding,
-                    out, p * outHeight * outWidth, outHeight, outWidth));
             return result;
         }
-        int[] argmax = new int[out.length];
-        Threads.parallelFor(planes, p -> poolPlane(x, p * height * width, height, width, kernelSize, stride, padding,
-                out, argmax, p * outHeight * outWidth, outHeight, outWidth));
         MaxPool2dOp op = new MaxPool2dOp();
         op.argmax = argmax;
         op.inputShape = shape;
@@ -93,30 +90,6 @@ final class MaxPool2dOp extends Function {
                 }
                 out[outBase + i * outWidth + j] = max;
                 argmax[outBase + i * outWidth + j] = best;
-            }
-        }
-    }
-
-    /**
-     * {@link #poolPlane} without the argmax, for when no gradient is needed: {@code Math.max} compiles
-     * to a branch-free select, and a NaN in the window still wins. (It keeps +0 over −0 where the
-     * first-maximum rule could keep −0; the two compare equal.)
-     */
-    private static void maxPlane(float[] x, int inBase, int height, int width, int kernelSize, int stride, int padding,
-                                 float[] out, int outBase, int outHeight, int outWidth) {
-        for (int i = 0; i < outHeight; i++) {
-            int rowStart = Math.max(i * stride - padding, 0);
-            int rowEnd = Math.min(i * stride - padding + kernelSize, height);
-            for (int j = 0; j < outWidth; j++) {
-                int colStart = Math.max(j * stride - padding, 0);
-                int colEnd = Math.min(j * stride - padding + kernelSize, width);
-                float max = Float.NEGATIVE_INFINITY;
-                for (int h = rowStart; h < rowEnd; h++) {
-                    for (int w = colStart; w < colEnd; w++) {
-                        max = Math.max(max, x[inBase + h * width + w]);
-                    }
-                }
-                out[outBase + i * outWidth + j] = max;
             }
         }
     }
