@@ -48,7 +48,10 @@ public final class Gemm {
         Chosen.KERNEL.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
-    /** Whether the Vector API kernel ({@code GemmSimd}) is the one in use. */
+    /**
+     * Whether the Vector API kernel ({@code GemmSimd}) is the one in use; the other kernels with a SIMD
+     * path ({@link Elementwise}) follow the same choice, so one switch turns them all on or off.
+     */
     public static boolean simdEnabled() {
         return Chosen.KERNEL != GemmPlain.INSTANCE;
     }
