@@ -87,7 +87,8 @@ public final class CharLMExample {
             long start = System.nanoTime();
             String label = String.format("epoch %d/%d", epoch + 1, epochs);
             trainLoss[epoch] = trainEpoch(model, optimizer, train, batchSize, clip, new Random(seed + 1 + epoch),
-                    new ProgressBar(System.out, ProgressBar.onTerminal(), label, (train.size() + batchSize - 1) / batchSize));
+                    new ProgressBar(System.out, ProgressBar.onTerminal(), label, (train.size() + batchSize - 1) / batchSize,
+                            "words"));
             validationLoss[epoch] = evaluate(model, validation, 256);
             System.out.printf("%s: train loss %.4f, validation loss %.4f (nats per letter), %.1f s%n", label,
                     trainLoss[epoch], validationLoss[epoch], (System.nanoTime() - start) / 1e9);

@@ -118,7 +118,7 @@ public final class TransformerExample {
     static double[] train(DigitTransformer model, int steps, int batchSize, float lr, Generator data, PrintStream out) {
         model.train();
         Adam optimizer = Adam.builder(model.parameters()).lr(lr).build();
-        ProgressBar progress = out == null ? null : new ProgressBar(out, ProgressBar.onTerminal(), "training", steps);
+        ProgressBar progress = out == null ? null : new ProgressBar(out, ProgressBar.onTerminal(), "training", steps, "seq");
         double[] curve = new double[steps / LOG_EVERY];
         double sum = 0;
         for (int step = 1; step <= steps; step++) {

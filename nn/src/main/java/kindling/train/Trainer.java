@@ -48,6 +48,7 @@ public final class Trainer {
     private final Path checkpointDir;
     private final PrintStream out;
     private final boolean redraw;
+    private final String unit;
     private History history = new History();
 
     private Trainer(Builder b) {
@@ -59,6 +60,7 @@ public final class Trainer {
         this.checkpointDir = b.checkpointDir;
         this.out = b.out;
         this.redraw = b.redraw;
+        this.unit = b.unit;
     }
 
     public static Builder builder(Module model, Loss loss, Optimizer optimizer) {
@@ -92,7 +94,7 @@ public final class Trainer {
     /** One pass over {@code train}; returns {mean loss, accuracy, images}. */
     private double[] trainOneEpoch(Batches train, String label) {
         model.train();
-        ProgressBar bar = new ProgressBar(out, redraw, label, train.numBatches());
+        ProgressBar bar = new ProgressBar(out, redraw, label, train.numBatches(), unit);
         double lossSum = 0;
         long correct = 0;
         long images = 0;
@@ -202,6 +204,7 @@ public final class Trainer {
         private Path checkpointDir;
         private PrintStream out = System.out;
         private boolean redraw = ProgressBar.onTerminal();
+        private String unit = "img";
 
         private Builder(Module model, Loss loss, Optimizer optimizer) {
             this.model = model;
@@ -233,6 +236,18 @@ public final class Trainer {
         public Builder output(PrintStream stream, boolean redrawOneLine) {
             out = stream;
             redraw = redrawOneLine;
+            return this;
+        }
+
+        /**
+         * What one example of the data is, for the progress bar's rate ({@code "img"} by default,
+         * {@code "words"}, {@code "seq"}, ...): the bar shows {@code unit/s}.
+         */
+        public Builder unit(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("Trainer: unit must name what one example is, got '" + name + "'");
+            }
+            unit = name;
             return this;
         }
 

@@ -102,8 +102,19 @@ class TrainerTest {
         }
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertFalse(text.contains("\r"));
-        assertEquals(11, text.lines().count(), "the first batch, then every tenth: " + text);
+        assertEquals(4, text.lines().count(), "one line at each quarter of the epoch: " + text);
         assertTrue(text.lines().reduce((a, b) -> b).orElseThrow().startsWith("epoch 1/1 20/20 loss 0.5000 acc 0.7500 ETA 0:00"));
+    }
+
+    @Test
+    void theProgressRateNamesTheTrainersUnit() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Sequential net = model(3);
+        Trainer.builder(net, new CrossEntropyLoss(), SGD.builder(net.parameters()).lr(0.1f).build()).epochs(1)
+                .unit("words").output(new PrintStream(bytes, true, StandardCharsets.UTF_8), false).build()
+                .fit(DataLoader.builder(blobs(64, 4)).batchSize(8).build(), null);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(4, text.lines().filter(line -> line.endsWith(" words/s")).count(), text);
     }
 
     @Test
