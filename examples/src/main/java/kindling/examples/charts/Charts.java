@@ -2,15 +2,19 @@ package kindling.examples.charts;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.Graphics2D;
 import java.awt.GraphicsEnvironment;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleBinaryOperator;
 import javax.imageio.ImageIO;
 import javax.swing.ImageIcon;
 import javax.swing.JFrame;
@@ -25,16 +29,27 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG charts of training runs: curves and the confusion matrix drawn with XChart, image grids with
  * java.awt. Always written to files, so they work without a display (CI, ssh). After
  * {@link #showWindows showWindows(true)} (the examples' {@code --show}) each chart also opens in a
  * window when the machine has a display ({@link GraphicsEnvironment#isHeadless()} false); the window
- * does not block the program, which ends when the last window is closed.
+ * does not block the program, which ends when the last window is closed. Without a display
+ * {@code --show} says once that no window can open and where the PNG files are.
+ *
+ * <p>Every XY chart gets ticks at round numbers with one number format per axis (see {@code Ticks}).
  */
 public final class Charts {
+    /** Curves with more points than this are drawn as lines without a marker on every point. */
+    private static final int MARKED_POINTS = 60;
+    private static final Color CONTOUR = new Color(0x9A, 0xA5, 0xB1);
     private static boolean show;
+    private static boolean toldHeadless;
 
     private Charts() {
     }
@@ -47,14 +62,27 @@ public final class Charts {
     /** A line chart of named series against 1, 2, 3, ... written to {@code png}. */
     public static Path lines(String title, String xLabel, String yLabel, Map<String, double[]> series, Path png)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        return lines(title, xLabel, yLabel, series, 1, png);
+    }
+
+    /**
+     * A line chart of named series whose point i is at x = (i + 1) · {@code xEvery}: a curve logged every
+     * {@code xEvery} steps, drawn against the step itself. Points are marked only while they are few
+     * enough to tell apart.
+     */
+    public static Path lines(String title, String xLabel, String yLabel, Map<String, double[]> series, double xEvery,
+            Path png) throws IOException {
+        XYChart chart = xyChart(640, 420, title, xLabel, yLabel);
         for (Map.Entry<String, double[]> entry : series.entrySet()) {
             double[] y = entry.getValue();
             double[] x = new double[y.length];
             for (int i = 0; i < y.length; i++) {
-                x[i] = i + 1;
+                x[i] = (i + 1) * xEvery;
             }
-            chart.addSeries(entry.getKey(), x, y);
+            XYSeries line = chart.addSeries(entry.getKey(), x, y);
+            if (y.length > MARKED_POINTS) {
+                line.setMarker(SeriesMarkers.NONE);
+            }
         }
         return save(chart, png);
     }
@@ -65,7 +93,25 @@ public final class Charts {
      */
     public static Path paths(String title, String xLabel, String yLabel, Map<String, float[][]> paths, Path png)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        return paths(title, xLabel, yLabel, paths, null, png);
+    }
+
+    /**
+     * Paths over the contour lines of the function they descend, as d2l's optimisation chapter draws
+     * them: the lines of equal {@code f} show the valley, so a zig-zag across it and a shortcut along
+     * it are visible. The contours cover the paths' bounding box with a margin; {@code f} null draws
+     * none.
+     */
+    public static Path paths(String title, String xLabel, String yLabel, Map<String, float[][]> paths,
+            DoubleBinaryOperator f, Path png) throws IOException {
+        XYChart chart = xyChart(720, 520, title, xLabel, yLabel);
+        if (f != null) {
+            addContours(chart, f, paths);
+        }
+        // The paths keep the theme's first colours and markers although the contours were added first.
+        Color[] colors = chart.getStyler().getSeriesColors();
+        Marker[] markers = chart.getStyler().getSeriesMarkers();
+        int k = 0;
         for (Map.Entry<String, float[][]> entry : paths.entrySet()) {
             float[][] points = entry.getValue();
             double[] x = new double[points.length];
@@ -74,18 +120,110 @@ public final class Charts {
                 x[t] = points[t][0];
                 y[t] = points[t][1];
             }
-            chart.addSeries(entry.getKey(), x, y);
+            XYSeries path = chart.addSeries(entry.getKey(), x, y);
+            path.setMarker(markers[k % markers.length]).setMarkerColor(colors[k % colors.length]);
+            path.setLineColor(colors[k % colors.length]).setLineStyle(SeriesLines.SOLID);
+            k++;
         }
         return save(chart, png);
     }
 
-    /** d2l's training plot: train loss, train accuracy and validation accuracy per epoch. */
+    /** Thin grey contour lines of {@code f} behind the paths, with one legend entry naming their spacing. */
+    private static void addContours(XYChart chart, DoubleBinaryOperator f, Map<String, float[][]> paths) {
+        double x0 = Double.POSITIVE_INFINITY;
+        double x1 = Double.NEGATIVE_INFINITY;
+        double y0 = Double.POSITIVE_INFINITY;
+        double y1 = Double.NEGATIVE_INFINITY;
+        for (float[][] points : paths.values()) {
+            for (float[] p : points) {
+                x0 = Math.min(x0, p[0]);
+                x1 = Math.max(x1, p[0]);
+                y0 = Math.min(y0, p[1]);
+                y1 = Math.max(y1, p[1]);
+            }
+        }
+        double mx = Math.max(0.1 * (x1 - x0), 0.1);
+        double my = Math.max(0.1 * (y1 - y0), 0.1);
+        x0 -= mx;
+        x1 += mx;
+        y0 -= my;
+        y1 += my;
+        int grid = 150;
+        double[] levels = Contours.levels(f, x0, x1, y0, y1, grid, 12);
+        List<Contours.Line> lines = Contours.lines(f, x0, x1, y0, y1, grid, levels);
+        double step = levels.length > 1 ? levels[1] - levels[0] : Double.NaN;
+        String legend = "contours of f" + (Double.isNaN(step) ? "" : ", every " + Ticks.format(step, Ticks.decimalsFor(step)));
+        for (int k = 0; k < lines.size(); k++) {
+            Contours.Line line = lines.get(k);
+            String name = k == 0 ? legend : "f = " + line.level();
+            XYSeries series = chart.addSeries(name, line.x(), line.y());
+            series.setMarker(SeriesMarkers.NONE).setLineColor(CONTOUR).setLineWidth(1f);
+            series.setShowInLegend(k == 0);
+        }
+        // The contour box, not the last level's extent, sets the axes.
+        chart.getStyler().setXAxisMin(x0).setXAxisMax(x1).setYAxisMin(y0).setYAxisMax(y1);
+    }
+
+    /**
+     * d2l's training plot as two panels side by side, x in epochs: the loss (train, and test when the
+     * history has it) on the left, train and test accuracy on the right, each with its own labelled
+     * y axis, so that a loss of 0.5 and an accuracy of 0.8 are never read off one scale.
+     */
     public static Path history(String title, History history, Path png) throws IOException {
-        Map<String, double[]> series = new LinkedHashMap<>();      // the legend in d2l's order
-        series.put("train loss", history.series(History.Epoch::trainLoss));
-        series.put("train acc", history.series(History.Epoch::trainAccuracy));
-        series.put("test acc", history.series(History.Epoch::validationAccuracy));
-        return lines(title, "epoch", "", series, png);
+        Map<String, double[]> losses = new LinkedHashMap<>();
+        losses.put("train loss", history.series(History.Epoch::trainLoss));
+        double[] testLoss = history.series(History.Epoch::validationLoss);
+        if (Arrays.stream(testLoss).anyMatch(Double::isFinite)) {
+            losses.put("test loss", testLoss);
+        }
+        Map<String, double[]> accuracies = new LinkedHashMap<>();
+        accuracies.put("train acc", history.series(History.Epoch::trainAccuracy));
+        accuracies.put("test acc", history.series(History.Epoch::validationAccuracy));
+        XYChart loss = epochPanel("loss", "cross-entropy loss", losses, Styler.LegendPosition.InsideNE);
+        XYChart accuracy = epochPanel("accuracy", "accuracy", accuracies, Styler.LegendPosition.InsideSE);
+        BufferedImage image = sideBySide(title, BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(accuracy));
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(image, "png", png.toFile());
+        display(png);
+        return png;
+    }
+
+    private static XYChart epochPanel(String title, String yLabel, Map<String, double[]> series,
+            Styler.LegendPosition legend) {
+        XYChart chart = xyChart(480, 400, title, "epoch", yLabel);
+        chart.getStyler().setLegendPosition(legend);
+        for (Map.Entry<String, double[]> entry : series.entrySet()) {
+            double[] y = entry.getValue();
+            double[] x = new double[y.length];
+            for (int i = 0; i < y.length; i++) {
+                x[i] = i + 1;
+            }
+            XYSeries line = chart.addSeries(entry.getKey(), x, y);
+            if (y.length > MARKED_POINTS) {
+                line.setMarker(SeriesMarkers.NONE);
+            }
+        }
+        Ticks.roundAndUniform(chart);
+        return chart;
+    }
+
+    /** Two charts side by side under one title. */
+    private static BufferedImage sideBySide(String title, BufferedImage left, BufferedImage right) {
+        int titleHeight = 34;
+        BufferedImage image = new BufferedImage(left.getWidth() + right.getWidth(),
+                titleHeight + Math.max(left.getHeight(), right.getHeight()), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(left.getRGB(0, 0) == 0 ? Color.WHITE : new Color(left.getRGB(0, 0)));
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        int width = g.getFontMetrics().stringWidth(title);
+        g.drawString(title, (image.getWidth() - width) / 2, titleHeight - 10);
+        g.drawImage(left, 0, titleHeight, null);
+        g.drawImage(right, left.getWidth(), titleHeight, null);
+        g.dispose();
+        return image;
     }
 
     /**
@@ -94,7 +232,7 @@ public final class Charts {
      */
     public static Path scatter(String title, String xLabel, String yLabel, Map<String, float[][]> groups, Path png)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(720).height(560).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        XYChart chart = xyChart(720, 560, title, xLabel, yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(4);
         for (Map.Entry<String, float[][]> entry : groups.entrySet()) {
@@ -172,7 +310,16 @@ public final class Charts {
         return png;
     }
 
+    /** An empty XY chart in the examples' style. */
+    private static XYChart xyChart(int width, int height, String title, String xLabel, String yLabel) {
+        return new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
+                .build();
+    }
+
     private static Path save(Chart<?, ?> chart, Path png) throws IOException {
+        if (chart instanceof XYChart xy) {
+            Ticks.roundAndUniform(xy);
+        }
         Files.createDirectories(png.toAbsolutePath().getParent());
         String name = png.toString();
         BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
@@ -183,10 +330,20 @@ public final class Charts {
 
     /**
      * Opens the written PNG in a window if {@link #showWindows} is on and a display exists. The window
-     * is made on the Swing thread and this returns at once; closing it frees it.
+     * is made on the Swing thread and this returns at once; closing it frees it. Without a display it
+     * says so once, so that {@code --show} is never silently ignored.
      */
-    private static void display(Path png) throws IOException {
-        if (!show || GraphicsEnvironment.isHeadless()) {
+    static void display(Path png) throws IOException {
+        if (!show) {
+            return;
+        }
+        if (GraphicsEnvironment.isHeadless()) {
+            if (!toldHeadless) {
+                toldHeadless = true;
+                Path folder = png.toAbsolutePath().getParent();
+                System.out.println("--show: this machine has no display, so no chart window can open; the charts are"
+                        + " written as PNG files in " + folder);
+            }
             return;
         }
         BufferedImage image = ImageIO.read(png.toFile());

@@ -1,6 +1,7 @@
 package kindling.examples.charts;
 
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,13 @@ public final class HeatMaps {
                 new Color(200, 40, 40)});
         chart.getStyler().setMin(0).setMax(1);
         chart.getStyler().setShowValue(false);
+        // Every row and column named where the names fit: XChart skips category labels closer than its
+        // tick spacing hint (74 px across, 44 down by default). Across, it widens a small hint until the
+        // longest name fits, so a low hint labels every column that has room; down, it trusts the
+        // hint, so the hint is one line of text.
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+        chart.getStyler().setAxisTickLabelsFont(font).setXAxisTickMarkSpacingHint(10)
+                .setYAxisTickMarkSpacingHint(font.getSize() + 5);
         List<Number[]> cells = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < columns.size(); c++) {
@@ -41,6 +49,7 @@ public final class HeatMaps {
         String name = png.toString();
         BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
                 BitmapEncoder.BitmapFormat.PNG);
+        Charts.display(png);
         return png;
     }
 }

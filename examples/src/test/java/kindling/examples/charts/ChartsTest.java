@@ -3,12 +3,19 @@ package kindling.examples.charts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import kindling.tensor.Tensor;
+import kindling.train.History;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +55,38 @@ class ChartsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> Charts.misclassified("x", images.narrow(0, 0, 3), p, NAMES, 1, 3, dir.resolve("y.png")))
                 .getMessage().contains("3 images but 4 predictions"));
+    }
+
+    @Test
+    void theHistoryIsTwoPanelsSideBySide(@TempDir Path dir) throws IOException {
+        History history = new History();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            history.add(new History.Epoch(epoch, 1.0 / epoch, 0.5 + 0.1 * epoch, 1.1 / epoch, 0.45 + 0.1 * epoch, 2, 100));
+        }
+        BufferedImage image = ImageIO.read(Charts.history("run", history, dir.resolve("history.png")).toFile());
+        assertEquals(2 * 480, image.getWidth(), "loss and accuracy panels");
+        assertEquals(34 + 400, image.getHeight(), "a title row above them");
+    }
+
+    @Test
+    void showWithoutADisplaySaysNoWindowCanOpen(@TempDir Path dir) throws IOException {
+        assumeTrue(GraphicsEnvironment.isHeadless(), "only where there is no display");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Map<String, double[]> series = Map.of("loss", new double[] {3, 2, 1});
+        try {
+            System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            Charts.showWindows(true);
+            Charts.lines("a", "step", "loss", series, dir.resolve("a.png"));
+            Charts.lines("b", "step", "loss", series, dir.resolve("b.png"));
+        } finally {
+            Charts.showWindows(false);
+            System.setOut(saved);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, text.lines().count(), "said once: " + text);
+        assertTrue(text.contains("no display") && text.contains("no chart window can open")
+                && text.contains(dir.toAbsolutePath().toString()), text);
     }
 
     private static int grey(float v) {
