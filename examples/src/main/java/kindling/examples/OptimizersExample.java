@@ -155,7 +155,7 @@ public final class OptimizersExample {
                         0.1 * end[0] * end[0] + 2 * end[1] * end[1]);
             }
             Path pathChart = Charts.paths("Optimizer paths on 0.1·x1² + 2·x2²", "x1", "x2", paths,
-                    Path.of("charts", "optimizers", "paths.png"));
+                    (x1, x2) -> 0.1 * x1 * x1 + 2 * x2 * x2, Path.of("charts", "optimizers", "paths.png"));
             System.out.println("  chart: " + pathChart.toAbsolutePath());
 
             ImageData data = options.fashionMnist();
@@ -182,8 +182,8 @@ public final class OptimizersExample {
                 System.out.printf("  %-22s final train loss %.3f   test accuracy %.3f%n", recipe.name(),
                         curve[curve.length - 1], result.accuracy());
             }
-            Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST",
-                    "step (×" + every + ")", "training loss", curves, Path.of("charts", "optimizers", "lenet-loss.png"));
+            Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST (mean of " + every + " steps)",
+                    "training step", "training loss", curves, every, Path.of("charts", "optimizers", "lenet-loss.png"));
             System.out.println("  chart: " + lossChart.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
