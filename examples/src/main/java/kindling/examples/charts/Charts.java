@@ -167,7 +167,8 @@ public final class Charts {
     /**
      * d2l's training plot as two panels side by side, x in epochs: the loss (train, and test when the
      * history has it) on the left, train and test accuracy on the right, each with its own labelled
-     * y axis, so that a loss of 0.5 and an accuracy of 0.8 are never read off one scale.
+     * y axis, so that a loss of 0.5 and an accuracy of 0.8 are never read off one scale. Accuracy runs
+     * from 0 to 1.
      */
     public static Path history(String title, History history, Path png) throws IOException {
         Map<String, double[]> losses = new LinkedHashMap<>();
@@ -181,6 +182,10 @@ public final class Charts {
         accuracies.put("test acc", history.series(History.Epoch::validationAccuracy));
         XYChart loss = epochPanel("loss", "cross-entropy loss", losses, Styler.LegendPosition.InsideNE);
         XYChart accuracy = epochPanel("accuracy", "accuracy", accuracies, Styler.LegendPosition.InsideSE);
+        // A fraction, on its whole scale: chance (0.1 for ten classes) and a wobble of 0.005 look like what they are.
+        accuracy.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        Ticks.roundAndUniform(loss);
+        Ticks.roundAndUniform(accuracy);
         BufferedImage image = sideBySide(title, BitmapEncoder.getBufferedImage(loss), BitmapEncoder.getBufferedImage(accuracy));
         Files.createDirectories(png.toAbsolutePath().getParent());
         ImageIO.write(image, "png", png.toFile());
@@ -203,7 +208,6 @@ public final class Charts {
                 line.setMarker(SeriesMarkers.NONE);
             }
         }
-        Ticks.roundAndUniform(chart);
         return chart;
     }
 
