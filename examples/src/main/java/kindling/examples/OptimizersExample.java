@@ -182,8 +182,9 @@ public final class OptimizersExample {
                 System.out.printf("  %-22s final train loss %.3f   test accuracy %.3f%n", recipe.name(),
                         curve[curve.length - 1], result.accuracy());
             }
-            Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST (mean of " + every + " steps)",
-                    "training step", "training loss", curves, every, Path.of("charts", "optimizers", "lenet-loss.png"));
+            Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST", "training step",
+                    "training loss (mean of " + every + " steps)", curves, every,
+                    Path.of("charts", "optimizers", "lenet-loss.png"));
             System.out.println("  chart: " + lossChart.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -75,8 +75,9 @@ public final class TransformerExample {
                 + "whole sequences right %.4f%n", seconds, accuracy[0], accuracy[1]);
         try {
             Path dir = Path.of("charts", "transformer");
-            Path curve = Charts.lines("Reversing digits: training loss (mean of " + LOG_EVERY + " steps)", "training step",
-                    "cross-entropy", Map.of("loss", losses), LOG_EVERY, dir.resolve("loss.png"));
+            Path curve = Charts.lines("Reversing digits: training loss", "training step",
+                    "cross-entropy (mean of " + LOG_EVERY + " steps)", Map.of("loss", losses), LOG_EVERY,
+                    dir.resolve("loss.png"));
             System.out.println("Loss curve: " + curve.toAbsolutePath());
             for (Path map : writeHeatMaps(model, layers - 1, dir)) {
                 System.out.println("Attention heat map: " + map.toAbsolutePath());

@@ -5,6 +5,7 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.GraphicsEnvironment;
 import java.awt.RenderingHints;
+import java.awt.font.FontRenderContext;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -221,8 +222,13 @@ public final class Charts {
         g.setColor(left.getRGB(0, 0) == 0 ? Color.WHITE : new Color(left.getRGB(0, 0)));
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        int width = g.getFontMetrics().stringWidth(title);
+        Font font = new Font(Font.SANS_SERIF, Font.BOLD, 16);
+        int width = g.getFontMetrics(font).stringWidth(title);
+        if (width > image.getWidth() - 16) {                 // too long: smaller, rather than cut off
+            font = font.deriveFont(Math.max(9f, (float) Math.floor(16f * (image.getWidth() - 16) / width)));
+            width = g.getFontMetrics(font).stringWidth(title);
+        }
+        g.setFont(font);
         g.drawString(title, (image.getWidth() - width) / 2, titleHeight - 10);
         g.drawImage(left, 0, titleHeight, null);
         g.drawImage(right, left.getWidth(), titleHeight, null);
@@ -314,6 +320,17 @@ public final class Charts {
         return png;
     }
 
+    /** A smaller title font where the title is wider than the chart: XChart would cut both ends off. */
+    static void fitTitle(Chart<?, ?> chart) {
+        Font font = chart.getStyler().getChartTitleFont();
+        FontRenderContext context = new FontRenderContext(null, true, true);
+        double room = chart.getWidth() - 2.0 * chart.getStyler().getChartPadding() - 8;
+        double width = font.getStringBounds(chart.getTitle(), context).getWidth();
+        if (width > room) {
+            chart.getStyler().setChartTitleFont(font.deriveFont((float) Math.max(9, Math.floor(font.getSize2D() * room / width))));
+        }
+    }
+
     /** An empty XY chart in the examples' style. */
     private static XYChart xyChart(int width, int height, String title, String xLabel, String yLabel) {
         return new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
@@ -321,6 +338,7 @@ public final class Charts {
     }
 
     private static Path save(Chart<?, ?> chart, Path png) throws IOException {
+        fitTitle(chart);
         if (chart instanceof XYChart xy) {
             Ticks.roundAndUniform(xy);
         }

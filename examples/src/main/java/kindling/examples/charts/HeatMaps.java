@@ -45,6 +45,7 @@ public final class HeatMaps {
         List<String> rowsBottomUp = new ArrayList<>(rows);
         java.util.Collections.reverse(rowsBottomUp);
         chart.addSeries("weights", columns, rowsBottomUp, cells);
+        Charts.fitTitle(chart);
         Files.createDirectories(png.toAbsolutePath().getParent());
         String name = png.toString();
         BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
