@@ -17,11 +17,17 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * <p>XChart 4 does two things this fixes. When the x values are equally spaced (a curve logged every
  * step) it puts its ticks on the data's own x values, as many as fit, so a 600-point curve gets
  * "1 35 69 103 ..." run together; a disabled one-point series off that grid makes it fall back to its
- * usual round steps of 1, 2 or 5 × 10^k. And its default number format drops the leading zero and
+ * usual round steps of 1, 2 or 5 × 10^k (a dozen points or fewer keep their own values as ticks, so
+ * epochs stay whole numbers). And its default number format drops the leading zero and
  * trailing zeros; here each axis is drawn once to learn the step XChart chose, then every label gets
  * as many decimals as the step needs.
  */
 final class Ticks {
+    /**
+     * Up to this many equally spaced x values keep XChart's ticks at the values themselves: epochs 1, 2,
+     * 3 rather than 1.0, 1.2, 1.4.
+     */
+    static final int FEW_POINTS = 12;
     /** The name of the hidden series; never in the legend. */
     static final String OFF_GRID = " off-grid x ";
 
@@ -53,8 +59,8 @@ final class Ticks {
                 }
             }
         }
-        if (xs.size() < 2 || Double.isNaN(y)) {
-            return;
+        if (xs.size() <= FEW_POINTS || Double.isNaN(y)) {
+            return;                  // a few points (epochs 1 to 10) are best ticked at their own values
         }
         double first = xs.first();
         double between = first + (xs.higher(first) - first) / 3;   // inside the range, on no grid point

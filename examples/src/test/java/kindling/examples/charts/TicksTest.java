@@ -71,6 +71,14 @@ class TicksTest {
     }
 
     @Test
+    void aFewEpochsAreTickedAtWholeEpochs() {
+        XYChart chart = chart(new double[] {1, 2, 3}, new double[] {2.3, 1.2, 0.7});
+        assertEquals(List.of(1.0, 2.0, 3.0), xFormat(chart).ticks());
+        assertEquals("2", xFormat(chart).apply(2.0));
+        assertEquals(null, chart.getSeries(Ticks.OFF_GRID), "no hidden series needed");
+    }
+
+    @Test
     void aSinglePointKeepsItsValue() {
         Ticks.Format format = yFormat(chart(new double[] {1}, new double[] {1.2}));
         assertEquals("1.2", format.apply(1.2));
