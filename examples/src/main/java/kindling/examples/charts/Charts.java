@@ -143,6 +143,9 @@ public final class Charts {
                 y1 = Math.max(y1, p[1]);
             }
         }
+        if (!Double.isFinite(x0) || !Double.isFinite(y0) || !Double.isFinite(x1) || !Double.isFinite(y1)) {
+            return;                                          // no points, or points off the plane: no box
+        }
         double mx = Math.max(0.1 * (x1 - x0), 0.1);
         double my = Math.max(0.1 * (y1 - y0), 0.1);
         x0 -= mx;
