@@ -29,7 +29,11 @@ public final class SpiralClassifier {
     }
 
     public static void main(String[] args) {
-        float accuracy = train(300, true);
+        Options options = Options.declare("spirals", "A two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) "
+                        + "learns three spirals.")
+                .integer("steps", 300, "Adam steps over the 300 points")
+                .parse(args);
+        float accuracy = train(options.getInt("steps"), true);
         System.out.printf(Locale.ROOT, "%nfinal training accuracy %.1f%%%n", 100 * accuracy);
     }
 

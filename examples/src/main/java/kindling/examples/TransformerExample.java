@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import kindling.train.ProgressBar;
  * {@code 6 2 9 5 1 4 1 3}, one output digit per position, shorter sequences padded at the end.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="transformer"
- *   options: --steps N  --batch-size N  --lr X  --d-model N  --heads N  --layers N  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="transformer --help"   # every option with its default
  * </pre>
  * First it prints d2l's shape check of multi-head attention (11.5: queries (2, 4, 100), 5 heads →
  * output (2, 4, 100)) step by step. Then it trains {@link DigitTransformer} on freshly drawn batches
@@ -47,17 +46,26 @@ public final class TransformerExample {
     private TransformerExample() {
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("transformer", "A Transformer encoder learns to reverse digit sequences; "
+                        + "attention heat maps.")
+                .integer("steps", 6000, "optimizer steps")
+                .integer("batch-size", 64, "sequences per step")
+                .number("lr", 0.002, "Adam learning rate")
+                .integer("d-model", 32, "model width (embedding size)")
+                .integer("heads", 4, "attention heads per layer")
+                .integer("layers", 2, "encoder layers")
+                .threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        int steps = options.getInt("steps", 6000);
-        int batchSize = options.getInt("batch-size", 64);
-        float lr = (float) options.getDouble("lr", 0.002);
-        int dModel = options.getInt("d-model", 32);
-        int heads = options.getInt("heads", 4);
-        int layers = options.getInt("layers", 2);
+        int steps = options.getInt("steps");
+        int batchSize = options.getInt("batch-size");
+        float lr = (float) options.getDouble("lr");
+        int dModel = options.getInt("d-model");
+        int heads = options.getInt("heads");
+        int layers = options.getInt("layers");
         Threads.set(options.getInt("threads", Threads.get()));
-        Generator.manualSeed(options.getInt("seed", 0));
+        Generator.manualSeed(options.getInt("seed"));
 
         System.out.println("Multi-head attention, d2l 11.5's shape check, step by step:");
         traceMultiHeadAttention(System.out);
@@ -73,16 +81,12 @@ public final class TransformerExample {
         double[] accuracy = evaluate(model, 2000, new Generator(2));
         System.out.printf(Locale.ROOT, "%ntrained in %.0f s; on 2,000 new sequences: per-token accuracy %.4f, "
                 + "whole sequences right %.4f%n", seconds, accuracy[0], accuracy[1]);
-        try {
-            Path dir = Path.of("charts", "transformer");
-            Path curve = Charts.lines("Reversing digits: training loss", "step (x" + LOG_EVERY + ")", "cross-entropy",
-                    Map.of("loss", losses), dir.resolve("loss.png"));
-            System.out.println("Loss curve: " + curve.toAbsolutePath());
-            for (Path map : writeHeatMaps(model, layers - 1, dir)) {
-                System.out.println("Attention heat map: " + map.toAbsolutePath());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Path dir = Path.of("charts", "transformer");
+        Path curve = Charts.lines("Reversing digits: training loss", "step (x" + LOG_EVERY + ")", "cross-entropy",
+                Map.of("loss", losses), dir.resolve("loss.png"));
+        System.out.println("Loss curve: " + curve.toAbsolutePath());
+        for (Path map : writeHeatMaps(model, layers - 1, dir)) {
+            System.out.println("Attention heat map: " + map.toAbsolutePath());
         }
     }
 
