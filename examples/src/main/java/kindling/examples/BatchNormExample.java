@@ -59,7 +59,7 @@ public final class BatchNormExample {
             out.println("\n== LeNet with " + label(norm) + " ==\n" + net);
             out.println(Summary.of(net, 1, 1, 28, 28));
             Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), SGD.builder(net.parameters()).lr(lr).build())
-                    .epochs(epochs).output(out, out == System.out && ProgressBar.onTerminal()).build();
+                    .epochs(epochs).validationName("test").output(out, out == System.out && ProgressBar.onTerminal()).build();
             histories.put(label(norm), trainer.fit(train, test));
         }
         return histories;

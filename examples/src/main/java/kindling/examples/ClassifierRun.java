@@ -41,7 +41,7 @@ final class ClassifierRun {
      */
     static void reportTraining(String example, String variant, String title, History history, ImageData data)
             throws IOException {
-        System.out.println("\n" + history);
+        System.out.println("\n" + history.table("test"));
         History.Epoch last = history.last();
         System.out.printf("test accuracy %.3f after %d epochs (%.0f images/s in the last epoch)%n",
                 last.validationAccuracy(), last.epoch(), last.imagesPerSecond());

@@ -113,7 +113,8 @@ public final class LeNetExample {
                     label, lossSum / images, (double) correct / images, onTest.loss(), onTest.accuracy(), seconds);
         }
         // The next step: the Trainer runs this same loop and adds checkpoints and learning-rate schedules:
-        //   History history = Trainer.builder(net, loss, optimizer).epochs(epochs).build().fit(train, test);
+        //   Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
+        //   History history = trainer.fit(train, test);
 
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
         ClassifierRun.reportTraining("lenet", variant, title, history, data);

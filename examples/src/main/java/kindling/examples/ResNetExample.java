@@ -101,7 +101,7 @@ public final class ResNetExample {
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, size, size, Threads.get());
-        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).build();
+        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
         History history = trainer.fit(trainLoader, testLoader);
 
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.

@@ -84,7 +84,7 @@ public final class VggExample {
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, Threads.get());
-        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).build();
+        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
         History history = trainer.fit(train, test);
 
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.

@@ -48,6 +48,7 @@ public final class Trainer {
     private final Path checkpointDir;
     private final PrintStream out;
     private final boolean redraw;
+    private final String validationName;
     private History history = new History();
 
     private Trainer(Builder b) {
@@ -59,6 +60,7 @@ public final class Trainer {
         this.checkpointDir = b.checkpointDir;
         this.out = b.out;
         this.redraw = b.redraw;
+        this.validationName = b.validationName;
     }
 
     public static Builder builder(Module model, Loss loss, Optimizer optimizer) {
@@ -80,8 +82,9 @@ public final class Trainer {
             }
             history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
                     seconds, trained[2] / seconds));
-            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, val loss %.4f, val acc %.4f, %.1f s%n",
-                    epoch, epochs, trained[0], trained[1], checked.loss(), checked.accuracy(), seconds);
+            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, %s loss %.4f, %s acc %.4f, %.1f s%n",
+                    epoch, epochs, trained[0], trained[1], validationName, checked.loss(), validationName,
+                    checked.accuracy(), seconds);
             if (checkpointDir != null) {
                 saveCheckpoint();
             }
@@ -202,6 +205,7 @@ public final class Trainer {
         private Path checkpointDir;
         private PrintStream out = System.out;
         private boolean redraw = ProgressBar.onTerminal();
+        private String validationName = "val";
 
         private Builder(Module model, Loss loss, Optimizer optimizer) {
             this.model = model;
@@ -233,6 +237,15 @@ public final class Trainer {
         public Builder output(PrintStream stream, boolean redrawOneLine) {
             out = stream;
             redraw = redrawOneLine;
+            return this;
+        }
+
+        /**
+         * What the epoch lines call the data {@link #fit} evaluates on: "val" (the default) for a
+         * validation set, "test" when it is the test set, as in d2l's {@code train_ch6}.
+         */
+        public Builder validationName(String name) {
+            validationName = name;
             return this;
         }
 
