@@ -169,7 +169,7 @@ public final class CharLMExample {
     }
 
     private static double countCorrect(Tensor logits, Tensor targets) {
-        return logits.argmax(1, false).eq(targets).sum().item();
+        return logits.argmax(1).eq(targets).sum().item();
     }
 
     /** Eight words at each temperature, drawn with the same seed every epoch; '*' marks words of the list. */

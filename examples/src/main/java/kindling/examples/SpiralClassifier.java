@@ -72,7 +72,7 @@ public final class SpiralClassifier {
     /** The fraction of points whose highest score is their class. */
     static float accuracy(Sequential model, Tensor points, Tensor labels) {
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor predicted = model.forward(points).argmax(1, false);
+            Tensor predicted = model.forward(points).argmax(1);
             return predicted.eq(labels).mean().item();
         }
     }

@@ -159,7 +159,7 @@ public final class TransformerExample {
     }
 
     private static double[] accuracies(Tensor scores, Tensor targets) {
-        float[] predicted = scores.argmax(-1, false).toArray();
+        float[] predicted = scores.argmax(-1).toArray();
         float[] wanted = targets.toArray();
         int tokens = 0;
         int right = 0;
