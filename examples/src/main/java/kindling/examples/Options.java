@@ -24,6 +24,7 @@ import kindling.kernels.Threads;
  *           .fashionMnist().threads().seed().show()
  *           .parse(args);
  *   int epochs = options.getInt("epochs");                  // the declared default unless given
+ *   boolean book = options.choice("variant").equals("d2l");
  *   double lr = options.getDouble("lr", book ? 0.9 : 0.001); // no fixed default: the call gives it
  * </pre>
  * Options are written {@code --name value}, {@code --name=value} or, for flags, {@code --name}.

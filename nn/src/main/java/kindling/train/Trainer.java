@@ -22,7 +22,7 @@ import kindling.tensor.Tensor;
  * training batches (forward, loss, backward, optimizer step), then the loss and accuracy on the
  * validation batches, a line of {@link History}, a scheduler step and, if asked, a checkpoint.
  * <pre>
- *   Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.9f))
+ *   Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), SGD.builder(model.parameters()).lr(0.9f).build())
  *           .epochs(10).checkpoints(Path.of("checkpoints/lenet")).build();
  *   History history = trainer.fit(trainLoader, testLoader);
  * </pre>

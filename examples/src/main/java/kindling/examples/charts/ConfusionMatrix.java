@@ -4,8 +4,12 @@ package kindling.examples.charts;
  * Counts of (true class, predicted class) pairs for a classifier: row t, column p holds how many
  * examples of class t the model called p. The diagonal holds the correct answers.
  * <pre>
+ *   int[] targets = {6, 6, 0, 1};                      // true classes
+ *   int[] predicted = {6, 0, 0, 1};                    // the model's
  *   ConfusionMatrix m = ConfusionMatrix.of(10, targets, predicted);
- *   m.count(6, 0)      how many shirts were called T-shirts
+ *   long shirtsCalledTShirts = m.count(6, 0);
+ * </pre>
+ * <pre>
  *   accuracy  = Σ_c m[c][c] / Σ_t Σ_p m[t][p]
  *   recall(c) = m[c][c] / Σ_p m[c][p]         the share of class c that was found
  * </pre>
