@@ -138,7 +138,7 @@ class DocSnippetsCompileTest {
         assertTrue(!isJava("accuracy  = Σ_c m[c][c] / Σ_t Σ_p m[t][p]"));
         assertTrue(!isJava("the rest  the tensors' raw bytes, back to back;"));
         assertTrue(!isJava("mvn -q compile exec:java -Dexec.args=\"lenet\""));
-        assertTrue(unjavadoc(" *   &#64;Override\n *   if (a &lt; b) {@link Foo}.run();").contains("@Override\nif (a < b) Foo.run();"));
+        assertTrue(unjavadoc(" *   &#64;Override\n *   if (a &lt; b) {@link Foo}.run();").contains("@Override\n  if (a < b) Foo.run();"));
     }
 
     @Test
@@ -273,12 +273,17 @@ class DocSnippetsCompileTest {
             List<Integer> members = new ArrayList<>();
             List<Integer> statements = new ArrayList<>();
             List<Integer> target = statements;
+            String packageName = snippet.packageName() == null ? "snippet" + index : snippet.packageName();
             List<Integer> declarations = new ArrayList<>();  // top-level type declarations: lose "public"
             List<Integer> annotations = new ArrayList<>();   // go with the declaration that follows them
             int depth = 0;
             for (int i = 0; i < code.length; i++) {
                 String line = code[i].isBlank() ? "" : code[i].substring(indent);
                 if (depth == 0) {
+                    if (line.startsWith("package ")) {        // a whole file, as a page shows it
+                        packageName = line.substring("package ".length(), line.indexOf(';')).strip();
+                        continue;
+                    }
                     if (line.startsWith("import ")) {
                         imports.add(i);
                         continue;
@@ -304,7 +309,7 @@ class DocSnippetsCompileTest {
             }
             // A page's snippet gets a package of its own; a javadoc example sits in its class's package,
             // as its reader does, and may use what is package-private there.
-            unit.add("package " + (snippet.packageName() == null ? "snippet" + index : snippet.packageName()) + ";", -1);
+            unit.add("package " + packageName + ";", -1);
             unit.add(IMPORTS, -1);
             for (int i : imports) {
                 unit.add(code[i], i);
