@@ -78,9 +78,9 @@ public final class TransformerExample {
         long start = System.nanoTime();
         double[] losses = train(model, steps, batchSize, lr, new Generator(1), System.out);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] accuracy = evaluate(model, 2000, new Generator(2));
+        Accuracy accuracy = evaluate(model, 2000, new Generator(2));
         System.out.printf(Locale.ROOT, "%ntrained in %.0f s; on 2,000 new sequences: per-token accuracy %.4f, "
-                + "whole sequences right %.4f%n", seconds, accuracy[0], accuracy[1]);
+                + "whole sequences right %.4f%n", seconds, accuracy.perToken(), accuracy.wholeSequences());
         Path dir = Path.of("charts", "transformer");
         Path curve = Charts.lines("Reversing digits: training loss", "step (x" + LOG_EVERY + ")", "cross-entropy",
                 Map.of("loss", losses), dir.resolve("loss.png"));
@@ -93,10 +93,10 @@ public final class TransformerExample {
     static final int LOG_EVERY = 10;
 
     /**
-     * A batch of {@code n} digit sequences of length 8..10 padded with PAD: {tokens (n, 10), targets (n, 10)},
-     * targets the reversed digits and −100 (CrossEntropyLoss's ignoreIndex) at the padding.
+     * A batch of {@code n} digit sequences of length 8..10 padded with PAD: tokens (n, 10) and targets
+     * (n, 10), the reversed digits and −100 (CrossEntropyLoss's ignoreIndex) at the padding.
      */
-    static Tensor[] reversalBatch(Generator generator, int n) {
+    static Batch reversalBatch(Generator generator, int n) {
         float[] tokens = new float[n * MAX_LEN];
         float[] targets = new float[n * MAX_LEN];
         for (int s = 0; s < n; s++) {
@@ -109,7 +109,15 @@ public final class TransformerExample {
                 targets[s * MAX_LEN + i] = tokens[s * MAX_LEN + length - 1 - i];
             }
         }
-        return new Tensor[] {Tensor.wrap(tokens, n, MAX_LEN), Tensor.wrap(targets, n, MAX_LEN)};
+        return new Batch(Tensor.wrap(tokens, n, MAX_LEN), Tensor.wrap(targets, n, MAX_LEN));
+    }
+
+    /** Token sequences (N, L) and the sequences the model should answer (N, L). */
+    record Batch(Tensor tokens, Tensor targets) {
+    }
+
+    /** How well the model reverses: over the non-padding tokens, and over whole sequences. */
+    record Accuracy(double perToken, double wholeSequences) {
     }
 
     /** Cross-entropy over the non-padding positions of every sequence. */
@@ -126,8 +134,8 @@ public final class TransformerExample {
         double[] curve = new double[steps / LOG_EVERY];
         double sum = 0;
         for (int step = 1; step <= steps; step++) {
-            Tensor[] batch = reversalBatch(data, batchSize);
-            Tensor loss = loss(model, batch[0], batch[1]);
+            Batch batch = reversalBatch(data, batchSize);
+            Tensor loss = loss(model, batch.tokens(), batch.targets());
             optimizer.zeroGrad();
             loss.backward();
             optimizer.step();
@@ -143,22 +151,22 @@ public final class TransformerExample {
         return curve;
     }
 
-    private static double tokenAccuracy(DigitTransformer model, Tensor[] batch) {
+    private static double tokenAccuracy(DigitTransformer model, Batch batch) {
         try (NoGrad ignored = NoGrad.enter()) {
-            return accuracies(model.forward(batch[0]), batch[1])[0];
+            return accuracy(model.forward(batch.tokens()), batch.targets()).perToken();
         }
     }
 
-    /** {per-token accuracy over non-padding positions, fraction of sequences entirely right} on n new sequences. */
-    static double[] evaluate(DigitTransformer model, int n, Generator generator) {
+    /** The accuracy on {@code n} new sequences. */
+    static Accuracy evaluate(DigitTransformer model, int n, Generator generator) {
         model.eval();
         try (NoGrad ignored = NoGrad.enter()) {
-            Tensor[] batch = reversalBatch(generator, n);
-            return accuracies(model.forward(batch[0]), batch[1]);
+            Batch batch = reversalBatch(generator, n);
+            return accuracy(model.forward(batch.tokens()), batch.targets());
         }
     }
 
-    private static double[] accuracies(Tensor scores, Tensor targets) {
+    private static Accuracy accuracy(Tensor scores, Tensor targets) {
         float[] predicted = scores.argmax(-1).toArray();
         float[] wanted = targets.toArray();
         int tokens = 0;
@@ -178,7 +186,7 @@ public final class TransformerExample {
             }
             perfect += all ? 1 : 0;
         }
-        return new double[] {(double) right / tokens, (double) perfect / sequences};
+        return new Accuracy((double) right / tokens, (double) perfect / sequences);
     }
 
     /** One PNG per head: the weights of layer {@code layer} on one sequence of 9 digits. */
