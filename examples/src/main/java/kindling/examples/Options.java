@@ -82,7 +82,12 @@ final class Options {
      * name accepted, values checked only when read. Kept so that an example written against it
      * still compiles; it gives no {@code --help} and ignores a misspelt option, so convert the
      * example to {@link #declare} (the launcher's test of every example's {@code --help} fails
-     * until then).
+     * until then): replace {@code Options.parse(args)} by {@code Options.declare(name, summary)},
+     * one declaration per option read below it ({@code integer}, {@code number}, {@code text},
+     * {@code choice}, {@code flag}; {@code fashionMnist()}, {@code threads()}, {@code seed()},
+     * {@code show()} for the common ones) and {@code .parse(args)}. The reads may stay as they
+     * are; a read whose fallback is computed needs a declaration without a default and
+     * {@code byDefault} to say how.
      */
     @Deprecated
     static Options parse(String[] args) {
