@@ -11,6 +11,7 @@ import kindling.tensor.Tensor;
  * {@code final} subclass with its forward and backward side by side (see {@code kindling.ops}).
  *
  * <p>The pattern every op follows, here for {@code c = a · b} elementwise:
+ * <!-- not compiled: the outline of an op class; MulOp.java in kindling.ops is the whole of it -->
  * <pre>
  *   static Tensor apply(Tensor a, Tensor b) {
  *       Tensor out = ...compute a·b with a plain loop...;

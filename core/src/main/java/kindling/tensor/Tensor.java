@@ -137,11 +137,25 @@ public final class Tensor {
         return full(1f, shape);
     }
 
-    /** Every element {@code value}. */
+    /**
+     * Every element {@code value}: {@code Tensor.full(7f, 2, 3)} is {@code torch.full((2, 3), 7.)}.
+     * The value comes first here because Java allows a variable number of sizes only as the last
+     * argument; {@link #full(int[], float)} takes PyTorch's order for a shape held in an array.
+     */
     public static Tensor full(float value, int... shape) {
         float[] data = new float[Shape.numel(Shape.checkSizes("full", shape))];
         java.util.Arrays.fill(data, value);
         return wrap(data, shape);
+    }
+
+    /** Every element {@code fillValue}, in PyTorch's argument order: {@code torch.full(size, fill_value)}. */
+    public static Tensor full(int[] size, float fillValue) {
+        return full(fillValue, size);
+    }
+
+    /** {@code fillValue} everywhere, with the shape of {@code other}: {@code torch.full_like}. */
+    public static Tensor fullLike(Tensor other, float fillValue) {
+        return full(fillValue, other.shape);
     }
 
     /** Zeros with the shape of {@code other}. */
@@ -346,6 +360,35 @@ public final class Tensor {
             position += i * strides[d];
         }
         return storage.data[position];
+    }
+
+    /**
+     * Whether every element is close to {@code other}'s (broadcast against each other), as
+     * {@code torch.allclose(self, other)} with its tolerances rtol = 1e-5 and atol = 1e-8:
+     * see {@link #allclose(Tensor, double, double)}.
+     */
+    public boolean allclose(Tensor other) {
+        return allclose(other, 1e-5, 1e-8);
+    }
+
+    /**
+     * Whether {@code |self − other| ≤ atol + rtol · |other|} holds for every element, with the two
+     * tensors broadcast against each other, as {@code torch.allclose(self, other, rtol, atol)}. Like
+     * PyTorch's (with {@code equal_nan=False}), a NaN is close to nothing and an infinity only to
+     * the same infinity; the test is not symmetric when rtol &gt; 0. Not recorded by autograd.
+     */
+    public boolean allclose(Tensor other, double rtol, double atol) {
+        int[] common = Shape.broadcast("allclose", shape, other.shape);
+        float[] a = detach().expand(common).toArray();
+        float[] b = other.detach().expand(common).toArray();
+        for (int i = 0; i < a.length; i++) {
+            boolean close = Float.isInfinite(a[i]) || Float.isInfinite(b[i]) ? a[i] == b[i]
+                    : Math.abs((double) a[i] - b[i]) <= atol + rtol * Math.abs((double) b[i]);
+            if (!close) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A fresh row-major copy of the elements. */
@@ -1059,6 +1102,20 @@ public final class Tensor {
     /** The flat row-major index of the smallest element (the first on ties), a scalar. Not differentiable. */
     public Tensor argmin() {
         return MaxDimOp.argIndices(detach().reshape(-1), 0, false, false);
+    }
+
+    /**
+     * The index of the largest element along {@code dim} (the first on ties), with {@code dim}
+     * removed: {@code x.argmax(1)} on (N, C) logits is each row's predicted class, shape (N), as
+     * {@code torch.argmax(x, dim=1)}. Not differentiable.
+     */
+    public Tensor argmax(int dim) {
+        return argmax(dim, false);
+    }
+
+    /** The index of the smallest element along {@code dim} (the first on ties), with {@code dim} removed. */
+    public Tensor argmin(int dim) {
+        return argmin(dim, false);
     }
 
     /** The index of the largest element along {@code dim} (the first on ties). Not differentiable. */

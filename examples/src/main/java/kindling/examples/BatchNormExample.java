@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,8 +27,7 @@ import kindling.train.Trainer;
  * accuracy of all three per epoch on one chart each.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="batchnorm"
- *   options: --epochs N (6)  --examples N (training images used, 12000)  --batch-size N (128)
- *            --lr X (SGD, 0.1)  --subset  --data DIR  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="batchnorm --help"   # every option with its default
  * </pre>
  * Plain SGD at one learning rate for all three is the fair comparison: normalisation is what lets
  * the same step size work from the first batch. Charts go to {@code charts/batchnorm/}.
@@ -61,52 +59,55 @@ public final class BatchNormExample {
             out.println("\n== LeNet with " + label(norm) + " ==\n" + net);
             out.println(Summary.of(net, 1, 1, 28, 28));
             Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), SGD.builder(net.parameters()).lr(lr).build())
-                    .epochs(epochs).output(out, out == System.out && ProgressBar.onTerminal()).build();
+                    .epochs(epochs).validationName("test").output(out, out == System.out && ProgressBar.onTerminal()).build();
             histories.put(label(norm), trainer.fit(train, test));
         }
         return histories;
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("batchnorm", "LeNet without normalisation, with BatchNorm and with LayerNorm, "
+                        + "trained alike; curves on one chart.")
+                .integer("epochs", 6, "passes over the training images")
+                .integer("examples", 12_000, "train on the first N training images")
+                .integer("batch-size", 128, "images per optimizer step")
+                .number("lr", 0.1, "SGD learning rate, the same for the three networks")
+                .fashionMnist().threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        int epochs = options.getInt("epochs", 6);
-        int examples = options.getInt("examples", 12_000);
-        int batchSize = options.getInt("batch-size", 128);
-        float lr = (float) options.getDouble("lr", 0.1);
-        int seed = options.getInt("seed", 0);
+        int epochs = options.getInt("epochs");
+        int examples = options.getInt("examples");
+        int batchSize = options.getInt("batch-size");
+        float lr = (float) options.getDouble("lr");
+        int seed = options.getInt("seed");
         Threads.set(options.getInt("threads", Threads.get()));
-        try {
-            ImageData data = options.fashionMnist();
-            System.out.println("Data: " + data);
-            int n = Math.min(examples, data.train().size());
-            TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),
-                    data.train().targets().narrow(0, 0, n));
-            DataLoader train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(seed).build();
-            DataLoader test = DataLoader.builder(data.test()).batchSize(512).build();
-            System.out.printf("%d training images, %d epochs, batch %d, SGD lr %s, %d thread(s)%n",
-                    n, epochs, batchSize, lr, Threads.get());
+        ImageData data = options.fashionMnist();
+        System.out.println("Data: " + data);
+        int n = Math.min(examples, data.train().size());
+        TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),
+                data.train().targets().narrow(0, 0, n));
+        DataLoader train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(seed).build();
+        DataLoader test = DataLoader.builder(data.test()).batchSize(512).build();
+        System.out.printf("%d training images, %d epochs, batch %d, SGD lr %s, %d thread(s)%n",
+                n, epochs, batchSize, lr, Threads.get());
 
-            Map<String, History> histories = compare(train, test, epochs, lr, seed, System.out);
-            Map<String, double[]> trainLoss = new LinkedHashMap<>();
-            Map<String, double[]> testAccuracy = new LinkedHashMap<>();
-            histories.forEach((name, history) -> {
-                trainLoss.put(name, history.series(History.Epoch::trainLoss));
-                testAccuracy.put(name, history.series(History.Epoch::validationAccuracy));
-            });
-            System.out.printf("%n%-18s %12s %12s%n", "", "train loss", "test acc");
-            for (String name : trainLoss.keySet()) {
-                double[] loss = trainLoss.get(name);
-                double[] accuracy = testAccuracy.get(name);
-                System.out.printf("%-18s %12.4f %12.4f%n", name, loss[loss.length - 1], accuracy[accuracy.length - 1]);
-            }
-            Path lossChart = Charts.lines("LeNet training loss, SGD lr " + lr, "epoch", "training loss", trainLoss,
-                    Path.of("charts", "batchnorm", "train-loss.png"));
-            Path accuracyChart = Charts.lines("LeNet test accuracy, SGD lr " + lr, "epoch", "test accuracy",
-                    testAccuracy, Path.of("charts", "batchnorm", "test-accuracy.png"));
-            System.out.println("Charts: " + lossChart.toAbsolutePath() + "\n        " + accuracyChart.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        Map<String, History> histories = compare(train, test, epochs, lr, seed, System.out);
+        Map<String, double[]> trainLoss = new LinkedHashMap<>();
+        Map<String, double[]> testAccuracy = new LinkedHashMap<>();
+        histories.forEach((name, history) -> {
+            trainLoss.put(name, history.series(History.Epoch::trainLoss));
+            testAccuracy.put(name, history.series(History.Epoch::validationAccuracy));
+        });
+        System.out.printf("%n%-18s %12s %12s%n", "", "train loss", "test acc");
+        for (String name : trainLoss.keySet()) {
+            double[] loss = trainLoss.get(name);
+            double[] accuracy = testAccuracy.get(name);
+            System.out.printf("%-18s %12.4f %12.4f%n", name, loss[loss.length - 1], accuracy[accuracy.length - 1]);
         }
+        Path lossChart = Charts.lines("LeNet training loss, SGD lr " + lr, "epoch", "training loss", trainLoss,
+                Path.of("charts", "batchnorm", "train-loss.png"));
+        Path accuracyChart = Charts.lines("LeNet test accuracy, SGD lr " + lr, "epoch", "test accuracy",
+                testAccuracy, Path.of("charts", "batchnorm", "test-accuracy.png"));
+        System.out.println("Charts: " + lossChart.toAbsolutePath() + "\n        " + accuracyChart.toAbsolutePath());
     }
 }

@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,8 +32,7 @@ import kindling.train.ProgressBar;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="charlm"                   # LSTM, 10 epochs
  *   mvn -q compile exec:java -Dexec.args="charlm --cell gru"
- *   options: --cell lstm|gru  --epochs N  --batch-size N  --hidden N  --embedding N  --lr X  --clip X
- *            --seed N  --threads N
+ *   mvn -q compile exec:java -Dexec.args="charlm --help"   # every option with its default
  * </pre>
  * Each epoch: shuffle the training words (seeded), for each batch compute the cross-entropy of every
  * next letter, backpropagate through time, clip the gradient norm to {@code --clip} (recurrent nets
@@ -48,17 +46,27 @@ public final class CharLMExample {
     private CharLMExample() {
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("charlm", "A character-level LSTM/GRU language model learns English words "
+                        + "and makes up new ones.")
+                .choice("cell", "the recurrent cell", "lstm", "gru")
+                .integer("epochs", 10, "passes over the training words")
+                .integer("batch-size", 32, "words per optimizer step")
+                .integer("hidden", 128, "hidden state size")
+                .integer("embedding", 16, "letter embedding size")
+                .number("lr", 0.005, "Adam learning rate")
+                .number("clip", 1.0, "largest gradient norm; larger gradients are scaled down to it")
+                .threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        String cell = options.choice("cell", "lstm", "gru");
-        int epochs = options.getInt("epochs", 10);
-        int batchSize = options.getInt("batch-size", 32);
-        int hidden = options.getInt("hidden", 128);
-        int embedding = options.getInt("embedding", 16);
-        float lr = (float) options.getDouble("lr", 0.005);
-        float clip = (float) options.getDouble("clip", 1.0);
-        int seed = options.getInt("seed", 0);
+        String cell = options.choice("cell");
+        int epochs = options.getInt("epochs");
+        int batchSize = options.getInt("batch-size");
+        int hidden = options.getInt("hidden");
+        int embedding = options.getInt("embedding");
+        float lr = (float) options.getDouble("lr");
+        float clip = (float) options.getDouble("clip");
+        int seed = options.getInt("seed");
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(seed);
 
@@ -94,16 +102,12 @@ public final class CharLMExample {
                     trainLoss[epoch], validationLoss[epoch], (System.nanoTime() - start) / 1e9);
             printSamples(model, seed, known, System.out);
         }
-        try {
-            Map<String, double[]> series = new LinkedHashMap<>();
-            series.put("train loss", trainLoss);
-            series.put("validation loss", validationLoss);
-            Path chart = Charts.lines("Character LM (" + cell + ") on " + words.size() + " English words", "epoch",
-                    "cross-entropy (nats per letter)", series, Path.of("charts", "charlm", "charlm-" + cell + ".png"));
-            System.out.println("Loss curves: " + chart.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, double[]> series = new LinkedHashMap<>();
+        series.put("train loss", trainLoss);
+        series.put("validation loss", validationLoss);
+        Path chart = Charts.lines("Character LM (" + cell + ") on " + words.size() + " English words", "epoch",
+                "cross-entropy (nats per letter)", series, Path.of("charts", "charlm", "charlm-" + cell + ".png"));
+        System.out.println("Loss curves: " + chart.toAbsolutePath());
     }
 
     /**
@@ -166,7 +170,7 @@ public final class CharLMExample {
     }
 
     private static double countCorrect(Tensor logits, Tensor targets) {
-        return logits.argmax(1, false).eq(targets).sum().item();
+        return logits.argmax(1).eq(targets).sum().item();
     }
 
     /** Eight words at each temperature, drawn with the same seed every epoch; '*' marks words of the list. */

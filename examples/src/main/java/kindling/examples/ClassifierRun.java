@@ -3,68 +3,65 @@ package kindling.examples;
 import java.io.IOException;
 import java.nio.file.Path;
 import kindling.data.Batches;
-import kindling.data.DataLoader;
 import kindling.data.ImageData;
 import kindling.examples.charts.Charts;
 import kindling.examples.charts.ConfusionMatrix;
 import kindling.examples.charts.Predictions;
-import kindling.nn.CrossEntropyLoss;
 import kindling.nn.Module;
 import kindling.nn.Summary;
-import kindling.optim.Optimizer;
 import kindling.tensor.Tensor;
 import kindling.train.History;
-import kindling.train.Trainer;
 
 /**
- * The steps the image-classification examples (LeNet, AlexNet, VGG, ResNet) share, in the order they
- * run: {@link #describe} the network, {@link #fit} it, {@link #report} on the test set. What differs
- * between the examples (the network, its input size, the optimizer, the data pipeline) stays in each
- * example, where a student reads it; AlexNet and VGG, which differ only in the network, share one
- * program, {@link ResizedImageRun}.
+ * The plumbing the image-classification examples (LeNet, AlexNet, VGG, ResNet) share: printing a
+ * network ({@link #traceShapes}, {@link #describe}) and reporting on a trained one
+ * ({@link #reportTraining}, {@link #reportTest}). Everything a student should see — the data, the
+ * network, the loss, the optimizer, the training loop — stays in each example's {@code main}.
  */
 final class ClassifierRun {
     private ClassifierRun() {
     }
 
-    /** Prints the network, d2l's shape trace for one side×side image and the summary (parameters, MACs). */
+    /** Prints d2l's shape trace of {@code net} for one side×side image, as the book prints it. */
+    static void traceShapes(String title, Module net, int side) {
+        System.out.println("\n" + title + ", shape trace at " + side + "×" + side + " as d2l prints it:");
+        Summary.traceShapes(net, Tensor.zeros(1, 1, side, side), System.out);
+    }
+
+    /** Prints the network, its shape trace for one side×side image and the summary (parameters, MACs). */
     static void describe(String title, Module net, int side) {
         System.out.println("\n" + title + ":\n" + net);
-        System.out.println("\nShape trace at " + side + "×" + side + ", as d2l prints it:");
-        Summary.traceShapes(net, Tensor.zeros(1, 1, side, side), System.out);
+        traceShapes(title, net, side);
         System.out.println("\n" + Summary.of(net, 1, 1, side, side));
     }
 
     /**
-     * Trains {@code net} with cross-entropy for {@code epochs}, validating on {@code test} after each,
-     * prints the history and the final test accuracy, and writes the curves to
-     * {@code charts/<example>/<example>-<variant>.png}.
+     * Prints the history of a run that evaluated on the test set after each epoch and its final test
+     * accuracy, and writes the curves to {@code charts/<example>/<example>-<variant>.png}.
      */
-    static History fit(String example, String variant, String title, Module net, Optimizer optimizer, int epochs,
-                       DataLoader train, DataLoader test, ImageData data) throws IOException {
-        Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).build();
-        History history = trainer.fit(train, test);
-        System.out.println("\n" + history);
+    static void reportTraining(String example, String variant, String title, History history, ImageData data)
+            throws IOException {
+        System.out.println("\n" + history.table("test"));
         History.Epoch last = history.last();
         System.out.printf("test accuracy %.3f after %d epochs (%.0f images/s in the last epoch)%n",
-                last.validationAccuracy(), epochs, last.imagesPerSecond());
+                last.validationAccuracy(), last.epoch(), last.imagesPerSecond());
         Path chart = Charts.history(title + " on " + data.name(), history,
                 Path.of("charts", example, example + "-" + variant + ".png"));
         System.out.println("Training curves: " + chart.toAbsolutePath());
-        return history;
     }
 
     /**
      * Runs {@code net} over {@code test} (an unshuffled loader over {@code data.test()}), prints the
-     * confusion matrix and writes it as a heat map, with a grid of the first misclassified test images,
-     * to {@code charts/<example>/confusion-<variant>.png} and {@code misclassified-<variant>.png}.
+     * confusion matrix with the class names and writes it as a heat map, with a grid of the first
+     * misclassified test images, to {@code charts/<example>/confusion-<variant>.png} and
+     * {@code misclassified-<variant>.png}.
      */
-    static void report(String example, String variant, String title, Module net, Batches test, ImageData data)
+    static void reportTest(String example, String variant, String title, Module net, Batches test, ImageData data)
             throws IOException {
         Predictions predictions = Predictions.of(net, test);
         ConfusionMatrix matrix = predictions.confusionMatrix(data.classes().length);
-        System.out.println("\nConfusion matrix (rows: true class, columns: predicted), accuracy "
-                + String.format("%.3f", matrix.accuracy()) + ":\n" + matrix);
+        System.out.println("\nConfusion matrix on the test set (rows: true class, columns: predicted), accuracy "
+                + String.format("%.3f", matrix.accuracy()) + ":\n" + matrix.toString(data.classes()));
         Path folder = Path.of("charts", example);
         Path confusion = Charts.confusionMatrix(title + ": confusion matrix on " + data.name() + " test",
                 matrix, data.classes(), folder.resolve("confusion-" + variant + ".png"));

@@ -1,9 +1,12 @@
 package kindling.examples;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.Set;
 
 /**
  * The launcher for every example: with no argument it lists them and runs the default one; with a
@@ -11,13 +14,21 @@ import java.util.function.Consumer;
  * <pre>
  *   mvn -q compile exec:java                          # list, then run "lenet"
  *   mvn -q compile exec:java -Dexec.args="tour"       # one by name
+ *   mvn -q compile exec:java -Dexec.args="--help"     # the list, and how to run one
+ *   mvn -q compile exec:java -Dexec.args="lenet --help"   # one example's options
  * </pre>
  */
 public final class Examples {
     /** Run when no name is given. */
     public static final String DEFAULT = "lenet";
 
-    private record Example(String description, Consumer<String[]> main) {
+    /** An example's {@code main}. */
+    @FunctionalInterface
+    private interface Main {
+        void main(String[] args) throws IOException;
+    }
+
+    private record Example(String description, Main main) {
     }
 
     private static final Map<String, Example> EXAMPLES = new LinkedHashMap<>();
@@ -57,34 +68,55 @@ public final class Examples {
         }
     }
 
-    /** Runs the example named by {@code args[0]} (or the default) and returns the exit status. */
+    /**
+     * Runs the example named by {@code args[0]} (or the default) and returns the exit status: 0, or 2
+     * for an unknown example or a mistake in its options. {@code --help} alone lists the examples;
+     * after a name it is the example's own.
+     */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            list(out);
+            out.println("Each example lists its options with --help, e.g. -Dexec.args=\"" + DEFAULT + " --help\".");
+            return 0;
+        }
+        String name = args.length == 0 ? DEFAULT : args[0];
+        Example example = EXAMPLES.get(name);
+        if (example == null) {
+            err.println("Unknown example \"" + name + "\". Available: " + String.join(", ", EXAMPLES.keySet()));
+            return 2;
+        }
         if (args.length == 0) {
             list(out);
             out.println("Running the default, \"" + DEFAULT + "\".");
-            EXAMPLES.get(DEFAULT).main().accept(new String[0]);
-            return 0;
         }
-        Example example = EXAMPLES.get(args[0]);
-        if (example == null) {
-            err.println("Unknown example \"" + args[0] + "\". Available: " + String.join(", ", EXAMPLES.keySet()));
-            return 2;
-        }
-        String[] rest = new String[args.length - 1];
-        System.arraycopy(args, 1, rest, 0, rest.length);
+        String[] rest = new String[Math.max(0, args.length - 1)];
+        System.arraycopy(args, args.length == 0 ? 0 : 1, rest, 0, rest.length);
+        boolean nested = Options.insideLauncher;
+        Options.insideLauncher = true;     // the example's Options.parse throws to us instead of ending the JVM
         try {
-            example.main().accept(rest);
+            example.main().main(rest);
+        } catch (Options.HelpRequested help) {
+            out.print(help.text());
         } catch (IllegalArgumentException e) {
             // A mistyped option or value: say what is wrong, not where in the code it was noticed.
-            err.println(args[0] + ": " + e.getMessage());
+            err.println(name + ": " + e.getMessage());
             return 2;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            Options.insideLauncher = nested;
         }
         return 0;
     }
 
+    /** The examples' names, in the order the list shows them. */
+    static Set<String> names() {
+        return Collections.unmodifiableSet(EXAMPLES.keySet());
+    }
+
     /** Prints every example's name and what it shows. */
     static void list(PrintStream out) {
-        out.println("Kindling examples (run one with: -Dexec.args=\"<name>\", or its class from the IDE):");
+        out.println("Kindling examples (run one with: -Dexec.args=\"<name> [options]\", or its class from the IDE):");
         for (Map.Entry<String, Example> entry : EXAMPLES.entrySet()) {
             out.printf("  %-12s %s%n", entry.getKey(), entry.getValue().description());
         }

@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +39,7 @@ import kindling.train.Trainer;
  * </ol>
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="optimizers"
- *   options: --epochs N (3)  --examples N (training images used, 6000)  --batch-size N (128)
- *            --subset  --data DIR  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="optimizers --help"   # every option with its default
  * </pre>
  * Charts go to {@code charts/optimizers/}.
  */
@@ -136,58 +134,60 @@ public final class OptimizersExample {
         return curve;
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("optimizers", "SGD, momentum, RMSProp, Adagrad and Adam: paths on a bowl, "
+                        + "then LeNet's loss curves under each.")
+                .integer("epochs", 3, "passes over the training images, for each optimizer")
+                .integer("examples", 6000, "train on the first N training images")
+                .integer("batch-size", 128, "images per optimizer step")
+                .fashionMnist().threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        int epochs = options.getInt("epochs", 3);
-        int examples = options.getInt("examples", 6000);
-        int batchSize = options.getInt("batch-size", 128);
-        int seed = options.getInt("seed", 0);
+        int epochs = options.getInt("epochs");
+        int examples = options.getInt("examples");
+        int batchSize = options.getInt("batch-size");
+        int seed = options.getInt("seed");
         Threads.set(options.getInt("threads", Threads.get()));
-        try {
-            System.out.println("1. Paths on f(x1, x2) = 0.1 x1^2 + 2 x2^2 from (-5, -2), 20 steps (d2l 11.6-11.10):");
-            Map<String, float[][]> paths = new LinkedHashMap<>();
-            for (Recipe recipe : bowlRecipes()) {
-                float[][] path = bowlPath(recipe, 20);
-                paths.put(recipe.name(), path);
-                float[] end = path[path.length - 1];
-                System.out.printf("  %-24s ends at (%8.4f, %8.4f), f = %.5f%n", recipe.name(), end[0], end[1],
-                        0.1 * end[0] * end[0] + 2 * end[1] * end[1]);
-            }
-            Path pathChart = Charts.paths("Optimizer paths on 0.1·x1² + 2·x2²", "x1", "x2", paths,
-                    (x1, x2) -> 0.1 * x1 * x1 + 2 * x2 * x2, Path.of("charts", "optimizers", "paths.png"));
-            System.out.println("  chart: " + pathChart.toAbsolutePath());
-
-            ImageData data = options.fashionMnist();
-            System.out.println("\n2. LeNet (ReLU, max pooling, no normalisation) on Fashion-MNIST with each optimizer. Data: " + data);
-            int n = Math.min(examples, data.train().size());
-            TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),
-                    data.train().targets().narrow(0, 0, n));
-            DataLoader train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(seed).build();
-            DataLoader test = DataLoader.builder(data.test()).batchSize(512).build();
-            System.out.printf("  %d training images, %d epochs, batch %d, the same initial weights for each%n",
-                    n, epochs, batchSize);
-            Generator.manualSeed(seed);
-            Sequential shown = LeNet.modern(LeNet.Norm.NONE);
-            System.out.println("\n" + shown + "\n" + Summary.of(shown, 1, 1, 28, 28));
-            int every = Math.max(1, train.numBatches() / 10);
-            Map<String, double[]> curves = new LinkedHashMap<>();
-            for (Recipe recipe : networkRecipes()) {
-                Generator.manualSeed(seed);                // the same LeNet weights and batch order for every run
-                Sequential net = LeNet.modern(LeNet.Norm.NONE);
-                double[] curve = trainLossCurve(net, recipe.make().apply(net.parameters()), train, epochs, every,
-                        recipe.name(), System.out);
-                curves.put(recipe.name(), curve);
-                Trainer.Evaluation result = Trainer.evaluate(net, new CrossEntropyLoss(), test);
-                System.out.printf("  %-22s final train loss %.3f   test accuracy %.3f%n", recipe.name(),
-                        curve[curve.length - 1], result.accuracy());
-            }
-            Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST", "training step",
-                    "training loss (mean of " + every + " steps)", curves, every,
-                    Path.of("charts", "optimizers", "lenet-loss.png"));
-            System.out.println("  chart: " + lossChart.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        System.out.println("1. Paths on f(x1, x2) = 0.1 x1^2 + 2 x2^2 from (-5, -2), 20 steps (d2l 11.6-11.10):");
+        Map<String, float[][]> paths = new LinkedHashMap<>();
+        for (Recipe recipe : bowlRecipes()) {
+            float[][] path = bowlPath(recipe, 20);
+            paths.put(recipe.name(), path);
+            float[] end = path[path.length - 1];
+            System.out.printf("  %-24s ends at (%8.4f, %8.4f), f = %.5f%n", recipe.name(), end[0], end[1],
+                    0.1 * end[0] * end[0] + 2 * end[1] * end[1]);
         }
+        Path pathChart = Charts.paths("Optimizer paths on 0.1·x1² + 2·x2²", "x1", "x2", paths,
+                (x1, x2) -> 0.1 * x1 * x1 + 2 * x2 * x2, Path.of("charts", "optimizers", "paths.png"));
+        System.out.println("  chart: " + pathChart.toAbsolutePath());
+
+        ImageData data = options.fashionMnist();
+        System.out.println("\n2. LeNet (ReLU, max pooling, no normalisation) on Fashion-MNIST with each optimizer. Data: " + data);
+        int n = Math.min(examples, data.train().size());
+        TensorDataset trainSet = new TensorDataset(data.train().inputs().narrow(0, 0, n),
+                data.train().targets().narrow(0, 0, n));
+        DataLoader train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(seed).build();
+        DataLoader test = DataLoader.builder(data.test()).batchSize(512).build();
+        System.out.printf("  %d training images, %d epochs, batch %d, the same initial weights for each%n",
+                n, epochs, batchSize);
+        Generator.manualSeed(seed);
+        Sequential shown = LeNet.modern(LeNet.Norm.NONE);
+        System.out.println("\n" + shown + "\n" + Summary.of(shown, 1, 1, 28, 28));
+        int every = Math.max(1, train.numBatches() / 10);
+        Map<String, double[]> curves = new LinkedHashMap<>();
+        for (Recipe recipe : networkRecipes()) {
+            Generator.manualSeed(seed);                // the same LeNet weights and batch order for every run
+            Sequential net = LeNet.modern(LeNet.Norm.NONE);
+            double[] curve = trainLossCurve(net, recipe.make().apply(net.parameters()), train, epochs, every,
+                    recipe.name(), System.out);
+            curves.put(recipe.name(), curve);
+            Trainer.Evaluation result = Trainer.evaluate(net, new CrossEntropyLoss(), test);
+            System.out.printf("  %-22s final train loss %.3f   test accuracy %.3f%n", recipe.name(),
+                    curve[curve.length - 1], result.accuracy());
+        }
+        Path lossChart = Charts.lines("LeNet (ReLU) training loss on Fashion-MNIST", "training step",
+                "training loss (mean of " + every + " steps)", curves, every,
+                Path.of("charts", "optimizers", "lenet-loss.png"));
+        System.out.println("  chart: " + lossChart.toAbsolutePath());
     }
 }

@@ -1,7 +1,6 @@
 package kindling.examples;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import kindling.data.DataLoader;
 import kindling.data.Dataset;
 import kindling.data.FashionMnist;
@@ -11,19 +10,24 @@ import kindling.data.transforms.Resize;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.ResNet;
 import kindling.kernels.Threads;
+import kindling.nn.CrossEntropyLoss;
 import kindling.nn.Sequential;
 import kindling.optim.Adam;
 import kindling.optim.Optimizer;
 import kindling.optim.SGD;
 import kindling.tensor.Generator;
+import kindling.train.History;
+import kindling.train.Trainer;
 
 /**
  * ResNet on Fashion-MNIST, d2l's chapter 7.6: prints the network, its shape trace and summary, trains
- * it and reports the test accuracy, then writes the training curves to {@code charts/resnet/}.
+ * it and reports the test accuracy, then writes the training curves, the test confusion matrix and
+ * the first misclassified test images to {@code charts/resnet/}. With the small variant it first
+ * prints the book's ResNet-18 traced at 96×96.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="resnet"                          # the small variant (default)
  *   mvn -q compile exec:java -Dexec.args="resnet --variant d2l"            # the book's: hours on a CPU
- *   options: --variant d2l|small  --epochs N  --batch-size N  --lr X  --train-size N  --subset  --data DIR  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="resnet --help"   # every option with its default
  * </pre>
  * {@code d2l} is the book's network and recipe: ResNet-18 (11.2M parameters) on images resized to
  * 96×96, SGD with lr 0.05, batch 256, 10 epochs — 0.32 GMACs per image forward, so an epoch
@@ -39,45 +43,70 @@ public final class ResNetExample {
     private ResNetExample() {
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
-        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        String variant = options.choice("variant", "small", "d2l");
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("resnet", "ResNet (d2l 7.6) on Fashion-MNIST: residual blocks, shape trace, training.")
+                .choice("variant", "small: a CPU-sized ResNet on 28x28 images; d2l: ResNet-18 on 96x96 (hours)",
+                        "small", "d2l")
+                .integer("epochs", "passes over the training set").byDefault("3 for small, 10 for d2l")
+                .integer("batch-size", "images per optimizer step").byDefault("128 for small, 256 for d2l")
+                .number("lr", "learning rate").byDefault("0.001 for small (Adam), 0.05 for d2l (SGD)")
+                .integer("train-size", "train on the first N training images").byDefault("15000 for small, all for d2l")
+                .fashionMnist().threads().seed().show()
+                .parse(args);
+        String variant = options.choice("variant");
         boolean book = variant.equals("d2l");
         int epochs = options.getInt("epochs", book ? 10 : 3);
         int batchSize = options.getInt("batch-size", book ? 256 : 128);
         float lr = (float) options.getDouble("lr", book ? 0.05 : 0.001);
-        int size = book ? 96 : 28;
+        int seed = options.getInt("seed");
         Threads.set(options.getInt("threads", Threads.get()));
-        Generator.manualSeed(options.getInt("seed", 0));
-        try {
-            ImageData data = options.fashionMnist();
-            System.out.println("Data: " + data);
-            Dataset trainSet = data.train();
-            int trainSize = options.getInt("train-size", book ? trainSet.size() : 15_000);
-            if (trainSize < trainSet.size()) {
-                trainSet = first(trainSet, trainSize);
-                System.out.println("Training on the first " + trainSet.size() + " training images (--train-size)");
-            }
+        Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
 
-            Sequential net = book ? ResNet.d2l() : ResNet.small();
-            ClassifierRun.describe("ResNet (" + variant + ")", net, size);
-
-            DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
-            DataLoader.Builder test = DataLoader.builder(data.test()).batchSize(batchSize);
-            if (book) {                                        // d2l's load_data_fashion_mnist(batch_size, resize=96)
-                train.transform(new Resize(96, 96));
-                test.transform(new Resize(96, 96));
-            }
-            Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
-                    : Adam.builder(net.parameters()).lr(lr).build();
-            System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
-                    book ? "SGD" : "Adam", lr, size, size, Threads.get());
-            ClassifierRun.fit("resnet", variant, "ResNet (" + variant + ")", net, optimizer, epochs,
-                    train.build(), test.build(), data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        // The data: the book resizes Fashion-MNIST to 96×96 (load_data_fashion_mnist(batch_size, resize=96));
+        // the small network takes the 28×28 images as they are.
+        ImageData data = options.fashionMnist();
+        System.out.println("Data: " + data);
+        Dataset trainSet = data.train();
+        int trainSize = options.getInt("train-size", book ? trainSet.size() : 15_000);
+        if (trainSize < trainSet.size()) {
+            trainSet = first(trainSet, trainSize);
+            System.out.println("Training on the first " + trainSet.size() + " training images (--train-size)");
         }
+        int size = book ? 96 : 28;
+        DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
+        DataLoader.Builder test = DataLoader.builder(data.test()).batchSize(batchSize);
+        if (book) {
+            train.transform(new Resize(96, 96));
+            test.transform(new Resize(96, 96));
+        }
+        DataLoader trainLoader = train.build();
+        DataLoader testLoader = test.build();
+
+        // The model: a stem, four stages of residual blocks, global average pooling and a linear
+        // classifier. The book's ResNet-18 is traced at 96×96 first, as d2l prints it.
+        if (!book) {
+            ClassifierRun.traceShapes("The book's ResNet-18", ResNet.d2l(), 96);
+        }
+        Generator.manualSeed(seed);
+        Sequential net = book ? ResNet.d2l() : ResNet.small();
+        String title = "ResNet (" + variant + ")";
+        ClassifierRun.describe(title, net, size);
+
+        // The loss and the optimizer.
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
+                : Adam.builder(net.parameters()).lr(lr).build();
+
+        // Training: the Trainer runs LeNetExample's loop (zeroGrad, forward, loss, backward, step) per
+        // batch, and evaluates on the test set after each epoch.
+        System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
+                book ? "SGD" : "Adam", lr, size, size, Threads.get());
+        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
+        History history = trainer.fit(trainLoader, testLoader);
+
+        // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
+        ClassifierRun.reportTraining("resnet", variant, title, history, data);
+        ClassifierRun.reportTest("resnet", variant, title, net, testLoader, data);
     }
 
     /** The first {@code n} examples of {@code dataset} (all of them if it has fewer). */

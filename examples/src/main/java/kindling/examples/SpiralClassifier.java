@@ -29,16 +29,20 @@ public final class SpiralClassifier {
     }
 
     public static void main(String[] args) {
-        float accuracy = train(300, true);
+        Options options = Options.declare("spirals", "A two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) "
+                        + "learns three spirals.")
+                .integer("steps", 300, "Adam steps over the 300 points")
+                .parse(args);
+        float accuracy = train(options.getInt("steps"), true);
         System.out.printf(Locale.ROOT, "%nfinal training accuracy %.1f%%%n", 100 * accuracy);
     }
 
     /** Trains for {@code steps} and returns the accuracy on the training points. */
     static float train(int steps, boolean verbose) {
         Generator.manualSeed(0);                             // the same weights and points every run
-        Tensor[] data = spirals(new Generator(1));
-        Tensor points = data[0];                             // (300, 2)
-        Tensor labels = data[1];                             // (300,) class indices 0, 1, 2
+        Spirals data = spirals(new Generator(1));
+        Tensor points = data.points();                       // (300, 2)
+        Tensor labels = data.labels();                       // (300,) class indices 0, 1, 2
 
         Sequential model = new Sequential(
                 new Linear(2, 64), new ReLU(),
@@ -68,7 +72,7 @@ public final class SpiralClassifier {
     /** The fraction of points whose highest score is their class. */
     static float accuracy(Sequential model, Tensor points, Tensor labels) {
         try (NoGrad scope = NoGrad.enter()) {
-            Tensor predicted = model.forward(points).argmax(1, false);
+            Tensor predicted = model.forward(points).argmax(1);
             return predicted.eq(labels).mean().item();
         }
     }
@@ -77,7 +81,7 @@ public final class SpiralClassifier {
      * Class k's i-th point lies at radius r = i/n and angle t = 4k + 4r + noise: three arms winding
      * out from the origin, each a third of a turn apart.
      */
-    static Tensor[] spirals(Generator gen) {
+    static Spirals spirals(Generator gen) {
         int n = POINTS_PER_CLASS;
         float[] xy = new float[CLASSES * n * 2];
         float[] label = new float[CLASSES * n];
@@ -91,6 +95,10 @@ public final class SpiralClassifier {
                 label[row] = k;
             }
         }
-        return new Tensor[] {Tensor.wrap(xy, CLASSES * n, 2), Tensor.wrap(label, CLASSES * n)};
+        return new Spirals(Tensor.wrap(xy, CLASSES * n, 2), Tensor.wrap(label, CLASSES * n));
+    }
+
+    /** The points (N, 2) and their classes (N), as floats. */
+    record Spirals(Tensor points, Tensor labels) {
     }
 }

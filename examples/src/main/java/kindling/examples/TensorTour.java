@@ -18,6 +18,8 @@ public final class TensorTour {
     }
 
     public static void main(String[] args) {
+        Options.declare("tour", "A printed tour of tensors, views, broadcasting and autograd; it takes no options.")
+                .parse(args);
         // 1. Creating and printing tensors. Printing follows PyTorch, so output reads like the book.
         section("1. Creating and printing");
         Tensor m = Tensor.of(new float[][] {{0.1f, 0.2f}, {0.3f, 0.4f}});

@@ -2,7 +2,6 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,7 @@ import kindling.train.ProgressBar;
  * {@code 6 2 9 5 1 4 1 3}, one output digit per position, shorter sequences padded at the end.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="transformer"
- *   options: --steps N  --batch-size N  --lr X  --d-model N  --heads N  --layers N  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="transformer --help"   # every option with its default
  * </pre>
  * First it prints d2l's shape check of multi-head attention (11.5: queries (2, 4, 100), 5 heads →
  * output (2, 4, 100)) step by step. Then it trains {@link DigitTransformer} on freshly drawn batches
@@ -47,17 +46,26 @@ public final class TransformerExample {
     private TransformerExample() {
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("transformer", "A Transformer encoder learns to reverse digit sequences; "
+                        + "attention heat maps.")
+                .integer("steps", 6000, "optimizer steps")
+                .integer("batch-size", 64, "sequences per step")
+                .number("lr", 0.002, "Adam learning rate")
+                .integer("d-model", 32, "model width (embedding size)")
+                .integer("heads", 4, "attention heads per layer")
+                .integer("layers", 2, "encoder layers")
+                .threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        int steps = options.getInt("steps", 6000);
-        int batchSize = options.getInt("batch-size", 64);
-        float lr = (float) options.getDouble("lr", 0.002);
-        int dModel = options.getInt("d-model", 32);
-        int heads = options.getInt("heads", 4);
-        int layers = options.getInt("layers", 2);
+        int steps = options.getInt("steps");
+        int batchSize = options.getInt("batch-size");
+        float lr = (float) options.getDouble("lr");
+        int dModel = options.getInt("d-model");
+        int heads = options.getInt("heads");
+        int layers = options.getInt("layers");
         Threads.set(options.getInt("threads", Threads.get()));
-        Generator.manualSeed(options.getInt("seed", 0));
+        Generator.manualSeed(options.getInt("seed"));
 
         System.out.println("Multi-head attention, d2l 11.5's shape check, step by step:");
         traceMultiHeadAttention(System.out);
@@ -70,30 +78,26 @@ public final class TransformerExample {
         long start = System.nanoTime();
         double[] losses = train(model, steps, batchSize, lr, new Generator(1), System.out);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] accuracy = evaluate(model, 2000, new Generator(2));
+        Accuracy accuracy = evaluate(model, 2000, new Generator(2));
         System.out.printf(Locale.ROOT, "%ntrained in %.0f s; on 2,000 new sequences: per-token accuracy %.4f, "
-                + "whole sequences right %.4f%n", seconds, accuracy[0], accuracy[1]);
-        try {
-            Path dir = Path.of("charts", "transformer");
-            Path curve = Charts.lines("Reversing digits: training loss", "training step",
-                    "cross-entropy (mean of " + LOG_EVERY + " steps)", Map.of("loss", losses), LOG_EVERY,
-                    dir.resolve("loss.png"));
-            System.out.println("Loss curve: " + curve.toAbsolutePath());
-            for (Path map : writeHeatMaps(model, layers - 1, dir)) {
-                System.out.println("Attention heat map: " + map.toAbsolutePath());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                + "whole sequences right %.4f%n", seconds, accuracy.perToken(), accuracy.wholeSequences());
+        Path dir = Path.of("charts", "transformer");
+        Path curve = Charts.lines("Reversing digits: training loss", "training step",
+                "cross-entropy (mean of " + LOG_EVERY + " steps)", Map.of("loss", losses), LOG_EVERY,
+                dir.resolve("loss.png"));
+        System.out.println("Loss curve: " + curve.toAbsolutePath());
+        for (Path map : writeHeatMaps(model, layers - 1, dir)) {
+            System.out.println("Attention heat map: " + map.toAbsolutePath());
         }
     }
 
     static final int LOG_EVERY = 10;
 
     /**
-     * A batch of {@code n} digit sequences of length 8..10 padded with PAD: {tokens (n, 10), targets (n, 10)},
-     * targets the reversed digits and −100 (CrossEntropyLoss's ignoreIndex) at the padding.
+     * A batch of {@code n} digit sequences of length 8..10 padded with PAD: tokens (n, 10) and targets
+     * (n, 10), the reversed digits and −100 (CrossEntropyLoss's ignoreIndex) at the padding.
      */
-    static Tensor[] reversalBatch(Generator generator, int n) {
+    static Batch reversalBatch(Generator generator, int n) {
         float[] tokens = new float[n * MAX_LEN];
         float[] targets = new float[n * MAX_LEN];
         for (int s = 0; s < n; s++) {
@@ -106,7 +110,15 @@ public final class TransformerExample {
                 targets[s * MAX_LEN + i] = tokens[s * MAX_LEN + length - 1 - i];
             }
         }
-        return new Tensor[] {Tensor.wrap(tokens, n, MAX_LEN), Tensor.wrap(targets, n, MAX_LEN)};
+        return new Batch(Tensor.wrap(tokens, n, MAX_LEN), Tensor.wrap(targets, n, MAX_LEN));
+    }
+
+    /** Token sequences (N, L) and the sequences the model should answer (N, L). */
+    record Batch(Tensor tokens, Tensor targets) {
+    }
+
+    /** How well the model reverses: over the non-padding tokens, and over whole sequences. */
+    record Accuracy(double perToken, double wholeSequences) {
     }
 
     /** Cross-entropy over the non-padding positions of every sequence. */
@@ -119,12 +131,12 @@ public final class TransformerExample {
     static double[] train(DigitTransformer model, int steps, int batchSize, float lr, Generator data, PrintStream out) {
         model.train();
         Adam optimizer = Adam.builder(model.parameters()).lr(lr).build();
-        ProgressBar progress = out == null ? null : new ProgressBar(out, ProgressBar.onTerminal(), "training", steps, "seq");
+        ProgressBar progress = out == null ? null : new ProgressBar(out, ProgressBar.onTerminal(), "training", steps);
         double[] curve = new double[steps / LOG_EVERY];
         double sum = 0;
         for (int step = 1; step <= steps; step++) {
-            Tensor[] batch = reversalBatch(data, batchSize);
-            Tensor loss = loss(model, batch[0], batch[1]);
+            Batch batch = reversalBatch(data, batchSize);
+            Tensor loss = loss(model, batch.tokens(), batch.targets());
             optimizer.zeroGrad();
             loss.backward();
             optimizer.step();
@@ -140,23 +152,23 @@ public final class TransformerExample {
         return curve;
     }
 
-    private static double tokenAccuracy(DigitTransformer model, Tensor[] batch) {
+    private static double tokenAccuracy(DigitTransformer model, Batch batch) {
         try (NoGrad ignored = NoGrad.enter()) {
-            return accuracies(model.forward(batch[0]), batch[1])[0];
+            return accuracy(model.forward(batch.tokens()), batch.targets()).perToken();
         }
     }
 
-    /** {per-token accuracy over non-padding positions, fraction of sequences entirely right} on n new sequences. */
-    static double[] evaluate(DigitTransformer model, int n, Generator generator) {
+    /** The accuracy on {@code n} new sequences. */
+    static Accuracy evaluate(DigitTransformer model, int n, Generator generator) {
         model.eval();
         try (NoGrad ignored = NoGrad.enter()) {
-            Tensor[] batch = reversalBatch(generator, n);
-            return accuracies(model.forward(batch[0]), batch[1]);
+            Batch batch = reversalBatch(generator, n);
+            return accuracy(model.forward(batch.tokens()), batch.targets());
         }
     }
 
-    private static double[] accuracies(Tensor scores, Tensor targets) {
-        float[] predicted = scores.argmax(-1, false).toArray();
+    private static Accuracy accuracy(Tensor scores, Tensor targets) {
+        float[] predicted = scores.argmax(-1).toArray();
         float[] wanted = targets.toArray();
         int tokens = 0;
         int right = 0;
@@ -175,7 +187,7 @@ public final class TransformerExample {
             }
             perfect += all ? 1 : 0;
         }
-        return new double[] {(double) right / tokens, (double) perfect / sequences};
+        return new Accuracy((double) right / tokens, (double) perfect / sequences);
     }
 
     /** One PNG per head: the weights of layer {@code layer} on one sequence of 9 digits. */

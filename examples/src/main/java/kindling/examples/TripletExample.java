@@ -1,7 +1,6 @@
 package kindling.examples;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +31,7 @@ import kindling.train.ProgressBar;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="triplet --threads 2"
  *   mvn -q compile exec:java -Dexec.args="triplet --mining batch-hard"      # watch it collapse
- *   options: --epochs N  --examples N  --dim D  --margin X  --mining batch-hard|semi-hard  --p P  --k K
- *            --lr X  --subset  --data DIR  --threads N  --seed N
+ *   mvn -q compile exec:java -Dexec.args="triplet --help"   # every option with its default
  * </pre>
  * Each training step draws a batch of P = 8 classes × K = 8 images ({@link PKSampler}), embeds it
  * with {@link EmbeddingNet} (D = 32), picks the triplets inside the batch ({@link TripletMining},
@@ -58,17 +56,28 @@ public final class TripletExample {
     private TripletExample() {
     }
 
-    public static void main(String[] args) {
-        Options options = Options.parse(args);
+    public static void main(String[] args) throws IOException {
+        Options options = Options.declare("triplet", "An embedding trained with triplet loss and online mining: "
+                        + "verification, 1-NN, PCA.")
+                .integer("epochs", 3, "epochs of --examples images each")
+                .integer("examples", 20_000, "images per epoch (P x K sampling has no natural end)")
+                .integer("dim", EmbeddingNet.DEFAULT_DIM, "embedding dimension")
+                .number("margin", 0.2, "triplet loss margin")
+                .integer("p", 8, "classes per batch")
+                .integer("k", 8, "images per class in a batch")
+                .number("lr", 0.001, "Adam learning rate")
+                .choice("mining", "which triplets of a batch are trained (batch-hard collapses)", "semi-hard", "batch-hard")
+                .fashionMnist().threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
-        int epochs = options.getInt("epochs", 3);
-        int examples = options.getInt("examples", 20_000);
-        int dim = options.getInt("dim", EmbeddingNet.DEFAULT_DIM);
-        double margin = options.getDouble("margin", 0.2);
-        int p = options.getInt("p", 8);
-        int k = options.getInt("k", 8);
-        float lr = (float) options.getDouble("lr", 0.001);
-        String mining = options.choice("mining", "semi-hard", "batch-hard");
+        int epochs = options.getInt("epochs");
+        int examples = options.getInt("examples");
+        int dim = options.getInt("dim");
+        double margin = options.getDouble("margin");
+        int p = options.getInt("p");
+        int k = options.getInt("k");
+        float lr = (float) options.getDouble("lr");
+        String mining = options.choice("mining");
         TripletMining.Strategy strategy = mining.equals("semi-hard") ? TripletMining.Strategy.SEMI_HARD
                 : TripletMining.Strategy.BATCH_HARD;
         if (epochs < 1 || examples < p * k) {
@@ -76,90 +85,86 @@ public final class TripletExample {
                     + ", got " + epochs + " and " + examples);
         }
         Threads.set(options.getInt("threads", Threads.get()));
-        int seed = options.getInt("seed", 0);
+        int seed = options.getInt("seed");
         Generator.manualSeed(seed);
-        try {
-            ImageData data = options.fashionMnist();
-            System.out.println("Data: " + data);
-            Tensor trainImages = data.train().inputs();
-            Tensor testImages = data.test().inputs();
-            int[] trainLabels = labels(data.train().targets());
-            int[] testLabels = labels(data.test().targets());
+        ImageData data = options.fashionMnist();
+        System.out.println("Data: " + data);
+        Tensor trainImages = data.train().inputs();
+        Tensor testImages = data.test().inputs();
+        int[] trainLabels = labels(data.train().targets());
+        int[] testLabels = labels(data.test().targets());
 
-            Sequential net = EmbeddingNet.create(dim);
-            System.out.println("\nEmbeddingNet (D = " + dim + "):\n" + net);
-            System.out.println("\n" + Summary.of(net, 1, 1, 28, 28));
+        Sequential net = EmbeddingNet.create(dim);
+        System.out.println("\nEmbeddingNet (D = " + dim + "):\n" + net);
+        System.out.println("\n" + Summary.of(net, 1, 1, 28, 28));
 
-            PKSampler sampler = new PKSampler(trainLabels, p, k, seed);
-            TripletMining miner = new TripletMining(strategy, margin);
-            Optimizer optimizer = Adam.builder(net.parameters()).lr(lr).build();
-            int batches = examples / sampler.batchSize();
-            System.out.printf("Training %d epochs of %d batches (P = %d classes × K = %d images), %s mining, margin %s,"
-                    + " Adam lr %s, %d thread(s)%n", epochs, batches, p, k, mining, margin, lr, Threads.get());
-            System.out.println("(acc = the share of each batch whose nearest other image in the batch is of its class)");
+        PKSampler sampler = new PKSampler(trainLabels, p, k, seed);
+        TripletMining miner = new TripletMining(strategy, margin);
+        Optimizer optimizer = Adam.builder(net.parameters()).lr(lr).build();
+        int batches = examples / sampler.batchSize();
+        System.out.printf("Training %d epochs of %d batches (P = %d classes × K = %d images), %s mining, margin %s,"
+                + " Adam lr %s, %d thread(s)%n", epochs, batches, p, k, mining, margin, lr, Threads.get());
+        System.out.println("(acc = the share of each batch whose nearest other image in the batch is of its class)");
 
-            List<Float> losses = new ArrayList<>();
-            List<Float> allTripletLosses = new ArrayList<>();
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                net.train();
-                long start = System.nanoTime();
-                ProgressBar bar = new ProgressBar(System.out, ProgressBar.onTerminal(),
-                        "epoch " + epoch + "/" + epochs, batches);
-                double lossSum = 0;
-                double accuracySum = 0;
-                double allTripletsSum = 0;
-                for (int b = 1; b <= batches; b++) {
-                    int[] indices = sampler.next();
-                    int[] batchLabels = new int[indices.length];
-                    for (int i = 0; i < indices.length; i++) {
-                        batchLabels[i] = trainLabels[indices[i]];
-                    }
-                    Tensor embeddings = net.forward(trainImages.indexSelect(0, TripletMining.indexTensor(indices)));
-                    Tensor loss = miner.loss(embeddings, batchLabels);
-                    optimizer.zeroGrad();
-                    loss.backward();
-                    optimizer.step();
-                    try (NoGrad ignored = NoGrad.enter()) {           // monitors, from the distances before the step
-                        Tensor distances = TripletMining.pairwiseDistances(embeddings.detach());
-                        accuracySum += TripletMining.nearestNeighbourAccuracy(distances, batchLabels);
-                        double allTriplets = TripletMining.allTripletsLoss(distances, batchLabels, margin);
-                        allTripletsSum += allTriplets;
-                        allTripletLosses.add((float) allTriplets);
-                    }
-                    lossSum += loss.item();
-                    losses.add(loss.item());
-                    bar.update(b, lossSum / b, accuracySum / b, (long) b * indices.length);
+        List<Float> losses = new ArrayList<>();
+        List<Float> allTripletLosses = new ArrayList<>();
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            net.train();
+            long start = System.nanoTime();
+            ProgressBar bar = new ProgressBar(System.out, ProgressBar.onTerminal(),
+                    "epoch " + epoch + "/" + epochs, batches);
+            double lossSum = 0;
+            double accuracySum = 0;
+            double allTripletsSum = 0;
+            for (int b = 1; b <= batches; b++) {
+                int[] indices = sampler.next();
+                int[] batchLabels = new int[indices.length];
+                for (int i = 0; i < indices.length; i++) {
+                    batchLabels[i] = trainLabels[indices[i]];
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                Tensor testEmbeddings = embed(net, testImages);
-                EmbeddingMetrics.Verification verification =
-                        EmbeddingMetrics.verification(testEmbeddings, testLabels, VERIFICATION_PAIRS, seed);
-                System.out.printf("epoch %d: loss %.4f, all-triplets loss %.4f, in-batch 1-NN acc %.3f,"
-                        + " test verification %.3f at d ≤ %.3f (%.1f s training, %.0f images/s)%n", epoch,
-                        lossSum / batches, allTripletsSum / batches, accuracySum / batches,
-                        verification.accuracy(), verification.threshold(), seconds, batches * sampler.batchSize() / seconds);
+                Tensor embeddings = net.forward(trainImages.indexSelect(0, TripletMining.indexTensor(indices)));
+                Tensor loss = miner.loss(embeddings, batchLabels);
+                optimizer.zeroGrad();
+                loss.backward();
+                optimizer.step();
+                try (NoGrad ignored = NoGrad.enter()) {           // monitors, from the distances before the step
+                    Tensor distances = TripletMining.pairwiseDistances(embeddings.detach());
+                    accuracySum += TripletMining.nearestNeighbourAccuracy(distances, batchLabels);
+                    double allTriplets = TripletMining.allTripletsLoss(distances, batchLabels, margin);
+                    allTripletsSum += allTriplets;
+                    allTripletLosses.add((float) allTriplets);
+                }
+                lossSum += loss.item();
+                losses.add(loss.item());
+                bar.update(b, lossSum / b, accuracySum / b, (long) b * indices.length);
             }
-
+            double seconds = (System.nanoTime() - start) / 1e9;
             Tensor testEmbeddings = embed(net, testImages);
             EmbeddingMetrics.Verification verification =
                     EmbeddingMetrics.verification(testEmbeddings, testLabels, VERIFICATION_PAIRS, seed);
-            System.out.printf("%nVerification on %,d test pairs (half same class): accuracy %.3f at threshold d ≤ %.3f%n",
-                    verification.pairs(), verification.accuracy(), verification.threshold());
-            Tensor trainEmbeddings = embed(net, trainImages);
-            double nearest = EmbeddingMetrics.nearestNeighbourAccuracy(testEmbeddings, testLabels, trainEmbeddings, trainLabels);
-            System.out.printf("1-NN classification of the %,d test images against the %,d training embeddings: accuracy %.3f%n",
-                    testLabels.length, trainLabels.length, nearest);
-
-            Map<String, float[][]> curves = new LinkedHashMap<>();
-            curves.put(mining + " loss (trained)", smooth(losses, LOSS_WINDOW));
-            curves.put("loss over all triplets of the batch", smooth(allTripletLosses, LOSS_WINDOW));
-            Path lossChart = Charts.paths("Triplet loss (" + mining + " mining, margin " + margin + ")", "training step",
-                    "mean of " + LOSS_WINDOW + " steps", curves, Path.of("charts", "triplet", "triplet-loss.png"));
-            Path scatter = scatter(testEmbeddings, testLabels, data.classes(), Path.of("charts", "triplet", "triplet-pca.png"));
-            System.out.println("Charts: " + lossChart.toAbsolutePath() + "\n        " + scatter.toAbsolutePath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            System.out.printf("epoch %d: loss %.4f, all-triplets loss %.4f, in-batch 1-NN acc %.3f,"
+                    + " test verification %.3f at d ≤ %.3f (%.1f s training, %.0f images/s)%n", epoch,
+                    lossSum / batches, allTripletsSum / batches, accuracySum / batches,
+                    verification.accuracy(), verification.threshold(), seconds, batches * sampler.batchSize() / seconds);
         }
+
+        Tensor testEmbeddings = embed(net, testImages);
+        EmbeddingMetrics.Verification verification =
+                EmbeddingMetrics.verification(testEmbeddings, testLabels, VERIFICATION_PAIRS, seed);
+        System.out.printf("%nVerification on %,d test pairs (half same class): accuracy %.3f at threshold d ≤ %.3f%n",
+                verification.pairs(), verification.accuracy(), verification.threshold());
+        Tensor trainEmbeddings = embed(net, trainImages);
+        double nearest = EmbeddingMetrics.nearestNeighbourAccuracy(testEmbeddings, testLabels, trainEmbeddings, trainLabels);
+        System.out.printf("1-NN classification of the %,d test images against the %,d training embeddings: accuracy %.3f%n",
+                testLabels.length, trainLabels.length, nearest);
+
+        Map<String, float[][]> curves = new LinkedHashMap<>();
+        curves.put(mining + " loss (trained)", smooth(losses, LOSS_WINDOW));
+        curves.put("loss over all triplets of the batch", smooth(allTripletLosses, LOSS_WINDOW));
+        Path lossChart = Charts.paths("Triplet loss (" + mining + " mining, margin " + margin + ")", "training step",
+                "mean of " + LOSS_WINDOW + " steps", curves, Path.of("charts", "triplet", "triplet-loss.png"));
+        Path scatter = scatter(testEmbeddings, testLabels, data.classes(), Path.of("charts", "triplet", "triplet-pca.png"));
+        System.out.println("Charts: " + lossChart.toAbsolutePath() + "\n        " + scatter.toAbsolutePath());
     }
 
     /** The embeddings of {@code images} (N, 1, 28, 28) → (N, D), in eval mode without gradient, 500 at a time. */

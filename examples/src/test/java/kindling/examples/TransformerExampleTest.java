@@ -39,9 +39,9 @@ class TransformerExampleTest {
 
     @Test
     void reversalBatchesArePaddedAndReversed() {
-        Tensor[] batch = TransformerExample.reversalBatch(new Generator(3), 50);
-        float[] tokens = batch[0].toArray();
-        float[] targets = batch[1].toArray();
+        TransformerExample.Batch batch = TransformerExample.reversalBatch(new Generator(3), 50);
+        float[] tokens = batch.tokens().toArray();
+        float[] targets = batch.targets().toArray();
         for (int s = 0; s < 50; s++) {
             int length = 0;
             while (length < 10 && tokens[s * 10 + length] != DigitTransformer.PAD) {
@@ -59,17 +59,17 @@ class TransformerExampleTest {
     void theModelOverfitsOneSmallBatch() {
         Generator.manualSeed(0);
         DigitTransformer model = new DigitTransformer(32, 4, 2, 0.0);
-        Tensor[] batch = TransformerExample.reversalBatch(new Generator(4), 16);
+        TransformerExample.Batch batch = TransformerExample.reversalBatch(new Generator(4), 16);
         Adam optimizer = Adam.builder(model.parameters()).lr(0.003f).build();
         float loss = Float.NaN;
         for (int step = 0; step < 600; step++) {
-            Tensor l = TransformerExample.loss(model, batch[0], batch[1]);
+            Tensor l = TransformerExample.loss(model, batch.tokens(), batch.targets());
             optimizer.zeroGrad();
             l.backward();
             optimizer.step();
             loss = l.item();
         }
         assertTrue(loss < 0.05f, "loss after 600 steps on 16 sequences: " + loss);
-        assertArrayEquals(new int[] {1, 4, 10, 10}, model.attentionWeights(batch[0].narrow(0, 0, 1), 1).shape());
+        assertArrayEquals(new int[] {1, 4, 10, 10}, model.attentionWeights(batch.tokens().narrow(0, 0, 1), 1).shape());
     }
 }

@@ -12,7 +12,10 @@ import kindling.tensor.Tensor;
  * one epoch.
  * <pre>
  *   DataLoader train = DataLoader.builder(trainSet).batchSize(256).shuffle(42).build();
- *   for (Batch batch : train) { ... batch.inputs() (256, 1, 28, 28), batch.targets() (256) ... }
+ *   for (Batch batch : train) {
+ *       Tensor images = batch.inputs();      // (256, 1, 28, 28)
+ *       Tensor labels = batch.targets();     // (256)
+ *   }
  * </pre>
  * With {@code shuffle(seed)} every epoch visits the examples in a new order: epoch e's order comes
  * from a generator seeded with (seed, e), so the sequence of epochs is the same on every run, and a

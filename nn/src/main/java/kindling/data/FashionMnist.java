@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * <pre>
  *   ImageData data = FashionMnist.load();        // looks in the usual places, see below
  *   System.out.println(data);                     // says which source it used
- *   data.train().inputs()   (60000, 1, 28, 28) in [0, 1]
- *   data.train().targets()  (60000) class indices 0..9, named by {@link #CLASSES}
+ *   Tensor images = data.train().inputs();    // (60000, 1, 28, 28) in [0, 1]
+ *   Tensor labels = data.train().targets();   // (60000) class indices 0..9, named by {@link #CLASSES}
  * </pre>
  * {@link #load()} looks in {@code $KINDLING_DATA/fashion-mnist}, {@code ~/.kindling/datasets/fashion-mnist},
  * {@code /usr/share/datasets/fashion-mnist} (Debian: {@code apt-get install dataset-fashion-mnist}),

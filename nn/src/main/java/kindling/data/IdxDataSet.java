@@ -66,35 +66,53 @@ final class IdxDataSet {
 
     /** Looks in every place in order; the message of the failure lists them all. */
     ImageData lookUp() throws IOException {
+        return lookUp(System.getenv("KINDLING_DATA"), Path.of(System.getProperty("user.home"), ".kindling", "datasets"),
+                Path.of("/usr/share/datasets"), !"false".equals(System.getProperty("kindling.download")));
+    }
+
+    /**
+     * {@link #lookUp()} with its places given: {@code kindlingData} (the value of
+     * {@code $KINDLING_DATA}, or null), the per-user and the system data folders, whether to download.
+     * Each place that does not have the data adds why to the message of the failure, or to the
+     * source of the bundled subset when that is what is returned.
+     */
+    ImageData lookUp(String kindlingData, Path userRoot, Path systemRoot, boolean download) throws IOException {
         List<String> tried = new ArrayList<>();
         List<Path> directories = new ArrayList<>();
-        String env = System.getenv("KINDLING_DATA");
-        if (env != null && !env.isBlank()) {
-            directories.add(Path.of(env, name));
+        if (kindlingData == null || kindlingData.isBlank()) {
+            tried.add("$KINDLING_DATA/" + name + " ($KINDLING_DATA is not set)");
+        } else {
+            directories.add(Path.of(kindlingData, name));
         }
-        Path home = Path.of(System.getProperty("user.home"), ".kindling", "datasets", name);
+        Path home = userRoot.resolve(name);
         directories.add(home);
-        directories.add(Path.of("/usr/share/datasets", name));
+        directories.add(systemRoot.resolve(name));
         for (Path directory : directories) {
-            if (hasAllFiles(directory)) {
+            String missing = missing(directory);
+            if (missing == null) {
                 String how = directory.startsWith("/usr/share/datasets") ? " (Debian package dataset-" + name + ")" : "";
                 return load(directory, how);
             }
-            tried.add(directory.toString());
+            if (kindlingData != null && !kindlingData.isBlank() && directory.equals(Path.of(kindlingData, name))
+                    && missing(Path.of(kindlingData)) == null) {
+                missing += "; $KINDLING_DATA itself holds the files, but it names the folder above " + name + "/";
+            }
+            tried.add(directory + " (" + missing + ")");
         }
-        if (!"false".equals(System.getProperty("kindling.download"))) {
+        if (download) {
             try {
                 download(home);
                 return load(home, " (downloaded from " + downloadBase + ")");
             } catch (IOException e) {
-                tried.add("download from " + downloadBase + ": " + e.getMessage());
+                tried.add("a download from " + downloadBase + " (" + e.getMessage() + ")");
             }
         } else {
-            tried.add("download (switched off by -Dkindling.download=false)");
+            tried.add("a download (switched off by -Dkindling.download=false)");
         }
         ImageData bundled = loadBundled();
         if (bundled != null) {
-            return bundled;
+            return new ImageData(bundled.name(), bundled.train(), bundled.test(), bundled.classes(),
+                    bundled.source() + ", as the full " + title + " was not found: looked in " + String.join("; ", tried));
         }
         tried.add("classpath:/kindling/datasets/" + name + "-subset/ (not on the classpath)");
         throw new IOException(title + " not found. Looked in:\n  " + String.join("\n  ", tried)
@@ -139,13 +157,17 @@ final class IdxDataSet {
         return null;
     }
 
-    private static boolean hasAllFiles(Path directory) {
+    /** Why {@code directory} does not hold the data set ("no such directory", the first missing file), or null. */
+    private static String missing(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return "no such directory";
+        }
         for (String file : FILES) {
             if (find(directory, file) == null) {
-                return false;
+                return "no " + file + ".gz nor " + file;
             }
         }
-        return true;
+        return null;
     }
 
     /** Downloads the four .gz files into {@code directory}, each checked and then renamed into place. */

@@ -8,7 +8,7 @@ import kindling.tensor.Tensor;
  * Transforms chain left to right:
  * <pre>
  *   Transform t = Transform.compose(new RandomCrop(28, 4, gen), new Normalize(mean, std));
- *   t.apply(x) = Normalize(RandomCrop(x))
+ *   Tensor out = t.apply(x);      // Normalize(RandomCrop(x))
  * </pre>
  * as {@code torchvision.transforms.Compose([RandomCrop(28, padding=4), Normalize(mean, std)])}.
  * A {@link DataLoader} applies its transform to each example's input before stacking. The image

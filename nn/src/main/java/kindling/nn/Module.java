@@ -27,9 +27,23 @@ import kindling.tensor.Tensor;
  * </ul>
  * A constructor reads top to bottom:
  * <pre>
- *   weight = registerParameter("weight", Tensor.empty(outFeatures, inFeatures));
- *   features = registerModule("features", new Sequential(new Conv2d(1, 6, 5), new ReLU()));
+ *   class SmallNet extends Module {
+ *       private final Sequential features;
+ *       private final Tensor weight;
+ *
+ *       SmallNet() {
+ *           features = registerModule("features", new Sequential(new Conv2d(1, 6, 5), new ReLU()));
+ *           weight = registerParameter("weight", Tensor.randn(10, 6 * 24 * 24).mul(0.01f));
+ *       }
+ *
+ *       &#64;Override
+ *       public Tensor forward(Tensor input) {                             // (N, 1, 28, 28)
+ *           return features.forward(input).flatten(1, -1).matmul(weight.t());  // (N, 10)
+ *       }
+ *   }
  * </pre>
+ * (After {@code import kindling.nn.*} a class that names {@code Module} also needs
+ * {@code import kindling.nn.Module;}: {@code java.lang.Module} has the same simple name.)
  * Names join with dots into paths exactly as PyTorch names them: {@code features.0.weight}. Those
  * paths are the keys of {@link #stateDict()}, so a checkpoint saved by PyTorch loads here and back.
  *

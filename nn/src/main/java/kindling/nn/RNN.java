@@ -12,7 +12,7 @@ import kindling.tensor.Tensor;
  * <pre>
  *   RNN rnn = new RNN(10, 20, 2);                                  // nn.RNN(10, 20, 2)
  *   RNNOutput r = rnn.forward(x, h0);                              // output, h_n = rnn(x, h0)
- *   RNN.builder(10, 20).nonlinearity("relu").batchFirst(true).build()
+ *   RNN reluRnn = RNN.builder(10, 20).nonlinearity("relu").batchFirst(true).build();
  * </pre>
  */
 public class RNN extends RNNBase {

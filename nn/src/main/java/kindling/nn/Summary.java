@@ -15,7 +15,9 @@ import kindling.tensor.Tensor;
  * a real forward pass (as torchinfo's {@code summary(model, input_size)}).
  * <pre>
  *   System.out.println(Summary.of(lenet, 1, 1, 28, 28));
- *
+ * </pre>
+ * prints, for d2l's LeNet:
+ * <pre>
  *   Layer (path)          Type          Output shape       Params       MACs
  *   0                     Conv2d        (1, 6, 28, 28)        156    117,600
  *   1                     Sigmoid       (1, 6, 28, 28)          0          0

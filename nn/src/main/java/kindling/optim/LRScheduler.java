@@ -4,7 +4,11 @@ package kindling.optim;
  * Changes an optimizer's learning rate once per epoch, as {@code torch.optim.lr_scheduler}:
  * <pre>
  *   for (int epoch = 0; epoch &lt; epochs; epoch++) {
- *       for (batch : data) { optimizer.zeroGrad(); loss.backward(); optimizer.step(); }
+ *       for (Batch batch : trainLoader) {
+ *           optimizer.zeroGrad();
+ *           lossFunction.forward(model.forward(batch.inputs()), batch.targets()).backward();
+ *           optimizer.step();
+ *       }
  *       scheduler.step();          // after the epoch's optimizer steps, as PyTorch warns
  *   }
  * </pre>

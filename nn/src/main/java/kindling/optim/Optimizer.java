@@ -14,10 +14,10 @@ import kindling.tensor.Tensor;
  * Updates a list of parameters from their gradients, as {@code torch.optim.Optimizer} with one
  * parameter group. The training loop:
  * <pre>
- *   optimizer.zeroGrad();          // grads := null
- *   loss = model.forward(x) ...;
- *   loss.backward();               // grads := ∂loss/∂θ
- *   optimizer.step();              // θ := update(θ, grad, state)
+ *   optimizer.zeroGrad();                                             // grads := null
+ *   Tensor loss = new CrossEntropyLoss().forward(model.forward(x), target);
+ *   loss.backward();                                                  // grads := ∂loss/∂θ
+ *   optimizer.step();                                                 // θ := update(θ, grad, state)
  * </pre>
  * Subclasses write one method, {@link #update}, the rule for one parameter; this class runs it
  * inside {@link NoGrad} for every parameter that has a gradient (a parameter whose grad is null —

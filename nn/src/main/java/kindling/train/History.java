@@ -37,10 +37,18 @@ public final class History {
     /** A table, one line per epoch. */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("epoch  train loss  train acc  val loss  val acc  seconds  img/s\n");
+        return table("val");
+    }
+
+    /** A table, one line per epoch, whose validation columns are headed {@code validationName} ("test"). */
+    public String table(String validationName) {
+        String loss = validationName + " loss";
+        String accuracy = validationName + " acc";
+        StringBuilder s = new StringBuilder("epoch  train loss  train acc  " + loss + "  " + accuracy + "  seconds  img/s\n");
         for (Epoch e : epochs) {
-            s.append(String.format("%5d  %10.4f  %9.4f  %8.4f  %7.4f  %7.1f  %5.0f%n", e.epoch(), e.trainLoss(),
-                    e.trainAccuracy(), e.validationLoss(), e.validationAccuracy(), e.seconds(), e.imagesPerSecond()));
+            s.append(String.format("%5d  %10.4f  %9.4f  %" + loss.length() + ".4f  %" + accuracy.length()
+                    + ".4f  %7.1f  %5.0f%n", e.epoch(), e.trainLoss(), e.trainAccuracy(), e.validationLoss(),
+                    e.validationAccuracy(), e.seconds(), e.imagesPerSecond()));
         }
         return s.toString();
     }

@@ -22,7 +22,7 @@ import kindling.tensor.Tensor;
  * training batches (forward, loss, backward, optimizer step), then the loss and accuracy on the
  * validation batches, a line of {@link History}, a scheduler step and, if asked, a checkpoint.
  * <pre>
- *   Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), new SGD(model.parameters(), 0.9f))
+ *   Trainer trainer = Trainer.builder(model, new CrossEntropyLoss(), SGD.builder(model.parameters()).lr(0.9f).build())
  *           .epochs(10).checkpoints(Path.of("checkpoints/lenet")).build();
  *   History history = trainer.fit(trainLoader, testLoader);
  * </pre>
@@ -49,6 +49,7 @@ public final class Trainer {
     private final PrintStream out;
     private final boolean redraw;
     private final String unit;
+    private final String validationName;
     private History history = new History();
 
     private Trainer(Builder b) {
@@ -61,6 +62,7 @@ public final class Trainer {
         this.out = b.out;
         this.redraw = b.redraw;
         this.unit = b.unit;
+        this.validationName = b.validationName;
     }
 
     public static Builder builder(Module model, Loss loss, Optimizer optimizer) {
@@ -82,8 +84,9 @@ public final class Trainer {
             }
             history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
                     seconds, trained[2] / seconds));
-            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, val loss %.4f, val acc %.4f, %.1f s%n",
-                    epoch, epochs, trained[0], trained[1], checked.loss(), checked.accuracy(), seconds);
+            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, %s loss %.4f, %s acc %.4f, %.1f s%n",
+                    epoch, epochs, trained[0], trained[1], validationName, checked.loss(), validationName,
+                    checked.accuracy(), seconds);
             if (checkpointDir != null) {
                 saveCheckpoint();
             }
@@ -205,6 +208,7 @@ public final class Trainer {
         private PrintStream out = System.out;
         private boolean redraw = ProgressBar.onTerminal();
         private String unit = "img";
+        private String validationName = "val";
 
         private Builder(Module model, Loss loss, Optimizer optimizer) {
             this.model = model;
@@ -248,6 +252,15 @@ public final class Trainer {
                 throw new IllegalArgumentException("Trainer: unit must name what one example is, got '" + name + "'");
             }
             unit = name;
+            return this;
+        }
+
+        /**
+         * What the epoch lines call the data {@link #fit} evaluates on: "val" (the default) for a
+         * validation set, "test" when it is the test set, as in d2l's {@code train_ch6}.
+         */
+        public Builder validationName(String name) {
+            validationName = name;
             return this;
         }
 

@@ -71,6 +71,23 @@ class TrainerTest {
     }
 
     @Test
+    void theEpochLinesAndTheTableNameTheEvaluatedSetAsAsked() throws IOException {
+        Sequential net = model(1);
+        DataLoader train = DataLoader.builder(blobs(40, 1)).batchSize(20).build();
+        DataLoader test = DataLoader.builder(blobs(20, 2)).batchSize(20).build();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        SGD sgd = SGD.builder(net.parameters()).lr(0.1f).build();
+        History history = Trainer.builder(net, new CrossEntropyLoss(), sgd).epochs(1).validationName("test")
+                .output(new PrintStream(buffer, true, StandardCharsets.UTF_8), false).build().fit(train, test);
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains(", test loss ") && out.contains(", test acc ") && !out.contains("val "), out);
+        String[] table = history.table("test").split("\\R");
+        assertEquals("epoch  train loss  train acc  test loss  test acc  seconds  img/s", table[0]);
+        assertEquals(table[0].length(), table[1].length(), "columns under their headings:\n" + history.table("test"));
+        assertTrue(history.toString().startsWith("epoch  train loss  train acc  val loss  val acc"), history.toString());
+    }
+
+    @Test
     void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
         DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
         Sequential straight = model(7);

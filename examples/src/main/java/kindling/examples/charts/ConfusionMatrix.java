@@ -4,8 +4,12 @@ package kindling.examples.charts;
  * Counts of (true class, predicted class) pairs for a classifier: row t, column p holds how many
  * examples of class t the model called p. The diagonal holds the correct answers.
  * <pre>
+ *   int[] targets = {6, 6, 0, 1};                      // true classes
+ *   int[] predicted = {6, 0, 0, 1};                    // the model's
  *   ConfusionMatrix m = ConfusionMatrix.of(10, targets, predicted);
- *   m.count(6, 0)      how many shirts were called T-shirts
+ *   long shirtsCalledTShirts = m.count(6, 0);
+ * </pre>
+ * <pre>
  *   accuracy  = Σ_c m[c][c] / Σ_t Σ_p m[t][p]
  *   recall(c) = m[c][c] / Σ_p m[c][p]         the share of class c that was found
  * </pre>
@@ -95,7 +99,7 @@ public final class ConfusionMatrix {
         return max;
     }
 
-    /** The counts as a table, true classes down, predictions across. */
+    /** The counts as a table, true classes down, predictions across, classes by number. */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder("true\\pred");
@@ -104,6 +108,32 @@ public final class ConfusionMatrix {
         }
         for (int t = 0; t < counts.length; t++) {
             s.append(String.format("%n%9d", t));
+            for (long c : counts[t]) {
+                s.append(String.format("%7d", c));
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * The counts as a table whose rows name the true classes ({@code "4 Coat"}); the columns, the
+     * predictions, are numbered the same way, which keeps ten classes within a terminal's width.
+     */
+    public String toString(String[] names) {
+        if (names.length != counts.length) {
+            throw new IllegalArgumentException("confusion matrix: " + counts.length + " classes but "
+                    + names.length + " names");
+        }
+        int width = "true \\ predicted".length();
+        for (int t = 0; t < names.length; t++) {
+            width = Math.max(width, (t + " " + names[t]).length());
+        }
+        StringBuilder s = new StringBuilder(String.format("%-" + width + "s", "true \\ predicted"));
+        for (int p = 0; p < counts.length; p++) {
+            s.append(String.format("%7d", p));
+        }
+        for (int t = 0; t < counts.length; t++) {
+            s.append(String.format("%n%-" + width + "s", t + " " + names[t]));
             for (long c : counts[t]) {
                 s.append(String.format("%7d", c));
             }

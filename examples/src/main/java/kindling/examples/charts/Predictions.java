@@ -28,7 +28,7 @@ public record Predictions(int[] targets, int[] predicted) {
         model.eval();
         try (NoGrad ignored = NoGrad.enter()) {
             for (Batch batch : data) {
-                float[] classes = model.forward(batch.inputs()).argmax(1, false).toArray();
+                float[] classes = model.forward(batch.inputs()).argmax(1).toArray();
                 float[] truth = batch.targets().toArray();
                 if (n + classes.length > targets.length) {
                     int capacity = Math.max(2 * targets.length, n + classes.length);

@@ -8,7 +8,6 @@ import kindling.nn.MaxPool2d;
 import kindling.nn.Module;
 import kindling.nn.ReLU;
 import kindling.nn.Sequential;
-import kindling.nn.init.Init;
 
 /**
  * AlexNet (Krizhevsky, Sutskever and Hinton, 2012) as d2l.ai builds it for Fashion-MNIST (Dive into
@@ -75,16 +74,7 @@ public final class AlexNet {
                 new Linear(c[4] * side * side, hidden), new ReLU(), new Dropout(0.5),
                 new Linear(hidden, hidden), new ReLU(), new Dropout(0.5),
                 new Linear(hidden, 10));
-        net.apply(AlexNet::xavierInit);
+        net.apply(LeNet::xavierInit);
         return net;
-    }
-
-    /** d2l's {@code init_weights}: {@code nn.init.xavier_uniform_(m.weight)} for Linear and Conv2d. */
-    static void xavierInit(Module module) {
-        if (module instanceof Linear linear) {
-            Init.xavierUniform_(linear.weight, 1.0);
-        } else if (module instanceof Conv2d conv) {
-            Init.xavierUniform_(conv.weight, 1.0);
-        }
     }
 }

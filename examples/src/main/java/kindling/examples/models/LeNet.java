@@ -100,8 +100,12 @@ public final class LeNet {
         }
     }
 
-    /** d2l's {@code init_weights}: {@code nn.init.xavier_uniform_(m.weight)} for Linear and Conv2d. */
-    private static void xavierInit(Module module) {
+    /**
+     * d2l's {@code init_weights}: {@code nn.init.xavier_uniform_(m.weight)} for Linear and Conv2d,
+     * other modules unchanged; {@code net.apply(LeNet::xavierInit)} as the book's
+     * {@code net.apply(init_weights)}. AlexNet, VGG and ResNet start the same way.
+     */
+    public static void xavierInit(Module module) {
         if (module instanceof Linear linear) {
             Init.xavierUniform_(linear.weight, 1.0);
         } else if (module instanceof Conv2d conv) {

@@ -10,7 +10,6 @@ import kindling.nn.MaxPool2d;
 import kindling.nn.Module;
 import kindling.nn.ReLU;
 import kindling.nn.Sequential;
-import kindling.nn.init.Init;
 
 /**
  * ResNet-18 as in d2l.ai (Dive into Deep Learning, PyTorch edition 0.17, §7.6 "Residual Networks
@@ -58,7 +57,7 @@ public final class ResNet {
                 stage(256, 512, 2, false),
                 new AdaptiveAvgPool2d(1), new Flatten(),
                 new Linear(512, 10));
-        net.apply(ResNet::xavierInit);
+        net.apply(LeNet::xavierInit);
         return net;
     }
 
@@ -101,14 +100,5 @@ public final class ResNet {
             }
         }
         return blocks;
-    }
-
-    /** d2l's {@code init_weights}: {@code nn.init.xavier_uniform_(m.weight)} for Linear and Conv2d. */
-    private static void xavierInit(Module module) {
-        if (module instanceof Linear linear) {
-            Init.xavierUniform_(linear.weight, 1.0);
-        } else if (module instanceof Conv2d conv) {
-            Init.xavierUniform_(conv.weight, 1.0);
-        }
     }
 }

@@ -77,7 +77,7 @@ public final class Vgg {
         net.add(new Linear(in * side * side, hidden)).add(new ReLU()).add(new Dropout(0.5));
         net.add(new Linear(hidden, hidden)).add(new ReLU()).add(new Dropout(0.5));
         net.add(new Linear(hidden, 10));
-        net.apply(AlexNet::xavierInit);
+        net.apply(LeNet::xavierInit);
         return net;
     }
 

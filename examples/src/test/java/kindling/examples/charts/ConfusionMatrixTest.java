@@ -34,6 +34,10 @@ class ConfusionMatrixTest {
         assertEquals("true\\pred      0      1      2\n        0      2      1      0\n"
                 + "        1      0      1      1\n        2      0      0      1",
                 m.toString().replace(System.lineSeparator(), "\n"));
+        assertEquals("true \\ predicted      0      1      2\n0 cat                 2      1      0\n"
+                + "1 dog                 0      1      1\n2 axolotl             0      0      1",
+                m.toString(new String[] {"cat", "dog", "axolotl"}).replace(System.lineSeparator(), "\n"));
+        assertThrows(IllegalArgumentException.class, () -> m.toString(new String[] {"cat", "dog"}));
     }
 
     @Test
