@@ -2,6 +2,8 @@ package kindling.examples;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import kindling.data.DataLoader;
 import kindling.data.ImageData;
@@ -68,6 +70,11 @@ record ResizedImageRun(String example, String title, Supplier<Sequential> d2l, S
                     book ? "SGD" : "Adam", lr, Threads.get());
             ClassifierRun.fit(example, variant, name, net, optimizer, epochs, train, test, data);
             ClassifierRun.report(example, variant, name, net, test, data);
+            // The trained weights, for the examples that reuse this network (style transfer uses the VGG's).
+            Path weights = Path.of("checkpoints", example, example + "-" + variant + ".safetensors");
+            Files.createDirectories(weights.getParent());
+            net.save(weights);
+            System.out.println("Weights: " + weights.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
