@@ -33,15 +33,19 @@ import kindling.train.Trainer;
  * <ol>
  *   <li>from scratch: a fresh network, every layer trained;</li>
  *   <li>frozen base + new head: the pretrained convolutional base with {@code requiresGrad_(false)}
- *       and in eval mode (its BatchNorm statistics stay those of pretraining), a new Linear head trained;</li>
+ *       and in eval mode (its BatchNorm statistics stay those of pretraining), a new Linear head
+ *       trained at {@code --head-lr} (0.01: a fresh linear layer on fixed features takes a larger
+ *       step than a whole network);</li>
  *   <li>then fine-tuned: continuing from (b), the last stage of the base unfrozen and added to the
- *       optimizer as a second parameter group at a ten times lower learning rate.</li>
+ *       optimizer as a second parameter group at a ten times lower learning rate than the head's.</li>
  * </ol>
+ * Every run uses Adam; from scratch and pretraining use {@code --lr} (0.001).
  * It prints the test accuracy per method and label budget and the trainable/frozen counts, and
  * writes the test-accuracy curves to {@code charts/finetune/}.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="finetune"
- *   options: --budgets 10,100  --pretrain-epochs N  --epochs N  --finetune-epochs N  --lr X  --data DIR  --threads N  --seed N
+ *   options: --budgets 10,100  --pretrain-epochs N  --epochs N  --finetune-epochs N  --lr X  --head-lr X
+ *            --data DIR  --threads N  --seed N
  * </pre>
  * By default it uses the Fashion-MNIST subset bundled with the examples (600 training and 100 test
  * images per class), so that it runs in a few minutes on two cores: pretraining sees the 3,000
@@ -73,21 +77,22 @@ public final class FinetuneExample {
         Charts.showWindows(options.has("show"));
         int[] budgets = parseBudgets(options.get("budgets", "10,100"));
         int pretrainEpochs = options.getInt("pretrain-epochs", 2);
-        int epochs = options.getInt("epochs", 20);
-        int finetuneEpochs = options.getInt("finetune-epochs", 10);
+        int epochs = options.getInt("epochs", 12);
+        int finetuneEpochs = options.getInt("finetune-epochs", 6);
         double lr = options.getDouble("lr", 0.001);
+        double headLr = options.getDouble("head-lr", 0.01);
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
         try {
             run(options.has("data") ? options.fashionMnist() : kindling.data.FashionMnist.loadBundledSubset(),
-                    budgets, pretrainEpochs, epochs, finetuneEpochs, lr, Path.of("charts", "finetune"));
+                    budgets, pretrainEpochs, epochs, finetuneEpochs, lr, headLr, Path.of("charts", "finetune"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static List<Run> run(ImageData data, int[] budgets, int pretrainEpochs, int epochs, int finetuneEpochs,
-            double lr, Path charts) throws IOException {
+            double lr, double headLr, Path charts) throws IOException {
         System.out.println("Data: " + data);
         // ---- data: the source task (classes 0–4) and the target task (classes 5–9, labels 0–4) ----
         TensorDataset source = classes(data.train(), 0, Integer.MAX_VALUE);
@@ -134,7 +139,7 @@ public final class FinetuneExample {
             System.out.println("loaded the pretrained base; keys not used: " + loaded.unexpectedKeys()
                     + ", keys not found: " + loaded.missingKeys());
             transfer.base().requiresGrad_(false);
-            Adam optimizer = Adam.builder(transfer.model().submodule("head").parameters()).lr(lr).build();
+            Adam optimizer = Adam.builder(transfer.model().submodule("head").parameters()).lr(headLr).build();
             if (perClass == budgets[0]) {
                 System.out.println(Summary.of(transfer.model(), 1, 1, 28, 28));
             }
@@ -147,10 +152,10 @@ public final class FinetuneExample {
             runs.add(report(new Run("frozen base + new head", perClass, headCurve,
                     transfer.model().numTrainableParameters(), frozen(transfer.model()))));
 
-            // (c) continue: unfreeze the last stage and train it at lr / 10 beside the head
+            // (c) continue: unfreeze the last stage and train it at a tenth of the head's lr
             Module lastStage = transfer.base().submodule("4");
             lastStage.requiresGrad_(true);
-            optimizer.addParamGroup(ParamGroup.of(lastStage.parameters()).lr(lr / 10));
+            optimizer.addParamGroup(ParamGroup.of(lastStage.parameters()).lr(headLr / 10));
             List<Double> fineCurve = new ArrayList<>(headCurve);
             for (int epoch = 0; epoch < finetuneEpochs; epoch++) {
                 transfer.trainKeepingBaseInEval();

@@ -89,6 +89,7 @@ public final class StyleTransferExample {
                     ? vgg19(Path.of(options.get("weights", "")), options.getInt("size", 96))
                     : smallVgg(Path.of("checkpoints", "vgg", "vgg-small.safetensors"), data);
             System.out.println("Network: " + network.name());
+            System.out.println("Content layer " + network.contentLayer() + ", style layers " + network.styleLayers());
 
             // ---- the two images: a Fashion-MNIST garment and a drawn pattern ----
             int index = options.getInt("image", 0);
@@ -97,11 +98,11 @@ public final class StyleTransferExample {
                     network.rgb());
 
             int steps = options.getInt("steps", network.rgb() ? 150 : 300);
-            Result result = transfer(network, content, style, steps, options.getDouble("lr", 0.02),
+            Result result = transfer(network, content, style, steps, options.getDouble("lr", 0.01),
                     options.getDouble("content-weight", 1), options.getDouble("style-weight", 1e4));
             List<Step> history = result.history();
             Path folder = Path.of("charts", "style");
-            Path images = Charts.images("Style transfer with " + network.name(), Tensor.cat(0, content, style, result.image()),
+            Path images = Charts.images("Style transfer", Tensor.cat(0, content, style, result.image()),
                     new String[] {"content", "style", "result"}, 3, network.rgb() ? 2 : 4, folder.resolve("images.png"));
             Map<String, double[]> curves = new LinkedHashMap<>();
             curves.put("content loss", history.stream().mapToDouble(Step::content).toArray());
@@ -180,22 +181,28 @@ public final class StyleTransferExample {
 
     /**
      * The {@code vgg} example's CPU-sized VGG-11 with its saved weights, or, without them, one trained
-     * here for an epoch on the bundled subset. Content at the second ReLU of block 2; style at the
-     * first ReLU of blocks 0 to 3.
+     * here for two epochs on the bundled subset and saved to {@code checkpoints/style/} for the next
+     * run. Content at the second ReLU of block 2; style at the first ReLU of blocks 0 to 3.
      */
     static Network smallVgg(Path weights, ImageData data) throws IOException {
         Sequential model = Vgg.small();
+        Path brief = Path.of("checkpoints", "style", "vgg-small-brief.safetensors");
         String source;
         if (Files.isRegularFile(weights)) {
             model.load(weights);
-            source = "weights of the vgg example, " + weights;
+            source = "the vgg example's weights";
+        } else if (Files.isRegularFile(brief)) {
+            model.load(brief);
+            source = "trained briefly by an earlier run";
         } else {
-            System.out.println("No " + weights + " (run the vgg example to make it); training a VGG for one epoch");
-            trainBriefly(model, data, 1);
-            source = "trained here for one epoch";
+            System.out.println("No " + weights + " (run the vgg example to make it); training a VGG for two epochs");
+            trainBriefly(model, data, 2);
+            Files.createDirectories(brief.getParent());
+            model.save(brief);
+            source = "trained briefly here, saved to " + brief;
         }
         freeze(model);
-        return new Network("VGG-11, CPU-sized (" + source + ")", model, "2.3", List.of("0.1", "1.1", "2.1", "3.1"),
+        return new Network("CPU-sized VGG-11, " + source, model, "2.3", List.of("0.1", "1.1", "2.1", "3.1"),
                 Vgg.SMALL_INPUT, false);
     }
 

@@ -19,7 +19,7 @@ class FinetuneExampleTest {
         ImageData small = new ImageData(full.name(), cut(full.train(), 600), cut(full.test(), 100), full.classes(),
                 full.source());
         Path charts = Files.createTempDirectory("finetune");
-        List<FinetuneExample.Run> runs = FinetuneExample.run(small, new int[] {2}, 1, 1, 1, 0.001, charts);
+        List<FinetuneExample.Run> runs = FinetuneExample.run(small, new int[] {2}, 1, 1, 1, 0.001, 0.01, charts);
 
         assertEquals(List.of("from scratch", "frozen base + new head", "+ last stage at lr/10"),
                 runs.stream().map(FinetuneExample.Run::method).toList());
