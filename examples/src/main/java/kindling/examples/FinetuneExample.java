@@ -202,13 +202,10 @@ public final class FinetuneExample {
         return sum / count;
     }
 
-    /** Accuracy on {@code data}, in eval mode without gradients (each module's mode restored after). */
+    /** Accuracy on {@code data}, in eval mode without gradients (each module's mode is restored after). */
     static double accuracy(Module model, TensorDataset data) {
-        Map<String, Boolean> modes = model.trainingModes();
-        Trainer.Evaluation evaluation = Trainer.evaluate(model, new CrossEntropyLoss(),
-                DataLoader.builder(data).batchSize(250).build());
-        model.restoreTrainingModes(modes);
-        return evaluation.accuracy();
+        return Trainer.evaluate(model, new CrossEntropyLoss(), DataLoader.builder(data).batchSize(250).build())
+                .accuracy();
     }
 
     /**

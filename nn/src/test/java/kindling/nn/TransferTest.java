@@ -11,10 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import kindling.data.DataLoader;
+import kindling.data.TensorDataset;
 import kindling.optim.Adam;
 import kindling.optim.GradClip;
 import kindling.optim.Optimizer;
 import kindling.tensor.Tensor;
+import kindling.train.Trainer;
 import org.junit.jupiter.api.Test;
 
 /** Freezing, replacing a head, loading part of a checkpoint, summaries of frozen models, intermediate outputs. */
@@ -109,6 +112,18 @@ class TransferTest {
         assertTrue(net.isTraining());
         assertFalse(net.submodule("base.1").isTraining(), "the summary restores the frozen base's eval mode");
         assertTrue(net.submodule("head").isTraining());
+    }
+
+    @Test
+    void evaluatingLeavesAFrozenBaseInEvalMode() {
+        Sequential net = model();
+        net.train();
+        net.submodule("base").eval();
+        Tensor x = Tensor.randn(4, 1, 4, 4);
+        Trainer.evaluate(net, new CrossEntropyLoss(),
+                DataLoader.builder(new TensorDataset(x, Tensor.zeros(4))).batchSize(4).build());
+        assertTrue(net.submodule("head").isTraining());
+        assertFalse(net.submodule("base.1").isTraining(), "evaluate restores each module's own mode");
     }
 
     /** A model class that extends Sequential but has its own forward (a residual connection). */
