@@ -89,5 +89,6 @@ public final class AlexNetExample {
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
         ClassifierRun.reportTraining("alexnet", variant, title, history, data);
         ClassifierRun.reportTest("alexnet", variant, title, net, test, data);
+        ClassifierRun.saveWeights("alexnet", variant, net);
     }
 }

@@ -1,6 +1,7 @@
 package kindling.examples;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import kindling.data.Batches;
 import kindling.data.ImageData;
@@ -56,6 +57,18 @@ final class ClassifierRun {
      * misclassified test images, to {@code charts/<example>/confusion-<variant>.png} and
      * {@code misclassified-<variant>.png}.
      */
+    /**
+     * Saves the trained weights to {@code checkpoints/<example>/<example>-<variant>.safetensors}, for
+     * the examples that reuse this network (style transfer uses the VGG's).
+     */
+    static Path saveWeights(String example, String variant, Module net) throws IOException {
+        Path weights = Path.of("checkpoints", example, example + "-" + variant + ".safetensors");
+        Files.createDirectories(weights.getParent());
+        net.save(weights);
+        System.out.println("Weights: " + weights.toAbsolutePath());
+        return weights;
+    }
+
     static void reportTest(String example, String variant, String title, Module net, Batches test, ImageData data)
             throws IOException {
         Predictions predictions = Predictions.of(net, test);

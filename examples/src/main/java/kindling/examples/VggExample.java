@@ -90,5 +90,6 @@ public final class VggExample {
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
         ClassifierRun.reportTraining("vgg", variant, title, history, data);
         ClassifierRun.reportTest("vgg", variant, title, net, test, data);
+        ClassifierRun.saveWeights("vgg", variant, net);
     }
 }

@@ -127,6 +127,82 @@ public abstract class Module {
         return module;
     }
 
+    /**
+     * Replaces the module at the dotted {@code path} (a child, or a child's child ...) by
+     * {@code replacement} and returns the module it replaced: a new head on a pretrained network, as a
+     * PyTorch user writes {@code model.fc = nn.Linear(512, 5)} or {@code model[7] = ...}.
+     * <pre>
+     *   Module oldHead = net.replaceModule("7", new Linear(128, 5));
+     *   net.replaceModule("classifier.6", new Linear(256, 5));
+     * </pre>
+     * The state-dict keys stay the same (the replacement's parameters take the old names), so a
+     * checkpoint of the new model loads back into it. Only modules that can change what their forward
+     * calls support it: {@link Sequential} and {@link ModuleList} do; a module that keeps its children
+     * in fields overrides {@link #replaceChild} to set the field (otherwise it throws).
+     */
+    public Module replaceModule(String path, Module replacement) {
+        int dot = path.lastIndexOf('.');
+        Module parent = dot < 0 ? this : submodule(path.substring(0, dot));
+        String name = dot < 0 ? path : path.substring(dot + 1);
+        if (!parent.children.containsKey(name)) {
+            throw new IllegalArgumentException(parent.describe() + ": replaceModule: no child '" + name + "'; its "
+                    + "children are " + parent.children.keySet());
+        }
+        if (replacement == null) {
+            throw new IllegalArgumentException(parent.describe() + ": replaceModule: the replacement for '" + name
+                    + "' is null");
+        }
+        Module old = parent.children.get(name);
+        parent.replaceChild(name, replacement);
+        parent.children.put(name, replacement);
+        Module child = replacement;
+        if (child.parent == null) {
+            child.parent = parent;
+            child.nameInParent = name;
+        }
+        if (old.parent == parent && name.equals(old.nameInParent)) {
+            old.parent = null;
+            old.nameInParent = "";
+        }
+        return old;
+    }
+
+    /**
+     * Called by {@link #replaceModule} before child {@code name} is replaced in the registry: update
+     * whatever your {@link #forward} calls (a field, a list). By default it throws, because a module
+     * that calls a field would go on calling the old child. Example for a model with a field {@code fc}:
+     * <pre>
+     *   protected void replaceChild(String name, Module replacement) {
+     *       if (name.equals("fc")) { fc = replacement; } else { super.replaceChild(name, replacement); }
+     *   }
+     * </pre>
+     */
+    protected void replaceChild(String name, Module replacement) {
+        throw new UnsupportedOperationException(describe() + ": replaceModule('" + name + "'): " + name()
+                + " calls its children through its own fields; override replaceChild to update them, or build the "
+                + "model as a Sequential");
+    }
+
+    /** The descendant at the dotted {@code path} ({@code ""}: this module), as PyTorch's {@code get_submodule}. */
+    public Module submodule(String path) {
+        Module module = this;
+        if (path.isEmpty()) {
+            return module;
+        }
+        String walked = "";
+        for (String name : path.split("\\.", -1)) {
+            Module next = module.children.get(name);
+            if (next == null) {
+                throw new IllegalArgumentException(describe() + ": no module at '" + path + "': "
+                        + (walked.isEmpty() ? "this module" : "'" + walked + "'") + " has no child '" + name
+                        + "'; its children are " + module.children.keySet());
+            }
+            walked = join(walked, name);
+            module = next;
+        }
+        return module;
+    }
+
     /** Names are non-empty, contain no '.', and are unique among a module's parameters, buffers and children. */
     private void checkNewName(String method, String name) {
         if (name == null || name.isEmpty()) {
@@ -280,7 +356,7 @@ public abstract class Module {
         return new ArrayList<>(namedParameters().values());
     }
 
-    /** The number of trainable numbers: Σ numel over {@link #parameters()} (LeNet-5: 61,706). */
+    /** The number of parameters, trainable or frozen: Σ numel over {@link #parameters()} (LeNet-5: 61,706). */
     public long numParameters() {
         long count = 0;
         for (Tensor parameter : parameters()) {
@@ -311,12 +387,51 @@ public abstract class Module {
         return train(true);
     }
 
-    /** Sets training mode ({@code true}) or evaluation mode ({@code false}) everywhere below. */
+    /**
+     * Sets training mode ({@code true}) or evaluation mode ({@code false}) on this module, then calls
+     * {@code train(on)} on each child, as PyTorch's {@code train(mode)} does. Because each child's
+     * own {@code train} is called, a model can override this method to keep part of itself in
+     * evaluation mode whatever its caller asks — the way to keep a frozen base's BatchNorm statistics
+     * fixed while a training loop (or {@code Trainer}) calls {@code model.train()} every epoch:
+     * <pre>
+     *   public Module train(boolean on) {
+     *       super.train(on);
+     *       base.eval();            // BatchNorm in the base keeps its running statistics
+     *       return this;
+     *   }
+     * </pre>
+     * Without such an override, call {@code model.train(); base.eval();} where you would call
+     * {@code model.train()}. A module registered in two places is visited twice; that is harmless.
+     */
     public Module train(boolean on) {
-        for (Module module : namedModules().values()) {
-            module.training = on;
+        training = on;
+        for (Module child : children.values()) {
+            child.train(on);
         }
         return this;
+    }
+
+    /** The training flag of every module by path, to put back with {@link #restoreTrainingModes}. */
+    public Map<String, Boolean> trainingModes() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Module> entry : namedModules().entrySet()) {
+            out.put(entry.getKey(), entry.getValue().training);
+        }
+        return out;
+    }
+
+    /**
+     * Sets each module's training flag to what {@link #trainingModes} recorded, module by module, so
+     * that a sub-tree kept in eval mode inside a training model stays so. For code that switches a
+     * whole model to eval mode for a moment (a summary, an evaluation) and must leave it as it was.
+     */
+    public void restoreTrainingModes(Map<String, Boolean> modes) {
+        for (Map.Entry<String, Module> entry : namedModules().entrySet()) {
+            Boolean mode = modes.get(entry.getKey());
+            if (mode != null) {
+                entry.getValue().training = mode;
+            }
+        }
     }
 
     /** Evaluation mode everywhere below: {@code train(false)}. */
@@ -339,20 +454,37 @@ public abstract class Module {
         }
     }
 
-    /** Stops gradient tracking for every parameter (fine-tuning: train only the layers after this). */
-    public Module freeze() {
+    /**
+     * Sets {@code requiresGrad} of every parameter of this sub-tree, as PyTorch's
+     * {@code module.requires_grad_(False)}: frozen parameters get no gradient from {@code backward},
+     * so optimizers and gradient clipping skip them and they stay bit-identical. Freezing does not
+     * change BatchNorm's running statistics, which a forward in training mode still updates: keep a
+     * frozen sub-tree in eval mode too (see {@link #train(boolean)}).
+     */
+    public Module requiresGrad_(boolean requiresGrad) {
         for (Tensor parameter : parameters()) {
-            parameter.requiresGrad_(false);
+            parameter.requiresGrad_(requiresGrad);
         }
         return this;
     }
 
-    /** Turns gradient tracking back on for every parameter. */
+    /** {@code requiresGrad_(false)}: stops gradient tracking for every parameter (fine-tuning: train only the layers after this). */
+    public Module freeze() {
+        return requiresGrad_(false);
+    }
+
+    /** {@code requiresGrad_(true)}: turns gradient tracking back on for every parameter. */
     public Module unfreeze() {
+        return requiresGrad_(true);
+    }
+
+    /** The number of parameters that require a gradient (trained) — the rest are frozen. */
+    public long numTrainableParameters() {
+        long count = 0;
         for (Tensor parameter : parameters()) {
-            parameter.requiresGrad_(true);
+            count += parameter.requiresGrad() ? parameter.numel() : 0;
         }
-        return this;
+        return count;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -394,6 +526,20 @@ public abstract class Module {
      */
     public LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
         return StateDicts.load(this, state, strict);
+    }
+
+    /**
+     * Loads the part of {@code state} under {@code prefix} into this module: the keys that start with
+     * {@code prefix + "."}, with the prefix taken off; every other key is ignored. For taking one piece
+     * of a checkpoint, e.g. a pretrained network's base into a new model's base:
+     * <pre>
+     *   newModel.base.loadStateDict(checkpoint, "base", true);   // base.0.weight → 0.weight ...
+     * </pre>
+     * {@code strict} applies to the keys under the prefix, as in {@link #loadStateDict(Map, boolean)};
+     * an empty prefix loads the whole map.
+     */
+    public LoadResult loadStateDict(Map<String, Tensor> state, String prefix, boolean strict) {
+        return StateDicts.load(this, StateDicts.underPrefix(state, prefix), strict);
     }
 
     /** {@code loadStateDict(state, true)}: every key must match. */

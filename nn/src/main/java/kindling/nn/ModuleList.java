@@ -37,6 +37,13 @@ public class ModuleList extends Module implements Iterable<Module> {
         return modules.get(i);
     }
 
+    /** Puts {@code replacement} where child {@code name} was, for {@link #replaceModule}. */
+    @Override
+    protected void replaceChild(String name, Module replacement) {
+        int position = new ArrayList<>(namedChildren().keySet()).indexOf(name);
+        modules.set(position, replacement);
+    }
+
     /** How many modules it holds. */
     public int size() {
         return modules.size();

@@ -53,9 +53,33 @@ public class Sequential extends Module {
         return layers.get(i);
     }
 
+    /** Puts {@code replacement} where child {@code name} was, for {@link #replaceModule}. */
+    @Override
+    protected void replaceChild(String name, Module replacement) {
+        int position = new ArrayList<>(namedChildren().keySet()).indexOf(name);
+        layers.set(position, replacement);
+    }
+
     /** How many modules are chained. */
     public int size() {
         return layers.size();
+    }
+
+    /**
+     * Whether {@code module} is a Sequential that runs its children one after another with this
+     * class's own {@link #forward}: a subclass that overrides forward (a residual connection, a
+     * reshape between children) is not, and tools that walk the chain (the summary, the feature
+     * extractor) must treat it as one module.
+     */
+    static boolean chainsItsChildren(Module module) {
+        if (!(module instanceof Sequential)) {
+            return false;
+        }
+        try {
+            return module.getClass().getMethod("forward", Tensor.class).getDeclaringClass() == Sequential.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package kindling.nn;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kindling.autograd.NoGrad;
@@ -65,6 +66,25 @@ final class StateDicts {
             }
         }
         return new LoadResult(missing, unexpected);
+    }
+
+    /** The entries of {@code state} under {@code prefix + "."}, keyed without it; all of them for "". */
+    static Map<String, Tensor> underPrefix(Map<String, Tensor> state, String prefix) {
+        if (prefix.isEmpty()) {
+            return state;
+        }
+        String start = prefix.endsWith(".") ? prefix : prefix + ".";
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> entry : state.entrySet()) {
+            if (entry.getKey().startsWith(start)) {
+                out.put(entry.getKey().substring(start.length()), entry.getValue());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new StateDictException("Error(s) in loading state dict: no key starts with '" + start + "'",
+                    List.of(), List.of(), List.of());
+        }
+        return out;
     }
 
     private static String message(Module model, boolean strict, List<String> missing, List<String> unexpected,

@@ -24,15 +24,30 @@ import kindling.tensor.Tensor;
  *   ...
  *   Total params: 61,706 (trainable 61,706)    Total MACs: 429,500
  * </pre>
- * The pass runs in eval mode without gradients on zeros of the given shape; the model's training
- * flag is restored afterwards. {@link Sequential} containers are opened and their children run one
- * by one (nested ones indented), so each row shows its own output; any other module is one row
- * whose MACs include everything inside it. MACs count the multiply-adds of matmul and convolution
- * ({@link MacCounter}); elementwise work is not counted, as in the papers' tables.
+ * The pass runs in eval mode without gradients on zeros of the given shape; each module's training
+ * flag is restored afterwards (so a frozen base kept in eval mode inside a training model stays so).
+ * {@link Sequential} containers are opened and their children run one by one (nested ones indented),
+ * so each row shows its own output; any other module — a block, or your own model class with its own
+ * {@code forward}, even one that extends Sequential — is one row whose parameters and MACs include
+ * everything inside it, as its forward is what runs. MACs count the multiply-adds of matmul and
+ * convolution ({@link MacCounter}); elementwise work is not counted, as in the papers' tables.
+ *
+ * <p>Frozen parameters (see {@link Module#requiresGrad_}) are counted apart in the totals, as
+ * torchinfo's "Non-trainable params"; when a model has any, each row also says whether its
+ * parameters are trainable: {@code True}, {@code False} or {@code Partial}.
  */
 public final class Summary {
-    /** One layer: its dotted path, class name, output shape, parameters (its own and its children's), MACs. */
-    public record Row(String path, int depth, String type, int[] outputShape, long parameters, long macs) {
+    /**
+     * One layer: its dotted path, class name, output shape, parameters (its own and its children's),
+     * MACs, and how many of those parameters are trainable (the rest are frozen).
+     */
+    public record Row(String path, int depth, String type, int[] outputShape, long parameters, long macs,
+            long trainableParameters) {
+        /** torchinfo's Trainable column: {@code True}, {@code False}, {@code Partial}, or {@code --} without parameters. */
+        public String trainable() {
+            return parameters == 0 ? "--" : trainableParameters == parameters ? "True"
+                    : trainableParameters == 0 ? "False" : "Partial";
+        }
     }
 
     private final List<Row> rows;
@@ -61,29 +76,30 @@ public final class Summary {
 
     /** Runs {@code model} on zeros of {@code inputShape} and records every layer. */
     public static Summary of(Module model, int... inputShape) {
-        boolean wasTraining = model.isTraining();
+        Map<String, Boolean> modes = model.trainingModes();
         model.eval();
         List<Row> rows = new ArrayList<>();
         try (NoGrad ignored = NoGrad.enter()) {
             run(model, "", 0, Tensor.zeros(inputShape), rows, true);
         } finally {
-            model.train(wasTraining);
+            model.restoreTrainingModes(modes);
         }
         return new Summary(rows, inputShape.clone(), model);
     }
 
     /** Runs {@code module} on {@code input}, adding its rows; returns its output. */
     private static Tensor run(Module module, String path, int depth, Tensor input, List<Row> rows, boolean top) {
-        if (module instanceof Sequential) {
+        if (Sequential.chainsItsChildren(module)) {
             Tensor x = input;
             for (Map.Entry<String, Module> child : module.namedChildren().entrySet()) {
                 String childPath = path.isEmpty() ? child.getKey() : path + "." + child.getKey();
                 int rowIndex = rows.size();
                 try (MacCounter.Counting counting = MacCounter.start()) {
                     x = run(child.getValue(), childPath, top ? depth : depth + 1, x, rows, false);
-                    if (child.getValue() instanceof Sequential) {       // its row goes above its children's
-                        rows.add(rowIndex, new Row(childPath, top ? depth : depth + 1, "Sequential", x.shape(),
-                                child.getValue().numParameters(), counting.total()));
+                    if (Sequential.chainsItsChildren(child.getValue())) {   // its row goes above its children's
+                        Module sequential = child.getValue();
+                        rows.add(rowIndex, new Row(childPath, top ? depth : depth + 1, sequential.name(), x.shape(),
+                                sequential.numParameters(), counting.total(), sequential.numTrainableParameters()));
                     }
                 }
             }
@@ -91,8 +107,8 @@ public final class Summary {
         }
         try (MacCounter.Counting counting = MacCounter.start()) {
             Tensor output = module.forward(input);
-            rows.add(new Row(path.isEmpty() ? "(model)" : path, depth, module.getClass().getSimpleName(),
-                    output.shape(), module.numParameters(), counting.total()));
+            rows.add(new Row(path.isEmpty() ? "(model)" : path, depth, module.name(),
+                    output.shape(), module.numParameters(), counting.total(), module.numTrainableParameters()));
             return output;
         }
     }
@@ -116,11 +132,14 @@ public final class Summary {
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();
-        String header = String.format("%-28s %-20s %-20s %12s %15s%n", "Layer (path)", "Type", "Output shape", "Params", "MACs");
+        boolean anyFrozen = trainableParameters < totalParameters;
+        String header = String.format("%-28s %-20s %-20s %12s %15s", "Layer (path)", "Type", "Output shape", "Params", "MACs")
+                + (anyFrozen ? String.format(" %10s", "Trainable") : "") + String.format("%n");
         s.append(header).append("-".repeat(header.length() - 1)).append('\n');
         for (Row row : rows) {
-            s.append(String.format("%-28s %-20s %-20s %,12d %,15d%n", "  ".repeat(row.depth()) + row.path(), row.type(),
+            s.append(String.format("%-28s %-20s %-20s %,12d %,15d", "  ".repeat(row.depth()) + row.path(), row.type(),
                     Shape.format(row.outputShape()), row.parameters(), row.macs()));
+            s.append(anyFrozen ? String.format(" %10s", row.trainable()) : "").append(String.format("%n"));
         }
         s.append("-".repeat(header.length() - 1)).append('\n');
         s.append(String.format("Input shape: %s%n", Shape.format(inputShape)));
@@ -140,7 +159,7 @@ public final class Summary {
      */
     public static Tensor traceShapes(Module model, Tensor input, PrintStream out) {
         Tensor x = input;
-        boolean wasTraining = model.isTraining();
+        Map<String, Boolean> modes = model.trainingModes();
         model.eval();
         try (NoGrad ignored = NoGrad.enter()) {
             for (Module layer : model.namedChildren().values()) {
@@ -148,7 +167,7 @@ public final class Summary {
                 out.println(layer.getClass().getSimpleName() + " output shape:\t" + Shape.format(x.shape()));
             }
         } finally {
-            model.train(wasTraining);
+            model.restoreTrainingModes(modes);
         }
         return x;
     }

@@ -23,103 +23,113 @@ import kindling.tensor.Tensor;
  *
  * <p>PyTorch defaults: lr 0.01, lrDecay 0, weightDecay 0, initialAccumulatorValue 0, eps 1e-10.
  * <pre>
- *   Adagrad adagrad = Adagrad.builder(model.parameters()).lr(0.1f).lrDecay(0.01f).build();
+ *   Adagrad adagrad = Adagrad.builder(model.parameters()).lr(0.1).lrDecay(0.01).build();
  * </pre>
  */
 public final class Adagrad extends Optimizer {
-    private final float lrDecay;
-    private final float weightDecay;
-    private final float initialAccumulatorValue;
-    private final float eps;
-
     private Adagrad(Builder b) {
-        super("Adagrad", b.params, b.lr);
-        lrDecay = Checks.atLeastZero("Adagrad", "lrDecay", b.lrDecay);
-        weightDecay = Checks.atLeastZero("Adagrad", "weightDecay", b.weightDecay);
-        initialAccumulatorValue = Checks.atLeastZero("Adagrad", "initialAccumulatorValue",
-                b.initialAccumulatorValue);
-        eps = Checks.atLeastZero("Adagrad", "eps", b.eps);
-        for (int i = 0; i < params().size(); i++) {
-            stateAt(i).put("step", Tensor.scalar(0f));
-            stateAt(i).put("sum", Tensor.full(initialAccumulatorValue, params().get(i).shape()));
-        }
+        super("Adagrad", b.groups, b.defaults());
     }
 
-    /** A builder with PyTorch's defaults. */
+    /** A builder with PyTorch's defaults for one group of {@code params}. */
     public static Builder builder(List<Tensor> params) {
-        return new Builder(params);
+        return new Builder(List.of(ParamGroup.of(params)));
+    }
+
+    /** A builder for several groups; options a group does not set take the builder's values. */
+    public static Builder builder(ParamGroup first, ParamGroup... more) {
+        return new Builder(SGD.Builder.list(first, more));
     }
 
     @Override
-    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
+    protected void checkGroup(String owner, ParamGroup group) {
+        Checks.atLeastZero(owner, "lrDecay", group.get("lrDecay"));
+        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
+        Checks.atLeastZero(owner, "initialAccumulatorValue", group.get("initialAccumulatorValue"));
+        Checks.atLeastZero(owner, "eps", group.get("eps"));
+    }
+
+    /** As PyTorch, the state exists from the start: step 0 and the sum filled with its initial value. */
+    @Override
+    protected void initState(Tensor param, Map<String, Tensor> state, ParamGroup group) {
+        state.put("step", Tensor.scalar(0f));
+        state.put("sum", Tensor.full(group.get("initialAccumulatorValue"), param.shape()));
+    }
+
+    @Override
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group) {
+        float lrDecay = group.get("lrDecay");
+        float weightDecay = group.get("weightDecay");
+        float eps = group.get("eps");
         double t = incrementStep(state);
-        double clr = getLr() / (1 + (t - 1) * lrDecay);          // γₜ = γ / (1 + (t − 1)·η)
+        double clr = group.lr() / (1 + (t - 1) * lrDecay);       // γₜ = γ / (1 + (t − 1)·η)
         Tensor g = weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
-        Tensor s = state.computeIfAbsent("sum", key -> Tensor.full(initialAccumulatorValue, param.shape()));
+        Tensor s = state.computeIfAbsent("sum",
+                key -> Tensor.full(group.get("initialAccumulatorValue"), param.shape()));
         s.add_(g.mul(g));                                        // s = s + g²
         param.add_(g.div(s.sqrt().add(eps)), (float) -clr);     // θ = θ − γₜ·g/(√s + ε)
     }
 
     @Override
-    protected Map<String, Float> hyperParameters() {
-        Map<String, Float> out = new LinkedHashMap<>();
-        out.put("lrDecay", lrDecay);
-        out.put("weightDecay", weightDecay);
-        out.put("initialAccumulatorValue", initialAccumulatorValue);
-        out.put("eps", eps);
-        return out;
-    }
-
-    @Override
-    protected List<String> stateNames() {
+    protected List<String> stateNames(ParamGroup group) {
         return List.of("step", "sum");
     }
 
-    /** Optional arguments of {@link Adagrad}, defaulting as PyTorch. */
+    /** Optional arguments of {@link Adagrad}, defaulting as PyTorch; they apply to every group that does not set its own. */
     public static final class Builder {
-        private final List<Tensor> params;
-        private float lr = 1e-2f;
-        private float lrDecay = 0f;
-        private float weightDecay = 0f;
-        private float initialAccumulatorValue = 0f;
-        private float eps = 1e-10f;
+        private final List<ParamGroup> groups;
+        private double lr = 1e-2;
+        private double lrDecay = 0;
+        private double weightDecay = 0;
+        private double initialAccumulatorValue = 0;
+        private double eps = 1e-10;
 
-        private Builder(List<Tensor> params) {
-            this.params = params;
+        private Builder(List<ParamGroup> groups) {
+            this.groups = groups;
         }
 
         /** Learning rate γ; default 0.01. */
-        public Builder lr(float lr) {
+        public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
         /** Learning-rate decay η per step; default 0. */
-        public Builder lrDecay(float lrDecay) {
+        public Builder lrDecay(double lrDecay) {
             this.lrDecay = lrDecay;
             return this;
         }
 
         /** L2 penalty λ added to the gradient; default 0. */
-        public Builder weightDecay(float weightDecay) {
+        public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
 
         /** Starting value s₀ of the sum of squared gradients; default 0. */
-        public Builder initialAccumulatorValue(float initialAccumulatorValue) {
+        public Builder initialAccumulatorValue(double initialAccumulatorValue) {
             this.initialAccumulatorValue = initialAccumulatorValue;
             return this;
         }
 
         /** ε added to the denominator for stability; default 1e-10. */
-        public Builder eps(float eps) {
+        public Builder eps(double eps) {
             this.eps = eps;
             return this;
         }
 
         public Adagrad build() {
             return new Adagrad(this);
+        }
+
+        private Map<String, Float> defaults() {
+            Map<String, Float> out = new LinkedHashMap<>();
+            out.put("lr", (float) lr);
+            out.put("lrDecay", (float) lrDecay);
+            out.put("weightDecay", (float) weightDecay);
+            out.put("initialAccumulatorValue", (float) initialAccumulatorValue);
+            out.put("eps", (float) eps);
+            return out;
         }
     }
 }

@@ -24,48 +24,54 @@ import kindling.tensor.Tensor;
  *
  * <p>PyTorch defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 0, amsgrad false.
  * <pre>
- *   Adam adam = Adam.builder(model.parameters()).lr(3e-4f).build();
+ *   Adam adam = Adam.builder(model.parameters()).lr(3e-4).build();
  * </pre>
  */
 public final class Adam extends Optimizer {
-    private final float beta1;
-    private final float beta2;
-    private final float eps;
-    private final float weightDecay;
-    private final boolean amsgrad;
-
     private Adam(Builder b) {
-        super("Adam", b.params, b.lr);
-        beta1 = Checks.inUnitInterval("Adam", "beta1", b.beta1);
-        beta2 = Checks.inUnitInterval("Adam", "beta2", b.beta2);
-        eps = Checks.atLeastZero("Adam", "eps", b.eps);
-        weightDecay = Checks.atLeastZero("Adam", "weightDecay", b.weightDecay);
-        amsgrad = b.amsgrad;
+        super("Adam", b.groups, b.defaults());
     }
 
-    /** A builder with PyTorch's defaults. */
+    /** A builder with PyTorch's defaults for one group of {@code params}. */
     public static Builder builder(List<Tensor> params) {
-        return new Builder(params);
+        return new Builder(List.of(ParamGroup.of(params)));
+    }
+
+    /** A builder for several groups; options a group does not set take the builder's values. */
+    public static Builder builder(ParamGroup first, ParamGroup... more) {
+        return new Builder(SGD.Builder.list(first, more));
     }
 
     @Override
-    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
+    protected void checkGroup(String owner, ParamGroup group) {
+        Checks.inUnitInterval(owner, "beta1", group.get("beta1"));
+        Checks.inUnitInterval(owner, "beta2", group.get("beta2"));
+        Checks.atLeastZero(owner, "eps", group.get("eps"));
+        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
+    }
+
+    @Override
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group) {
+        float weightDecay = group.get("weightDecay");
         Tensor g = weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
-        adamStep(param, g, state, getLr(), beta1, beta2, eps, amsgrad);
+        adamStep(param, g, state, group);
     }
 
     /**
-     * The moment updates and the bias-corrected step shared by Adam and AdamW. The corrections are
-     * computed in double, as PyTorch computes them with Python floats.
+     * The moment updates and the bias-corrected step shared by Adam and AdamW, with the group's
+     * options. The corrections are computed in double, as PyTorch computes them with Python floats.
      */
-    static void adamStep(Tensor param, Tensor g, Map<String, Tensor> state, float lr, float beta1, float beta2,
-            float eps, boolean amsgrad) {
+    static void adamStep(Tensor param, Tensor g, Map<String, Tensor> state, ParamGroup group) {
+        float lr = group.lr();
+        float beta1 = group.get("beta1");
+        float beta2 = group.get("beta2");
+        float eps = group.get("eps");
         double t = incrementStep(state);
         Tensor m = state.computeIfAbsent("exp_avg", key -> Tensor.zeros(param.shape()));
         Tensor v = state.computeIfAbsent("exp_avg_sq", key -> Tensor.zeros(param.shape()));
         m.mul_(beta1).add_(g, 1 - beta1);                        // m = β₁·m + (1 − β₁)·g
         v.mul_(beta2).add_(g.mul(g), 1 - beta2);                 // v = β₂·v + (1 − β₂)·g²
-        if (amsgrad) {
+        if (group.flag("amsgrad")) {
             Tensor vMax = state.computeIfAbsent("max_exp_avg_sq", key -> Tensor.zeros(param.shape()));
             vMax.copy_(vMax.maximum(v));                         // v̂max = max(v̂max, v)
             v = vMax;
@@ -78,57 +84,46 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected Map<String, Float> hyperParameters() {
-        Map<String, Float> out = new LinkedHashMap<>();
-        out.put("beta1", beta1);
-        out.put("beta2", beta2);
-        out.put("eps", eps);
-        out.put("weightDecay", weightDecay);
-        out.put("amsgrad", Checks.flag(amsgrad));
-        return out;
-    }
-
-    @Override
-    protected List<String> stateNames() {
-        return amsgrad ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    protected List<String> stateNames(ParamGroup group) {
+        return group.flag("amsgrad") ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
                 : List.of("step", "exp_avg", "exp_avg_sq");
     }
 
-    /** Optional arguments of {@link Adam}, defaulting as PyTorch. */
+    /** Optional arguments of {@link Adam}, defaulting as PyTorch; they apply to every group that does not set its own. */
     public static final class Builder {
-        private final List<Tensor> params;
-        private float lr = 1e-3f;
-        private float beta1 = 0.9f;
-        private float beta2 = 0.999f;
-        private float eps = 1e-8f;
-        private float weightDecay = 0f;
+        private final List<ParamGroup> groups;
+        private double lr = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 0;
         private boolean amsgrad = false;
 
-        private Builder(List<Tensor> params) {
-            this.params = params;
+        private Builder(List<ParamGroup> groups) {
+            this.groups = groups;
         }
 
         /** Learning rate γ; default 1e-3. */
-        public Builder lr(float lr) {
+        public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
         /** Decay rates β₁, β₂ of the moment averages; default (0.9, 0.999). */
-        public Builder betas(float beta1, float beta2) {
+        public Builder betas(double beta1, double beta2) {
             this.beta1 = beta1;
             this.beta2 = beta2;
             return this;
         }
 
         /** ε added to the denominator for stability; default 1e-8. */
-        public Builder eps(float eps) {
+        public Builder eps(double eps) {
             this.eps = eps;
             return this;
         }
 
         /** L2 penalty λ added to the gradient; default 0. */
-        public Builder weightDecay(float weightDecay) {
+        public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
@@ -141,6 +136,17 @@ public final class Adam extends Optimizer {
 
         public Adam build() {
             return new Adam(this);
+        }
+
+        private Map<String, Float> defaults() {
+            Map<String, Float> out = new LinkedHashMap<>();
+            out.put("lr", (float) lr);
+            out.put("beta1", (float) beta1);
+            out.put("beta2", (float) beta2);
+            out.put("eps", (float) eps);
+            out.put("weightDecay", (float) weightDecay);
+            out.put("amsgrad", Checks.flag(amsgrad));
+            return out;
         }
     }
 }

@@ -24,88 +24,79 @@ import kindling.tensor.Tensor;
  *
  * <p>PyTorch defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weightDecay 1e-2, amsgrad false.
  * <pre>
- *   AdamW adamW = AdamW.builder(model.parameters()).lr(1e-3f).weightDecay(0.05f).build();
+ *   AdamW adamW = AdamW.builder(model.parameters()).lr(1e-3).weightDecay(0.05).build();
  * </pre>
  */
 public final class AdamW extends Optimizer {
-    private final float beta1;
-    private final float beta2;
-    private final float eps;
-    private final float weightDecay;
-    private final boolean amsgrad;
-
     private AdamW(Builder b) {
-        super("AdamW", b.params, b.lr);
-        beta1 = Checks.inUnitInterval("AdamW", "beta1", b.beta1);
-        beta2 = Checks.inUnitInterval("AdamW", "beta2", b.beta2);
-        eps = Checks.atLeastZero("AdamW", "eps", b.eps);
-        weightDecay = Checks.atLeastZero("AdamW", "weightDecay", b.weightDecay);
-        amsgrad = b.amsgrad;
+        super("AdamW", b.groups, b.defaults());
     }
 
-    /** A builder with PyTorch's defaults. */
+    /** A builder with PyTorch's defaults for one group of {@code params}. */
     public static Builder builder(List<Tensor> params) {
-        return new Builder(params);
+        return new Builder(List.of(ParamGroup.of(params)));
+    }
+
+    /** A builder for several groups; options a group does not set take the builder's values. */
+    public static Builder builder(ParamGroup first, ParamGroup... more) {
+        return new Builder(SGD.Builder.list(first, more));
     }
 
     @Override
-    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
-        param.mul_(1 - getLr() * weightDecay);                   // θ = θ − γ·λ·θ
-        Adam.adamStep(param, grad, state, getLr(), beta1, beta2, eps, amsgrad);
+    protected void checkGroup(String owner, ParamGroup group) {
+        Checks.inUnitInterval(owner, "beta1", group.get("beta1"));
+        Checks.inUnitInterval(owner, "beta2", group.get("beta2"));
+        Checks.atLeastZero(owner, "eps", group.get("eps"));
+        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
     }
 
     @Override
-    protected Map<String, Float> hyperParameters() {
-        Map<String, Float> out = new LinkedHashMap<>();
-        out.put("beta1", beta1);
-        out.put("beta2", beta2);
-        out.put("eps", eps);
-        out.put("weightDecay", weightDecay);
-        out.put("amsgrad", Checks.flag(amsgrad));
-        return out;
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group) {
+        param.mul_(1 - group.lr() * group.get("weightDecay"));    // θ = θ − γ·λ·θ
+        Adam.adamStep(param, grad, state, group);
     }
 
     @Override
-    protected List<String> stateNames() {
-        return amsgrad ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
+    protected List<String> stateNames(ParamGroup group) {
+        return group.flag("amsgrad") ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
                 : List.of("step", "exp_avg", "exp_avg_sq");
     }
 
-    /** Optional arguments of {@link AdamW}, defaulting as PyTorch. */
+    /** Optional arguments of {@link AdamW}, defaulting as PyTorch; they apply to every group that does not set its own. */
     public static final class Builder {
-        private final List<Tensor> params;
-        private float lr = 1e-3f;
-        private float beta1 = 0.9f;
-        private float beta2 = 0.999f;
-        private float eps = 1e-8f;
-        private float weightDecay = 1e-2f;
+        private final List<ParamGroup> groups;
+        private double lr = 1e-3;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double eps = 1e-8;
+        private double weightDecay = 1e-2;
         private boolean amsgrad = false;
 
-        private Builder(List<Tensor> params) {
-            this.params = params;
+        private Builder(List<ParamGroup> groups) {
+            this.groups = groups;
         }
 
         /** Learning rate γ; default 1e-3. */
-        public Builder lr(float lr) {
+        public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
         /** Decay rates β₁, β₂ of the moment averages; default (0.9, 0.999). */
-        public Builder betas(float beta1, float beta2) {
+        public Builder betas(double beta1, double beta2) {
             this.beta1 = beta1;
             this.beta2 = beta2;
             return this;
         }
 
         /** ε added to the denominator for stability; default 1e-8. */
-        public Builder eps(float eps) {
+        public Builder eps(double eps) {
             this.eps = eps;
             return this;
         }
 
         /** Decoupled weight decay λ; default 1e-2. */
-        public Builder weightDecay(float weightDecay) {
+        public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
@@ -118,6 +109,17 @@ public final class AdamW extends Optimizer {
 
         public AdamW build() {
             return new AdamW(this);
+        }
+
+        private Map<String, Float> defaults() {
+            Map<String, Float> out = new LinkedHashMap<>();
+            out.put("lr", (float) lr);
+            out.put("beta1", (float) beta1);
+            out.put("beta2", (float) beta2);
+            out.put("eps", (float) eps);
+            out.put("weightDecay", (float) weightDecay);
+            out.put("amsgrad", Checks.flag(amsgrad));
+            return out;
         }
     }
 }

@@ -17,6 +17,15 @@ final class Checks {
         return value;
     }
 
+    /** {@code value >= 0} (NaN rejected), for the schedulers' double arguments. */
+    static double atLeastZero(String owner, String argument, double value) {
+        if (!(value >= 0)) {
+            throw new IllegalArgumentException(owner + ": invalid " + argument + " " + value + ", expected "
+                    + argument + " >= 0");
+        }
+        return value;
+    }
+
     /** {@code 0 <= value < 1}, as Adam's betas. */
     static float inUnitInterval(String owner, String argument, float value) {
         if (!(value >= 0 && value < 1)) {

@@ -20,10 +20,10 @@ public final class CosineAnnealingLR extends LRScheduler {
 
     /** As {@code CosineAnnealingLR(optimizer, T_max, eta_min=0)}. */
     public CosineAnnealingLR(Optimizer optimizer, int tMax) {
-        this(optimizer, tMax, 0f);
+        this(optimizer, tMax, 0);
     }
 
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, float etaMin) {
+    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
         super(optimizer);
         this.tMax = Checks.positive("CosineAnnealingLR", "tMax", tMax);
         this.etaMin = Checks.atLeastZero("CosineAnnealingLR", "etaMin", etaMin);
@@ -31,7 +31,7 @@ public final class CosineAnnealingLR extends LRScheduler {
     }
 
     @Override
-    protected double nextLr(double currentLr) {
+    protected double nextLr(double currentLr, double baseLr) {
         int e = lastEpoch();
         if (e == 0) {
             return currentLr;

@@ -11,14 +11,14 @@ package kindling.optim;
 public final class ExponentialLR extends LRScheduler {
     private final double gamma;
 
-    public ExponentialLR(Optimizer optimizer, float gamma) {
+    public ExponentialLR(Optimizer optimizer, double gamma) {
         super(optimizer);
         this.gamma = Checks.atLeastZero("ExponentialLR", "gamma", gamma);
         initialStep();
     }
 
     @Override
-    protected double nextLr(double currentLr) {
+    protected double nextLr(double currentLr, double baseLr) {
         return lastEpoch() == 0 ? currentLr : currentLr * gamma;
     }
 }

@@ -6,8 +6,9 @@ import kindling.tensor.Tensor;
 
 /**
  * Gradient clipping, as {@code torch.nn.utils.clip_grad_norm_} and {@code clip_grad_value_}. Call
- * between {@code loss.backward()} and {@code optimizer.step()}. Parameters whose grad is null are
- * skipped.
+ * between {@code loss.backward()} and {@code optimizer.step()}. Parameters whose grad is null, and
+ * frozen parameters (those that do not require a gradient, whatever grad they still hold), are
+ * skipped: they neither count towards the norm nor get clipped, as the optimizers skip them.
  * <pre>
  *   clipGradNorm:   N = ‖(g₁, g₂, …)‖ₚ = (Σᵢ Σⱼ |gᵢⱼ|ᵖ)^(1/p)     (p = ∞: maxᵢⱼ |gᵢⱼ|)
  *                   gᵢ ← gᵢ · min(1, maxNorm / (N + 10⁻⁶))
@@ -37,7 +38,7 @@ public final class GradClip {
         float coefficient = (float) Math.min(1.0, maxNorm / (total + 1e-6));
         try (NoGrad scope = NoGrad.enter()) {
             for (Tensor param : params) {
-                if (param.grad() != null) {
+                if (clipped(param)) {
                     param.grad().mul_(coefficient);          // PyTorch multiplies even when the coefficient is 1
                 }
             }
@@ -51,11 +52,16 @@ public final class GradClip {
         try (NoGrad scope = NoGrad.enter()) {
             for (Tensor param : params) {
                 Tensor grad = param.grad();
-                if (grad != null) {
+                if (clipped(param)) {
                     grad.copy_(grad.clamp(-clipValue, clipValue));
                 }
             }
         }
+    }
+
+    /** Whether {@code param} takes part: it requires a gradient and has one. */
+    private static boolean clipped(Tensor param) {
+        return param.requiresGrad() && param.grad() != null;
     }
 
     /** ‖all gradients‖ₚ, accumulated in double: Σ|g|ᵖ then the p-th root, or max|g| for p = ∞. */
@@ -63,7 +69,7 @@ public final class GradClip {
         boolean infinity = Float.isInfinite(normType);
         double accumulated = 0;
         for (Tensor param : params) {
-            if (param.grad() == null) {
+            if (!clipped(param)) {
                 continue;
             }
             for (float value : param.grad().data()) {

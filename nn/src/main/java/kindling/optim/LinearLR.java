@@ -20,10 +20,10 @@ public final class LinearLR extends LRScheduler {
 
     /** As {@code LinearLR(optimizer)}: warm-up from γ₀/3 to γ₀ over 5 epochs. */
     public LinearLR(Optimizer optimizer) {
-        this(optimizer, 1f / 3, 1f, 5);
+        this(optimizer, 1.0 / 3, 1, 5);
     }
 
-    public LinearLR(Optimizer optimizer, float startFactor, float endFactor, int totalIters) {
+    public LinearLR(Optimizer optimizer, double startFactor, double endFactor, int totalIters) {
         super(optimizer);
         if (!(startFactor > 0 && startFactor <= 1)) {
             throw new IllegalArgumentException("LinearLR: invalid startFactor " + startFactor
@@ -33,15 +33,15 @@ public final class LinearLR extends LRScheduler {
             throw new IllegalArgumentException("LinearLR: invalid endFactor " + endFactor
                     + ", expected 0 <= endFactor <= 1");
         }
-        // PyTorch's default start factor is the double 1/3; 1f / 3 widened would be off by 1e-8.
-        this.startFactor = startFactor == 1f / 3 ? 1.0 / 3 : startFactor;
+        // PyTorch's default start factor is the double 1/3; a caller's 1f / 3 widened would be off by 1e-8.
+        this.startFactor = startFactor == (double) (1f / 3) ? 1.0 / 3 : startFactor;
         this.endFactor = endFactor;
         this.totalIters = Checks.positive("LinearLR", "totalIters", totalIters);
         initialStep();
     }
 
     @Override
-    protected double nextLr(double currentLr) {
+    protected double nextLr(double currentLr, double baseLr) {
         int e = lastEpoch();
         if (e == 0) {
             return currentLr * startFactor;

@@ -17,10 +17,10 @@ public final class MultiStepLR extends LRScheduler {
 
     /** As {@code MultiStepLR(optimizer, milestones, gamma=0.1)}. */
     public MultiStepLR(Optimizer optimizer, int[] milestones) {
-        this(optimizer, milestones, 0.1f);
+        this(optimizer, milestones, 0.1);
     }
 
-    public MultiStepLR(Optimizer optimizer, int[] milestones, float gamma) {
+    public MultiStepLR(Optimizer optimizer, int[] milestones, double gamma) {
         super(optimizer);
         for (int milestone : milestones) {
             if (milestone < 0) {
@@ -34,7 +34,7 @@ public final class MultiStepLR extends LRScheduler {
     }
 
     @Override
-    protected double nextLr(double currentLr) {
+    protected double nextLr(double currentLr, double baseLr) {
         int count = 0;
         for (int milestone : milestones) {
             if (milestone == lastEpoch()) {

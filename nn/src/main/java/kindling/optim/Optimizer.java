@@ -11,8 +11,7 @@ import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
 /**
- * Updates a list of parameters from their gradients, as {@code torch.optim.Optimizer} with one
- * parameter group. The training loop:
+ * Updates parameters from their gradients, as {@code torch.optim.Optimizer}. The training loop:
  * <pre>
  *   optimizer.zeroGrad();                                             // grads := null
  *   Tensor loss = new CrossEntropyLoss().forward(model.forward(x), target);
@@ -20,44 +19,96 @@ import kindling.tensor.Tensor;
  *   optimizer.step();                                                 // θ := update(θ, grad, state)
  * </pre>
  * Subclasses write one method, {@link #update}, the rule for one parameter; this class runs it
- * inside {@link NoGrad} for every parameter that has a gradient (a parameter whose grad is null —
- * unused by the loss, or frozen — is skipped and gets no state, as in PyTorch).
+ * inside {@link NoGrad} for every parameter that requires a gradient and has one. A parameter
+ * whose grad is null (unused by the loss) or that does not require a gradient (frozen with
+ * {@code requiresGrad_(false)}) is skipped and gets no state, as in PyTorch.
+ *
+ * <p><b>Parameter groups.</b> The parameters are split into {@link ParamGroup}s, each with its own
+ * learning rate and other hyper-parameters (PyTorch's {@code param_groups}); a builder given one list
+ * makes one group. {@link #addParamGroup} adds a group later (unfreezing a stage while fine-tuning).
+ * Schedulers change every group's lr.
  *
  * <p><b>State.</b> Each parameter has a map of named tensors under PyTorch's names
  * ({@code momentum_buffer}, {@code exp_avg}, {@code exp_avg_sq}, {@code step}, ...), readable with
  * {@link #state(Tensor)}. {@code step} is a 0-dim tensor, as in PyTorch 1.13.
  *
- * <p><b>State dict.</b> {@link #stateDict()} flattens the state and the hyper-parameters into
- * {@code Map<String, Tensor>}, parameters numbered by their position in the list:
+ * <p><b>State dict.</b> {@link #stateDict()} flattens the state and every group's options into
+ * {@code Map<String, Tensor>}; parameters are numbered by their position over all groups in order,
+ * as PyTorch numbers them:
  * <pre>
  *   state.0.exp_avg          (3, 4)   state of parameter 0
  *   state.0.step             ()
- *   param_groups.0.lr        ()       every hyper-parameter, booleans as 0 or 1
+ *   param_groups.0.lr        ()       every option of group 0, booleans as 0 or 1
  *   param_groups.0.beta1     ()
+ *   param_groups.0.params    (2,)     the indices of group 0's parameters: 0, 1
+ *   param_groups.1.lr        ()       group 1 ...
  * </pre>
- * {@link #loadStateDict} restores it after checking every key, shape and hyper-parameter first;
- * on any problem it throws, listing them all, and leaves the optimizer unchanged. It restores
- * {@code lr} (a scheduler may have changed it) but requires the other hyper-parameters to equal
- * this optimizer's: resuming with another β or momentum is a different experiment.
+ * Loading runs in two phases: {@link StateDictCheck#validate} checks every key, shape, group and
+ * hyper-parameter and either throws listing every problem or returns what to load; only then are
+ * the states and learning rates replaced, so a bad state dict leaves the optimizer unchanged.
+ * Loading restores each group's {@code lr} (a scheduler may have changed it) but requires the other
+ * hyper-parameters to equal this optimizer's: resuming with another β or momentum is a different
+ * experiment. Files written before groups existed (one group, no {@code param_groups.0.params}) load.
  */
 public abstract class Optimizer {
     private final String name;
-    private final List<Tensor> params;
+    private final Map<String, Float> defaults;
+    private final List<ParamGroup> groups = new ArrayList<>();
+    private final List<Tensor> params = new ArrayList<>();
     private final List<Map<String, Tensor>> states = new ArrayList<>();
-    private float lr;
 
     /**
      * @param name the class name used in messages, e.g. {@code "Adam"}
-     * @param params the tensors to update, e.g. {@code model.parameters()}: leaves, no duplicates
+     * @param groups the parameter groups (leaves, each tensor in one group only)
+     * @param defaults every option with the builder's value, {@code lr} first (absent when it has no
+     *     default and was not set), as PyTorch's {@code defaults}
      */
-    protected Optimizer(String name, List<Tensor> params, float lr) {
+    protected Optimizer(String name, List<ParamGroup> groups, Map<String, Float> defaults) {
         this.name = name;
-        if (params.isEmpty()) {
+        this.defaults = new LinkedHashMap<>(defaults);
+        int total = 0;
+        for (ParamGroup group : groups) {
+            total += group.params().size();
+        }
+        if (total == 0) {
             throw new IllegalArgumentException(name + ": optimizer got an empty parameter list");
         }
+        for (ParamGroup group : groups) {
+            addGroup(group);
+        }
+    }
+
+    /**
+     * Adds a group of parameters trained from now on, as PyTorch's {@code add_param_group}: options
+     * it does not set take the builder's values. Its parameters must be new to this optimizer.
+     */
+    public void addParamGroup(ParamGroup group) {
+        addGroup(group);
+    }
+
+    private void addGroup(ParamGroup request) {
+        int index = groups.size();
+        String owner = index == 0 ? name : name + " param group " + index;
+        for (String option : request.options().keySet()) {
+            if (!defaults.containsKey(option) && !option.equals("lr")) {
+                throw new IllegalArgumentException(owner + ": unknown option '" + option + "'; " + name + " has "
+                        + optionNames());
+            }
+        }
+        ParamGroup group = ParamGroup.filled(request, defaults);
+        if (!group.options().containsKey("lr")) {
+            throw new IllegalArgumentException(name + ": lr is required (PyTorch has no default), e.g. "
+                    + name + ".builder(params).lr(0.1)");
+        }
+        Checks.atLeastZero(owner, "lr", group.lr());
+        checkGroup(owner, group);
         Map<Tensor, Integer> seen = new IdentityHashMap<>();
         for (int i = 0; i < params.size(); i++) {
-            Tensor param = params.get(i);
+            seen.put(params.get(i), i);
+        }
+        for (int j = 0; j < group.params().size(); j++) {
+            Tensor param = group.params().get(j);
+            int i = params.size() + j;
             if (!param.isLeaf()) {
                 throw new IllegalArgumentException(name + ": parameter " + i + " is not a leaf (computed by "
                         + param.gradFn().name() + "); an optimizer can only update leaves");
@@ -65,33 +116,55 @@ public abstract class Optimizer {
             Integer earlier = seen.put(param, i);
             if (earlier != null) {
                 throw new IllegalArgumentException(name + ": parameter " + i + " is the same tensor as parameter "
-                        + earlier + "; pass each parameter once");
+                        + earlier + "; pass each parameter once"
+                        + (earlier < params.size() ? " (it is already in a parameter group)" : ""));
             }
-            states.add(new LinkedHashMap<>());
         }
-        this.params = List.copyOf(params);
-        this.lr = Checks.atLeastZero(name, "lr", lr);
+        groups.add(group);
+        for (Tensor param : group.params()) {
+            params.add(param);
+            Map<String, Tensor> state = new LinkedHashMap<>();
+            initState(param, state, group);
+            states.add(state);
+        }
+    }
+
+    private List<String> optionNames() {
+        List<String> names = new ArrayList<>(List.of("lr"));
+        for (String option : defaults.keySet()) {
+            if (!option.equals("lr")) {
+                names.add(option);
+            }
+        }
+        return names;
     }
 
     /**
-     * The update of one parameter, run inside {@link NoGrad}. {@code state} is this parameter's
-     * map, empty on its first step; fill it with the tensors the rule carries between steps.
+     * Checks a group's options when it is added (each subclass: its ranges), throwing with
+     * {@code owner} (the optimizer's name, and the group's index after the first) in the message.
      */
-    protected abstract void update(Tensor param, Tensor grad, Map<String, Tensor> state);
+    protected abstract void checkGroup(String owner, ParamGroup group);
+
+    /** Fills a parameter's state when it joins the optimizer; empty by default (Adagrad fills it). */
+    protected void initState(Tensor param, Map<String, Tensor> state, ParamGroup group) {
+    }
 
     /**
-     * Every hyper-parameter but {@code lr} under PyTorch's names (camelCase where PyTorch has
-     * snake_case; betas split into beta1, beta2), booleans as 0 or 1, for the state dict.
+     * The update of one parameter, run inside {@link NoGrad}, with its group's options. {@code state}
+     * is this parameter's map, empty on its first step; fill it with the tensors the rule carries.
      */
-    protected abstract Map<String, Float> hyperParameters();
+    protected abstract void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group);
 
-    /** Performs one update of every parameter whose gradient is not null. */
+    /** Performs one update of every parameter that requires a gradient and has one. */
     public void step() {
         try (NoGrad scope = NoGrad.enter()) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor param = params.get(i);
-                if (param.grad() != null) {
-                    update(param, param.grad(), states.get(i));
+            int i = 0;
+            for (ParamGroup group : groups) {
+                for (Tensor param : group.params()) {
+                    if (param.requiresGrad() && param.grad() != null) {
+                        update(param, param.grad(), states.get(i), group);
+                    }
+                    i++;
                 }
             }
         }
@@ -104,33 +177,45 @@ public abstract class Optimizer {
         }
     }
 
-    /** The learning rate the next {@link #step()} uses. */
+    /** The groups, live: changing a group's lr changes the next step (read-only list). */
+    public List<ParamGroup> paramGroups() {
+        return Collections.unmodifiableList(groups);
+    }
+
+    /** The learning rate of the first group (the only one unless groups were given). */
     public float getLr() {
-        return lr;
+        return groups.get(0).lr();
     }
 
-    /** Changes the learning rate, as a scheduler does between epochs. */
-    public void setLr(float lr) {
-        this.lr = Checks.atLeastZero(name, "lr", lr);
+    /** Sets every group's learning rate to {@code lr}; to keep groups apart, use {@link #paramGroups()}. */
+    public void setLr(double lr) {
+        Checks.atLeastZero(name, "lr", (float) lr);
+        for (ParamGroup group : groups) {
+            group.setLr(lr);
+        }
     }
 
-    /** The parameters, in the order given to the constructor. */
+    /** Every parameter, group after group, in the order given: their indices are the state dict's. */
     public List<Tensor> params() {
-        return params;
+        return Collections.unmodifiableList(params);
     }
 
     /** The state of {@code param} (live tensors, read-only map); empty before its first step. */
     public Map<String, Tensor> state(Tensor param) {
+        return Collections.unmodifiableMap(states.get(indexOf(param)));
+    }
+
+    private int indexOf(Tensor param) {
         for (int i = 0; i < params.size(); i++) {
             if (params.get(i) == param) {
-                return Collections.unmodifiableMap(states.get(i));
+                return i;
             }
         }
         throw new IllegalArgumentException(name + ": the tensor " + Shape.format(param.shape())
                 + " is not one of this optimizer's parameters");
     }
 
-    /** State and hyper-parameters as {@code state.<i>.<name>} and {@code param_groups.0.<name>}: copies. */
+    /** State and options as {@code state.<i>.<name>} and {@code param_groups.<g>.<name>}: copies. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
@@ -138,39 +223,53 @@ public abstract class Optimizer {
                 out.put("state." + i + "." + entry.getKey(), copyOf(entry.getValue()));
             }
         }
-        out.put("param_groups.0.lr", Tensor.scalar(lr));
-        for (Map.Entry<String, Float> entry : hyperParameters().entrySet()) {
-            out.put("param_groups.0." + entry.getKey(), Tensor.scalar(entry.getValue()));
+        int first = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            String prefix = "param_groups." + g + ".";
+            out.put(prefix + "lr", Tensor.scalar(group.lr()));
+            for (Map.Entry<String, Float> option : group.options().entrySet()) {
+                if (!option.getKey().equals("lr")) {
+                    out.put(prefix + option.getKey(), Tensor.scalar(option.getValue()));
+                }
+            }
+            out.put(prefix + "params", indices(first, group.params().size()));
+            first += group.params().size();
         }
         return out;
     }
 
+    /** first, first + 1, ..., as a 1-D tensor (exact in float up to 2²⁴ parameters). */
+    static Tensor indices(int first, int count) {
+        float[] values = new float[count];
+        for (int k = 0; k < count; k++) {
+            values[k] = first + k;
+        }
+        return Tensor.wrap(values, count);
+    }
+
     /**
-     * Restores a {@link #stateDict()}: copies its state tensors and lr. Checks everything first and
-     * throws {@link IllegalArgumentException} listing every problem, leaving this optimizer unchanged.
+     * Restores a {@link #stateDict()}: copies its state tensors and each group's lr. Checks everything
+     * first and throws {@link IllegalArgumentException} listing every problem, leaving this optimizer unchanged.
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
-        StateDictCheck check = new StateDictCheck(name, params, hyperParameters(), this::stateNames);
-        List<Map<String, Tensor>> loaded = check.validate(stateDict);
+        StateDictCheck.Loaded loaded = new StateDictCheck(name, groups, this::stateNames).validate(stateDict);
         for (int i = 0; i < params.size(); i++) {
             states.get(i).clear();
-            for (Map.Entry<String, Tensor> entry : loaded.get(i).entrySet()) {
+            for (Map.Entry<String, Tensor> entry : loaded.states().get(i).entrySet()) {
                 states.get(i).put(entry.getKey(), copyOf(entry.getValue()));
             }
         }
-        lr = stateDict.get("param_groups.0.lr").item();
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).setLr(loaded.lrs().get(g));
+        }
     }
 
     /**
-     * The names of the state a parameter carries once it has taken a step, in the order
-     * {@link #update} creates them; a state dict must hold all of them or none for each parameter.
+     * The names of the state a parameter of {@code group} carries once it has taken a step, in the
+     * order {@link #update} creates them; a state dict must hold all of them or none for each parameter.
      */
-    protected abstract List<String> stateNames();
-
-    /** The state of parameter {@code index}, for subclasses that fill state at construction (Adagrad). */
-    protected Map<String, Tensor> stateAt(int index) {
-        return states.get(index);
-    }
+    protected abstract List<String> stateNames(ParamGroup group);
 
     /** The class name used in messages. */
     protected String name() {
@@ -191,10 +290,20 @@ public abstract class Optimizer {
 
     @Override
     public String toString() {
-        StringBuilder out = new StringBuilder(name).append(" (lr: ").append(lr);
-        for (Map.Entry<String, Float> entry : hyperParameters().entrySet()) {
-            out.append(", ").append(entry.getKey()).append(": ").append(entry.getValue());
+        StringBuilder out = new StringBuilder(name).append(" (");
+        for (int g = 0; g < groups.size(); g++) {
+            ParamGroup group = groups.get(g);
+            if (groups.size() > 1) {
+                out.append(g == 0 ? "" : "; ").append("group ").append(g).append(": ");
+            }
+            out.append("lr: ").append(group.lr());
+            for (Map.Entry<String, Float> option : group.options().entrySet()) {
+                if (!option.getKey().equals("lr")) {
+                    out.append(", ").append(option.getKey()).append(": ").append(option.getValue());
+                }
+            }
+            out.append(", ").append(group.params().size()).append(" parameters");
         }
-        return out.append(", ").append(params.size()).append(" parameters)").toString();
+        return out.append(')').toString();
     }
 }

@@ -30,32 +30,40 @@ import kindling.tensor.Tensor;
  *
  * <p>PyTorch defaults: lr 0.01, alpha 0.99, eps 1e-8, weightDecay 0, momentum 0, centered false.
  * <pre>
- *   RMSprop rmsprop = RMSprop.builder(model.parameters()).lr(1e-3f).centered(true).build();
+ *   RMSprop rmsprop = RMSprop.builder(model.parameters()).lr(1e-3).centered(true).build();
  * </pre>
  */
 public final class RMSprop extends Optimizer {
-    private final float alpha;
-    private final float eps;
-    private final float weightDecay;
-    private final float momentum;
-    private final boolean centered;
-
     private RMSprop(Builder b) {
-        super("RMSprop", b.params, b.lr);
-        alpha = Checks.atLeastZero("RMSprop", "alpha", b.alpha);
-        eps = Checks.atLeastZero("RMSprop", "eps", b.eps);
-        weightDecay = Checks.atLeastZero("RMSprop", "weightDecay", b.weightDecay);
-        momentum = Checks.atLeastZero("RMSprop", "momentum", b.momentum);
-        centered = b.centered;
+        super("RMSprop", b.groups, b.defaults());
     }
 
-    /** A builder with PyTorch's defaults. */
+    /** A builder with PyTorch's defaults for one group of {@code params}. */
     public static Builder builder(List<Tensor> params) {
-        return new Builder(params);
+        return new Builder(List.of(ParamGroup.of(params)));
+    }
+
+    /** A builder for several groups; options a group does not set take the builder's values. */
+    public static Builder builder(ParamGroup first, ParamGroup... more) {
+        return new Builder(SGD.Builder.list(first, more));
     }
 
     @Override
-    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
+    protected void checkGroup(String owner, ParamGroup group) {
+        Checks.atLeastZero(owner, "alpha", group.get("alpha"));
+        Checks.atLeastZero(owner, "eps", group.get("eps"));
+        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
+        Checks.atLeastZero(owner, "momentum", group.get("momentum"));
+    }
+
+    @Override
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group) {
+        float lr = group.lr();
+        float alpha = group.get("alpha");
+        float eps = group.get("eps");
+        float weightDecay = group.get("weightDecay");
+        float momentum = group.get("momentum");
+        boolean centered = group.flag("centered");
         incrementStep(state);
         Tensor v = state.computeIfAbsent("square_avg", key -> Tensor.zeros(param.shape()));
         Tensor b = momentum > 0 ? state.computeIfAbsent("momentum_buffer", key -> Tensor.zeros(param.shape())) : null;
@@ -71,75 +79,64 @@ public final class RMSprop extends Optimizer {
         }
         if (momentum > 0) {
             b.mul_(momentum).add_(g.div(d));                     // b = μ·b + g/d
-            param.add_(b, -getLr());                             // θ = θ − γ·b
+            param.add_(b, -lr);                                  // θ = θ − γ·b
         } else {
-            param.add_(g.div(d), -getLr());                      // θ = θ − γ·g/d
+            param.add_(g.div(d), -lr);                           // θ = θ − γ·g/d
         }
     }
 
     @Override
-    protected Map<String, Float> hyperParameters() {
-        Map<String, Float> out = new LinkedHashMap<>();
-        out.put("alpha", alpha);
-        out.put("eps", eps);
-        out.put("weightDecay", weightDecay);
-        out.put("momentum", momentum);
-        out.put("centered", Checks.flag(centered));
-        return out;
-    }
-
-    @Override
-    protected List<String> stateNames() {
+    protected List<String> stateNames(ParamGroup group) {
         List<String> names = new ArrayList<>(List.of("step", "square_avg"));
-        if (momentum > 0) {
+        if (group.get("momentum") > 0) {
             names.add("momentum_buffer");
         }
-        if (centered) {
+        if (group.flag("centered")) {
             names.add("grad_avg");
         }
         return names;
     }
 
-    /** Optional arguments of {@link RMSprop}, defaulting as PyTorch. */
+    /** Optional arguments of {@link RMSprop}, defaulting as PyTorch; they apply to every group that does not set its own. */
     public static final class Builder {
-        private final List<Tensor> params;
-        private float lr = 1e-2f;
-        private float alpha = 0.99f;
-        private float eps = 1e-8f;
-        private float weightDecay = 0f;
-        private float momentum = 0f;
+        private final List<ParamGroup> groups;
+        private double lr = 1e-2;
+        private double alpha = 0.99;
+        private double eps = 1e-8;
+        private double weightDecay = 0;
+        private double momentum = 0;
         private boolean centered = false;
 
-        private Builder(List<Tensor> params) {
-            this.params = params;
+        private Builder(List<ParamGroup> groups) {
+            this.groups = groups;
         }
 
         /** Learning rate γ; default 0.01. */
-        public Builder lr(float lr) {
+        public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
         /** Smoothing constant α of the running averages; default 0.99. */
-        public Builder alpha(float alpha) {
+        public Builder alpha(double alpha) {
             this.alpha = alpha;
             return this;
         }
 
         /** ε added to the denominator for stability; default 1e-8. */
-        public Builder eps(float eps) {
+        public Builder eps(double eps) {
             this.eps = eps;
             return this;
         }
 
         /** L2 penalty λ added to the gradient; default 0. */
-        public Builder weightDecay(float weightDecay) {
+        public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
 
         /** Momentum factor μ; default 0. */
-        public Builder momentum(float momentum) {
+        public Builder momentum(double momentum) {
             this.momentum = momentum;
             return this;
         }
@@ -152,6 +149,17 @@ public final class RMSprop extends Optimizer {
 
         public RMSprop build() {
             return new RMSprop(this);
+        }
+
+        private Map<String, Float> defaults() {
+            Map<String, Float> out = new LinkedHashMap<>();
+            out.put("lr", (float) lr);
+            out.put("alpha", (float) alpha);
+            out.put("eps", (float) eps);
+            out.put("weightDecay", (float) weightDecay);
+            out.put("momentum", (float) momentum);
+            out.put("centered", Checks.flag(centered));
+            return out;
         }
     }
 }

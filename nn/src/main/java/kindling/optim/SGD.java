@@ -1,5 +1,6 @@
 package kindling.optim;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,34 +25,41 @@ import kindling.tensor.Tensor;
  * texts scale the gradient by lr before accumulating, which differs when lr changes.
  *
  * <pre>
- *   SGD sgd = SGD.builder(model.parameters()).lr(0.1f).momentum(0.9f).nesterov(true).build();
+ *   SGD sgd = SGD.builder(model.parameters()).lr(0.1).momentum(0.9).nesterov(true).build();
  * </pre>
  */
 public final class SGD extends Optimizer {
-    private final float momentum;
-    private final float dampening;
-    private final float weightDecay;
-    private final boolean nesterov;
-
     private SGD(Builder b) {
-        super("SGD", b.params, b.requiredLr());
-        momentum = Checks.atLeastZero("SGD", "momentum", b.momentum);
-        dampening = b.dampening;
-        weightDecay = Checks.atLeastZero("SGD", "weightDecay", b.weightDecay);
-        nesterov = b.nesterov;
-        if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new IllegalArgumentException("SGD: Nesterov momentum requires a momentum and zero dampening, got "
-                    + "momentum " + momentum + " and dampening " + dampening);
-        }
+        super("SGD", b.groups, b.defaults());
     }
 
-    /** A builder with PyTorch's defaults; {@code lr} must be set. */
+    /** A builder with PyTorch's defaults for one group of {@code params}; {@code lr} must be set. */
     public static Builder builder(List<Tensor> params) {
-        return new Builder(params);
+        return new Builder(List.of(ParamGroup.of(params)));
+    }
+
+    /** A builder for several groups; options a group does not set take the builder's values. */
+    public static Builder builder(ParamGroup first, ParamGroup... more) {
+        return new Builder(Builder.list(first, more));
     }
 
     @Override
-    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state) {
+    protected void checkGroup(String owner, ParamGroup group) {
+        float momentum = Checks.atLeastZero(owner, "momentum", group.get("momentum"));
+        float dampening = group.get("dampening");
+        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
+        if (group.flag("nesterov") && (momentum <= 0 || dampening != 0)) {
+            throw new IllegalArgumentException(owner + ": Nesterov momentum requires a momentum and zero dampening, "
+                    + "got momentum " + momentum + " and dampening " + dampening);
+        }
+    }
+
+    @Override
+    protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, ParamGroup group) {
+        float lr = group.lr();
+        float momentum = group.get("momentum");
+        float dampening = group.get("dampening");
+        float weightDecay = group.get("weightDecay");
         Tensor g = weightDecay != 0 ? grad.add(param.mul(weightDecay)) : grad;
         if (momentum != 0) {
             Tensor buffer = state.get("momentum_buffer");
@@ -61,59 +69,55 @@ public final class SGD extends Optimizer {
             } else {
                 buffer.mul_(momentum).add_(g, 1 - dampening);         // b = μ·b + (1 − τ)·g
             }
-            g = nesterov ? g.add(buffer.mul(momentum)) : buffer;
+            g = group.flag("nesterov") ? g.add(buffer.mul(momentum)) : buffer;
         }
-        param.add_(g, -getLr());                                      // θ = θ − γ·g
+        param.add_(g, -lr);                                           // θ = θ − γ·g
     }
 
     @Override
-    protected Map<String, Float> hyperParameters() {
-        Map<String, Float> out = new LinkedHashMap<>();
-        out.put("momentum", momentum);
-        out.put("dampening", dampening);
-        out.put("weightDecay", weightDecay);
-        out.put("nesterov", Checks.flag(nesterov));
-        return out;
+    protected List<String> stateNames(ParamGroup group) {
+        return group.get("momentum") != 0 ? List.of("momentum_buffer") : List.of();
     }
 
-    @Override
-    protected List<String> stateNames() {
-        return momentum != 0 ? List.of("momentum_buffer") : List.of();
-    }
-
-    /** Optional arguments of {@link SGD}, defaulting as PyTorch. */
+    /** Optional arguments of {@link SGD}, defaulting as PyTorch; they apply to every group that does not set its own. */
     public static final class Builder {
-        private final List<Tensor> params;
-        private Float lr;
-        private float momentum = 0f;
-        private float dampening = 0f;
-        private float weightDecay = 0f;
+        private final List<ParamGroup> groups;
+        private Double lr;
+        private double momentum = 0;
+        private double dampening = 0;
+        private double weightDecay = 0;
         private boolean nesterov = false;
 
-        private Builder(List<Tensor> params) {
-            this.params = params;
+        private Builder(List<ParamGroup> groups) {
+            this.groups = groups;
         }
 
-        /** Learning rate γ; required. */
-        public Builder lr(float lr) {
+        static List<ParamGroup> list(ParamGroup first, ParamGroup... more) {
+            List<ParamGroup> all = new ArrayList<>(List.of(first));
+            all.addAll(List.of(more));
+            return all;
+        }
+
+        /** Learning rate γ; required (unless every group sets its own). */
+        public Builder lr(double lr) {
             this.lr = lr;
             return this;
         }
 
         /** Momentum factor μ; default 0 (plain SGD). */
-        public Builder momentum(float momentum) {
+        public Builder momentum(double momentum) {
             this.momentum = momentum;
             return this;
         }
 
         /** Dampening τ of the gradient added to the momentum buffer; default 0. */
-        public Builder dampening(float dampening) {
+        public Builder dampening(double dampening) {
             this.dampening = dampening;
             return this;
         }
 
         /** L2 penalty λ added to the gradient; default 0. */
-        public Builder weightDecay(float weightDecay) {
+        public Builder weightDecay(double weightDecay) {
             this.weightDecay = weightDecay;
             return this;
         }
@@ -128,12 +132,16 @@ public final class SGD extends Optimizer {
             return new SGD(this);
         }
 
-        private float requiredLr() {
-            if (lr == null) {
-                throw new IllegalArgumentException("SGD: lr is required (PyTorch has no default), e.g. "
-                        + "SGD.builder(params).lr(0.1f)");
+        private Map<String, Float> defaults() {
+            Map<String, Float> out = new LinkedHashMap<>();
+            if (lr != null) {
+                out.put("lr", lr.floatValue());
             }
-            return lr;
+            out.put("momentum", (float) momentum);
+            out.put("dampening", (float) dampening);
+            out.put("weightDecay", (float) weightDecay);
+            out.put("nesterov", Checks.flag(nesterov));
+            return out;
         }
     }
 }

@@ -14,10 +14,10 @@ public final class StepLR extends LRScheduler {
 
     /** As {@code StepLR(optimizer, step_size, gamma=0.1)}. */
     public StepLR(Optimizer optimizer, int stepSize) {
-        this(optimizer, stepSize, 0.1f);
+        this(optimizer, stepSize, 0.1);
     }
 
-    public StepLR(Optimizer optimizer, int stepSize, float gamma) {
+    public StepLR(Optimizer optimizer, int stepSize, double gamma) {
         super(optimizer);
         this.stepSize = Checks.positive("StepLR", "stepSize", stepSize);
         this.gamma = Checks.atLeastZero("StepLR", "gamma", gamma);
@@ -25,7 +25,7 @@ public final class StepLR extends LRScheduler {
     }
 
     @Override
-    protected double nextLr(double currentLr) {
+    protected double nextLr(double currentLr, double baseLr) {
         int e = lastEpoch();
         return e == 0 || e % stepSize != 0 ? currentLr : currentLr * gamma;
     }

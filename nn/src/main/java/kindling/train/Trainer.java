@@ -118,7 +118,8 @@ public final class Trainer {
 
     /** The mean loss and the accuracy of {@code model} on {@code data}, in eval mode without gradients. */
     public static Evaluation evaluate(Module model, Loss loss, Batches data) {
-        boolean wasTraining = model.isTraining();
+        // Each module's flag is put back, so a frozen base kept in eval mode stays so.
+        Map<String, Boolean> modes = model.trainingModes();
         model.eval();
         double lossSum = 0;
         long correct = 0;
@@ -131,7 +132,7 @@ public final class Trainer {
                 images += batch.size();
             }
         } finally {
-            model.train(wasTraining);
+            model.restoreTrainingModes(modes);
         }
         return new Evaluation(lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1));
     }

@@ -1,5 +1,6 @@
 package kindling.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,8 +15,8 @@ class GradClipTest {
     private static final Map<String, Tensor> GOLDEN = Trajectory.GOLDEN;
 
     private static List<Tensor> paramsWithGrads() {
-        Tensor p0 = Tensor.zeros(3, 4);
-        Tensor p1 = Tensor.zeros(5);
+        Tensor p0 = Tensor.zeros(3, 4).requiresGrad_();
+        Tensor p1 = Tensor.zeros(5).requiresGrad_();
         p0.setGrad(Optimizer.copyOf(GOLDEN.get("clip_g0")));
         p1.setGrad(Optimizer.copyOf(GOLDEN.get("clip_g1")));
         return List.of(p0, p1);
@@ -62,12 +63,26 @@ class GradClipTest {
 
     @Test
     void parametersWithoutGradientsAreSkipped() {
-        Tensor withGrad = Tensor.zeros(2);
+        Tensor withGrad = Tensor.zeros(2).requiresGrad_();
         withGrad.setGrad(Tensor.of(new float[] {3, 4}));
-        Tensor without = Tensor.zeros(2);
+        Tensor without = Tensor.zeros(2).requiresGrad_();
         assertEquals(5f, GradClip.clipGradNorm(List.of(withGrad, without), 1f), 1e-6);
         assertNull(without.grad());
         assertEquals(0.6f, withGrad.grad().get(0), 1e-6);
+    }
+
+    @Test
+    void frozenParametersAreSkippedEvenWithAStaleGradient() {
+        Tensor trained = Tensor.zeros(2).requiresGrad_();
+        trained.setGrad(Tensor.of(new float[] {3, 4}));
+        Tensor frozen = Tensor.zeros(2).requiresGrad_();
+        frozen.setGrad(Tensor.of(new float[] {100, 100}));      // left from before it was frozen
+        frozen.requiresGrad_(false);
+        assertEquals(5f, GradClip.clipGradNorm(List.of(trained, frozen), 1f), 1e-6);
+        assertArrayEquals(new float[] {100, 100}, frozen.grad().toArray());
+        GradClip.clipGradValue(List.of(trained, frozen), 0.1f);
+        assertArrayEquals(new float[] {100, 100}, frozen.grad().toArray());
+        assertEquals(0.1f, trained.grad().get(0), 1e-6);
     }
 
     @Test

@@ -19,7 +19,7 @@ class OptimizerArgumentsTest {
 
     @Test
     void sgd() {
-        rejects("SGD: lr is required (PyTorch has no default), e.g. SGD.builder(params).lr(0.1f)",
+        rejects("SGD: lr is required (PyTorch has no default), e.g. SGD.builder(params).lr(0.1)",
                 () -> SGD.builder(PARAMS).build());
         rejects("SGD: invalid lr -0.1, expected lr >= 0", () -> SGD.builder(PARAMS).lr(-0.1f).build());
         rejects("SGD: invalid momentum -0.5, expected momentum >= 0",

@@ -107,7 +107,8 @@ class OptimizerStateTest {
         assertEquals(List.of("state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq", "state.1.step",
                 "state.1.exp_avg", "state.1.exp_avg_sq", "param_groups.0.lr", "param_groups.0.beta1",
                 "param_groups.0.beta2", "param_groups.0.eps", "param_groups.0.weightDecay",
-                "param_groups.0.amsgrad"), List.copyOf(dict.keySet()));
+                "param_groups.0.amsgrad", "param_groups.0.params"), List.copyOf(dict.keySet()));
+        assertArrayEquals(new float[] {0, 1}, dict.get("param_groups.0.params").toArray());
         assertNotSame(adam.state(problem.w).get("exp_avg").storage(), dict.get("state.0.exp_avg").storage());
         assertEquals(0.05f, dict.get("param_groups.0.lr").item());
     }

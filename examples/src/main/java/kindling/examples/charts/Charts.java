@@ -340,6 +340,19 @@ public final class Charts {
                 .build();
     }
 
+    /**
+     * Images (K, 1, H, W) or RGB (K, 3, H, W) with values in [0, 1], in a grid of {@code cols} columns,
+     * each under its caption and scaled up {@code scale} times (nearest neighbour).
+     */
+    public static Path images(String title, Tensor images, String[] captions, int cols, int scale, Path png)
+            throws IOException {
+        BufferedImage grid = ImageGrid.draw(title, images, captions, cols, scale);
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(grid, "png", png.toFile());
+        display(png);
+        return png;
+    }
+
     private static Path save(Chart<?, ?> chart, Path png) throws IOException {
         fitTitle(chart);
         if (chart instanceof XYChart xy) {

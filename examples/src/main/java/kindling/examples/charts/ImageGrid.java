@@ -10,11 +10,12 @@ import java.util.Arrays;
 import kindling.tensor.Tensor;
 
 /**
- * A grid of small grey images, each with a caption above it, drawn with java.awt into a
+ * A grid of small grey (or RGB) images, each with a caption above it, drawn with java.awt into a
  * {@link BufferedImage} (XChart has no image plot), as d2l's {@code show_images}.
  * <pre>
  *   cell (r, c) shows image k = r · cols + c, scaled up by an integer factor (nearest neighbour)
  *   pixel value v in [0, 1]  →  grey level round(255 · v), clamped; black background, white garment
+ *   RGB images (K, 3, H, W): each channel's value in [0, 1] → its 8-bit level the same way
  * </pre>
  */
 final class ImageGrid {
@@ -26,7 +27,7 @@ final class ImageGrid {
     }
 
     /**
-     * Draws {@code images} (K, 1, H, W) or (K, H, W), values in [0, 1], in a grid of {@code cols}
+     * Draws {@code images} (K, 1, H, W), (K, H, W) or RGB (K, 3, H, W), values in [0, 1], in a grid of {@code cols}
      * columns under {@code title}, each image under its caption, scaled {@code scale} times.
      */
     static BufferedImage draw(String title, Tensor images, String[] captions, int cols, int scale) {
@@ -36,9 +37,10 @@ final class ImageGrid {
         }
         int h = images.size(images.dim() - 2);
         int w = images.size(images.dim() - 1);
-        if (images.numel() != (long) k * h * w) {
-            throw new IllegalArgumentException("ImageGrid: expected grey images (K, 1, H, W) or (K, H, W), got "
-                    + Arrays.toString(images.shape()));
+        int channels = (int) (images.numel() / ((long) k * h * w));
+        if (images.numel() != (long) k * channels * h * w || (channels != 1 && channels != 3)) {
+            throw new IllegalArgumentException("ImageGrid: expected grey images (K, 1, H, W) or (K, H, W) or RGB "
+                    + "(K, 3, H, W), got " + Arrays.toString(images.shape()));
         }
         int rows = Math.max(1, (k + cols - 1) / cols);
         int cellW = Math.max(w * scale, 120) + PAD;
@@ -52,7 +54,7 @@ final class ImageGrid {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, PAD, 19);
 
-        float[] pixels = images.toArray();                             // row-major (K, H, W)
+        float[] pixels = images.toArray();                             // row-major (K, C, H, W)
         for (int i = 0; i < k; i++) {                                  // image i goes to cell (i / cols, i % cols)
             int x0 = PAD + (i % cols) * cellW;
             int y0 = TITLE + (i / cols) * cellH;
@@ -60,9 +62,13 @@ final class ImageGrid {
             int imageX = x0 + (cellW - PAD - w * scale) / 2;
             for (int y = 0; y < h * scale; y++) {                      // each output row ...
                 for (int x = 0; x < w * scale; x++) {                  // ... and column reads pixel (y / scale, x / scale)
-                    float v = pixels[i * h * w + (y / scale) * w + x / scale];
-                    int grey = Math.round(255 * Math.max(0f, Math.min(1f, v)));
-                    canvas.setRGB(imageX + x, y0 + CAPTION + y, (grey << 16) | (grey << 8) | grey);
+                    int pixel = (y / scale) * w + x / scale;
+                    int rgb = 0;
+                    for (int c = 0; c < 3; c++) {                      // red, green, blue (grey: one plane thrice)
+                        float v = pixels[(i * channels + (channels == 3 ? c : 0)) * h * w + pixel];
+                        rgb = (rgb << 8) | Math.round(255 * Math.max(0f, Math.min(1f, v)));
+                    }
+                    canvas.setRGB(imageX + x, y0 + CAPTION + y, rgb);
                 }
             }
         }

@@ -72,6 +72,16 @@ public final class ResNet {
      * Every layer keeps PyTorch's default initialisation (it trains with Adam, not the book's recipe).
      */
     public static Sequential small() {
+        return smallBase().add(new Linear(128, 10));
+    }
+
+    /**
+     * {@link #small()} without its classifier: the convolutional base b1 ... b5, the pooling and the
+     * flattening, (N, 1, 28, 28) → (N, 128). Its children and state-dict keys are those of
+     * {@code small()} before {@code 7.weight}, so a checkpoint of {@code small()} loads into it
+     * non-strictly (with the classifier's keys reported as unexpected) — the base for transfer learning.
+     */
+    public static Sequential smallBase() {
         Sequential b1 = new Sequential(
                 Conv2d.builder(1, 16, 3).padding(1).build(), new BatchNorm2d(16), new ReLU(),
                 new MaxPool2d(3, 2, 1));
@@ -81,8 +91,7 @@ public final class ResNet {
                 stage(16, 32, 2, false),
                 stage(32, 64, 2, false),
                 stage(64, 128, 2, false),
-                new AdaptiveAvgPool2d(1), new Flatten(),
-                new Linear(128, 10));
+                new AdaptiveAvgPool2d(1), new Flatten());
     }
 
     /**
