@@ -45,6 +45,8 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("sde", new Example("Brownian motion, Ornstein-Uhlenbeck and Langevin dynamics by Euler-Maruyama",
+                SdeExample::main));
     }
 
     private Examples() {
