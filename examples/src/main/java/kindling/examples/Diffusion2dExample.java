@@ -58,7 +58,7 @@ public final class Diffusion2dExample {
     }
 
     /** SW₂ to fresh target samples of each sampler, and the floor. */
-    record Comparison(double ode, double[] sde, double decaying, double scoreOnly, double floor) {
+    record Comparison(double ode, double[] sde, double decaying, double scoreOnly, Flow2dExample.Floor floor) {
     }
 
     /** How far the learned score is from the score of the learned vector field at time t: E‖s^θ − s(u^θ)‖² / E‖s^θ‖². */
@@ -84,8 +84,9 @@ public final class Diffusion2dExample {
 
     static void run(List<Toy2d> targets, int steps, int samples, long seed, Path dir) throws IOException {
         GaussianProbabilityPath path = new GaussianProbabilityPath(new LinearScheduler());
-        System.out.println("SW2 of 2000 samples to a fresh target sample (lower is better; the floor is a second target sample)");
-        System.out.println("target        ODE σ=0  SDE σ=0.5  SDE σ=1  SDE σ=2  σ_t=2(1−t)  score only  floor"
+        System.out.println("SW2 of " + samples + " samples to a fresh target sample (lower is better; the floor is the mean ± std"
+                + " of the distance between two target samples, over " + Flow2dExample.FLOOR_PAIRS + " pairs)");
+        System.out.println("target        ODE σ=0  SDE σ=0.5  SDE σ=1  SDE σ=2  σ_t=2(1−t)  score only          floor"
                 + "   relative ‖s − s(u)‖² at t = .25 .5 .75   training seconds (wall, CPU)");
         for (Toy2d target : targets) {
             Flow2dExample.TrainedModel flow = Flow2dExample.train(target, steps, seed);
@@ -94,7 +95,7 @@ public final class Diffusion2dExample {
             VectorField score = path.scoreFromNoisePredictor(noise.model());
             Comparison comparison = compare(vectorField, score, path, target, samples, seed);
             List<Agreement> agreements = agreement(vectorField, score, path, target, new Generator(seed + 300));
-            System.out.printf(Locale.ROOT, "%-12s %8.3f %10.3f %8.3f %8.3f %11.3f %11.3f %6.3f   %26.3f %5.3f %5.3f   %7.1f %5.1f%n",
+            System.out.printf(Locale.ROOT, "%-12s %8.3f %10.3f %8.3f %8.3f %11.3f %11.3f %13s   %18.3f %5.3f %5.3f   %7.1f %5.1f%n",
                     target.label(), comparison.ode(), comparison.sde()[0], comparison.sde()[1], comparison.sde()[2],
                     comparison.decaying(), comparison.scoreOnly(), comparison.floor(), agreements.get(0).relativeSquaredError(),
                     agreements.get(1).relativeSquaredError(), agreements.get(2).relativeSquaredError(),
@@ -172,7 +173,7 @@ public final class Diffusion2dExample {
         }
         double decaying = distance(sampleSde(vectorField, score, decayingSigma(), n, generator), reference);
         double scoreOnly = distance(sampleScoreOnly(score, path, 1, n, generator), reference);
-        return new Comparison(ode, sde, decaying, scoreOnly, distance(target.sample(n, generator), reference));
+        return new Comparison(ode, sde, decaying, scoreOnly, Flow2dExample.floor(target, n, generator));
     }
 
     private static double distance(Tensor samples, Tensor reference) {
@@ -217,9 +218,10 @@ public final class Diffusion2dExample {
 
         List<XYChart> fields = new ArrayList<>();
         for (double t : new double[] {0.5, 0.8}) {
-            fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "learned score s_t, t = %.1f", t), score, t, 0.1));
+            double scale = 0.4 * (1 - t) * (1 - t);          // the score grows like 1/β_t²: shorter arrows later
+            fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "learned score s_t, t = %.1f", t), score, t, scale));
             fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "(t·u_t − x)/(1 − t), t = %.1f", t),
-                    path.scoreFromVectorField(vectorField), t, 0.1));
+                    path.scoreFromVectorField(vectorField), t, scale));
         }
         PlaneCharts.save(fields, 4, dir.resolve(target.label() + "-score-vs-field.png"));
     }
