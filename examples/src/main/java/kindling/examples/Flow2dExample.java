@@ -130,9 +130,9 @@ public final class Flow2dExample {
         }
         double[] x = new double[lossCurves.values().iterator().next().length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = i + 1;
+            x[i] = 50 * (i + 1);                                     // the last step of each run of 50
         }
-        PlaneCharts.save(List.of(PlaneCharts.lines("Conditional flow-matching loss (mean of 50 steps)", "step", "loss", x,
+        PlaneCharts.save(List.of(PlaneCharts.lines("CFM loss, mean of 50 steps", "step", "loss", x,
                 lossCurves, true)), 1, dir.resolve("losses.png"));
         System.out.println("\nThe loss does not go to 0: the conditional target z − ε is random given x_t, and the"
                 + " network learns its mean, the marginal vector field.");
