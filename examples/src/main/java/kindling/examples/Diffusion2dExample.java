@@ -66,7 +66,13 @@ public final class Diffusion2dExample {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
+        Options options = Options.declare("diffusion2d", "denoising score matching on 2-D targets, SDE sampling against the "
+                        + "flow's ODE (MIT 6.S184, lab 3)")
+                .integer("steps", 3000, "Adam steps per target")
+                .integer("samples", 2000, "samples drawn per target and sampler")
+                .text("targets", "LIST", "mixture,moons,circles,checkerboard", "comma-separated targets to train on")
+                .threads().seed()
+                .parse(args);
         int steps = options.getInt("steps", 3000);
         int samples = options.getInt("samples", 2000);
         long seed = options.getInt("seed", 0);

@@ -73,7 +73,17 @@ public final class FinetuneExample {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
+        Options options = Options.declare("finetune", "transfer learning on Fashion-MNIST: pretrain on classes 0-4, then learn "
+                        + "5-9 from few labels (scratch, frozen base, fine-tuned last stage)")
+                .text("budgets", "LIST", "10,100", "labelled images per class for classes 5-9, comma-separated")
+                .integer("pretrain-epochs", 2, "epochs of pretraining on classes 0-4")
+                .integer("epochs", 12, "epochs for the scratch and frozen-base runs")
+                .integer("finetune-epochs", 6, "epochs with the last stage unfrozen")
+                .number("lr", 0.001, "learning rate of pretraining, scratch and fine-tuning's base")
+                .number("head-lr", 0.01, "learning rate of the new head")
+                .text("data", "DIR", null, "read Fashion-MNIST's four IDX files from DIR").byDefault("the bundled subset")
+                .threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));
         int[] budgets = parseBudgets(options.get("budgets", "10,100"));
         int pretrainEpochs = options.getInt("pretrain-epochs", 2);

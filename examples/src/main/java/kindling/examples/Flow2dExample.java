@@ -95,7 +95,13 @@ public final class Flow2dExample {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
+        Options options = Options.declare("flow2d", "conditional flow matching on 2-D targets with an MLP vector field "
+                        + "(MIT 6.S184, lab 2)")
+                .integer("steps", 3000, "Adam steps per target")
+                .integer("samples", 2000, "samples drawn from the learned flow per target")
+                .text("targets", "LIST", "mixture,moons,circles,checkerboard", "comma-separated targets to train on")
+                .threads().seed()
+                .parse(args);
         int steps = options.getInt("steps", 3000);
         int samples = options.getInt("samples", 2000);
         long seed = options.getInt("seed", 0);

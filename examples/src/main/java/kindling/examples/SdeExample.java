@@ -58,7 +58,11 @@ public final class SdeExample {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
+        Options options = Options.declare("sde", "Brownian motion, Ornstein-Uhlenbeck processes and Langevin dynamics simulated with "
+                        + "Euler-Maruyama (MIT 6.S184, lab 1)")
+                .integer("particles", 2000, "simulated particles per process")
+                .seed()
+                .parse(args);
         int particles = options.getInt("particles", 2000);
         long seed = options.getInt("seed", 0);
         Path dir = Path.of("charts", "sde");

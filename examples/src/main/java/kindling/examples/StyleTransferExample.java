@@ -79,7 +79,18 @@ public final class StyleTransferExample {
     }
 
     public static void main(String[] args) {
-        Options options = Options.parse(args);
+        Options options = Options.declare("style", "neural style transfer: content and Gram-matrix style losses on a CNN's "
+                        + "features, Adam on the pixels")
+                .text("weights", "FILE", null, "torchvision's VGG-19 as safetensors").byDefault("the vgg example's small VGG")
+                .integer("size", 96, "image side with VGG-19")
+                .integer("image", 0, "index of the Fashion-MNIST test image used as content")
+                .choice("style", "the drawn style pattern", "stripes", "checks", "rings")
+                .integer("steps", "Adam steps on the pixels").byDefault("300, 150 with --weights")
+                .number("lr", 0.01, "Adam's learning rate on the pixels")
+                .number("content-weight", 1, "weight of the content loss")
+                .number("style-weight", 1e4, "weight of the style loss")
+                .threads().seed().show()
+                .parse(args);
         Charts.showWindows(options.has("show"));
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
