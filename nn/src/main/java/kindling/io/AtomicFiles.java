@@ -80,7 +80,7 @@ final class AtomicFiles {
      * Deletes the temporary files an interrupted write of {@code target} left behind: the names
      * {@link #createTemp} makes for this target, {@code .<name>.<hex digits>.tmp}, and nothing else.
      */
-    static void removeStaleTemporaryFiles(Path target) throws IOException {
+    static void removeStaleTemporaryFiles(Path target) {
         Pattern ours = Pattern.compile(Pattern.quote("." + target.getFileName() + ".") + "[0-9a-f]{1,16}\\.tmp");
         Path directory = target.getParent();
         if (!Files.isDirectory(directory)) {
@@ -88,10 +88,17 @@ final class AtomicFiles {
         }
         DirectoryStream.Filter<Path> stale = entry -> ours.matcher(entry.getFileName().toString()).matches()
                 && !IN_PROGRESS.contains(entry) && Files.isRegularFile(entry);
+        // Best effort: a leftover that cannot be removed (another user's, say) must not stop the save.
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, stale)) {
             for (Path entry : entries) {
-                Files.deleteIfExists(entry);
+                try {
+                    Files.deleteIfExists(entry);
+                } catch (IOException e) {
+                    // left for a later save
+                }
             }
+        } catch (IOException e) {
+            // an unreadable directory: the write itself reports what is wrong with it
         }
     }
 
