@@ -26,7 +26,8 @@ import kindling.tensor.Tensor;
  *       function has received so far. Adding, never assigning, is what makes a tensor used twice
  *       get the sum of both uses: ∂L/∂x = Σ over uses.</li>
  * </ol>
- * Unless the graph is retained, each function frees its saved tensors once it has run.
+ * Unless the graph is retained, each function frees its saved tensors and lets go of its inputs once
+ * it has run, so that a loss kept after backward keeps no activation alive.
  */
 public final class Backward {
     private Backward() {

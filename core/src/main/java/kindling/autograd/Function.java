@@ -84,7 +84,10 @@ public abstract class Function {
         return inputs == null ? List.of() : Arrays.asList(inputs);
     }
 
-    /** Whether the saved tensors were freed by a backward pass without {@code retainGraph}. */
+    /**
+     * Whether a backward pass without {@code retainGraph} has gone through this function and freed
+     * what it kept: its saved tensors, its inputs and a retained output.
+     */
     public boolean isReleased() {
         return released;
     }
@@ -104,20 +107,30 @@ public abstract class Function {
         return retainedOutput;
     }
 
-    /** Frees the saved tensors, so that a finished graph holds no activations. */
+    /**
+     * Frees what this function kept for backward, so that a finished graph holds no activations.
+     * The inputs go too: they are the activations of the layers before, and an input that stayed
+     * would keep its own function, that function's inputs, and so the whole step reachable from a
+     * loss a training loop keeps for logging. A released function has no edges left
+     * ({@link #inputs()} is empty); a second backward through it fails in {@link #runBackward}.
+     */
     final void release() {
         for (Saved handle : saved) {
             handle.clear();
         }
+        saved.clear();
+        inputs = null;
+        retainedOutput = null;
         released = true;
     }
 
     /** Runs {@link #backward} and checks that each gradient has its input's shape. */
     final Tensor[] runBackward(Tensor gradOutput) {
         if (released) {
-            throw new IllegalStateException("backward: trying to go through " + name()
-                    + " a second time, but its saved tensors were freed by the first backward. "
-                    + "Call backward(gradient, true) the first time to retain the graph.");
+            throw new IllegalStateException("backward: trying to backward through the graph a second time"
+                    + " (through " + name() + "), but its saved tensors and inputs were freed by the first"
+                    + " backward. Specify retainGraph, backward(gradient, true), the first time if you need"
+                    + " to backward through the graph again.");
         }
         Tensor[] gradInputs = backward(gradOutput);
         if (gradInputs.length != inputs.length) {

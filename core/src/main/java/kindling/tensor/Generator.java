@@ -1,5 +1,8 @@
 package kindling.tensor;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * A seeded source of random numbers for {@code rand}, {@code randn}, {@code randint}, weight
  * initialisation, dropout and shuffling. The same seed gives the same numbers on every JVM.
@@ -13,35 +16,86 @@ package kindling.tensor;
  *   Tensor w = Tensor.randn(gen, 3, 4);
  *   Generator.manualSeed(0);            // the global generator, as torch.manual_seed(0)
  * </pre>
- * Not thread-safe: give each thread its own generator.
+ *
+ * <p><b>Threads.</b> A generator is safe to share between threads, which matters because layer
+ * initialisation, dropout and {@code rand} use the global one when given none. SplitMix64 makes this
+ * cheap: the state only ever grows by the same constant, so one atomic add ({@code getAndAdd}, no
+ * lock) hands every draw its own state, and two threads can never get the same number. Used from one
+ * thread, the numbers are exactly those of the plain loop: the same seed gives the same sequence.
+ * Shared by several threads, each number is still drawn once, but which thread gets which depends on
+ * timing; for results that do not depend on the schedule, give each thread its own generator.
  */
 public final class Generator {
     private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
-    private static Generator global = new Generator(0);
+    private static final VarHandle STATE;
+    private static final Generator GLOBAL = new Generator(0);
 
-    private long state;
-    private double spareGaussian = Double.NaN;
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Generator.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long state;
+    private double spareGaussian = Double.NaN;     // guarded by this
 
     public Generator(long seed) {
         this.state = seed;
     }
 
-    /** The generator used when none is passed. Starts at seed 0. */
+    /** The generator used when none is passed. Starts at seed 0; one object for the whole JVM. */
     public static Generator global() {
-        return global;
+        return GLOBAL;
     }
 
-    /** Reseeds the global generator, as {@code torch.manual_seed(seed)}. */
+    /** Reseeds the global generator in place, as {@code torch.manual_seed(seed)}. */
     public static void manualSeed(long seed) {
-        global = new Generator(seed);
+        GLOBAL.reseed(seed);
+    }
+
+    /** Starts this generator over from {@code seed}, as if it had just been made with it. */
+    public void reseed(long seed) {
+        synchronized (this) {
+            spareGaussian = Double.NaN;
+            state = seed;
+        }
     }
 
     /** 64 uniformly random bits. */
     public long nextLong() {
-        long z = (state += GOLDEN_GAMMA);
+        // The atomic form of `state += GOLDEN_GAMMA; z = state`: each caller gets its own state.
+        return mix((long) STATE.getAndAdd(this, GOLDEN_GAMMA) + GOLDEN_GAMMA);
+    }
+
+    /** SplitMix64's output function: scrambles a state into 64 random bits. */
+    private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * Takes the states of the next {@code draws} numbers in one atomic step and returns the state
+     * before them; the caller adds {@code GOLDEN_GAMMA} before each draw, as {@link #nextLong} does.
+     * (The multiplication wraps around exactly as {@code draws} separate additions would.)
+     */
+    private long reserve(int draws) {
+        return (long) STATE.getAndAdd(this, GOLDEN_GAMMA * draws);
+    }
+
+    /**
+     * Fills {@code out} with the numbers {@code out.length} calls of {@link #nextFloat} would give,
+     * taken in one atomic step: what {@code rand} and dropout masks use, so that sharing the
+     * generator costs one atomic operation per tensor rather than one per element.
+     */
+    public void nextFloats(float[] out) {
+        long z = reserve(out.length);
+        for (int i = 0; i < out.length; i++) {
+            z += GOLDEN_GAMMA;
+            out[i] = (mix(z) >>> 40) * 0x1.0p-24f;
+        }
     }
 
     /** Uniform in [0, 1): the top 24 bits, as many as a float's mantissa holds. */
@@ -74,8 +128,9 @@ public final class Generator {
     /**
      * Standard normal N(0, 1) by the Box–Muller transform: two uniforms u1, u2 give two independent
      * normals √(−2 ln u1)·cos(2π u2) and √(−2 ln u1)·sin(2π u2); the second is kept for the next call.
+     * The kept value is handed out under this generator's lock, so two threads never both take it.
      */
-    public double nextGaussian() {
+    public synchronized double nextGaussian() {
         if (!Double.isNaN(spareGaussian)) {
             double value = spareGaussian;
             spareGaussian = Double.NaN;
@@ -86,5 +141,33 @@ public final class Generator {
         double radius = Math.sqrt(-2.0 * Math.log(u1));
         spareGaussian = radius * Math.sin(2 * Math.PI * u2);
         return radius * Math.cos(2 * Math.PI * u2);
+    }
+
+    /**
+     * Fills {@code out} with the numbers {@code out.length} calls of {@link #nextGaussian} would give
+     * (rounded to float), including the kept second value of a pair at either end.
+     */
+    public synchronized void nextGaussians(float[] out) {
+        int i = 0;
+        if (out.length > 0 && !Double.isNaN(spareGaussian)) {
+            out[i++] = (float) spareGaussian;
+            spareGaussian = Double.NaN;
+        }
+        int pairs = (out.length - i + 1) / 2;
+        long z = reserve(2 * pairs);
+        for (int pair = 0; pair < pairs; pair++) {
+            z += GOLDEN_GAMMA;
+            double u1 = 1.0 - (mix(z) >>> 11) * 0x1.0p-53;
+            z += GOLDEN_GAMMA;
+            double u2 = (mix(z) >>> 11) * 0x1.0p-53;
+            double radius = Math.sqrt(-2.0 * Math.log(u1));
+            out[i++] = (float) (radius * Math.cos(2 * Math.PI * u2));
+            double second = radius * Math.sin(2 * Math.PI * u2);
+            if (i < out.length) {
+                out[i++] = (float) second;
+            } else {
+                spareGaussian = second;
+            }
+        }
     }
 }

@@ -233,9 +233,7 @@ public final class Tensor {
     /** Uniform in [0, 1) from {@code generator}. */
     public static Tensor rand(Generator generator, int... shape) {
         float[] data = new float[Shape.numel(Shape.checkSizes("rand", shape))];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = generator.nextFloat();
-        }
+        generator.nextFloats(data);                    // = nextFloat() per element, one atomic step
         return wrap(data, shape);
     }
 
@@ -247,9 +245,7 @@ public final class Tensor {
     /** Standard normal N(0, 1) from {@code generator}. */
     public static Tensor randn(Generator generator, int... shape) {
         float[] data = new float[Shape.numel(Shape.checkSizes("randn", shape))];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) generator.nextGaussian();
-        }
+        generator.nextGaussians(data);                 // = (float) nextGaussian() per element
         return wrap(data, shape);
     }
 

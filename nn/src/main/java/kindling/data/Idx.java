@@ -1,12 +1,13 @@
 package kindling.data;
 
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import kindling.tensor.Tensor;
 
@@ -23,105 +24,195 @@ import kindling.tensor.Tensor;
  * </pre>
  * Everything is checked: the magic number, and that the data is exactly as long as the header says
  * (a truncated download or a file with trailing bytes is an error, naming the file and both lengths).
+ *
+ * <p>The reader streams: it reads the header, then at most the announced number of data bytes plus
+ * one, the byte that tells "exactly as announced" from "has trailing bytes". So memory is bounded by
+ * what the header announces, whatever the file holds: a small gzip file that would inflate to
+ * gigabytes is refused after reading one byte too many, not after inflating all of it.
  */
 public final class Idx {
     static final int IMAGES_MAGIC = 2051;
     static final int LABELS_MAGIC = 2049;
+    /** The first allocation for the data of a gzipped file; it doubles up to the announced size as bytes arrive. */
+    private static final int FIRST_CHUNK = 1 << 20;
 
     private Idx() {
     }
 
     /** The images as a float tensor (N, 1, rows, columns) scaled to [0, 1] (pixel / 255, as torchvision's ToTensor). */
     public static Tensor readImages(Path file) throws IOException {
-        return readImages(file, readFile(file));
+        try (Reader reader = Reader.open(file)) {
+            return readImages(reader);
+        }
     }
 
     /** The images in {@code content} (the raw or gzipped bytes of {@code file}, which names it in errors). */
     static Tensor readImages(Path file, byte[] content) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(decompress(file, content));
-        checkMagic(file, bytes, IMAGES_MAGIC, "images");
-        if (bytes.remaining() < 12) {
-            throw new DataFileException(file, "truncated header: an images file has a 16-byte header");
+        try (Reader reader = new Reader(file, new ByteArrayInputStream(content), content.length)) {
+            return readImages(reader);
         }
-        int count = bytes.getInt();
-        int rows = bytes.getInt();
-        int columns = bytes.getInt();
+    }
+
+    private static Tensor readImages(Reader reader) throws IOException {
+        reader.checkMagic(IMAGES_MAGIC, "images");
+        String truncated = "truncated header: an images file has a 16-byte header";
+        int count = reader.headerInt(truncated);
+        int rows = reader.headerInt(truncated);
+        int columns = reader.headerInt(truncated);
         if (count < 0 || rows < 1 || columns < 1) {
-            throw new DataFileException(file, "bad header: " + count + " images of " + rows + "x" + columns);
+            throw new DataFileException(reader.file, "bad header: " + count + " images of " + rows + "x" + columns);
         }
-        checkLength(file, bytes, (long) count * rows * columns, count + " images of " + rows + "x" + columns);
-        float[] pixels = new float[count * rows * columns];
-        byte[] array = bytes.array();
-        int start = bytes.position();
+        byte[] data = reader.data((long) count * rows * columns, count + " images of " + rows + "x" + columns);
+        float[] pixels = new float[data.length];
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (array[start + i] & 0xFF) / 255f;
+            pixels[i] = (data[i] & 0xFF) / 255f;
         }
         return Tensor.wrap(pixels, count, 1, rows, columns);
     }
 
     /** The labels as a float tensor (N) of class indices. */
     public static Tensor readLabels(Path file) throws IOException {
-        return readLabels(file, readFile(file));
+        try (Reader reader = Reader.open(file)) {
+            return readLabels(reader);
+        }
     }
 
     /** The labels in {@code content} (the raw or gzipped bytes of {@code file}, which names it in errors). */
     static Tensor readLabels(Path file, byte[] content) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(decompress(file, content));
-        checkMagic(file, bytes, LABELS_MAGIC, "labels");
-        if (bytes.remaining() < 4) {
-            throw new DataFileException(file, "truncated header: a labels file has an 8-byte header");
+        try (Reader reader = new Reader(file, new ByteArrayInputStream(content), content.length)) {
+            return readLabels(reader);
         }
-        int count = bytes.getInt();
+    }
+
+    private static Tensor readLabels(Reader reader) throws IOException {
+        reader.checkMagic(LABELS_MAGIC, "labels");
+        int count = reader.headerInt("truncated header: a labels file has an 8-byte header");
         if (count < 0) {
-            throw new DataFileException(file, "bad header: " + count + " labels");
+            throw new DataFileException(reader.file, "bad header: " + count + " labels");
         }
-        checkLength(file, bytes, count, count + " labels");
+        byte[] data = reader.data(count, count + " labels");
         float[] labels = new float[count];
         for (int i = 0; i < count; i++) {
-            labels[i] = bytes.get() & 0xFF;
+            labels[i] = data[i] & 0xFF;
         }
         return Tensor.wrap(labels, count);
     }
 
-    private static void checkMagic(Path file, ByteBuffer bytes, int expected, String kind) throws DataFileException {
-        if (bytes.remaining() < 4) {
-            throw new DataFileException(file, "too short to be an IDX file (" + bytes.remaining() + " bytes)");
-        }
-        int magic = bytes.getInt();
-        if (magic != expected) {
-            throw new DataFileException(file, "not an IDX " + kind + " file: magic number " + magic
-                    + ", expected " + expected);
-        }
-    }
+    /** The bytes of one file, decompressed on the fly if gzipped, read only as far as the header asks. */
+    private static final class Reader implements AutoCloseable {
+        private final Path file;
+        private final long rawSize;          // bytes of the file as stored (compressed, if gzipped)
+        private final boolean gzip;
+        private final InputStream in;
+        private long headerBytes;            // read so far by checkMagic and headerInt
 
-    private static void checkLength(Path file, ByteBuffer bytes, long expected, String what) throws DataFileException {
-        if (bytes.remaining() != expected) {
-            String problem = bytes.remaining() < expected ? "truncated" : "has trailing bytes";
-            throw new DataFileException(file, problem + ": the header announces " + what + ", " + expected
-                    + " data bytes, but " + bytes.remaining() + " follow the header");
+        Reader(Path file, InputStream raw, long rawSize) throws IOException {
+            this.file = file;
+            this.rawSize = rawSize;
+            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+            buffered.mark(2);
+            boolean gzipMagic = buffered.read() == 0x1F && buffered.read() == 0x8B;
+            buffered.reset();
+            this.gzip = gzipMagic;
+            this.in = gzipMagic ? gzipStream(buffered) : buffered;
         }
-    }
 
-    private static byte[] readFile(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new DataFileException(file, "no such file");
+        static Reader open(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new DataFileException(file, Files.isDirectory(file) ? "is a directory, not an IDX file" : "no such file");
+            }
+            return new Reader(file, Files.newInputStream(file), Files.size(file));
         }
-        return Files.readAllBytes(file);
-    }
 
-    /** {@code raw} decompressed if it starts with the gzip magic 1F 8B, else as it is. */
-    private static byte[] decompress(Path file, byte[] raw) throws IOException {
-        if (raw.length < 2 || (raw[0] & 0xFF) != 0x1F || (raw[1] & 0xFF) != 0x8B) {
-            return raw;
+        private GZIPInputStream gzipStream(InputStream raw) throws IOException {
+            try {
+                return new GZIPInputStream(raw, 1 << 16);
+            } catch (IOException e) {
+                throw gzipProblem(e);
+            }
         }
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(raw), 1 << 16)) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 4);
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (EOFException e) {
-            throw new DataFileException(file, "truncated gzip stream (" + raw.length + " compressed bytes)", e);
-        } catch (IOException e) {
-            throw new DataFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+
+        private DataFileException gzipProblem(IOException e) {
+            if (e instanceof EOFException) {
+                return new DataFileException(file, "truncated gzip stream (" + rawSize + " compressed bytes)", e);
+            }
+            return new DataFileException(file, "corrupt gzip data: " + e.getMessage(), e);
+        }
+
+        /** Up to {@code length} bytes into {@code into} from {@code offset}; fewer only at the end of the data. */
+        private int readUpTo(byte[] into, int offset, int length) throws DataFileException {
+            try {
+                return in.readNBytes(into, offset, length);
+            } catch (IOException e) {
+                throw gzip ? gzipProblem(e) : new DataFileException(file, "cannot read: " + e.getMessage(), e);
+            }
+        }
+
+        void checkMagic(int expected, String kind) throws DataFileException {
+            byte[] four = new byte[4];
+            int got = readUpTo(four, 0, 4);
+            if (got < 4) {
+                throw new DataFileException(file, "too short to be an IDX file (" + got + " bytes)");
+            }
+            headerBytes += 4;
+            int magic = bigEndian(four);
+            if (magic != expected) {
+                throw new DataFileException(file, "not an IDX " + kind + " file: magic number " + magic
+                        + ", expected " + expected);
+            }
+        }
+
+        int headerInt(String whenShort) throws DataFileException {
+            byte[] four = new byte[4];
+            if (readUpTo(four, 0, 4) < 4) {
+                throw new DataFileException(file, whenShort);
+            }
+            headerBytes += 4;
+            return bigEndian(four);
+        }
+
+        /**
+         * Exactly {@code expected} data bytes, then a check that nothing follows. A plain file's length
+         * is known up front; a gzipped file is inflated only up to the announced length plus one byte.
+         */
+        byte[] data(long expected, String what) throws DataFileException {
+            if (expected > Integer.MAX_VALUE - 8) {
+                throw new DataFileException(file, "the header announces " + what + ", " + expected
+                        + " data bytes, more than one Java array holds (2^31 - 9)");
+            }
+            if (!gzip && rawSize - headerBytes != expected) {
+                throw lengthProblem(expected, what, Long.toString(rawSize - headerBytes), rawSize - headerBytes < expected);
+            }
+            byte[] data = new byte[(int) Math.min(expected, gzip ? FIRST_CHUNK : expected)];
+            int filled = 0;
+            while (true) {
+                filled += readUpTo(data, filled, data.length - filled);
+                if (filled < data.length || data.length == expected) {
+                    break;                                   // the data ended, or all announced bytes are in
+                }
+                data = Arrays.copyOf(data, (int) Math.min(expected, 2L * data.length));
+            }
+            if (filled < expected) {
+                throw lengthProblem(expected, what, Integer.toString(filled), true);
+            }
+            if (readUpTo(new byte[1], 0, 1) > 0) {
+                throw lengthProblem(expected, what, "more than " + expected, false);
+            }
+            return data;
+        }
+
+        private DataFileException lengthProblem(long expected, String what, String followed, boolean truncated) {
+            return new DataFileException(file, (truncated ? "truncated" : "has trailing bytes") + ": the header announces "
+                    + what + ", " + expected + " data bytes, but " + followed + " follow the header");
+        }
+
+        private static int bigEndian(byte[] four) {
+            return (four[0] & 0xFF) << 24 | (four[1] & 0xFF) << 16 | (four[2] & 0xFF) << 8 | (four[3] & 0xFF);
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

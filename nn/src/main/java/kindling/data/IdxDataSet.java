@@ -36,6 +36,9 @@ final class IdxDataSet {
     static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
+    /** The side of every MNIST-style image. */
+    static final int SIDE = 28;
+
     private final String title;          // "Fashion-MNIST"
     private final String name;           // "fashion-mnist", the directory name
     private final String[] classes;
@@ -59,8 +62,10 @@ final class IdxDataSet {
                 throw new DataFileException(directory.resolve(FILES[i] + ".gz"), "no such file (nor without .gz)");
             }
         }
-        TensorDataset train = pair(Idx.readImages(files[0]), Idx.readLabels(files[1]), files[0], files[1]);
-        TensorDataset test = pair(Idx.readImages(files[2]), Idx.readLabels(files[3]), files[2], files[3]);
+        TensorDataset train = pair(checkImages(files[0], Idx.readImages(files[0])),
+                checkLabels(files[1], Idx.readLabels(files[1])), files[0], files[1]);
+        TensorDataset test = pair(checkImages(files[2], Idx.readImages(files[2])),
+                checkLabels(files[3], Idx.readLabels(files[3])), files[2], files[3]);
         return new ImageData(title, train, test, classes.clone(), directory + how);
     }
 
@@ -130,13 +135,41 @@ final class IdxDataSet {
                 }
                 Path label = Path.of("classpath:" + folder + FILES[i] + ".gz");
                 byte[] content = in.readAllBytes();
-                parts[i] = i % 2 == 0 ? Idx.readImages(label, content) : Idx.readLabels(label, content);
+                parts[i] = i % 2 == 0 ? checkImages(label, Idx.readImages(label, content))
+                        : checkLabels(label, Idx.readLabels(label, content));
             }
         }
         Path folderPath = Path.of("classpath:" + folder);
         return new ImageData(title + " (bundled subset)", pair(parts[0], parts[1], folderPath, folderPath),
                 pair(parts[2], parts[3], folderPath, folderPath), classes.clone(),
                 "the subset bundled with the examples (classpath:" + folder + ")");
+    }
+
+    /**
+     * The IDX reader takes any image size; an MNIST-style set has 28×28 images, and a file with
+     * other sizes is another data set (or a damaged header) that would fail later in a model's
+     * first layer with a message far from the cause.
+     */
+    private Tensor checkImages(Path file, Tensor images) throws DataFileException {
+        int rows = images.size(2);
+        int columns = images.size(3);
+        if (rows != SIDE || columns != SIDE) {
+            throw new DataFileException(file, "holds images of " + rows + "x" + columns + "; " + title
+                    + " images are " + SIDE + "x" + SIDE);
+        }
+        return images;
+    }
+
+    /** Every label must name a class: a byte of 200 would otherwise surface only in the loss, as a bad target. */
+    private Tensor checkLabels(Path file, Tensor labels) throws DataFileException {
+        float[] values = labels.toArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] >= classes.length) {
+                throw new DataFileException(file, "label " + i + " is " + (int) values[i] + "; " + title
+                        + " has " + classes.length + " classes, 0.." + (classes.length - 1));
+            }
+        }
+        return labels;
     }
 
     private static TensorDataset pair(Tensor images, Tensor labels, Path imagesFile, Path labelsFile)

@@ -69,13 +69,66 @@ public final class SafeTensors {
             offsets[i + 1] = offsets[i] + 4L * tensors.get(names.get(i)).numel();
         }
         byte[] header = header(tensors, names, offsets, metadata, file);
-        AtomicFiles.write(file, out -> {
-            out.write(littleEndianLong(header.length));
-            out.write(header);
-            for (String name : names) {
-                writeFloats(tensors.get(name).toArray(), out);
+        try {
+            AtomicFiles.write(file, out -> {
+                out.write(littleEndianLong(header.length));
+                out.write(header);
+                for (String name : names) {
+                    writeFloats(tensors.get(name).toArray(), out);
+                }
+            });
+        } catch (SafeTensorsException e) {
+            throw e;
+        } catch (IOException e) {
+            // The system's message ("File too large", "No space left on device") names no file, or names
+            // the temporary one; say which save failed, and that the old file is as it was.
+            throw new SafeTensorsException(file, "could not save (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); the file was not changed", e);
+        }
+    }
+
+    /** The index of the first UTF-16 surrogate in {@code text} without its partner, or -1. */
+    static int unpairedSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
             }
-        });
+        }
+        return -1;
+    }
+
+    /**
+     * Refuses a name or metadata string UTF-8 cannot encode: Java would write '?' for an unpaired
+     * surrogate, so two such names would collide and the file could not be read back.
+     */
+    private static void checkEncodable(Path file, String what, String text) throws SafeTensorsException {
+        int at = unpairedSurrogate(text);
+        if (at >= 0) {
+            throw new SafeTensorsException(file, "cannot save " + what + " '" + escapeSurrogates(text)
+                    + "': it holds an unpaired UTF-16 surrogate " + String.format("\\u%04X", (int) text.charAt(at))
+                    + " at index " + at + ", which UTF-8 cannot encode");
+        }
+    }
+
+    /** {@code text} with each unpaired surrogate written as a Java escape (backslash, u, four hex digits), so the message prints. */
+    private static String escapeSurrogates(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (paired) {
+                out.append(c).append(text.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Tensor names in the order the Rust library writes them: by name, compared as UTF-8 bytes. */
@@ -87,6 +140,7 @@ public final class SafeTensors {
                 throw new SafeTensorsException(file, "cannot save a tensor named " + (name == null ? "null"
                         : "'" + name + "'") + "; names must be non-empty and not " + METADATA_KEY);
             }
+            checkEncodable(file, "a tensor named", name);
             if (entry.getValue() == null) {
                 throw new SafeTensorsException(file, "cannot save tensor '" + name + "': it is null");
             }
@@ -107,6 +161,8 @@ public final class SafeTensors {
                 if (entry.getValue() == null) {
                     throw new SafeTensorsException(file, "metadata value for '" + entry.getKey() + "' is null");
                 }
+                checkEncodable(file, "the metadata key", entry.getKey());
+                checkEncodable(file, "the metadata value for '" + entry.getKey() + "',", entry.getValue());
                 json.append(first ? "" : ",").append(quote(entry.getKey())).append(':').append(quote(entry.getValue()));
                 first = false;
             }

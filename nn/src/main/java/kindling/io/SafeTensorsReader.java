@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class SafeTensorsReader {
      * The whole file is validated before any tensor is built.
      */
     static Map<String, Tensor> load(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = open(file)) {
             Header header = readHeader(file, channel);
             Map<String, Tensor> out = new LinkedHashMap<>();
             for (Entry entry : header.entries) {
@@ -58,8 +59,27 @@ final class SafeTensorsReader {
 
     /** The {@code __metadata__} strings of {@code file} (empty when it has none), after the same checks as {@link #load}. */
     static Map<String, String> metadata(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        try (FileChannel channel = open(file)) {
             return readHeader(file, channel).metadata;
+        }
+    }
+
+    /**
+     * The file opened for reading. A directory opens on Linux and fails only at the first read with a
+     * bare "Is a directory"; refuse it here, naming it, as any other file that cannot be opened.
+     */
+    private static FileChannel open(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new SafeTensorsException(file, "is a directory, not a safetensors file");
+        }
+        if (!Files.exists(file)) {
+            throw new SafeTensorsException(file, "no such file");
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new SafeTensorsException(file, "cannot open (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
         }
     }
 

@@ -58,6 +58,7 @@ public abstract class RNNBase extends Module {
     private final boolean bias;
     private final boolean batchFirst;
     private final double dropout;
+    private final Generator dropoutGenerator;      // null: the global generator
     private final boolean bidirectional;
     /** Per layer and direction (index layer·D + direction): {W_ih, W_hh, b_ih, b_hh}, biases null without bias. */
     private final List<Tensor[]> weights = new ArrayList<>();
@@ -75,6 +76,7 @@ public abstract class RNNBase extends Module {
         this.bias = b.bias;
         this.batchFirst = b.batchFirst;
         this.dropout = b.dropout;
+        this.dropoutGenerator = b.generator;
         this.bidirectional = b.bidirectional;
         int gateRows = cell.gates * hiddenSize;
         for (int layer = 0; layer < numLayers; layer++) {
@@ -199,7 +201,8 @@ public abstract class RNNBase extends Module {
             if (dropout == 1) {
                 dropped.add(x.mul(0f));
             } else {
-                Tensor keep = Tensor.rand(Generator.global(), x.shape()).lt((float) (1 - dropout))
+                Generator source = dropoutGenerator != null ? dropoutGenerator : Generator.global();
+                Tensor keep = Tensor.rand(source, x.shape()).lt((float) (1 - dropout))
                         .mul((float) (1 / (1 - dropout)));
                 dropped.add(x.mul(keep));
             }
@@ -216,6 +219,13 @@ public abstract class RNNBase extends Module {
         }
         if (input.dim() == 2 && input.size(1) == inputSize && input.size(0) > 0) {
             return true;
+        }
+        boolean emptySequence = (input.dim() == 3 && input.size(2) == inputSize && input.size(batchFirst ? 1 : 0) == 0)
+                || (input.dim() == 2 && input.size(1) == inputSize && input.size(0) == 0);
+        if (emptySequence) {
+            throw new ShapeException(describeForErrors() + ": the sequence is empty: expected "
+                    + (input.dim() == 2 ? "unbatched input (L, " + inputSize + ")" : "input " + batched)
+                    + " with L >= 1 but got " + Shape.format(input.shape()) + ", L = 0");
         }
         String expected = input.dim() == 2 ? "unbatched input (L, " + inputSize + ")" : "input " + batched;
         throw new ShapeException(describeForErrors() + ": expected " + expected + " but got "
@@ -311,6 +321,7 @@ public abstract class RNNBase extends Module {
         private boolean bias = true;
         private boolean batchFirst;
         private double dropout;
+        private Generator generator;
         private boolean bidirectional;
 
         Builder(Cell cell, int inputSize, int hiddenSize, Function<Builder<M>, M> factory) {
@@ -341,6 +352,15 @@ public abstract class RNNBase extends Module {
         /** Dropout probability on every layer's output except the last, in training mode only (default 0). */
         public Builder<M> dropout(double p) {
             this.dropout = p;
+            return this;
+        }
+
+        /**
+         * Where the dropout masks come from (default: {@link Generator#global()}), as {@link Dropout}'s
+         * generator: a run of its own, independent of what else draws from the global generator.
+         */
+        public Builder<M> generator(Generator generator) {
+            this.generator = generator;
             return this;
         }
 

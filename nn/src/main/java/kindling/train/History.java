@@ -64,15 +64,37 @@ public final class History {
         return s.toString();
     }
 
+    /**
+     * The history {@link #serialize} wrote. Every line must hold the seven numbers of an epoch, the
+     * epochs numbered 1, 2, 3, ... in order; anything else is an {@link IllegalArgumentException}
+     * naming the line, so that a garbled checkpoint is refused rather than half read.
+     */
     static History parse(String text) {
         History history = new History();
-        for (String line : text.split("\n")) {
+        String[] lines = text.split("\n");
+        for (int n = 0; n < lines.length; n++) {
+            String line = lines[n];
             if (line.isBlank()) {
                 continue;
             }
-            String[] f = line.trim().split(" ");
-            history.add(new Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6])));
+            String[] f = line.trim().split(" +");
+            if (f.length != 7) {
+                throw new IllegalArgumentException("history line " + (n + 1) + " has " + f.length
+                        + " fields, expected 7 (epoch, train loss, train acc, val loss, val acc, seconds, img/s): '"
+                        + line + "'");
+            }
+            try {
+                Epoch epoch = new Epoch(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                        Double.parseDouble(f[6]));
+                if (epoch.epoch() != history.epochs.size() + 1) {
+                    throw new IllegalArgumentException("history line " + (n + 1) + " is epoch " + epoch.epoch()
+                            + ", expected epoch " + (history.epochs.size() + 1));
+                }
+                history.add(epoch);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("history line " + (n + 1) + " is not seven numbers: '" + line + "'", e);
+            }
         }
         return history;
     }

@@ -170,6 +170,10 @@ public final class Trainer {
      * Restores the model, the optimizer, the scheduler's position and the history from this run's
      * checkpoint, if there is one, so that {@link #fit} continues after the last completed epoch.
      * Returns the number of completed epochs (0 when there is no checkpoint).
+     *
+     * <p>All or nothing: either all four change, or, when anything in the checkpoint is missing,
+     * garbled or does not fit (a model of another shape, an optimizer with another momentum), a
+     * {@link CheckpointException} names the file and the problem and none of them has changed.
      */
     public int resume() throws IOException {
         Path file = checkpointFile();
@@ -177,6 +181,7 @@ public final class Trainer {
             return 0;
         }
         Map<String, Tensor> tensors = SafeTensors.load(file);
+        History saved = savedHistory(file, SafeTensors.metadata(file));
         Map<String, Tensor> modelState = new LinkedHashMap<>();
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         tensors.forEach((key, value) -> {
@@ -186,16 +191,57 @@ public final class Trainer {
                 optimizerState.put(key.substring("optimizer.".length()), value);
             }
         });
-        History saved = History.parse(SafeTensors.metadata(file).get("history"));
-        model.loadStateDict(modelState);
-        // The scheduler catches up first; the optimizer's saved lr then overrides whatever it set,
-        // so the lr is the one the interrupted run had, whatever the schedule's rule.
-        for (int i = 0; i < saved.epochs().size() && scheduler != null; i++) {
-            scheduler.step();
+        // What to put back if anything fails: copies of the model's values (its state dict shares
+        // storage with it) and the optimizer's own state dict, which it can always load again.
+        // Both are used only through the public state-dict methods, whatever their layout.
+        Map<String, Tensor> modelBefore = new LinkedHashMap<>();
+        model.stateDict().forEach((key, value) -> modelBefore.put(key, value.copy()));
+        Map<String, Tensor> optimizerBefore = optimizer.stateDict();
+        try {
+            // Each load checks everything before it changes anything, so these two are also the
+            // checks; only a failure of the second leaves something (the model) to put back.
+            model.loadStateDict(modelState);
+            optimizer.loadStateDict(optimizerState);
+            if (scheduler != null) {
+                // The scheduler catches up from the lr the run started with, as it did in the
+                // interrupted run; then the checkpoint's optimizer state is loaded again (it was
+                // just checked), so the lr is the one the run had, whatever the schedule's rule.
+                optimizer.loadStateDict(optimizerBefore);
+                for (int i = 0; i < saved.epochs().size(); i++) {
+                    scheduler.step();
+                }
+                optimizer.loadStateDict(optimizerState);
+            }
+        } catch (RuntimeException e) {
+            model.loadStateDict(modelBefore);
+            optimizer.loadStateDict(optimizerBefore);
+            throw new CheckpointException(file, "cannot resume: " + e.getMessage()
+                    + "\nNothing was changed: the model, optimizer, scheduler and history are as they were.", e);
         }
-        optimizer.loadStateDict(optimizerState);
         history = saved;
         return history.epochs().size();
+    }
+
+    /** The history in a checkpoint's metadata, checked against its epoch count. */
+    private static History savedHistory(Path file, Map<String, String> metadata) throws CheckpointException {
+        String text = metadata.get("history");
+        String epoch = metadata.get("epoch");
+        if (text == null || epoch == null) {
+            throw new CheckpointException(file, "cannot resume: the metadata has no '" + (text == null ? "history" : "epoch")
+                    + "' entry; a Trainer checkpoint holds 'epoch' and 'history' (is this a model file saved with "
+                    + "Module.save? load it with Module.load instead)");
+        }
+        History saved;
+        try {
+            saved = History.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(file, "cannot resume: garbled history metadata: " + e.getMessage(), e);
+        }
+        if (!epoch.equals(Integer.toString(saved.epochs().size()))) {
+            throw new CheckpointException(file, "cannot resume: the metadata says epoch '" + epoch + "' but its history has "
+                    + saved.epochs().size() + " epochs");
+        }
+        return saved;
     }
 
     /** Options for a {@link Trainer}. */

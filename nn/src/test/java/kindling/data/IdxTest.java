@@ -31,6 +31,14 @@ class IdxTest {
         return b.array();
     }
 
+    /** An IDX images file of {@code count} images of rows×columns, every pixel 7. */
+    static byte[] images(int count, int rows, int columns) {
+        ByteBuffer b = ByteBuffer.allocate(16 + count * rows * columns).putInt(2051).putInt(count).putInt(rows)
+                .putInt(columns);
+        Arrays.fill(b.array(), 16, b.capacity(), (byte) 7);
+        return b.array();
+    }
+
     static byte[] labels(int count) {
         ByteBuffer b = ByteBuffer.allocate(8 + count).putInt(2049).putInt(count);
         for (int i = 0; i < count; i++) {
@@ -96,9 +104,9 @@ class IdxTest {
 
     @Test
     void aDirectoryLoadsAndCountsMustAgree() throws IOException {
-        write("train-images-idx3-ubyte.gz", gzip(images(2051, 4)));
+        write("train-images-idx3-ubyte.gz", gzip(images(4, 28, 28)));
         write("train-labels-idx1-ubyte", labels(4));
-        write("t10k-images-idx3-ubyte", images(2051, 2));
+        write("t10k-images-idx3-ubyte", images(2, 28, 28));
         write("t10k-labels-idx1-ubyte.gz", gzip(labels(2)));
         ImageData data = FashionMnist.load(dir);
         assertEquals(4, data.train().size());
@@ -114,5 +122,84 @@ class IdxTest {
     void aMissingFileIsNamed() {
         DataFileException e = assertThrows(DataFileException.class, () -> Mnist.load(dir));
         assertEquals(dir.resolve("train-images-idx3-ubyte.gz") + ": no such file (nor without .gz)", e.getMessage());
+    }
+
+    @Test
+    void imagesOfAnotherSizeAreNotFashionMnist() throws IOException {
+        write("train-images-idx3-ubyte", images(2, 27, 29));
+        write("train-labels-idx1-ubyte", labels(2));
+        write("t10k-images-idx3-ubyte", images(2, 28, 28));
+        write("t10k-labels-idx1-ubyte", labels(2));
+        DataFileException e = assertThrows(DataFileException.class, () -> FashionMnist.load(dir));
+        assertEquals(dir.resolve("train-images-idx3-ubyte")
+                + ": holds images of 27x29; Fashion-MNIST images are 28x28", e.getMessage());
+    }
+
+    @Test
+    void aLabelOutsideTheClassesIsRefusedNamingItsIndex() throws IOException {
+        write("train-images-idx3-ubyte", images(3, 28, 28));
+        byte[] labels = labels(3);
+        labels[8 + 2] = (byte) 200;
+        write("train-labels-idx1-ubyte", labels);
+        write("t10k-images-idx3-ubyte", images(2, 28, 28));
+        write("t10k-labels-idx1-ubyte", labels(2));
+        DataFileException e = assertThrows(DataFileException.class, () -> Mnist.load(dir));
+        assertEquals(dir.resolve("train-labels-idx1-ubyte") + ": label 2 is 200; MNIST has 10 classes, 0..9",
+                e.getMessage());
+    }
+
+    /** Bytes allocated by this thread so far (HotSpot's per-thread counter). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+                .getThreadAllocatedBytes(Thread.currentThread().getId());
+    }
+
+    @Test
+    void aSmallGzipThatInflatesFarBeyondItsHeaderIsRefusedWithoutInflatingIt() throws IOException {
+        // One 28×28 image announced, then 64 MB of zeros: a few hundred KB compressed.
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(compressed, 1 << 16) {
+            {
+                def.setLevel(java.util.zip.Deflater.BEST_SPEED);   // the test's own time: compress quickly
+            }
+        }) {
+            gz.write(images(1, 28, 28));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        Path bomb = write("bomb.gz", compressed.toByteArray());
+        long before = allocatedBytes();
+        DataFileException e = assertThrows(DataFileException.class, () -> Idx.readImages(bomb));
+        long allocated = allocatedBytes() - before;
+        assertEquals(bomb + ": has trailing bytes: the header announces 1 images of 28x28, 784 data bytes, but more "
+                + "than 784 follow the header", e.getMessage());
+        assertTrue(allocated < 16L << 20, "read " + allocated + " bytes for a 784-byte image: it inflated the rest");
+    }
+
+    @Test
+    void aHeaderAnnouncingMoreThanTheGzipHoldsIsTruncatedWithoutAllocatingTheAnnouncedSize() throws IOException {
+        byte[] header = ByteBuffer.allocate(16 + 100).putInt(2051).putInt(1_000_000).putInt(28).putInt(28).array();
+        Path liar = write("liar.gz", gzip(header));
+        long before = allocatedBytes();
+        DataFileException e = assertThrows(DataFileException.class, () -> Idx.readImages(liar));
+        assertEquals(liar + ": truncated: the header announces 1000000 images of 28x28, 784000000 data bytes, but 100 "
+                + "follow the header", e.getMessage());
+        assertTrue(allocatedBytes() - before < 16L << 20, "allocated the announced 784 MB up front");
+        Path huge = write("huge", ByteBuffer.allocate(16).putInt(2051).putInt(100_000).putInt(200).putInt(200).array());
+        assertEquals(huge + ": the header announces 100000 images of 200x200, 4000000000 data bytes, more than one Java "
+                + "array holds (2^31 - 9)", assertThrows(DataFileException.class, () -> Idx.readImages(huge)).getMessage());
+    }
+
+    @Test
+    void aGzippedFileWithTrailingBytesOrCutShortIsNamed() throws IOException {
+        byte[] longer = Arrays.copyOf(labels(3), 8 + 3 + 2);
+        Path file = write("long.gz", gzip(longer));
+        assertEquals(file + ": has trailing bytes: the header announces 3 labels, 3 data bytes, but more than 3 follow "
+                + "the header", assertThrows(DataFileException.class, () -> Idx.readLabels(file)).getMessage());
+        Path dirAsFile = Files.createDirectory(dir.resolve("labels-dir"));
+        assertEquals(dirAsFile + ": is a directory, not an IDX file",
+                assertThrows(DataFileException.class, () -> Idx.readLabels(dirAsFile)).getMessage());
     }
 }

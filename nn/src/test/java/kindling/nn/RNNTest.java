@@ -171,6 +171,38 @@ class RNNTest {
     }
 
     @Test
+    void dropoutTakesAGeneratorOfItsOwnAndLeavesTheGlobalOneAlone() {
+        Tensor x = Tensor.randn(new Generator(2), 5, 2, 3);
+        LSTM first = LSTM.builder(3, 4).numLayers(2).dropout(0.5).generator(new Generator(11)).build();
+        LSTM second = LSTM.builder(3, 4).numLayers(2).dropout(0.5).generator(new Generator(11)).build();
+        second.loadStateDict(first.stateDict());
+        Generator.manualSeed(3);
+        float[] a = first.forward(x).toArray();
+        long globalNext = Generator.global().nextLong();
+        Generator.manualSeed(99);
+        float[] b = second.forward(x).toArray();
+        assertArrayEquals(a, b, "same generator seed, same masks, whatever the global seed");
+        assertEquals(new Generator(3).nextLong(), globalNext, "the global generator was not drawn from");
+        GRU other = GRU.builder(3, 4).numLayers(2).dropout(0.5).generator(new Generator(12)).build();
+        GRU same = GRU.builder(3, 4).numLayers(2).dropout(0.5).generator(new Generator(12)).build();
+        same.loadStateDict(other.stateDict());
+        assertArrayEquals(other.forward(x).toArray(), same.forward(x).toArray());
+    }
+
+    @Test
+    void anEmptySequenceIsRefusedSayingLMustBeAtLeastOne() {
+        LSTM lstm = new LSTM(5, 4);
+        assertEquals("LSTM(inputSize=5, hiddenSize=4): the sequence is empty: expected input (L, N, 5) with "
+                + "batchFirst=false with L >= 1 but got (0, 2, 5), L = 0",
+                assertThrows(ShapeException.class, () -> lstm.forward(Tensor.zeros(0, 2, 5))).getMessage());
+        LSTM batchFirst = LSTM.builder(5, 4).batchFirst(true).build();
+        assertTrue(assertThrows(ShapeException.class, () -> batchFirst.forward(Tensor.zeros(2, 0, 5)))
+                .getMessage().contains("L >= 1"));
+        assertTrue(assertThrows(ShapeException.class, () -> new GRU(5, 4).forward(Tensor.zeros(0, 5)))
+                .getMessage().contains("unbatched input (L, 5) with L >= 1 but got (0, 5)"));
+    }
+
+    @Test
     void backpropagatesThroughFiveHundredStepsWithoutOverflowingTheStack() {
         LSTM lstm = new LSTM(2, 3);
         Tensor x = Tensor.randn(new Generator(3), 500, 1, 2).requiresGrad_();
