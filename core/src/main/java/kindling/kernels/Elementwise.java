@@ -6,9 +6,9 @@ package kindling.kernels;
  * mispredicts on real activations). Each works on a range [from, to) of its arrays, so callers can
  * hand blocks to {@link Threads#parallelRange}.
  *
- * <p>Two implementations of each, chosen like {@link Gemm}'s: {@code ElementwiseSimd} (the Vector
- * API, a vector of lanes at a time, with its vector exponential) when the Vector API is in use,
- * otherwise the plain loops here. They agree exactly for the mask and to a few float ulps for the
+ * <p>Two implementations of each, chosen by the {@link Kernels#mode() kernel mode}: {@code ElementwiseSimd}
+ * (the Vector API, a vector of lanes at a time, with its vector exponential) in mode {@code simd},
+ * otherwise the plain loops here, which are also the naive twins. They agree exactly for the mask and to a few float ulps for the
  * sigmoid (tested). d2l's LeNet spent a sixth of its training step in sigmoids computed one
  * {@code Math.exp} at a time.
  */
@@ -22,7 +22,7 @@ public final class Elementwise {
      * are computed and one selected, rather than branching on the sign.
      */
     public static void sigmoid(float[] x, float[] y, int from, int to) {
-        if (Gemm.simdEnabled()) {
+        if (Kernels.simd()) {
             ElementwiseSimd.sigmoid(x, y, from, to);    // only named here: loaded only with the Vector API
         } else {
             sigmoidPlain(x, y, from, to);
@@ -34,7 +34,7 @@ public final class Elementwise {
      * {@code threshold_backward}, written {@code y <= 0 ? 0 : g} so a NaN output passes its gradient.
      */
     public static void reluBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {
-        if (Gemm.simdEnabled()) {
+        if (Kernels.simd()) {
             ElementwiseSimd.reluBackward(y, gradY, gradX, from, to);
         } else {
             reluBackwardPlain(y, gradY, gradX, from, to);

@@ -7,23 +7,19 @@ package kindling.kernels;
  *   C[i][j] = Σ_p op(A)[i][p] · op(B)[p][j] + β · C[i][j]       i &lt; m, j &lt; n, p &lt; k
  *   op(A) = transA ? Aᵀ : A   (m×k)        op(B) = transB ? Bᵀ : B   (k×n)
  * </pre>
- * This facade checks the arguments and hands the work to one implementation, chosen once:
+ * This facade checks the arguments and hands the work to the implementation of the current
+ * {@link Kernels#mode() kernel mode}:
  * <ul>
- *   <li>{@code GemmSimd} (Vector API) when the JVM was started with
- *       {@code --add-modules jdk.incubator.vector} and {@code -Dkindling.simd} is not {@code false};</li>
- *   <li>otherwise {@link GemmPlain} (plain Java), after one line on stderr saying how to get the fast path.</li>
+ *   <li>{@code naive}: {@link GemmNaive}, the textbook triple loop; start reading there;</li>
+ *   <li>{@code plain}: {@link GemmPlain}, plain Java with cache blocks and threads;</li>
+ *   <li>{@code simd}: {@code GemmSimd}, the Vector API kernel (plain Java, with one line on stderr, when
+ *       the JVM was started without {@code --add-modules jdk.incubator.vector}).</li>
  * </ul>
- * {@link GemmNaive} is the textbook version of the same contract; start reading there.
  * The number of threads is set with {@link Threads#set}.
  */
 public final class Gemm {
 
     private Gemm() {
-    }
-
-    /** Holder idiom: the kernel is chosen (and the module looked up) on the first multiply, not at class load. */
-    private static final class Chosen {
-        static final GemmKernel KERNEL = choose(simdRequested(), true);
     }
 
     /**
@@ -45,46 +41,38 @@ public final class Gemm {
         checkMatrix("A", transA ? k : m, transA ? m : k, a, aOffset, lda);
         checkMatrix("B", transB ? n : k, transB ? k : n, b, bOffset, ldb);
         checkMatrix("C", m, n, c, cOffset, ldc);
-        Chosen.KERNEL.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        kernel(Kernels.mode()).gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     /**
-     * Whether the Vector API kernel ({@code GemmSimd}) is the one in use; the other kernels with a SIMD
-     * path ({@link Elementwise}) follow the same choice, so one switch turns them all on or off.
-     */
-    public static boolean simdEnabled() {
-        return Chosen.KERNEL != GemmPlain.INSTANCE;
-    }
-
-    /** Whether the JVM was started with {@code --add-modules jdk.incubator.vector}. */
-    static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /** False only when {@code -Dkindling.simd=false}. */
-    static boolean simdRequested() {
-        return !"false".equalsIgnoreCase(System.getProperty("kindling.simd"));
-    }
-
-    /**
-     * The kernel for a JVM where SIMD is (not) wanted; package-private so tests can check both
-     * choices without restarting the JVM.
+     * Whether the Vector API kernel ({@code GemmSimd}) is the one in use.
      *
-     * @param wantSimd        false as with {@code -Dkindling.simd=false}
-     * @param explainFallback print the one-line hint on stderr when falling back to plain Java
+     * @deprecated the kernel mode covers every family now: use {@link Kernels#simd()}
      */
-    static GemmKernel choose(boolean wantSimd, boolean explainFallback) {
-        if (wantSimd && vectorModulePresent()) {
-            // Only this line names GemmSimd, and it runs only when the module is there: a JVM
-            // without the module never loads the class, so never sees NoClassDefFoundError.
-            return GemmSimd.INSTANCE;
+    @Deprecated
+    public static boolean simdEnabled() {
+        return Kernels.simd();
+    }
+
+    /** The name of the kernel the current mode runs ("naive", "plain" or "simd"), for messages and benchmarks. */
+    public static String kernelName() {
+        return kernel(Kernels.mode()).name();
+    }
+
+    /**
+     * The kernel for a mode; package-private so tests can reach each one. {@code mode} is already the
+     * effective mode ({@link Kernels#mode()} never returns SIMD without the Vector API module), and
+     * only this line names GemmSimd: a JVM without the module never loads the class.
+     */
+    static GemmKernel kernel(KernelMode mode) {
+        switch (mode) {
+            case NAIVE:
+                return GemmNaive.INSTANCE;
+            case SIMD:
+                return GemmSimd.INSTANCE;
+            default:
+                return GemmPlain.INSTANCE;
         }
-        if (explainFallback) {
-            System.err.println(wantSimd
-                    ? "Kindling: using plain-Java GEMM; run java with --add-modules jdk.incubator.vector for the faster Vector API kernels."
-                    : "Kindling: using plain-Java GEMM because -Dkindling.simd=false; remove it and run java with --add-modules jdk.incubator.vector for the faster Vector API kernels.");
-        }
-        return GemmPlain.INSTANCE;
     }
 
     /**

@@ -22,15 +22,24 @@ class GemmFacadeTest {
     }
 
     @Test
-    void simdIsEnabledUnderTheTestArgLine() {
-        assertTrue(Gemm.simdEnabled(), "surefire runs with --add-modules jdk.incubator.vector");
-        assertSame(GemmSimd.INSTANCE, Gemm.choose(true, false));
+    void eachModeHasItsKernel() {
+        assertTrue(Kernels.vectorModulePresent(), "surefire runs with --add-modules jdk.incubator.vector");
+        assertSame(GemmNaive.INSTANCE, Gemm.kernel(KernelMode.NAIVE));
+        assertSame(GemmPlain.INSTANCE, Gemm.kernel(KernelMode.PLAIN));
+        assertSame(GemmSimd.INSTANCE, Gemm.kernel(KernelMode.SIMD));
     }
 
     @Test
-    void simdFalseFallsBackToPlainJava() {
-        // What -Dkindling.simd=false does, without restarting the JVM.
-        assertSame(GemmPlain.INSTANCE, Gemm.choose(false, false));
+    void theFacadeFollowsTheMode() {
+        KernelMode before = Kernels.requestedMode();
+        try {
+            for (KernelMode mode : KernelMode.values()) {
+                Kernels.setMode(mode);
+                assertEquals(mode.toString(), Gemm.kernelName());
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
     }
 
     @Test

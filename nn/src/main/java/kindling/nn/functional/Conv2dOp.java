@@ -2,7 +2,7 @@ package kindling.nn.functional;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
-import kindling.kernels.Conv2dKernels;
+import kindling.kernels.Convolutions;
 import kindling.kernels.ConvGeometry;
 import kindling.ops.MacCounter;
 import kindling.tensor.Tensor;
@@ -28,7 +28,7 @@ final class Conv2dOp extends Function {
     /** The convolution of {@code input} by {@code weight} (+ {@code bias}); shapes checked by the caller. */
     static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
         MacCounter.add((long) g.batch() * g.outChannels() * g.outPlane() * g.patchSize());
-        float[] y = Conv2dKernels.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
+        float[] y = Convolutions.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
         Tensor result = Tensor.wrap(y, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
         if (!needsGrad(input, weight, bias)) {
             return result;
@@ -46,11 +46,11 @@ final class Conv2dOp extends Function {
         Tensor x = input.get();
         Tensor w = weight.get();
         Tensor gradInput = needsInputGrad(0)
-                ? Tensor.wrap(Conv2dKernels.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
         Tensor gradWeight = needsInputGrad(1)
-                ? Tensor.wrap(Conv2dKernels.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
         Tensor gradBias = needsInputGrad(2)
-                ? Tensor.wrap(Conv2dKernels.backwardBias(gradY, geometry), geometry.outChannels()) : null;
+                ? Tensor.wrap(Convolutions.backwardBias(gradY, geometry), geometry.outChannels()) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
     }
 }
