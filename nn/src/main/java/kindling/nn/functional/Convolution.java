@@ -1,5 +1,7 @@
 package kindling.nn.functional;
 
+import kindling.ops.conv.Conv2dOp;
+import kindling.ops.conv.ConvTranspose2dOp;
 import kindling.kernels.ConvGeometry;
 import kindling.kernels.ConvTransposeGeometry;
 import kindling.tensor.Shape;

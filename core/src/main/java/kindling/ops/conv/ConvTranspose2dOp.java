@@ -1,4 +1,4 @@
-package kindling.nn.functional;
+package kindling.ops.conv;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
@@ -17,17 +17,17 @@ import kindling.tensor.Tensor;
  * </pre>
  * Shape: x (N, C_in, H, W), w (C_in, C_out/groups, k_h, k_w), b (C_out) or null,
  * y (N, C_out, H_out, W_out) with the sizes of {@link ConvTransposeGeometry}.
- * The arithmetic is in {@link ConvTransposeKernels}, whose textbook twin is {@code ConvTransposeNaive}.
+ * The arithmetic is in {@link Convolutions}: {@code ConvTransposeKernels} or its textbook twin {@code ConvTransposeNaive}.
  * MACs: N·C_in·H·W·(C_out/groups)·k_h·k_w, the products the scatter does (including those that
  * land in the cropped padding).
  */
-final class ConvTranspose2dOp extends Function {
+public final class ConvTranspose2dOp extends Function {
     private Saved input;
     private Saved weight;
     private ConvTransposeGeometry geometry;
 
     /** The transposed convolution of {@code input} by {@code weight} (+ {@code bias}); shapes checked by the caller. */
-    static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvTransposeGeometry g) {
+    public static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvTransposeGeometry g) {
         MacCounter.add((long) g.batch() * g.inChannels() * g.inPlane() * g.outPerGroup() * g.kernelH() * g.kernelW());
         float[] y = Convolutions.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
         Tensor result = Tensor.wrap(y, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());

@@ -1,4 +1,4 @@
-package kindling.nn.functional;
+package kindling.ops.conv;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
@@ -16,17 +16,17 @@ import kindling.tensor.Tensor;
  * Shape: x (N, C_in, H, W), w (C_out, C_in/groups, k_h, k_w), b (C_out) or null,
  * y (N, C_out, H_out, W_out) with the sizes of {@link ConvGeometry}.
  *
- * <p>The arithmetic is in {@link Conv2dKernels} (im2col + GEMM), whose textbook twin is
+ * <p>The arithmetic is in {@link Convolutions}: {@code Conv2dKernels} (im2col + GEMM) or its textbook twin
  * {@code ConvNaive}. Backward recomputes im2col(x) rather than keeping it from forward: the column
  * matrix is k_h·k_w times larger than x, and recomputing it costs far less than the GEMMs.
  */
-final class Conv2dOp extends Function {
+public final class Conv2dOp extends Function {
     private Saved input;
     private Saved weight;
     private ConvGeometry geometry;
 
     /** The convolution of {@code input} by {@code weight} (+ {@code bias}); shapes checked by the caller. */
-    static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
+    public static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
         MacCounter.add((long) g.batch() * g.outChannels() * g.outPlane() * g.patchSize());
         float[] y = Convolutions.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
         Tensor result = Tensor.wrap(y, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
