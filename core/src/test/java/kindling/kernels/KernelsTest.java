@@ -23,6 +23,15 @@ class KernelsTest {
     }
 
     @Test
+    void theModeComesFromTheSystemProperty() {
+        // Surefire runs the kernel tests once per mode with -Dkindling.kernels set; check it took effect.
+        String property = System.getProperty("kindling.kernels");
+        KernelMode expected = property == null ? KernelMode.SIMD : KernelMode.parse(property);
+        assertSame(expected, Kernels.modeFromProperties());
+        assertSame(expected, modeBefore);
+    }
+
+    @Test
     void parsesTheThreeNamesInAnyCase() {
         assertSame(KernelMode.NAIVE, KernelMode.parse("naive"));
         assertSame(KernelMode.PLAIN, KernelMode.parse(" Plain "));
