@@ -64,10 +64,10 @@ public final class Conv2dKernels {
             float[] product = inPlace ? y : workspace(1, g.outChannels() * columns);
             int productOffset = inPlace ? first * g.outChannels() * g.outPlane() : 0;
             for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(false, false, g.outPerGroup(), columns, g.patchSize(),
-                        w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
-                        col, group * g.patchSize() * columns, columns,
-                        0f, product, productOffset + group * g.outPerGroup() * columns, columns);
+                Gemm.gemm(g.outPerGroup(), columns, g.patchSize(),
+                        Operand.of(w, group * g.outPerGroup() * g.patchSize(), g.patchSize()),
+                        Operand.of(col, group * g.patchSize() * columns, columns),
+                        0f, Operand.of(product, productOffset + group * g.outPerGroup() * columns, columns));
             }
             if (inPlace && bias == null) {
                 return;
@@ -114,10 +114,10 @@ public final class Conv2dKernels {
             int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
             float[] gradCol = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
             for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(true, false, g.patchSize(), columns, g.outPerGroup(),
-                        w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
-                        gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
-                        0f, gradCol, group * g.patchSize() * columns, columns);
+                Gemm.gemm(g.patchSize(), columns, g.outPerGroup(),
+                        Operand.ofTransposed(w, group * g.outPerGroup() * g.patchSize(), g.patchSize()),
+                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
             for (int slot = 0; slot < images; slot++) {
                 Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
@@ -149,10 +149,10 @@ public final class Conv2dKernels {
                 float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
                 int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
                 for (int group = 0; group < g.groups(); group++) {
-                    Gemm.gemm(false, true, g.patchSize(), g.outPerGroup(), columns,
-                            col, group * g.patchSize() * columns, columns,
-                            gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
-                            1f, partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup());
+                    Gemm.gemm(g.patchSize(), g.outPerGroup(), columns,
+                            Operand.of(col, group * g.patchSize() * columns, columns),
+                            Operand.ofTransposed(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                            1f, Operand.of(partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup()));
                 }
             }
             partials[s] = partial;

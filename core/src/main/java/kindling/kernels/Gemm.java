@@ -7,7 +7,8 @@ package kindling.kernels;
  *   C[i][j] = Σ_p op(A)[i][p] · op(B)[p][j] + β · C[i][j]       i &lt; m, j &lt; n, p &lt; k
  *   op(A) = transA ? Aᵀ : A   (m×k)        op(B) = transB ? Bᵀ : B   (k×n)
  * </pre>
- * This facade checks the arguments and hands the work to the implementation of the current
+ * Each matrix is an {@link Operand}: its array, offset, leading dimension and whether it is read
+ * transposed. This facade checks the arguments and hands the work to the implementation of the current
  * {@link Kernels#mode() kernel mode}:
  * <ul>
  *   <li>{@code naive}: {@link GemmNaive}, the textbook triple loop; start reading there;</li>
@@ -23,25 +24,34 @@ public final class Gemm {
     }
 
     /**
-     * C = op(A)·op(B) + beta·C, row-major. op(A) is m×k: A stored m×k (lda ≥ k) or, if transA, k×m
-     * (lda ≥ m). op(B) is k×n: B stored k×n (ldb ≥ n) or, if transB, n×k (ldb ≥ k).
-     * C is m×n with ldc ≥ n. beta == 0 means C is overwritten and never read (NaN in C does not leak);
+     * C = op(A)·op(B) + beta·C, row-major, where op(X) is X or Xᵀ as the operand says. op(A) is m×k:
+     * A stored m×k ({@code lda ≥ k}) or, if transposed, k×m ({@code lda ≥ m}). op(B) is k×n: B stored k×n
+     * ({@code ldb ≥ n}) or, if transposed, n×k ({@code ldb ≥ k}). C is m×n with {@code ldc ≥ n} and is
+     * never transposed. beta == 0 means C is overwritten and never read (NaN in C does not leak);
      * k == 0 gives C = beta·C.
+     * <pre>{@code
+     *   // C (M, N) = A (M, K) · Bᵀ, B stored (N, K)
+     *   Gemm.gemm(m, n, k, Operand.of(a, 0, k), Operand.ofTransposed(b, 0, k), 0f, Operand.of(c, 0, n));
+     * }</pre>
      *
      * @throws IllegalArgumentException if a size is negative, a leading dimension is too small,
-     *         or an array is too short for the matrix described by its offset and leading dimension
+     *         C is marked transposed, or an array is too short for the matrix its operand describes
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOffset, int lda,
-                            float[] b, int bOffset, int ldb,
-                            float beta, float[] c, int cOffset, int ldc) {
+    public static void gemm(int m, int n, int k, Operand a, Operand b, float beta, Operand c) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm: sizes must be >= 0 but got m=" + m + ", n=" + n + ", k=" + k);
         }
-        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOffset, lda);
-        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOffset, ldb);
-        checkMatrix("C", m, n, c, cOffset, ldc);
-        kernel(Kernels.mode()).gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (c.transposed()) {
+            throw new IllegalArgumentException("gemm: the output C cannot be transposed; swap A and B and "
+                    + "transpose both instead (Cᵀ = Bᵀ·Aᵀ)");
+        }
+        boolean transA = a.transposed();
+        boolean transB = b.transposed();
+        checkMatrix("A", transA ? k : m, transA ? m : k, a.data(), a.offset(), a.ld());
+        checkMatrix("B", transB ? n : k, transB ? k : n, b.data(), b.offset(), b.ld());
+        checkMatrix("C", m, n, c.data(), c.offset(), c.ld());
+        kernel(Kernels.mode()).gemm(transA, transB, m, n, k, a.data(), a.offset(), a.ld(),
+                b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
     }
 
     /**

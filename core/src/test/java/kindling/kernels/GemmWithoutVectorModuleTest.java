@@ -23,8 +23,8 @@ class GemmWithoutVectorModuleTest {
         public static void main(String[] args) {
             float[] a = {1f, 2f, 3f, 4f};
             float[] c = new float[4];
-            Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
-            Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
+            Gemm.gemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(a, 0, 2), 0f, Operand.of(c, 0, 2));
+            Gemm.gemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(a, 0, 2), 0f, Operand.of(c, 0, 2));
             float[] s = new float[1];
             Elementwise.sigmoid(new float[] {0f}, s, 0, 1);           // the other kernel with a SIMD path
             System.out.println("simd=" + Kernels.simd() + " mode=" + Kernels.mode() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]
