@@ -140,8 +140,18 @@ public class Conv2d extends Module {
         return stride.clone();
     }
 
-    /** The padding of each side, {top, bottom, left, right}. */
+    /**
+     * {p_h, p_w}: the rows of zeros added above (and below) the image and the columns left (and right),
+     * as PyTorch's {@code conv.padding} and the {@code padding} argument of {@code Convolution.conv2d}.
+     * With {@code padding("same")} and an even total the extra row and column go below and right;
+     * {@link #paddingSides()} gives every side.
+     */
     public int[] padding() {
+        return new int[] {padding[0], padding[2]};
+    }
+
+    /** The padding of each side, {top, bottom, left, right}. */
+    public int[] paddingSides() {
         return padding.clone();
     }
 
