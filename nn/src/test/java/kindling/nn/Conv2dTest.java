@@ -117,10 +117,10 @@ class Conv2dTest {
         Sequential model = new Sequential();
         model.add("features", features);
         ShapeException e = assertThrows(ShapeException.class, () -> model.forward(Tensor.zeros(8, 1, 28, 28)));
-        assertEquals("Conv2d(in=3, out=16, k=5) at features.0: expected input (N, 3, H, W) but got (8, 1, 28, 28)",
+        assertEquals("Conv2d(3, 16, kernel_size=(5, 5), stride=(1, 1)) at features.0: expected input (N, 3, H, W) but got (8, 1, 28, 28)",
                 e.getMessage());
         ShapeException small = assertThrows(ShapeException.class, () -> new Conv2d(1, 1, 5).forward(Tensor.zeros(1, 1, 3, 3)));
-        assertTrue(small.getMessage().startsWith("Conv2d(in=1, out=1, k=5): input (1, 1, 3, 3) is too small for kernel (5, 5)"),
+        assertTrue(small.getMessage().startsWith("Conv2d(1, 1, kernel_size=(5, 5), stride=(1, 1)): input (1, 1, 3, 3) is too small for kernel (5, 5)"),
                 small.getMessage());
     }
 
