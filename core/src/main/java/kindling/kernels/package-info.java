@@ -14,7 +14,8 @@
  *   <li>normalisation: {@link kindling.kernels.NormKernels}, {@link kindling.kernels.NormNaive};</li>
  *   <li>reduction along a dimension: {@link kindling.kernels.DimReductions} (the outer × size × inner walk,
  *       written once, with its naive walk);</li>
- *   <li>elementwise: {@link kindling.kernels.Elementwise} (with {@code ElementwiseSimd}), and
+ *   <li>elementwise: {@link kindling.kernels.Elementwise} (map and zip with their naive twins, one
+ *       threading policy; the sigmoid and the ReLU mask with {@code ElementwiseSimd}), and
  *       {@link kindling.kernels.StridedLoops} for copies through strides.</li>
  * </ul>
  *
