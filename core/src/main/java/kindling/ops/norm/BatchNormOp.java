@@ -80,7 +80,7 @@ public final class BatchNormOp extends Function {
     }
 
     /** The per-channel sums as floats, for the gradients of γ and β. */
-    public static float[] toFloats(double[] values) {
+    static float[] toFloats(double[] values) {
         float[] out = new float[values.length];
         for (int i = 0; i < values.length; i++) {
             out[i] = (float) values[i];
