@@ -238,7 +238,7 @@ class Report:
                        + [[self.torch_gemm(s, threads) for s in shapes]], "GFLOP/s",
                        subtitle=self.subtitle("float32 C = A·B, shape m×n×k, higher is better"),
                        colours=[BLUE, SKY, GREEN, PURPLE, VERMILLION],
-                       lines=[("goal of issue #6: %d" % goal, goal, BLACK, "7 4"),
+                       lines=[("goal: %d" % goal, goal, BLACK, "7 4"),
                               ("FMA peak measured, %d core%s: %s" % (cores, plural, fmt(top)), top, ORANGE, "2 3")])
         self.p("", "Percent of the measured FMA peak (one core for 1 thread, two for 2) and ratios, "
                "higher is better for Kindling:", "",
@@ -371,7 +371,7 @@ class Report:
         self.p("", TEXT_TRAIN_ANALYSIS, "")
 
     def goals(self):
-        self.p("## The goals of issue #6, and where each stands in this run", "")
+        self.p("## The performance goals, and where each stands in this run", "")
         peak = self.peak_1core()
         simd = {s: self.gflops("kindlingSimd", s, "1") for s in GEMM_SHAPES}
         goal_shapes = ["128x128x128", "256x256x256", "512x512x512", "1024x1024x1024", "256x400x120", "128x4608x512"]
@@ -443,6 +443,7 @@ class Report:
         self.conv_section()
         self.poolnorm_section()
         self.training_section()
+        self.p(TEXT_TUNING)
         self.p(TEXT_NOT_MEASURED)
         return "\n".join(self.out).rstrip() + "\n"
 
@@ -543,6 +544,28 @@ under -Xmx; the live heap is the used heap right after `System.gc()`."""
 
 TEXT_TRAIN_ANALYSIS = """ResNet-18 at 96×96 runs only a few steps (one PyTorch step takes seconds), so its figures are the
 least precise of the table."""
+
+TEXT_TUNING = """## Tuning decisions in the kernels, and the figures behind them
+
+The kernels' javadoc gives the reasons for each choice; these are the measurements that settled them,
+taken on one day on a shared 2-core machine (AVX-512, JDK 17), so they show direction and size, not
+figures to expect elsewhere.
+
+| Kernel, choice | Measured |
+|---|---|
+| `GemmSimd.DEPTH` = 1024 (long k-blocks: fewer passes over the tile of C) | 1024³: 64 GFLOP/s with 256, 72 with 1024 |
+| `GemmSimd.TILE_COLS` = 32·NR (wide tiles: fewer repacks of A) | 256 columns instead: 6% slower at 1024³ |
+| `GemmSimd.IN_PLACE_B_ROWS` = 64 (few rows: read B in place, unpacked) | 16×300×150: 48 → 54 GFLOP/s; 64×784×576: 63 → 68; but 512×261×4608: 69 → 55 in place |
+| `GemmSimd` micro-kernel without edge handling | with the edges inside, the JIT sometimes compiled a version 40% slower, depending on which shapes it saw first |
+| `GemmSimdDot` for A·Bᵀ with m or n ≤ MR, or ≤ 4·MR with k ≥ 1024 | 6×25×784: 25 against 10 GFLOP/s; 16×150×3000: 38 against 24; 16×150×300: 27 against 34 (so not below k = 1024) |
+| `GemmPlain`: the store kept out of the inner loop | overlapping store and loads leave the loop scalar, about 4× slower |
+| `Conv2dKernels.backwardInput` as a convolution of ∂L/∂y by flipped filters (stride 1) | ResNet's 3×3 layer, 64 → 64: 46 → 36 ms |
+| … but only from `MIN_CHANNELS_AS_CONVOLUTION` input channels | LeNet's conv2, 6 → 16: 3× slower than col2im |
+| `Conv2dKernels.backwardWeight` computed transposed (col as GEMM's A) | ResNet's 3×3 layer, 64 → 64: 43 → 37 ms |
+| `Im2Col`: `System.arraycopy` for the rows of a patch | 0.68 against 0.83 ns a value on LeNet's conv2 (rows of 10); 0.36 against 0.65 on 28-wide rows |
+| `Im2Col`: a gather table for small output planes | row by row: 3 ns a value at 3×3, against about 0.4 on long rows |
+| `PoolKernels` max pooling: one branchy loop | about 5 ns an element, spent on the mispredicted comparison; conditional-move selects and swapped loops were not faster |
+"""
 
 TEXT_NOT_MEASURED = """## Not measured
 

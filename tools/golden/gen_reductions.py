@@ -9,15 +9,19 @@ from collections import OrderedDict
 
 import torch
 
-from golden_io import CORE_GOLDEN, leaf, write
+from golden_io import CORE_GOLDEN, expression_of, leaf, write
 
 SEED = 0
 torch.manual_seed(SEED)
 out = OrderedDict()
+expressions = OrderedDict()
 
 
 def case(name, x, fn):
     """Runs fn on a leaf copy of x and stores input, weights, output and input gradient."""
+    expression = expression_of(fn)
+    if expression:
+        expressions[name] = expression
     x = leaf(x)
     y = fn(x)
     indices = None
@@ -83,4 +87,4 @@ case("logsoftmax_large", torch.tensor([[1000.0, -1000.0, 0.0, 999.0], [-1000.0, 
      lambda x: x.log_softmax(1))
 case("logsoftmax_transposed", x234, lambda x: x.transpose(0, 2).log_softmax(1))
 
-write(os.path.join(CORE_GOLDEN, "reductions.txt"), out, os.path.basename(__file__), SEED)
+write(os.path.join(CORE_GOLDEN, "reductions.txt"), out, os.path.basename(__file__), SEED, expressions)

@@ -1,6 +1,6 @@
 package kindling.benchmarks;
 
-import kindling.kernels.Gemm;
+import kindling.kernels.Kernels;
 import kindling.kernels.Threads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -20,7 +20,7 @@ public class KindlingThreads {
     @Setup(Level.Trial)
     public void setUp() {
         Threads.set(threads);
-        if (!Gemm.simdEnabled()) {
+        if (!Kernels.simd()) {
             throw new IllegalStateException("the fork must run with --add-modules jdk.incubator.vector");
         }
     }

@@ -5,6 +5,7 @@ import java.util.Random;
 import kindling.kernels.Conv2dKernels;
 import kindling.kernels.ConvGeometry;
 import kindling.kernels.Gemm;
+import kindling.kernels.Operand;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -34,7 +35,7 @@ public final class PeerCheck {
         float[] a = ConvBenchmark.uniform(random, m * k);
         float[] b = ConvBenchmark.uniform(random, k * n);
         float[] c = new float[m * n];
-        Gemm.gemm(false, false, m, n, k, a, 0, k, b, 0, n, 0f, c, 0, n);
+        Gemm.gemm(m, n, k, Operand.of(a, 0, k), Operand.of(b, 0, n), 0f, Operand.of(c, 0, n));
         INDArray nd4jC = Nd4j.gemm(Nd4j.create(a, new long[] {m, k}, 'c'), Nd4j.create(b, new long[] {k, n}, 'c'),
                 false, false);
         worst = Math.max(worst, append(json, "gemm 96x500x121", c, nd4jC));

@@ -20,8 +20,13 @@ import kindling.tensor.Tensor;
  * rounding error O(ε/h), so tolerances of a few 1e-3 are right; the differences are accumulated in
  * double precision.
  *
+ * <p>In a test (coursework included), one line checks and fails with the worst element:
  * <pre>
- *   GradCheck.Result r = GradCheck.check(in -> in[0].mul(in[1]).add(in[0]), a, b);
+ *   GradCheck.assertPasses(in -&gt; in[0].mul(in[1]).add(in[0]), a, b);
+ * </pre>
+ * or, to look at the result first:
+ * <pre>
+ *   GradCheck.Result r = GradCheck.check(in -&gt; in[0].mul(in[1]).add(in[0]), a, b);
  *   assertTrue(r.passed(), r.toString());
  * </pre>
  */
@@ -41,6 +46,27 @@ public final class GradCheck {
                     + "numeric %.6g (error %.3g)", passed ? "passed" : "FAILED", input, Shape.format(index),
                     analytic, numeric, error);
         }
+    }
+
+    /**
+     * Checks as {@link #check(Function, Tensor...)} and throws an {@link AssertionError} naming the
+     * worst element (input, index, analytic and numeric value) when it fails: JUnit and every other
+     * test framework report it as a failed test.
+     *
+     * @return the result, for tests that look further
+     */
+    public static Result assertPasses(Function<Tensor[], Tensor> f, Tensor... inputs) {
+        return assertPasses(f, 1e-2, 1e-2, 1e-2, inputs);
+    }
+
+    /** As {@link #assertPasses(Function, Tensor...)} with the step and tolerances of {@link #check(Function, double, double, double, Tensor...)}. */
+    public static Result assertPasses(Function<Tensor[], Tensor> f, double h, double atol, double rtol,
+                                      Tensor... inputs) {
+        Result result = check(f, h, atol, rtol, inputs);
+        if (!result.passed()) {
+            throw new AssertionError(result.toString());
+        }
+        return result;
     }
 
     /** Checks with h = 1e-2, atol = 1e-2, rtol = 1e-2: loose enough for float32, tight enough to catch a bug. */

@@ -64,10 +64,10 @@ public final class Conv2dKernels {
             float[] product = inPlace ? y : workspace(1, g.outChannels() * columns);
             int productOffset = inPlace ? first * g.outChannels() * g.outPlane() : 0;
             for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(false, false, g.outPerGroup(), columns, g.patchSize(),
-                        w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
-                        col, group * g.patchSize() * columns, columns,
-                        0f, product, productOffset + group * g.outPerGroup() * columns, columns);
+                Gemm.gemm(g.outPerGroup(), columns, g.patchSize(),
+                        Operand.of(w, group * g.outPerGroup() * g.patchSize(), g.patchSize()),
+                        Operand.of(col, group * g.patchSize() * columns, columns),
+                        0f, Operand.of(product, productOffset + group * g.outPerGroup() * columns, columns));
             }
             if (inPlace && bias == null) {
                 return;
@@ -97,7 +97,7 @@ public final class Conv2dKernels {
      * which runs as {@link #forward}: im2col of ∂L/∂y, then GEMMs writing ∂L/∂x in place. Otherwise
      * (stride &gt; 1, or few input channels) Wᵀ · ∂L/∂Y per group, then col2im, which adds each value
      * back where it came from. The first is faster because im2col copies whole runs of a row, while
-     * col2im must add element by element (ResNet's 3×3 layer, 64 → 64: 46 → 36 ms).
+     * col2im must add element by element (figures for ResNet's 3×3 layer in docs/performance.md).
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         ConvGeometry asConvolution = gradientAsConvolution(g);
@@ -114,10 +114,10 @@ public final class Conv2dKernels {
             int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
             float[] gradCol = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
             for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(true, false, g.patchSize(), columns, g.outPerGroup(),
-                        w, group * g.outPerGroup() * g.patchSize(), g.patchSize(),
-                        gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
-                        0f, gradCol, group * g.patchSize() * columns, columns);
+                Gemm.gemm(g.patchSize(), columns, g.outPerGroup(),
+                        Operand.ofTransposed(w, group * g.outPerGroup() * g.patchSize(), g.patchSize()),
+                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
             for (int slot = 0; slot < images; slot++) {
                 Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
@@ -129,7 +129,7 @@ public final class Conv2dKernels {
     /**
      * ∂L/∂W = ∂L/∂Y · colᵀ per group, computed transposed, as col · ∂L/∂Yᵀ: then the large col matrix
      * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
-     * across (ResNet's 3×3 layer, 64 → 64: 43 → 37 ms). The chunks are dealt out in order to a fixed number
+     * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
      * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
      */
@@ -149,10 +149,10 @@ public final class Conv2dKernels {
                 float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
                 int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
                 for (int group = 0; group < g.groups(); group++) {
-                    Gemm.gemm(false, true, g.patchSize(), g.outPerGroup(), columns,
-                            col, group * g.patchSize() * columns, columns,
-                            gradProduct, productOffset + group * g.outPerGroup() * columns, columns,
-                            1f, partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup());
+                    Gemm.gemm(g.patchSize(), g.outPerGroup(), columns,
+                            Operand.of(col, group * g.patchSize() * columns, columns),
+                            Operand.ofTransposed(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                            1f, Operand.of(partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup()));
                 }
             }
             partials[s] = partial;
@@ -204,7 +204,8 @@ public final class Conv2dKernels {
      * The convolution whose output is ∂L/∂x for a stride-1 convolution g (input ∂L/∂y with C_out
      * channels, C_in filters of W'), or null when g has a stride above 1 or fewer than
      * {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM would
-     * have only C_in rows (LeNet's conv2, 6 → 16: 3× slower than col2im).
+     * have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that way
+     * than with col2im).
      */
     static ConvGeometry gradientAsConvolution(ConvGeometry g) {
         if (g.strideH() != 1 || g.strideW() != 1 || g.inPerGroup() < MIN_CHANNELS_AS_CONVOLUTION) {

@@ -7,13 +7,15 @@ package kindling.kernels;
  *   C[i][j] = Σ_p op(A)[i][p] · op(B)[p][j] + β · C[i][j]       i &lt; m, j &lt; n, p &lt; k
  *   op(A) = transA ? Aᵀ : A   (m×k)        op(B) = transB ? Bᵀ : B   (k×n)
  * </pre>
- * This facade checks the arguments and hands the work to one implementation, chosen once:
+ * Each matrix is an {@link Operand}: its array, offset, leading dimension and whether it is read
+ * transposed. This facade checks the arguments and hands the work to the implementation of the current
+ * {@link Kernels#mode() kernel mode}:
  * <ul>
- *   <li>{@code GemmSimd} (Vector API) when the JVM was started with
- *       {@code --add-modules jdk.incubator.vector} and {@code -Dkindling.simd} is not {@code false};</li>
- *   <li>otherwise {@link GemmPlain} (plain Java), after one line on stderr saying how to get the fast path.</li>
+ *   <li>{@code naive}: {@link GemmNaive}, the textbook triple loop; start reading there;</li>
+ *   <li>{@code plain}: {@link GemmPlain}, plain Java with cache blocks and threads;</li>
+ *   <li>{@code simd}: {@code GemmSimd}, the Vector API kernel (plain Java, with one line on stderr, when
+ *       the JVM was started without {@code --add-modules jdk.incubator.vector}).</li>
  * </ul>
- * {@link GemmNaive} is the textbook version of the same contract; start reading there.
  * The number of threads is set with {@link Threads#set}.
  */
 public final class Gemm {
@@ -21,70 +23,66 @@ public final class Gemm {
     private Gemm() {
     }
 
-    /** Holder idiom: the kernel is chosen (and the module looked up) on the first multiply, not at class load. */
-    private static final class Chosen {
-        static final GemmKernel KERNEL = choose(simdRequested(), true);
-    }
-
     /**
-     * C = op(A)·op(B) + beta·C, row-major. op(A) is m×k: A stored m×k (lda ≥ k) or, if transA, k×m
-     * (lda ≥ m). op(B) is k×n: B stored k×n (ldb ≥ n) or, if transB, n×k (ldb ≥ k).
-     * C is m×n with ldc ≥ n. beta == 0 means C is overwritten and never read (NaN in C does not leak);
+     * C = op(A)·op(B) + beta·C, row-major, where op(X) is X or Xᵀ as the operand says. op(A) is m×k:
+     * A stored m×k ({@code lda ≥ k}) or, if transposed, k×m ({@code lda ≥ m}). op(B) is k×n: B stored k×n
+     * ({@code ldb ≥ n}) or, if transposed, n×k ({@code ldb ≥ k}). C is m×n with {@code ldc ≥ n} and is
+     * never transposed. beta == 0 means C is overwritten and never read (NaN in C does not leak);
      * k == 0 gives C = beta·C.
+     * <pre>{@code
+     *   // C (M, N) = A (M, K) · Bᵀ, B stored (N, K)
+     *   Gemm.gemm(m, n, k, Operand.of(a, 0, k), Operand.ofTransposed(b, 0, k), 0f, Operand.of(c, 0, n));
+     * }</pre>
      *
      * @throws IllegalArgumentException if a size is negative, a leading dimension is too small,
-     *         or an array is too short for the matrix described by its offset and leading dimension
+     *         C is marked transposed, or an array is too short for the matrix its operand describes
      */
-    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
-                            float[] a, int aOffset, int lda,
-                            float[] b, int bOffset, int ldb,
-                            float beta, float[] c, int cOffset, int ldc) {
+    public static void gemm(int m, int n, int k, Operand a, Operand b, float beta, Operand c) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm: sizes must be >= 0 but got m=" + m + ", n=" + n + ", k=" + k);
         }
-        checkMatrix("A", transA ? k : m, transA ? m : k, a, aOffset, lda);
-        checkMatrix("B", transB ? n : k, transB ? k : n, b, bOffset, ldb);
-        checkMatrix("C", m, n, c, cOffset, ldc);
-        Chosen.KERNEL.gemm(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+        if (c.transposed()) {
+            throw new IllegalArgumentException("gemm: the output C cannot be transposed; swap A and B and "
+                    + "transpose both instead (Cᵀ = Bᵀ·Aᵀ)");
+        }
+        boolean transA = a.transposed();
+        boolean transB = b.transposed();
+        checkMatrix("A", transA ? k : m, transA ? m : k, a.data(), a.offset(), a.ld());
+        checkMatrix("B", transB ? n : k, transB ? k : n, b.data(), b.offset(), b.ld());
+        checkMatrix("C", m, n, c.data(), c.offset(), c.ld());
+        kernel(Kernels.mode()).gemm(transA, transB, m, n, k, a.data(), a.offset(), a.ld(),
+                b.data(), b.offset(), b.ld(), beta, c.data(), c.offset(), c.ld());
     }
 
     /**
-     * Whether the Vector API kernel ({@code GemmSimd}) is the one in use; the other kernels with a SIMD
-     * path ({@link Elementwise}) follow the same choice, so one switch turns them all on or off.
-     */
-    public static boolean simdEnabled() {
-        return Chosen.KERNEL != GemmPlain.INSTANCE;
-    }
-
-    /** Whether the JVM was started with {@code --add-modules jdk.incubator.vector}. */
-    static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    }
-
-    /** False only when {@code -Dkindling.simd=false}. */
-    static boolean simdRequested() {
-        return !"false".equalsIgnoreCase(System.getProperty("kindling.simd"));
-    }
-
-    /**
-     * The kernel for a JVM where SIMD is (not) wanted; package-private so tests can check both
-     * choices without restarting the JVM.
+     * Whether the Vector API kernel ({@code GemmSimd}) is the one in use.
      *
-     * @param wantSimd        false as with {@code -Dkindling.simd=false}
-     * @param explainFallback print the one-line hint on stderr when falling back to plain Java
+     * @deprecated the kernel mode covers every family now: use {@link Kernels#simd()}
      */
-    static GemmKernel choose(boolean wantSimd, boolean explainFallback) {
-        if (wantSimd && vectorModulePresent()) {
-            // Only this line names GemmSimd, and it runs only when the module is there: a JVM
-            // without the module never loads the class, so never sees NoClassDefFoundError.
-            return GemmSimd.INSTANCE;
+    @Deprecated
+    public static boolean simdEnabled() {
+        return Kernels.simd();
+    }
+
+    /** The name of the kernel the current mode runs ("naive", "plain" or "simd"), for messages and benchmarks. */
+    public static String kernelName() {
+        return kernel(Kernels.mode()).name();
+    }
+
+    /**
+     * The kernel for a mode; package-private so tests can reach each one. {@code mode} is already the
+     * effective mode ({@link Kernels#mode()} never returns SIMD without the Vector API module), and
+     * only this line names GemmSimd: a JVM without the module never loads the class.
+     */
+    static GemmKernel kernel(KernelMode mode) {
+        switch (mode) {
+            case NAIVE:
+                return GemmNaive.INSTANCE;
+            case SIMD:
+                return GemmSimd.INSTANCE;
+            default:
+                return GemmPlain.INSTANCE;
         }
-        if (explainFallback) {
-            System.err.println(wantSimd
-                    ? "Kindling: using plain-Java GEMM; run java with --add-modules jdk.incubator.vector for the faster Vector API kernels."
-                    : "Kindling: using plain-Java GEMM because -Dkindling.simd=false; remove it and run java with --add-modules jdk.incubator.vector for the faster Vector API kernels.");
-        }
-        return GemmPlain.INSTANCE;
     }
 
     /**

@@ -28,7 +28,7 @@ package kindling.kernels;
  *   <li>The vectorised loop indexes every array from 0 ({@code rowSum[j]}, {@code b0[j]}): that is why
  *       packed B is an array per row and the row is summed into {@code rowSum} rather than into C.
  *       With a variable offset ({@code c[cIndex + j]}) the JIT of JDK 17..25 cannot prove the
- *       store does not overlap the loads and leaves the loop scalar, about 4× slower.</li>
+ *       store does not overlap the loads and leaves the loop scalar, several times slower.</li>
  *   <li>Four steps of k per pass over the row: each rowSum element is loaded and stored once per four
  *       products instead of once per product; loads and stores, not multiplies, are the bottleneck.</li>
  *   <li>Threads split tiles of C; each C element is summed in the same order on any number of

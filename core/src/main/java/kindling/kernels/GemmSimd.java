@@ -59,7 +59,7 @@ public final class GemmSimd implements GemmKernel {
     static final int NR = 2 * LANES;
     /**
      * k-block length. Every k-block is one more pass over the tile of C (each C block read, added to,
-     * written), so long blocks pay: going from 256 to 1024 took 1024³ from 64 to 72 GFLOP/s. The
+     * written), so long blocks pay (figures in docs/performance.md, "Tuning decisions"). The
      * panels then outgrow L1 (an A panel is 24 KB, a B panel 64 KB), but the micro-kernel reads both
      * front to back, a stream the hardware prefetcher keeps ahead of from L2.
      */
@@ -68,15 +68,15 @@ public final class GemmSimd implements GemmKernel {
     static final int ROW_BLOCK = 24 * MR;
     /**
      * Columns of C per task (a multiple of NR). The packed B block, DEPTH × TILE_COLS (2 MB), lives in L3
-     * and is read one panel at a time; wide tiles mean fewer repacks of A (256 columns: 6% slower at 1024³).
+     * and is read one panel at a time; wide tiles mean fewer repacks of A.
      */
     static final int TILE_COLS = 32 * NR;
     /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
     /**
      * Tiles with at most this many rows read B in place instead of packing it: with few rows a packed
-     * value is used too few times to repay the copy (16×300×150: 48 → 54 GFLOP/s, 64×784×576: 63 → 68),
-     * with many the packed panel's compactness wins (512×261×4608: 69 → 55 in place).
+     * value is used too few times to repay the copy; with many the packed panel's compactness wins
+     * (the shapes that set this are in docs/performance.md).
      */
     static final int IN_PLACE_B_ROWS = 64;
 
@@ -283,7 +283,7 @@ public final class GemmSimd implements GemmKernel {
         }
         // Spill to scratch, and let the caller add it to C: a micro-kernel with no branch but its
         // loop is compiled the same way every time (with the edge handling in here, the JIT sometimes
-        // produced a version 40% slower, depending on which shapes it had seen first).
+        // produced a much slower version, depending on which shapes it had seen first).
         c00.intoArray(block, 0);
         c01.intoArray(block, LANES);
         c10.intoArray(block, NR);

@@ -50,9 +50,8 @@ final class GemmSimdDot extends GemmTiles {
 
     /**
      * Whether A·Bᵀ of this shape is better done as dot products than with packed panels: when m or n
-     * is at most MR (6×25×784: 25 against 10 GFLOP/s), or at most 4·MR with k of 1024 or more
-     * (16×150×3000: 38 against 24). With a shorter k the 12 reductions of each block weigh more than
-     * the packing they save (16×150×300: 27 against 34).
+     * is at most MR, or at most 4·MR with k of 1024 or more. With a shorter k the 12 reductions of each
+     * block weigh more than the packing they save (measured shapes in docs/performance.md).
      */
     static boolean suits(boolean transA, boolean transB, int m, int n, int k) {
         int few = Math.min(m, n);

@@ -55,8 +55,8 @@ public final class Im2Col {
                             continue;
                         }
                         // Zeros where the patch hangs over the left and right edges, the image in between:
-                        // no test per element. (arraycopy beats a plain loop here even on rows of 10: 0.68
-                        // against 0.83 ns a value on LeNet's conv2, 0.36 against 0.65 on 28-wide rows.)
+                        // no test per element. (arraycopy beats a plain loop here even on rows of 10, as on
+                        // LeNet's conv2; figures in docs/performance.md.)
                         zero(col, colBase, colBase + first);
                         int xRow = xBase + h * g.width() + shift;
                         if (strideW == 1 && end > first) {        // (arraycopy checks its positions even for 0 floats)
@@ -79,7 +79,7 @@ public final class Im2Col {
     /**
      * im2col for small output planes (ResNet's last layers: 6×6 and 3×3), where the rows of the
      * row-by-row version are 3 to 8 values long and its per-row work costs more than the copying
-     * (3 ns a value at 3×3, against about 0.4 on long rows). Instead, one table says for every
+     * (several times more per value than on long rows). Instead, one table says for every
      * (tap, output position) which pixel of a channel it reads, with the padding mapped to one extra
      * zero after the plane; then each channel is copied next to that zero and gathered through the
      * table, with no test at all.

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The default is the system property {@code -Dkindling.threads=N} if set, otherwise
  * {@link Runtime#availableProcessors()}. {@code Threads.set(1)} runs every kernel on the calling
- * thread, so a student can step through it in a debugger without other threads getting in the way.
+ * thread, so a student can step through it in a debugger without other threads getting in the way;
+ * so does {@link KernelMode#NAIVE kernel mode naive}, whatever the thread count.
  *
  * <p>Kernels split their work into independent tasks (for GEMM: blocks of C) and hand them to
  * {@link #parallelFor}. A task must never depend on how many threads there are, so results are
@@ -78,8 +79,8 @@ public final class Threads {
      */
     public static void parallelFor(int taskCount, Task task) {
         int workerCount = Math.min(threadCount, taskCount);
-        if (workerCount <= 1 || IN_TASK.get()) {
-            // One thread: a plain loop, easy to step through.
+        if (workerCount <= 1 || IN_TASK.get() || Kernels.naive()) {
+            // One thread (or kernel mode naive): a plain loop, easy to step through.
             for (int t = 0; t < taskCount; t++) {
                 task.run(t);
             }

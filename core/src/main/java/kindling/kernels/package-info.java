@@ -1,15 +1,31 @@
 /**
- * Kernels: raw loops over {@code float[]} with explicit sizes, offsets and strides. No tensors, no
- * autograd, so each kernel can be read, tested and benchmarked on its own.
+ * Kernels: every loop of Kindling, over {@code float[]} with explicit sizes, offsets and strides. No
+ * tensors, no autograd, so each kernel can be read, tested and benchmarked on its own.
  *
- * <p>Read first: {@link kindling.kernels.GemmNaive}, the matrix multiply as a textbook triple loop.
- * Then {@link kindling.kernels.Gemm}, the facade the rest of Kindling calls, and the two fast versions
- * it dispatches to: {@code GemmPlain} (plain Java the JIT vectorises) and {@code GemmSimd}
- * (the incubating Vector API, used when the JVM runs with {@code --add-modules jdk.incubator.vector}).
- * Each fast kernel lists its optimisation rules in its javadoc: what is packed, what is blocked
- * for which cache, what runs in parallel.
+ * <p>The families, each a fast kernel beside its naive twin (the loop as the formula writes it), the
+ * fast one tested against the twin over grids of shapes:
+ * <ul>
+ *   <li>GEMM: {@link kindling.kernels.Gemm} (the facade, with {@link kindling.kernels.Operand}s),
+ *       {@link kindling.kernels.GemmNaive}, {@code GemmPlain}, {@code GemmSimd};</li>
+ *   <li>convolution: {@link kindling.kernels.Convolutions} (the entry point),
+ *       {@link kindling.kernels.ConvNaive} and {@link kindling.kernels.Conv2dKernels} (im2col + GEMM),
+ *       {@link kindling.kernels.ConvTransposeNaive} and {@link kindling.kernels.ConvTransposeKernels};</li>
+ *   <li>pooling: {@link kindling.kernels.PoolKernels}, {@link kindling.kernels.PoolNaive};</li>
+ *   <li>normalisation: {@link kindling.kernels.NormKernels}, {@link kindling.kernels.NormNaive};</li>
+ *   <li>reduction along a dimension: {@link kindling.kernels.DimReductions} (the outer × size × inner walk,
+ *       written once, with its naive walk);</li>
+ *   <li>elementwise: {@link kindling.kernels.Elementwise} (map and zip with their naive twins, one
+ *       threading policy; the sigmoid and the ReLU mask with {@code ElementwiseSimd}), and
+ *       {@link kindling.kernels.StridedLoops} for copies through strides.</li>
+ * </ul>
  *
- * <p>{@link kindling.kernels.Threads} is the one switch for the number of threads;
- * {@code Threads.set(1)} lets you step through any kernel on a single thread.
+ * <p>Read first: {@link kindling.kernels.GemmNaive}, the matrix multiply as a textbook triple loop, then
+ * {@link kindling.kernels.Gemm}. Each fast kernel lists its optimisation rules in its javadoc: what is
+ * packed, what is blocked for which cache, what runs in parallel.
+ *
+ * <p>Two switches: {@link kindling.kernels.Kernels#setMode} ({@code -Dkindling.kernels=naive|plain|simd})
+ * picks the naive twins, the plain-Java fast kernels or those with the Vector API;
+ * {@link kindling.kernels.Threads#set} the number of threads ({@code Threads.set(1)}, or mode naive,
+ * keeps every loop on the calling thread, for the debugger).
  */
 package kindling.kernels;

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -23,9 +24,7 @@ public final class DivOp extends Function {
         float[] x = a.broadcastData("div", shape);
         float[] y = b.broadcastData("div", shape);
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = x[i] / y[i];
-        }
+        Elementwise.zip(Elementwise.Binary.DIV, x, y, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -26,19 +27,7 @@ public final class LogSumExpOp extends Function {
         int n = Reductions.reducedCount(inShape, reduced);
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] out = new float[Shape.numel(Reductions.keptShape(inShape, reduced))];
-        for (int row = 0; row < out.length; row++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                max = Math.max(max, rows[k]);
-            }
-            // An infinite max would give inf − inf = NaN below; shift by 0 instead (exp gives 0 or inf).
-            double shift = Float.isInfinite(max) ? 0 : max;
-            double total = 0;
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                total += Math.exp(rows[k] - shift);
-            }
-            out[row] = (float) (shift + Math.log(total));
-        }
+        DimReductions.logSumExp(rows, out, out.length, n);
         Tensor result = Tensor.wrap(out, keepDim ? Reductions.keptShape(inShape, reduced)
                 : Reductions.droppedShape(inShape, reduced));
         if (!needsGrad(input)) {
@@ -58,11 +47,7 @@ public final class LogSumExpOp extends Function {
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] g = gradOutput.data();
         float[] gradRows = new float[rows.length];
-        for (int row = 0; row < g.length; row++) {
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                gradRows[k] = (float) (g[row] * Math.exp((double) rows[k] - result[row]));
-            }
-        }
+        DimReductions.logSumExpBackward(rows, result, g, gradRows, g.length, n);
         return new Tensor[] {Tensor.wrap(Reductions.scatterRows(gradRows, input.shape(), reduced), input.shape())};
     }
 }

@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.kernels.Gemm;
+import kindling.kernels.Operand;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -55,8 +56,8 @@ final class MatMulBatches {
         int offsetA = a.storageOffset();
         int offsetB = b.storageOffset();
         for (int offsetC = 0; offsetC < c.length; offsetC += m * n) {
-            Gemm.gemm(layoutA.transposed(), layoutB.transposed(), m, n, k,
-                    a.storage(), offsetA, layoutA.ld(), b.storage(), offsetB, layoutB.ld(), 0f, c, offsetC, n);
+            Gemm.gemm(m, n, k, new Operand(a.storage(), offsetA, layoutA.ld(), layoutA.transposed()),
+                    new Operand(b.storage(), offsetB, layoutB.ld(), layoutB.transposed()), 0f, Operand.of(c, offsetC, n));
             for (int d = batch.length - 1; d >= 0; d--) {
                 index[d]++;
                 offsetA += stepsA[d];

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -25,9 +26,7 @@ public final class MaximumOp extends Function {
         float[] x = a.broadcastData("maximum", shape);
         float[] y = b.broadcastData("maximum", shape);
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.max(x[i], y[i]);
-        }
+        Elementwise.zip(Elementwise.Binary.MAXIMUM, x, y, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

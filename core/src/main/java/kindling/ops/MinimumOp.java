@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -25,9 +26,7 @@ public final class MinimumOp extends Function {
         float[] x = a.broadcastData("minimum", shape);
         float[] y = b.broadcastData("minimum", shape);
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.min(x[i], y[i]);
-        }
+        Elementwise.zip(Elementwise.Binary.MINIMUM, x, y, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -27,26 +28,8 @@ public final class SoftmaxOp extends Function {
         int outer = size * inner == 0 ? 0 : input.numel() / (size * inner);
         float[] x = input.data();
         float[] y = new float[x.length];
-        // View the contiguous input as (outer, size, inner) and normalise each of the
-        // outer · inner slices of length size, whose elements are inner apart.
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                int base = o * size * inner + i;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int k = 0; k < size; k++) {
-                    max = Math.max(max, x[base + k * inner]);
-                }
-                double total = 0;
-                for (int k = 0; k < size; k++) {
-                    float e = (float) Math.exp(x[base + k * inner] - max);
-                    y[base + k * inner] = e;
-                    total += e;
-                }
-                for (int k = 0; k < size; k++) {
-                    y[base + k * inner] = (float) (y[base + k * inner] / total);
-                }
-            }
-        }
+        // The contiguous input viewed as (outer, size, inner): one slice along dim per (o, i).
+        DimReductions.softmax(x, y, outer, size, inner);
         Tensor result = Tensor.wrap(y, shape);
         if (!needsGrad(input)) {
             return result;
@@ -67,19 +50,7 @@ public final class SoftmaxOp extends Function {
         float[] y = output.data();
         float[] g = gradOutput.data();
         float[] gradInput = new float[y.length];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                int base = o * size * inner + i;
-                double dot = 0;                               // Σ_k g[k] · y[k] along the slice
-                for (int k = 0; k < size; k++) {
-                    dot += (double) g[base + k * inner] * y[base + k * inner];
-                }
-                for (int k = 0; k < size; k++) {
-                    int at = base + k * inner;
-                    gradInput[at] = (float) (y[at] * (g[at] - dot));
-                }
-            }
-        }
+        DimReductions.softmaxBackward(y, g, gradInput, outer, size, inner);
         return new Tensor[] {Tensor.wrap(gradInput, shape)};
     }
 }

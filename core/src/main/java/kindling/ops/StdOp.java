@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Tensor;
 
 /**
@@ -49,16 +50,12 @@ public final class StdOp extends Function {
         float[] g = gradOutput.data();
         float[] gradRows = new float[rows.length];
         double divisor = n - (unbiased ? 1 : 0);
+        double[] scale = new double[g.length];
         for (int row = 0; row < g.length; row++) {
-            if (deviations[row] == 0) {
-                continue;                               // masked to 0, as PyTorch
-            }
-            double mean = VarOp.rowMean(rows, row, n);
-            double scale = g[row] / (divisor * deviations[row]);
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                gradRows[k] = (float) (scale * (rows[k] - mean));
-            }
+            // ∂std/∂x = (x − mean) / (divisor · std); masked to 0 where std = 0, as PyTorch
+            scale[row] = deviations[row] == 0 ? 0 : g[row] / (divisor * deviations[row]);
         }
+        DimReductions.deviationsBackward(rows, scale, gradRows, g.length, n);
         return new Tensor[] {Tensor.wrap(Reductions.scatterRows(gradRows, input.shape(), reduced), input.shape())};
     }
 }

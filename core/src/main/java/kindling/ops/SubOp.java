@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -21,9 +22,7 @@ public final class SubOp extends Function {
         float[] x = a.broadcastData("sub", shape);
         float[] y = b.broadcastData("sub", shape);
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = x[i] - y[i];
-        }
+        Elementwise.zip(Elementwise.Binary.SUB, x, y, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

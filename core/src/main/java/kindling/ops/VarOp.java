@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -45,13 +46,11 @@ public final class VarOp extends Function {
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] g = gradOutput.data();
         float[] gradRows = new float[rows.length];
-        double divisor = n - (unbiased ? 1 : 0);
+        double[] scale = new double[g.length];
         for (int row = 0; row < g.length; row++) {
-            double mean = rowMean(rows, row, n);
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                gradRows[k] = (float) (g[row] * 2 * (rows[k] - mean) / divisor);
-            }
+            scale[row] = 2.0 * g[row] / (n - (unbiased ? 1 : 0));           // ∂var/∂x = 2 (x − mean) / divisor
         }
+        DimReductions.deviationsBackward(rows, scale, gradRows, g.length, n);
         return new Tensor[] {Tensor.wrap(Reductions.scatterRows(gradRows, input.shape(), reduced), input.shape())};
     }
 
@@ -60,25 +59,7 @@ public final class VarOp extends Function {
         int n = Reductions.reducedCount(input.shape(), reduced);
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] out = new float[Shape.numel(Reductions.keptShape(input.shape(), reduced))];
-        double divisor = n - (unbiased ? 1 : 0);
-        for (int row = 0; row < out.length; row++) {
-            double mean = rowMean(rows, row, n);             // pass 1: the mean
-            double squares = 0;
-            for (int k = row * n; k < (row + 1) * n; k++) {  // pass 2: squared deviations from it
-                double deviation = rows[k] - mean;
-                squares += deviation * deviation;
-            }
-            out[row] = (float) (squares / divisor);
-        }
+        DimReductions.variance(rows, out, out.length, n, n - (unbiased ? 1 : 0));
         return out;
-    }
-
-    /** The mean of row {@code row} of {@code rows}, each row {@code n} values long, in double. */
-    static double rowMean(float[] rows, int row, int n) {
-        double total = 0;
-        for (int k = row * n; k < (row + 1) * n; k++) {
-            total += rows[k];
-        }
-        return total / n;
     }
 }

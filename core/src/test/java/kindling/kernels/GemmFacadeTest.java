@@ -22,15 +22,24 @@ class GemmFacadeTest {
     }
 
     @Test
-    void simdIsEnabledUnderTheTestArgLine() {
-        assertTrue(Gemm.simdEnabled(), "surefire runs with --add-modules jdk.incubator.vector");
-        assertSame(GemmSimd.INSTANCE, Gemm.choose(true, false));
+    void eachModeHasItsKernel() {
+        assertTrue(Kernels.vectorModulePresent(), "surefire runs with --add-modules jdk.incubator.vector");
+        assertSame(GemmNaive.INSTANCE, Gemm.kernel(KernelMode.NAIVE));
+        assertSame(GemmPlain.INSTANCE, Gemm.kernel(KernelMode.PLAIN));
+        assertSame(GemmSimd.INSTANCE, Gemm.kernel(KernelMode.SIMD));
     }
 
     @Test
-    void simdFalseFallsBackToPlainJava() {
-        // What -Dkindling.simd=false does, without restarting the JVM.
-        assertSame(GemmPlain.INSTANCE, Gemm.choose(false, false));
+    void theFacadeFollowsTheMode() {
+        KernelMode before = Kernels.requestedMode();
+        try {
+            for (KernelMode mode : KernelMode.values()) {
+                Kernels.setMode(mode);
+                assertEquals(mode.toString(), Gemm.kernelName());
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
     }
 
     @Test
@@ -43,7 +52,7 @@ class GemmFacadeTest {
             FMatrixRMaj expected = new FMatrixRMaj(m, n);
             CommonOps_FDRM.mult(a, b, expected);
             float[] c = new float[m * n];
-            Gemm.gemm(false, false, m, n, k, a.data, 0, k, b.data, 0, n, 0f, c, 0, n);
+            Gemm.gemm(m, n, k, Operand.of(a.data, 0, k), Operand.of(b.data, 0, n), 0f, Operand.of(c, 0, n));
             assertArrayEquals(expected.data, c, 1e-5f * k * 4, "Gemm vs EJML for (" + m + ", " + k + ") x (" + k + ", " + n + ")");
         }
     }
@@ -76,22 +85,25 @@ class GemmFacadeTest {
     void rejectsBadArgumentsWithTheValuesInTheMessage() {
         float[] six = new float[6];
         IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.gemm(false, false, -1, 2, 3, six, 0, 3, six, 0, 2, 0f, six, 0, 2));
+                () -> Gemm.gemm(-1, 2, 3, Operand.of(six, 0, 3), Operand.of(six, 0, 2), 0f, Operand.of(six, 0, 2)));
         assertTrue(negative.getMessage().contains("m=-1"), negative.getMessage());
         IllegalArgumentException leading = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.gemm(false, false, 2, 2, 3, six, 0, 2, six, 0, 2, 0f, six, 0, 2));
+                () -> Gemm.gemm(2, 2, 3, Operand.of(six, 0, 2), Operand.of(six, 0, 2), 0f, Operand.of(six, 0, 2)));
         assertTrue(leading.getMessage().contains("leading dimension of A"), leading.getMessage());
         IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
-                () -> Gemm.gemm(false, false, 3, 3, 3, six, 0, 3, six, 0, 3, 0f, six, 0, 3));
+                () -> Gemm.gemm(3, 3, 3, Operand.of(six, 0, 3), Operand.of(six, 0, 3), 0f, Operand.of(six, 0, 3)));
         assertTrue(tooShort.getMessage().contains("A (3, 3)"), tooShort.getMessage());
+        IllegalArgumentException transposedC = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.gemm(1, 1, 1, Operand.of(six, 0, 1), Operand.of(six, 0, 1), 0f, Operand.ofTransposed(six, 0, 1)));
+        assertTrue(transposedC.getMessage().contains("C cannot be transposed"), transposedC.getMessage());
     }
 
     @Test
     void zeroSizesAreFine() {
         float[] c = {5f, 6f};
-        Gemm.gemm(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, 2f, c, 0, 2);
+        Gemm.gemm(1, 2, 0, Operand.of(new float[0], 0, 1), Operand.of(new float[0], 0, 2), 2f, Operand.of(c, 0, 2));
         assertArrayEquals(new float[] {10f, 12f}, c);
-        Gemm.gemm(true, true, 0, 0, 4, new float[0], 0, 1, new float[0], 0, 4, 0f, new float[0], 0, 1);
+        Gemm.gemm(0, 0, 4, Operand.ofTransposed(new float[0], 0, 1), Operand.ofTransposed(new float[0], 0, 4), 0f, Operand.of(new float[0], 0, 1));
     }
 
     private static float[] randomValues(int length, long seed) {

@@ -23,11 +23,11 @@ class GemmWithoutVectorModuleTest {
         public static void main(String[] args) {
             float[] a = {1f, 2f, 3f, 4f};
             float[] c = new float[4];
-            Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
-            Gemm.gemm(false, false, 2, 2, 2, a, 0, 2, a, 0, 2, 0f, c, 0, 2);
+            Gemm.gemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(a, 0, 2), 0f, Operand.of(c, 0, 2));
+            Gemm.gemm(2, 2, 2, Operand.of(a, 0, 2), Operand.of(a, 0, 2), 0f, Operand.of(c, 0, 2));
             float[] s = new float[1];
             Elementwise.sigmoid(new float[] {0f}, s, 0, 1);           // the other kernel with a SIMD path
-            System.out.println("simd=" + Gemm.simdEnabled() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]
+            System.out.println("simd=" + Kernels.simd() + " mode=" + Kernels.mode() + " c=" + c[0] + "," + c[1] + "," + c[2] + "," + c[3]
                     + " sigmoid(0)=" + s[0]);
         }
     }
@@ -40,7 +40,7 @@ class GemmWithoutVectorModuleTest {
         String stdout = readAll(process.getInputStream());
         String stderr = readAll(process.getErrorStream());
         assertEquals(0, process.waitFor(), "child JVM failed: " + stderr);
-        assertEquals("simd=false c=7.0,10.0,15.0,22.0 sigmoid(0)=0.5", stdout.trim());
+        assertEquals("simd=false mode=plain c=7.0,10.0,15.0,22.0 sigmoid(0)=0.5", stdout.trim());
         String[] hintLines = stderr.lines().filter(line -> line.contains("--add-modules jdk.incubator.vector"))
                 .toArray(String[]::new);
         assertEquals(1, hintLines.length, "expected one hint line on stderr, got: " + stderr);

@@ -73,18 +73,22 @@ public class BasicBlock extends Module {
         }
     }
 
-    /** Fails with the block's description, its path and the shape when x is not (N, C_in, H, W). */
-    static void checkInput(Module block, String description, int inChannels, Tensor x) {
+    /** Fails with the block's {@link Module#describe()} and the shape when x is not (N, C_in, H, W). */
+    static void checkInput(Module block, int inChannels, Tensor x) {
         if (x.dim() != 4 || x.size(1) != inChannels) {
-            String path = block.path();
-            throw new ShapeException(description + (path.isEmpty() ? "" : " at " + path) + ": expected input (N, "
+            throw new ShapeException(block.describe() + ": expected input (N, "
                     + inChannels + ", H, W) but got " + Shape.format(x.shape()));
         }
     }
 
     @Override
+    protected String describeArguments() {
+        return "in=" + inChannels + ", out=" + outChannels + ", stride=" + stride;
+    }
+
+    @Override
     public Tensor forward(Tensor x) {
-        checkInput(this, "BasicBlock(in=" + inChannels + ", out=" + outChannels + ", stride=" + stride + ")", inChannels, x);
+        checkInput(this, inChannels, x);
         Tensor out = relu.forward(bn1.forward(conv1.forward(x)));
         out = bn2.forward(conv2.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);

@@ -60,9 +60,13 @@ public class Bottleneck extends Module {
     }
 
     @Override
+    protected String describeArguments() {
+        return "in=" + inChannels + ", width=" + width + ", stride=" + stride;
+    }
+
+    @Override
     public Tensor forward(Tensor x) {
-        BasicBlock.checkInput(this, "Bottleneck(in=" + inChannels + ", width=" + width + ", stride=" + stride + ")",
-                inChannels, x);
+        BasicBlock.checkInput(this, inChannels, x);
         Tensor out = relu.forward(bn1.forward(conv1.forward(x)));
         out = relu.forward(bn2.forward(conv2.forward(out)));
         out = bn3.forward(conv3.forward(out));

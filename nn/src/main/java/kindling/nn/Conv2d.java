@@ -101,12 +101,6 @@ public class Conv2d extends Module {
         }
     }
 
-    /** "Conv2d(in=3, out=16, k=5) at features.0": how a convolution layer names itself in shape errors. */
-    static String describeForErrors(String type, int inChannels, int outChannels, int[] kernelSize, String path) {
-        String k = kernelSize[0] == kernelSize[1] ? "" + kernelSize[0] : kernelSize[0] + "x" + kernelSize[1];
-        return type + "(in=" + inChannels + ", out=" + outChannels + ", k=" + k + ")" + (path.isEmpty() ? "" : " at " + path);
-    }
-
     /** Redraws the weight and bias from U(−1/√fan_in, 1/√fan_in), fan_in = (C_in/groups)·k_h·k_w. */
     public void resetParameters() {
         Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu");
@@ -118,8 +112,7 @@ public class Conv2d extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        String name = describeForErrors("Conv2d", inChannels, outChannels, kernelSize, path());
-        return Convolution.conv2d(name, input, weight, bias, stride, padding, dilation, groups);
+        return Convolution.conv2d(describe(), input, weight, bias, stride, padding, dilation, groups);
     }
 
     public int inChannels() {
@@ -140,8 +133,18 @@ public class Conv2d extends Module {
         return stride.clone();
     }
 
-    /** The padding of each side, {top, bottom, left, right}. */
+    /**
+     * {p_h, p_w}: the rows of zeros added above (and below) the image and the columns left (and right),
+     * as PyTorch's {@code conv.padding} and the {@code padding} argument of {@code Convolution.conv2d}.
+     * With {@code padding("same")} and an even total the extra row and column go below and right;
+     * {@link #paddingSides()} gives every side.
+     */
     public int[] padding() {
+        return new int[] {padding[0], padding[2]};
+    }
+
+    /** The padding of each side, {top, bottom, left, right}. */
+    public int[] paddingSides() {
         return padding.clone();
     }
 

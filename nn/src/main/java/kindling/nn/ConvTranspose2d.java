@@ -96,8 +96,7 @@ public class ConvTranspose2d extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        String name = Conv2d.describeForErrors("ConvTranspose2d", inChannels, outChannels, kernelSize, path());
-        return Convolution.convTranspose2d(name, input, weight, bias, stride, padding, outputPadding, dilation, groups);
+        return Convolution.convTranspose2d(describe(), input, weight, bias, stride, padding, outputPadding, dilation, groups);
     }
 
     public int inChannels() {

@@ -1,7 +1,7 @@
 package kindling.nn;
 
 import kindling.autograd.NoGrad;
-import kindling.nn.functional.EmbeddingOp;
+import kindling.nn.functional.Embeddings;
 import kindling.nn.init.Init;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
@@ -114,7 +114,7 @@ public class Embedding extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return EmbeddingOp.apply(describe(), input, weight, paddingRow);
+        return Embeddings.embedding(describe(), input, weight, paddingRow);
     }
 
     @Override

@@ -69,9 +69,7 @@ public class Linear extends Module {
     @Override
     public Tensor forward(Tensor input) {
         if (input.dim() == 0 || input.size(input.dim() - 1) != inFeatures) {
-            String path = path();
-            throw new ShapeException("Linear(in_features=" + inFeatures + ", out_features=" + outFeatures + ")"
-                    + (path.isEmpty() ? "" : " at " + path) + ": expected input (*, " + inFeatures
+            throw new ShapeException(describe() + ": expected input (*, " + inFeatures
                     + ") but got " + Shape.format(input.shape()));
         }
         Tensor product = input.matmul(weight.t());

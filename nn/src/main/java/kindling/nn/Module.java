@@ -49,7 +49,7 @@ import kindling.tensor.Tensor;
  *
  * <p>Once registered, a module knows where it sits in its model ({@link #path()}), so a layer can say
  * in its error messages which of several identical layers failed:
- * {@code Linear(in_features=784, out_features=128) at classifier.1: expected input (N, 784) but got (64, 800)}.
+ * {@code Linear(in_features=784, out_features=128, bias=True) at classifier.1: expected input (*, 784) but got (64, 800)}.
  */
 public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
@@ -252,15 +252,25 @@ public abstract class Module {
     }
 
     /**
-     * The start of an error message about this module:
-     * {@code Linear(in_features=784, out_features=128) at classifier.1}, or without " at ..." for a root.
+     * The start of every error message about this module, so that each names the layer the same way:
+     * {@code Linear(in_features=784, out_features=128, bias=True) at classifier.1}, or without
+     * " at ..." for a root. The part in parentheses is {@link #describeArguments()}.
      */
     public String describe() {
-        String extra = extraRepr();
-        int newline = extra.indexOf('\n');
-        String head = name() + "(" + (newline >= 0 ? extra.substring(0, newline) : extra) + ")";
+        String head = name() + "(" + describeArguments() + ")";
         String path = path();
         return path.isEmpty() ? head : head + " at " + path;
+    }
+
+    /**
+     * The arguments {@link #describe()} shows: the first line of {@link #extraRepr()}. A module whose
+     * printout lists children instead (a block, an attention layer) overrides this with the sizes a
+     * reader of an error needs, e.g. {@code embed_dim=8, num_heads=2}.
+     */
+    protected String describeArguments() {
+        String extra = extraRepr();
+        int newline = extra.indexOf('\n');
+        return newline >= 0 ? extra.substring(0, newline) : extra;
     }
 
     /**

@@ -165,7 +165,7 @@ public class MultiheadAttention extends Module {
             int[] m = attn.shape();
             boolean perHead = m.length == 3 && m[0] == (batched ? n * numHeads : numHeads) && m[1] == l && m[2] == s;
             if (!(m.length == 2 && m[0] == l && m[1] == s) && !perHead) {
-                throw new ShapeException(describeForErrors() + ": expected attnMask (L, S) = (" + l + ", " + s + ") or ("
+                throw new ShapeException(describe() + ": expected attnMask (L, S) = (" + l + ", " + s + ") or ("
                         + (batched ? "N·numHeads" : "numHeads") + ", L, S) = (" + (batched ? n * numHeads : numHeads)
                         + ", " + l + ", " + s + ") but got " + Shape.format(m));
             }
@@ -175,7 +175,7 @@ public class MultiheadAttention extends Module {
             int[] m = keyPadding.shape();
             boolean ok = batched ? m.length == 2 && m[0] == n && m[1] == s : m.length == 1 && m[0] == s;
             if (!ok) {
-                throw new ShapeException(describeForErrors() + ": expected keyPaddingMask " + (batched ? "(N, S) = ("
+                throw new ShapeException(describe() + ": expected keyPaddingMask " + (batched ? "(N, S) = ("
                         + n + ", " : "(S) = (") + s + ") but got " + Shape.format(m));
             }
             Tensor padding = keyPadding.additive().reshape(n, 1, 1, s);   // the same for every head and query
@@ -197,7 +197,7 @@ public class MultiheadAttention extends Module {
             ok = query.size(batchDim) == key.size(batchDim);
         }
         if (!ok) {
-            throw new ShapeException(describeForErrors() + ": expected query " + layout.replace("E", "" + embedDim)
+            throw new ShapeException(describe() + ": expected query " + layout.replace("E", "" + embedDim)
                     + (rank == 2 || rank == 3 ? "" : " (or batched, 3 dims)") + " but got query "
                     + Shape.format(query.shape()) + ", key " + Shape.format(key.shape()) + ", value "
                     + Shape.format(value.shape()));
@@ -206,10 +206,9 @@ public class MultiheadAttention extends Module {
     }
 
     /** "MultiheadAttention(embed_dim=8, num_heads=2) at layers.0.self_attn", the start of shape errors. */
-    private String describeForErrors() {
-        String path = path();
-        return "MultiheadAttention(embed_dim=" + embedDim + ", num_heads=" + numHeads + ", batch_first="
-                + PyRepr.bool(batchFirst) + ")" + (path.isEmpty() ? "" : " at " + path);
+    @Override
+    protected String describeArguments() {
+        return "embed_dim=" + embedDim + ", num_heads=" + numHeads + ", batch_first=" + PyRepr.bool(batchFirst);
     }
 
     public int embedDim() {

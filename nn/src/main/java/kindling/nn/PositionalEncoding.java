@@ -59,11 +59,14 @@ public class PositionalEncoding extends Module {
     }
 
     @Override
+    protected String describeArguments() {
+        return "numHiddens=" + numHiddens + ", maxLen=" + maxLen;
+    }
+
+    @Override
     public Tensor forward(Tensor input) {
         if (input.dim() != 3 || input.size(2) != numHiddens || input.size(1) > maxLen) {
-            String path = path();
-            throw new ShapeException("PositionalEncoding(numHiddens=" + numHiddens + ", maxLen=" + maxLen + ")"
-                    + (path.isEmpty() ? "" : " at " + path) + ": expected input (N, L, " + numHiddens + ") with L <= "
+            throw new ShapeException(describe() + ": expected input (N, L, " + numHiddens + ") with L <= "
                     + maxLen + " but got " + Shape.format(input.shape()));
         }
         return dropout.forward(input.add(table.narrow(1, 0, input.size(1))));

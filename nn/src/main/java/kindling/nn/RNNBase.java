@@ -228,7 +228,7 @@ public abstract class RNNBase extends Module {
                     + " with L >= 1 but got " + Shape.format(input.shape()) + ", L = 0");
         }
         String expected = input.dim() == 2 ? "unbatched input (L, " + inputSize + ")" : "input " + batched;
-        throw new ShapeException(describeForErrors() + ": expected " + expected + " but got "
+        throw new ShapeException(describe() + ": expected " + expected + " but got "
                 + Shape.format(input.shape()) + (input.dim() == 3 || input.dim() == 2 ? "" : " (3 dims, or 2 unbatched)"));
     }
 
@@ -240,17 +240,11 @@ public abstract class RNNBase extends Module {
         }
         int[] expected = unbatched ? new int[] {layers, hiddenSize} : new int[] {layers, batch, hiddenSize};
         if (!Shape.same(expected, state.shape())) {
-            throw new ShapeException(describeForErrors() + ": expected " + name + " " + Shape.format(expected)
+            throw new ShapeException(describe() + ": expected " + name + " " + Shape.format(expected)
                     + " (numLayers·numDirections" + (unbatched ? "" : ", N") + ", hiddenSize) but got "
                     + Shape.format(state.shape()));
         }
         return unbatched ? state.unsqueeze(1) : state;
-    }
-
-    /** "LSTM(inputSize=5, hiddenSize=4) at encoder.rnn", the prefix of shape errors. */
-    private String describeForErrors() {
-        String path = path();
-        return name() + "(inputSize=" + inputSize + ", hiddenSize=" + hiddenSize + ")" + (path.isEmpty() ? "" : " at " + path);
     }
 
     public int inputSize() {

@@ -86,7 +86,7 @@ public abstract class RNNCellBase extends Module {
     protected Tensor batchedInput(Tensor input) {
         boolean ok = (input.dim() == 1 || input.dim() == 2) && input.size(input.dim() - 1) == inputSize;
         if (!ok) {
-            throw new ShapeException(describeForErrors() + ": expected input (N, " + inputSize + ") or ("
+            throw new ShapeException(describe() + ": expected input (N, " + inputSize + ") or ("
                     + inputSize + ") but got " + Shape.format(input.shape()));
         }
         return input.dim() == 1 ? input.unsqueeze(0) : input;
@@ -102,17 +102,20 @@ public abstract class RNNCellBase extends Module {
         }
         int[] expected = unbatched ? new int[] {hiddenSize} : new int[] {batch, hiddenSize};
         if (!Shape.same(expected, state.shape())) {
-            throw new ShapeException(describeForErrors() + ": expected " + name + " " + Shape.format(expected)
+            throw new ShapeException(describe() + ": expected " + name + " " + Shape.format(expected)
                     + " but got " + Shape.format(state.shape()));
         }
         return unbatched ? state.unsqueeze(0) : state;
     }
 
-    /** "LSTMCell(inputSize=3, hiddenSize=4) at decoder.cell", the prefix of this cell's shape errors. */
+    /**
+     * The prefix of this cell's shape errors.
+     *
+     * @deprecated every module's errors start with {@link #describe()} now; this returns it
+     */
+    @Deprecated
     protected String describeForErrors() {
-        String path = path();
-        return cellName + "(inputSize=" + inputSize + ", hiddenSize=" + hiddenSize + ")"
-                + (path.isEmpty() ? "" : " at " + path);
+        return describe();
     }
 
     @Override

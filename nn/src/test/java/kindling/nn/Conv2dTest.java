@@ -45,6 +45,31 @@ class Conv2dTest {
     }
 
     @Test
+    void paddingMeansRowsAndColumnsOnBothSidesEverywhere() {
+        // PyTorch's meaning in the function, the module's accessor and the transposed module alike.
+        Generator generator = new Generator(8);
+        Tensor x = Tensor.randn(generator, 1, 2, 6, 5);
+        Conv2d layer = new Conv2d(2, 3, 3, 1, 1);
+        assertArrayEquals(new int[] {1, 1}, layer.padding());
+        assertArrayEquals(new int[] {1, 1}, new ConvTranspose2d(2, 3, 3, 1, 1).padding());
+        Tensor pair = Convolution.conv2d(x, layer.weight, layer.bias, new int[] {1, 1}, layer.padding(),
+                new int[] {1, 1}, 1);
+        Tensor named = Convolution.conv2d("conv2d", x, layer.weight, layer.bias, new int[] {1, 1}, layer.padding(),
+                new int[] {1, 1}, 1);
+        Tensor sides = Convolution.conv2d(x, layer.weight, layer.bias, new int[] {1, 1}, layer.paddingSides(),
+                new int[] {1, 1}, 1);
+        assertArrayEquals(layer.forward(x).toArray(), pair.toArray(), 0f);
+        assertArrayEquals(pair.toArray(), named.toArray(), 0f);
+        assertArrayEquals(pair.toArray(), sides.toArray(), 0f);
+        Conv2d even = Conv2d.builder(2, 3, 2).padding("same").build();         // total 1: the extra row below
+        assertArrayEquals(new int[] {0, 0}, even.padding());
+        assertArrayEquals(new int[] {0, 1, 0, 1}, even.paddingSides());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Convolution.conv2d(x,
+                layer.weight, null, new int[] {1, 1}, new int[] {1, 1, 1}, new int[] {1, 1}, 1));
+        assertTrue(bad.getMessage().contains("{p_h, p_w}") && bad.getMessage().contains("[1, 1, 1]"), bad.getMessage());
+    }
+
+    @Test
     void gradientsPassTheFiniteDifferenceCheck() {
         Generator generator = new Generator(3);
         List<Conv2d> layers = List.of(
@@ -92,10 +117,10 @@ class Conv2dTest {
         Sequential model = new Sequential();
         model.add("features", features);
         ShapeException e = assertThrows(ShapeException.class, () -> model.forward(Tensor.zeros(8, 1, 28, 28)));
-        assertEquals("Conv2d(in=3, out=16, k=5) at features.0: expected input (N, 3, H, W) but got (8, 1, 28, 28)",
+        assertEquals("Conv2d(3, 16, kernel_size=(5, 5), stride=(1, 1)) at features.0: expected input (N, 3, H, W) but got (8, 1, 28, 28)",
                 e.getMessage());
         ShapeException small = assertThrows(ShapeException.class, () -> new Conv2d(1, 1, 5).forward(Tensor.zeros(1, 1, 3, 3)));
-        assertTrue(small.getMessage().startsWith("Conv2d(in=1, out=1, k=5): input (1, 1, 3, 3) is too small for kernel (5, 5)"),
+        assertTrue(small.getMessage().startsWith("Conv2d(1, 1, kernel_size=(5, 5), stride=(1, 1)): input (1, 1, 3, 3) is too small for kernel (5, 5)"),
                 small.getMessage());
     }
 

@@ -115,11 +115,11 @@ class ConvTranspose2dTest {
         Sequential model = new Sequential();
         model.add("decoder", decoder);
         ShapeException e = assertThrows(ShapeException.class, () -> model.forward(Tensor.zeros(2, 8, 7, 7)));
-        assertEquals("ConvTranspose2d(in=16, out=8, k=3) at decoder.0: expected input (N, 16, H, W) but got (2, 8, 7, 7)",
+        assertEquals("ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)) at decoder.0: expected input (N, 16, H, W) but got (2, 8, 7, 7)",
                 e.getMessage());
         ShapeException small = assertThrows(ShapeException.class,
                 () -> new ConvTranspose2d(1, 1, 1, 1, 1).forward(Tensor.zeros(1, 1, 2, 2)));
-        assertTrue(small.getMessage().startsWith("ConvTranspose2d(in=1, out=1, k=1): input (1, 1, 2, 2)"), small.getMessage());
+        assertTrue(small.getMessage().startsWith("ConvTranspose2d(1, 1, kernel_size=(1, 1), stride=(1, 1), padding=(1, 1)): input (1, 1, 2, 2)"), small.getMessage());
     }
 
     @Test

@@ -52,7 +52,7 @@ class EmbeddingTest {
         Generator generator = new Generator(3);
         Tensor index = Tensor.of(new float[] {2, 0, 2, 4, 1, 2}, 2, 3);
         Tensor table = Tensor.randn(generator, 5, 3).requiresGrad_();
-        GradCheck.Result r = GradCheck.check(in -> kindling.nn.functional.EmbeddingOp.apply("embedding", index,
+        GradCheck.Result r = GradCheck.check(in -> kindling.ops.EmbeddingOp.apply("embedding", index,
                 in[0], -1), table);
         assertTrue(r.passed(), r.toString());
     }

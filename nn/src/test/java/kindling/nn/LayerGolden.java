@@ -1,8 +1,6 @@
 package kindling.nn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import kindling.io.GoldenText;
-import kindling.tensor.Shape;
+import kindling.testing.Golden;
 import kindling.tensor.Tensor;
 
 /**
@@ -63,18 +61,8 @@ final class LayerGolden {
         }
     }
 
-    /** Same shape and |expected − actual| ≤ 1e-5 + 1e-4 · |expected| everywhere (NaN/∞ must match exactly). */
+    /** Same shape and within core's tolerance policy ({@link Golden#ATOL}, {@link Golden#RTOL}; NaN/∞ exactly). */
     static void assertClose(String what, Tensor expected, Tensor actual) {
-        assertNotNull(actual, what + ": no tensor (no gradient reached it?)");
-        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape " + Shape.format(actual.shape())
-                + " but PyTorch has " + Shape.format(expected.shape()));
-        float[] e = expected.toArray();
-        float[] a = actual.toArray();
-        for (int i = 0; i < e.length; i++) {
-            boolean same = Float.compare(e[i], a[i]) == 0 || Math.abs(e[i] - a[i]) <= 1e-5 + 1e-4 * Math.abs(e[i]);
-            if (!same) {
-                fail(what + ": element " + i + " is " + a[i] + " but PyTorch has " + e[i]);
-            }
-        }
+        Golden.assertClose(what, expected, actual);
     }
 }

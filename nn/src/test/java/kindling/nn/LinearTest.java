@@ -108,10 +108,10 @@ class LinearTest {
         root.put("classifier", classifier);
         new Sequential(root);
         ShapeException e = assertThrows(ShapeException.class, () -> classifier.forward(Tensor.zeros(64, 800)));
-        assertEquals("Linear(in_features=784, out_features=128) at classifier.1: expected input (*, 784) but got (64, 800)",
+        assertEquals("Linear(in_features=784, out_features=128, bias=True) at classifier.1: expected input (*, 784) but got (64, 800)",
                 e.getMessage());
         ShapeException alone = assertThrows(ShapeException.class, () -> new Linear(3, 2).forward(Tensor.scalar(1f)));
-        assertEquals("Linear(in_features=3, out_features=2): expected input (*, 3) but got ()", alone.getMessage());
+        assertEquals("Linear(in_features=3, out_features=2, bias=True): expected input (*, 3) but got ()", alone.getMessage());
     }
 
     @Test

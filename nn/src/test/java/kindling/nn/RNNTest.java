@@ -125,19 +125,19 @@ class RNNTest {
     @Test
     void shapeErrorsNameTheModuleItsPathAndTheShapes() {
         LSTM lstm = LSTM.builder(5, 4).batchFirst(true).build();
-        assertEquals("LSTM(inputSize=5, hiddenSize=4): expected input (N, L, 5) with batchFirst=true but got (3, 6, 7)",
+        assertEquals("LSTM(5, 4, batch_first=True): expected input (N, L, 5) with batchFirst=true but got (3, 6, 7)",
                 assertThrows(ShapeException.class, () -> lstm.forward(Tensor.zeros(3, 6, 7))).getMessage());
         Sequential model = new Sequential(new GRU(5, 4));
-        assertEquals("GRU(inputSize=5, hiddenSize=4) at 0: expected input (L, N, 5) with batchFirst=false but got (3, 6, 7)",
+        assertEquals("GRU(5, 4) at 0: expected input (L, N, 5) with batchFirst=false but got (3, 6, 7)",
                 assertThrows(ShapeException.class, () -> model.forward(Tensor.zeros(3, 6, 7))).getMessage());
-        assertEquals("LSTM(inputSize=5, hiddenSize=4): expected h0 (1, 3, 4) (numLayers·numDirections, N, hiddenSize) "
+        assertEquals("LSTM(5, 4, batch_first=True): expected h0 (1, 3, 4) (numLayers·numDirections, N, hiddenSize) "
                 + "but got (1, 2, 4)", assertThrows(ShapeException.class,
                 () -> lstm.forward(Tensor.zeros(3, 6, 5), Tensor.zeros(1, 2, 4), null)).getMessage());
-        assertEquals("LSTM(inputSize=5, hiddenSize=4): expected unbatched input (L, 5) but got (6, 7)",
+        assertEquals("LSTM(5, 4, batch_first=True): expected unbatched input (L, 5) but got (6, 7)",
                 assertThrows(ShapeException.class, () -> lstm.forward(Tensor.zeros(6, 7))).getMessage());
-        assertEquals("GRUCell(inputSize=3, hiddenSize=4): expected input (N, 3) or (3) but got (2, 5)",
+        assertEquals("GRUCell(3, 4): expected input (N, 3) or (3) but got (2, 5)",
                 assertThrows(ShapeException.class, () -> new GRUCell(3, 4).forward(Tensor.zeros(2, 5))).getMessage());
-        assertEquals("LSTMCell(inputSize=3, hiddenSize=4): expected c (2, 4) but got (2, 3)",
+        assertEquals("LSTMCell(3, 4): expected c (2, 4) but got (2, 3)",
                 assertThrows(ShapeException.class, () -> new LSTMCell(3, 4).forward(Tensor.zeros(2, 3),
                         new LSTMCell.State(null, Tensor.zeros(2, 3)))).getMessage());
     }

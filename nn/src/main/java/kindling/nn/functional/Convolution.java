@@ -1,5 +1,7 @@
 package kindling.nn.functional;
 
+import kindling.ops.conv.Conv2dOp;
+import kindling.ops.conv.ConvTranspose2dOp;
 import kindling.kernels.ConvGeometry;
 import kindling.kernels.ConvTransposeGeometry;
 import kindling.tensor.Shape;
@@ -27,24 +29,42 @@ public final class Convolution {
     private Convolution() {
     }
 
-    /** conv2d with equal padding on both sides of each dim: {@code padding} = {p_h, p_w}. */
+    /**
+     * 2-D convolution, as PyTorch's {@code F.conv2d}. {@code stride} and {@code dilation} are
+     * {h, w} pairs. {@code padding} means what it means in PyTorch and in {@code Conv2d} and
+     * {@code ConvTranspose2d}: {p_h, p_w}, p_h rows of zeros above and below the image and p_w columns
+     * left and right of it. Four values {top, bottom, left, right} give each side on its own (what
+     * {@link #samePadding} returns for an even kernel, where PyTorch puts the odd row below).
+     */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
                                 int[] dilation, int groups) {
-        return conv2d("conv2d", input, weight, bias, stride,
-                new int[] {padding[0], padding[0], padding[1], padding[1]}, dilation, groups);
+        return conv2d("conv2d", input, weight, bias, stride, padding, dilation, groups);
     }
 
     /**
-     * conv2d with the padding of each side given: {@code padding} = {top, bottom, left, right}.
-     * {@code who} names the caller in error messages (a module's description, or "conv2d").
+     * As {@link #conv2d(Tensor, Tensor, Tensor, int[], int[], int[], int)}, with {@code who} (a module's
+     * description, or "conv2d") naming the caller in error messages; {@code padding} is {p_h, p_w} or
+     * {top, bottom, left, right}.
      */
     public static Tensor conv2d(String who, Tensor input, Tensor weight, Tensor bias, int[] stride,
                                 int[] padding, int[] dilation, int groups) {
         boolean unbatched = input.dim() == 3;
         Tensor batched = unbatched ? input.unsqueeze(0) : input;
-        ConvGeometry g = geometry(who, batched, weight, bias, stride, padding, dilation, groups);
+        ConvGeometry g = geometry(who, batched, weight, bias, stride, sides(who, padding), dilation, groups);
         Tensor output = Conv2dOp.apply(batched, weight, bias, g);
         return unbatched ? output.squeeze(0) : output;
+    }
+
+    /** {p_h, p_w} as {top, bottom, left, right}; four values as they are. */
+    static int[] sides(String who, int[] padding) {
+        if (padding.length == 2) {
+            return new int[] {padding[0], padding[0], padding[1], padding[1]};
+        }
+        if (padding.length == 4) {
+            return padding.clone();
+        }
+        throw new IllegalArgumentException(who + ": padding must be {p_h, p_w} or {top, bottom, left, right} but got "
+                + java.util.Arrays.toString(padding));
     }
 
     /**

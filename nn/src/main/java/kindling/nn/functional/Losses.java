@@ -1,5 +1,7 @@
 package kindling.nn.functional;
 
+import kindling.ops.LogSigmoidOp;
+import kindling.ops.loss.BinaryCrossEntropyOp;
 import kindling.nn.Reduction;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;

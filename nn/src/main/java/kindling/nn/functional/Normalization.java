@@ -1,5 +1,7 @@
 package kindling.nn.functional;
 
+import kindling.ops.norm.BatchNormOp;
+import kindling.ops.norm.LayerNormOp;
 import kindling.tensor.Tensor;
 
 /**

@@ -1,5 +1,8 @@
 package kindling.nn.functional;
 
+import kindling.kernels.PoolKernels;
+import kindling.ops.pool.AvgPool2dOp;
+import kindling.ops.pool.MaxPool2dOp;
 import kindling.tensor.Tensor;
 
 /**
@@ -14,7 +17,7 @@ public final class Pooling {
 
     /** The output length of a window of {@code kernelSize} sliding by {@code stride}: ⌊(in + 2·pad − k) / s⌋ + 1. */
     public static int outputSize(int in, int kernelSize, int stride, int padding) {
-        return Math.floorDiv(in + 2 * padding - kernelSize, stride) + 1;
+        return PoolKernels.outputSize(in, kernelSize, stride, padding);
     }
 
     /** Max pooling; see {@link MaxPool2dOp}. Output sizes must be ≥ 1 (the caller checks). */

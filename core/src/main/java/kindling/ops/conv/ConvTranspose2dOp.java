@@ -1,9 +1,9 @@
-package kindling.nn.functional;
+package kindling.ops.conv;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.kernels.ConvTransposeGeometry;
-import kindling.kernels.ConvTransposeKernels;
+import kindling.kernels.Convolutions;
 import kindling.ops.MacCounter;
 import kindling.tensor.Tensor;
 
@@ -17,19 +17,19 @@ import kindling.tensor.Tensor;
  * </pre>
  * Shape: x (N, C_in, H, W), w (C_in, C_out/groups, k_h, k_w), b (C_out) or null,
  * y (N, C_out, H_out, W_out) with the sizes of {@link ConvTransposeGeometry}.
- * The arithmetic is in {@link ConvTransposeKernels}, whose textbook twin is {@code ConvTransposeNaive}.
+ * The arithmetic is in {@link Convolutions}: {@code ConvTransposeKernels} or its textbook twin {@code ConvTransposeNaive}.
  * MACs: N·C_in·H·W·(C_out/groups)·k_h·k_w, the products the scatter does (including those that
  * land in the cropped padding).
  */
-final class ConvTranspose2dOp extends Function {
+public final class ConvTranspose2dOp extends Function {
     private Saved input;
     private Saved weight;
     private ConvTransposeGeometry geometry;
 
     /** The transposed convolution of {@code input} by {@code weight} (+ {@code bias}); shapes checked by the caller. */
-    static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvTransposeGeometry g) {
+    public static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvTransposeGeometry g) {
         MacCounter.add((long) g.batch() * g.inChannels() * g.inPlane() * g.outPerGroup() * g.kernelH() * g.kernelW());
-        float[] y = ConvTransposeKernels.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
+        float[] y = Convolutions.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
         Tensor result = Tensor.wrap(y, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
         if (!needsGrad(input, weight, bias)) {
             return result;
@@ -47,11 +47,11 @@ final class ConvTranspose2dOp extends Function {
         Tensor x = input.get();
         Tensor w = weight.get();
         Tensor gradInput = needsInputGrad(0)
-                ? Tensor.wrap(ConvTransposeKernels.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
         Tensor gradWeight = needsInputGrad(1)
-                ? Tensor.wrap(ConvTransposeKernels.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
         Tensor gradBias = needsInputGrad(2)
-                ? Tensor.wrap(ConvTransposeKernels.backwardBias(gradY, geometry), geometry.outChannels()) : null;
+                ? Tensor.wrap(Convolutions.backwardBias(gradY, geometry), geometry.outChannels()) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
     }
 }

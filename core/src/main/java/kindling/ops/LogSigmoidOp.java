@@ -1,11 +1,11 @@
-package kindling.nn.functional;
+package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.tensor.Tensor;
 
 /**
- * log σ(x), computed without overflow: the building block of {@link Losses#binaryCrossEntropyWithLogits}.
+ * log σ(x), computed without overflow: the building block of {@code kindling.nn.functional.Losses.binaryCrossEntropyWithLogits}.
  * <pre>
  *   forward:   y = log σ(x) = −(max(−x, 0) + log(1 + e^(−|x|)))
  *   backward:  ∂L/∂x = ∂L/∂y · (1 − σ(x)) = ∂L/∂y · σ(−x)
@@ -15,10 +15,10 @@ import kindling.tensor.Tensor;
  * and max) also gives the right gradient at x = 0, where |x| and max have kinks that cancel.
  * Shape: any; y has the shape of x.
  */
-final class LogSigmoidOp extends Function {
+public final class LogSigmoidOp extends Function {
     private Saved input;
 
-    static Tensor apply(Tensor input) {
+    public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
         for (int i = 0; i < x.length; i++) {

@@ -1,4 +1,4 @@
-package kindling.nn.functional;
+package kindling.ops.loss;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
@@ -15,12 +15,12 @@ import kindling.tensor.Tensor;
  * composition of log and clamp would not match it at the ends. The target gets no gradient, as in
  * PyTorch 1.13. Shape: x and y the same, any; ℓ the same.
  */
-final class BinaryCrossEntropyOp extends Function {
+public final class BinaryCrossEntropyOp extends Function {
     private static final double EPSILON = 1e-12;
     private Saved input;
     private Saved target;
 
-    static Tensor apply(Tensor input, Tensor target) {
+    public static Tensor apply(Tensor input, Tensor target) {
         float[] x = input.data();
         float[] y = target.data();
         float[] out = new float[x.length];

@@ -1,8 +1,8 @@
-package kindling.nn.functional;
+package kindling.ops.conv;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
-import kindling.kernels.Conv2dKernels;
+import kindling.kernels.Convolutions;
 import kindling.kernels.ConvGeometry;
 import kindling.ops.MacCounter;
 import kindling.tensor.Tensor;
@@ -16,19 +16,19 @@ import kindling.tensor.Tensor;
  * Shape: x (N, C_in, H, W), w (C_out, C_in/groups, k_h, k_w), b (C_out) or null,
  * y (N, C_out, H_out, W_out) with the sizes of {@link ConvGeometry}.
  *
- * <p>The arithmetic is in {@link Conv2dKernels} (im2col + GEMM), whose textbook twin is
+ * <p>The arithmetic is in {@link Convolutions}: {@code Conv2dKernels} (im2col + GEMM) or its textbook twin
  * {@code ConvNaive}. Backward recomputes im2col(x) rather than keeping it from forward: the column
  * matrix is k_h·k_w times larger than x, and recomputing it costs far less than the GEMMs.
  */
-final class Conv2dOp extends Function {
+public final class Conv2dOp extends Function {
     private Saved input;
     private Saved weight;
     private ConvGeometry geometry;
 
     /** The convolution of {@code input} by {@code weight} (+ {@code bias}); shapes checked by the caller. */
-    static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
+    public static Tensor apply(Tensor input, Tensor weight, Tensor bias, ConvGeometry g) {
         MacCounter.add((long) g.batch() * g.outChannels() * g.outPlane() * g.patchSize());
-        float[] y = Conv2dKernels.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
+        float[] y = Convolutions.forward(input.data(), weight.data(), bias == null ? null : bias.data(), g);
         Tensor result = Tensor.wrap(y, g.batch(), g.outChannels(), g.outHeight(), g.outWidth());
         if (!needsGrad(input, weight, bias)) {
             return result;
@@ -46,11 +46,11 @@ final class Conv2dOp extends Function {
         Tensor x = input.get();
         Tensor w = weight.get();
         Tensor gradInput = needsInputGrad(0)
-                ? Tensor.wrap(Conv2dKernels.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardInput(gradY, w.data(), geometry), x.shape()) : null;
         Tensor gradWeight = needsInputGrad(1)
-                ? Tensor.wrap(Conv2dKernels.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
+                ? Tensor.wrap(Convolutions.backwardWeight(x.data(), gradY, geometry), w.shape()) : null;
         Tensor gradBias = needsInputGrad(2)
-                ? Tensor.wrap(Conv2dKernels.backwardBias(gradY, geometry), geometry.outChannels()) : null;
+                ? Tensor.wrap(Convolutions.backwardBias(gradY, geometry), geometry.outChannels()) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
     }
 }

@@ -1,4 +1,4 @@
-package kindling.nn.functional;
+package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.tensor.Shape;

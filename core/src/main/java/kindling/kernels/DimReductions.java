@@ -1,0 +1,195 @@
+package kindling.kernels;
+
+/**
+ * The reduction family: every op that works on slices along one dimension — softmax, log-softmax,
+ * and, with the reduced dims gathered into contiguous rows, logsumexp, variance and standard
+ * deviation — walks its input here. A contiguous tensor is viewed as (outer, size, inner): the dim
+ * sits in the middle, so slice (o, i) holds the {@code size} elements
+ * <pre>
+ *   x[o·size·inner + i + k·inner]      k = 0 .. size − 1
+ * </pre>
+ * ({@code inner} = 1 for rows). {@link #forEachSlice} is that walk, written once; each kernel below
+ * gives it the formula for one slice.
+ *
+ * <p>Naive twin and fast walk: {@link #forEachSliceNaive} visits the slices in order on the calling
+ * thread (what kernel mode {@code naive} runs); {@link #forEachSlice} hands blocks of slices to the
+ * {@link Threads} once the tensor is large enough to repay it. A slice is always computed by one
+ * thread in one order, so both give bit-identical results for any thread count (tested).
+ */
+public final class DimReductions {
+    private DimReductions() {
+    }
+
+    /** The work for one slice: its elements are at {@code base + k · stride} for k &lt; size. */
+    public interface SliceTask {
+        /** Runs the formula on slice number {@code slice} = o · inner + i, which starts at {@code base}. */
+        void run(int slice, int base, int stride);
+    }
+
+    /** Visits every slice of an (outer, size, inner) view, in parallel blocks when the tensor is large. */
+    public static void forEachSlice(int outer, int size, int inner, SliceTask task) {
+        long elements = (long) outer * size * inner;
+        int slices = outer * inner;
+        if (Kernels.naive() || elements < Threads.ELEMENTWISE_BLOCK || slices < 2) {
+            forEachSliceNaive(outer, size, inner, task);
+            return;
+        }
+        // Blocks of whole slices of about ELEMENTWISE_BLOCK elements each; slice s is (s / inner, s % inner).
+        int perBlock = Math.max(1, Threads.ELEMENTWISE_BLOCK / Math.max(1, size));
+        int blocks = (slices + perBlock - 1) / perBlock;
+        Threads.parallelFor(blocks, b -> {
+            int end = Math.min(slices, (b + 1) * perBlock);
+            for (int s = b * perBlock; s < end; s++) {
+                task.run(s, (s / inner) * size * inner + s % inner, inner);
+            }
+        });
+    }
+
+    /** The naive walk: each slice in order, on the calling thread. */
+    public static void forEachSliceNaive(int outer, int size, int inner, SliceTask task) {
+        for (int o = 0; o < outer; o++) {                                    // each block of the dims before dim
+            for (int i = 0; i < inner; i++) {                                // each position in the dims after it
+                task.run(o * inner + i, o * size * inner + i, inner);
+            }
+        }
+    }
+
+    /**
+     * y = softmax(x) along the middle dim: y[k] = exp(x[k] − m) / Σ exp(x[k'] − m), m = max x. The
+     * max keeps every exp in (0, 1].
+     */
+    public static void softmax(float[] x, float[] y, int outer, int size, int inner) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < size; k++) {
+                max = Math.max(max, x[base + k * stride]);
+            }
+            double total = 0;
+            for (int k = 0; k < size; k++) {
+                float e = (float) Math.exp(x[base + k * stride] - max);
+                y[base + k * stride] = e;
+                total += e;
+            }
+            for (int k = 0; k < size; k++) {
+                y[base + k * stride] = (float) (y[base + k * stride] / total);
+            }
+        });
+    }
+
+    /** ∂L/∂x[k] = y[k] · (g[k] − Σ_k' g[k'] · y[k']) along the middle dim. */
+    public static void softmaxBackward(float[] y, float[] g, float[] gradX, int outer, int size, int inner) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> {
+            double dot = 0;
+            for (int k = 0; k < size; k++) {
+                dot += (double) g[base + k * stride] * y[base + k * stride];
+            }
+            for (int k = 0; k < size; k++) {
+                int at = base + k * stride;
+                gradX[at] = (float) (y[at] * (g[at] - dot));
+            }
+        });
+    }
+
+    /** y[k] = x[k] − m − log Σ exp(x[k'] − m) along the middle dim, m = max x. */
+    public static void logSoftmax(float[] x, float[] y, int outer, int size, int inner) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < size; k++) {
+                max = Math.max(max, x[base + k * stride]);
+            }
+            double total = 0;
+            for (int k = 0; k < size; k++) {
+                total += Math.exp(x[base + k * stride] - max);
+            }
+            double logTotal = Math.log(total);
+            for (int k = 0; k < size; k++) {
+                y[base + k * stride] = (float) (x[base + k * stride] - max - logTotal);
+            }
+        });
+    }
+
+    /** ∂L/∂x[k] = g[k] − exp(y[k]) · Σ_k' g[k'] along the middle dim. */
+    public static void logSoftmaxBackward(float[] y, float[] g, float[] gradX, int outer, int size, int inner) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> {
+            double total = 0;
+            for (int k = 0; k < size; k++) {
+                total += g[base + k * stride];
+            }
+            for (int k = 0; k < size; k++) {
+                int at = base + k * stride;
+                gradX[at] = (float) (g[at] - Math.exp(y[at]) * total);
+            }
+        });
+    }
+
+    /**
+     * out[r] = m + log Σ_k exp(rows[r][k] − m) for each of {@code count} rows of {@code n}, m the row's
+     * max (0 when it is infinite: inf − inf would be NaN, and exp of ±inf is already inf or 0).
+     */
+    public static void logSumExp(float[] rows, float[] out, int count, int n) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < n; k++) {
+                max = Math.max(max, rows[base + k]);
+            }
+            double shift = Float.isInfinite(max) ? 0 : max;
+            double total = 0;
+            for (int k = 0; k < n; k++) {
+                total += Math.exp(rows[base + k] - shift);
+            }
+            out[slice] = (float) (shift + Math.log(total));
+        });
+    }
+
+    /** ∂L/∂rows[r][k] = g[r] · exp(rows[r][k] − out[r]): the softmax of the row, scaled. */
+    public static void logSumExpBackward(float[] rows, float[] out, float[] g, float[] gradRows, int count, int n) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            int row = slice;
+            for (int k = base; k < base + n; k++) {
+                gradRows[k] = (float) (g[row] * Math.exp((double) rows[k] - out[row]));
+            }
+        });
+    }
+
+    /**
+     * out[r] = Σ_k (rows[r][k] − mean_r)² / divisor for each of {@code count} rows of {@code n}: two
+     * passes (the mean, then the squared deviations from it), which loses no precision to a large mean.
+     */
+    public static void variance(float[] rows, float[] out, int count, int n, double divisor) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            double mean = mean(rows, base, n);
+            double squares = 0;
+            for (int k = base; k < base + n; k++) {
+                double deviation = rows[k] - mean;
+                squares += deviation * deviation;
+            }
+            out[slice] = (float) (squares / divisor);
+        });
+    }
+
+    /**
+     * ∂L/∂rows[r][k] = scale[r] · (rows[r][k] − mean_r): with scale = 2·g / divisor the variance's
+     * gradient, with scale = g / (divisor · std) the standard deviation's (rows whose scale is 0 get 0).
+     */
+    public static void deviationsBackward(float[] rows, double[] scale, float[] gradRows, int count, int n) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            int row = slice;
+            if (scale[row] == 0) {
+                return;
+            }
+            double mean = mean(rows, base, n);
+            for (int k = base; k < base + n; k++) {
+                gradRows[k] = (float) (scale[row] * (rows[k] - mean));
+            }
+        });
+    }
+
+    /** The mean of the {@code n} values from {@code base}, summed in double. */
+    private static double mean(float[] rows, int base, int n) {
+        double total = 0;
+        for (int k = base; k < base + n; k++) {
+            total += rows[k];
+        }
+        return total / n;
+    }
+}

@@ -1,0 +1,146 @@
+package kindling.kernels;
+
+/**
+ * The normalisation family: batch norm over a (N, C, S) layout and layer norm over (R, D) rows,
+ * forward and backward, with the contracts of their naive twins in {@link NormNaive}; in kernel mode
+ * {@code naive} each method runs its twin.
+ *
+ * <p>Optimisation rules: channels (batch norm) and rows (layer norm) are independent, so they run in
+ * parallel ({@link Threads}) once the tensor is large enough ({@link Threads#ELEMENTWISE_BLOCK}
+ * elements) to repay handing work to another thread. Each channel's or row's sums are done by one
+ * thread in one order, into locals stored once — two threads adding into neighbouring elements of one
+ * array would pass its cache line back and forth on every addition — so results are the same for any
+ * thread count and equal to the naive twin's. Statistics are accumulated in double, so a channel with
+ * a large mean loses no precision. The layer norm's parameter gradients (sums over rows per element)
+ * stay on one thread: splitting them would need partial sums per thread and a fixed-order reduction.
+ */
+public final class NormKernels {
+    private NormKernels() {
+    }
+
+    /** Batch-norm forward; the contract of {@link NormNaive#batchNormForward}. */
+    public static void batchNormForward(float[] x, int batch, int channels, int spatial,
+                                        float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
+                                        double[] batchMean, double[] batchVariance,
+                                        float[] normalized, double[] invStd, float[] out) {
+        if (Kernels.naive()) {
+            NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
+                    batchMean, batchVariance, normalized, invStd, out);
+            return;
+        }
+        double count = (double) batch * spatial;
+        forEach(channels, x.length, c -> {                                   // each channel, in parallel
+            double shift;
+            if (mean == null) {
+                double sum = 0;
+                for (int n = 0; n < batch; n++) {                            // first pass: the mean
+                    int base = (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        sum += x[base + s];
+                    }
+                }
+                double mu = sum / count;
+                double squares = 0;
+                for (int n = 0; n < batch; n++) {                            // second pass: Σ (x − μ)², stable
+                    int base = (n * channels + c) * spatial;
+                    for (int s = 0; s < spatial; s++) {
+                        double d = x[base + s] - mu;
+                        squares += d * d;
+                    }
+                }
+                batchMean[c] = mu;
+                batchVariance[c] = squares / count;                          // biased: divided by M
+                shift = mu;
+                invStd[c] = 1 / Math.sqrt(squares / count + eps);
+            } else {
+                shift = mean[c];
+                invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+            }
+            double scale = invStd[c];
+            double g = gamma == null ? 1 : gamma[c];
+            double b = beta == null ? 0 : beta[c];
+            for (int n = 0; n < batch; n++) {                                // y = γ · x̂ + β
+                int base = (n * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    double xHat = (x[base + s] - shift) * scale;
+                    normalized[base + s] = (float) xHat;
+                    out[base + s] = (float) (g * xHat + b);
+                }
+            }
+        });
+    }
+
+    /** Batch-norm backward; the contract of {@link NormNaive#batchNormBackward}. */
+    public static void batchNormBackward(float[] g, float[] normalized, double[] invStd, float[] gamma,
+                                         boolean batchStatistics, int batch, int channels, int spatial,
+                                         double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        if (Kernels.naive()) {
+            NormNaive.batchNormBackward(g, normalized, invStd, gamma, batchStatistics, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
+            return;
+        }
+        double count = (double) batch * spatial;
+        forEach(channels, g.length, c -> {                                   // each channel, in parallel
+            double channelSum = 0;
+            double channelSumXHat = 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    channelSum += g[base + s];
+                    channelSumXHat += g[base + s] * (double) normalized[base + s];
+                }
+            }
+            sumGrad[c] += channelSum;
+            sumGradXHat[c] += channelSumXHat;
+            if (gradX == null) {
+                return;
+            }
+            double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];      // γ_c / σ_c
+            double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
+            double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
+            for (int n = 0; n < batch; n++) {
+                int base = (n * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++) {
+                    gradX[base + s] = (float) (scale * (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat));
+                }
+            }
+        });
+    }
+
+    /** Layer-norm forward; the contract of {@link NormNaive#layerNormForward}, rows in parallel. */
+    public static void layerNormForward(float[] x, int rows, int length, float[] gamma, float[] beta, double eps,
+                                        float[] normalized, double[] invStd, float[] out) {
+        if (Kernels.naive()) {
+            NormNaive.layerNormForward(x, rows, length, gamma, beta, eps, normalized, invStd, out);
+            return;
+        }
+        forEach(rows, x.length, r -> NormNaive.layerNormRow(x, r, length, gamma, beta, eps, normalized, invStd, out));
+    }
+
+    /** ∂L/∂x of layer norm; the contract of {@link NormNaive#layerNormBackwardInput}, rows in parallel. */
+    public static void layerNormBackwardInput(float[] g, float[] normalized, double[] invStd, float[] gamma,
+                                              int rows, int length, float[] gradX) {
+        if (Kernels.naive()) {
+            NormNaive.layerNormBackwardInput(g, normalized, invStd, gamma, rows, length, gradX);
+            return;
+        }
+        forEach(rows, g.length, r -> NormNaive.layerNormBackwardRow(g, normalized, invStd, gamma, r, length, gradX));
+    }
+
+    /** The layer norm's parameter gradients; the contract of {@link NormNaive#layerNormBackwardParams}. */
+    public static void layerNormBackwardParams(float[] g, float[] normalized, int rows, int length,
+                                               double[] sumGrad, double[] sumGradXHat) {
+        NormNaive.layerNormBackwardParams(g, normalized, rows, length, sumGrad, sumGradXHat);
+    }
+
+    /** Runs {@code task} for every index: in parallel when the tensor is large enough to repay it. */
+    private static void forEach(int count, int elements, Threads.Task task) {
+        if (elements >= Threads.ELEMENTWISE_BLOCK) {
+            Threads.parallelFor(count, task);
+        } else {
+            for (int i = 0; i < count; i++) {
+                task.run(i);
+            }
+        }
+    }
+}

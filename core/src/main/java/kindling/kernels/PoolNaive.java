@@ -1,0 +1,110 @@
+package kindling.kernels;
+
+/**
+ * The textbook pooling loops, the naive twins of {@link PoolKernels}: every output element visits
+ * all k × k window positions and tests each against the border, one plane after another on the
+ * calling thread. Read these first; {@link PoolKernels} is tested against them.
+ * <pre>
+ *   max:  y[p][i][j] = max_{0 ≤ a, b &lt; k} x[p][i·s − pad + a][j·s − pad + b]     (outside the input: −∞)
+ *   avg:  y[p][i][j] = (1 / (d_row[i] · d_col[j])) · Σ_{h ∈ rows[i]} Σ_{w ∈ cols[j]} x[p][h][w]
+ * </pre>
+ * Arrays are row-major (P, H, W) planes, P being the product of the leading dims.
+ */
+public final class PoolNaive {
+    private PoolNaive() {
+    }
+
+    /**
+     * Max pooling of {@code planes} planes (H, W) of {@code x} into {@code out} (P, H_out, W_out), with
+     * the flat in-plane index h·W + w of each window's winner in {@code argmax}. The first maximum in
+     * row-major order wins, and a NaN always wins (PyTorch's CPU rule).
+     */
+    public static void maxPool2dForward(float[] x, int planes, int height, int width,
+                                        int kernelSize, int stride, int padding,
+                                        float[] out, int[] argmax, int outHeight, int outWidth) {
+        for (int p = 0; p < planes; p++) {                                   // each plane
+            for (int i = 0; i < outHeight; i++) {                            // each output row
+                for (int j = 0; j < outWidth; j++) {                         // each output column
+                    float best = Float.NEGATIVE_INFINITY;
+                    int at = -1;
+                    for (int a = 0; a < kernelSize; a++) {                   // every window position
+                        for (int b = 0; b < kernelSize; b++) {
+                            int h = i * stride - padding + a;
+                            int w = j * stride - padding + b;
+                            if (h < 0 || h >= height || w < 0 || w >= width) {
+                                continue;                                    // padding: −∞ never wins
+                            }
+                            float value = x[(p * height + h) * width + w];
+                            if (at < 0 || value > best || Float.isNaN(value)) {
+                                best = value;
+                                at = h * width + w;
+                            }
+                        }
+                    }
+                    int o = (p * outHeight + i) * outWidth + j;
+                    out[o] = best;
+                    argmax[o] = at;
+                }
+            }
+        }
+    }
+
+    /** ∂L/∂x of max pooling: each output element's gradient goes to its window's winner. */
+    public static float[] maxPool2dBackward(float[] gradY, int[] argmax, int planes, int planeIn, int planeOut) {
+        float[] gradX = new float[planes * planeIn];
+        for (int p = 0; p < planes; p++) {                                   // each plane
+            for (int o = 0; o < planeOut; o++) {                             // each output element
+                gradX[p * planeIn + argmax[p * planeOut + o]] += gradY[p * planeOut + o];   // += : shared winners
+            }
+        }
+        return gradX;
+    }
+
+    /**
+     * Average pooling with explicit windows: output row i covers input rows [rowStart[i], rowEnd[i])
+     * and divides by rowDivisor[i] (likewise for columns), so that sliding and adaptive pooling share it.
+     */
+    public static float[] avgPool2dForward(float[] x, int planes, int height, int width,
+                                           int[] rowStart, int[] rowEnd, float[] rowDivisor,
+                                           int[] colStart, int[] colEnd, float[] colDivisor) {
+        int outHeight = rowStart.length;
+        int outWidth = colStart.length;
+        float[] out = new float[planes * outHeight * outWidth];
+        for (int p = 0; p < planes; p++) {                                   // each plane
+            for (int i = 0; i < outHeight; i++) {                            // each output row
+                for (int j = 0; j < outWidth; j++) {                         // each output column
+                    double sum = 0;
+                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {          // the window's rows
+                        for (int w = colStart[j]; w < colEnd[j]; w++) {      // and columns
+                            sum += x[(p * height + h) * width + w];
+                        }
+                    }
+                    out[(p * outHeight + i) * outWidth + j] = (float) (sum / (rowDivisor[i] * colDivisor[j]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** ∂L/∂x of average pooling: each output element's gradient, divided, to every element of its window. */
+    public static float[] avgPool2dBackward(float[] gradY, int planes, int height, int width,
+                                            int[] rowStart, int[] rowEnd, float[] rowDivisor,
+                                            int[] colStart, int[] colEnd, float[] colDivisor) {
+        int outHeight = rowStart.length;
+        int outWidth = colStart.length;
+        float[] gradX = new float[planes * height * width];
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++) {
+                    float share = (float) (gradY[(p * outHeight + i) * outWidth + j] / (rowDivisor[i] * colDivisor[j]));
+                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {
+                        for (int w = colStart[j]; w < colEnd[j]; w++) {
+                            gradX[(p * height + h) * width + w] += share;    // += : windows may overlap
+                        }
+                    }
+                }
+            }
+        }
+        return gradX;
+    }
+}

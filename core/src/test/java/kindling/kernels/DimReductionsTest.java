@@ -1,0 +1,111 @@
+package kindling.kernels;
+
+import static kindling.kernels.KernelTwins.randomArray;
+import static kindling.kernels.KernelTwins.withFastKernels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reduction family: the parallel walk against the naive one (every slice visited once, at the
+ * right base and stride, over shapes with 0 and 1 in every place and sizes above the parallel block),
+ * and each slice formula against the textbook on a small case.
+ */
+class DimReductionsTest {
+    private final SplittableRandom random = new SplittableRandom(3);
+    private final int threadsBefore = Threads.get();
+
+    @Test
+    void theParallelWalkVisitsTheSameSlicesAsTheNaiveOne() {
+        int[][] shapes = {{0, 3, 4}, {3, 0, 4}, {3, 4, 0}, {1, 1, 1}, {1, 7, 1}, {5, 3, 7},
+                          {2, 70_000, 1}, {300, 300, 1}, {3, 5, 20_000}, {40, 1000, 3}};
+        withFastKernels(() -> {
+            try {
+                Threads.set(3);
+                for (int[] s : shapes) {
+                    int[] naive = visits(s, true);
+                    int[] fast = visits(s, false);
+                    assertArrayEquals(naive, fast, Arrays.toString(s));
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    /** For each element, 1000 · (how often it was visited) + its position k in its slice, plus the slice number. */
+    private static int[] visits(int[] shape, boolean naive) {
+        int outer = shape[0];
+        int size = shape[1];
+        int inner = shape[2];
+        int[] seen = new int[outer * size * inner];
+        int[] sliceBase = new int[outer * inner];
+        DimReductions.SliceTask task = (slice, base, stride) -> {
+            sliceBase[slice] = base;
+            for (int k = 0; k < size; k++) {
+                seen[base + k * stride] += 1000 + k;
+            }
+        };
+        if (naive) {
+            DimReductions.forEachSliceNaive(outer, size, inner, task);
+        } else {
+            DimReductions.forEachSlice(outer, size, inner, task);
+        }
+        int[] all = Arrays.copyOf(seen, seen.length + sliceBase.length);
+        System.arraycopy(sliceBase, 0, all, seen.length, sliceBase.length);
+        return all;
+    }
+
+    @Test
+    void softmaxAndLogSoftmaxAreBitIdenticalInParallel() {
+        int outer = 4;
+        int size = 9;
+        int inner = 2000;
+        float[] x = randomArray(random, outer * size * inner);
+        float[] g = randomArray(random, x.length);
+        float[][] results = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            KernelMode before = Kernels.setMode(run == 0 ? KernelMode.NAIVE : KernelMode.PLAIN);
+            try {
+                Threads.set(run == 0 ? 1 : 3);
+                float[] y = new float[x.length];
+                float[] gy = new float[x.length];
+                float[] ly = new float[x.length];
+                float[] gl = new float[x.length];
+                DimReductions.softmax(x, y, outer, size, inner);
+                DimReductions.softmaxBackward(y, g, gy, outer, size, inner);
+                DimReductions.logSoftmax(x, ly, outer, size, inner);
+                DimReductions.logSoftmaxBackward(ly, g, gl, outer, size, inner);
+                float[] all = new float[4 * x.length];
+                System.arraycopy(y, 0, all, 0, x.length);
+                System.arraycopy(gy, 0, all, x.length, x.length);
+                System.arraycopy(ly, 0, all, 2 * x.length, x.length);
+                System.arraycopy(gl, 0, all, 3 * x.length, x.length);
+                results[run] = all;
+            } finally {
+                Kernels.setMode(before);
+                Threads.set(threadsBefore);
+            }
+        }
+        assertArrayEquals(results[0], results[1], 0f);
+    }
+
+    @Test
+    void rowFormulasMatchTheTextbook() {
+        float[] rows = {1f, 2f, 3f, 4f, -1f, -1f, -1f, -1f};
+        float[] variance = new float[2];
+        DimReductions.variance(rows, variance, 2, 4, 3);                      // unbiased
+        assertEquals(5f / 3f, variance[0], 1e-6f);
+        assertEquals(0f, variance[1]);
+        float[] lse = new float[2];
+        DimReductions.logSumExp(rows, lse, 2, 4);
+        assertEquals(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3) + Math.exp(4)), lse[0], 1e-6);
+        assertEquals(-1 + Math.log(4), lse[1], 1e-6);
+        float[] empty = new float[3];
+        DimReductions.logSumExp(new float[0], empty, 3, 0);                   // rows of length 0: log 0
+        assertArrayEquals(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}, empty);
+    }
+}

@@ -1,0 +1,157 @@
+package kindling.kernels;
+
+import static kindling.kernels.KernelTwins.randomArray;
+import static kindling.kernels.KernelTwins.withFastKernels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NormKernels against NormNaive over a grid of shapes including empty batches, one channel, one
+ * position, odd sizes, and tensors above the parallel threshold. Each channel's (row's) sums run in
+ * the same order on one thread in both, so the results agree exactly.
+ */
+class NormKernelsTest {
+    private final SplittableRandom random = new SplittableRandom(5);
+    private final int threadsBefore = Threads.get();
+
+    @Test
+    void batchNormMatchesItsTwin() {
+        int[][] shapes = {{0, 3, 4}, {1, 1, 1}, {2, 3, 1}, {3, 5, 7}, {4, 2, 9}, {8, 16, 300}};
+        withFastKernels(() -> {
+            try {
+                Threads.set(3);
+                for (int[] shape : shapes) {
+                    for (boolean batchStatistics : new boolean[] {true, false}) {
+                        for (boolean affine : new boolean[] {true, false}) {
+                            checkBatchNorm(shape[0], shape[1], shape[2], batchStatistics, affine);
+                        }
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    private void checkBatchNorm(int batch, int channels, int spatial, boolean batchStatistics, boolean affine) {
+        int size = batch * channels * spatial;
+        float[] x = randomArray(random, size);
+        float[] gamma = affine ? randomArray(random, channels) : null;
+        float[] beta = affine ? randomArray(random, channels) : null;
+        float[] mean = batchStatistics ? null : randomArray(random, channels);
+        float[] variance = null;
+        if (!batchStatistics) {
+            variance = randomArray(random, channels);
+            for (int c = 0; c < channels; c++) {
+                variance[c] = Math.abs(variance[c]) + 0.1f;
+            }
+        }
+        String what = "(" + batch + ", " + channels + ", " + spatial + ") batchStatistics=" + batchStatistics
+                + " affine=" + affine;
+        float[][] naive = new float[3][];
+        double[][] naiveStats = new double[5][];
+        float[][] fast = new float[3][];
+        double[][] fastStats = new double[5][];
+        runBatchNorm(true, x, batch, channels, spatial, gamma, beta, mean, variance, naive, naiveStats);
+        runBatchNorm(false, x, batch, channels, spatial, gamma, beta, mean, variance, fast, fastStats);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(naive[i], fast[i], 0f, what + ": array " + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(naiveStats[i], fastStats[i], 0.0, what + ": statistic " + i);
+        }
+    }
+
+    private void runBatchNorm(boolean naive, float[] x, int batch, int channels, int spatial, float[] gamma,
+                              float[] beta, float[] mean, float[] variance, float[][] arrays, double[][] stats) {
+        float[] normalized = new float[x.length];
+        float[] out = new float[x.length];
+        double[] invStd = new double[channels];
+        double[] batchMean = new double[channels];
+        double[] batchVariance = new double[channels];
+        if (naive) {
+            NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
+                    batchMean, batchVariance, normalized, invStd, out);
+        } else {
+            NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
+                    batchMean, batchVariance, normalized, invStd, out);
+        }
+        float[] g = new SplittableRandomArrays(x.length).values;
+        double[] sumGrad = new double[channels];
+        double[] sumGradXHat = new double[channels];
+        float[] gradX = new float[x.length];
+        if (naive) {
+            NormNaive.batchNormBackward(g, normalized, invStd, gamma, mean == null, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
+        } else {
+            NormKernels.batchNormBackward(g, normalized, invStd, gamma, mean == null, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
+        }
+        arrays[0] = normalized;
+        arrays[1] = out;
+        arrays[2] = gradX;
+        stats[0] = invStd;
+        stats[1] = batchMean;
+        stats[2] = batchVariance;
+        stats[3] = sumGrad;
+        stats[4] = sumGradXHat;
+    }
+
+    @Test
+    void layerNormMatchesItsTwin() {
+        int[][] shapes = {{0, 4}, {1, 1}, {3, 1}, {5, 7}, {2, 64}, {700, 65}};
+        withFastKernels(() -> {
+            try {
+                Threads.set(3);
+                for (int[] shape : shapes) {
+                    for (boolean affine : new boolean[] {true, false}) {
+                        checkLayerNorm(shape[0], shape[1], affine);
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    private void checkLayerNorm(int rows, int length, boolean affine) {
+        float[] x = randomArray(random, rows * length);
+        float[] gamma = affine ? randomArray(random, length) : null;
+        float[] beta = affine ? randomArray(random, length) : null;
+        float[] g = randomArray(random, x.length);
+        String what = "(" + rows + ", " + length + ") affine=" + affine;
+        float[][] results = new float[2][];
+        double[][] invStds = new double[2][];
+        float[][] grads = new float[2][];
+        for (int v = 0; v < 2; v++) {
+            float[] normalized = new float[x.length];
+            float[] out = new float[x.length];
+            double[] invStd = new double[rows];
+            float[] gradX = new float[x.length];
+            if (v == 0) {
+                NormNaive.layerNormForward(x, rows, length, gamma, beta, 1e-5, normalized, invStd, out);
+                NormNaive.layerNormBackwardInput(g, normalized, invStd, gamma, rows, length, gradX);
+            } else {
+                NormKernels.layerNormForward(x, rows, length, gamma, beta, 1e-5, normalized, invStd, out);
+                NormKernels.layerNormBackwardInput(g, normalized, invStd, gamma, rows, length, gradX);
+            }
+            results[v] = out;
+            invStds[v] = invStd;
+            grads[v] = gradX;
+        }
+        assertArrayEquals(results[0], results[1], 0f, what + ": output");
+        assertArrayEquals(invStds[0], invStds[1], 0.0, what + ": 1/σ");
+        assertArrayEquals(grads[0], grads[1], 0f, what + ": gradient");
+    }
+
+    /** The same pseudo-random gradient for the naive and the fast run of one case. */
+    private static final class SplittableRandomArrays {
+        final float[] values;
+
+        SplittableRandomArrays(int length) {
+            values = randomArray(new SplittableRandom(length), length);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package kindling.nn.functional;
+
+import kindling.ops.EmbeddingOp;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * The embedding lookup as a function, as PyTorch's {@code F.embedding}: each index of {@code input}
+ * picks one row of {@code weight}. The module {@code Embedding} owns the table and calls this.
+ * Shape: input (*) of whole numbers in [0, V), weight (V, D) → output (*, D). See {@link EmbeddingOp}.
+ */
+public final class Embeddings {
+    private Embeddings() {
+    }
+
+    /** Rows of {@code weight} picked by {@code input}, every row receiving gradient. */
+    public static Tensor embedding(Tensor input, Tensor weight) {
+        return embedding("embedding", input, weight, -1);
+    }
+
+    /**
+     * Rows of {@code weight} picked by {@code input}; row {@code paddingIdx} gets no gradient (−1 for none).
+     *
+     * @throws ShapeException if {@code weight} is not (V, D)
+     * @throws IllegalArgumentException if {@code paddingIdx} is not −1 or a row of the table
+     * @throws IndexOutOfBoundsException if an index is not a whole number in [0, V)
+     */
+    public static Tensor embedding(Tensor input, Tensor weight, int paddingIdx) {
+        return embedding("embedding", input, weight, paddingIdx);
+    }
+
+    /** As {@link #embedding(Tensor, Tensor, int)}, with {@code who} (a module's description) naming the caller in errors. */
+    public static Tensor embedding(String who, Tensor input, Tensor weight, int paddingIdx) {
+        if (weight.dim() != 2) {
+            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
+        }
+        if (paddingIdx < -1 || paddingIdx >= weight.size(0)) {
+            throw new IllegalArgumentException(who + ": paddingIdx must be -1 (none) or a row in [0, "
+                    + weight.size(0) + ") but got " + paddingIdx);
+        }
+        return EmbeddingOp.apply(who, input, weight, paddingIdx);
+    }
+}
