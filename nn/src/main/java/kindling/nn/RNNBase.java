@@ -223,7 +223,7 @@ public abstract class RNNBase extends Module {
         boolean emptySequence = (input.dim() == 3 && input.size(2) == inputSize && input.size(batchFirst ? 1 : 0) == 0)
                 || (input.dim() == 2 && input.size(1) == inputSize && input.size(0) == 0);
         if (emptySequence) {
-            throw new ShapeException(describeForErrors() + ": the sequence is empty: expected "
+            throw new ShapeException(describe() + ": the sequence is empty: expected "
                     + (input.dim() == 2 ? "unbatched input (L, " + inputSize + ")" : "input " + batched)
                     + " with L >= 1 but got " + Shape.format(input.shape()) + ", L = 0");
         }
