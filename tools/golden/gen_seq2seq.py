@@ -5,8 +5,8 @@ mask; and an nn.Transformer's state dict saved as safetensors (seq2seq_transform
 inputs and the output it gives. Everything in eval mode (dropout off).
 
 Every case <case> stores its parameters <case>_<path> (drawn here as randn * 0.5), its inputs, the
-projection weight <case>_w, the output <case>_out and the gradients <case>_grad_<name> of sum(out * w)
-for the inputs and every parameter. Boolean masks are stored as 0/1 (1 = True = may not attend), float
+projection weights <case>_w (and <case>_ww for attention weights), the output <case>_out (and <case>_weights) and the gradients <case>_grad_<name> of sum(out * w)
+[+ sum(weights * ww)] for the inputs and every parameter. Boolean masks are stored as 0/1 (1 = True = may not attend), float
 masks as they are (-Infinity included). Parameters and inputs require grad, so PyTorch takes its
 standard Python path (no fused eval-mode kernels), as in gen_attention.py.
 
@@ -38,11 +38,17 @@ def randomize(name, module):
             out[name + "_" + key] = p.detach().clone()
 
 
-def finish(name, module, inputs, y):
-    """Backpropagates sum(y * w) and stores the output and the gradients."""
+def finish(name, module, inputs, y, weights=None):
+    """Backpropagates sum(y * w) [+ sum(weights * ww)] and stores the output and the gradients."""
     w = torch.randn(y.shape)
     out[name + "_w"] = w
-    (y * w).sum().backward()
+    loss = (y * w).sum()
+    if weights is not None:
+        ww = torch.randn(weights.shape)
+        out[name + "_ww"] = ww
+        out[name + "_weights"] = weights
+        loss = loss + (weights * ww).sum()
+    loss.backward()
     out[name + "_out"] = y
     for key, x in inputs.items():
         out[name + "_grad_" + key] = x.grad
@@ -130,8 +136,7 @@ def additive(name, module, q, k, v, valid_lens):
     if valid_lens is not None:
         out[name + "_valid_lens"] = valid_lens
     y = module(q, k, v, valid_lens)
-    out[name + "_weights"] = module.attention_weights
-    finish(name, module, OrderedDict(q=q, k=k, v=v), y)
+    finish(name, module, OrderedDict(q=q, k=k, v=v), y, module.attention_weights)
 
 
 additive("add_masked", AdditiveAttention(3, 4, 5), torch.randn(2, 3, 4), torch.randn(2, 6, 3), torch.randn(2, 6, 2),
