@@ -69,14 +69,14 @@ public final class Seq2SeqExample {
         Charts.showWindows(options.has("show"));
         boolean quick = options.has("quick");
         String which = options.choice("model", "both", "transformer", "rnn");
-        int steps = options.getInt("steps", quick ? 400 : 2500);
-        int rnnSteps = options.getInt("rnn-steps", quick ? 150 : 1200);
+        int steps = options.getInt("steps", quick ? 300 : 1000);
+        int rnnSteps = options.getInt("rnn-steps", quick ? 150 : 400);
         int batchSize = options.getInt("batch-size", 64);
         float lr = (float) options.getDouble("lr", 0.002);
         int dModel = options.getInt("d-model", 64);
         int heads = options.getInt("heads", 4);
         int layers = options.getInt("layers", 2);
-        int testSize = options.getInt("test", quick ? 50 : 500);
+        int testSize = options.getInt("test", quick ? 50 : 200);
         double alpha = options.getDouble("alpha", 0.7);
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
@@ -293,7 +293,7 @@ public final class Seq2SeqExample {
             Tensor memory = model.encode(src, padding);
             print(out, "memory = encoder(source)", memory);
             Tensor x = model.embed(model.tgtEmbedding, tgtTokens);
-            print(out, "x = embedding·√d + positions", x);
+            print(out, "x = embedding + positions", x);
             TransformerDecoderLayer layer = model.transformer.decoder.layer(0);
             AttentionMask causal = Transformer.generateSquareSubsequentMask(t);
             print(out, "causal mask", causal.additive());

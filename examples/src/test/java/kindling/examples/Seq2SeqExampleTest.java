@@ -80,7 +80,7 @@ class Seq2SeqExampleTest {
                   source characters                            (2, 15)
                   target input <bos> y1..y10                   (2, 11)
                   memory = encoder(source)                     (2, 15, 16)
-                  x = embedding·√d + positions                 (2, 11, 16)
+                  x = embedding + positions                    (2, 11, 16)
                   causal mask                                  (11, 11)
                   self-attention: Q from the target            (2, 11, 16)
                   self-attention: K, V from the target         (2, 11, 16)

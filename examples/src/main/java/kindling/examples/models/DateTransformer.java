@@ -15,13 +15,16 @@ import kindling.train.NextTokenModel;
  * translation tutorial build it around {@code nn.Transformer}:
  * <pre>
  *   src (N, S) characters, &lt;pad&gt; = 0 after the end       tgt (N, T) &lt;bos&gt; and the target so far
- *   → srcEmbedding · √d + positions    (N, S, d)           → tgtEmbedding · √d + positions    (N, T, d)
+ *   → srcEmbedding + positions         (N, S, d)           → tgtEmbedding + positions         (N, T, d)
  *   → transformer.encoder              (N, S, d) memory    → transformer.decoder              (N, T, d)
  *      padded source keys masked out                          causal self-attention, cross-attention
  *                                                             to the memory (its padding masked out)
  *                                                          → generator                         (N, T, V_tgt)
  * </pre>
- * The scaling by √d makes the embeddings, drawn N(0, 1), about as large as the sinusoids added to them.
+ * Unlike d2l's {@code TransformerEncoder} and {@code DigitTransformer}, the embeddings are not multiplied by
+ * √d: drawn N(0, 1) and scaled by √64 = 8 they drown the sinusoids (values in [−1, 1]) that say where each
+ * character is, and this task is mostly copying characters by position (the third digit of the year, the
+ * day after the month); unscaled, content and position start about equally loud and training is much faster.
  * Post-norm layers, no dropout: the data are generated afresh for every batch, so there is nothing to overfit.
  */
 public class DateTransformer extends Module implements Translator {
@@ -105,9 +108,9 @@ public class DateTransformer extends Module implements Translator {
         return target.crossAttentionWeights(x, memory, causal, null, null, srcPadding);
     }
 
-    /** embedding · √d + the positional encoding. */
+    /** embedding + the positional encoding (no √d scaling, see the class comment). */
     public Tensor embed(Embedding embedding, Tensor tokens) {
-        return positionalEncoding.forward(embedding.forward(tokens).mul((float) Math.sqrt(dModel)));
+        return positionalEncoding.forward(embedding.forward(tokens));
     }
 
     public int dModel() {
