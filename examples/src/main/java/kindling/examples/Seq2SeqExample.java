@@ -69,7 +69,7 @@ public final class Seq2SeqExample {
         Charts.showWindows(options.has("show"));
         boolean quick = options.has("quick");
         String which = options.choice("model", "both", "transformer", "rnn");
-        int steps = options.getInt("steps", quick ? 300 : 1000);
+        int steps = options.getInt("steps", quick ? 200 : 600);
         int rnnSteps = options.getInt("rnn-steps", quick ? 150 : 400);
         int batchSize = options.getInt("batch-size", 64);
         float lr = (float) options.getDouble("lr", 0.002);
