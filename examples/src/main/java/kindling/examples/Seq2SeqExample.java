@@ -41,8 +41,8 @@ import kindling.train.SequenceSearch;
  * "the 5th of march 2002" → "2002-03-05", character by character, by an encoder–decoder Transformer and by a
  * bidirectional GRU encoder with an attention decoder.
  * <pre>
- *   mvn -q compile exec:java -Dexec.args="seq2seq"            about 5 minutes for the Transformer, then the GRU
- *   mvn -q compile exec:java -Dexec.args="seq2seq --quick"    about a minute, lower accuracy
+ *   mvn -q compile exec:java -Dexec.args="seq2seq"            the Transformer, then the GRU
+ *   mvn -q compile exec:java -Dexec.args="seq2seq --quick"    fewer steps and dates, lower accuracy
  *   options: --model both|transformer|rnn  --steps N  --rnn-steps N  --batch-size N  --lr X  --d-model N
  *            --heads N  --layers N  --test N  --alpha X  --threads N  --seed N  --show
  * </pre>
