@@ -42,7 +42,7 @@ import kindling.train.SequenceSearch;
  * bidirectional GRU encoder with an attention decoder.
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="seq2seq"            the Transformer, then the GRU
- *   mvn -q compile exec:java -Dexec.args="seq2seq --quick"    fewer steps and dates, lower accuracy
+ *   mvn -q compile exec:java -Dexec.args="seq2seq --quick"    fewer steps and dates (under two minutes), lower accuracy
  *   options: --model both|transformer|rnn  --steps N  --rnn-steps N  --batch-size N  --lr X  --d-model N
  *            --heads N  --layers N  --test N  --alpha X  --threads N  --seed N  --show
  * </pre>
