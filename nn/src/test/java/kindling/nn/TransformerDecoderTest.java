@@ -165,4 +165,53 @@ class TransformerDecoderTest {
                 + "memory (2, 5, 6)", layerError.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> model.forward(Tensor.zeros(2, 5, 8)));
     }
+
+    @Test
+    void printsAsPyTorch() {
+        // print(nn.Transformer(8, 2, 1, 1, 16, batch_first=True)) in PyTorch 1.13
+        Transformer model = Transformer.builder().dModel(8).nhead(2).numEncoderLayers(1).numDecoderLayers(1)
+                .dimFeedforward(16).batchFirst(true).build();
+        assertEquals("""
+                Transformer(
+                  (encoder): TransformerEncoder(
+                    (layers): ModuleList(
+                      (0): TransformerEncoderLayer(
+                        (self_attn): MultiheadAttention(
+                          (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+                        )
+                        (linear1): Linear(in_features=8, out_features=16, bias=True)
+                        (dropout): Dropout(p=0.1, inplace=False)
+                        (linear2): Linear(in_features=16, out_features=8, bias=True)
+                        (norm1): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                        (norm2): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                        (dropout1): Dropout(p=0.1, inplace=False)
+                        (dropout2): Dropout(p=0.1, inplace=False)
+                      )
+                    )
+                    (norm): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                  )
+                  (decoder): TransformerDecoder(
+                    (layers): ModuleList(
+                      (0): TransformerDecoderLayer(
+                        (self_attn): MultiheadAttention(
+                          (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+                        )
+                        (multihead_attn): MultiheadAttention(
+                          (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+                        )
+                        (linear1): Linear(in_features=8, out_features=16, bias=True)
+                        (dropout): Dropout(p=0.1, inplace=False)
+                        (linear2): Linear(in_features=16, out_features=8, bias=True)
+                        (norm1): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                        (norm2): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                        (norm3): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                        (dropout1): Dropout(p=0.1, inplace=False)
+                        (dropout2): Dropout(p=0.1, inplace=False)
+                        (dropout3): Dropout(p=0.1, inplace=False)
+                      )
+                    )
+                    (norm): LayerNorm((8,), eps=1e-05, elementwise_affine=True)
+                  )
+                )""", model.toString());
+    }
 }
