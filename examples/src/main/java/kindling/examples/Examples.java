@@ -56,6 +56,8 @@ public final class Examples {
                 CharLMExample::main));
         EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
                 TransformerExample::main));
+        EXAMPLES.put("seq2seq", new Example("dates to ISO dates: Transformer and GRU+attention, greedy and beam search",
+                Seq2SeqExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",

@@ -11,7 +11,7 @@ import kindling.nn.functional.AttentionMask;
 import kindling.tensor.Tensor;
 
 /**
- * The cases of {@code tools/golden/gen_attention.py}: for case {@code c}, its parameters
+ * The cases of {@code tools/golden/gen_attention.py} and {@code gen_seq2seq.py} (one name space): for case {@code c}, its parameters
  * {@code c_<path>}, inputs, projection weights {@code c_w} (and {@code c_ww} for the attention weights),
  * outputs {@code c_out} and {@code c_weights}, and the gradients {@code c_grad_<name>}.
  */
@@ -25,13 +25,15 @@ final class AttentionGolden {
     static Tensor get(String name) {
         if (golden == null) {
             try {
-                golden = GoldenText.read("attention.txt");
+                Map<String, Tensor> both = new java.util.HashMap<>(GoldenText.read("attention.txt"));
+                both.putAll(GoldenText.read("seq2seq.txt"));
+                golden = both;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         Tensor value = golden.get(name);
-        assertNotNull(value, "no tensor " + name + " in attention.txt; run /usr/bin/python3 tools/golden/gen_attention.py");
+        assertNotNull(value, "no tensor " + name + " in attention.txt or seq2seq.txt; run /usr/bin/python3 tools/golden/generate_all.py");
         return Tensor.wrap(value.toArray(), value.shape());
     }
 

@@ -1,0 +1,111 @@
+package kindling.examples.models;
+
+import java.util.ArrayList;
+import java.util.List;
+import kindling.nn.AdditiveAttention;
+import kindling.nn.Embedding;
+import kindling.nn.GRU;
+import kindling.nn.GRUCell;
+import kindling.nn.Linear;
+import kindling.nn.Module;
+import kindling.nn.functional.AttentionMask;
+import kindling.tensor.Tensor;
+import kindling.train.NextTokenModel;
+
+/**
+ * An RNN encoder–decoder with additive attention (Bahdanau et al. 2015), as d2l's 11.4
+ * {@code Seq2SeqAttentionDecoder} and the course's date-translation model: a bidirectional GRU reads the
+ * source; at every output step the decoder's state asks the attention which source characters to read.
+ * <pre>
+ *   src (N, S) → srcEmbedding (N, S, e) → encoder, bidirectional GRU → h_1 … h_S  (N, S, 2H)
+ *
+ *   s_0 = 0 (N, H)                                                        the decoder's state, as the course's s⟨0⟩
+ *   for t = 1 … T:
+ *       c_t = attention(query s_{t−1}, keys = values = h_1 … h_S)        (N, 2H)  additive, padded keys masked
+ *       s_t = decoderCell([tgtEmbedding(y_{t−1}), c_t], s_{t−1})          (N, H)   GRUCell(e + 2H, H)
+ *       scores_t = output(s_t)                                            (N, V_tgt)
+ * </pre>
+ * In training y_{t−1} is the true previous character (teacher forcing); in generation it is the model's own.
+ * The decoder is a Python-style loop over time, so unlike the Transformer it cannot train all T positions at once.
+ */
+public class AttentionGruTranslator extends Module implements Translator {
+    private final int hiddenSize;
+    public final Embedding srcEmbedding;
+    public final GRU encoder;
+    public final AdditiveAttention attention;
+    public final Embedding tgtEmbedding;
+    public final GRUCell decoderCell;
+    public final Linear output;
+
+    /** The scores (N, T, V) and the attention weights (N, T, S) of every step. */
+    public record Decoded(Tensor scores, Tensor weights) {
+    }
+
+    public AttentionGruTranslator(int srcVocab, int tgtVocab, int embedSize, int hiddenSize) {
+        this.hiddenSize = hiddenSize;
+        this.srcEmbedding = registerModule("srcEmbedding", new Embedding(srcVocab, embedSize, 0));
+        this.encoder = registerModule("encoder", GRU.builder(embedSize, hiddenSize).bidirectional(true)
+                .batchFirst(true).build());
+        this.attention = registerModule("attention", new AdditiveAttention(2 * hiddenSize, hiddenSize, hiddenSize, 0));
+        this.tgtEmbedding = registerModule("tgtEmbedding", new Embedding(tgtVocab, embedSize, 0));
+        this.decoderCell = registerModule("decoderCell", new GRUCell(embedSize + 2 * hiddenSize, hiddenSize));
+        this.output = registerModule("output", new Linear(hiddenSize, tgtVocab));
+    }
+
+    /** Needs a source and a target: use {@link #forward(Tensor, AttentionMask, Tensor)}. */
+    @Override
+    public Tensor forward(Tensor src) {
+        throw new UnsupportedOperationException(describe() + ": call forward(src, srcPadding, tgt)");
+    }
+
+    /** The scores (N, T, V_tgt) of every next target token, teacher forced. */
+    @Override
+    public Tensor forward(Tensor src, AttentionMask srcPadding, Tensor tgt) {
+        return decode(tgt, encode(src), srcPadding).scores();
+    }
+
+    /** The encoder's states h_1 … h_S, forward and backward side by side (N, S, 2H). */
+    public Tensor encode(Tensor src) {
+        return encoder.forward(srcEmbedding.forward(src), null).output();
+    }
+
+    /** The decoder loop over the T positions of {@code tgt}. */
+    public Decoded decode(Tensor tgt, Tensor encoded, AttentionMask srcPadding) {
+        int n = tgt.size(0);
+        Tensor embedded = tgtEmbedding.forward(tgt);                          // (N, T, e)
+        Tensor state = Tensor.zeros(n, hiddenSize);
+        List<Tensor> scores = new ArrayList<>();
+        List<Tensor> weights = new ArrayList<>();
+        for (int t = 0; t < tgt.size(1); t++) {
+            AdditiveAttention.Output read = attention.forward(state.unsqueeze(1), encoded, encoded, srcPadding);
+            Tensor context = read.output().squeeze(1);                         // (N, 2H)
+            state = decoderCell.forward(Tensor.cat(1, embedded.select(1, t), context), state);
+            scores.add(output.forward(state));
+            weights.add(read.weights().squeeze(1));                             // (N, S)
+        }
+        return new Decoded(Tensor.stack(scores, 1), Tensor.stack(weights, 1));
+    }
+
+    /**
+     * The search's view for one source (1, S): the encoder runs once; each call reruns the decoder loop over
+     * the whole prefixes (t GRU steps at step t, no state kept between calls) and returns the last step's
+     * log-softmax.
+     */
+    @Override
+    public NextTokenModel nextTokenModel(Tensor src) {
+        Tensor encoded = encode(src);
+        return prefixes -> {
+            int beams = prefixes.length;
+            int t = prefixes[0].length;
+            float[] tokens = new float[beams * t];
+            for (int b = 0; b < beams; b++) {
+                for (int i = 0; i < t; i++) {
+                    tokens[b * t + i] = prefixes[b][i];
+                }
+            }
+            Tensor shared = encoded.expand(beams, encoded.size(1), encoded.size(2));
+            Tensor scores = decode(Tensor.wrap(tokens, beams, t), shared, null).scores();
+            return scores.select(1, t - 1).logSoftmax(-1);
+        };
+    }
+}

@@ -1,0 +1,277 @@
+package kindling.nn;
+
+import kindling.nn.functional.AttentionMask;
+import kindling.tensor.Shape;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+
+/**
+ * One Transformer decoder block (Vaswani et al. 2017, section 3.1), as PyTorch's
+ * {@code nn.TransformerDecoderLayer}: masked self-attention over the target so far, cross-attention
+ * from the target to the encoder's output (the memory), then a position-wise feed-forward network,
+ * each inside a residual connection with layer normalisation.
+ * <pre>
+ *   SA(x)    = dropout1(self_attn(x, x, x; tgtMask, tgtKeyPaddingMask))
+ *   CA(x, m) = dropout2(multihead_attn(x, m, m; memoryMask, memoryKeyPaddingMask))   queries from the target,
+ *                                                                                     keys and values from the memory
+ *   FF(x)    = dropout3(linear2(dropout(activation(linear1(x)))))
+ *
+ *   post-norm (normFirst = false, the paper and PyTorch's default):
+ *       x = norm1(x + SA(x))
+ *       x = norm2(x + CA(x, memory))
+ *       x = norm3(x + FF(x))
+ *   pre-norm (normFirst = true):
+ *       x = x + SA(norm1(x))
+ *       x = x + CA(norm2(x), memory)
+ *       x = x + FF(norm3(x))
+ * </pre>
+ * The target mask is usually causal ({@link Transformer#generateSquareSubsequentMask}): position t of the
+ * target sees positions 0..t only, so one forward pass trains all positions at once (teacher forcing)
+ * without letting any position peek at the token it has to predict. The memory is not masked causally:
+ * every target position may read the whole source, except its padding ({@code memoryKeyPaddingMask}).
+ *
+ * <p><b>Shape</b> (T target positions, S source positions, N batch, E = dModel): tgt (T, N, E) and
+ * memory (S, N, E), or (N, T, E) and (N, S, E) with {@code batchFirst}, or unbatched (T, E) and (S, E);
+ * output like tgt. tgtMask (T, T), memoryMask (T, S), tgtKeyPaddingMask (N, T), memoryKeyPaddingMask (N, S).
+ * <p><b>Children</b> (PyTorch's names, so state dicts load both ways): {@code self_attn} and
+ * {@code multihead_attn} ({@link MultiheadAttention}(E, nhead, dropout)), {@code linear1}
+ * (E → dimFeedforward), {@code dropout}, {@code linear2} (dimFeedforward → E), {@code norm1},
+ * {@code norm2}, {@code norm3} ({@link LayerNorm}(E, eps)), {@code dropout1}, {@code dropout2},
+ * {@code dropout3}; each initialised as its own class.
+ * <p>PyTorch's defaults: dimFeedforward 2048, dropout 0.1, activation relu (or "gelu"), layerNormEps
+ * 1e-5, batchFirst false, normFirst false.
+ */
+public class TransformerDecoderLayer extends Module {
+    private final Builder options;
+    public final MultiheadAttention selfAttn;
+    public final MultiheadAttention multiheadAttn;
+    public final Linear linear1;
+    public final Dropout dropout;
+    public final Linear linear2;
+    public final LayerNorm norm1;
+    public final LayerNorm norm2;
+    public final LayerNorm norm3;
+    public final Dropout dropout1;
+    public final Dropout dropout2;
+    public final Dropout dropout3;
+
+    /** PyTorch's defaults: dimFeedforward 2048, dropout 0.1, relu, post-norm, sequence first. */
+    public TransformerDecoderLayer(int dModel, int nhead) {
+        this(builder(dModel, nhead));
+    }
+
+    public TransformerDecoderLayer(int dModel, int nhead, int dimFeedforward, double dropout) {
+        this(builder(dModel, nhead).dimFeedforward(dimFeedforward).dropout(dropout));
+    }
+
+    /** The options for a layer of width {@code dModel} with {@code nhead} attention heads. */
+    public static Builder builder(int dModel, int nhead) {
+        return new Builder(dModel, nhead);
+    }
+
+    private TransformerDecoderLayer(Builder b) {
+        if (b.dimFeedforward < 1) {
+            throw new IllegalArgumentException("TransformerDecoderLayer: dimFeedforward must be >= 1, got "
+                    + b.dimFeedforward);
+        }
+        if (!b.activation.equals("relu") && !b.activation.equals("gelu")) {
+            throw new IllegalArgumentException("TransformerDecoderLayer: activation should be relu/gelu, not "
+                    + b.activation);
+        }
+        this.options = b.copy();
+        this.selfAttn = registerModule("self_attn", MultiheadAttention.builder(b.dModel, b.nhead)
+                .dropout(b.dropout).batchFirst(b.batchFirst).build());
+        this.multiheadAttn = registerModule("multihead_attn", MultiheadAttention.builder(b.dModel, b.nhead)
+                .dropout(b.dropout).batchFirst(b.batchFirst).build());
+        this.linear1 = registerModule("linear1", new Linear(b.dModel, b.dimFeedforward));
+        this.dropout = registerModule("dropout", new Dropout(b.dropout));
+        this.linear2 = registerModule("linear2", new Linear(b.dimFeedforward, b.dModel));
+        this.norm1 = registerModule("norm1", new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true));
+        this.norm2 = registerModule("norm2", new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true));
+        this.norm3 = registerModule("norm3", new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true));
+        this.dropout1 = registerModule("dropout1", new Dropout(b.dropout));
+        this.dropout2 = registerModule("dropout2", new Dropout(b.dropout));
+        this.dropout3 = registerModule("dropout3", new Dropout(b.dropout));
+    }
+
+    /** A new layer with the same options and a copy of this one's parameters (PyTorch's deepcopy). */
+    public TransformerDecoderLayer copy() {
+        TransformerDecoderLayer twin = new TransformerDecoderLayer(options);
+        twin.loadStateDict(stateDict());
+        twin.train(isTraining());
+        return twin;
+    }
+
+    /** A decoder layer needs the memory too: use {@link #forward(Tensor, Tensor)}. */
+    @Override
+    public Tensor forward(Tensor tgt) {
+        throw new UnsupportedOperationException(describe() + ": a decoder layer needs the encoder's memory too; "
+                + "call forward(tgt, memory) or forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, "
+                + "memoryKeyPaddingMask)");
+    }
+
+    /** The block on {@code tgt} attending to {@code memory}, without masks. */
+    public Tensor forward(Tensor tgt, Tensor memory) {
+        return forward(tgt, memory, null, null, null, null);
+    }
+
+    /**
+     * The block, as PyTorch's {@code layer(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask,
+     * memory_key_padding_mask)}; any mask may be null.
+     */
+    public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
+            AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
+        checkInputs(tgt, memory);
+        Tensor x = tgt;
+        if (options.normFirst) {
+            x = x.add(selfAttentionBlock(norm1.forward(x), tgtMask, tgtKeyPaddingMask));
+            x = x.add(crossAttentionBlock(norm2.forward(x), memory, memoryMask, memoryKeyPaddingMask));
+            x = x.add(feedForwardBlock(norm3.forward(x)));
+        } else {
+            x = norm1.forward(x.add(selfAttentionBlock(x, tgtMask, tgtKeyPaddingMask)));
+            x = norm2.forward(x.add(crossAttentionBlock(x, memory, memoryMask, memoryKeyPaddingMask)));
+            x = norm3.forward(x.add(feedForwardBlock(x)));
+        }
+        return x;
+    }
+
+    /**
+     * The cross-attention weights per head, (N, nhead, T, S) (unbatched (nhead, T, S)): how much each target
+     * position reads each source position in this layer, for heat maps. The same computation as
+     * {@link #forward} up to the cross-attention, which is then asked for its weights.
+     */
+    public Tensor crossAttentionWeights(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
+            AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
+        checkInputs(tgt, memory);
+        Tensor query;
+        if (options.normFirst) {
+            Tensor x = tgt.add(selfAttentionBlock(norm1.forward(tgt), tgtMask, tgtKeyPaddingMask));
+            query = norm2.forward(x);
+        } else {
+            query = norm1.forward(tgt.add(selfAttentionBlock(tgt, tgtMask, tgtKeyPaddingMask)));
+        }
+        return multiheadAttn.forward(query, memory, memory, memoryKeyPaddingMask, memoryMask, true, false).weights();
+    }
+
+    /** SA(x) = dropout1(self_attn(x, x, x)), weights not needed. */
+    private Tensor selfAttentionBlock(Tensor x, AttentionMask attnMask, AttentionMask keyPaddingMask) {
+        return dropout1.forward(selfAttn.forward(x, x, x, keyPaddingMask, attnMask, false, true).output());
+    }
+
+    /** CA(x, m) = dropout2(multihead_attn(x, m, m)): queries from the target, keys and values from the memory. */
+    private Tensor crossAttentionBlock(Tensor x, Tensor memory, AttentionMask attnMask, AttentionMask keyPaddingMask) {
+        return dropout2.forward(multiheadAttn.forward(x, memory, memory, keyPaddingMask, attnMask, false, true).output());
+    }
+
+    /** FF(x) = dropout3(linear2(dropout(activation(linear1(x))))). */
+    private Tensor feedForwardBlock(Tensor x) {
+        Tensor hidden = linear1.forward(x);
+        hidden = options.activation.equals("relu") ? hidden.relu() : hidden.gelu();
+        return dropout3.forward(linear2.forward(dropout.forward(hidden)));
+    }
+
+    /** tgt and memory: same rank (2 or 3), the same batch size, E features each. */
+    private void checkInputs(Tensor tgt, Tensor memory) {
+        int rank = tgt.dim();
+        int batchDim = options.batchFirst ? 0 : 1;
+        boolean ok = (rank == 2 || rank == 3) && memory.dim() == rank && tgt.size(-1) == options.dModel
+                && memory.size(-1) == options.dModel && (rank == 2 || tgt.size(batchDim) == memory.size(batchDim));
+        if (!ok) {
+            String e = String.valueOf(options.dModel);
+            String layout = options.batchFirst ? "tgt (N, T, " + e + ") and memory (N, S, " + e + ")"
+                    : "tgt (T, N, " + e + ") and memory (S, N, " + e + ")";
+            String path = path();
+            throw new ShapeException("TransformerDecoderLayer(d_model=" + options.dModel + ", nhead=" + options.nhead
+                    + ", batch_first=" + PyRepr.bool(options.batchFirst) + ")" + (path.isEmpty() ? "" : " at " + path)
+                    + ": expected " + layout + " (or unbatched (T, " + e + ") and (S, " + e + ")) but got tgt "
+                    + Shape.format(tgt.shape()) + " and memory " + Shape.format(memory.shape()));
+        }
+    }
+
+    public int dModel() {
+        return options.dModel;
+    }
+
+    public int nhead() {
+        return options.nhead;
+    }
+
+    public int dimFeedforward() {
+        return options.dimFeedforward;
+    }
+
+    /** "relu" or "gelu". */
+    public String activation() {
+        return options.activation;
+    }
+
+    public boolean normFirst() {
+        return options.normFirst;
+    }
+
+    public boolean batchFirst() {
+        return options.batchFirst;
+    }
+
+    /** The options of a {@link TransformerDecoderLayer}, with PyTorch's defaults. */
+    public static final class Builder {
+        private final int dModel;
+        private final int nhead;
+        private int dimFeedforward = 2048;
+        private double dropout = 0.1;
+        private String activation = "relu";
+        private double layerNormEps = 1e-5;
+        private boolean batchFirst = false;
+        private boolean normFirst = false;
+
+        private Builder(int dModel, int nhead) {
+            this.dModel = dModel;
+            this.nhead = nhead;
+        }
+
+        /** Width of the feed-forward network's hidden layer (default 2048). */
+        public Builder dimFeedforward(int size) {
+            this.dimFeedforward = size;
+            return this;
+        }
+
+        /** Dropout probability everywhere in the block, attention weights included (default 0.1). */
+        public Builder dropout(double p) {
+            this.dropout = p;
+            return this;
+        }
+
+        /** "relu" (default) or "gelu". */
+        public Builder activation(String name) {
+            this.activation = name;
+            return this;
+        }
+
+        /** The LayerNorms' ε (default 1e-5). */
+        public Builder layerNormEps(double eps) {
+            this.layerNormEps = eps;
+            return this;
+        }
+
+        /** Inputs and outputs (N, T, E) instead of (T, N, E) (default false). */
+        public Builder batchFirst(boolean on) {
+            this.batchFirst = on;
+            return this;
+        }
+
+        /** Pre-norm: LayerNorm before each sub-layer instead of after (default false). */
+        public Builder normFirst(boolean on) {
+            this.normFirst = on;
+            return this;
+        }
+
+        public TransformerDecoderLayer build() {
+            return new TransformerDecoderLayer(this);
+        }
+
+        private Builder copy() {
+            return new Builder(dModel, nhead).dimFeedforward(dimFeedforward).dropout(dropout).activation(activation)
+                    .layerNormEps(layerNormEps).batchFirst(batchFirst).normFirst(normFirst);
+        }
+    }
+}
