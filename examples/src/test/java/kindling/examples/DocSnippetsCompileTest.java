@@ -49,6 +49,7 @@ class DocSnippetsCompileTest {
             import kindling.data.transforms.*;
             import kindling.examples.charts.*;
             import kindling.examples.models.*;
+            import kindling.generative.*;
             import kindling.io.*;
             import kindling.kernels.*;
             import kindling.nn.*;
@@ -65,9 +66,9 @@ class DocSnippetsCompileTest {
             import static org.junit.jupiter.api.Assertions.*;
             """;
 
-    /** The names fragments use for things the page has already made ("your model", "a batch"). */
+    /** The names fragments use for things the page has already made ("your model", "the pretrained base", "a batch"). */
     static final String CONTEXT = """
-                Module model; Sequential net; Sequential lenet; Optimizer optimizer; LRScheduler scheduler;
+                Module model; Sequential net; Sequential lenet; Sequential base; Optimizer optimizer; LRScheduler scheduler;
                 Tensor x; Tensor y; Tensor input; Tensor target; Tensor targets; Tensor logits; Tensor h0; Tensor c0;
                 Tensor weight; Tensor w; Tensor a; Tensor b; Tensor loss; Tensor images; Tensor labels;
                 float[] mean; float[] std; int[] lengths; List<Tensor> steps; String[] args;

@@ -14,8 +14,12 @@ import kindling.tensor.Tensor;
  * {@code create_feature_extractor(model, return_nodes=[...])}: for style transfer (a CNN's feature
  * maps at several depths) and for looking at activations.
  * <pre>
- *   FeatureExtractor extractor = new FeatureExtractor(vgg, List.of("features.3", "features.8"));
- *   Map&lt;String, Tensor&gt; maps = extractor.forward(image);     // path → that layer's output
+ *   Sequential vgg = new Sequential();                  // a small VGG: {features: conv, relu, pool, conv, relu}
+ *   vgg.add("features", new Sequential(new Conv2d(3, 16, 3, 1, 1), new ReLU(), new MaxPool2d(2, 2),
+ *           new Conv2d(16, 32, 3, 1, 1), new ReLU()));
+ *   FeatureExtractor extractor = new FeatureExtractor(vgg, List.of("features.1", "features.4"));
+ *   Map&lt;String, Tensor&gt; maps = extractor.forward(Tensor.rand(1, 3, 32, 32));   // path → that layer's output:
+ *   // features.1 (1, 16, 32, 32), features.4 (1, 32, 16, 16)
  * </pre>
  * It runs the model as the model's own forward would, through the chain of {@link Sequential}
  * containers down to each requested layer, and records the output of each requested module. It

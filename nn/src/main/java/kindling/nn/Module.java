@@ -404,10 +404,21 @@ public abstract class Module {
      * evaluation mode whatever its caller asks — the way to keep a frozen base's BatchNorm statistics
      * fixed while a training loop (or {@code Trainer}) calls {@code model.train()} every epoch:
      * <pre>
-     *   public Module train(boolean on) {
-     *       super.train(on);
-     *       base.eval();            // BatchNorm in the base keeps its running statistics
-     *       return this;
+     *   class FrozenBaseClassifier extends Sequential {     // {base, head}
+     *       private final Module base;
+     *
+     *       FrozenBaseClassifier(Module base, Module head) {
+     *           this.base = base;
+     *           add("base", base);
+     *           add("head", head);
+     *       }
+     *
+     *       &#64;Override
+     *       public Module train(boolean on) {
+     *           super.train(on);
+     *           base.eval();            // BatchNorm in the base keeps its running statistics
+     *           return this;
+     *       }
      *   }
      * </pre>
      * Without such an override, call {@code model.train(); base.eval();} where you would call
@@ -543,7 +554,8 @@ public abstract class Module {
      * {@code prefix + "."}, with the prefix taken off; every other key is ignored. For taking one piece
      * of a checkpoint, e.g. a pretrained network's base into a new model's base:
      * <pre>
-     *   newModel.base.loadStateDict(checkpoint, "base", true);   // base.0.weight → 0.weight ...
+     *   Map&lt;String, Tensor&gt; checkpoint = SafeTensors.load(Path.of("pretrained.safetensors"));  // a saved {base, head}
+     *   base.loadStateDict(checkpoint, "base", true);   // base.0.weight → 0.weight ...; head.* ignored
      * </pre>
      * {@code strict} applies to the keys under the prefix, as in {@link #loadStateDict(Map, boolean)};
      * an empty prefix loads the whole map.

@@ -11,11 +11,13 @@ import kindling.tensor.Tensor;
  * of PyTorch's {@code optimizer.param_groups}. Fine-tuning gives the pretrained layers a smaller
  * learning rate than the new head:
  * <pre>
+ *   Sequential base = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 64), new ReLU());
+ *   Linear head = new Linear(64, 10);                             // new; the base is pretrained
  *   SGD sgd = SGD.builder(
- *           ParamGroup.of(net.head.parameters()),                 // takes the builder's lr, 0.01
- *           ParamGroup.of(net.base.parameters()).lr(0.001))       // its own lr
+ *           ParamGroup.of(head.parameters()),                     // takes the builder's lr, 0.01
+ *           ParamGroup.of(base.get(2).parameters()).lr(0.001))    // its own lr
  *       .lr(0.01).momentum(0.9).build();
- *   sgd.addParamGroup(ParamGroup.of(more).lr(1e-4));              // later, as add_param_group
+ *   sgd.addParamGroup(ParamGroup.of(base.get(0).parameters()).lr(1e-4));   // later, as add_param_group
  * </pre>
  * Before it is given to an optimizer a group holds only what was set on it; the optimizer fills
  * every other option from its builder's values (PyTorch's {@code defaults}) into its own copy, which
