@@ -17,9 +17,9 @@ class DataLookUpTest {
 
     private void writeFiles(Path directory) throws IOException {
         Files.createDirectories(directory);
-        Files.write(directory.resolve("train-images-idx3-ubyte"), IdxTest.images(2051, 4));
+        Files.write(directory.resolve("train-images-idx3-ubyte"), IdxTest.images(4, 28, 28));
         Files.write(directory.resolve("train-labels-idx1-ubyte"), IdxTest.labels(4));
-        Files.write(directory.resolve("t10k-images-idx3-ubyte"), IdxTest.images(2051, 2));
+        Files.write(directory.resolve("t10k-images-idx3-ubyte"), IdxTest.images(2, 28, 28));
         Files.write(directory.resolve("t10k-labels-idx1-ubyte"), IdxTest.labels(2));
     }
 

@@ -192,7 +192,7 @@ class RNNTest {
     @Test
     void anEmptySequenceIsRefusedSayingLMustBeAtLeastOne() {
         LSTM lstm = new LSTM(5, 4);
-        assertEquals("LSTM(inputSize=5, hiddenSize=4): the sequence is empty: expected input (L, N, 5) with "
+        assertEquals("LSTM(5, 4): the sequence is empty: expected input (L, N, 5) with "
                 + "batchFirst=false with L >= 1 but got (0, 2, 5), L = 0",
                 assertThrows(ShapeException.class, () -> lstm.forward(Tensor.zeros(0, 2, 5))).getMessage());
         LSTM batchFirst = LSTM.builder(5, 4).batchFirst(true).build();
