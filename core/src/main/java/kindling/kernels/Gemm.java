@@ -30,7 +30,9 @@ public final class Gemm {
      * never transposed. beta == 0 means C is overwritten and never read (NaN in C does not leak);
      * k == 0 gives C = beta·C.
      * <pre>{@code
-     *   // C (M, N) = A (M, K) · Bᵀ, B stored (N, K)
+     *   int m = 2, n = 3, k = 4;
+     *   float[] a = new float[m * k], b = new float[n * k], c = new float[m * n];
+     *   // C (m, n) = A (m, k) · Bᵀ, B stored (n, k)
      *   Gemm.gemm(m, n, k, Operand.of(a, 0, k), Operand.ofTransposed(b, 0, k), 0f, Operand.of(c, 0, n));
      * }</pre>
      *

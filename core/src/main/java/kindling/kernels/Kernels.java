@@ -9,7 +9,7 @@ package kindling.kernels;
  * from code with {@link #setMode}, for example around one training step:
  * <pre>{@code
  *   Kernels.setMode(KernelMode.NAIVE);   // every loop is now the textbook one, on this thread
- *   loss = criterion.forward(model.forward(x), y);
+ *   loss = lossFunction.forward(model.forward(x), y);
  *   loss.backward();
  * }</pre>
  * {@code simd} needs the incubating Vector API module ({@code --add-modules jdk.incubator.vector} when

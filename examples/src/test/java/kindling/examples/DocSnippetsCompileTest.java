@@ -47,6 +47,7 @@ class DocSnippetsCompileTest {
             import kindling.autograd.*;
             import kindling.data.*;
             import kindling.data.transforms.*;
+            import kindling.data.text.*;
             import kindling.examples.charts.*;
             import kindling.examples.models.*;
             import kindling.generative.*;
