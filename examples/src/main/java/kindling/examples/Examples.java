@@ -41,6 +41,8 @@ public final class Examples {
                 CharLMExample::main));
         EXAMPLES.put("transformer", new Example("a Transformer encoder learns to reverse digit sequences; attention heat maps",
                 TransformerExample::main));
+        EXAMPLES.put("gan", new Example("a DCGAN makes Fashion-MNIST images; a GAN on a ring of Gaussians collapses onto a few modes",
+                GanExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",

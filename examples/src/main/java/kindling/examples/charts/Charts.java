@@ -172,6 +172,19 @@ public final class Charts {
         return png;
     }
 
+    /**
+     * A grid of grey images (K, 1, H, W) or (K, H, W), pixel values in [0, 1], {@code cols} to a row,
+     * each under its caption (an empty string for none), scaled {@code scale} times.
+     */
+    public static Path images(String title, Tensor images, String[] captions, int cols, int scale, Path png)
+            throws IOException {
+        BufferedImage grid = ImageGrid.draw(title, images, captions, cols, scale);
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        ImageIO.write(grid, "png", png.toFile());
+        display(png);
+        return png;
+    }
+
     private static Path save(Chart<?, ?> chart, Path png) throws IOException {
         Files.createDirectories(png.toAbsolutePath().getParent());
         String name = png.toString();
