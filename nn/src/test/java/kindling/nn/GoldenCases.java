@@ -24,6 +24,9 @@ final class GoldenCases {
     /** gen_resnet.py: residual blocks (their state dicts are resnet_<case>.safetensors). */
     static final GoldenCases RESNET = new GoldenCases("resnet.txt", "gen_resnet.py");
 
+    /** gen_generative.py: SiLU, GroupNorm, Upsample, the sinusoidal time embedding. */
+    static final GoldenCases GENERATIVE = new GoldenCases("generative.txt", "gen_generative.py");
+
     private final String file;
     private final String script;
     private Map<String, Tensor> golden;
