@@ -237,17 +237,19 @@ public final class GanExample {
 
     /** Part two: a GAN on a ring of eight Gaussians, and which modes it covers. */
     static ModeCoverage ring(int steps, int seed) throws IOException {
-        Ring target = new Ring(8, 2.0, 0.05);
+        return ring(new Ring(8, 2.0, 0.02), steps, 1e-3f, 16, seed);
+    }
+
+    static ModeCoverage ring(Ring target, int steps, float lr, int nz, int seed) throws IOException {
         Generator data = new Generator(seed + 10);
         Generator noise = new Generator(seed + 11);
         int batch = 256;
-        int nz = 16;
         int samples = 2000;
         Sequential g = DcGan.pointGenerator(nz, 128);
         Sequential d = DcGan.pointDiscriminator(128);
         BCEWithLogitsLoss bce = new BCEWithLogitsLoss();
-        Adam optimizerD = Adam.builder(d.parameters()).lr(1e-3f).betas(0.5f, 0.999f).build();
-        Adam optimizerG = Adam.builder(g.parameters()).lr(1e-3f).betas(0.5f, 0.999f).build();
+        Adam optimizerD = Adam.builder(d.parameters()).lr(lr).betas(0.5f, 0.999f).build();
+        Adam optimizerG = Adam.builder(g.parameters()).lr(lr).betas(0.5f, 0.999f).build();
         Tensor ones = Tensor.ones(batch, 1);
         Tensor zeros = Tensor.zeros(batch, 1);
         Tensor fixedNoise = Tensor.randn(new Generator(seed + 12), samples, nz);
