@@ -49,6 +49,12 @@ public final class Examples {
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",
                 SpiralClassifier::main));
+        EXAMPLES.put("sde", new Example("Brownian motion, Ornstein-Uhlenbeck and Langevin dynamics by Euler-Maruyama",
+                SdeExample::main));
+        EXAMPLES.put("flow2d", new Example("flow matching in the plane: an MLP vector field carries noise to four 2-D targets",
+                Flow2dExample::main));
+        EXAMPLES.put("diffusion2d", new Example("score matching in the plane: SDE sampling beside the flow's ODE, score vs vector field",
+                Diffusion2dExample::main));
     }
 
     private Examples() {

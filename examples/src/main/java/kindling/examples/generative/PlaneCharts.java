@@ -1,0 +1,124 @@
+package kindling.examples.generative;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The charts of the generative examples, drawn with XChart: panels (point clouds, paths, arrows of a
+ * vector field, histograms against a density) laid out side by side in one PNG, so that a row of
+ * panels reads as time going by.
+ */
+public final class PlaneCharts {
+    private static final Color POINTS = new Color(31, 119, 180, 110);
+    private static final Color TARGET = new Color(150, 150, 150, 70);
+
+    private PlaneCharts() {
+    }
+
+    /** An empty panel with square axes over [−range, range]² and no legend. */
+    public static XYChart plane(String title, double range) {
+        XYChart chart = new XYChartBuilder().width(330).height(330).title(title).build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisMin(-range).setXAxisMax(range).setYAxisMin(-range).setYAxisMax(range);
+        chart.getStyler().setChartTitleFont(chart.getStyler().getChartTitleFont().deriveFont(12f));
+        return chart;
+    }
+
+    /** A panel of points (rows (x, y)), drawn over grey target points if {@code target} is not null. */
+    public static XYChart scatter(String title, float[][] points, float[][] target, double range) {
+        XYChart chart = plane(title, range);
+        if (target != null) {
+            addPoints(chart, "target", target, TARGET);
+        }
+        addPoints(chart, "points", points, POINTS);
+        return chart;
+    }
+
+    private static void addPoints(XYChart chart, String name, float[][] points, Color color) {
+        double[] x = new double[points.length];
+        double[] y = new double[points.length];
+        for (int i = 0; i < points.length; i++) {
+            x[i] = points[i][0];
+            y[i] = points[i][1];
+        }
+        XYSeries series = chart.addSeries(name, x, y);
+        series.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        series.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color);
+        chart.getStyler().setMarkerSize(3);
+    }
+
+    /**
+     * Paths in the plane: {@code paths[p][s]} is particle p's position (x, y) at step s. Each path a thin
+     * line from a black start dot to a red end dot, over grey target points.
+     */
+    public static XYChart paths(String title, float[][][] paths, float[][] target, double range) {
+        XYChart chart = plane(title, range);
+        if (target != null) {
+            addPoints(chart, "target", target, TARGET);
+        }
+        float[][] starts = new float[paths.length][];
+        float[][] ends = new float[paths.length][];
+        for (int p = 0; p < paths.length; p++) {
+            double[] x = new double[paths[p].length];
+            double[] y = new double[paths[p].length];
+            for (int s = 0; s < x.length; s++) {
+                x[s] = paths[p][s][0];
+                y[s] = paths[p][s][1];
+            }
+            XYSeries line = chart.addSeries("path " + p, x, y);
+            line.setMarker(SeriesMarkers.NONE).setLineColor(new Color(60, 60, 60, 150)).setLineStyle(new BasicStroke(0.8f));
+            starts[p] = paths[p][0];
+            ends[p] = paths[p][x.length - 1];
+        }
+        addPoints(chart, "start", starts, Color.BLACK);
+        addPoints(chart, "end", ends, Color.RED);
+        return chart;
+    }
+
+    /**
+     * Arrows of a vector field: at each point {@code at[i]} a segment along {@code vectors[i]} times
+     * {@code scale}, with a dot at its tail. Long arrows are where the flow is fast.
+     */
+    public static XYChart arrows(String title, float[][] at, float[][] vectors, double scale, double range) {
+        XYChart chart = plane(title, range);
+        for (int i = 0; i < at.length; i++) {
+            XYSeries arrow = chart.addSeries("arrow " + i, new double[] {at[i][0], at[i][0] + scale * vectors[i][0]},
+                    new double[] {at[i][1], at[i][1] + scale * vectors[i][1]});
+            arrow.setMarker(SeriesMarkers.NONE).setLineColor(new Color(31, 119, 180)).setLineStyle(new BasicStroke(1f));
+        }
+        addPoints(chart, "tails", at, new Color(31, 119, 180));
+        chart.getStyler().setMarkerSize(2);
+        return chart;
+    }
+
+    /** A line chart with explicit x values, one series per entry; the legend only if {@code legend}. */
+    public static XYChart lines(String title, String xLabel, String yLabel, double[] x, Map<String, double[]> series,
+                                boolean legend) {
+        XYChart chart = new XYChartBuilder().width(480).height(360).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendVisible(legend);
+        for (Map.Entry<String, double[]> entry : series.entrySet()) {
+            chart.addSeries(entry.getKey(), x, entry.getValue()).setMarker(SeriesMarkers.NONE);
+        }
+        return chart;
+    }
+
+    /** Several panels in a grid of {@code columns} columns, written to {@code png}. */
+    public static Path save(List<XYChart> panels, int columns, Path png) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        int rows = (panels.size() + columns - 1) / columns;
+        String name = png.toString();
+        BitmapEncoder.saveBitmap(panels, rows, columns, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+                BitmapEncoder.BitmapFormat.PNG);
+        return png;
+    }
+}
