@@ -3,8 +3,10 @@ package kindling.examples;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import kindling.autograd.NoGrad;
@@ -13,15 +15,24 @@ import kindling.data.DataLoader;
 import kindling.data.ImageData;
 import kindling.data.TensorDataset;
 import kindling.examples.charts.Charts;
+import kindling.examples.generative.GaussianMixture;
+import kindling.examples.generative.PlaneCharts;
 import kindling.examples.models.DcGan;
+import kindling.examples.models.TimeMlp;
+import kindling.generative.FlowMatching;
+import kindling.generative.GaussianProbabilityPath;
+import kindling.generative.LinearScheduler;
+import kindling.generative.Samplers;
 import kindling.kernels.Threads;
 import kindling.nn.BCEWithLogitsLoss;
 import kindling.nn.Sequential;
 import kindling.nn.Summary;
 import kindling.optim.Adam;
+import kindling.optim.CosineAnnealingLR;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 import kindling.train.ProgressBar;
+import org.knowm.xchart.XYChart;
 
 /**
  * A generative adversarial network (Goodfellow et al., 2014) in the DCGAN form (Radford et al.,
@@ -53,55 +64,51 @@ public final class GanExample {
     record Step(double lossD, double lossG, double realScore, double fakeScore) {
     }
 
-    /** The ring of Gaussians: {@code modes} centres on a circle of {@code radius}, each with standard deviation {@code sigma}. */
-    record Ring(int modes, double radius, double sigma) {
-        /** {@code n} points, each from a mode chosen uniformly. */
-        Tensor sample(int n, Generator generator) {
-            Tensor mode = Tensor.randint(generator, 0, modes, n);
-            Tensor angle = mode.mul((float) (2 * Math.PI / modes));
-            Tensor centres = Tensor.stack(1, angle.cos(), angle.sin()).mul((float) radius);
-            return centres.add(Tensor.randn(generator, n, 2).mul((float) sigma));
-        }
-
-        /**
-         * How many of {@code points} (N, 2) lie within {@link #MODE_RADIUS_SIGMAS}·σ of each mode's centre;
-         * the last entry counts the points near none of them.
-         */
-        int[] countPerMode(Tensor points) {
-            int[] counts = new int[modes + 1];
-            float[] xy = points.contiguous().toArray();
-            for (int i = 0; i < points.size(0); i++) {
-                int nearest = modes;                                 // "off every mode" until one is close
-                for (int m = 0; m < modes; m++) {
-                    double dx = xy[2 * i] - radius * Math.cos(2 * Math.PI * m / modes);
-                    double dy = xy[2 * i + 1] - radius * Math.sin(2 * Math.PI * m / modes);
-                    if (Math.sqrt(dx * dx + dy * dy) <= MODE_RADIUS_SIGMAS * sigma) {
-                        nearest = m;
-                    }
-                }
-                counts[nearest]++;
-            }
-            return counts;
-        }
-
-        /** The modes that hold at least a quarter of their fair share, {@code n / (4·modes)} points. */
-        int modesCovered(int[] counts, int n) {
-            int covered = 0;
-            for (int m = 0; m < modes; m++) {
-                covered += counts[m] >= n / (4.0 * modes) ? 1 : 0;
-            }
-            return covered;
-        }
-    }
-
     /** What the ring comparison measured for one model: points per mode, modes covered, share of points on a mode. */
     record ModeCoverage(String model, int[] perMode, int covered, double onAMode) {
+        /** Counts {@code points} (N, 2) against the modes of {@code target} (see {@link #countPerMode}). */
+        static ModeCoverage of(String model, GaussianMixture target, Tensor points) {
+            int[] counts = countPerMode(target, points);
+            int modes = target.means().length;
+            int n = points.size(0);
+            int covered = 0;
+            for (int m = 0; m < modes; m++) {
+                covered += counts[m] >= n / (4.0 * modes) ? 1 : 0;      // a quarter of its fair share
+            }
+            return new ModeCoverage(model, Arrays.copyOf(counts, modes), covered, 1.0 - (double) counts[modes] / n);
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%-14s covers %d of %d modes, %.1f%% of points within %.0fσ of a mode; per mode %s",
-                    model, covered, perMode.length - 1, 100 * onAMode, MODE_RADIUS_SIGMAS,
-                    Arrays.toString(Arrays.copyOf(perMode, perMode.length - 1)));
+                    model, covered, perMode.length, 100 * onAMode, MODE_RADIUS_SIGMAS, Arrays.toString(perMode));
         }
+    }
+
+    /** The two models on the ring, and the target's own sample as the reference. */
+    record RingResult(ModeCoverage gan, ModeCoverage flow, ModeCoverage target) {
+    }
+
+    /**
+     * How many of {@code points} (N, 2) lie within {@link #MODE_RADIUS_SIGMAS}·σ of each mode's centre;
+     * the last entry counts the points near none of them.
+     */
+    static int[] countPerMode(GaussianMixture target, Tensor points) {
+        float[][] means = target.means();
+        int[] counts = new int[means.length + 1];
+        float[] xy = points.contiguous().toArray();
+        for (int i = 0; i < points.size(0); i++) {
+            int nearest = means.length;                              // "off every mode" until one is close
+            for (int m = 0; m < means.length; m++) {
+                double dx = xy[2 * i] - means[m][0];
+                double dy = xy[2 * i + 1] - means[m][1];
+                if (Math.sqrt(dx * dx + dy * dy) <= MODE_RADIUS_SIGMAS * target.std()) {
+                    nearest = m;
+                }
+            }
+            counts[nearest]++;
+        }
+        return counts;
     }
 
     private GanExample() {
@@ -173,15 +180,16 @@ public final class GanExample {
             }
             System.out.printf(Locale.ROOT, "epoch %d/%d: loss_D %.3f, loss_G %.3f, %.0f s%n",
                     epoch, epochs, sumD / done, sumG / done, (System.nanoTime() - start) / 1e9);
-            Path grid = Charts.images("DCGAN samples after epoch " + epoch + " (the same 64 noise vectors each epoch)",
+            Path grid = Charts.images("DCGAN, epoch " + epoch + " (the same 64 noise vectors every epoch)",
                     generate(g, fixedNoise), blank(64), 8, 2, Path.of("charts", "gan", "samples-epoch-" + epoch + ".png"));
             System.out.println("Samples: " + grid.toAbsolutePath());
         }
 
         Map<String, double[]> curves = new LinkedHashMap<>();
-        curves.put("loss_D (mean of 50 steps)", movingMean(lossD, 50));
-        curves.put("loss_G (mean of 50 steps)", movingMean(lossG, 50));
-        System.out.println("Loss curves: " + Charts.lines("DCGAN on " + data.name() + ": losses per step", "step (×50)", "BCE",
+        int window = Math.max(1, lossD.length / 60);                    // about 60 points on the chart
+        curves.put("loss_D (mean of " + window + " steps)", movingMean(lossD, window));
+        curves.put("loss_G (mean of " + window + " steps)", movingMean(lossG, window));
+        System.out.println("Loss curves: " + Charts.lines("DCGAN on " + data.name() + ": losses", "step (×" + window + ")", "BCE",
                 curves, Path.of("charts", "gan", "losses.png")).toAbsolutePath());
 
         // Evaluation: which classes does a judge trained on real images see in 1,000 samples?
@@ -235,12 +243,17 @@ public final class GanExample {
         }
     }
 
-    /** Part two: a GAN on a ring of eight Gaussians, and which modes it covers. */
-    static ModeCoverage ring(int steps, int seed) throws IOException {
-        return ring(new Ring(8, 2.0, 0.02), steps, 1e-3f, 16, seed);
+    /** Part two: a GAN and a flow on a ring of eight Gaussians, and which modes each covers. */
+    static RingResult ring(int steps, int seed) throws IOException {
+        return ring(GaussianMixture.onCircle(8, 2.0, 0.02), steps, 1e-3f, 16, seed);
     }
 
-    static ModeCoverage ring(Ring target, int steps, float lr, int nz, int seed) throws IOException {
+    /**
+     * Trains a GAN ({@code lr}, noise of {@code nz} dims) and a flow-matching MLP for {@code steps} steps
+     * of batch 256 on {@code target}, counts the modes each covers with 2,000 samples, and draws them.
+     */
+    static RingResult ring(GaussianMixture target, int steps, float lr, int nz, int seed) throws IOException {
+        int modes = target.means().length;
         Generator data = new Generator(seed + 10);
         Generator noise = new Generator(seed + 11);
         int batch = 256;
@@ -253,9 +266,11 @@ public final class GanExample {
         Tensor ones = Tensor.ones(batch, 1);
         Tensor zeros = Tensor.zeros(batch, 1);
         Tensor fixedNoise = Tensor.randn(new Generator(seed + 12), samples, nz);
-        Map<String, float[][]> snapshots = new LinkedHashMap<>();
-        System.out.printf("%nA GAN on a ring of %d Gaussians (radius %.1f, σ %.2f): %d steps of batch %d%n",
-                target.modes(), target.radius(), target.sigma(), steps, batch);
+        Tensor truth = target.sample(samples, new Generator(seed + 13));      // the reference drawn in grey
+        float[][] targetRows = toRows(truth);
+        List<XYChart> snapshots = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%nA GAN on a ring of %d Gaussians (radius %.1f, σ %.2f): %d steps of batch %d%n",
+                modes, Math.hypot(target.means()[0][0], target.means()[0][1]), target.std(), steps, batch);
         for (int step = 1; step <= steps; step++) {
             Tensor real = target.sample(batch, data);
             Tensor fake = g.forward(Tensor.randn(noise, batch, nz));
@@ -269,30 +284,46 @@ public final class GanExample {
             optimizerG.step();
             if (step % (steps / 4) == 0) {
                 Tensor points = points(g, fixedNoise.narrow(0, 0, 500));
-                int[] counts = target.countPerMode(points);
-                System.out.printf(Locale.ROOT, "step %5d: loss_D %.3f, loss_G %.3f, points per mode %s%n", step,
-                        lossD.item(), lossG.item(), Arrays.toString(Arrays.copyOf(counts, target.modes())));
-                snapshots.put("step " + step, toRows(points));
+                ModeCoverage now = ModeCoverage.of("step " + step, target, points);
+                System.out.printf(Locale.ROOT, "step %5d: loss_D %.3f, loss_G %.3f, %d modes covered, points per mode %s%n",
+                        step, lossD.item(), lossG.item(), now.covered(), Arrays.toString(now.perMode()));
+                snapshots.add(PlaneCharts.scatter("GAN after " + step + " steps: " + now.covered() + " of " + modes + " modes",
+                        toRows(points), targetRows, 2.6));
             }
         }
-        Tensor points = points(g, fixedNoise);
-        int[] counts = target.countPerMode(points);
-        ModeCoverage gan = new ModeCoverage("GAN", counts, target.modesCovered(counts, samples),
-                1.0 - (double) counts[target.modes()] / samples);
-        System.out.println(gan);
-        Tensor truth = target.sample(samples, new Generator(seed + 13));
-        int[] truthCounts = target.countPerMode(truth);
-        System.out.println(new ModeCoverage("target sample", truthCounts, target.modesCovered(truthCounts, samples),
-                1.0 - (double) truthCounts[target.modes()] / samples));
+        Tensor ganPoints = points(g, fixedNoise);
+        ModeCoverage gan = ModeCoverage.of("GAN", target, ganPoints);
 
-        Map<String, float[][]> groups = new LinkedHashMap<>();
-        groups.put("target", toRows(truth));
-        groups.put("GAN", toRows(points));
-        System.out.println("Ring: " + Charts.scatter("GAN on a ring of 8 Gaussians, " + steps + " steps: " + gan.covered()
-                + " of 8 modes covered", "x", "y", groups, Path.of("charts", "gan", "ring-gan.png")).toAbsolutePath());
-        System.out.println("Ring over training: " + Charts.scatter("GAN samples (same noise) during training",
-                "x", "y", snapshots, Path.of("charts", "gan", "ring-gan-steps.png")).toAbsolutePath());
-        return gan;
+        // Flow matching on the same ring: the MLP vector field of the flow2d example, the conditional
+        // flow-matching loss on the linear path, the same steps and batch; samples from the ODE.
+        System.out.printf("Flow matching on the same ring: %d steps of batch %d%n", steps, batch);
+        TimeMlp flow = new TimeMlp(2, 128);
+        GaussianProbabilityPath path = new GaussianProbabilityPath(new LinearScheduler());
+        Adam optimizer = Adam.builder(flow.parameters()).lr(2e-3f).build();
+        CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, steps);
+        Generator flowNoise = new Generator(seed + 14);
+        for (int step = 1; step <= steps; step++) {
+            Tensor loss = FlowMatching.conditionalFlowMatchingLoss(flow, path, target.sample(batch, data), flowNoise);
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            schedule.step();
+        }
+        Tensor flowPoints = Samplers.sampleODE(flow, Tensor.randn(new Generator(seed + 15), samples, 2), 100);
+        ModeCoverage flowCoverage = ModeCoverage.of("flow matching", target, flowPoints);
+        RingResult result = new RingResult(gan, flowCoverage, ModeCoverage.of("target sample", target, truth));
+        System.out.println(result.gan());
+        System.out.println(result.flow());
+        System.out.println(result.target());
+
+        Path both = PlaneCharts.save(List.of(
+                PlaneCharts.scatter("GAN: " + gan.covered() + " of " + modes + " modes", toRows(ganPoints), targetRows, 2.6),
+                PlaneCharts.scatter("flow matching: " + flowCoverage.covered() + " of " + modes + " modes",
+                        toRows(flowPoints), targetRows, 2.6)), 2, Path.of("charts", "gan", "ring-gan-vs-flow.png"));
+        System.out.println("Ring, GAN beside flow matching: " + both.toAbsolutePath());
+        System.out.println("GAN during training: " + PlaneCharts.save(snapshots, 4,
+                Path.of("charts", "gan", "ring-gan-steps.png")).toAbsolutePath());
+        return result;
     }
 
     private static Tensor points(Sequential g, Tensor z) {
