@@ -103,7 +103,7 @@ public final class FlowMnistExample {
                     (System.nanoTime() - start) / 60e9, (Flow2dExample.processCpuSeconds() - cpuStart) / 60);
             Map<String, double[]> curve = new LinkedHashMap<>();
             curve.put("flow-matching loss (mean of 20 steps)", GanExample.movingMean(run.losses(), 20));
-            System.out.println("Loss curve: " + Charts.lines("Conditional flow matching on " + data.name(),
+            System.out.println("Loss curve: " + Charts.lines("Flow matching on " + data.name(),
                     "step (×20)", "loss", curve, Path.of("charts", "flowmnist", "loss.png")).toAbsolutePath());
 
             SampleClassifier judge = SampleClassifier.trainedOn(data, Path.of("runs", "judge"), 5);

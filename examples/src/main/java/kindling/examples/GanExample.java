@@ -57,31 +57,36 @@ import org.knowm.xchart.XYChart;
  * all ten, one that has collapsed piles them into a few.
  */
 public final class GanExample {
-    /** A generated point counts for a mode when it is within this many of the mode's σ of its centre. */
+    /** A generated point is sharp when it lies within this many of the mode's σ of its centre. */
     static final double MODE_RADIUS_SIGMAS = 3;
 
     /** The losses and D's outputs of one training step: D(x) near 0.5 and D(G(z)) near 0.5 is the game's equilibrium. */
     record Step(double lossD, double lossG, double realScore, double fakeScore) {
     }
 
-    /** What the ring comparison measured for one model: points per mode, modes covered, share of points on a mode. */
-    record ModeCoverage(String model, int[] perMode, int covered, double onAMode) {
-        /** Counts {@code points} (N, 2) against the modes of {@code target} (see {@link #countPerMode}). */
+    /**
+     * What the ring comparison measured for one model's samples: how many fall near each mode (within a
+     * quarter of the distance between neighbouring modes), how many modes hold at least a quarter of
+     * their fair share of the samples, and which part of the samples is sharp, within 3σ of a mode.
+     */
+    record ModeCoverage(String model, int[] perMode, int covered, double sharp) {
+        /** Counts {@code points} (N, 2) against the modes of {@code target}. */
         static ModeCoverage of(String model, GaussianMixture target, Tensor points) {
-            int[] counts = countPerMode(target, points);
             int modes = target.means().length;
             int n = points.size(0);
+            int[] near = countPerMode(target, points, nearRadius(target));
+            int[] sharp = countPerMode(target, points, MODE_RADIUS_SIGMAS * target.std());
             int covered = 0;
             for (int m = 0; m < modes; m++) {
-                covered += counts[m] >= n / (4.0 * modes) ? 1 : 0;      // a quarter of its fair share
+                covered += near[m] >= n / (4.0 * modes) ? 1 : 0;
             }
-            return new ModeCoverage(model, Arrays.copyOf(counts, modes), covered, 1.0 - (double) counts[modes] / n);
+            return new ModeCoverage(model, Arrays.copyOf(near, modes), covered, 1.0 - (double) sharp[modes] / n);
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-14s covers %d of %d modes, %.1f%% of points within %.0fσ of a mode; per mode %s",
-                    model, covered, perMode.length, 100 * onAMode, MODE_RADIUS_SIGMAS, Arrays.toString(perMode));
+            return String.format(Locale.ROOT, "%-14s covers %d of %d modes, samples per mode %s, %.1f%% within %.0fσ of a mode",
+                    model, covered, perMode.length, Arrays.toString(perMode), 100 * sharp, MODE_RADIUS_SIGMAS);
         }
     }
 
@@ -89,20 +94,30 @@ public final class GanExample {
     record RingResult(ModeCoverage gan, ModeCoverage flow, ModeCoverage target) {
     }
 
+    /** A quarter of the smallest distance between two means: "near a mode" without reaching the next. */
+    static double nearRadius(GaussianMixture target) {
+        float[][] means = target.means();
+        double closest = Double.POSITIVE_INFINITY;
+        for (int a = 0; a < means.length; a++) {
+            for (int b = a + 1; b < means.length; b++) {
+                closest = Math.min(closest, Math.hypot(means[a][0] - means[b][0], means[a][1] - means[b][1]));
+            }
+        }
+        return closest / 4;
+    }
+
     /**
-     * How many of {@code points} (N, 2) lie within {@link #MODE_RADIUS_SIGMAS}·σ of each mode's centre;
-     * the last entry counts the points near none of them.
+     * How many of {@code points} (N, 2) lie within {@code radius} of each mode's centre; the last entry
+     * counts the points near none of them.
      */
-    static int[] countPerMode(GaussianMixture target, Tensor points) {
+    static int[] countPerMode(GaussianMixture target, Tensor points, double radius) {
         float[][] means = target.means();
         int[] counts = new int[means.length + 1];
         float[] xy = points.contiguous().toArray();
         for (int i = 0; i < points.size(0); i++) {
             int nearest = means.length;                              // "off every mode" until one is close
             for (int m = 0; m < means.length; m++) {
-                double dx = xy[2 * i] - means[m][0];
-                double dy = xy[2 * i + 1] - means[m][1];
-                if (Math.sqrt(dx * dx + dy * dy) <= MODE_RADIUS_SIGMAS * target.std()) {
+                if (Math.hypot(xy[2 * i] - means[m][0], xy[2 * i + 1] - means[m][1]) <= radius) {
                     nearest = m;
                 }
             }
@@ -121,7 +136,7 @@ public final class GanExample {
         int batchSize = options.getInt("batch-size", 64);
         int nz = options.getInt("nz", 64);
         int width = options.getInt("width", 32);
-        int mixtureSteps = options.getInt("mixture-steps", quick ? 2000 : 4000);
+        int mixtureSteps = options.getInt("mixture-steps", 3000);
         Threads.set(options.getInt("threads", Threads.get()));
         int seed = options.getInt("seed", 0);
         Generator.manualSeed(seed);

@@ -61,15 +61,17 @@ class GanExampleTest {
     }
 
     @Test
-    void modesAreCountedWithinThreeSigmaOfTheirCentres() {
+    void modesAreCountedNearTheirCentres() {
         GaussianMixture ring = GaussianMixture.onCircle(4, 2.0, 0.1);
-        Tensor points = Tensor.of(new float[][] {{2f, 0f}, {2.1f, 0.1f}, {0f, 2f}, {-2f, 0.25f}, {0f, 0f}, {1.5f, 1.5f}});
-        // modes at (2, 0), (0, 2), (−2, 0), (0, −2); 0.25 from (−2, 0) is within 3σ = 0.3
-        assertArrayEquals(new int[] {2, 1, 1, 0, 2}, GanExample.countPerMode(ring, points));
+        // modes at (2, 0), (0, 2), (−2, 0), (0, −2), 2√2 apart: "near" is within 2√2/4 = 0.707
+        assertEquals(Math.sqrt(8) / 4, GanExample.nearRadius(ring), 1e-6);
+        Tensor points = Tensor.of(new float[][] {{2f, 0f}, {2.1f, 0.1f}, {0f, 2f}, {-2f, 0.25f}, {-2f, 0.5f}, {0f, 0f}});
+        assertArrayEquals(new int[] {2, 1, 2, 0, 1}, GanExample.countPerMode(ring, points, GanExample.nearRadius(ring)));
+        assertArrayEquals(new int[] {2, 1, 1, 0, 2}, GanExample.countPerMode(ring, points, 0.3));   // within 3σ
         GanExample.ModeCoverage coverage = GanExample.ModeCoverage.of("six points", ring, points);
         assertEquals(3, coverage.covered());                 // a quarter of a fair share is 6/16 of a point
-        assertEquals(4.0 / 6, coverage.onAMode(), 1e-9);
-        int[] counts = GanExample.countPerMode(ring, ring.sample(4000, new Generator(3)));
+        assertEquals(4.0 / 6, coverage.sharp(), 1e-9);
+        int[] counts = GanExample.countPerMode(ring, ring.sample(4000, new Generator(3)), 0.3);
         // In the plane P(|x − μ| > 3σ) = e^(−9/2) ≈ 1.1%: about 44 of 4,000 points lie off every mode.
         assertTrue(counts[4] > 15 && counts[4] < 80, "points of the target off every mode: " + counts[4]);
     }
@@ -79,7 +81,7 @@ class GanExampleTest {
         Generator.manualSeed(4);
         GanExample.RingResult result = GanExample.ring(GaussianMixture.onCircle(8, 2.0, 0.05), 40, 1e-3f, 8, 0);
         assertEquals(8, result.target().covered());
-        assertTrue(result.target().onAMode() > 0.95, result.target().toString());
+        assertTrue(result.target().sharp() > 0.95, result.target().toString());
         assertEquals(8, result.gan().perMode().length);
         assertEquals(8, result.flow().perMode().length);
     }
