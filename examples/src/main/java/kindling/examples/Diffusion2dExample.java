@@ -37,6 +37,7 @@ import org.knowm.xchart.XYChart;
  *   update:   Adam, lr 2e-3 annealed along a cosine to 0, batch 256 (as flow2d)
  *   samplers: ODE   dX = u^θ_t(X) dt                                      (flow2d's model, σ = 0)
  *             SDE   dX = [u^θ_t(X) + σ²/2 · s^θ_t(X)] dt + σ dW          σ = 0.5, 1, 2
+ *             SDE   with a decaying σ_t = 2(1 − t), which keeps Euler–Maruyama stable near t = 1
  *             score only: u_t from s^θ by the conversion formula, then the SDE with σ = 1
  *   relation: for a Gaussian path, s_t(x) = (α_t u_t(x) − α̇_t x) / (β_t² α̇_t − α_t β̇_t β_t)
  *             = (t·u_t(x) − x) / (1 − t); compared between the two separately trained networks
@@ -57,7 +58,7 @@ public final class Diffusion2dExample {
     }
 
     /** SW₂ to fresh target samples of each sampler, and the floor. */
-    record Comparison(double ode, double[] sde, double scoreOnly, double floor) {
+    record Comparison(double ode, double[] sde, double decaying, double scoreOnly, Flow2dExample.Floor floor) {
     }
 
     /** How far the learned score is from the score of the learned vector field at time t: E‖s^θ − s(u^θ)‖² / E‖s^θ‖². */
@@ -83,9 +84,10 @@ public final class Diffusion2dExample {
 
     static void run(List<Toy2d> targets, int steps, int samples, long seed, Path dir) throws IOException {
         GaussianProbabilityPath path = new GaussianProbabilityPath(new LinearScheduler());
-        System.out.println("SW2 of 2000 samples to a fresh target sample (lower is better; the floor is a second target sample)");
-        System.out.println("target        ODE σ=0  SDE σ=0.5  SDE σ=1  SDE σ=2  score only  floor   relative ‖s − s(u)‖² at t = .25 .5 .75"
-                + "   training seconds (wall, CPU)");
+        System.out.println("SW2 of " + samples + " samples to a fresh target sample (lower is better; the floor is the mean ± std"
+                + " of the distance between two target samples, over " + Flow2dExample.FLOOR_PAIRS + " pairs)");
+        System.out.println("target        ODE σ=0  SDE σ=0.5  SDE σ=1  SDE σ=2  σ_t=2(1−t)  score only          floor"
+                + "   relative ‖s − s(u)‖² at t = .25 .5 .75   training seconds (wall, CPU)");
         for (Toy2d target : targets) {
             Flow2dExample.TrainedModel flow = Flow2dExample.train(target, steps, seed);
             TrainedNoise noise = trainNoisePredictor(target, path, steps, seed);
@@ -93,9 +95,9 @@ public final class Diffusion2dExample {
             VectorField score = path.scoreFromNoisePredictor(noise.model());
             Comparison comparison = compare(vectorField, score, path, target, samples, seed);
             List<Agreement> agreements = agreement(vectorField, score, path, target, new Generator(seed + 300));
-            System.out.printf(Locale.ROOT, "%-12s %8.3f %10.3f %8.3f %8.3f %11.3f %6.3f   %26.3f %5.3f %5.3f   %7.1f %5.1f%n",
+            System.out.printf(Locale.ROOT, "%-12s %8.3f %10.3f %8.3f %8.3f %11.3f %11.3f %13s   %18.3f %5.3f %5.3f   %7.1f %5.1f%n",
                     target.label(), comparison.ode(), comparison.sde()[0], comparison.sde()[1], comparison.sde()[2],
-                    comparison.scoreOnly(), comparison.floor(), agreements.get(0).relativeSquaredError(),
+                    comparison.decaying(), comparison.scoreOnly(), comparison.floor(), agreements.get(0).relativeSquaredError(),
                     agreements.get(1).relativeSquaredError(), agreements.get(2).relativeSquaredError(),
                     flow.seconds() + noise.seconds(), flow.cpuSeconds() + noise.cpuSeconds());
             charts(vectorField, score, path, target, samples, seed, dir);
@@ -134,8 +136,22 @@ public final class Diffusion2dExample {
 
     /** The SDE sampler dX = [u + σ²/2 · s] dt + σ dW from N(0, I), {@value Flow2dExample#ODE_STEPS} steps. */
     static Tensor sampleSde(VectorField vectorField, VectorField score, double sigma, int n, Generator generator) {
-        return Samplers.sampleSDE(vectorField, score, DiffusionCoefficient.constant(sigma), Tensor.randn(generator, n, 2),
-                Flow2dExample.ODE_STEPS, generator);
+        return sampleSde(vectorField, score, DiffusionCoefficient.constant(sigma), n, generator);
+    }
+
+    static Tensor sampleSde(VectorField vectorField, VectorField score, DiffusionCoefficient sigma, int n,
+                            Generator generator) {
+        return Samplers.sampleSDE(vectorField, score, sigma, Tensor.randn(generator, n, 2), Flow2dExample.ODE_STEPS, generator);
+    }
+
+    /**
+     * σ_t = 2(1 − t): much noise early, none at the data. Near a data point the score of the linear
+     * path pulls back like −(x − α_t z)/β_t², a restoring rate σ²/(2β_t²); an Euler–Maruyama step is
+     * stable only while h · σ²/(2β_t²) &lt; 2, which a constant σ breaks in the last steps, where β_t is
+     * about h. A σ_t that shrinks with β_t keeps the rate bounded.
+     */
+    static DiffusionCoefficient decayingSigma() {
+        return (x, t) -> Times.perSample(t, s -> 2 * (1 - s), x.dim());
     }
 
     /** The SDE sampler with the vector field computed from the score, on [0.01, 1]. */
@@ -155,8 +171,9 @@ public final class Diffusion2dExample {
         for (int i = 0; i < SIGMAS.length; i++) {
             sde[i] = distance(sampleSde(vectorField, score, SIGMAS[i], n, generator), reference);
         }
+        double decaying = distance(sampleSde(vectorField, score, decayingSigma(), n, generator), reference);
         double scoreOnly = distance(sampleScoreOnly(score, path, 1, n, generator), reference);
-        return new Comparison(ode, sde, scoreOnly, distance(target.sample(n, generator), reference));
+        return new Comparison(ode, sde, decaying, scoreOnly, Flow2dExample.floor(target, n, generator));
     }
 
     private static double distance(Tensor samples, Tensor reference) {
@@ -193,15 +210,18 @@ public final class Diffusion2dExample {
             panels.add(PlaneCharts.scatter(String.format(Locale.ROOT, "SDE, σ = %.1f", sigma),
                     SdeExample.rows(sampleSde(vectorField, score, sigma, n, generator)), reference, Flow2dExample.RANGE));
         }
+        panels.add(PlaneCharts.scatter("SDE, σ_t = 2(1 − t)", SdeExample.rows(sampleSde(vectorField, score, decayingSigma(), n,
+                generator)), reference, Flow2dExample.RANGE));
         panels.add(PlaneCharts.scatter("score only, σ = 1", SdeExample.rows(sampleScoreOnly(score, path, 1, n, generator)),
                 reference, Flow2dExample.RANGE));
-        PlaneCharts.save(panels, 5, dir.resolve(target.label() + "-samplers.png"));
+        PlaneCharts.save(panels, 6, dir.resolve(target.label() + "-samplers.png"));
 
         List<XYChart> fields = new ArrayList<>();
         for (double t : new double[] {0.5, 0.8}) {
-            fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "learned score s_t, t = %.1f", t), score, t, 0.1));
+            double scale = 0.4 * (1 - t) * (1 - t);          // the score grows like 1/β_t²: shorter arrows later
+            fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "learned score s_t, t = %.1f", t), score, t, scale));
             fields.add(Flow2dExample.fieldPanel(String.format(Locale.ROOT, "(t·u_t − x)/(1 − t), t = %.1f", t),
-                    path.scoreFromVectorField(vectorField), t, 0.1));
+                    path.scoreFromVectorField(vectorField), t, scale));
         }
         PlaneCharts.save(fields, 4, dir.resolve(target.label() + "-score-vs-field.png"));
     }

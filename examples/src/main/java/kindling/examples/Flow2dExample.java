@@ -54,6 +54,7 @@ public final class Flow2dExample {
     static final float LR = 2e-3f;
     static final int ODE_STEPS = 100;
     static final int PROJECTIONS = 200;
+    static final int FLOOR_PAIRS = 5;
     /** Chart range: every target lies inside [−5, 5]². */
     static final double RANGE = 5;
 
@@ -77,8 +78,20 @@ public final class Flow2dExample {
         }
     }
 
-    /** Sliced Wasserstein distances to a fresh target sample: of the model's samples, of another target sample, of the noise. */
-    record Quality(double model, double floor, double noise) {
+    /** Sliced Wasserstein distances to a fresh target sample: of the model's samples, of other target samples, of the noise. */
+    record Quality(double model, Floor floor, double noise) {
+    }
+
+    /**
+     * The distance between two independent target samples of the same size, over several pairs: its
+     * mean is what a perfect sampler would score, its standard deviation how much any single
+     * distance of this size moves by chance.
+     */
+    record Floor(double mean, double std) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.3f ± %.3f", mean, std);
+        }
     }
 
     public static void main(String[] args) {
@@ -105,10 +118,11 @@ public final class Flow2dExample {
         Map<String, double[]> lossCurves = new LinkedHashMap<>();
         System.out.println("target         steps  final loss  SW2(samples)  floor SW2(target, target)  SW2(noise)"
                 + "  seconds (wall, CPU)");
+        System.out.println("                                             (mean ± std of " + FLOOR_PAIRS + " pairs)");
         for (Toy2d target : targets) {
             TrainedModel trained = train(target, steps, seed);
             Quality quality = quality(trained.model(), target, samples, new Generator(seed + 100));
-            System.out.printf(Locale.ROOT, "%-13s %6d  %10.3f  %12.3f  %25.3f  %10.3f  %7.1f %5.1f%n", target.label(), steps,
+            System.out.printf(Locale.ROOT, "%-13s %6d  %10.3f  %12.3f  %25s  %10.3f  %7.1f %5.1f%n", target.label(), steps,
                     trained.finalLoss(), quality.model(), quality.floor(), quality.noise(), trained.seconds(),
                     trained.cpuSeconds());
             lossCurves.put(target.label(), smooth(trained.losses(), 50));
@@ -116,9 +130,9 @@ public final class Flow2dExample {
         }
         double[] x = new double[lossCurves.values().iterator().next().length];
         for (int i = 0; i < x.length; i++) {
-            x[i] = i + 1;
+            x[i] = 50 * (i + 1);                                     // the last step of each run of 50
         }
-        PlaneCharts.save(List.of(PlaneCharts.lines("Conditional flow-matching loss (mean of 50 steps)", "step", "loss", x,
+        PlaneCharts.save(List.of(PlaneCharts.lines("CFM loss, mean of 50 steps", "step", "loss", x,
                 lossCurves, true)), 1, dir.resolve("losses.png"));
         System.out.println("\nThe loss does not go to 0: the conditional target z − ε is random given x_t, and the"
                 + " network learns its mean, the marginal vector field.");
@@ -165,8 +179,24 @@ public final class Flow2dExample {
         Tensor samples = sampleTrajectory(model, n, generator).finalState();
         return new Quality(
                 SlicedWasserstein.distance(samples, reference, PROJECTIONS, new Generator(7)),
-                SlicedWasserstein.distance(target.sample(n, generator), reference, PROJECTIONS, new Generator(7)),
+                floor(target, n, generator),
                 SlicedWasserstein.distance(Tensor.randn(generator, n, 2), reference, PROJECTIONS, new Generator(7)));
+    }
+
+    /** SW₂ between two fresh target samples of size n, over {@value #FLOOR_PAIRS} pairs. */
+    static Floor floor(Toy2d target, int n, Generator generator) {
+        double[] distances = new double[FLOOR_PAIRS];
+        double mean = 0;
+        for (int i = 0; i < FLOOR_PAIRS; i++) {
+            distances[i] = SlicedWasserstein.distance(target.sample(n, generator), target.sample(n, generator), PROJECTIONS,
+                    new Generator(7));
+            mean += distances[i] / FLOOR_PAIRS;
+        }
+        double variance = 0;
+        for (double d : distances) {
+            variance += (d - mean) * (d - mean) / (FLOOR_PAIRS - 1);
+        }
+        return new Floor(mean, Math.sqrt(variance));
     }
 
     private static void charts(TimeMlp model, Toy2d target, int n, long seed, Path dir) throws IOException {

@@ -22,7 +22,8 @@ class Diffusion2dExampleTest {
         VectorField score = path.scoreFromNoisePredictor(noise.model());
         Diffusion2dExample.Comparison comparison = Diffusion2dExample.compare(flow.model(), score, path, Toy2d.MIXTURE, 500, 0);
         // noise is ~1.2 from the mixture: every sampler must land far nearer
-        assertTrue(comparison.ode() < 0.6 && comparison.sde()[1] < 0.6 && comparison.scoreOnly() < 0.6, comparison.toString());
+        assertTrue(comparison.ode() < 0.6 && comparison.sde()[1] < 0.6 && comparison.decaying() < 0.6
+                && comparison.scoreOnly() < 0.6, comparison.toString());
         List<Diffusion2dExample.Agreement> agreements = Diffusion2dExample.agreement(flow.model(), score, path, Toy2d.MIXTURE,
                 new Generator(2));
         // after 300 steps the two networks agree roughly at t = ¼ and ½; near the data (t = ¾) the conversion

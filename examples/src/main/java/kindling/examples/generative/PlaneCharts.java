@@ -86,18 +86,28 @@ public final class PlaneCharts {
     }
 
     /**
-     * Arrows of a vector field: at each point {@code at[i]} a segment along {@code vectors[i]} times
-     * {@code scale}, with a dot at its tail. Long arrows are where the flow is fast.
+     * Arrows of a vector field: at each point {@code at[i]} an arrow along {@code vectors[i]} times
+     * {@code scale}, its head a quarter of its length. Long arrows are where the flow is fast.
      */
     public static XYChart arrows(String title, float[][] at, float[][] vectors, double scale, double range) {
         XYChart chart = plane(title, range);
         for (int i = 0; i < at.length; i++) {
-            XYSeries arrow = chart.addSeries("arrow " + i, new double[] {at[i][0], at[i][0] + scale * vectors[i][0]},
-                    new double[] {at[i][1], at[i][1] + scale * vectors[i][1]});
+            double x0 = at[i][0];
+            double y0 = at[i][1];
+            double dx = scale * vectors[i][0];
+            double dy = scale * vectors[i][1];
+            double x1 = x0 + dx;
+            double y1 = y0 + dy;
+            // the head: two strokes back from the tip, ±25° off the shaft, a quarter of its length
+            double cos = Math.cos(Math.toRadians(25));
+            double sin = Math.sin(Math.toRadians(25));
+            double bx = -0.25 * dx;
+            double by = -0.25 * dy;
+            XYSeries arrow = chart.addSeries("arrow " + i,
+                    new double[] {x0, x1, x1 + cos * bx - sin * by, x1, x1 + cos * bx + sin * by},
+                    new double[] {y0, y1, y1 + sin * bx + cos * by, y1, y1 - sin * bx + cos * by});
             arrow.setMarker(SeriesMarkers.NONE).setLineColor(new Color(31, 119, 180)).setLineStyle(new BasicStroke(1f));
         }
-        addPoints(chart, "tails", at, new Color(31, 119, 180));
-        chart.getStyler().setMarkerSize(2);
         return chart;
     }
 
