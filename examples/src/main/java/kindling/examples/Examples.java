@@ -58,6 +58,10 @@ public final class Examples {
                 TransformerExample::main));
         EXAMPLES.put("seq2seq", new Example("dates to ISO dates: Transformer and GRU+attention, greedy and beam search",
                 Seq2SeqExample::main));
+        EXAMPLES.put("gan", new Example("a DCGAN makes Fashion-MNIST images; a GAN on a ring of Gaussians collapses onto a few modes",
+                GanExample::main));
+        EXAMPLES.put("flowmnist", new Example("class-conditional flow matching on Fashion-MNIST: a U-Net, classifier-free guidance",
+                FlowMnistExample::main));
         EXAMPLES.put("tour", new Example("a printed tour of tensors, views, broadcasting and autograd",
                 TensorTour::main));
         EXAMPLES.put("spirals", new Example("a two-layer MLP (Linear, ReLU, CrossEntropyLoss, Adam) learns three spirals",

@@ -341,8 +341,9 @@ public final class Charts {
     }
 
     /**
-     * Images (K, 1, H, W) or RGB (K, 3, H, W) with values in [0, 1], in a grid of {@code cols} columns,
-     * each under its caption and scaled up {@code scale} times (nearest neighbour).
+     * Images (K, 1, H, W), (K, H, W) or RGB (K, 3, H, W) with values in [0, 1], in a grid of {@code cols}
+     * columns, each under its caption (an empty string for none), scaled up {@code scale} times (nearest
+     * neighbour).
      */
     public static Path images(String title, Tensor images, String[] captions, int cols, int scale, Path png)
             throws IOException {

@@ -43,22 +43,28 @@ final class ImageGrid {
                     + "(K, 3, H, W), got " + Arrays.toString(images.shape()));
         }
         int rows = Math.max(1, (k + cols - 1) / cols);
-        int cellW = Math.max(w * scale, 120) + PAD;
-        int cellH = CAPTION + h * scale + PAD;
-        BufferedImage canvas = new BufferedImage(PAD + cols * cellW, TITLE + rows * cellH + PAD, BufferedImage.TYPE_INT_RGB);
+        // Without captions (all empty) the cells shrink to the images, so a grid of samples stays compact.
+        boolean captioned = Arrays.stream(captions).anyMatch(c -> !c.isEmpty());
+        int captionH = captioned ? CAPTION : 0;
+        int cellW = (captioned ? Math.max(w * scale, 120) : w * scale) + PAD;
+        int cellH = captionH + h * scale + PAD;
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+        int titleW = canvasMetrics(titleFont).stringWidth(title) + 2 * PAD;   // a narrow grid still shows its whole title
+        BufferedImage canvas = new BufferedImage(Math.max(PAD + cols * cellW, titleW), TITLE + rows * cellH + PAD,
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.setFont(titleFont);
         g.drawString(title, PAD, 19);
 
         float[] pixels = images.toArray();                             // row-major (K, C, H, W)
         for (int i = 0; i < k; i++) {                                  // image i goes to cell (i / cols, i % cols)
             int x0 = PAD + (i % cols) * cellW;
             int y0 = TITLE + (i / cols) * cellH;
-            drawCaption(g, captions[i], x0, y0 + CAPTION - 5, cellW - PAD);
+            drawCaption(g, captions[i], x0, y0 + captionH - 5, cellW - PAD);
             int imageX = x0 + (cellW - PAD - w * scale) / 2;
             for (int y = 0; y < h * scale; y++) {                      // each output row ...
                 for (int x = 0; x < w * scale; x++) {                  // ... and column reads pixel (y / scale, x / scale)
@@ -68,12 +74,22 @@ final class ImageGrid {
                         float v = pixels[(i * channels + (channels == 3 ? c : 0)) * h * w + pixel];
                         rgb = (rgb << 8) | Math.round(255 * Math.max(0f, Math.min(1f, v)));
                     }
-                    canvas.setRGB(imageX + x, y0 + CAPTION + y, rgb);
+                    canvas.setRGB(imageX + x, y0 + captionH + y, rgb);
                 }
             }
         }
         g.dispose();
         return canvas;
+    }
+
+    /** The metrics of {@code font} on an image canvas, before the canvas exists. */
+    private static FontMetrics canvasMetrics(Font font) {
+        Graphics2D scratch = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return scratch.getFontMetrics(font);
+        } finally {
+            scratch.dispose();
+        }
     }
 
     /** Draws {@code text} from (x, baseline), shrinking the font until it fits {@code width}. */
