@@ -19,8 +19,9 @@ import kindling.train.Trainer;
  * Fashion-MNIST, saved as safetensors and loaded back, then asked which class each generated image
  * shows. Generative examples report how often it names the class a sample was generated for, and
  * which classes it sees among unconditional samples.
+ * <!-- not compiled: the class is package-private, so a snippet outside kindling.examples cannot name it -->
  * <pre>
- *   classifier = SampleClassifier.trainedOn(data, Path.of("runs", "judge"), 5);   // trains once, then reloads
+ *   SampleClassifier classifier = SampleClassifier.trainedOn(data, Path.of("runs", "judge"), 5);   // trains once, then reloads
  *   int[] classes = classifier.predict(images);       // images (N, 1, 28, 28) in [0, 1]
  * </pre>
  * The file is named after the data it was trained on (the bundled subset or the full set), so a run
