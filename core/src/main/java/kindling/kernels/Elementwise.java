@@ -43,7 +43,10 @@ public final class Elementwise {
          * −(y · max(log x, −100) + (1 − y) · max(log(1 − x), −100)): binary cross-entropy of a probability x
          * against a target y, with PyTorch's clamp at −100 so that x = 0 or 1 stays finite
          */
-        BINARY_CROSS_ENTROPY
+        BINARY_CROSS_ENTROPY,
+        /** 1 where x = y, else 0 */ EQ, /** 1 where x ≠ y (NaN included), else 0 */ NE,
+        /** 1 where x &lt; y, else 0 */ LT, /** 1 where x ≤ y, else 0 */ LE,
+        /** 1 where x &gt; y, else 0 */ GT, /** 1 where x ≥ y, else 0 */ GE
     }
 
     /**
@@ -228,6 +231,36 @@ public final class Elementwise {
                     double logX = Math.max(Math.log(x[i]), -100.0);
                     double logOneMinusX = Math.max(Math.log1p(-x[i]), -100.0);
                     out[i] = (float) -(y[i] * logX + (1 - y[i]) * logOneMinusX);
+                }
+                break;
+            case EQ:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] == y[i] ? 1f : 0f;
+                }
+                break;
+            case NE:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] != y[i] ? 1f : 0f;
+                }
+                break;
+            case LT:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] < y[i] ? 1f : 0f;
+                }
+                break;
+            case LE:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] <= y[i] ? 1f : 0f;
+                }
+                break;
+            case GT:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] > y[i] ? 1f : 0f;
+                }
+                break;
+            case GE:
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] >= y[i] ? 1f : 0f;
                 }
                 break;
             default:

@@ -171,6 +171,14 @@ class ElementwiseMapZipTest {
         assertArrayEquals(new float[] {1f, 0f, 0f, 1f}, out);
         Elementwise.clampBackwardNaive(g, new float[] {-1f, 0f, 1f, 2f}, 0f, 1f, out);
         assertArrayEquals(new float[] {0f, 1f, 4f, 0f}, out);
+        float[] left = {1f, 2f, Float.NaN, -0f};
+        float[] right = {2f, 2f, Float.NaN, 0f};
+        Elementwise.zipNaive(Elementwise.Binary.LE, left, right, out);
+        assertArrayEquals(new float[] {1f, 1f, 0f, 1f}, out);
+        Elementwise.zipNaive(Elementwise.Binary.NE, left, right, out);    // NaN ≠ NaN; −0 = 0
+        assertArrayEquals(new float[] {1f, 0f, 1f, 0f}, out);
+        Elementwise.zipNaive(Elementwise.Binary.GT, left, right, out);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 0f}, out);
     }
 
     /** Puts 0, 1, −1 and NaN at a few places, where the masks and guards of the formulas switch. */
