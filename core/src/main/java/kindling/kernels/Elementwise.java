@@ -1,14 +1,19 @@
 package kindling.kernels;
 
 /**
- * The elementwise family: {@link #map} (one input: exp, log, tanh, ...) and {@link #zip} (two inputs
- * already broadcast: add, mul, ...), with one threading policy for all ({@link Threads#parallelRange})
- * and their naive twins, one plain loop each; and the two kernels that are hot in training and slow one
+ * The elementwise family: {@link #map} (one input: exp, log, tanh, ...), {@link #zip} (two inputs
+ * already broadcast: add, mul, ...), {@link #zip3} (three: where, and the gradients of maximum, minimum,
+ * pow and binary cross-entropy) and {@link #derivative} (the backward of the one-input functions, from
+ * the incoming gradient and the saved input or output), with one threading policy for all
+ * ({@link Threads#parallelRange}) and their naive twins, one plain loop each; the named loops that take
+ * a parameter or a fourth array ({@link #clamp}, {@link #clampBackward}, {@link #powExponentGrad}); and
+ * the two kernels that are hot in training and slow one
  * element at a time: the sigmoid (an exponential per element) and the ReLU's backward mask (a branch on
- * the sign, which the CPU mispredicts on real activations). These two work on a range [from, to) of
- * their arrays, so callers hand blocks to {@link Threads#parallelRange}.
+ * the sign, which the CPU mispredicts on real activations). These two have a range form, on [from, to)
+ * of their arrays, and a whole-array form that hands blocks to {@link Threads#parallelRange} (and in mode
+ * naive runs the plain loop on the calling thread).
  *
- * <p>Two implementations of each, chosen by the {@link Kernels#mode() kernel mode}: {@code ElementwiseSimd}
+ * <p>Two implementations of each of these two, chosen by the {@link Kernels#mode() kernel mode}: {@code ElementwiseSimd}
  * (the Vector API, a vector of lanes at a time, with its vector exponential) in mode {@code simd},
  * otherwise the plain loops here, which are also the naive twins. They agree exactly for the mask and to a few float ulps for the
  * sigmoid (tested). d2l's LeNet spent a sixth of its training step in sigmoids computed one
