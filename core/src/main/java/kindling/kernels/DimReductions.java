@@ -2,8 +2,8 @@ package kindling.kernels;
 
 /**
  * The reduction family: every op that works on slices along one dimension — softmax, log-softmax,
- * and, with the reduced dims gathered into contiguous rows, logsumexp, variance and standard
- * deviation — walks its input here. A contiguous tensor is viewed as (outer, size, inner): the dim
+ * max and min with their indices, and, with the reduced dims gathered into contiguous rows, sum, mean,
+ * logsumexp, variance and standard deviation — walks its input here. A contiguous tensor is viewed as (outer, size, inner): the dim
  * sits in the middle, so slice (o, i) holds the {@code size} elements
  * <pre>
  *   x[o·size·inner + i + k·inner]      k = 0 .. size − 1
@@ -182,6 +182,58 @@ public final class DimReductions {
                 gradRows[k] = (float) (scale[row] * (rows[k] - mean));
             }
         });
+    }
+
+    /** out[r] = Σ_k rows[r][k] for each of {@code count} rows of {@code n}, summed in double in order of k. */
+    public static void rowSums(float[] rows, float[] out, int count, int n) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            double total = 0;
+            for (int k = base; k < base + n; k++) {
+                total += rows[k];
+            }
+            out[slice] = (float) total;
+        });
+    }
+
+    /** out[r] = (1/n) Σ_k rows[r][k], summed in double; NaN for n = 0, as PyTorch's mean of nothing. */
+    public static void rowMeans(float[] rows, float[] out, int count, int n) {
+        forEachSlice(count, n, 1, (slice, base, stride) -> out[slice] = (float) mean(rows, base, n));
+    }
+
+    /**
+     * The largest (or smallest) element of every slice along the middle dim and its position k:
+     * values[s] = x[s's base + k* · stride], indices[s] = k* (a float, as every tensor here). The first
+     * winner is kept on a tie, and a NaN beats every number (the first NaN wins), as {@code torch.max(x, dim)}.
+     * The size must be at least 1.
+     */
+    public static void extreme(float[] x, float[] values, float[] indices, int outer, int size, int inner,
+            boolean largest) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> {
+            int best = 0;
+            for (int k = 1; k < size; k++) {                  // along the dim: keep the first winner
+                if (beats(x[base + k * stride], x[base + best * stride], largest)) {
+                    best = k;
+                }
+            }
+            values[slice] = x[base + best * stride];
+            indices[slice] = best;
+        });
+    }
+
+    /** The backward of {@link #extreme}: each slice's gradient goes to the one element that won, gradX being 0 elsewhere. */
+    public static void extremeBackward(float[] g, float[] indices, float[] gradX, int outer, int size, int inner) {
+        forEachSlice(outer, size, inner, (slice, base, stride) -> gradX[base + (int) indices[slice] * stride] = g[slice]);
+    }
+
+    /** Whether {@code candidate} replaces {@code best} in {@link #extreme}: strictly larger (smaller), or the first NaN. */
+    public static boolean beats(float candidate, float best, boolean largest) {
+        if (Float.isNaN(best)) {
+            return false;
+        }
+        if (Float.isNaN(candidate)) {
+            return true;
+        }
+        return largest ? candidate > best : candidate < best;
     }
 
     /** The mean of the {@code n} values from {@code base}, summed in double. */

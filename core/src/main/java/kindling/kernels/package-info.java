@@ -14,9 +14,12 @@
  *   <li>normalisation: {@link kindling.kernels.NormKernels}, {@link kindling.kernels.NormNaive};</li>
  *   <li>reduction along a dimension: {@link kindling.kernels.DimReductions} (the outer × size × inner walk,
  *       written once, with its naive walk);</li>
- *   <li>elementwise: {@link kindling.kernels.Elementwise} (map and zip with their naive twins, one
- *       threading policy; the sigmoid and the ReLU mask with {@code ElementwiseSimd}), and
- *       {@link kindling.kernels.StridedLoops} for copies through strides.</li>
+ *   <li>elementwise: {@link kindling.kernels.Elementwise} (map, zip, the three-input zip3 and the
+ *       backward forms of the one-input functions, with their naive twins and one threading policy; the
+ *       sigmoid and the ReLU mask with {@code ElementwiseSimd}), and
+ *       {@link kindling.kernels.StridedLoops} for copies through strides;</li>
+ *   <li>indexing: {@link kindling.kernels.Indexing} (gather, scatter-add, the block copies of indexSelect
+ *       and embedding and their accumulating backward).</li>
  * </ul>
  *
  * <p>Read first: {@link kindling.kernels.GemmNaive}, the matrix multiply as a textbook triple loop, then

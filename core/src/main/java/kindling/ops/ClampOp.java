@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Tensor;
 
 /**
@@ -22,9 +23,7 @@ public final class ClampOp extends Function {
     public static Tensor apply(Tensor input, float min, float max) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.min(Math.max(x[i], min), max);
-        }
+        Elementwise.clamp(x, min, max, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -41,9 +40,7 @@ public final class ClampOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = x[i] >= min && x[i] <= max ? g[i] : 0f;
-        }
+        Elementwise.clampBackward(g, x, min, max, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

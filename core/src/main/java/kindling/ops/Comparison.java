@@ -1,5 +1,6 @@
 package kindling.ops;
 
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -26,20 +27,7 @@ public final class Comparison {
         float[] x = a.broadcastData(op, shape);
         float[] y = b.broadcastData(op, shape);
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = holds(kind, x[i], y[i]) ? 1f : 0f;
-        }
+        Elementwise.zip(Elementwise.Binary.valueOf(kind.name()), x, y, out);     // the same names, one loop each
         return Tensor.wrap(out, shape);
-    }
-
-    private static boolean holds(Kind kind, float x, float y) {
-        return switch (kind) {
-            case EQ -> x == y;
-            case NE -> x != y;
-            case LT -> x < y;
-            case LE -> x <= y;
-            case GT -> x > y;
-            case GE -> x >= y;
-        };
     }
 }

@@ -34,9 +34,7 @@ public final class CosOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = -g[i] * (float) Math.sin(x[i]);
-        }
+        Elementwise.derivative(Elementwise.Derivative.COS, g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

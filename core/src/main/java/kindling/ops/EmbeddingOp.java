@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.Indexing;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
@@ -33,9 +34,7 @@ public final class EmbeddingOp extends Function {
         int[] rows = readIndices(who, index, vocabulary);
         float[] w = weight.data();
         float[] out = new float[rows.length * width];
-        for (int p = 0; p < rows.length; p++) {                  // each position copies its row
-            System.arraycopy(w, rows[p] * width, out, p * width, width);
-        }
+        Indexing.selectBlocks(w, 1, vocabulary, width, rows, out);     // each position copies its row
         int[] outShape = java.util.Arrays.copyOf(index.shape(), index.dim() + 1);
         outShape[index.dim()] = width;
         Tensor result = Tensor.wrap(out, outShape);
@@ -54,15 +53,7 @@ public final class EmbeddingOp extends Function {
         float[] g = gradOutput.data();
         int width = g.length / Math.max(1, rows.length);
         float[] gradWeight = new float[vocabulary * width];
-        for (int p = 0; p < rows.length; p++) {                  // each position adds into its row
-            int row = rows[p];
-            if (row == paddingIdx) {
-                continue;
-            }
-            for (int d = 0; d < width; d++) {
-                gradWeight[row * width + d] += g[p * width + d];
-            }
-        }
+        Indexing.accumulateBlocks(g, 1, vocabulary, width, rows, paddingIdx, gradWeight);   // each position adds into its row
         return new Tensor[] {Tensor.wrap(gradWeight, vocabulary, width)};
     }
 

@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.Indexing;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -27,9 +28,7 @@ public final class GatherOp extends Function {
         int[] addresses = Indices.addresses(index.shape(), Shape.contiguousStrides(inShape), d, picks);
         float[] x = input.data();
         float[] out = new float[addresses.length];
-        for (int p = 0; p < out.length; p++) {
-            out[p] = x[addresses[p]];
-        }
+        Indexing.gather(x, addresses, out, null);
         Tensor result = Tensor.wrap(out, index.shape());
         if (!needsGrad(input)) {
             return result;
@@ -44,9 +43,7 @@ public final class GatherOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] gradInput = new float[Shape.numel(inputShape)];
-        for (int p = 0; p < g.length; p++) {
-            gradInput[addresses[p]] += g[p];             // an element read twice gets both gradients
-        }
+        Indexing.scatterAdd(g, null, gradInput, addresses);    // an element read twice gets both gradients
         return new Tensor[] {Tensor.wrap(gradInput, inputShape)};
     }
 }

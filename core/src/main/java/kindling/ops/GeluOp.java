@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Tensor;
 
 /**
@@ -19,23 +20,13 @@ import kindling.tensor.Tensor;
  * Shape: any; y has the shape of x.
  */
 public final class GeluOp extends Function {
-    private static final double SQRT_HALF = Math.sqrt(0.5);
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-    private static final double KAPPA = 0.044715;
-
     private Saved input;
     private boolean tanhApproximation;
 
     public static Tensor apply(Tensor input, boolean tanhApproximation) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < out.length; i++) {
-            double v = x[i];
-            out[i] = (float) (tanhApproximation
-                    ? 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v)))
-                    : v * normalCdf(v));
-        }
+        Elementwise.map(tanhApproximation ? Elementwise.Unary.GELU_TANH : Elementwise.Unary.GELU, x, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -51,42 +42,13 @@ public final class GeluOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            double v = x[i];
-            double slope;
-            if (tanhApproximation) {
-                double t = Math.tanh(SQRT_2_OVER_PI * (v + KAPPA * v * v * v));
-                slope = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * KAPPA * v * v);
-            } else {
-                slope = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-            }
-            gradInput[i] = (float) (g[i] * slope);
-        }
+        Elementwise.derivative(tanhApproximation ? Elementwise.Derivative.GELU_TANH : Elementwise.Derivative.GELU,
+                g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 
-    /** Φ(x), the standard normal CDF, with relative error below 1.2e-7 for every x. */
-    static double normalCdf(double x) {
-        return 0.5 * erfc(-x * SQRT_HALF);
-    }
-
-    /**
-     * The complementary error function erfc(x) = 1 − erf(x), with relative error below 1.2e-7
-     * everywhere: the Chebyshev fit of Numerical Recipes in C, 2nd ed. (Press et al. 1992), §6.2,
-     * {@code erfcc}. With t = 1 / (1 + |x|/2):
-     * <pre>
-     *   erfc(|x|) = t · exp(−x² − 1.26551223 + t·(1.00002368 + t·(0.37409196 + ... + t·0.17087277)))
-     *   erfc(−x)  = 2 − erfc(x)
-     * </pre>
-     * ElementwiseGoldenTest checks it against {@code torch.special.erfc} in double on [−6, 9].
-     */
+    /** erfc(x) = 1 − erf(x), to a relative 1.2e-7: {@link Elementwise#erfc}, where its fit is written out. */
     static double erfc(double x) {
-        double z = Math.abs(x);
-        double t = 1 / (1 + 0.5 * z);
-        double poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277))))))));
-        double tail = t * Math.exp(-z * z + poly);
-        return x >= 0 ? tail : 2 - tail;
+        return Elementwise.erfc(x);
     }
 }

@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.Indexing;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
@@ -34,11 +35,7 @@ public final class IndexSelectOp extends Function {
         int inner = Shape.numel(java.util.Arrays.copyOfRange(inShape, d + 1, inShape.length));
         float[] x = input.data();
         float[] out = new float[Shape.numel(outShape)];
-        for (int o = 0; o < outer; o++) {                        // every slice before dim d
-            for (int j = 0; j < picks.length; j++) {             // every picked index: copy a block of `inner`
-                System.arraycopy(x, (o * inShape[d] + picks[j]) * inner, out, (o * picks.length + j) * inner, inner);
-            }
-        }
+        Indexing.selectBlocks(x, outer, inShape[d], inner, picks, out);
         Tensor result = Tensor.wrap(out, outShape);
         if (!needsGrad(input)) {
             return result;
@@ -57,15 +54,7 @@ public final class IndexSelectOp extends Function {
         int inner = Shape.numel(java.util.Arrays.copyOfRange(inputShape, dim + 1, inputShape.length));
         float[] g = gradOutput.data();
         float[] gradInput = new float[Shape.numel(inputShape)];
-        for (int o = 0; o < outer; o++) {
-            for (int j = 0; j < index.length; j++) {
-                int from = (o * index.length + j) * inner;
-                int to = (o * size + index[j]) * inner;
-                for (int i = 0; i < inner; i++) {                // += : a repeated index sums its gradients
-                    gradInput[to + i] += g[from + i];
-                }
-            }
-        }
+        Indexing.accumulateBlocks(g, outer, size, inner, index, -1, gradInput);   // a repeated index sums
         return new Tensor[] {Tensor.wrap(gradInput, inputShape)};
     }
 }

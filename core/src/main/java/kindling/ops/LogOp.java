@@ -34,9 +34,7 @@ public final class LogOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = g[i] / x[i];
-        }
+        Elementwise.derivative(Elementwise.Derivative.LOG, g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Tensor;
 
 /**
@@ -21,9 +22,7 @@ public final class LogSigmoidOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            out[i] = (float) -(Math.max(-x[i], 0.0) + Math.log1p(Math.exp(-Math.abs(x[i]))));
-        }
+        Elementwise.map(Elementwise.Unary.LOG_SIGMOID, x, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -38,10 +37,7 @@ public final class LogSigmoidOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            double sigmoidOfMinusX = x[i] >= 0 ? Math.exp(-x[i]) / (1 + Math.exp(-x[i])) : 1 / (1 + Math.exp(x[i]));
-            gradInput[i] = (float) (g[i] * sigmoidOfMinusX);
-        }
+        Elementwise.derivative(Elementwise.Derivative.LOG_SIGMOID, g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

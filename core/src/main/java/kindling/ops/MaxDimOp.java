@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 import kindling.tensor.ValuesAndIndices;
@@ -50,19 +51,7 @@ public final class MaxDimOp extends Function {
         float[] x = input.data();
         float[] values = new float[outer * inner];
         float[] indices = new float[outer * inner];
-        for (int o = 0; o < outer; o++) {                 // each block of the dims before d
-            for (int i = 0; i < inner; i++) {             // each position in the dims after d
-                int base = o * size * inner + i;
-                int best = 0;
-                for (int k = 1; k < size; k++) {          // along d: keep the first winner
-                    if (beats(x[base + k * inner], x[base + best * inner], largest)) {
-                        best = k;
-                    }
-                }
-                values[o * inner + i] = x[base + best * inner];
-                indices[o * inner + i] = best;
-            }
-        }
+        DimReductions.extreme(x, values, indices, outer, size, inner, largest);
         int[] outShape = keepDim ? Reductions.keptShape(inShape, reduced) : Reductions.droppedShape(inShape, reduced);
         return new ValuesAndIndices(Tensor.wrap(values, outShape), Tensor.wrap(indices, outShape.clone()));
     }
@@ -74,23 +63,13 @@ public final class MaxDimOp extends Function {
         float[] g = gradOutput.data();
         float[] gradInput = new float[Shape.numel(inputShape)];
         // Each output gradient goes to the one input element that won.
-        for (int j = 0; j < g.length; j++) {
-            int o = j / inner;
-            int i = j % inner;
-            gradInput[o * size * inner + (int) argIndex[j] * inner + i] = g[j];
-        }
+        DimReductions.extremeBackward(g, argIndex, gradInput, inner == 0 ? 0 : g.length / inner, size, inner);
         return new Tensor[] {Tensor.wrap(gradInput, inputShape)};
     }
 
     /** Whether {@code candidate} replaces {@code best}: strictly larger (smaller), or the first NaN. */
     static boolean beats(float candidate, float best, boolean largest) {
-        if (Float.isNaN(best)) {
-            return false;
-        }
-        if (Float.isNaN(candidate)) {
-            return true;
-        }
-        return largest ? candidate > best : candidate < best;
+        return DimReductions.beats(candidate, best, largest);
     }
 
     /** The product of the sizes after {@code dim}: the distance between neighbours along {@code dim}. */

@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -26,14 +27,7 @@ public final class MeanOp extends Function {
         int n = Reductions.reducedCount(inShape, reduced);
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] out = new float[Shape.numel(keptShape)];
-        // One output element per row of n values.
-        for (int row = 0; row < out.length; row++) {
-            double total = 0;
-            for (int k = row * n; k < (row + 1) * n; k++) {
-                total += rows[k];
-            }
-            out[row] = (float) (total / n);
-        }
+        DimReductions.rowMeans(rows, out, out.length, n);                      // one output element per row of n values
         Tensor result = Tensor.wrap(out, keepDim ? keptShape : Reductions.droppedShape(inShape, reduced));
         if (!needsGrad(input)) {
             return result;

@@ -49,16 +49,12 @@ public final class MinimumOp extends Function {
         Tensor gradB = null;
         if (needsInputGrad(0)) {
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = x[i] == y[i] ? g[i] / 2 : x[i] > y[i] ? 0f : g[i];
-            }
+            Elementwise.zip3(Elementwise.Ternary.MINIMUM_GRAD_FIRST, g, x, y, grad);
             gradA = Broadcast.sumTo(Tensor.wrap(grad, shape), a.shape());
         }
         if (needsInputGrad(1)) {
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = x[i] == y[i] ? g[i] / 2 : y[i] > x[i] ? 0f : g[i];
-            }
+            Elementwise.zip3(Elementwise.Ternary.MINIMUM_GRAD_SECOND, g, x, y, grad);
             gradB = Broadcast.sumTo(Tensor.wrap(grad, shape), b.shape());
         }
         return new Tensor[] {gradA, gradB};

@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -27,9 +28,7 @@ public final class PowOp extends Function {
         float[] a = base.broadcastData("pow", shape);
         float[] b = exponent.broadcastData("pow", shape);
         float[] out = new float[a.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) Math.pow(a[i], b[i]);
-        }
+        Elementwise.zip(Elementwise.Binary.POW, a, b, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(base, exponent)) {
             return result;
@@ -53,17 +52,13 @@ public final class PowOp extends Function {
         Tensor gradExponent = null;
         if (needsInputGrad(0)) {
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = b[i] == 0 ? 0f : g[i] * (float) (b[i] * Math.pow(a[i], b[i] - 1.0));
-            }
+            Elementwise.zip3(Elementwise.Ternary.POW_GRAD_BASE, g, a, b, grad);
             gradBase = Broadcast.sumTo(Tensor.wrap(grad, shape), base.shape());
         }
         if (needsInputGrad(1)) {
             float[] c = output.get().data();
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = a[i] == 0 && b[i] >= 0 ? 0f : g[i] * (float) (c[i] * Math.log(a[i]));
-            }
+            Elementwise.powExponentGrad(g, a, b, c, grad);
             gradExponent = Broadcast.sumTo(Tensor.wrap(grad, shape), exponent.shape());
         }
         return new Tensor[] {gradBase, gradExponent};

@@ -3,7 +3,6 @@ package kindling.ops;
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.kernels.Elementwise;
-import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
 /**
@@ -23,11 +22,7 @@ public final class ReluOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                out[i] = Math.max(x[i], 0f);
-            }
-        });
+        Elementwise.map(Elementwise.Unary.RELU, x, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -42,7 +37,7 @@ public final class ReluOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        Threads.parallelRange(g.length, (from, to) -> Elementwise.reluBackward(y, g, gradInput, from, to));
+        Elementwise.reluBackward(y, g, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

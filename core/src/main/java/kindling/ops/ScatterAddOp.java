@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.Indexing;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
@@ -32,9 +33,7 @@ public final class ScatterAddOp extends Function {
         int[] sources = Indices.addresses(index.shape(), Shape.contiguousStrides(src.shape()), d, null);
         float[] out = input.toArray();
         float[] s = src.data();
-        for (int p = 0; p < addresses.length; p++) {
-            out[addresses[p]] += s[sources[p]];          // two sources on one place: both are added
-        }
+        Indexing.scatterAdd(s, sources, out, addresses);       // two sources on one place: both are added
         Tensor result = Tensor.wrap(out, inShape);
         if (!needsGrad(input, src)) {
             return result;
@@ -53,9 +52,7 @@ public final class ScatterAddOp extends Function {
             float[] g = gradOutput.data();
             int[] sources = Indices.addresses(indexShape, Shape.contiguousStrides(srcShape), 0, null);
             float[] values = new float[Shape.numel(srcShape)];
-            for (int p = 0; p < addresses.length; p++) {
-                values[sources[p]] = g[addresses[p]];
-            }
+            Indexing.gather(g, addresses, values, sources);
             gradSrc = Tensor.wrap(values, srcShape);
         }
         return new Tensor[] {needsInputGrad(0) ? gradOutput : null, gradSrc};

@@ -3,7 +3,6 @@ package kindling.ops;
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.kernels.Elementwise;
-import kindling.kernels.Threads;
 import kindling.tensor.Tensor;
 
 /**
@@ -12,8 +11,9 @@ import kindling.tensor.Tensor;
  *   forward:   y = σ(x) = 1 / (1 + e⁻ˣ)
  *   backward:  ∂L/∂x = ∂L/∂y · y · (1 − y)
  * </pre>
- * Computed without overflow by {@link Elementwise#sigmoid} (how, and its SIMD path, are in its javadoc); large
- * tensors are cut into blocks that run in parallel ({@link Threads#parallelRange}).
+ * Computed without overflow by {@link Elementwise#sigmoid(float[], float[])} (how, and its SIMD path, are in
+ * its javadoc), which cuts large tensors into blocks that run in parallel; the backward is
+ * {@link Elementwise#derivative} with {@link Elementwise.Derivative#SIGMOID}.
  * Shape: any; y has the shape of x.
  */
 public final class SigmoidOp extends Function {
@@ -22,7 +22,7 @@ public final class SigmoidOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Threads.parallelRange(out.length, (from, to) -> Elementwise.sigmoid(x, out, from, to));
+        Elementwise.sigmoid(x, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -37,11 +37,7 @@ public final class SigmoidOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        Threads.parallelRange(g.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                gradInput[i] = g[i] * y[i] * (1 - y[i]);
-            }
-        });
+        Elementwise.derivative(Elementwise.Derivative.SIGMOID, g, y, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

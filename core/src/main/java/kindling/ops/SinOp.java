@@ -34,9 +34,7 @@ public final class SinOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = g[i] * (float) Math.cos(x[i]);
-        }
+        Elementwise.derivative(Elementwise.Derivative.SIN, g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

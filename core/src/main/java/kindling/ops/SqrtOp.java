@@ -34,9 +34,7 @@ public final class SqrtOp extends Function {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = g[i] / (2 * y[i]);
-        }
+        Elementwise.derivative(Elementwise.Derivative.SQRT, g, y, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }

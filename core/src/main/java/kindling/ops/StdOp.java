@@ -3,6 +3,7 @@ package kindling.ops;
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
 import kindling.kernels.DimReductions;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Tensor;
 
 /**
@@ -26,9 +27,7 @@ public final class StdOp extends Function {
         int[] inShape = input.shape();
         boolean[] reduced = Reductions.reducedDims("std", inShape.length, dims);
         float[] out = VarOp.variances(input, reduced, unbiased);
-        for (int j = 0; j < out.length; j++) {
-            out[j] = (float) Math.sqrt(out[j]);
-        }
+        Elementwise.map(Elementwise.Unary.SQRT, out, out);                      // std = √var, in place
         Tensor result = Tensor.wrap(out, keepDim ? Reductions.keptShape(inShape, reduced)
                 : Reductions.droppedShape(inShape, reduced));
         if (!needsGrad(input)) {

@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.kernels.DimReductions;
 import kindling.kernels.StridedLoops;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
@@ -25,12 +26,11 @@ public final class SumOp extends Function {
         int[] keptShape = Reductions.keptShape(inShape, reduced);
         float[] out = new float[Shape.numel(keptShape)];
         if (dims.length == 0 || out.length == 1) {
-            double total = 0;
-            for (float v : input.data()) {
-                total += v;
-            }
+            float[] x = input.data();
+            float[] total = new float[1];
+            DimReductions.rowSums(x, total, 1, x.length);                     // one row: every element, in order
             if (out.length == 1) {
-                out[0] = (float) total;
+                out[0] = total[0];
             }
         } else {
             // Read every input element once and add it to its output element: along reduced dims the

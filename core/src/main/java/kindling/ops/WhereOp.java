@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
 import kindling.tensor.Tensor;
@@ -26,9 +27,7 @@ public final class WhereOp extends Function {
         float[] a = x.broadcastData("where", shape);
         float[] b = y.broadcastData("where", shape);
         float[] out = new float[c.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = c[i] != 0 ? a[i] : b[i];
-        }
+        Elementwise.zip3(Elementwise.Ternary.WHERE, c, a, b, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(x, y)) {
             return result;
@@ -73,16 +72,12 @@ public final class WhereOp extends Function {
         Tensor gradY = null;
         if (needsInputGrad(0)) {
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = c[i] != 0 ? g[i] : 0f;
-            }
+            Elementwise.derivative(Elementwise.Derivative.WHERE_NONZERO, g, c, grad);
             gradX = Broadcast.sumTo(Tensor.wrap(grad, shape), xShape);
         }
         if (needsInputGrad(1)) {
             float[] grad = new float[g.length];
-            for (int i = 0; i < g.length; i++) {
-                grad[i] = c[i] != 0 ? 0f : g[i];
-            }
+            Elementwise.derivative(Elementwise.Derivative.WHERE_ZERO, g, c, grad);
             gradY = Broadcast.sumTo(Tensor.wrap(grad, shape), yShape);
         }
         return new Tensor[] {gradX, gradY};

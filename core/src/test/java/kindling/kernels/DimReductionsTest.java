@@ -94,6 +94,79 @@ class DimReductionsTest {
     }
 
     @Test
+    void sumsMeansAndExtremesAreBitIdenticalInParallel() {
+        int[][] shapes = {{0, 3, 4}, {3, 1, 0}, {1, 1, 1}, {1, 7, 1}, {5, 3, 7}, {2, 70_000, 1}, {300, 300, 1},
+                          {3, 5, 20_000}};
+        for (int[] shape : shapes) {
+            int outer = shape[0];
+            int size = shape[1];
+            int inner = shape[2];
+            float[] x = randomArray(random, outer * size * inner);
+            for (int i = 0; i < x.length; i += 97) {
+                x[i] = i % 2 == 0 ? Float.NaN : x[Math.max(0, i - inner)];      // NaNs and ties to decide
+            }
+            float[] g = randomArray(random, outer * inner);
+            float[][] results = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                KernelMode before = Kernels.setMode(run == 0 ? KernelMode.NAIVE : KernelMode.PLAIN);
+                try {
+                    Threads.set(run == 0 ? 1 : 3);
+                    float[] sums = new float[outer * inner];
+                    float[] means = new float[outer * inner];
+                    DimReductions.rowSums(x, sums, outer * inner, size);        // rows of `size`, read as rows
+                    DimReductions.rowMeans(x, means, outer * inner, size);
+                    float[] all = new float[2 * sums.length];
+                    System.arraycopy(sums, 0, all, 0, sums.length);
+                    System.arraycopy(means, 0, all, sums.length, sums.length);
+                    for (boolean largest : new boolean[] {true, false}) {
+                        float[] values = new float[outer * inner];
+                        float[] indices = new float[outer * inner];
+                        float[] grad = new float[x.length];
+                        DimReductions.extreme(x, values, indices, outer, size, inner, largest);
+                        DimReductions.extremeBackward(g, indices, grad, outer, size, inner);
+                        all = concat(all, concat(values, concat(indices, grad)));
+                    }
+                    results[run] = all;
+                } finally {
+                    Kernels.setMode(before);
+                    Threads.set(threadsBefore);
+                }
+            }
+            assertArrayEquals(results[0], results[1], 0f, Arrays.toString(shape));
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void extremesKeepTheFirstWinnerAndTheFirstNaN() {
+        float[] x = {1f, 3f, 3f, 2f, Float.NaN, 5f, Float.NaN};    // (outer 1, size 7, inner 1)
+        float[] values = new float[1];
+        float[] indices = new float[1];
+        DimReductions.extreme(x, values, indices, 1, 4, 1, true);
+        assertEquals(3f, values[0]);
+        assertEquals(1f, indices[0]);
+        DimReductions.extreme(x, values, indices, 1, 7, 1, false);
+        assertEquals(Float.NaN, values[0]);
+        assertEquals(4f, indices[0]);
+        float[] grad = new float[7];
+        DimReductions.extremeBackward(new float[] {2.5f}, indices, grad, 1, 7, 1);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 0f, 2.5f, 0f, 0f}, grad);
+        float[] means = new float[2];
+        DimReductions.rowMeans(new float[] {1f, 2f, 3f, 4f}, means, 2, 2);
+        assertArrayEquals(new float[] {1.5f, 3.5f}, means);
+        DimReductions.rowMeans(new float[0], means, 2, 0);                      // the mean of nothing
+        assertArrayEquals(new float[] {Float.NaN, Float.NaN}, means);
+        float[] sums = new float[1];
+        DimReductions.rowSums(new float[] {1e8f, 1f, -1e8f}, sums, 1, 3);       // in double: the 1 survives
+        assertEquals(1f, sums[0]);
+    }
+
+    @Test
     void rowFormulasMatchTheTextbook() {
         float[] rows = {1f, 2f, 3f, 4f, -1f, -1f, -1f, -1f};
         float[] variance = new float[2];

@@ -2,6 +2,7 @@ package kindling.ops.loss;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.Elementwise;
 import kindling.tensor.Tensor;
 
 /**
@@ -16,7 +17,6 @@ import kindling.tensor.Tensor;
  * PyTorch 1.13. Shape: x and y the same, any; ℓ the same.
  */
 public final class BinaryCrossEntropyOp extends Function {
-    private static final double EPSILON = 1e-12;
     private Saved input;
     private Saved target;
 
@@ -24,11 +24,7 @@ public final class BinaryCrossEntropyOp extends Function {
         float[] x = input.data();
         float[] y = target.data();
         float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            double logX = Math.max(Math.log(x[i]), -100.0);
-            double logOneMinusX = Math.max(Math.log1p(-x[i]), -100.0);
-            out[i] = (float) -(y[i] * logX + (1 - y[i]) * logOneMinusX);
-        }
+        Elementwise.zip(Elementwise.Binary.BINARY_CROSS_ENTROPY, x, y, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
@@ -45,9 +41,7 @@ public final class BinaryCrossEntropyOp extends Function {
         float[] x = input.get().data();
         float[] y = target.get().data();
         float[] gradInput = new float[g.length];
-        for (int i = 0; i < g.length; i++) {
-            gradInput[i] = (float) (g[i] * (x[i] - y[i]) / Math.max((1.0 - x[i]) * x[i], EPSILON));
-        }
+        Elementwise.zip3(Elementwise.Ternary.BINARY_CROSS_ENTROPY_GRAD, g, x, y, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 }
