@@ -106,10 +106,7 @@ public final class Flow2dExample {
         int samples = options.getInt("samples", 2000);
         long seed = options.getInt("seed", 0);
         Threads.set(options.getInt("threads", Threads.get()));
-        List<Toy2d> targets = new ArrayList<>();
-        for (String label : options.get("targets", "mixture,moons,circles,checkerboard").split(",")) {
-            targets.add(Toy2d.byLabel(label.trim()));
-        }
+        List<Toy2d> targets = Toy2d.byLabels(options.get("targets", "mixture,moons,circles,checkerboard"));
         Path dir = Path.of("charts", "flow2d");
         try {
             run(targets, steps, samples, seed, dir);

@@ -58,16 +58,12 @@ public class Transformer extends Module {
         this.dModel = b.dModel;
         this.nhead = b.nhead;
         this.batchFirst = b.batchFirst;
-        TransformerEncoderLayer encoderLayer = TransformerEncoderLayer.builder(b.dModel, b.nhead)
-                .dimFeedforward(b.dimFeedforward).dropout(b.dropout).activation(b.activation)
-                .layerNormEps(b.layerNormEps).batchFirst(b.batchFirst).normFirst(b.normFirst).build();
+        TransformerEncoderLayer encoderLayer = b.copyTo(TransformerEncoderLayer.builder(b.dModel, b.nhead)).build();
         this.encoder = registerModule("encoder", new TransformerEncoder(encoderLayer, b.numEncoderLayers,
-                new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true)));
-        TransformerDecoderLayer decoderLayer = TransformerDecoderLayer.builder(b.dModel, b.nhead)
-                .dimFeedforward(b.dimFeedforward).dropout(b.dropout).activation(b.activation)
-                .layerNormEps(b.layerNormEps).batchFirst(b.batchFirst).normFirst(b.normFirst).build();
+                b.newLayerNorm()));
+        TransformerDecoderLayer decoderLayer = b.copyTo(TransformerDecoderLayer.builder(b.dModel, b.nhead)).build();
         this.decoder = registerModule("decoder", new TransformerDecoder(decoderLayer, b.numDecoderLayers,
-                new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true)));
+                b.newLayerNorm()));
         resetParameters();
     }
 
@@ -155,19 +151,17 @@ public class Transformer extends Module {
     }
 
     /** The options of a {@link Transformer}, with PyTorch's defaults. */
-    public static final class Builder {
-        private int dModel = 512;
-        private int nhead = 8;
+    public static final class Builder extends TransformerLayerOptions<Builder> {
         private int numEncoderLayers = 6;
         private int numDecoderLayers = 6;
-        private int dimFeedforward = 2048;
-        private double dropout = 0.1;
-        private String activation = "relu";
-        private double layerNormEps = 1e-5;
-        private boolean batchFirst = false;
-        private boolean normFirst = false;
 
         private Builder() {
+            super(512, 8);
+        }
+
+        @Override
+        Builder self() {
+            return this;
         }
 
         /** Width of every layer's input and output (default 512). */
@@ -191,42 +185,6 @@ public class Transformer extends Module {
         /** Decoder layers (default 6). */
         public Builder numDecoderLayers(int layers) {
             this.numDecoderLayers = layers;
-            return this;
-        }
-
-        /** Width of the feed-forward networks' hidden layers (default 2048). */
-        public Builder dimFeedforward(int size) {
-            this.dimFeedforward = size;
-            return this;
-        }
-
-        /** Dropout probability everywhere (default 0.1). */
-        public Builder dropout(double p) {
-            this.dropout = p;
-            return this;
-        }
-
-        /** "relu" (default) or "gelu". */
-        public Builder activation(String name) {
-            this.activation = name;
-            return this;
-        }
-
-        /** The LayerNorms' ε (default 1e-5). */
-        public Builder layerNormEps(double eps) {
-            this.layerNormEps = eps;
-            return this;
-        }
-
-        /** Inputs and outputs batch first (default false). */
-        public Builder batchFirst(boolean on) {
-            this.batchFirst = on;
-            return this;
-        }
-
-        /** Pre-norm layers (default false). */
-        public Builder normFirst(boolean on) {
-            this.normFirst = on;
             return this;
         }
 

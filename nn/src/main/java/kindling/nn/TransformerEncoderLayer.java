@@ -57,22 +57,14 @@ public class TransformerEncoderLayer extends Module {
     }
 
     private TransformerEncoderLayer(Builder b) {
-        if (b.dimFeedforward < 1) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: dimFeedforward must be >= 1, got "
-                    + b.dimFeedforward);
-        }
-        if (!b.activation.equals("relu") && !b.activation.equals("gelu")) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: activation should be relu/gelu, not "
-                    + b.activation);
-        }
-        this.options = b.copy();
-        this.selfAttn = registerModule("self_attn", MultiheadAttention.builder(b.dModel, b.nhead)
-                .dropout(b.dropout).batchFirst(b.batchFirst).build());
+        b.check("TransformerEncoderLayer");
+        this.options = b.copyTo(new Builder(b.dModel, b.nhead));
+        this.selfAttn = registerModule("self_attn", b.newAttention());
         this.linear1 = registerModule("linear1", new Linear(b.dModel, b.dimFeedforward));
         this.dropout = registerModule("dropout", new Dropout(b.dropout));
         this.linear2 = registerModule("linear2", new Linear(b.dimFeedforward, b.dModel));
-        this.norm1 = registerModule("norm1", new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true));
-        this.norm2 = registerModule("norm2", new LayerNorm(new int[] {b.dModel}, b.layerNormEps, true));
+        this.norm1 = registerModule("norm1", b.newLayerNorm());
+        this.norm2 = registerModule("norm2", b.newLayerNorm());
         this.dropout1 = registerModule("dropout1", new Dropout(b.dropout));
         this.dropout2 = registerModule("dropout2", new Dropout(b.dropout));
     }
@@ -144,64 +136,18 @@ public class TransformerEncoderLayer extends Module {
     }
 
     /** The options of a {@link TransformerEncoderLayer}, with PyTorch's defaults. */
-    public static final class Builder {
-        private final int dModel;
-        private final int nhead;
-        private int dimFeedforward = 2048;
-        private double dropout = 0.1;
-        private String activation = "relu";
-        private double layerNormEps = 1e-5;
-        private boolean batchFirst = false;
-        private boolean normFirst = false;
-
+    public static final class Builder extends TransformerLayerOptions<Builder> {
         private Builder(int dModel, int nhead) {
-            this.dModel = dModel;
-            this.nhead = nhead;
+            super(dModel, nhead);
         }
 
-        /** Width of the feed-forward network's hidden layer (default 2048). */
-        public Builder dimFeedforward(int size) {
-            this.dimFeedforward = size;
-            return this;
-        }
-
-        /** Dropout probability everywhere in the block, attention weights included (default 0.1). */
-        public Builder dropout(double p) {
-            this.dropout = p;
-            return this;
-        }
-
-        /** "relu" (default) or "gelu". */
-        public Builder activation(String name) {
-            this.activation = name;
-            return this;
-        }
-
-        /** The LayerNorms' ε (default 1e-5). */
-        public Builder layerNormEps(double eps) {
-            this.layerNormEps = eps;
-            return this;
-        }
-
-        /** Inputs and outputs (N, S, E) instead of (S, N, E) (default false). */
-        public Builder batchFirst(boolean on) {
-            this.batchFirst = on;
-            return this;
-        }
-
-        /** Pre-norm: LayerNorm before attention and feed-forward instead of after (default false). */
-        public Builder normFirst(boolean on) {
-            this.normFirst = on;
+        @Override
+        Builder self() {
             return this;
         }
 
         public TransformerEncoderLayer build() {
             return new TransformerEncoderLayer(this);
-        }
-
-        private Builder copy() {
-            return new Builder(dModel, nhead).dimFeedforward(dimFeedforward).dropout(dropout).activation(activation)
-                    .layerNormEps(layerNormEps).batchFirst(batchFirst).normFirst(normFirst);
         }
     }
 }

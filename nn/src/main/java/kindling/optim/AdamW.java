@@ -1,6 +1,5 @@
 package kindling.optim;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import kindling.tensor.Tensor;
@@ -44,10 +43,7 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected void checkGroup(String owner, ParamGroup group) {
-        Checks.inUnitInterval(owner, "beta1", group.get("beta1"));
-        Checks.inUnitInterval(owner, "beta2", group.get("beta2"));
-        Checks.atLeastZero(owner, "eps", group.get("eps"));
-        Checks.atLeastZero(owner, "weightDecay", group.get("weightDecay"));
+        Adam.checkAdamGroup(owner, group);
     }
 
     @Override
@@ -58,40 +54,17 @@ public final class AdamW extends Optimizer {
 
     @Override
     protected List<String> stateNames(ParamGroup group) {
-        return group.flag("amsgrad") ? List.of("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
-                : List.of("step", "exp_avg", "exp_avg_sq");
+        return Adam.adamStateNames(group);
     }
 
     /** Optional arguments of {@link AdamW}, defaulting as PyTorch; they apply to every group that does not set its own. */
-    public static final class Builder {
-        private final List<ParamGroup> groups;
-        private double lr = 1e-3;
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
-        private double eps = 1e-8;
-        private double weightDecay = 1e-2;
-        private boolean amsgrad = false;
-
+    public static final class Builder extends AdamOptions<Builder> {
         private Builder(List<ParamGroup> groups) {
-            this.groups = groups;
+            super(groups, 1e-2);
         }
 
-        /** Learning rate γ; default 1e-3. */
-        public Builder lr(double lr) {
-            this.lr = lr;
-            return this;
-        }
-
-        /** Decay rates β₁, β₂ of the moment averages; default (0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) {
-            this.beta1 = beta1;
-            this.beta2 = beta2;
-            return this;
-        }
-
-        /** ε added to the denominator for stability; default 1e-8. */
-        public Builder eps(double eps) {
-            this.eps = eps;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -101,25 +74,8 @@ public final class AdamW extends Optimizer {
             return this;
         }
 
-        /** Use the AMSGrad variant (running maximum of v); default false. */
-        public Builder amsgrad(boolean amsgrad) {
-            this.amsgrad = amsgrad;
-            return this;
-        }
-
         public AdamW build() {
             return new AdamW(this);
-        }
-
-        private Map<String, Float> defaults() {
-            Map<String, Float> out = new LinkedHashMap<>();
-            out.put("lr", (float) lr);
-            out.put("beta1", (float) beta1);
-            out.put("beta2", (float) beta2);
-            out.put("eps", (float) eps);
-            out.put("weightDecay", (float) weightDecay);
-            out.put("amsgrad", Checks.flag(amsgrad));
-            return out;
         }
     }
 }

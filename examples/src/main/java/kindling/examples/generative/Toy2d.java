@@ -1,5 +1,7 @@
 package kindling.examples.generative;
 
+import java.util.ArrayList;
+import java.util.List;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 
@@ -39,6 +41,15 @@ public enum Toy2d {
             }
         }
         throw new IllegalArgumentException("unknown target \"" + label + "\"; use mixture, moons, circles or checkerboard");
+    }
+
+    /** The targets named in a comma-separated list such as {@code "moons,circles"}, in its order. */
+    public static List<Toy2d> byLabels(String commaSeparated) {
+        List<Toy2d> targets = new ArrayList<>();
+        for (String label : commaSeparated.split(",")) {
+            targets.add(byLabel(label.trim()));
+        }
+        return targets;
     }
 
     /** n independent samples (n, 2). */
