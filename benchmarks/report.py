@@ -186,18 +186,18 @@ class Report:
                    "started. Java-versus-PyTorch ratios are biased %s Kindling by that difference." % (
                        first, torch_load, "against" if first > torch_load else "in favour of"), "")
         if self.peak_1core() and self.peak_1core() < 95:
-            self.p("The peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 106 the issue quotes "
+            self.p("The peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 106 the performance goals quote "
                    "for this kind of machine: on this VM the probe reads between about 60 and 101 from one run "
                    "to the next (the host's other tenants take time from it, and the clock boosts or not), so "
                    "\"%% of peak\" below is flattering by up to %.0f%% against 106." % (
                        self.peak_1core(), 100 * (106 / self.peak_1core() - 1)), "")
         if "avx512f" not in m.get("flags", ""):
             self.p("This VM exposes AVX2 and FMA but no AVX-512, so the `linux-x86_64-onednn-avx512` build of "
-                   "ND4J the issue asks for cannot run here and is not in the tables; `GemmSimd` runs with "
+                   "ND4J the goals name cannot run here and is not in the tables; `GemmSimd` runs with "
                    "256-bit vectors.", "")
         if "openblas" not in m.get("torch_blas", ""):
             self.p("PyTorch's `torch.mm` goes through the system BLAS, which here is `%s`, the reference "
-                   "(netlib) BLAS, not OpenBLAS: the issue's PyTorch GEMM figures assume `libopenblas0-pthread` "
+                   "(netlib) BLAS, not OpenBLAS: the goals' PyTorch GEMM figures assume `libopenblas0-pthread` "
                    "is installed. PyTorch's convolutions use oneDNN and do not depend on it." % m.get("torch_blas"),
                    "")
 
