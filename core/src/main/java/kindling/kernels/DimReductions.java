@@ -168,18 +168,37 @@ public final class DimReductions {
     }
 
     /**
-     * ∂L/∂rows[r][k] = scale[r] · (rows[r][k] − mean_r): with scale = 2·g / divisor the variance's
-     * gradient, with scale = g / (divisor · std) the standard deviation's (rows whose scale is 0 get 0).
+     * The variance's gradient: ∂L/∂rows[r][k] = 2 · g[r] · (rows[r][k] − mean_r) / divisor, for each of
+     * {@code count} rows of {@code n}.
      */
-    public static void deviationsBackward(float[] rows, double[] scale, float[] gradRows, int count, int n) {
+    public static void varianceBackward(float[] rows, float[] g, float[] gradRows, int count, int n, double divisor) {
+        deviationsBackward(rows, gradRows, count, n, row -> 2.0 * g[row] / divisor);
+    }
+
+    /**
+     * The standard deviation's gradient: ∂L/∂rows[r][k] = g[r] · (rows[r][k] − mean_r) / (divisor · std[r]),
+     * and 0 for a row whose std is 0 (as PyTorch masks it, instead of 0/0).
+     */
+    public static void stdBackward(float[] rows, float[] std, float[] g, float[] gradRows, int count, int n,
+            double divisor) {
+        deviationsBackward(rows, gradRows, count, n, row -> std[row] == 0 ? 0 : g[row] / (divisor * std[row]));
+    }
+
+    /** The factor in front of a row's deviations from its mean. */
+    private interface RowScale {
+        double of(int row);
+    }
+
+    /** ∂L/∂rows[r][k] = scale(r) · (rows[r][k] − mean_r); rows whose scale is 0 are left at 0. */
+    private static void deviationsBackward(float[] rows, float[] gradRows, int count, int n, RowScale scaleOf) {
         forEachSlice(count, n, 1, (slice, base, stride) -> {
-            int row = slice;
-            if (scale[row] == 0) {
+            double scale = scaleOf.of(slice);
+            if (scale == 0) {
                 return;
             }
             double mean = mean(rows, base, n);
             for (int k = base; k < base + n; k++) {
-                gradRows[k] = (float) (scale[row] * (rows[k] - mean));
+                gradRows[k] = (float) (scale * (rows[k] - mean));
             }
         });
     }
@@ -223,6 +242,56 @@ public final class DimReductions {
     /** The backward of {@link #extreme}: each slice's gradient goes to the one element that won, gradX being 0 elsewhere. */
     public static void extremeBackward(float[] g, float[] indices, float[] gradX, int outer, int size, int inner) {
         forEachSlice(outer, size, inner, (slice, base, stride) -> gradX[base + (int) indices[slice] * stride] = g[slice]);
+    }
+
+    /**
+     * The backward of the whole-tensor max (or min) {@code value}: the gradient {@code g} is shared
+     * evenly among the t elements equal to it (NaN matching NaN), gradX[i] = g / t there and 0
+     * elsewhere, as PyTorch's full reduction does. The fast walk counts and writes in blocks of
+     * {@link Threads#ELEMENTWISE_BLOCK} on the {@link Threads}; the count is a whole number, so the
+     * result is the naive twin's ({@link #tiesBackwardNaive}) bit for bit.
+     */
+    public static void tiesBackward(float[] x, float value, float g, float[] gradX) {
+        if (Kernels.naive() || x.length < 2 * Threads.ELEMENTWISE_BLOCK) {
+            tiesBackwardNaive(x, value, g, gradX);
+            return;
+        }
+        int blocks = (x.length + Threads.ELEMENTWISE_BLOCK - 1) / Threads.ELEMENTWISE_BLOCK;
+        int[] tiesPerBlock = new int[blocks];
+        Threads.parallelRange(x.length, (from, to) -> {
+            int ties = 0;
+            for (int i = from; i < to; i++) {
+                ties += sameValue(x[i], value) ? 1 : 0;
+            }
+            tiesPerBlock[from / Threads.ELEMENTWISE_BLOCK] = ties;
+        });
+        int ties = 0;
+        for (int t : tiesPerBlock) {
+            ties += t;
+        }
+        float share = g / ties;
+        Threads.parallelRange(x.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                gradX[i] = sameValue(x[i], value) ? share : 0f;
+            }
+        });
+    }
+
+    /** The naive twin of {@link #tiesBackward}: count the ties, then give each its share, in order. */
+    public static void tiesBackwardNaive(float[] x, float value, float g, float[] gradX) {
+        int ties = 0;
+        for (float v : x) {
+            ties += sameValue(v, value) ? 1 : 0;
+        }
+        float share = g / ties;
+        for (int i = 0; i < x.length; i++) {
+            gradX[i] = sameValue(x[i], value) ? share : 0f;
+        }
+    }
+
+    /** Equality that also matches NaN with NaN, so a NaN maximum gets its gradient. */
+    private static boolean sameValue(float a, float b) {
+        return a == b || (Float.isNaN(a) && Float.isNaN(b));
     }
 
     /** Whether {@code candidate} replaces {@code best} in {@link #extreme}: strictly larger (smaller), or the first NaN. */

@@ -133,6 +133,15 @@ public final class NormKernels {
         NormNaive.layerNormBackwardParams(g, normalized, rows, length, sumGrad, sumGradXHat);
     }
 
+    /**
+     * The parameter gradients' per-channel (or per-element) sums, accumulated in double, rounded to
+     * float; the contract of {@link NormNaive#toFloats}. One value per channel is too little work to
+     * hand to another thread, so every mode runs the naive loop.
+     */
+    public static float[] toFloats(double[] sums) {
+        return NormNaive.toFloats(sums);
+    }
+
     /** Runs {@code task} for every index: in parallel when the tensor is large enough to repay it. */
     private static void forEach(int count, int elements, Threads.Task task) {
         if (elements >= Threads.ELEMENTWISE_BLOCK) {

@@ -166,4 +166,13 @@ public final class NormNaive {
             }
         }
     }
+
+    /** out[c] = (float) sums[c]: the double sums rounded to the float a gradient tensor holds. */
+    public static float[] toFloats(double[] sums) {
+        float[] out = new float[sums.length];
+        for (int c = 0; c < sums.length; c++) {
+            out[c] = (float) sums[c];
+        }
+        return out;
+    }
 }

@@ -19,6 +19,7 @@ import kindling.tensor.Tensor;
 public final class EmbeddingOp extends Function {
     private int[] rows;
     private int vocabulary;
+    private int width;
     private int paddingIdx;
 
     /**
@@ -44,6 +45,7 @@ public final class EmbeddingOp extends Function {
         EmbeddingOp op = new EmbeddingOp();
         op.rows = rows;
         op.vocabulary = vocabulary;
+        op.width = width;          // kept, not recovered from the gradient: an empty index has none to give
         op.paddingIdx = paddingIdx;
         return op.record(result, weight);
     }
@@ -51,7 +53,6 @@ public final class EmbeddingOp extends Function {
     @Override
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
-        int width = g.length / Math.max(1, rows.length);
         float[] gradWeight = new float[vocabulary * width];
         Indexing.accumulateBlocks(g, 1, vocabulary, width, rows, paddingIdx, gradWeight);   // each position adds into its row
         return new Tensor[] {Tensor.wrap(gradWeight, vocabulary, width)};

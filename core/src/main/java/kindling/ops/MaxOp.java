@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.autograd.Saved;
+import kindling.kernels.DimReductions;
 import kindling.tensor.Tensor;
 
 /**
@@ -22,12 +23,10 @@ public final class MaxOp extends Function {
         String name = largest ? "max" : "min";
         Reductions.requireNonEmpty(name, input.shape(), input.numel());
         float[] x = input.data();
-        float best = x[0];
-        for (int i = 1; i < x.length; i++) {
-            if (MaxDimOp.beats(x[i], best, largest)) {
-                best = x[i];
-            }
-        }
+        float[] values = new float[1];
+        // The whole tensor as one slice: the first winner, a NaN beating every number.
+        DimReductions.extreme(x, values, new float[1], 1, x.length, 1, largest);
+        float best = values[0];
         Tensor result = Tensor.scalar(best);
         if (!needsGrad(input)) {
             return result;
@@ -42,20 +41,8 @@ public final class MaxOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor input = this.input.get();
         float[] x = input.data();
-        int ties = 0;
-        for (float v : x) {
-            ties += sameValue(v, extreme) ? 1 : 0;
-        }
-        float share = gradOutput.item() / ties;
         float[] gradInput = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            gradInput[i] = sameValue(x[i], extreme) ? share : 0f;
-        }
+        DimReductions.tiesBackward(x, extreme, gradOutput.item(), gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, input.shape())};
-    }
-
-    /** Equality that also matches NaN with NaN, so a NaN maximum gets its gradient. */
-    private static boolean sameValue(float a, float b) {
-        return a == b || (Float.isNaN(a) && Float.isNaN(b));
     }
 }

@@ -49,12 +49,8 @@ public final class StdOp extends Function {
         float[] g = gradOutput.data();
         float[] gradRows = new float[rows.length];
         double divisor = n - (unbiased ? 1 : 0);
-        double[] scale = new double[g.length];
-        for (int row = 0; row < g.length; row++) {
-            // ∂std/∂x = (x − mean) / (divisor · std); masked to 0 where std = 0, as PyTorch
-            scale[row] = deviations[row] == 0 ? 0 : g[row] / (divisor * deviations[row]);
-        }
-        DimReductions.deviationsBackward(rows, scale, gradRows, g.length, n);
+        // ∂std/∂x = (x − mean) / (divisor · std); masked to 0 where std = 0, as PyTorch
+        DimReductions.stdBackward(rows, deviations, g, gradRows, g.length, n, divisor);
         return new Tensor[] {Tensor.wrap(Reductions.scatterRows(gradRows, input.shape(), reduced), input.shape())};
     }
 }

@@ -46,11 +46,7 @@ public final class VarOp extends Function {
         float[] rows = Reductions.gatherRows(input, reduced);
         float[] g = gradOutput.data();
         float[] gradRows = new float[rows.length];
-        double[] scale = new double[g.length];
-        for (int row = 0; row < g.length; row++) {
-            scale[row] = 2.0 * g[row] / (n - (unbiased ? 1 : 0));           // ∂var/∂x = 2 (x − mean) / divisor
-        }
-        DimReductions.deviationsBackward(rows, scale, gradRows, g.length, n);
+        DimReductions.varianceBackward(rows, g, gradRows, g.length, n, n - (unbiased ? 1 : 0));  // 2 g (x − mean) / divisor
         return new Tensor[] {Tensor.wrap(Reductions.scatterRows(gradRows, input.shape(), reduced), input.shape())};
     }
 

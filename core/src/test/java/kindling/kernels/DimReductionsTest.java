@@ -136,6 +136,80 @@ class DimReductionsTest {
         }
     }
 
+    @Test
+    void varianceAndStdGradientsAreBitIdenticalInParallel() {
+        int[][] shapes = {{0, 3}, {3, 0}, {1, 1}, {1, 7}, {5, 3}, {2, 70_000}, {300, 300}, {7, 20_001}};
+        for (int[] shape : shapes) {
+            int count = shape[0];
+            int n = shape[1];
+            float[] rows = randomArray(random, count * n);
+            if (count > 1) {
+                Arrays.fill(rows, n, 2 * n, 0.5f);                       // a constant row: std 0, gradient masked to 0
+            }
+            float[] g = randomArray(random, count);
+            float[][] results = new float[2][];
+            for (int run = 0; run < 2; run++) {
+                KernelMode before = Kernels.setMode(run == 0 ? KernelMode.NAIVE : KernelMode.PLAIN);
+                try {
+                    Threads.set(run == 0 ? 1 : 3);
+                    float[] variance = new float[count];
+                    float[] gradVariance = new float[rows.length];
+                    float[] gradStd = new float[rows.length];
+                    DimReductions.variance(rows, variance, count, n, n - 1);
+                    float[] std = new float[count];
+                    for (int r = 0; r < count; r++) {
+                        std[r] = (float) Math.sqrt(variance[r]);
+                    }
+                    DimReductions.varianceBackward(rows, g, gradVariance, count, n, n - 1);
+                    DimReductions.stdBackward(rows, std, g, gradStd, count, n, n - 1);
+                    results[run] = concat(variance, concat(gradVariance, gradStd));
+                } finally {
+                    Kernels.setMode(before);
+                    Threads.set(threadsBefore);
+                }
+            }
+            assertArrayEquals(results[0], results[1], 0f, Arrays.toString(shape));
+        }
+    }
+
+    @Test
+    void tiesBackwardIsBitIdenticalToItsNaiveTwin() {
+        int block = Threads.ELEMENTWISE_BLOCK;
+        int[] lengths = {0, 1, 7, 2 * block, 2 * block + 3, 3 * block + 1};
+        for (int length : lengths) {
+            float[] x = randomArray(random, length);
+            for (int i = 0; i < length; i += 1001) {
+                x[i] = 3f;                                               // many ties of the maximum
+            }
+            if (length > 5) {
+                x[length / 2] = Float.NaN;
+            }
+            for (float value : new float[] {3f, Float.NaN}) {
+                float[] naive = new float[length];
+                float[] fast = new float[length];
+                DimReductions.tiesBackwardNaive(x, value, 1.5f, naive);
+                withFastKernels(() -> {
+                    try {
+                        Threads.set(3);
+                        DimReductions.tiesBackward(x, value, 1.5f, fast);
+                    } finally {
+                        Threads.set(threadsBefore);
+                    }
+                });
+                assertArrayEquals(naive, fast, 0f, length + " " + value);
+            }
+        }
+    }
+
+    @Test
+    void tiesShareTheGradientEvenly() {
+        float[] grad = new float[4];
+        DimReductions.tiesBackwardNaive(new float[] {1f, 3f, 3f, 2f}, 3f, 1f, grad);
+        assertArrayEquals(new float[] {0f, 0.5f, 0.5f, 0f}, grad);
+        DimReductions.tiesBackwardNaive(new float[] {1f, Float.NaN, 3f, 2f}, Float.NaN, 2f, grad);
+        assertArrayEquals(new float[] {0f, 2f, 0f, 0f}, grad);
+    }
+
     private static float[] concat(float[] a, float[] b) {
         float[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

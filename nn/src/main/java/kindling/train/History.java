@@ -47,10 +47,28 @@ public final class History {
         StringBuilder s = new StringBuilder("epoch  train loss  train acc  " + loss + "  " + accuracy + "  seconds  img/s\n");
         for (Epoch e : epochs) {
             s.append(String.format("%5d  %10.4f  %9.4f  %" + loss.length() + ".4f  %" + accuracy.length()
-                    + ".4f  %7.1f  %5.0f%n", e.epoch(), e.trainLoss(), e.trainAccuracy(), e.validationLoss(),
-                    e.validationAccuracy(), e.seconds(), e.imagesPerSecond()));
+                    + ".4f  %7.1f  %5s%n", e.epoch(), e.trainLoss(), e.trainAccuracy(), e.validationLoss(),
+                    e.validationAccuracy(), e.seconds(), rate(e.imagesPerSecond())));
         }
         return s.toString();
+    }
+
+    /**
+     * Images per second in the five characters under "img/s": whole numbers up to 99999, then
+     * thousands ("1234k") and millions ("1234M"), so that a tiny, fast epoch (a test's, say) does not
+     * push the line out of its columns.
+     */
+    static String rate(double imagesPerSecond) {
+        if (!Double.isFinite(imagesPerSecond)) {
+            return "-";
+        }
+        if (imagesPerSecond < 99_999.5) {
+            return String.format("%.0f", imagesPerSecond);
+        }
+        if (imagesPerSecond < 9_999.5e3) {
+            return String.format("%.0fk", imagesPerSecond / 1e3);
+        }
+        return String.format("%.0fM", imagesPerSecond / 1e6);
     }
 
     /** The history as lines of numbers (the format of {@link #parse}), for a checkpoint. */

@@ -15,6 +15,7 @@ import kindling.autograd.NoGrad;
 import kindling.io.GoldenText;
 import kindling.io.SafeTensors;
 import kindling.tensor.Tensor;
+import kindling.testing.Golden;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -232,7 +233,11 @@ class ParamGroupTest {
             resumed.computeGradients(b);
             b.step();
         }
-        assertArrayEquals(straight.w.toArray(), resumed.w.toArray(), name + " w");
-        assertArrayEquals(straight.b.toArray(), resumed.b.toArray(), name + " b");
+        // The file's first three steps ran in the default kernel mode; in mode naive or plain this run's
+        // straight line rounds them differently in the last float digit, so the two trajectories agree
+        // to the library's tolerance, not bit for bit. A state that failed to load (a lost moment or
+        // step count) moves the weights by far more than that.
+        Golden.assertClose(name + " w", straight.w, resumed.w);
+        Golden.assertClose(name + " b", straight.b, resumed.b);
     }
 }

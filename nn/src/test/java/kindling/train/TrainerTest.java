@@ -88,6 +88,20 @@ class TrainerTest {
     }
 
     @Test
+    void aFastEpochsRateStaysInItsColumn() {
+        History history = new History();
+        history.add(new History.Epoch(1, 0.5, 0.75, 0.25, 1.0, 0.0004, 104_181));
+        history.add(new History.Epoch(2, 0.5, 0.75, 0.25, 1.0, 1.5, 2.5e7));
+        history.add(new History.Epoch(3, 0.5, 0.75, 0.25, 1.0, 1.5, 812));
+        String[] table = history.table("test").split("\\R");
+        for (String line : table) {
+            assertEquals(table[0].length(), line.length(), "columns under their headings:\n" + history.table("test"));
+        }
+        assertTrue(table[1].endsWith(" 104k") && table[2].endsWith("  25M") && table[3].endsWith("  812"),
+                history.table("test"));
+    }
+
+    @Test
     void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
         DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
         Sequential straight = model(7);

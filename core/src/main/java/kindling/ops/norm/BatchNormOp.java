@@ -74,17 +74,8 @@ public final class BatchNormOp extends Function {
         NormKernels.batchNormBackward(gradOutput.data(), normalized, invStd, gamma, batchStatistics,
                 inputShape[0], channels, spatial, sumGrad, sumGradXHat, dx);
         Tensor gradInput = dx == null ? null : Tensor.wrap(dx, inputShape);
-        Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(toFloats(sumGradXHat), channels) : null;
-        Tensor gradBias = needsInputGrad(2) ? Tensor.wrap(toFloats(sumGrad), channels) : null;
+        Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(NormKernels.toFloats(sumGradXHat), channels) : null;
+        Tensor gradBias = needsInputGrad(2) ? Tensor.wrap(NormKernels.toFloats(sumGrad), channels) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
-    }
-
-    /** The per-channel sums as floats, for the gradients of γ and β. */
-    static float[] toFloats(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
     }
 }

@@ -70,8 +70,8 @@ public final class LayerNormOp extends Function {
             double[] sumGradXHat = new double[rowLength];
             double[] sumGrad = new double[rowLength];
             NormKernels.layerNormBackwardParams(g, normalized, rows, rowLength, sumGrad, sumGradXHat);
-            gradWeight = needsInputGrad(1) ? Tensor.wrap(BatchNormOp.toFloats(sumGradXHat), paramShape) : null;
-            gradBias = needsInputGrad(2) ? Tensor.wrap(BatchNormOp.toFloats(sumGrad), paramShape) : null;
+            gradWeight = needsInputGrad(1) ? Tensor.wrap(NormKernels.toFloats(sumGradXHat), paramShape) : null;
+            gradBias = needsInputGrad(2) ? Tensor.wrap(NormKernels.toFloats(sumGrad), paramShape) : null;
         }
         return new Tensor[] {gradInput, gradWeight, gradBias};
     }
