@@ -84,9 +84,11 @@ public final class Trainer {
             }
             history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
                     seconds, trained[2] / seconds));
-            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f, %s loss %.4f, %s acc %.4f, %.1f s%n",
-                    epoch, epochs, trained[0], trained[1], validationName, checked.loss(), validationName,
-                    checked.accuracy(), seconds);
+            String evaluated = validation == null ? ""       // nothing evaluated: say nothing rather than NaN
+                    : String.format(", %s loss %.4f, %s acc %.4f", validationName, checked.loss(),
+                            validationName, checked.accuracy());
+            out.printf("epoch %d/%d: train loss %.4f, train acc %.4f%s, %.1f s%n",
+                    epoch, epochs, trained[0], trained[1], evaluated, seconds);
             if (checkpointDir != null) {
                 saveCheckpoint();
             }

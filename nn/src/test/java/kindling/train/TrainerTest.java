@@ -88,6 +88,18 @@ class TrainerTest {
     }
 
     @Test
+    void withoutAnEvaluationSetTheEpochLinesSayNothingOfIt() throws IOException {
+        Sequential net = model(1);
+        DataLoader train = DataLoader.builder(blobs(40, 1)).batchSize(20).build();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        SGD sgd = SGD.builder(net.parameters()).lr(0.1f).build();
+        Trainer.builder(net, new CrossEntropyLoss(), sgd).epochs(1)
+                .output(new PrintStream(buffer, true, StandardCharsets.UTF_8), false).build().fit(train, null);
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("epoch 1/1: train loss ") && !out.contains("NaN") && !out.contains("val "), out);
+    }
+
+    @Test
     void aFastEpochsRateStaysInItsColumn() {
         History history = new History();
         history.add(new History.Epoch(1, 0.5, 0.75, 0.25, 1.0, 0.0004, 104_181));
