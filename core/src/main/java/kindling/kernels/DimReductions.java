@@ -172,7 +172,13 @@ public final class DimReductions {
      * {@code count} rows of {@code n}.
      */
     public static void varianceBackward(float[] rows, float[] g, float[] gradRows, int count, int n, double divisor) {
-        deviationsBackward(rows, gradRows, count, n, row -> 2.0 * g[row] / divisor);
+        // Every row is computed, even one whose g is 0: an infinite or NaN input still gives NaN there.
+        forEachSlice(count, n, 1, (slice, base, stride) -> {
+            double mean = mean(rows, base, n);
+            for (int k = base; k < base + n; k++) {
+                gradRows[k] = (float) (g[slice] * 2 * (rows[k] - mean) / divisor);
+            }
+        });
     }
 
     /**
