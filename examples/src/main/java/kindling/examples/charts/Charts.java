@@ -354,17 +354,31 @@ public final class Charts {
         return png;
     }
 
-    private static Path save(Chart<?, ?> chart, Path png) throws IOException {
+    /** Several XY panels in a grid of {@code columns} columns, written to {@code png} (and shown, with --show). */
+    public static Path grid(List<XYChart> panels, int columns, Path png) throws IOException {
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        int rows = (panels.size() + columns - 1) / columns;
+        BitmapEncoder.saveBitmap(panels, rows, columns, withoutPng(png), BitmapEncoder.BitmapFormat.PNG);
+        display(png);
+        return png;
+    }
+
+    /** Writes {@code chart} to {@code png} (title fitted, round ticks on XY charts) and shows it, with --show. */
+    static Path save(Chart<?, ?> chart, Path png) throws IOException {
         fitTitle(chart);
         if (chart instanceof XYChart xy) {
             Ticks.roundAndUniform(xy);
         }
         Files.createDirectories(png.toAbsolutePath().getParent());
-        String name = png.toString();
-        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-                BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(chart, withoutPng(png), BitmapEncoder.BitmapFormat.PNG);
         display(png);
         return png;
+    }
+
+    /** XChart's encoder adds the ".png" itself. */
+    private static String withoutPng(Path png) {
+        String name = png.toString();
+        return name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
     }
 
     /**

@@ -3,11 +3,9 @@ package kindling.examples.charts;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 
@@ -45,12 +43,6 @@ public final class HeatMaps {
         List<String> rowsBottomUp = new ArrayList<>(rows);
         java.util.Collections.reverse(rowsBottomUp);
         chart.addSeries("weights", columns, rowsBottomUp, cells);
-        Charts.fitTitle(chart);
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        String name = png.toString();
-        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-                BitmapEncoder.BitmapFormat.PNG);
-        Charts.display(png);
-        return png;
+        return Charts.save(chart, png);
     }
 }

@@ -3,11 +3,10 @@ package kindling.examples.generative;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
+import kindling.examples.charts.Charts;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -124,11 +123,6 @@ public final class PlaneCharts {
 
     /** Several panels in a grid of {@code columns} columns, written to {@code png}. */
     public static Path save(List<XYChart> panels, int columns, Path png) throws IOException {
-        Files.createDirectories(png.toAbsolutePath().getParent());
-        int rows = (panels.size() + columns - 1) / columns;
-        String name = png.toString();
-        BitmapEncoder.saveBitmap(panels, rows, columns, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
-                BitmapEncoder.BitmapFormat.PNG);
-        return png;
+        return Charts.grid(panels, columns, png);
     }
 }
