@@ -55,6 +55,8 @@ public abstract class Optimizer {
     private final Map<String, Float> defaults;
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
+    /** The index of each parameter's group. */
+    private final List<Integer> groupOf = new ArrayList<>();
     private final List<Map<String, Tensor>> states = new ArrayList<>();
 
     /**
@@ -123,6 +125,7 @@ public abstract class Optimizer {
         groups.add(group);
         for (Tensor param : group.params()) {
             params.add(param);
+            groupOf.add(index);
             Map<String, Tensor> state = new LinkedHashMap<>();
             initState(param, state, group);
             states.add(state);
@@ -253,7 +256,8 @@ public abstract class Optimizer {
      * first and throws {@link IllegalArgumentException} listing every problem, leaving this optimizer unchanged.
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
-        StateDictCheck.Loaded loaded = new StateDictCheck(name, groups, this::stateNames).validate(stateDict);
+        StateDictCheck.Loaded loaded = new StateDictCheck(name, groups, params, groupOf, this::stateNames)
+                .validate(stateDict);
         for (int i = 0; i < params.size(); i++) {
             states.get(i).clear();
             for (Map.Entry<String, Tensor> entry : loaded.states().get(i).entrySet()) {
