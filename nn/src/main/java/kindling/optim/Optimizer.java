@@ -134,12 +134,23 @@ public abstract class Optimizer {
 
     private List<String> optionNames() {
         List<String> names = new ArrayList<>(List.of("lr"));
-        for (String option : defaults.keySet()) {
-            if (!option.equals("lr")) {
-                names.add(option);
-            }
-        }
+        names.addAll(optionsExceptLr(defaults).keySet());
         return names;
+    }
+
+    /**
+     * Every option of {@code options} but {@code lr}, in their order: the state dict, the printout and
+     * the messages put {@code lr} first, whatever its place in the map.
+     */
+    private static Map<String, Float> optionsExceptLr(Map<String, Float> options) {
+        Map<String, Float> rest = new LinkedHashMap<>(options);
+        rest.remove("lr");
+        return rest;
+    }
+
+    /** Whether {@link #step} updates {@code param}: it requires a gradient and has one. */
+    static boolean hasTrainableGrad(Tensor param) {
+        return param.requiresGrad() && param.grad() != null;
     }
 
     /**
@@ -164,7 +175,7 @@ public abstract class Optimizer {
             int i = 0;
             for (ParamGroup group : groups) {
                 for (Tensor param : group.params()) {
-                    if (param.requiresGrad() && param.grad() != null) {
+                    if (hasTrainableGrad(param)) {
                         update(param, param.grad(), states.get(i), group);
                     }
                     i++;
@@ -231,11 +242,7 @@ public abstract class Optimizer {
             ParamGroup group = groups.get(g);
             String prefix = "param_groups." + g + ".";
             out.put(prefix + "lr", Tensor.scalar(group.lr()));
-            for (Map.Entry<String, Float> option : group.options().entrySet()) {
-                if (!option.getKey().equals("lr")) {
-                    out.put(prefix + option.getKey(), Tensor.scalar(option.getValue()));
-                }
-            }
+            optionsExceptLr(group.options()).forEach((option, value) -> out.put(prefix + option, Tensor.scalar(value)));
             out.put(prefix + "params", indices(first, group.params().size()));
             first += group.params().size();
         }
@@ -301,11 +308,8 @@ public abstract class Optimizer {
                 out.append(g == 0 ? "" : "; ").append("group ").append(g).append(": ");
             }
             out.append("lr: ").append(group.lr());
-            for (Map.Entry<String, Float> option : group.options().entrySet()) {
-                if (!option.getKey().equals("lr")) {
-                    out.append(", ").append(option.getKey()).append(": ").append(option.getValue());
-                }
-            }
+            optionsExceptLr(group.options()).forEach((option, value) -> out.append(", ").append(option).append(": ")
+                    .append(value));
             out.append(", ").append(group.params().size()).append(" parameters");
         }
         return out.append(')').toString();
