@@ -123,7 +123,7 @@ public final class Diffusion2dExample {
         CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, steps);
         double[] losses = new double[steps];
         long start = System.nanoTime();
-        double cpuStart = Flow2dExample.processCpuSeconds();
+        double cpuStart = CpuTime.processSeconds();
         for (int step = 0; step < steps; step++) {
             Tensor z = target.sample(Flow2dExample.BATCH, generator);                       // data
             Tensor loss = ScoreMatching.noisePredictionLoss(model, path, z, generator);     // mean ‖ε^θ_t(x_t) − ε‖²
@@ -134,7 +134,7 @@ public final class Diffusion2dExample {
             losses[step] = loss.item();
         }
         return new TrainedNoise(model, losses, (System.nanoTime() - start) / 1e9,
-                Flow2dExample.processCpuSeconds() - cpuStart);
+                CpuTime.processSeconds() - cpuStart);
     }
 
     /** The SDE sampler dX = [u + σ²/2 · s] dt + σ dW from N(0, I), {@value Flow2dExample#ODE_STEPS} steps. */

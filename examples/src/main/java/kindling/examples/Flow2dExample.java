@@ -152,7 +152,7 @@ public final class Flow2dExample {
         CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, steps);
         double[] losses = new double[steps];
         long start = System.nanoTime();
-        double cpuStart = processCpuSeconds();
+        double cpuStart = CpuTime.processSeconds();
         for (int step = 0; step < steps; step++) {
             Tensor z = target.sample(BATCH, generator);                                    // (256, 2) data
             Tensor loss = FlowMatching.conditionalFlowMatchingLoss(model, path, z, generator);   // t, ε drawn inside
@@ -162,13 +162,7 @@ public final class Flow2dExample {
             schedule.step();
             losses[step] = loss.item();
         }
-        return new TrainedModel(model, losses, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpuStart);
-    }
-
-    /** The CPU time this JVM has used so far, over all its threads, in seconds. */
-    static double processCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getProcessCpuTime() / 1e9 : Double.NaN;
+        return new TrainedModel(model, losses, (System.nanoTime() - start) / 1e9, CpuTime.processSeconds() - cpuStart);
     }
 
     /** Samples of the model's ODE from N(0, I), Euler with {@value #ODE_STEPS} steps. */
