@@ -94,18 +94,28 @@ public final class Generator {
         long z = reserve(out.length);
         for (int i = 0; i < out.length; i++) {
             z += GOLDEN_GAMMA;
-            out[i] = (mix(z) >>> 40) * 0x1.0p-24f;
+            out[i] = unitFloat(mix(z));
         }
     }
 
     /** Uniform in [0, 1): the top 24 bits, as many as a float's mantissa holds. */
     public float nextFloat() {
-        return (nextLong() >>> 40) * 0x1.0p-24f;
+        return unitFloat(nextLong());
     }
 
     /** Uniform in [0, 1) with 53 bits. */
     public double nextDouble() {
-        return (nextLong() >>> 11) * 0x1.0p-53;
+        return unitDouble(nextLong());
+    }
+
+    /** The top 24 of 64 random bits as a float in [0, 1): k · 2⁻²⁴ for k in 0 .. 2²⁴ − 1, each exact. */
+    private static float unitFloat(long bits) {
+        return (bits >>> 40) * 0x1.0p-24f;
+    }
+
+    /** The top 53 of 64 random bits as a double in [0, 1): k · 2⁻⁵³ for k in 0 .. 2⁵³ − 1, each exact. */
+    private static double unitDouble(long bits) {
+        return (bits >>> 11) * 0x1.0p-53;
     }
 
     /**
@@ -157,9 +167,9 @@ public final class Generator {
         long z = reserve(2 * pairs);
         for (int pair = 0; pair < pairs; pair++) {
             z += GOLDEN_GAMMA;
-            double u1 = 1.0 - (mix(z) >>> 11) * 0x1.0p-53;
+            double u1 = 1.0 - unitDouble(mix(z));
             z += GOLDEN_GAMMA;
-            double u2 = (mix(z) >>> 11) * 0x1.0p-53;
+            double u2 = unitDouble(mix(z));
             double radius = Math.sqrt(-2.0 * Math.log(u1));
             out[i++] = (float) (radius * Math.cos(2 * Math.PI * u2));
             double second = radius * Math.sin(2 * Math.PI * u2);

@@ -75,6 +75,23 @@ class GeneratorTest {
     }
 
     @Test
+    void theFloatsDoublesAndGaussiansForASeedAreTheOnesTheyWere() {
+        // Values this generator gave from seed 0 (weights, data splits and dropout masks depend on them).
+        Generator one = new Generator(0);
+        assertEquals(1063395496, Float.floatToIntBits(one.nextFloat()));
+        assertEquals(4601445337224736344L, Double.doubleToLongBits(one.nextDouble()));
+        assertEquals(4597368460397259108L, Double.doubleToLongBits(one.nextGaussian()));
+        assertEquals(-4637142138344958335L, Double.doubleToLongBits(one.nextGaussian()));
+        Generator bulk = new Generator(0);
+        float[] uniform = new float[3];
+        float[] gaussian = new float[3];
+        bulk.nextFloats(uniform);
+        bulk.nextGaussians(gaussian);
+        assertArrayEquals(new float[] {0.8833108f, 0.43152797f, 0.026433766f}, uniform);
+        assertArrayEquals(new float[] {2.0875285f, 1.6477321f, 0.4099118f}, gaussian);
+    }
+
+    @Test
     void bulkDrawsEqualOneByOneDraws() {
         for (int length : new int[] {0, 1, 2, 7, 1000}) {
             Generator bulk = new Generator(9);

@@ -123,7 +123,7 @@ public final class Diffusion2dExample {
         CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, steps);
         double[] losses = new double[steps];
         long start = System.nanoTime();
-        double cpuStart = Flow2dExample.processCpuSeconds();
+        double cpuStart = CpuTime.processSeconds();
         for (int step = 0; step < steps; step++) {
             Tensor z = target.sample(Flow2dExample.BATCH, generator);                       // data
             Tensor loss = ScoreMatching.noisePredictionLoss(model, path, z, generator);     // mean ‖ε^θ_t(x_t) − ε‖²
@@ -134,7 +134,7 @@ public final class Diffusion2dExample {
             losses[step] = loss.item();
         }
         return new TrainedNoise(model, losses, (System.nanoTime() - start) / 1e9,
-                Flow2dExample.processCpuSeconds() - cpuStart);
+                CpuTime.processSeconds() - cpuStart);
     }
 
     /** The SDE sampler dX = [u + σ²/2 · s] dt + σ dW from N(0, I), {@value Flow2dExample#ODE_STEPS} steps. */
@@ -205,17 +205,17 @@ public final class Diffusion2dExample {
     private static void charts(VectorField vectorField, VectorField score, GaussianProbabilityPath path, Toy2d target, int n,
                                long seed, Path dir) throws IOException {
         Generator generator = new Generator(seed + 400);
-        float[][] reference = SdeExample.rows(target.sample(n, generator));
+        float[][] reference = PlaneCharts.rows(target.sample(n, generator));
         List<XYChart> panels = new ArrayList<>();
-        panels.add(PlaneCharts.scatter(target.label() + ": ODE (flow)", SdeExample.rows(
+        panels.add(PlaneCharts.scatter(target.label() + ": ODE (flow)", PlaneCharts.rows(
                 Samplers.sampleODE(vectorField, Tensor.randn(generator, n, 2), Flow2dExample.ODE_STEPS)), reference, Flow2dExample.RANGE));
         for (double sigma : SIGMAS) {
             panels.add(PlaneCharts.scatter(String.format(Locale.ROOT, "SDE, σ = %.1f", sigma),
-                    SdeExample.rows(sampleSde(vectorField, score, sigma, n, generator)), reference, Flow2dExample.RANGE));
+                    PlaneCharts.rows(sampleSde(vectorField, score, sigma, n, generator)), reference, Flow2dExample.RANGE));
         }
-        panels.add(PlaneCharts.scatter("SDE, σ_t = 2(1 − t)", SdeExample.rows(sampleSde(vectorField, score, decayingSigma(), n,
+        panels.add(PlaneCharts.scatter("SDE, σ_t = 2(1 − t)", PlaneCharts.rows(sampleSde(vectorField, score, decayingSigma(), n,
                 generator)), reference, Flow2dExample.RANGE));
-        panels.add(PlaneCharts.scatter("score only, σ = 1", SdeExample.rows(sampleScoreOnly(score, path, 1, n, generator)),
+        panels.add(PlaneCharts.scatter("score only, σ = 1", PlaneCharts.rows(sampleScoreOnly(score, path, 1, n, generator)),
                 reference, Flow2dExample.RANGE));
         PlaneCharts.save(panels, 6, dir.resolve(target.label() + "-samplers.png"));
 

@@ -108,7 +108,7 @@ public final class Examples {
         String[] rest = new String[Math.max(0, args.length - 1)];
         System.arraycopy(args, args.length == 0 ? 0 : 1, rest, 0, rest.length);
         boolean nested = Options.insideLauncher;
-        Options.insideLauncher = true;     // the example's Options.parse throws to us instead of ending the JVM
+        Options.insideLauncher = true;     // the example's options' parse throws to us instead of ending the JVM
         try {
             example.main().main(rest);
         } catch (Options.HelpRequested help) {

@@ -152,7 +152,7 @@ public final class Flow2dExample {
         CosineAnnealingLR schedule = new CosineAnnealingLR(optimizer, steps);
         double[] losses = new double[steps];
         long start = System.nanoTime();
-        double cpuStart = processCpuSeconds();
+        double cpuStart = CpuTime.processSeconds();
         for (int step = 0; step < steps; step++) {
             Tensor z = target.sample(BATCH, generator);                                    // (256, 2) data
             Tensor loss = FlowMatching.conditionalFlowMatchingLoss(model, path, z, generator);   // t, ε drawn inside
@@ -162,13 +162,7 @@ public final class Flow2dExample {
             schedule.step();
             losses[step] = loss.item();
         }
-        return new TrainedModel(model, losses, (System.nanoTime() - start) / 1e9, processCpuSeconds() - cpuStart);
-    }
-
-    /** The CPU time this JVM has used so far, over all its threads, in seconds. */
-    static double processCpuSeconds() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getProcessCpuTime() / 1e9 : Double.NaN;
+        return new TrainedModel(model, losses, (System.nanoTime() - start) / 1e9, CpuTime.processSeconds() - cpuStart);
     }
 
     /** Samples of the model's ODE from N(0, I), Euler with {@value #ODE_STEPS} steps. */
@@ -204,19 +198,19 @@ public final class Flow2dExample {
 
     private static void charts(TimeMlp model, Toy2d target, int n, long seed, Path dir) throws IOException {
         Generator generator = new Generator(seed + 200);
-        float[][] reference = SdeExample.rows(target.sample(n, generator));
+        float[][] reference = PlaneCharts.rows(target.sample(n, generator));
         Trajectory trajectory = sampleTrajectory(model, n, generator);
 
         List<XYChart> panels = new ArrayList<>();
         for (double t : new double[] {0, 0.25, 0.5, 0.75, 1}) {
             panels.add(PlaneCharts.scatter(String.format(Locale.ROOT, "%s, t = %.2f", target.label(), t),
-                    SdeExample.rows(SdeExample.stateAt(trajectory, t)), reference, RANGE));
+                    PlaneCharts.rows(SdeExample.stateAt(trajectory, t)), reference, RANGE));
         }
         PlaneCharts.save(panels, 5, dir.resolve(target.label() + "-samples.png"));
 
         float[][][] paths = new float[40][ODE_STEPS + 1][];
         for (int s = 0; s <= ODE_STEPS; s++) {
-            float[][] rows = SdeExample.rows(trajectory.states().get(s));
+            float[][] rows = PlaneCharts.rows(trajectory.states().get(s));
             for (int p = 0; p < paths.length; p++) {
                 paths[p][s] = rows[p];
             }
@@ -244,7 +238,7 @@ public final class Flow2dExample {
         try (kindling.autograd.NoGrad ignored = kindling.autograd.NoGrad.enter()) {
             vectors = field.apply(points, Times.full(side * side, t));
         }
-        return PlaneCharts.arrows(title, SdeExample.rows(points), SdeExample.rows(vectors), scale, RANGE);
+        return PlaneCharts.arrows(title, PlaneCharts.rows(points), PlaneCharts.rows(vectors), scale, RANGE);
     }
 
     /** The mean of each run of {@code window} values. */

@@ -111,11 +111,11 @@ public final class FlowMnistExample {
             ImageData data = quick ? FashionMnist.loadBundledSubset() : options.fashionMnist();
             System.out.println("Data: " + data);
             long start = System.nanoTime();
-            double cpuStart = Flow2dExample.processCpuSeconds();
+            double cpuStart = CpuTime.processSeconds();
             Run run = train(data, settings, System.out);
             // On a shared machine the wall clock counts the time spent waiting for a core; the CPU time does not.
             System.out.printf(Locale.ROOT, "Training: %.1f min wall clock, %.1f min CPU time over all threads%n",
-                    (System.nanoTime() - start) / 60e9, (Flow2dExample.processCpuSeconds() - cpuStart) / 60);
+                    (System.nanoTime() - start) / 60e9, (CpuTime.processSeconds() - cpuStart) / 60);
             Map<String, double[]> curve = new LinkedHashMap<>();
             curve.put("flow-matching loss (mean of 20 steps)", GanExample.movingMean(run.losses(), 20));
             System.out.println("Loss curve: " + Charts.lines("Flow matching on " + data.name(),

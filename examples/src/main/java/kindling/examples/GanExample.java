@@ -291,7 +291,7 @@ public final class GanExample {
         Tensor zeros = Tensor.zeros(batch, 1);
         Tensor fixedNoise = Tensor.randn(new Generator(seed + 12), samples, nz);
         Tensor truth = target.sample(samples, new Generator(seed + 13));      // the reference drawn in grey
-        float[][] targetRows = toRows(truth);
+        float[][] targetRows = PlaneCharts.rows(truth);
         List<XYChart> snapshots = new ArrayList<>();
         System.out.printf(Locale.ROOT, "%nA GAN on a ring of %d Gaussians (radius %.1f, σ %.2f): %d steps of batch %d%n",
                 modes, Math.hypot(target.means()[0][0], target.means()[0][1]), target.std(), steps, batch);
@@ -312,7 +312,7 @@ public final class GanExample {
                 System.out.printf(Locale.ROOT, "step %5d: loss_D %.3f, loss_G %.3f, %d modes covered, points per mode %s%n",
                         step, lossD.item(), lossG.item(), now.covered(), Arrays.toString(now.perMode()));
                 snapshots.add(PlaneCharts.scatter("GAN after " + step + " steps: " + now.covered() + " of " + modes + " modes",
-                        toRows(points), targetRows, 2.6));
+                        PlaneCharts.rows(points), targetRows, 2.6));
             }
         }
         Tensor ganPoints = points(g, fixedNoise);
@@ -341,9 +341,9 @@ public final class GanExample {
         System.out.println(result.target());
 
         Path both = PlaneCharts.save(List.of(
-                PlaneCharts.scatter("GAN: " + gan.covered() + " of " + modes + " modes", toRows(ganPoints), targetRows, 2.6),
+                PlaneCharts.scatter("GAN: " + gan.covered() + " of " + modes + " modes", PlaneCharts.rows(ganPoints), targetRows, 2.6),
                 PlaneCharts.scatter("flow matching: " + flowCoverage.covered() + " of " + modes + " modes",
-                        toRows(flowPoints), targetRows, 2.6)), 2, Path.of("charts", "gan", "ring-gan-vs-flow.png"));
+                        PlaneCharts.rows(flowPoints), targetRows, 2.6)), 2, Path.of("charts", "gan", "ring-gan-vs-flow.png"));
         System.out.println("Ring, GAN beside flow matching: " + both.toAbsolutePath());
         System.out.println("GAN during training: " + PlaneCharts.save(snapshots, 4,
                 Path.of("charts", "gan", "ring-gan-steps.png")).toAbsolutePath());
@@ -354,15 +354,6 @@ public final class GanExample {
         try (NoGrad ignored = NoGrad.enter()) {
             return g.forward(z);
         }
-    }
-
-    private static float[][] toRows(Tensor points) {
-        float[] xy = points.contiguous().toArray();
-        float[][] rows = new float[points.size(0)][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = new float[] {xy[2 * i], xy[2 * i + 1]};
-        }
-        return rows;
     }
 
     /** {@code n} empty captions: a grid of samples without words. */

@@ -77,35 +77,6 @@ final class Options {
         this.given = given;
     }
 
-    /**
-     * The parser before options were declared: {@code --name value} pairs and bare flags, any
-     * name accepted, values checked only when read. Kept so that an example written against it
-     * still compiles; it gives no {@code --help} and ignores a misspelt option, so convert the
-     * example to {@link #declare} (the launcher's test of every example's {@code --help} fails
-     * until then): replace {@code Options.parse(args)} by {@code Options.declare(name, summary)},
-     * one declaration per option read below it ({@code integer}, {@code number}, {@code text},
-     * {@code choice}, {@code flag}; {@code fashionMnist()}, {@code threads()}, {@code seed()},
-     * {@code show()} for the common ones) and {@code .parse(args)}. The reads may stay as they
-     * are; a read whose fallback is computed needs a declaration without a default and
-     * {@code byDefault} to say how.
-     */
-    @Deprecated
-    static Options parse(String[] args) {
-        Map<String, String> given = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--help") || args[i].equals("-h")) {
-                throw new HelpRequested("This example reads its options without declaring them, so it cannot list "
-                        + "them: they are at the top of its main.\n");
-            }
-            if (!args[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected an option like --epochs 5, got \"" + args[i] + "\"");
-            }
-            boolean hasValue = i + 1 < args.length && !args[i + 1].startsWith("--");
-            given.put(args[i].substring(2), hasValue ? args[++i] : "true");
-        }
-        return new Options("example", null, given);
-    }
-
     /** Starts the declaration of example {@code command}'s options; {@code summary} heads its help. */
     static Declaration declare(String command, String summary) {
         return new Declaration(command, summary);
@@ -398,11 +369,6 @@ final class Options {
      * if given, must be the declared list: an example may repeat it where it reads the option.
      */
     String choice(String name, String... allowed) {
-        if (declared == null) {                          // the undeclared parser: the first allowed is the default
-            String value = given.getOrDefault(name, allowed[0]);
-            check(new Option(name, Kind.CHOICE, null, "", null, null, List.of(allowed)), value);
-            return value;
-        }
         Option option = option(name, Kind.CHOICE);
         if (allowed.length > 0 && !option.allowed().equals(List.of(allowed))) {
             throw new IllegalStateException(command + ": --" + name + " is declared with " + option.allowed()
@@ -445,13 +411,6 @@ final class Options {
     }
 
     private Option option(String name, Kind... kinds) {
-        if (declared == null) {                          // the undeclared parser: any name, no default
-            Option undeclared = new Option(name, kinds.length > 0 ? kinds[0] : Kind.FLAG, "", "", null, null, null);
-            if (given.containsKey(name)) {
-                check(undeclared, given.get(name));
-            }
-            return undeclared;
-        }
         Option option = declared.get(name);
         if (option == null) {
             throw new IllegalStateException(command + ": option --" + name + " is read but not declared; "

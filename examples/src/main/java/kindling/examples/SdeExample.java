@@ -122,9 +122,9 @@ public final class SdeExample {
         Trajectory plane = simulate(langevinDrift(circle, 1.0), 1.0, Tensor.randn(generator, particles, 2).mul(0.3f), 10, 1000,
                 generator);
         List<XYChart> planePanels = new ArrayList<>();
-        float[][] target = rows(circle.sample(particles, generator));
+        float[][] target = PlaneCharts.rows(circle.sample(particles, generator));
         for (double time : new double[] {0, 0.5, 2, 10}) {
-            planePanels.add(PlaneCharts.scatter(String.format(Locale.ROOT, "t = %.1f", time), rows(stateAt(plane, time)), target, 5));
+            planePanels.add(PlaneCharts.scatter(String.format(Locale.ROOT, "t = %.1f", time), PlaneCharts.rows(stateAt(plane, time)), target, 5));
         }
         PlaneCharts.save(planePanels, 4, dir.resolve("langevin-2d.png"));
 
@@ -271,15 +271,5 @@ public final class SdeExample {
         }
         double mean = sum / v.length;
         return new double[] {mean, squares / v.length - mean * mean};
-    }
-
-    /** A (n, 2) tensor as rows of (x, y). */
-    static float[][] rows(Tensor points) {
-        float[] flat = points.contiguous().toArray();
-        float[][] rows = new float[points.size(0)][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = new float[] {flat[2 * i], flat[2 * i + 1]};
-        }
-        return rows;
     }
 }

@@ -107,24 +107,6 @@ class OptionsTest {
         assertEquals(3, Options.editDistance("", "abc"));
     }
 
-    @Test
-    @SuppressWarnings("deprecation")
-    void theUndeclaredParserStillReadsWhatItReadBefore() {
-        Options old = Options.parse(new String[] {"--epochs", "3", "--show", "--variant", "d2l"});
-        assertEquals(3, old.getInt("epochs", 10));
-        assertEquals(256, old.getInt("batch-size", 256));
-        assertEquals(0.5, old.getDouble("lr", 0.5));
-        assertTrue(old.has("show"));
-        assertEquals("d2l", old.choice("variant", "modern", "d2l"));
-        assertEquals("x", old.get("name", "x"));
-        assertEquals("--epochs must be a whole number, got \"three\"", assertThrows(IllegalArgumentException.class,
-                () -> Options.parse(new String[] {"--epochs", "three"}).getInt("epochs", 1)).getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> Options.parse(new String[] {"--variant", "x"}).choice("variant", "modern", "d2l"));
-        assertTrue(assertThrows(Options.HelpRequested.class, () -> Options.parse(new String[] {"--help"})).text()
-                .startsWith("This example reads its options without declaring them"));
-    }
-
     private record Run(int status, String out, String err) {
     }
 

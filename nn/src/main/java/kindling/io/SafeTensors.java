@@ -89,7 +89,15 @@ public final class SafeTensors {
 
     /** The index of the first UTF-16 surrogate in {@code text} without its partner, or -1. */
     static int unpairedSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
+        return unpairedSurrogate(text, 0);
+    }
+
+    /**
+     * The index of the first unpaired surrogate at or after {@code from}, or -1. The search may go on
+     * from just past an unpaired one: the character after it cannot be its partner.
+     */
+    private static int unpairedSurrogate(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
@@ -107,28 +115,29 @@ public final class SafeTensors {
     private static void checkEncodable(Path file, String what, String text) throws SafeTensorsException {
         int at = unpairedSurrogate(text);
         if (at >= 0) {
-            throw new SafeTensorsException(file, "cannot save " + what + " '" + escapeSurrogates(text)
-                    + "': it holds an unpaired UTF-16 surrogate " + String.format("\\u%04X", (int) text.charAt(at))
+            throw new SafeTensorsException(file, "cannot save " + what + " '" + escapeSurrogates(text, at)
+                    + "': it holds an unpaired UTF-16 surrogate " + escape(text.charAt(at))
                     + " at index " + at + ", which UTF-8 cannot encode");
         }
     }
 
-    /** {@code text} with each unpaired surrogate written as a Java escape (backslash, u, four hex digits), so the message prints. */
-    private static String escapeSurrogates(String text) {
+    /**
+     * {@code text} with each unpaired surrogate written as a Java escape (backslash, u, four hex digits),
+     * so the message prints; {@code first} is the first one's index, where the search goes on from.
+     */
+    private static String escapeSurrogates(String text, int first) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (paired) {
-                out.append(c).append(text.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
-                out.append(String.format("\\u%04X", (int) c));
-            } else {
-                out.append(c);
-            }
+        int copied = 0;
+        for (int at = first; at >= 0; at = unpairedSurrogate(text, at + 1)) {
+            out.append(text, copied, at).append(escape(text.charAt(at)));
+            copied = at + 1;
         }
-        return out.toString();
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** {@code c} as a Java escape, e.g. backslash u D800. */
+    private static String escape(char c) {
+        return String.format("\\u%04X", (int) c);
     }
 
     /** Tensor names in the order the Rust library writes them: by name, compared as UTF-8 bytes. */

@@ -574,8 +574,17 @@ public abstract class Module {
         SafeTensors.save(stateDict(), file);
     }
 
-    /** Loads a safetensors file written by {@link #save} or by PyTorch, strictly. */
+    /**
+     * Loads a safetensors file written by {@link #save} or by PyTorch, strictly. A file that does not
+     * fit this model throws the {@link StateDictException} of {@link #loadStateDict(Map, boolean)}
+     * with the file's path in front of its message.
+     */
     public LoadResult load(Path file) throws IOException {
-        return loadStateDict(SafeTensors.load(file), true);
+        Map<String, Tensor> state = SafeTensors.load(file);
+        try {
+            return loadStateDict(state, true);
+        } catch (StateDictException e) {
+            throw e.inFile(file);
+        }
     }
 }

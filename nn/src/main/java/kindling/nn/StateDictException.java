@@ -1,5 +1,6 @@
 package kindling.nn;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -19,6 +20,17 @@ public class StateDictException extends IllegalArgumentException {
         this.missingKeys = List.copyOf(missingKeys);
         this.unexpectedKeys = List.copyOf(unexpectedKeys);
         this.mismatchedKeys = List.copyOf(mismatchedKeys);
+    }
+
+    /**
+     * The same problems with the file they were read from in front, {@code path: Error(s) in ...},
+     * as the other errors about a file begin; this exception is the cause.
+     */
+    StateDictException inFile(Path file) {
+        StateDictException named = new StateDictException(file + ": " + getMessage(), missingKeys, unexpectedKeys,
+                mismatchedKeys);
+        named.initCause(this);
+        return named;
     }
 
     /** Keys of the model absent from the state (reported only by a strict load). */

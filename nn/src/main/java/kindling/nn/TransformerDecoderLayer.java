@@ -171,12 +171,16 @@ public class TransformerDecoderLayer extends Module {
             String e = String.valueOf(options.dModel);
             String layout = options.batchFirst ? "tgt (N, T, " + e + ") and memory (N, S, " + e + ")"
                     : "tgt (T, N, " + e + ") and memory (S, N, " + e + ")";
-            String path = path();
-            throw new ShapeException("TransformerDecoderLayer(d_model=" + options.dModel + ", nhead=" + options.nhead
-                    + ", batch_first=" + PyRepr.bool(options.batchFirst) + ")" + (path.isEmpty() ? "" : " at " + path)
-                    + ": expected " + layout + " (or unbatched (T, " + e + ") and (S, " + e + ")) but got tgt "
+            throw new ShapeException(describe() + ": expected " + layout + " (or unbatched (T, " + e + ") and (S, " + e + ")) but got tgt "
                     + Shape.format(tgt.shape()) + " and memory " + Shape.format(memory.shape()));
         }
+    }
+
+    /** "TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at decoder.layers.1", the start of errors. */
+    @Override
+    protected String describeArguments() {
+        return "d_model=" + options.dModel + ", nhead=" + options.nhead + ", batch_first="
+                + PyRepr.bool(options.batchFirst);
     }
 
     public int dModel() {

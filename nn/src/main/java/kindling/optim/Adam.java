@@ -38,7 +38,7 @@ public final class Adam extends Optimizer {
 
     /** A builder for several groups; options a group does not set take the builder's values. */
     public static Builder builder(ParamGroup first, ParamGroup... more) {
-        return new Builder(SGD.Builder.list(first, more));
+        return new Builder(ParamGroup.list(first, more));
     }
 
     @Override

@@ -38,7 +38,7 @@ public final class GradClip {
         float coefficient = (float) Math.min(1.0, maxNorm / (total + 1e-6));
         try (NoGrad scope = NoGrad.enter()) {
             for (Tensor param : params) {
-                if (clipped(param)) {
+                if (Optimizer.hasTrainableGrad(param)) {
                     param.grad().mul_(coefficient);          // PyTorch multiplies even when the coefficient is 1
                 }
             }
@@ -52,16 +52,11 @@ public final class GradClip {
         try (NoGrad scope = NoGrad.enter()) {
             for (Tensor param : params) {
                 Tensor grad = param.grad();
-                if (clipped(param)) {
+                if (Optimizer.hasTrainableGrad(param)) {
                     grad.copy_(grad.clamp(-clipValue, clipValue));
                 }
             }
         }
-    }
-
-    /** Whether {@code param} takes part: it requires a gradient and has one. */
-    private static boolean clipped(Tensor param) {
-        return param.requiresGrad() && param.grad() != null;
     }
 
     /** ‖all gradients‖ₚ, accumulated in double: Σ|g|ᵖ then the p-th root, or max|g| for p = ∞. */
@@ -69,7 +64,7 @@ public final class GradClip {
         boolean infinity = Float.isInfinite(normType);
         double accumulated = 0;
         for (Tensor param : params) {
-            if (!clipped(param)) {
+            if (!Optimizer.hasTrainableGrad(param)) {
                 continue;
             }
             for (float value : param.grad().data()) {

@@ -55,6 +55,8 @@ public abstract class Optimizer {
     private final Map<String, Float> defaults;
     private final List<ParamGroup> groups = new ArrayList<>();
     private final List<Tensor> params = new ArrayList<>();
+    /** The index of each parameter's group. */
+    private final List<Integer> groupOf = new ArrayList<>();
     private final List<Map<String, Tensor>> states = new ArrayList<>();
 
     /**
@@ -123,6 +125,7 @@ public abstract class Optimizer {
         groups.add(group);
         for (Tensor param : group.params()) {
             params.add(param);
+            groupOf.add(index);
             Map<String, Tensor> state = new LinkedHashMap<>();
             initState(param, state, group);
             states.add(state);
@@ -131,12 +134,23 @@ public abstract class Optimizer {
 
     private List<String> optionNames() {
         List<String> names = new ArrayList<>(List.of("lr"));
-        for (String option : defaults.keySet()) {
-            if (!option.equals("lr")) {
-                names.add(option);
-            }
-        }
+        names.addAll(optionsExceptLr(defaults).keySet());
         return names;
+    }
+
+    /**
+     * Every option of {@code options} but {@code lr}, in their order: the state dict, the printout and
+     * the messages put {@code lr} first, whatever its place in the map.
+     */
+    private static Map<String, Float> optionsExceptLr(Map<String, Float> options) {
+        Map<String, Float> rest = new LinkedHashMap<>(options);
+        rest.remove("lr");
+        return rest;
+    }
+
+    /** Whether {@link #step} updates {@code param}: it requires a gradient and has one. */
+    static boolean hasTrainableGrad(Tensor param) {
+        return param.requiresGrad() && param.grad() != null;
     }
 
     /**
@@ -161,7 +175,7 @@ public abstract class Optimizer {
             int i = 0;
             for (ParamGroup group : groups) {
                 for (Tensor param : group.params()) {
-                    if (param.requiresGrad() && param.grad() != null) {
+                    if (hasTrainableGrad(param)) {
                         update(param, param.grad(), states.get(i), group);
                     }
                     i++;
@@ -228,11 +242,7 @@ public abstract class Optimizer {
             ParamGroup group = groups.get(g);
             String prefix = "param_groups." + g + ".";
             out.put(prefix + "lr", Tensor.scalar(group.lr()));
-            for (Map.Entry<String, Float> option : group.options().entrySet()) {
-                if (!option.getKey().equals("lr")) {
-                    out.put(prefix + option.getKey(), Tensor.scalar(option.getValue()));
-                }
-            }
+            optionsExceptLr(group.options()).forEach((option, value) -> out.put(prefix + option, Tensor.scalar(value)));
             out.put(prefix + "params", indices(first, group.params().size()));
             first += group.params().size();
         }
@@ -253,7 +263,8 @@ public abstract class Optimizer {
      * first and throws {@link IllegalArgumentException} listing every problem, leaving this optimizer unchanged.
      */
     public void loadStateDict(Map<String, Tensor> stateDict) {
-        StateDictCheck.Loaded loaded = new StateDictCheck(name, groups, this::stateNames).validate(stateDict);
+        StateDictCheck.Loaded loaded = new StateDictCheck(name, groups, params, groupOf, this::stateNames)
+                .validate(stateDict);
         for (int i = 0; i < params.size(); i++) {
             states.get(i).clear();
             for (Map.Entry<String, Tensor> entry : loaded.states().get(i).entrySet()) {
@@ -297,11 +308,8 @@ public abstract class Optimizer {
                 out.append(g == 0 ? "" : "; ").append("group ").append(g).append(": ");
             }
             out.append("lr: ").append(group.lr());
-            for (Map.Entry<String, Float> option : group.options().entrySet()) {
-                if (!option.getKey().equals("lr")) {
-                    out.append(", ").append(option.getKey()).append(": ").append(option.getValue());
-                }
-            }
+            optionsExceptLr(group.options()).forEach((option, value) -> out.append(", ").append(option).append(": ")
+                    .append(value));
             out.append(", ").append(group.params().size()).append(" parameters");
         }
         return out.append(')').toString();

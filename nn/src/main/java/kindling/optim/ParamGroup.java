@@ -1,5 +1,6 @@
 package kindling.optim;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,13 @@ public final class ParamGroup {
     /** A group of {@code params} with no options of its own yet. */
     public static ParamGroup of(List<Tensor> params) {
         return new ParamGroup(params);
+    }
+
+    /** {@code first} and {@code more} as one list, for the optimizers' {@code builder(first, more...)}. */
+    static List<ParamGroup> list(ParamGroup first, ParamGroup... more) {
+        List<ParamGroup> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all;
     }
 
     /** The group an optimizer keeps: {@code request}'s parameters and options over {@code defaults}. */

@@ -1,6 +1,5 @@
 package kindling.optim;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ public final class SGD extends Optimizer {
 
     /** A builder for several groups; options a group does not set take the builder's values. */
     public static Builder builder(ParamGroup first, ParamGroup... more) {
-        return new Builder(Builder.list(first, more));
+        return new Builder(ParamGroup.list(first, more));
     }
 
     @Override
@@ -90,12 +89,6 @@ public final class SGD extends Optimizer {
 
         private Builder(List<ParamGroup> groups) {
             this.groups = groups;
-        }
-
-        static List<ParamGroup> list(ParamGroup first, ParamGroup... more) {
-            List<ParamGroup> all = new ArrayList<>(List.of(first));
-            all.addAll(List.of(more));
-            return all;
         }
 
         /** Learning rate γ; required (unless every group sets its own). */

@@ -29,20 +29,21 @@ final class StateDictCheck {
 
     private final String name;
     private final List<ParamGroup> groups;
+    private final List<Tensor> params;
+    private final List<Integer> groupOf;
     private final Function<ParamGroup, List<String>> stateNames;
-    private final List<Tensor> params = new ArrayList<>();
-    private final List<Integer> groupOf = new ArrayList<>();
 
-    StateDictCheck(String name, List<ParamGroup> groups, Function<ParamGroup, List<String>> stateNames) {
+    /**
+     * @param params every parameter, group after group, as the optimizer holds them
+     * @param groupOf the index of each parameter's group
+     */
+    StateDictCheck(String name, List<ParamGroup> groups, List<Tensor> params, List<Integer> groupOf,
+            Function<ParamGroup, List<String>> stateNames) {
         this.name = name;
         this.groups = groups;
+        this.params = params;
+        this.groupOf = groupOf;
         this.stateNames = stateNames;
-        for (int g = 0; g < groups.size(); g++) {
-            for (Tensor param : groups.get(g).params()) {
-                params.add(param);
-                groupOf.add(g);
-            }
-        }
     }
 
     /** What to load, or an {@link IllegalArgumentException} listing every problem. */

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import kindling.autograd.NoGrad;
 import kindling.data.Batch;
@@ -15,6 +17,7 @@ import kindling.nn.Loss;
 import kindling.nn.Module;
 import kindling.optim.LRScheduler;
 import kindling.optim.Optimizer;
+import kindling.optim.ParamGroup;
 import kindling.tensor.Tensor;
 
 /**
@@ -199,6 +202,7 @@ public final class Trainer {
         Map<String, Tensor> modelBefore = new LinkedHashMap<>();
         model.stateDict().forEach((key, value) -> modelBefore.put(key, value.copy()));
         Map<String, Tensor> optimizerBefore = optimizer.stateDict();
+        List<Float> lrsBefore = groupLrs();
         try {
             // Each load checks everything before it changes anything, so these two are also the
             // checks; only a failure of the second leaves something (the model) to put back.
@@ -206,13 +210,15 @@ public final class Trainer {
             optimizer.loadStateDict(optimizerState);
             if (scheduler != null) {
                 // The scheduler catches up from the lr the run started with, as it did in the
-                // interrupted run; then the checkpoint's optimizer state is loaded again (it was
-                // just checked), so the lr is the one the run had, whatever the schedule's rule.
-                optimizer.loadStateDict(optimizerBefore);
+                // interrupted run; then each group gets back the lr the checkpoint holds, so the
+                // lr is the one the run had, whatever the schedule's rule. A scheduler changes
+                // only the lrs, so they are all that has to be set aside and put back.
+                List<Float> lrsLoaded = groupLrs();
+                setGroupLrs(lrsBefore);
                 for (int i = 0; i < saved.epochs().size(); i++) {
                     scheduler.step();
                 }
-                optimizer.loadStateDict(optimizerState);
+                setGroupLrs(lrsLoaded);
             }
         } catch (RuntimeException e) {
             model.loadStateDict(modelBefore);
@@ -222,6 +228,23 @@ public final class Trainer {
         }
         history = saved;
         return history.epochs().size();
+    }
+
+    /** Each parameter group's lr, in order. */
+    private List<Float> groupLrs() {
+        List<Float> lrs = new ArrayList<>();
+        for (ParamGroup group : optimizer.paramGroups()) {
+            lrs.add(group.lr());
+        }
+        return lrs;
+    }
+
+    /** Sets each parameter group's lr to the one at its index in {@code lrs}. */
+    private void setGroupLrs(List<Float> lrs) {
+        List<ParamGroup> groups = optimizer.paramGroups();
+        for (int g = 0; g < groups.size(); g++) {
+            groups.get(g).setLr(lrs.get(g));
+        }
     }
 
     /** The history in a checkpoint's metadata, checked against its epoch count. */

@@ -197,7 +197,7 @@ class BadInputCorpusTest {
             case IDX_IMAGES, IDX_LABELS -> assertTrue(e instanceof DataFileException && message.startsWith(file + ": "),
                     message);
             case MODEL_FILE -> assertTrue(e instanceof StateDictException
-                    && message.startsWith("Error(s) in loading state dict for Sequential"), message);
+                    && message.startsWith(file + ": Error(s) in loading state dict for Sequential"), message);
         }
         assertTrue(message.contains(expected), "expected '" + expected + "' in: " + message);
         assertSameValues(weightsBefore, values(model.stateDict()));

@@ -61,6 +61,17 @@ class SafeTensorsFaultTest {
     }
 
     @Test
+    void theMessageEscapesEveryUnpairedSurrogateAndKeepsThePairs() {
+        Path out = dir.resolve("escaped.safetensors");
+        // A lone low, a pair, a high before a high, a high at the end.
+        String name = "a\uDC00b\uD83D\uDE00c\uD800\uD801d\uD802";
+        SafeTensorsException e = assertThrows(SafeTensorsException.class,
+                () -> SafeTensors.save(Map.of(name, Tensor.ones(1)), out));
+        assertEquals(out + ": cannot save a tensor named 'a\\uDC00b\uD83D\uDE00c\\uD800\\uD801d\\uD802': it holds "
+                + "an unpaired UTF-16 surrogate \\uDC00 at index 1, which UTF-8 cannot encode", e.getMessage());
+    }
+
+    @Test
     void loadingADirectoryOrAMissingFileNamesIt() {
         SafeTensorsException e = assertThrows(SafeTensorsException.class, () -> SafeTensors.load(dir));
         assertEquals(dir + ": is a directory, not a safetensors file", e.getMessage());

@@ -43,7 +43,9 @@ class CheckpointTest {
         Net model = new Net();
         float[] before = model.stateDict().get("features.0.weight").toArray();
         StateDictException e = assertThrows(StateDictException.class, () -> model.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": Error(s) in loading state dict for "), e.getMessage());
         assertTrue(e.getMessage().contains("Unexpected key(s) in state dict: \"0.bias\", \"0.weight\""), e.getMessage());
+        assertEquals(List.of("0.bias", "0.weight"), e.unexpectedKeys());
         assertArrayEquals(before, model.stateDict().get("features.0.weight").toArray());
     }
 

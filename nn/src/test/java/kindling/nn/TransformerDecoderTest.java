@@ -164,6 +164,15 @@ class TransformerDecoderTest {
                 + "tgt (N, T, 8) and memory (N, S, 8) (or unbatched (T, 8) and (S, 8)) but got tgt (2, 4, 8) and "
                 + "memory (2, 5, 6)", layerError.getMessage());
         assertThrows(UnsupportedOperationException.class, () -> model.forward(Tensor.zeros(2, 5, 8)));
+        // Every message about a layer starts the same way, the one forward without memory included.
+        assertTrue(assertThrows(UnsupportedOperationException.class,
+                () -> model.decoder.layer(1).forward(Tensor.zeros(2, 4, 8))).getMessage()
+                .startsWith("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at decoder.layers.1: "
+                        + "a decoder layer needs the encoder's memory too"));
+        TransformerDecoderLayer root = new TransformerDecoderLayer(8, 2, 16, 0.1);
+        assertTrue(assertThrows(ShapeException.class, () -> root.forward(Tensor.zeros(4, 8), Tensor.zeros(5, 6)))
+                .getMessage().startsWith("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=False): expected "
+                        + "tgt (T, N, 8) and memory (S, N, 8)"));
     }
 
     @Test

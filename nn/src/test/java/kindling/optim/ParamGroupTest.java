@@ -144,6 +144,25 @@ class ParamGroupTest {
     }
 
     @Test
+    void lrComesFirstInTheStateDictAndThePrintoutWhereverTheGroupSetIt() {
+        // No builder lr: each group's own lr comes after the builder's options in its map.
+        Tensor w = Tensor.zeros(2).requiresGrad_();
+        Tensor b = Tensor.zeros(2).requiresGrad_();
+        SGD sgd = SGD.builder(ParamGroup.of(List.of(w)).momentum(0.5).lr(0.1), ParamGroup.of(List.of(b)).lr(0.2))
+                .build();
+        assertEquals(List.of("momentum", "dampening", "weightDecay", "nesterov", "lr"),
+                List.copyOf(sgd.paramGroups().get(0).options().keySet()));
+        assertEquals(List.of("param_groups.0.lr", "param_groups.0.momentum", "param_groups.0.dampening",
+                "param_groups.0.weightDecay", "param_groups.0.nesterov", "param_groups.0.params",
+                "param_groups.1.lr", "param_groups.1.momentum", "param_groups.1.dampening",
+                "param_groups.1.weightDecay", "param_groups.1.nesterov", "param_groups.1.params"),
+                List.copyOf(sgd.stateDict().keySet()));
+        assertEquals("SGD (group 0: lr: 0.1, momentum: 0.5, dampening: 0.0, weightDecay: 0.0, nesterov: 0.0, "
+                + "1 parameters; group 1: lr: 0.2, momentum: 0.0, dampening: 0.0, weightDecay: 0.0, nesterov: 0.0, "
+                + "1 parameters)", sgd.toString());
+    }
+
+    @Test
     void doubleLearningRatesCompile() {
         Tensor w = Tensor.zeros(2).requiresGrad_();
         assertEquals(0.001f, Adam.builder(List.of(w)).lr(0.001).build().getLr());

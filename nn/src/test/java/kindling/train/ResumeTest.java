@@ -116,6 +116,28 @@ class ResumeTest {
         assertTrue(!again.sgd().state(again.model().parameters().get(0)).isEmpty(), "momentum buffers restored");
     }
 
+    @Test
+    void theLrIsTheCheckpointsEvenWhereTheScheduleWouldGiveAnother() throws IOException {
+        // As when the lr was changed by hand during the run: the scheduler still catches up two
+        // epochs, but the optimizer ends with the checkpoint's lr and state, value for value.
+        Path file = checkpointAfterTwoEpochs();
+        Map<String, Tensor> tensors = SafeTensors.load(file);
+        tensors.put("optimizer.param_groups.0.lr", Tensor.scalar(0.0123f));
+        SafeTensors.save(tensors, SafeTensors.metadata(file), file);
+        Run again = Run.of(model(3, 4), 0.9f, dir.resolve("run"));
+        assertEquals(2, again.trainer().resume());
+        assertEquals(2, again.scheduler().lastEpoch());
+        assertEquals(0.1f * 0.1f * 0.1f, again.scheduler().getLastLr(), 1e-9f);
+        assertEquals(0.0123f, again.sgd().getLr());
+        Map<String, Tensor> loaded = again.sgd().stateDict();
+        tensors.forEach((key, value) -> {
+            if (key.startsWith("optimizer.")) {
+                assertArrayEquals(value.toArray(), loaded.get(key.substring("optimizer.".length())).toArray(), key);
+            }
+        });
+        assertEquals(tensors.keySet().stream().filter(key -> key.startsWith("optimizer.")).count(), loaded.size());
+    }
+
     /** The checkpoint's tensors re-saved with {@code metadata} instead of the trainer's. */
     private Path withMetadata(Path file, Map<String, String> metadata) throws IOException {
         SafeTensors.save(SafeTensors.load(file), metadata, file);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import kindling.examples.charts.Charts;
+import kindling.tensor.Tensor;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -22,6 +23,16 @@ public final class PlaneCharts {
     private static final Color TARGET = new Color(150, 150, 150, 70);
 
     private PlaneCharts() {
+    }
+
+    /** The points of an (n, 2) tensor as the rows (x, y) the panels take. */
+    public static float[][] rows(Tensor points) {
+        float[] xy = points.contiguous().toArray();
+        float[][] rows = new float[points.size(0)][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = new float[] {xy[2 * i], xy[2 * i + 1]};
+        }
+        return rows;
     }
 
     /** An empty panel with square axes over [−range, range]² and no legend. */

@@ -55,4 +55,15 @@ class GenerativePiecesTest {
         }
         assertEquals(Toy2d.MOONS, Toy2d.byLabel("moons"));
     }
+
+    @Test
+    void pointsBecomeRowsOfXAndYFromAViewToo() {
+        Tensor points = Tensor.wrap(new float[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose(0, 1);   // (3, 2), not contiguous
+        float[][] rows = PlaneCharts.rows(points);
+        assertEquals(3, rows.length);
+        assertArrayEquals(new float[] {1, 4}, rows[0]);
+        assertArrayEquals(new float[] {2, 5}, rows[1]);
+        assertArrayEquals(new float[] {3, 6}, rows[2]);
+        assertEquals(0, PlaneCharts.rows(Tensor.zeros(0, 2)).length);
+    }
 }
