@@ -542,7 +542,7 @@ class Report:
         # The training-step comparison on JDK 25
         pairs = [(key, self.train.get(key), row) for key, row in self.train25.items() if self.train.get(key)]
         self.p("- **The training-step comparison also runs on JDK 25, and the report says what changes**: %s%s" % (
-            "**done**: " if pairs else "**not measured in this run**",
+            "**done**: " if pairs else "**not measured in this run** (no second JDK was found).",
             "" if not pairs else "JDK 25 / JDK 17 speed %s (see [JDK 17 and JDK 25](#jdk-17-and-jdk-25))." % (
                 ", ".join("%s %sT %s" % (MODELS[key[0]].split(",")[0], key[1], speed_ratio(row, base))
                           for key, base, row in pairs))))
