@@ -17,6 +17,7 @@ number in the report and its charts is computed here from those files.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # svgchart.py, when run by path
@@ -213,11 +214,16 @@ class Report:
         found = []
         for source in [self.peak, self.peak25] + list(self.train.values())[:1] + list(self.train25.values())[:1]:
             if source and source.get("lanes"):
-                jdk = jdk_feature(source.get("jdk")) or "17"
+                jdk = jdk_feature(source.get("jdk")) or self.main_jdk()
                 width = "%s bits, %s float lanes" % (source.get("bits", 32 * int(source["lanes"])), source["lanes"])
                 if jdk not in [j for j, _ in found]:
                     found.append((jdk, width))
         return found or [("?", "not recorded")]
+
+    def main_jdk(self):
+        """The feature version of the JDK that ran the benchmarks ("17"), from machine.txt's java line."""
+        match = re.search(r"build (\d+)", self.machine.get("java", ""))
+        return match.group(1) if match else "?"
 
     def peak_cell(self):
         def one(peak):
@@ -225,7 +231,8 @@ class Report:
             return "%s GFLOP/s per core, two cores %s (FMA chains %s, GemmSimd's micro-kernel loop in L1 %s)" % (
                 fmt(top), fmt(None if top is None else 2 * top), fmt(peak.get("chains_gflops")),
                 fmt(peak.get("kernel_gflops")))
-        cells = ["JDK %s: %s" % (jdk_feature(p.get("jdk")) or "17", one(p)) for p in (self.peak, self.peak25) if p]
+        cells = ["JDK %s: %s" % (jdk_feature(p.get("jdk")) or self.main_jdk(), one(p))
+                 for p in (self.peak, self.peak25) if p]
         return "; ".join(cells) or "—"
 
     def width_prose(self):
