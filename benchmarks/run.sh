@@ -58,7 +58,7 @@ log "peer check: Kindling and ND4J on the same inputs"
 log "FMA peak probe (and the vector width each JDK chooses)"
 "${JAVA[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 2>/dev/null > "$OUT/peak.json"
 if [[ ${#JAVA25[@]} -gt 0 ]]; then
-  "${JAVA25[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 20 2>/dev/null > "$OUT/peak-jdk25.json"
+  "${JAVA25[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 2>/dev/null > "$OUT/peak-jdk25.json"
 fi
 
 if [[ -n "$QUICK" ]]; then
