@@ -193,6 +193,12 @@ class Report:
                    "iterations and steps are slowed more than others: read the medians and the spread beside "
                    "them, and rerun `benchmarks/run.sh` on a quiet machine before drawing conclusions."
                    % (busiest, m.get("cpus")), "")
+            if m.get("sched_autogroup") == "1":
+                self.p("Lowering the other work's priority does not help here: this kernel groups processes "
+                       "by session (`kernel.sched_autogroup_enabled = 1`) and shares the cores between the "
+                       "groups first, so `nice` ranks processes only within their own session, and a niced "
+                       "build started from another terminal takes as much CPU as the benchmarks.%s" %
+                       self.slower_on_two(), "")
         else:
             self.p("Nothing else ran during this run: the load average (at most %.1f on %s vCPUs) is the "
                    "benchmarks' own threads. This is a VM, though, and its host's other tenants can still take "
@@ -208,6 +214,21 @@ class Report:
                    "(netlib) BLAS, not OpenBLAS: the goals' PyTorch GEMM figures assume `libopenblas0-pthread` "
                    "is installed. PyTorch's convolutions use oneDNN and do not depend on it." % m.get("torch_blas"),
                    "")
+
+    def slower_on_two(self):
+        """A sentence naming the training steps whose two-thread median was slower than the one-thread one."""
+        slower = []
+        for who, get in (("Kindling", lambda m, t: self.train.get((m, t))), ("PyTorch", self.torch_train)):
+            for model in MODELS:
+                one, two = step_stats(get(model, "1")), step_stats(get(model, "2"))
+                if one and two and two["median"] > one["median"]:
+                    slower.append("%s's %s step (median %s ms on two threads, %s on one)" % (
+                        who, MODELS[model].split(",")[0], fmt_sig(two["median"]), fmt_sig(one["median"])))
+        if not slower:
+            return ""
+        return (" Two threads suffer most, as each waits for the other at every parallel operation: in this run "
+                "%s slower on two threads than on one." % (", ".join(slower) + (" was" if len(slower) == 1
+                                                                                 else " were")))
 
     def widths(self):
         """[(JDK feature version, "512 bits, 16 float lanes")] from FmaPeak's and TrainingThroughput's output."""

@@ -49,6 +49,8 @@ mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
   echo "maven=$(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
   echo "torch=$($PYTHON -c 'import torch; print(torch.__version__)')"
   echo "torch_blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)"
+  # 1: the kernel shares the CPU between sessions first, so nice ranks processes only within a session
+  echo "sched_autogroup=$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 log "machine: $(tr '\n' ' ' < "$OUT/machine.txt")"
