@@ -8,13 +8,16 @@ Outputs: the markdown file, and beside it a directory of the same name without "
 library only), linked from the markdown next to their tables: gemm-1t.svg, gemm-2t.svg, conv.svg,
 training.svg. Both are rewritten on every run.
 
-Inputs (in the results directory): machine.txt (key=value), peers.json (PeerCheck), peak.json
-(FmaPeak), gemm.json / conv.json / poolnorm.json (JMH -rf json), train.jsonl (TrainingThroughput, one
-JSON object a line), torch.json (torch_bench.py). The prose that does not depend on the numbers lives
-in the TEXT_* strings below; every number in the report and its charts is computed here from those files.
+Inputs (in the results directory): machine.txt (key=value), peers.json (PeerCheck), peak.json and
+peak-jdk25.json (FmaPeak on each JDK), gemm.json / conv.json / poolnorm.json / elementwise.json (JMH -rf
+json), train.jsonl and train-jdk25.jsonl (TrainingThroughput, one JSON object a line), torch.json
+(torch_bench.py); and, beside the output, examples.md, whose table of the CPU variants' accuracy the
+goals quote. The prose that does not depend on the numbers lives in the TEXT_* strings below; every
+number in the report and its charts is computed here from those files.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # svgchart.py, when run by path
@@ -31,6 +34,8 @@ CONV_LAYERS = {"lenet2": (256, 6, 14, 14, 16, 5, 1, 0), "resnet": (32, 64, 28, 2
 CONV_NAMES = {"lenet2": "LeNet conv2, N=256, 6→16, 14×14, k5",
               "resnet": "ResNet, N=32, 64→64, 28×28, k3 p1",
               "alexnet1": "AlexNet conv1, N=8, 1→96, 224×224, k11 s4 p1"}
+# the JMH result files run.sh writes, in the order of the report's sections
+JMH_FILES = ["gemm", "conv", "poolnorm", "elementwise"]
 MODELS = {"lenet": "d2l LeNet, 28×28, batch 256", "resnet-small": "ResNet.small(), 28×28, batch 128",
           "resnet18": "d2l ResNet-18, 96×96, batch 128"}
 # chart colours, one per peer in every chart (Okabe-Ito)
@@ -82,7 +87,7 @@ def gc_figures(run):
 
 
 class Report:
-    def __init__(self, results, chart_dir="performance"):
+    def __init__(self, results, chart_dir="performance", examples_md=None):
         self.dir = results
         self.chart_dir = chart_dir                 # the charts' directory, relative to the markdown file
         self.charts = {}                           # file name -> SVG text
@@ -90,17 +95,25 @@ class Report:
                             if "=" in line)
         self.peers = self.json("peers.json")
         self.peak = self.json("peak.json")
-        self.gemm = load_jmh(os.path.join(results, "gemm.json"))
-        self.conv = load_jmh(os.path.join(results, "conv.json"))
-        self.poolnorm = load_jmh(os.path.join(results, "poolnorm.json"))
+        self.peak25 = self.json("peak-jdk25.json")
+        self.jmh = {name: load_jmh(os.path.join(results, name + ".json")) for name in JMH_FILES}
+        self.gemm = self.jmh["gemm"]
+        self.conv = self.jmh["conv"]
+        self.poolnorm = self.jmh["poolnorm"]
         self.torch = self.json("torch.json")
-        self.train = {}
-        path = os.path.join(results, "train.jsonl")
+        self.train = self.jsonl("train.jsonl")
+        self.train25 = self.jsonl("train-jdk25.jsonl")
+        self.accuracy = read_accuracy(examples_md)
+        self.out = []
+
+    def jsonl(self, name):
+        """{(model, threads): row} from TrainingThroughput's JSON lines; empty when missing."""
+        rows, path = {}, os.path.join(self.dir, name)
         for line in open(path) if os.path.exists(path) else []:
             if line.strip().startswith("{"):
                 row = json.loads(line)
-                self.train[(row["model"], str(row["threads"]))] = row
-        self.out = []
+                rows[(row["model"], str(row["threads"]))] = row
+        return rows
 
     def json(self, name):
         path = os.path.join(self.dir, name)
@@ -146,60 +159,141 @@ class Report:
         m = self.machine
         loads = [(k[len("load_"):], v) for k, v in m.items() if k.startswith("load_")]
         busiest = max(float(v.split()[0]) for _, v in loads) if loads else 0.0
+        duration = m.get("duration_s")
         self.p("# Performance", "",
                "What has been measured, on which machine, and how to measure it again. **This file is generated** "
                "by `benchmarks/run.sh` (through `benchmarks/report.py`); edit those, not this file.", "",
                "## Machine and software of this run", "",
                "| | |", "|---|---|",
-               "| date, mode | %s, %s run, commit %s |" % (m.get("date"), m.get("mode"), m.get("commit")),
+               "| date, mode | %s, %s run%s, commit %s |" % (
+                   m.get("date"), m.get("mode"),
+                   "" if not duration else " of %.0f min" % (int(duration) / 60.0), m.get("commit")),
                "| CPU | %s, %s vCPUs (%s thread per core), %s MHz reported |" % (
                    m.get("cpu_model"), m.get("cpus"), m.get("threads_per_core"), m.get("cpu_mhz")),
                "| caches | %s |" % m.get("caches", "").replace(";", ", "),
-               "| SIMD flags | %s |" % (m.get("flags") or "none of avx2/fma/avx512"),
+               "| CPU flags (vector extensions) | %s |" % (m.get("flags") or "none of avx/avx2/fma/avx512"),
+               "| vector width the JVM chose (`FloatVector.SPECIES_PREFERRED`) | %s |" % "; ".join(
+                   "JDK %s: %s" % (jdk, width) for jdk, width in self.widths()),
                "| memory | %s |" % m.get("memory"),
-               "| FMA peak, measured (`FmaPeak`) | %s GFLOP/s per core (%s float lanes); two cores: %s "
-               "(FMA chains %s, GemmSimd's micro-kernel loop in L1 %s) |" % (
-                   fmt(self.peak_1core()), self.peak.get("lanes", "?"),
-                   fmt(None if self.peak_1core() is None else 2 * self.peak_1core()),
-                   fmt(self.peak.get("chains_gflops")), fmt(self.peak.get("kernel_gflops"))),
+               "| FMA peak, measured (`FmaPeak`) | %s |" % self.peak_cell(),
                "| JDK | %s |" % m.get("java"),
+               "| second JDK (training steps only) | %s |" % (
+                   m.get("java25") if m.get("java25") not in (None, "", "none") else "not run"),
                "| Maven | %s |" % m.get("maven"),
                "| peers | EJML 0.44.0; ND4J 1.0.0-M2.1 `nd4j-native` linux-x86_64 (OpenBLAS 0.3.19 inside); "
-               "PyTorch %s (Debian python3-torch), its BLAS: `%s` |" % (m.get("torch"), m.get("torch_blas")),
+               "PyTorch %s (Debian python3-torch; CPU capability of its own kernels: %s), its BLAS: `%s` |" % (
+                   m.get("torch"), self.torch.get("cpu_capability") or "not recorded", m.get("torch_blas")),
                "| load average (1, 5, 15 min) | %s |" % "; ".join("%s: %s" % (k, v) for k, v in loads), "")
+        self.p(self.width_prose(), "")
         cpus = int(m.get("cpus") or 2)
         if busiest > cpus + 0.5:
             self.p("**The machine was shared during this run** (load average up to %.1f on %s vCPUs, where the "
                    "benchmarks' own two threads account for at most 2): other work ran beside the benchmarks, "
-                   "so every absolute number below is low by an unknown and uneven amount, JMH's error bars are "
-                   "wide, and ratios between peers measured minutes apart (PyTorch runs last) can be off by ±30%% "
-                   "or more. Rerun `benchmarks/run.sh` on a quiet machine before drawing conclusions."
+                   "so every absolute number below is low by an unknown and uneven amount, and single "
+                   "iterations and steps are slowed more than others: read the medians and the spread beside "
+                   "them, and rerun `benchmarks/run.sh` on a quiet machine before drawing conclusions."
                    % (busiest, m.get("cpus")), "")
+            if m.get("sched_autogroup") == "1":
+                self.p("Lowering the other work's priority does not help here: this kernel groups processes "
+                       "by session (`kernel.sched_autogroup_enabled = 1`) and shares the cores between the "
+                       "groups first, so `nice` ranks processes only within their own session, and a niced "
+                       "build started from another terminal takes as much CPU as the benchmarks.%s" %
+                       self.slower_on_two(), "")
         else:
             self.p("Nothing else ran during this run: the load average (at most %.1f on %s vCPUs) is the "
                    "benchmarks' own threads. This is a VM, though, and its host's other tenants can still take "
-                   "time from it: see the FMA peak below." % (busiest, m.get("cpus")), "")
+                   "time from it: the spread beside each median shows how much." % (busiest, m.get("cpus")), "")
         first = float(m.get("load_before", "0").split()[0])
         torch_load = float(m.get("load_after_kindling_training", m.get("load_after", "0")).split()[0])
         if abs(first - torch_load) > 1:
             self.p("The load changed during the run: %.1f when the Java benchmarks started, %.1f when PyTorch "
                    "started. Java-versus-PyTorch ratios are biased %s Kindling by that difference." % (
                        first, torch_load, "against" if first > torch_load else "in favour of"), "")
-        if self.peak_1core() and self.peak_1core() < 95:
-            self.p("The peak measured in this run (%.1f GFLOP/s per core) is below the ≈ 106 the performance goals quote "
-                   "for this kind of machine: on this VM the probe reads between about 60 and 101 from one run "
-                   "to the next (the host's other tenants take time from it, and the clock boosts or not), so "
-                   "\"%% of peak\" below is flattering by up to %.0f%% against 106." % (
-                       self.peak_1core(), 100 * (106 / self.peak_1core() - 1)), "")
-        if "avx512f" not in m.get("flags", ""):
-            self.p("This VM exposes AVX2 and FMA but no AVX-512, so the `linux-x86_64-onednn-avx512` build of "
-                   "ND4J the goals name cannot run here and is not in the tables; `GemmSimd` runs with "
-                   "256-bit vectors.", "")
         if "openblas" not in m.get("torch_blas", ""):
             self.p("PyTorch's `torch.mm` goes through the system BLAS, which here is `%s`, the reference "
                    "(netlib) BLAS, not OpenBLAS: the goals' PyTorch GEMM figures assume `libopenblas0-pthread` "
                    "is installed. PyTorch's convolutions use oneDNN and do not depend on it." % m.get("torch_blas"),
                    "")
+
+    def slower_on_two(self):
+        """A sentence naming the training steps whose two-thread median was slower than the one-thread one."""
+        slower = []
+        for who, get in (("Kindling", lambda m, t: self.train.get((m, t))), ("PyTorch", self.torch_train)):
+            for model in MODELS:
+                one, two = step_stats(get(model, "1")), step_stats(get(model, "2"))
+                if one and two and two["median"] > one["median"]:
+                    slower.append("%s's %s step (median %s ms on two threads, %s on one)" % (
+                        who, MODELS[model].split(",")[0], fmt_sig(two["median"]), fmt_sig(one["median"])))
+        if not slower:
+            return ""
+        return (" Two threads suffer most, as each waits for the other at every parallel operation: in this run "
+                "%s slower on two threads than on one." % (", ".join(slower) + (" was" if len(slower) == 1
+                                                                                 else " were")))
+
+    def widths(self):
+        """[(JDK feature version, "512 bits, 16 float lanes")] from FmaPeak's and TrainingThroughput's output."""
+        found = []
+        for source in [self.peak, self.peak25] + list(self.train.values())[:1] + list(self.train25.values())[:1]:
+            if source and source.get("lanes"):
+                jdk = jdk_feature(source.get("jdk")) or self.main_jdk()
+                width = "%s bits, %s float lanes" % (source.get("bits", 32 * int(source["lanes"])), source["lanes"])
+                if jdk not in [j for j, _ in found]:
+                    found.append((jdk, width))
+        return found or [("?", "not recorded")]
+
+    def main_jdk(self):
+        """The feature version of the JDK that ran the benchmarks ("17"), from machine.txt's java line."""
+        match = re.search(r"build (\d+)", self.machine.get("java", ""))
+        return match.group(1) if match else "?"
+
+    def peak_cell(self):
+        def one(peak):
+            top = peak.get("peak_gflops_1core")
+            return "%s GFLOP/s per core, two cores %s (FMA chains %s, GemmSimd's micro-kernel loop in L1 %s)" % (
+                fmt(top), fmt(None if top is None else 2 * top), fmt(peak.get("chains_gflops")),
+                fmt(peak.get("kernel_gflops")))
+        cells = ["JDK %s: %s" % (jdk_feature(p.get("jdk")) or self.main_jdk(), one(p))
+                 for p in (self.peak, self.peak25) if p]
+        return "; ".join(cells) or "—"
+
+    def width_prose(self):
+        """What the CPU offers and what the JVM used, from machine.txt's flags and the recorded widths."""
+        flags = self.machine.get("flags", "").split()
+        bits = sorted({int(w.split()[0]) for _, w in self.widths() if w[0].isdigit()})
+        used = " and ".join("%d-bit" % b for b in bits) or "an unrecorded"
+        if "avx512f" in flags:
+            text = ("This CPU has AVX-512 (`avx512f`), and the JVM used %s vectors for "
+                    "`FloatVector.SPECIES_PREFERRED`: every Vector API kernel below ran at that width." % used)
+            if bits and max(bits) < 512:
+                text += (" That is less than the CPU offers: the JVM limits the width on some CPUs or when "
+                         "told to (`-XX:UseAVX`, `-XX:MaxVectorSize`).")
+            text += (" Machines with AVX2 only (CI's, many laptops) run the same kernels with 256-bit vectors "
+                     "(8 float lanes), half the peak per core, so their figures are lower and the ratios "
+                     "against PyTorch and ND4J, which also choose their instruction set at run time, can differ.")
+        elif "avx2" in flags:
+            text = ("This CPU has AVX2 and FMA but no AVX-512, and the JVM used %s vectors: on a machine with "
+                    "AVX-512 the same kernels run 512-bit vectors (16 float lanes), with twice the peak per core."
+                    % used)
+        else:
+            text = "This CPU reports neither AVX2 nor AVX-512; the JVM used %s vectors." % used
+        capability = self.torch.get("cpu_capability")
+        if capability:
+            text += (" PyTorch's own CPU kernels (elementwise, pooling, batch norm) dispatch to `%s` here; its "
+                     "convolutions go through oneDNN, which picks its instruction set itself." % capability)
+        return text
+
+    def not_measured(self):
+        flags = self.machine.get("flags", "").split()
+        lines = ["## Not measured", "",
+                 "- ND4J's `linux-x86_64-onednn-avx512` build: %s; only the default `nd4j-native` linux-x86_64 "
+                 "(OpenBLAS) is compared." % ("it is not in the local Maven repository" if "avx512f" in flags
+                                              else "this CPU has no AVX-512"),
+                 "- Pooling and batch norm in PyTorch.",
+                 "- A training epoch over the real Fashion-MNIST files (the data loader is not timed; the "
+                 "examples' accuracy runs are in [examples.md](examples.md)), transposed GEMM operands, "
+                 "β ≠ 0, JDK 21, more than 2 threads%s." % (
+                     "" if self.train25 else ", a second JDK (none was found)")]
+        return "\n".join(lines) + "\n"
 
     def how_to(self):
         self.p(TEXT_HOW_TO, "")
@@ -340,28 +434,28 @@ class Report:
 
     def training_section(self):
         self.p("## End to end: training steps", "", TEXT_TRAIN, "",
-               "| model | threads | Kindling ms/step | Kindling images/s | PyTorch ms/step | PyTorch images/s "
-               "| Kindling / PyTorch | GC time | peak heap / -Xmx (MB) | steps timed |",
+               "| model | threads | Kindling ms/step | PyTorch ms/step | Kindling / PyTorch | Kindling images/s "
+               "| PyTorch images/s | GC time | peak heap / -Xmx (MB) | steps timed |",
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for model in MODELS:
             for threads in ("1", "2"):
                 k, t = self.train.get((model, threads)), self.torch_train(model, threads)
                 self.p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                    MODELS[model], threads, fmt(k and k["ms_per_step"], 0), fmt(k and k["images_per_s"], 0),
-                    fmt(t and t["ms_per_step"], 0), fmt(t and t["images_per_s"], 0),
-                    ratio(k and k["images_per_s"], t and t["images_per_s"]),
+                    MODELS[model], threads, step_cell(step_stats(k)), step_cell(step_stats(t)),
+                    speed_ratio(k, t), fmt(k and k["images_per_s"], 0), fmt(t and t["images_per_s"], 0),
                     fmt(k and 100 * k["gc_share"], 1, "%"),
                     "—" if not k else "%.0f / %.0f" % (k["peak_heap_mb"], k["max_heap_mb"]),
-                    "—" if not k else "%d (PyTorch %s)" % (k["steps"], t["steps"] if t else "—")))
+                    "%s (PyTorch %s)" % (k["steps"] if k else "—", t["steps"] if t else "—")))
         groups = [(model, t) for model in MODELS for t in ("1", "2")]
         kindling = [self.train.get(g) for g in groups]
         torch = [self.torch_train(*g) for g in groups]
-        self.p("")
+        self.p("", "Step times: **median** [first–third quartile] (fastest–slowest step), in ms. Images/s and "
+               "the ratio are from the medians.", "")
         self.chart("training.svg", "Training throughput",
                    ["%s\n%s thread%s" % (MODELS[model].split(",")[0], t, "s" if t != "1" else "")
                     for model, t in groups], ["Kindling", "PyTorch"],
                    [[r and r["images_per_s"] for r in kindling], [r and r["images_per_s"] for r in torch]],
-                   "images/s", subtitle=self.subtitle("whole SGD steps, synthetic data; higher is better"),
+                   "images/s", subtitle=self.subtitle("whole SGD steps, synthetic data, medians; higher is better"),
                    log=True, colours=[BLUE, VERMILLION])
         lenet = self.train.get(("lenet", "1"))
         if lenet and lenet.get("heap_after_gc_mb"):
@@ -370,8 +464,156 @@ class Report:
                 lenet["max_heap_mb"], ", ".join("%s MB at step %s" % (v, k) for k, v in checks.items())))
         self.p("", TEXT_TRAIN_ANALYSIS, "")
 
+    def jdk25_section(self):
+        self.p("## JDK 17 and JDK 25", "")
+        if not self.train25:
+            self.p("Not run: `run.sh` found no second JDK (set `JAVA25` to its `bin/java`).", "")
+            return
+        self.p(TEXT_JDK25, "",
+               "| model | threads | JDK 17 ms/step | JDK 25 ms/step | JDK 25 / JDK 17 | JDK 25 / PyTorch | GC time "
+               "JDK 17, 25 | steps timed (17, 25) |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|")
+        for (model, threads), row in sorted(self.train25.items(), key=lambda kv: (list(MODELS).index(kv[0][0]),
+                                                                                  kv[0][1])):
+            base = self.train.get((model, threads))
+            self.p("| %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |" % (
+                MODELS[model], threads, step_cell(step_stats(base)), step_cell(step_stats(row)),
+                speed_ratio(row, base), speed_ratio(row, self.torch_train(model, threads)),
+                fmt(base and 100 * base["gc_share"], 1, "%"), fmt(100 * row["gc_share"], 1, "%"),
+                base["steps"] if base else "—", row["steps"]))
+        self.p("", "Ratios are speed ratios of the medians (above 1 the first is faster).", "", self.jdk25_prose(), "")
+
+    def jdk25_prose(self):
+        """What changed between the JDKs in this run, in words derived from the figures."""
+        widths = dict(self.widths())
+        same = widths.get("17") == widths.get("25")
+        text = ("Both JDKs run the same jar (compiled for Java 17) with the Vector API still an incubator module "
+                "(`--add-modules jdk.incubator.vector`) and the same default collector (G1); ")
+        if "25" in widths and "17" in widths:
+            text += ("both chose %s for `SPECIES_PREFERRED`, so the kernels run the same vector code and what "
+                     "differs is how the JIT compiler (C2) of each compiles it and the code around it"
+                     % widths["17"] if same else
+                     "JDK 17 chose %s, JDK 25 %s, so the kernels ran at different widths" % (widths["17"],
+                                                                                        widths["25"]))
+        else:
+            text += "the vector width of JDK 25 was not recorded"
+        pairs = [(self.train.get(key), row) for key, row in self.train25.items() if self.train.get(key)]
+        ratios = [step_stats(a)["median"] / step_stats(b)["median"] for a, b in pairs]
+        if ratios:
+            apart = ["%s %sT" % (MODELS[k[0]].split(",")[0], k[1]) for k, row in self.train25.items()
+                     if self.train.get(k) and not ranges_overlap(step_stats(self.train[k]), step_stats(row))]
+            text += ". JDK 25's steps ran at %s JDK 17's speed (medians); " % span(ratios, "×", 2)
+            text += ("the quartile ranges of the two JDKs' steps overlap everywhere, so this run shows no "
+                     "difference between them beyond its noise" if not apart else
+                     "the quartile ranges do not overlap on %s, a difference beyond the noise of the steps"
+                     % ", ".join(apart))
+        p17, p25 = self.peak.get("peak_gflops_1core"), self.peak25.get("peak_gflops_1core")
+        if p17 and p25:
+            text += ("; `FmaPeak`'s register-only peak was %.1f GFLOP/s on JDK 17 and %.1f on JDK 25 (one core, "
+                     "best of its trials)" % (p17, p25))
+        return text + "."
+
     def goals(self):
-        self.p("## The performance goals, and where each stands in this run", "")
+        """The goals of this stage, one self-contained entry each (heading, figures, verdict)."""
+        self.p("## The performance goals, and where each stands in this run", "",
+               "Ratios are speeds measured side by side in this run (peer time / Kindling time: at 1 or above "
+               "Kindling is as fast or faster). JMH figures are the mean of the measurement iterations, with "
+               "the range the fastest and slowest iteration give; PyTorch's and the training steps are "
+               "medians.", "")
+
+        # conv2d forward + backward against PyTorch, three layers, one and two threads
+        self.conv_goal("forward + backward", "kindlingForwardBackward", "forward_backward_ms")
+
+        # conv2d forward alone against PyTorch
+        self.conv_goal("forward alone", "kindlingForward", "forward_ms")
+
+        # Pooling, batch norm and the elementwise ops of a training step against ND4J (forward and
+        # backward): their entries follow, written beside the sections that measure them.
+
+        # d2l LeNet training step against PyTorch
+        self.step_goal("lenet", 1.0, "d2l LeNet training step ≥ 1.0× PyTorch")
+
+        # ResNet.small() and d2l ResNet-18 training steps against PyTorch
+        self.step_goal("resnet-small", 0.8, "ResNet.small() training step ≥ 0.8× PyTorch")
+        self.step_goal("resnet18", 0.8, "d2l ResNet-18 training step ≥ 0.8× PyTorch")
+
+        # Accuracy of the CPU variants: measured by the examples' own runs, documented in examples.md
+        rows = self.accuracy
+        self.p("- **AlexNet, VGG and ResNet CPU variants reach the book's accuracy on the full Fashion-MNIST "
+               "with their default options, or docs/examples.md says by how much they miss and why**: "
+               "**not measured in this run** (a training run of minutes to hours per example, on the full "
+               "data set). %s" % (
+                   "[examples.md](examples.md#the-cpu-variants-against-the-book) documents the miss: %s." % "; ".join(
+                       "%s %s against the book's %s (%s an epoch on 2 cores)" % (
+                           r.get("example", "?").strip("`"), r.get("test acc", "?"), r.get("the book's", "?"),
+                           r.get("seconds per epoch, 2 cores", "?") + " s")
+                       for r in rows) if rows else
+                   "[examples.md](examples.md) has no table of the CPU variants' accuracy."))
+
+        # Memory and GC: LeNet in -Xmx512m, flat heap, GC under 5 %
+        lenet1 = self.train.get(("lenet", "1"))
+        if lenet1:
+            checks = list(lenet1.get("heap_after_gc_mb", {}).values())
+            grows = len(checks) >= 2 and checks[-1] > checks[0] * 1.2 + 2
+            gcs = [r["gc_share"] for r in self.train.values()]
+            self.p("- **Memory: LeNet trains in -Xmx512m**: %s (-Xmx%.0fm, %d steps). **Heap does not grow over "
+                   "1,000 steps**: %s; live heap after GC %s%s. **GC under 5 %% of step time**: %s; GC share "
+                   "of the training runs %s (JMH `-prof gc` figures in the convolution section)." % (
+                       verdict(lenet1["max_heap_mb"] <= 512), lenet1["max_heap_mb"], lenet1["steps"],
+                       verdict([] if len(checks) < 2 else not grows),
+                       " → ".join("%s MB at step %s" % (v, k) for k, v in lenet1["heap_after_gc_mb"].items()) or "—",
+                       "" if lenet1["steps"] >= 1000 else " (**quick run: fewer than 1,000 steps**)",
+                       verdict(gcs and max(gcs) < 0.05), span([100 * g for g in gcs], "%")))
+        else:
+            self.p("- **Memory: LeNet trains in -Xmx512m, flat heap, GC under 5 %**: **not measured in this run**.")
+
+        # The training-step comparison on JDK 25
+        pairs = [(key, self.train.get(key), row) for key, row in self.train25.items() if self.train.get(key)]
+        self.p("- **The training-step comparison also runs on JDK 25, and the report says what changes**: %s%s" % (
+            "**done**: " if pairs else "**not measured in this run** (no second JDK was found).",
+            "" if not pairs else "JDK 25 / JDK 17 speed %s (see [JDK 17 and JDK 25](#jdk-17-and-jdk-25))." % (
+                ", ".join("%s %sT %s" % (MODELS[key[0]].split(",")[0], key[1], speed_ratio(row, base))
+                          for key, base, row in pairs))))
+
+    def conv_goal(self, which, method, torch_key):
+        """One goal line: a conv2d figure ≥ 0.8× PyTorch on every benchmark layer at 1 and 2 threads."""
+        parts, worst, missing = [], None, 0
+        for layer in CONV_LAYERS:
+            cells = []
+            for t in ("1", "2"):
+                run = self.conv.get((method, layer, t))
+                torch_ms = self.torch_conv_ms(layer, t, torch_key)
+                if run is None or torch_ms is None:
+                    missing += 1
+                    cells.append("%sT —" % t)
+                    continue
+                mean, low, high = jmh_spread(run)
+                r = torch_ms / mean
+                worst = r if worst is None else min(worst, r)
+                cells.append("%sT %.2f× (%.2f–%.2f)" % (t, r, torch_ms / high, torch_ms / low))
+            parts.append("%s %s" % (CONV_NAMES[layer].split(",")[0], ", ".join(cells)))
+        ok = None if worst is None else (worst >= 0.8 and missing == 0)
+        self.p("- **conv2d %s ≥ 0.8× PyTorch on the three benchmark layers, 1 and 2 threads**: %s. %s%s." % (
+            which, verdict(ok), "; ".join(parts),
+            "" if not missing or worst is None else " (%d of 6 figures missing)" % missing))
+
+    def step_goal(self, model, goal, title):
+        """One goal line: a training step's speed against PyTorch's, medians at 1 and 2 threads."""
+        parts, ratios = [], []
+        for t in ("1", "2"):
+            k, p = step_stats(self.train.get((model, t))), step_stats(self.torch_train(model, t))
+            if k and p:
+                ratios.append(p["median"] / k["median"])
+                parts.append("%sT %.2f× (Kindling %s against PyTorch %s ms, %d and %d steps)" % (
+                    t, ratios[-1], step_cell(k), step_cell(p), k["n"], p["n"]))
+            else:
+                parts.append("%sT not measured" % t)
+        self.p("- **%s, medians, 1 and 2 threads**: %s. %s." % (
+            title, verdict(None if not ratios else len(ratios) == 2 and min(ratios) >= goal), "; ".join(parts)))
+
+    def earlier_goals(self):
+        """The goals of the matrix-product stage that still hold, kept apart from this stage's."""
+        self.p("", "### Earlier goals: the matrix product and the convolution against ND4J", "")
         peak = self.peak_1core()
         simd = {s: self.gflops("kindlingSimd", s, "1") for s in GEMM_SHAPES}
         goal_shapes = ["128x128x128", "256x256x256", "512x512x512", "1024x1024x1024", "256x400x120", "128x4608x512"]
@@ -388,44 +630,15 @@ class Report:
                  if self.gflops("kindlingPlain", s, "1") and self.gflops("ejml", s)]
         self.p("- **SGEMM plain Java ≥ 1.5× EJML**: %s. Measured %s." % (
             verdict(plain and min(plain) >= 1.5), span(plain, "×", 2)))
-        vs_torch, vs_nd4j = [], []
+        vs_nd4j = []
         for layer in CONV_LAYERS:
             for t in ("1", "2"):
                 kms = self.conv_ms("kindlingForwardBackward", layer, t)
-                tms = self.torch_conv_ms(layer, t, "forward_backward_ms")
                 nms = self.conv_ms("nd4jForwardBackward", layer, t)
-                if kms and tms:
-                    vs_torch.append(tms / kms)
                 if kms and nms:
                     vs_nd4j.append(nms / kms)
-        self.p("- **conv2d forward+backward ≥ 0.8× PyTorch (oneDNN) on all three layers at 1 and 2 threads**: %s. "
-               "Kindling's speed relative to PyTorch: %s." % (verdict(vs_torch and min(vs_torch) >= 0.8),
-                                                              span(vs_torch, "×", 2)))
         self.p("- **conv2d forward+backward ≥ 4× ND4J's default build**: %s. Measured %s." % (
             verdict(vs_nd4j and min(vs_nd4j) >= 4), span(vs_nd4j, "×", 2)))
-        lenet = [(self.train.get(("lenet", t)), self.torch_train("lenet", t)) for t in ("1", "2")]
-        lenet = [k["images_per_s"] / p["images_per_s"] for k, p in lenet if k and p]
-        self.p("- **d2l LeNet training no slower than PyTorch at the same thread count**: %s. Kindling's "
-               "images/s relative to PyTorch's: %s (synthetic data, whole SGD steps; an epoch over "
-               "Fashion-MNIST adds data loading, not timed here)." % (verdict(lenet and min(lenet) >= 1),
-                                                                      span(lenet, "×", 2)))
-        r18 = [(self.train.get(("resnet18", t)), self.torch_train("resnet18", t)) for t in ("1", "2")]
-        r18 = [p["images_per_s"] / k["images_per_s"] for k, p in r18 if k and p]
-        self.p("- **ResNet-18 step within 1.25× of PyTorch**: %s. Kindling's step takes %s PyTorch's." % (
-            verdict(r18 and max(r18) <= 1.25), span(r18, "×", 2)))
-        lenet1 = self.train.get(("lenet", "1"))
-        if lenet1:
-            checks = list(lenet1.get("heap_after_gc_mb", {}).values())
-            grows = len(checks) >= 2 and checks[-1] > checks[0] * 1.2 + 2
-            gcs = [r["gc_share"] for r in self.train.values()]
-            self.p("- **Memory: LeNet trains in -Xmx512m**: %s (-Xmx%.0fm, %d steps). **Heap does not grow over "
-                   "1,000 steps**: %s; live heap after GC %s%s. **GC under 5 %% of step time**: %s; GC share "
-                   "of the training runs %s (JMH `-prof gc` figures in the convolution section)." % (
-                       verdict(lenet1["max_heap_mb"] <= 512), lenet1["max_heap_mb"], lenet1["steps"],
-                       verdict([] if len(checks) < 2 else not grows),
-                       " → ".join("%s MB at step %s" % (v, k) for k, v in lenet1["heap_after_gc_mb"].items()) or "—",
-                       "" if lenet1["steps"] >= 1000 else " (**quick run: fewer than 1,000 steps**)",
-                       verdict(gcs and max(gcs) < 0.05), span([100 * g for g in gcs], "%")))
         small = [self.gflops("kindlingSimd", s, "2") / self.gflops("kindlingSimd", s, "1")
                  for s in ("64x64x64", "128x128x128", "256x256x256")
                  if self.gflops("kindlingSimd", s, "2") and self.gflops("kindlingSimd", s, "1")]
@@ -435,17 +648,119 @@ class Report:
                "and threading, the naive kernels stay beside the fast ones and are tested against them "
                "(not a measurement; see [kernels.md](kernels.md)).", "")
 
+    def jmh_spread_section(self):
+        """Every JMH figure of the run with its error and the range of its iterations."""
+        self.p("## Every JMH figure with its spread", "", TEXT_JMH_SPREAD, "",
+               "| benchmark | parameters | score ± error | fastest–slowest iteration | unit |",
+               "|---|---|---:|---:|---|")
+        for name, runs in self.jmh.items():
+            for key, run in sorted(runs.items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+                metric = run["primaryMetric"]
+                mean, low, high = jmh_spread(run)
+                params = ", ".join("%s=%s" % kv for kv in sorted(run.get("params", {}).items()))
+                error = metric.get("scoreError")
+                self.p("| %s.%s | %s | %s | %s | %s |" % (
+                    run["benchmark"].rsplit(".", 2)[-2], key[0], params or "—",
+                    fmt_sig(mean) + ("" if not isinstance(error, (int, float)) or error != error
+                                     else " ± " + fmt_sig(error)),
+                    "%s–%s" % (fmt_sig(low), fmt_sig(high)), metric.get("scoreUnit", "")))
+        self.p("")
+
     def render(self):
         self.header()
         self.how_to()
         self.goals()
+        self.earlier_goals()
         self.gemm_section()
         self.conv_section()
         self.poolnorm_section()
         self.training_section()
+        self.jdk25_section()
         self.p(TEXT_TUNING)
-        self.p(TEXT_NOT_MEASURED)
+        self.jmh_spread_section()
+        self.p(self.not_measured())
         return "\n".join(self.out).rstrip() + "\n"
+
+
+def jdk_feature(version):
+    """"25" from "25.0.3+9-LTS", "17" from "17.0.15+6-Debian-1deb12u1"; None when unknown."""
+    return None if not version else str(version).split(".")[0].split("+")[0].split("-")[0]
+
+
+def step_stats(row):
+    """{median, q1, q3, min, max, n} in ms of a training row, Kindling's (TrainingThroughput) or
+    PyTorch's (torch_bench.py); the spread is None for results written before steps were timed one by one."""
+    if not row:
+        return None
+    if "stats" in row:
+        s = row["stats"]
+        return {"median": s["median"], "q1": s["q1"], "q3": s["q3"], "min": s["min"], "max": s["max"], "n": s["n"]}
+    return {"median": row["ms_per_step"], "q1": row.get("ms_q1"), "q3": row.get("ms_q3"), "min": row.get("ms_min"),
+            "max": row.get("ms_max"), "n": row.get("steps")}
+
+
+def step_cell(s):
+    """"**42.6** [41.1–50.7] (39.1–86.7)": median [quartiles] (fastest–slowest), ms."""
+    if not s:
+        return "—"
+    cell = "**%s**" % fmt_sig(s["median"])
+    if s.get("q1") is not None:
+        cell += " [%s–%s] (%s–%s)" % (fmt_sig(s["q1"]), fmt_sig(s["q3"]), fmt_sig(s["min"]), fmt_sig(s["max"]))
+    return cell
+
+
+def speed_ratio(row, other):
+    """Speed of row against other from their median step times ("1.25×": row is 1.25 times as fast)."""
+    a, b = step_stats(row), step_stats(other)
+    return "—" if not a or not b else "%.2f×" % (b["median"] / a["median"])
+
+
+def ranges_overlap(a, b):
+    """Whether the quartile ranges of two step_stats overlap (True when a spread is unknown)."""
+    if a.get("q1") is None or b.get("q1") is None:
+        return True
+    return a["q1"] <= b["q3"] and b["q1"] <= a["q3"]
+
+
+def jmh_spread(run):
+    """(score, fastest, slowest) of a JMH run: its score and the lowest and highest of its measurement
+    iterations (rawData, one list per fork); for a time per operation, fastest is the lowest."""
+    metric = run["primaryMetric"]
+    raw = [v for fork in metric.get("rawData", []) for v in fork]
+    score = metric["score"]
+    return score, (min(raw) if raw else score), (max(raw) if raw else score)
+
+
+def fmt_sig(value):
+    """A number with about three significant digits: 0.0123, 1.23, 12.3, 123, 1234."""
+    if value is None or isinstance(value, str):
+        return "—"
+    magnitude = abs(value)
+    digits = 0 if magnitude >= 100 else 1 if magnitude >= 10 else 2 if magnitude >= 1 else 3 if magnitude >= 0.1 else 4
+    return "%.*f" % (digits, value)
+
+
+def read_accuracy(examples_md):
+    """Rows of the table under "## The CPU variants against the book" in docs/examples.md, as dicts by
+    column header; [] when the file or the table is missing."""
+    if not examples_md or not os.path.exists(examples_md):
+        return []
+    lines = open(examples_md, encoding="utf-8").read().splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.startswith("## The CPU variants against the book"))
+    except StopIteration:
+        return []
+    table = []
+    for line in lines[start + 1:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("|"):
+            table.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        elif table:
+            break
+    if len(table) < 3:
+        return []
+    return [dict(zip(table[0], row)) for row in table[2:]]
 
 
 def verdict(ok):
@@ -470,8 +785,9 @@ One command, from the repository root, builds the `benchmarks` module (`-Pbenchm
 the default build or CI), runs everything and rewrites this file:
 
 ```
-benchmarks/run.sh            # full run, about 20 minutes on 2 cores
+benchmarks/run.sh            # full run, about 25 minutes on 2 cores
 benchmarks/run.sh --quick    # smoke run, about 10 minutes: 3 GEMM shapes, 1 iteration, few training steps
+JAVA25=/path/to/jdk-25/bin/java benchmarks/run.sh    # the second JDK, if not CI's Temurin 25
 ```
 
 Raw results stay in `benchmarks/target/results/` (JMH JSON, the harness's JSON lines, `torch.json`,
@@ -481,7 +797,7 @@ Raw results stay in `benchmarks/target/results/` (JMH JSON, the harness's JSON l
 mvn -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
 java --add-modules jdk.incubator.vector -jar benchmarks/target/benchmarks.jar ConvBenchmark -f 1 -wi 2 -i 3 -prof gc
 java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks/target/benchmarks.jar \\
-     kindling.benchmarks.TrainingThroughput lenet 1 5 1000 100 1000
+     kindling.benchmarks.TrainingThroughput lenet 1 10 1000 100 1000
 /usr/bin/python3 benchmarks/torch_bench.py torch.json
 ```
 
@@ -489,6 +805,12 @@ Reading the tables:
 - **1T / 2T**: one or two threads: `Threads.set(n)` for Kindling, `Nd4jThreads.set(n)` (libnd4j and
   OpenBLAS pools) for ND4J, `torch.set_num_threads(n)` for PyTorch. EJML's `CommonOps_FDRM` is
   single-threaded; `EJML MT` (`CommonOps_MT_FDRM`) uses its fork-join pool on all cores.
+- **Medians and spread.** A training step, Kindling's or PyTorch's, is timed on its own, and the
+  tables give the median step with its quartiles and its fastest and slowest step; PyTorch's GEMM and
+  convolution figures are medians of single calls too. JMH gives the mean of its measurement
+  iterations; [the last table](#every-jmh-figure-with-its-spread) adds its error and the range of the
+  iterations. On a shared machine a few steps take several times the usual time (the other work took
+  the core): a mean over few steps follows them, the median does not.
 - **GFLOP/s** = 2 · multiply-adds / time. A convolution's forward is N·C_out·H_out·W_out·C_in·k_h·k_w
   multiply-adds; forward + backward counts three times that (∂L/∂x and ∂L/∂W are each one more
   product of the same size).
@@ -535,15 +857,24 @@ convolutions around them, not as GFLOP/s."""
 
 TEXT_TRAIN = """`TrainingThroughput` (Kindling, one JVM per row) and `torch_bench.py` (PyTorch, right after): whole SGD
 steps (forward, cross-entropy, backward, `step`) on synthetic data (four batches of N(0, 1) images and
-uniform labels, cycled), after a few warm-up steps. LeNet runs in `-Xmx512m`, ResNet.small() in
-`-Xmx2g`, ResNet-18 in `-Xmx8g`. "Kindling / PyTorch" is the images/s ratio (above 1 Kindling is
-faster). GC time is the change of the JVM's `GarbageCollectorMXBean` collection times over the timed
-steps divided by their wall time; peak heap is the sum of the heap pools' peak use over the timed
+uniform labels, cycled), after a few warm-up steps, each step timed on its own. LeNet runs in
+`-Xmx512m`, ResNet.small() in `-Xmx2g`, ResNet-18 in `-Xmx8g`. "Kindling / PyTorch" is the ratio of
+the median step times (above 1 Kindling is faster). GC time is the change of the JVM's `GarbageCollectorMXBean` collection times over the timed
+steps divided by the sum of their times; peak heap is the sum of the heap pools' peak use over the timed
 steps, garbage included (how full the collector let the heap get), so it says little beyond staying
 under -Xmx; the live heap is the used heap right after `System.gc()`."""
 
-TEXT_TRAIN_ANALYSIS = """ResNet-18 at 96×96 runs only a few steps (one PyTorch step takes seconds), so its figures are the
-least precise of the table."""
+TEXT_TRAIN_ANALYSIS = """ResNet-18 at 96×96 runs fewer steps than the others (one step takes seconds), so its medians are
+the least precise of the table."""
+
+TEXT_JDK25 = """The Kindling training steps again, on the second JDK (CI runs the tests on both), in the same way
+and right after the JDK 17 rows: LeNet in `-Xmx512m`, ResNet.small() in `-Xmx2g`. Step times:
+**median** [quartiles] (fastest–slowest), ms."""
+
+TEXT_JMH_SPREAD = """JMH's score is the mean of its measurement iterations (`-i 3` in the full run, 1 in `--quick`, 1 s
+each, one fork); the error is JMH's 99.9 % confidence half-width (none with a single iteration) and
+the range is the fastest and slowest iteration. With three iterations the range says more than the
+error does: a wide one means the run was disturbed."""
 
 TEXT_TUNING = """## Tuning decisions in the kernels, and the figures behind them
 
@@ -567,19 +898,9 @@ figures to expect elsewhere.
 | `PoolKernels` max pooling: one branchy loop | about 5 ns an element, spent on the mispredicted comparison; conditional-move selects and swapped loops were not faster |
 """
 
-TEXT_NOT_MEASURED = """## Not measured
-
-- ND4J's `linux-x86_64-onednn-avx512` build: this VM has no AVX-512, and the build is not in the
-  offline repository; only the default `nd4j-native` linux-x86_64 (OpenBLAS) is compared.
-- ND4J's pooling and batch-norm backward ops (`maxpool2d_bp`, `avgpool2d_bp`, `batchnorm_bp`), and
-  pooling / batch norm in PyTorch.
-- A training epoch over the real Fashion-MNIST files (the data loader is not timed), transposed GEMM
-  operands, β ≠ 0, JDK 21 and 25, more than 2 threads."""
-
-
 def main(results, out):
     charts = os.path.splitext(out)[0]
-    report = Report(results, os.path.basename(charts))
+    report = Report(results, os.path.basename(charts), os.path.join(os.path.dirname(out), "examples.md"))
     text = report.render()
     with open(out, "w") as f:
         f.write(text)

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
 #
-#   benchmarks/run.sh            the full run (about 20 minutes on 2 cores; 18 on 2026-11-23)
+#   benchmarks/run.sh            the full run (about 25 minutes on 2 cores)
 #   benchmarks/run.sh --quick    a smoke run (about 10 minutes): fewer shapes, one iteration, few steps;
 #                                its numbers are not for the report, only to see that everything runs
 #
-# Run it from anywhere; it works in the repository root. Needs: JDK 17+, Maven (offline is fine once
-# ~/.m2 holds the dependencies), /usr/bin/python3 with torch (Debian's python3-torch).
+# Run it from anywhere; it works in the repository root. Needs: JDK 17+ as `java`, Maven (offline is
+# fine once ~/.m2 holds the dependencies), /usr/bin/python3 with torch (Debian's python3-torch).
+# Optional: a second JDK for the training-step comparison, JAVA25=/path/to/bin/java (default: the
+# Temurin 25 that CI uses, /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; skipped when it is missing).
 # Raw results go to benchmarks/target/results/; the report is written from them by report.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +17,12 @@ QUICK=""
 OUT=benchmarks/target/results
 JAR=benchmarks/target/benchmarks.jar
 JAVA=(java --add-modules jdk.incubator.vector)
+JAVA25_BIN=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAVA25=("$JAVA25_BIN" --add-modules jdk.incubator.vector)
+[[ -x "$JAVA25_BIN" ]] || JAVA25=()
 PYTHON=/usr/bin/python3
 
+rm -rf "$OUT"              # no result of an earlier run may leak into this report
 mkdir -p "$OUT"
 log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
 # The load average after each phase: the machine may be shared, and the report says how busy it was.
@@ -36,29 +42,39 @@ mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
   echo "threads_per_core=$(lscpu | sed -n 's/^Thread(s) per core: *//p')"
   echo "cpu_mhz=$(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/.*: //')"
   echo "caches=$(lscpu | sed -n 's/^\(L[123][di]* cache\): *\(.*\)/\1 \2/p' | paste -sd ';' -)"
-  echo "flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f|avx512_bf16|avx512vl)$' | paste -sd ' ' -)"
+  echo "flags=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(sse4_2|avx|avx2|fma|f16c|avx512.*|avx_vnni|amx.*)$' | paste -sd ' ' -)"
   echo "memory=$(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
   echo "java=$("${JAVA[@]}" -version 2>&1 | grep -v WARNING | sed -n 2p)"
+  echo "java25=$([[ ${#JAVA25[@]} -gt 0 ]] && "${JAVA25[@]}" -version 2>&1 | grep -v WARNING | sed -n 2p || echo none)"
   echo "maven=$(mvn -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g')"
   echo "torch=$($PYTHON -c 'import torch; print(torch.__version__)')"
   echo "torch_blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)"
+  # 1: the kernel shares the CPU between sessions first, so nice ranks processes only within a session
+  echo "sched_autogroup=$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 log "machine: $(tr '\n' ' ' < "$OUT/machine.txt")"
 
 log "peer check: Kindling and ND4J on the same inputs"
 "${JAVA[@]}" -cp "$JAR" kindling.benchmarks.PeerCheck 2>/dev/null | tail -1 > "$OUT/peers.json"
-log "FMA peak probe"
+log "FMA peak probe (and the vector width each JDK chooses)"
 "${JAVA[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 2>/dev/null > "$OUT/peak.json"
+if [[ ${#JAVA25[@]} -gt 0 ]]; then
+  "${JAVA25[@]}" -cp "$JAR" kindling.benchmarks.FmaPeak 2>/dev/null > "$OUT/peak-jdk25.json"
+fi
 
 if [[ -n "$QUICK" ]]; then
   JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
   GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x300x150)
-  TRAIN_LENET=(2 20 10 20); TRAIN_LENET2=(2 10); TRAIN_RESNET=(1 2); TRAIN_RESNET18=(1 1)
+  TRAIN_LENET=(5 50 10 50); TRAIN_LENET2=(5 50); TRAIN_RESNET=(1 3); TRAIN_RESNET18=(1 1)
+  TRAIN25_LENET=(5 50); TRAIN25_RESNET=()
 else
   JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   GEMM_SHAPES=()
-  TRAIN_LENET=(5 1000 100 1000); TRAIN_LENET2=(5 100); TRAIN_RESNET=(3 20); TRAIN_RESNET18=(1 3)
+  # (warm-up steps, timed steps[, heap checks]): medians over at least 50 steps, except ResNet-18,
+  # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS
+  TRAIN_LENET=(10 1000 100 1000); TRAIN_LENET2=(10 100); TRAIN_RESNET=(3 50); TRAIN_RESNET18=(1 8)
+  TRAIN25_LENET=(10 100); TRAIN25_RESNET=(3 30)
 fi
 
 log "JMH: GEMM"
@@ -73,23 +89,32 @@ mark poolnorm
 
 log "end to end: Kindling training steps"
 : > "$OUT/train.jsonl"
+train() { "${JAVA[@]}" "$1" -cp "$JAR" kindling.benchmarks.TrainingThroughput "${@:2}" 2>/dev/null >> "$OUT/train.jsonl"; }
 # LeNet in -Xmx512m; at 1 thread long enough for the heap check at steps 100 and 1,000.
-java --add-modules jdk.incubator.vector -Xmx512m -cp "$JAR" kindling.benchmarks.TrainingThroughput \
-  lenet 1 "${TRAIN_LENET[@]}" 2>/dev/null >> "$OUT/train.jsonl"
-java --add-modules jdk.incubator.vector -Xmx512m -cp "$JAR" kindling.benchmarks.TrainingThroughput \
-  lenet 2 "${TRAIN_LENET2[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+train -Xmx512m lenet 1 "${TRAIN_LENET[@]}"
+train -Xmx512m lenet 2 "${TRAIN_LENET2[@]}"
 for threads in 1 2; do
-  java --add-modules jdk.incubator.vector -Xmx2g -cp "$JAR" kindling.benchmarks.TrainingThroughput \
-    resnet-small "$threads" "${TRAIN_RESNET[@]}" 2>/dev/null >> "$OUT/train.jsonl"
-  java --add-modules jdk.incubator.vector -Xmx8g -cp "$JAR" kindling.benchmarks.TrainingThroughput \
-    resnet18 "$threads" "${TRAIN_RESNET18[@]}" 2>/dev/null >> "$OUT/train.jsonl"
+  train -Xmx2g resnet-small "$threads" "${TRAIN_RESNET[@]}"
+  train -Xmx8g resnet18 "$threads" "${TRAIN_RESNET18[@]}"
 done
 mark kindling_training
+
+if [[ ${#JAVA25[@]} -gt 0 ]]; then
+  log "end to end on JDK 25: $("${JAVA25[@]}" -version 2>&1 | grep -v WARNING | sed -n 2p)"
+  : > "$OUT/train-jdk25.jsonl"
+  train25() { "${JAVA25[@]}" "$1" -cp "$JAR" kindling.benchmarks.TrainingThroughput "${@:2}" 2>/dev/null >> "$OUT/train-jdk25.jsonl"; }
+  for threads in 1 2; do
+    train25 -Xmx512m lenet "$threads" "${TRAIN25_LENET[@]}"
+    if [[ ${#TRAIN25_RESNET[@]} -gt 0 ]]; then train25 -Xmx2g resnet-small "$threads" "${TRAIN25_RESNET[@]}"; fi
+  done
+  mark kindling_training_jdk25
+fi
 
 log "PyTorch, right after, same machine"
 $PYTHON benchmarks/torch_bench.py "$OUT/torch.json" $QUICK
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+echo "duration_s=$SECONDS" >> "$OUT/machine.txt"
 log "writing docs/performance.md"
 $PYTHON benchmarks/report.py "$OUT" docs/performance.md
 log "done: docs/performance.md"

@@ -8,7 +8,13 @@ Times, at 1 and 2 threads (torch.set_num_threads, and OPENBLAS_NUM_THREADS in a 
   train     whole SGD steps (forward, cross-entropy, backward, step) of d2l LeNet (batch 256),
             the examples' ResNet.small() (28x28, batch 128) and d2l ResNet-18 (96x96, batch 128),
             the same models as kindling.benchmarks.TrainingThroughput, on the same kind of
-            synthetic data (four batches of N(0, 1) images and uniform labels, cycled) -> images/s
+            synthetic data (four batches of N(0, 1) images and uniform labels, cycled) -> ms per step
+
+Every call is timed on its own after a few warm-up calls, and every figure is the MEDIAN of those
+times, with their spread ("stats": min, q1, median, q3, max, mean in ms, and n, the number of calls),
+as TrainingThroughput does for Kindling: on a machine shared with other work a few calls take several
+times the usual time, and a mean over few calls follows them. Quartiles interpolate linearly between
+ranks (numpy's default, and TrainingThroughput's).
 
 Usage: /usr/bin/python3 benchmarks/torch_bench.py OUT.json [--quick]
 Versions: Debian's python3-torch 1.13 (CPU; oneDNN for convolutions, the system BLAS for mm).
@@ -32,28 +38,48 @@ CONV_LAYERS = {"lenet2": (256, 6, 14, 14, 16, 5, 1, 0),
                "alexnet1": (8, 1, 224, 224, 96, 11, 4, 1)}
 
 
-def mean_seconds(fn, budget, warmup=2, min_calls=2):
-    """Calls fn warmup times, then until budget seconds have passed (at least min_calls); mean time per call."""
+def quantile(ordered, q):
+    """The q-quantile of sorted values, linear between the two nearest ranks: position q * (n - 1)."""
+    position = q * (len(ordered) - 1)
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def stats_ms(seconds):
+    """min, q1, median, q3, max and mean of per-call times, in ms; n the number of calls."""
+    ordered = sorted(s * 1e3 for s in seconds)
+    return {"min": ordered[0], "q1": quantile(ordered, 0.25), "median": quantile(ordered, 0.5),
+            "q3": quantile(ordered, 0.75), "max": ordered[-1], "mean": sum(ordered) / len(ordered),
+            "n": len(ordered)}
+
+
+def time_calls(fn, budget, warmup=3, min_calls=20):
+    """Calls fn warmup times untimed, then times each call until budget seconds have passed and at
+    least min_calls were made; stats_ms of the per-call times."""
     for _ in range(warmup):
         fn()
-    calls, start = 0, time.perf_counter()
-    while calls < min_calls or time.perf_counter() - start < budget:
+    seconds, start = [], time.perf_counter()
+    while len(seconds) < min_calls or time.perf_counter() - start < budget:
+        t = time.perf_counter()
         fn()
-        calls += 1
-    return (time.perf_counter() - start) / calls
+        seconds.append(time.perf_counter() - t)
+    return stats_ms(seconds)
 
 
 def bench_gemm(budget):
-    results = {}
+    """{shape: GFLOP/s at the median time}, and {shape: stats_ms}."""
+    gflops, stats = {}, {}
     for shape in GEMM_SHAPES:
         m, n, k = (int(s) for s in shape.split("x"))
         a, b, c = torch.rand(m, k) * 2 - 1, torch.rand(k, n) * 2 - 1, torch.empty(m, n)
-        seconds = mean_seconds(lambda: torch.mm(a, b, out=c), budget)
-        results[shape] = 2.0 * m * n * k / seconds / 1e9
-    return results
+        stats[shape] = time_calls(lambda: torch.mm(a, b, out=c), budget)
+        gflops[shape] = 2.0 * m * n * k / (stats[shape]["median"] * 1e-3) / 1e9
+    return gflops, stats
 
 
 def bench_conv(budget):
+    """{layer: {forward_ms, forward_backward_ms (medians), forward_stats, forward_backward_stats}}."""
     results = {}
     for name, (n, cin, h, w, cout, k, s, p) in CONV_LAYERS.items():
         x = torch.rand(n, cin, h, w) * 2 - 1
@@ -61,14 +87,15 @@ def bench_conv(budget):
         bias = (torch.rand(cout) * 2 - 1).requires_grad_()
         xg = x.clone().requires_grad_()
         with torch.no_grad():
-            forward = mean_seconds(lambda: F.conv2d(x, weight, bias, s, p), budget)
+            forward = time_calls(lambda: F.conv2d(x, weight, bias, s, p), budget)
         grad_y = torch.rand_like(F.conv2d(x, weight, bias, s, p))
 
         def step():
             xg.grad = weight.grad = bias.grad = None
             F.conv2d(xg, weight, bias, s, p).backward(grad_y)
-        results[name] = {"forward_ms": forward * 1e3,
-                         "forward_backward_ms": mean_seconds(step, budget) * 1e3}
+        both = time_calls(step, budget)
+        results[name] = {"forward_ms": forward["median"], "forward_backward_ms": both["median"],
+                         "forward_stats": forward, "forward_backward_stats": both}
     return results
 
 
@@ -129,22 +156,37 @@ def bench_train(name, warmup, steps):
         optimizer.step()
     for i in range(warmup):
         step(i)
-    start = time.perf_counter()
+    seconds = []
     for i in range(steps):
+        start = time.perf_counter()
         step(i + 1)
-    seconds = time.perf_counter() - start
-    return {"ms_per_step": seconds * 1e3 / steps, "images_per_s": batch * steps / seconds, "steps": steps}
+        seconds.append(time.perf_counter() - start)
+    stats = stats_ms(seconds)
+    return {"ms_per_step": stats["median"], "images_per_s": batch * 1e3 / stats["median"],
+            "images_per_s_mean": batch * 1e3 / stats["mean"], "steps": steps, "warmup": warmup, "stats": stats}
+
+
+# (warm-up steps, timed steps) per model; TrainingThroughput's counts are in run.sh
+TRAIN_STEPS = {"lenet": (10, 100), "resnet-small": (3, 50), "resnet18": (1, 8)}
+TRAIN_STEPS_QUICK = {"lenet": (5, 50), "resnet-small": (2, 5), "resnet18": (1, 2)}
 
 
 def measure(threads, quick):
     """Every figure at one thread count, in this process (whose BLAS was started with that count)."""
     budget = 0.3 if quick else 1.0
-    train_steps = {"lenet": (2, 5) if quick else (5, 30),
-                   "resnet-small": (2, 3) if quick else (3, 20),
-                   "resnet18": (1, 1) if quick else (1, 3)}
+    train_steps = TRAIN_STEPS_QUICK if quick else TRAIN_STEPS
     torch.set_num_threads(threads)
-    return {"gemm_gflops": bench_gemm(budget), "conv": bench_conv(budget),
+    gflops, gemm_stats = bench_gemm(budget)
+    return {"gemm_gflops": gflops, "gemm_stats": gemm_stats, "conv": bench_conv(budget),
             "train": {name: bench_train(name, *train_steps[name]) for name in train_steps}}
+
+
+def cpu_capability():
+    """The instruction set PyTorch's own CPU kernels dispatch to (DEFAULT, AVX2 or AVX512)."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability" in line:
+            return line.split(":", 1)[1].strip()
+    return None
 
 
 def main(out, quick):
@@ -153,7 +195,7 @@ def main(out, quick):
     # fresh process with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set, or "1 thread" torch.mm would
     # use every core.
     report = {"torch": torch.__version__, "parallel": torch.__config__.parallel_info().splitlines()[-1].strip(),
-              "threads": {}}
+              "cpu_capability": cpu_capability(), "threads": {}}
     for threads in (1, 2):
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
         with tempfile.NamedTemporaryFile(suffix=".json") as part:
@@ -162,7 +204,10 @@ def main(out, quick):
             with open(part.name) as f:
                 result = json.load(f)
         report["threads"][str(threads)] = result
-        print("torch, %d thread(s): %s" % (threads, json.dumps(result["train"])), flush=True)
+        print("torch, %d thread(s), ms per step, median [min, q1, q3, max]: %s" % (threads, ", ".join(
+            "%s %.1f [%.1f, %.1f, %.1f, %.1f]" % (name, r["stats"]["median"], r["stats"]["min"], r["stats"]["q1"],
+                                                  r["stats"]["q3"], r["stats"]["max"])
+            for name, r in result["train"].items())), flush=True)
     with open(out, "w") as f:
         json.dump(report, f, indent=1)
 

@@ -18,9 +18,12 @@ import kindling.kernels.GemmSimd;
  * </pre>
  * Both are measured because neither alone is sure to be the ceiling: the chains have no memory
  * traffic but are an unusual loop, the kernel's loop is the one GEMM actually runs (its figure is
- * also the most a whole GEMM could reach). With 256-bit vectors (8 floats) the hardware peak is
- * 2 units · 8 lanes · 2 flops = 32 flops per cycle. Each of {@code trials} short runs is timed and the fastest is kept: on a
- * shared machine, the least disturbed one. Prints one line of JSON.
+ * also the most a whole GEMM could reach). The vector width is the one the JVM chose for
+ * {@code FloatVector.SPECIES_PREFERRED} on this CPU (256 bits, 8 floats, with AVX2; 512 bits, 16 floats,
+ * with AVX-512), so a core with two FMA units peaks at 2 units · lanes · 2 flops per cycle: 32 with
+ * AVX2, 64 with AVX-512. Each of {@code trials} short runs is timed and the fastest is kept: on a
+ * shared machine, the least disturbed one. Prints one line of JSON: the lanes and bits of the width
+ * chosen, the JDK's version, and the three rates in GFLOP/s.
  */
 public final class FmaPeak {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -55,9 +58,10 @@ public final class FmaPeak {
             seconds = (System.nanoTime() - start) / 1e9;
             bestKernel = Math.max(bestKernel, 12.0 * 2 * LANES * depth * (double) kernelRepeats / seconds / 1e9);
         }
-        System.out.printf(Locale.ROOT, "{\"lanes\": %d, \"peak_gflops_1core\": %.1f, \"chains_gflops\": %.1f, "
-                + "\"kernel_gflops\": %.1f, \"sink\": %.1f}%n",
-                LANES, Math.max(bestChains, bestKernel), bestChains, bestKernel, sink);
+        System.out.printf(Locale.ROOT, "{\"lanes\": %d, \"bits\": %d, \"jdk\": \"%s\", \"peak_gflops_1core\": %.1f, "
+                + "\"chains_gflops\": %.1f, \"kernel_gflops\": %.1f, \"sink\": %.1f}%n",
+                LANES, SPECIES.vectorBitSize(), Runtime.version(), Math.max(bestChains, bestKernel), bestChains,
+                bestKernel, sink);
     }
 
     /** Twelve FMA chains, {@code repeats} steps each; returns a sum so the JIT cannot drop the work. */

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * (C_out × images·H_out·W_out × C_in·k_h·k_w, a chunk being just enough images for 256 output
  * positions): {@code 16x300x150} LeNet's conv2 (3 images of 10×10), {@code 64x784x576} ResNet's 3×3
  * 64→64 at 28×28 (1 image), {@code 96x2916x121} AlexNet's conv1 (1 image, 11×11 stride 4).
- * Kindling's kernels run with {@code threads} threads ({@link Threads#set}); EJML's
+ * Kindling's kernels run with {@code threads} threads ({@link kindling.kernels.Threads#set}); EJML's
  * {@code CommonOps_FDRM.mult} is single-threaded and {@code CommonOps_MT_FDRM.mult} uses EJML's
  * fork-join pool (all cores). ND4J ({@code Nd4j.gemm}, OpenBLAS underneath in nd4j-native 1.0.0-M2.1)
  * runs with {@code threads} threads ({@link Nd4jThreads#set}); its state is separate so that the other

@@ -5,8 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
 import kindling.examples.models.LeNet;
 import kindling.examples.models.ResNet;
 import kindling.kernels.Threads;
@@ -19,16 +21,19 @@ import kindling.tensor.Tensor;
 
 /**
  * End-to-end training speed and memory of one model: whole training steps (forward, loss, backward,
- * SGD step) timed with the wall clock, as a user sees them. Not JMH: a step takes 50 ms to seconds,
- * long enough for {@code System.nanoTime}, and the memory figures need one long-lived JVM.
+ * SGD step) timed one by one with the wall clock, as a user sees them. Not JMH: a step takes 10 ms to
+ * seconds, long enough for {@code System.nanoTime}, and the memory figures need one long-lived JVM.
  * <pre>
  *   java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks.jar kindling.benchmarks.TrainingThroughput \
  *        MODEL THREADS WARMUP_STEPS TIMED_STEPS [HEAP_CHECK_STEPS...]
  *   MODEL: lenet (d2l LeNet, 1×28×28, batch 256) | resnet-small (ResNet.small(), 1×28×28, batch 128)
  *          | resnet18 (d2l ResNet-18, 1×96×96, batch 128)
  *
- *   images/s      = batch · TIMED_STEPS / (wall time of the timed steps)
- *   GC share      = Δ(Σ GarbageCollectorMXBean.getCollectionTime()) / wall time of the timed steps
+ *   step time     = median of the TIMED_STEPS step times, with their quartiles, minimum, maximum and
+ *                   mean (a machine shared with other work slows single steps: the median is the
+ *                   step a quiet machine gives, the spread says how noisy the run was)
+ *   images/s      = batch / median step time (images_per_s_mean: batch · TIMED_STEPS / their sum)
+ *   GC share      = Δ(Σ GarbageCollectorMXBean.getCollectionTime()) / sum of the timed steps' times
  *   peak heap     = Σ over heap pools of the peak used bytes during the timed steps (garbage included:
  *                   how full the collector let the heap get, bounded by -Xmx)
  *   heap after GC = used heap right after System.gc() at each HEAP_CHECK step (the live data; if it
@@ -36,7 +41,8 @@ import kindling.tensor.Tensor;
  * </pre>
  * The data are synthetic: four batches of N(0, 1) images and uniform labels, cycled, so no dataset
  * is read and the time is the model's alone; {@code benchmarks/torch_bench.py} does the same in
- * PyTorch. Prints one line of JSON for {@code benchmarks/report.py}.
+ * PyTorch, with the same statistics. Prints one line of JSON for {@code benchmarks/report.py}, with
+ * the JDK's version and the vector width it chose for {@code FloatVector.SPECIES_PREFERRED}.
  */
 public final class TrainingThroughput {
     private TrainingThroughput() {
@@ -51,6 +57,9 @@ public final class TrainingThroughput {
         int threads = Integer.parseInt(args[1]);
         int warmupSteps = Integer.parseInt(args[2]);
         int timedSteps = Integer.parseInt(args[3]);
+        if (timedSteps < 1) {
+            throw new IllegalArgumentException("TIMED_STEPS must be at least 1, got " + timedSteps);
+        }
         List<Integer> heapChecks = new ArrayList<>();
         for (int i = 4; i < args.length; i++) {
             heapChecks.add(Integer.parseInt(args[i]));
@@ -87,35 +96,56 @@ public final class TrainingThroughput {
             }
         }
         long gcBefore = gcMillis();
-        long start = System.nanoTime();
-        long pausedNanos = 0;                                   // time spent in the heap checks' System.gc()
+        double[] stepMillis = new double[timedSteps];
         float lastLoss = Float.NaN;
         StringBuilder heapAfterGc = new StringBuilder();
         for (int step = 1; step <= timedSteps; step++) {
+            long start = System.nanoTime();
             lastLoss = trainStep(net, loss, optimizer, images[step % 4], labels[step % 4]);
-            if (heapChecks.contains(step)) {
-                long pauseStart = System.nanoTime();
+            stepMillis[step - 1] = (System.nanoTime() - start) / 1e6;
+            if (heapChecks.contains(step)) {                    // outside the step's time
                 long gcAtPause = gcMillis();
                 System.gc();
                 long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 heapAfterGc.append(heapAfterGc.length() == 0 ? "" : ", ")
                         .append(String.format(Locale.ROOT, "\"%d\": %.1f", step, used / 1048576.0));
                 gcBefore += gcMillis() - gcAtPause;             // the forced collection is not training's
-                pausedNanos += System.nanoTime() - pauseStart;
             }
         }
-        double seconds = (System.nanoTime() - start - pausedNanos) / 1e9;
-        double gcShare = (gcMillis() - gcBefore) / 1000.0 / seconds;
+        double totalMillis = 0;
+        for (double ms : stepMillis) {
+            totalMillis += ms;
+        }
+        double gcShare = (gcMillis() - gcBefore) / totalMillis;
+        double[] sorted = stepMillis.clone();
+        Arrays.sort(sorted);
+        double median = quantile(sorted, 0.5);
         long peak = 0;
         for (MemoryPoolMXBean pool : heapPools) {
             peak += pool.getPeakUsage().getUsed();
         }
         System.out.printf(Locale.ROOT, "{\"model\": \"%s\", \"threads\": %d, \"batch\": %d, \"size\": %d, "
-                        + "\"steps\": %d, \"ms_per_step\": %.2f, \"images_per_s\": %.1f, \"gc_share\": %.4f, "
-                        + "\"peak_heap_mb\": %.1f, \"max_heap_mb\": %.1f, \"heap_after_gc_mb\": {%s}, "
-                        + "\"last_loss\": %.4f}%n",
-                model, threads, batch, size, timedSteps, seconds * 1000 / timedSteps, batch * timedSteps / seconds,
-                gcShare, peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, heapAfterGc, lastLoss);
+                        + "\"steps\": %d, \"warmup\": %d, \"ms_per_step\": %.2f, \"ms_min\": %.2f, \"ms_q1\": %.2f, "
+                        + "\"ms_q3\": %.2f, \"ms_max\": %.2f, \"ms_mean\": %.2f, \"images_per_s\": %.1f, "
+                        + "\"images_per_s_mean\": %.1f, \"gc_share\": %.4f, \"peak_heap_mb\": %.1f, "
+                        + "\"max_heap_mb\": %.1f, \"heap_after_gc_mb\": {%s}, \"last_loss\": %.4f, "
+                        + "\"jdk\": \"%s\", \"lanes\": %d, \"bits\": %d}%n",
+                model, threads, batch, size, timedSteps, warmupSteps, median, sorted[0], quantile(sorted, 0.25),
+                quantile(sorted, 0.75), sorted[sorted.length - 1], totalMillis / timedSteps, batch * 1000 / median,
+                batch * timedSteps * 1000 / totalMillis, gcShare, peak / 1048576.0,
+                Runtime.getRuntime().maxMemory() / 1048576.0, heapAfterGc, lastLoss, Runtime.version(),
+                FloatVector.SPECIES_PREFERRED.length(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    }
+
+    /**
+     * The q-quantile of sorted values, interpolated linearly between the two nearest ranks (numpy's
+     * default, and {@code torch_bench.py}'s): position q · (n − 1).
+     */
+    static double quantile(double[] sorted, double q) {
+        double position = q * (sorted.length - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(below + 1, sorted.length - 1);
+        return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
     }
 
     /** One SGD step on one batch; returns the batch's loss. */
