@@ -390,6 +390,11 @@ public final class Tensor {
 
     /** A fresh row-major copy of the elements. */
     public float[] toArray() {
+        if (isContiguous()) {
+            // One block copy into an array that is never zeroed first (the JVM skips zeroing an array
+            // a copy fills whole): the copy behind clone(), contiguous() and every leaf's first gradient.
+            return java.util.Arrays.copyOfRange(storage.data, offset, offset + numel());
+        }
         float[] out = new float[numel()];
         StridedLoops.copy(shape, storage.data, offset, strides, out, 0, Shape.contiguousStrides(shape));
         return out;
