@@ -527,36 +527,6 @@ public final class Elementwise {
     }
 
     /**
-     * y = max(x, 0) over whole arrays, as {@link #map} with {@link Unary#RELU}: blocks over the threads,
-     * each through {@link #relu(float[], float[], int, int)} (a lanewise vector max in mode simd); naive
-     * twin {@link #reluNaive}.
-     */
-    public static void relu(float[] x, float[] y) {
-        Threads.parallelRange(y.length, (from, to) -> relu(x, y, from, to));
-    }
-
-    /** The naive twin of {@link #relu(float[], float[])}: the plain loop on the calling thread. */
-    public static void reluNaive(float[] x, float[] y) {
-        reluPlain(x, y, 0, y.length);
-    }
-
-    /** y[i] = max(x[i], 0) for from ≤ i &lt; to, NaN staying NaN ({@code Math.max}'s rule, also the vector max's). */
-    public static void relu(float[] x, float[] y, int from, int to) {
-        if (Kernels.simd()) {
-            ElementwiseSimd.relu(x, y, from, to);
-        } else {
-            reluPlain(x, y, from, to);
-        }
-    }
-
-    /** The plain-Java ReLU loop. */
-    static void reluPlain(float[] x, float[] y, int from, int to) {
-        for (int i = from; i < to; i++) {
-            y[i] = Math.max(x[i], 0f);
-        }
-    }
-
-    /**
      * The ReLU's backward mask over whole arrays: blocks over the threads as {@link #map}, each through
      * {@link #reluBackward(float[], float[], float[], int, int)}; in mode naive {@link #reluBackwardNaive}.
      */

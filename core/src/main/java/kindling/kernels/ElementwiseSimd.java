@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Elementwise} with the Vector API: the same formulas on a vector of lanes at a time, the
  * sigmoid with the JDK's vector exponential ({@code VectorOperators.EXP}) instead of one
- * {@code Math.exp} call per element, the ReLU as a lanewise max and its mask as a blend instead of a branch. The last
+ * {@code Math.exp} call per element, the ReLU mask as a blend instead of a branch. The last
  * {@code length mod lanes} elements go through the plain loops. Only loaded when the JVM has
  * {@code jdk.incubator.vector}.
  */
@@ -29,14 +29,6 @@ final class ElementwiseSimd {
             positive.blend(e.mul(positive), negative).intoArray(y, i);          // σ(x) = e·σ(|x|) for x < 0
         }
         Elementwise.sigmoidPlain(x, y, i, to);
-    }
-
-    static void relu(float[] x, float[] y, int from, int to) {
-        int i = from;
-        for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, x, i).max(0f).intoArray(y, i);   // lanewise Math.max: NaN stays NaN
-        }
-        Elementwise.reluPlain(x, y, i, to);
     }
 
     static void reluBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {

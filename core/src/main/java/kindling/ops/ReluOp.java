@@ -13,8 +13,8 @@ import kindling.tensor.Tensor;
  * </pre>
  * The mask is written {@code y <= 0 ? 0 : g}, PyTorch's {@code threshold_backward}, so a NaN input
  * passes its gradient through as PyTorch does.
- * Large tensors run in parallel blocks; the forward is {@link Elementwise#relu} (a lanewise vector max
- * when the Vector API is in use) and the mask {@link Elementwise#reluBackward} (a blend, not a branch). Shape: any; y has the shape of x.
+ * Large tensors run in parallel blocks; the mask is {@link Elementwise#reluBackward} (a blend, not a
+ * branch, when the Vector API is in use). Shape: any; y has the shape of x.
  */
 public final class ReluOp extends Function {
     private Saved output;
@@ -22,7 +22,7 @@ public final class ReluOp extends Function {
     public static Tensor apply(Tensor input) {
         float[] x = input.data();
         float[] out = new float[x.length];
-        Elementwise.relu(x, out);
+        Elementwise.map(Elementwise.Unary.RELU, x, out);
         Tensor result = Tensor.wrap(out, input.shape());
         if (!needsGrad(input)) {
             return result;
