@@ -432,6 +432,51 @@ class Report:
                 ratio(nf, kf), fmt(alloc)])))
         self.p("", "Times in ms per call; \"Kindling fwd / ND4J fwd\" above 1 means Kindling is faster.", "")
 
+    ELEMENTWISE_OPS = (("Relu", "ReLU (128, 64, 28, 28)"), ("Sigmoid", "sigmoid (256, 6, 28, 28)"),
+                       ("Add", "add (128, 64, 28, 28) + same"), ("Mul", "mul (128, 64, 28, 28) · same"),
+                       ("BiasConv", "bias (128, 64, 28, 28) + (64, 1, 1)"), ("BiasFc", "bias (256, 120) + (120)"))
+
+    def elementwise_ms(self, method, threads):
+        """ms per call of ElementwiseBenchmark's method at a thread count (elementwise.json, read once)."""
+        if not hasattr(self, "elementwise"):
+            self.elementwise = load_jmh(os.path.join(self.dir, "elementwise.json"))
+        run = self.elementwise.get((method, threads))
+        return None if run is None else run["primaryMetric"]["score"]
+
+    def elementwise_ratios(self):
+        """ND4J's time / Kindling's for every op, forward and forward+backward, 1 and 2 threads (≥ 1: as fast)."""
+        ratios = []
+        for name, _ in self.ELEMENTWISE_OPS:
+            for which in ("Forward", "ForwardBackward"):
+                for t in ("1", "2"):
+                    k = self.elementwise_ms("kindling%s%s" % (name, which), t)
+                    n = self.elementwise_ms("nd4j%s%s" % (name, which), t)
+                    if k and n:
+                        ratios.append(n / k)
+        return ratios
+
+    def elementwise_section(self):
+        self.p("## Elementwise ops of a training step", "",
+               "`ElementwiseBenchmark`: the activations, sums, products and bias adds between the layers of a "
+               "LeNet or ResNet step, through Kindling's ops (which allocate their outputs and, forward+backward, "
+               "the gradients) and through ND4J's native ops writing into preallocated arrays (forward op, then "
+               "its `_bp` op). These ops read and write memory and do a flop or two per value, so the time is "
+               "the figure; a bias's backward is the sum of the output gradient over every dim but its own.", "",
+               "| op | threads | Kindling fwd | ND4J fwd | ND4J / Kindling fwd | Kindling fwd+bwd | ND4J fwd+bwd "
+               "| ND4J / Kindling fwd+bwd | Kindling fwd+bwd MB/call |",
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, label in self.ELEMENTWISE_OPS:
+            for t in ("1", "2"):
+                kf, nf = self.elementwise_ms("kindling%sForward" % name, t), self.elementwise_ms("nd4j%sForward" % name, t)
+                kb = self.elementwise_ms("kindling%sForwardBackward" % name, t)
+                nb = self.elementwise_ms("nd4j%sForwardBackward" % name, t)
+                alloc = gc_figures(self.elementwise.get(("kindling%sForwardBackward" % name, t)))[0]
+                self.p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    label, t, fmt(kf, 3), fmt(nf, 3), ratio(nf, kf), fmt(kb, 3), fmt(nb, 3), ratio(nb, kb), fmt(alloc)))
+        self.p("", "Times in ms per call; a ratio above 1 means Kindling is faster. Kindling's figures include "
+               "allocating (and the JVM's zeroing of) every output and gradient array, which ND4J's "
+               "preallocated outputs do not.", "")
+
     def training_section(self):
         self.p("## End to end: training steps", "", TEXT_TRAIN, "",
                "| model | threads | Kindling ms/step | PyTorch ms/step | Kindling / PyTorch | Kindling images/s "
@@ -529,6 +574,10 @@ class Report:
 
         # Pooling, batch norm and the elementwise ops of a training step against ND4J (forward and
         # backward): their entries follow, written beside the sections that measure them.
+        elementwise = self.elementwise_ratios()
+        self.p("- **Elementwise ops of a training step at least as fast as ND4J, forward and backward, 1 and 2 "
+               "threads** (ReLU, sigmoid, add, mul, conv and Linear bias; ND4J's time / Kindling's): %s. "
+               "Measured %s." % (verdict(elementwise and min(elementwise) >= 1), span(elementwise, "×", 2)))
 
         # d2l LeNet training step against PyTorch
         self.step_goal("lenet", 1.0, "d2l LeNet training step ≥ 1.0× PyTorch")
@@ -674,6 +723,7 @@ class Report:
         self.gemm_section()
         self.conv_section()
         self.poolnorm_section()
+        self.elementwise_section()
         self.training_section()
         self.jdk25_section()
         self.p(TEXT_TUNING)

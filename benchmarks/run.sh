@@ -86,6 +86,7 @@ mark conv
 log "JMH: pooling and batch norm (with -prof gc)"
 "${JAVA[@]}" -jar "$JAR" PoolNormBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/poolnorm.json" > "$OUT/poolnorm.log" 2>&1
 mark poolnorm
+"${JAVA[@]}" -jar "$JAR" ElementwiseBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/elementwise.json" > "$OUT/elementwise.log" 2>&1
 
 log "end to end: Kindling training steps"
 : > "$OUT/train.jsonl"

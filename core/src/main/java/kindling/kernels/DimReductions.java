@@ -30,7 +30,7 @@ public final class DimReductions {
     public static void forEachSlice(int outer, int size, int inner, SliceTask task) {
         long elements = (long) outer * size * inner;
         int slices = outer * inner;
-        if (Kernels.naive() || elements < Threads.ELEMENTWISE_BLOCK || slices < 2) {
+        if (elements < Threads.ELEMENTWISE_BLOCK || slices < 2) {       // not worth a thread
             forEachSliceNaive(outer, size, inner, task);
             return;
         }
@@ -220,6 +220,89 @@ public final class DimReductions {
         });
     }
 
+    /**
+     * out[m] = Σ_o Σ_k g[(o·mid + m)·inner + k]: the gradient of a bias broadcast in the pattern of
+     * {@link Elementwise#zipChannels} — a channel bias sums ∂L/∂y over (N, H, W), a Linear bias over N.
+     * Deterministic at any thread count, in two shapes of work:
+     * <ul>
+     *   <li>{@code inner} = 1 (rows of {@code mid}): blocks of columns run in parallel, each adding the
+     *       rows into its columns in row order, a vectorisable loop over the columns; every out[m] gets
+     *       the same additions in the same order as in the naive twin, so the two agree bit for bit.</li>
+     *   <li>{@code inner} &gt; 1 (runs of {@code inner}): the channels run in parallel, each summing its
+     *       runs with eight independent partial sums (a single running sum waits four cycles per add,
+     *       eight keep the adder busy), the run totals added in order in double. This rounds differently
+     *       from the naive twin's one float running sum, to float precision.</li>
+     * </ul>
+     * {@code out} must hold zeros; naive twin {@link #sumChannelsNaive}.
+     */
+    public static void sumChannels(float[] g, int outer, int mid, int inner, float[] out) {
+        if (Kernels.naive()) {              // the twin is a different algorithm (one running sum)
+            sumChannelsNaive(g, outer, mid, inner, out);
+            return;
+        }
+        if (inner == 1) {
+            int columnsPerTask = Math.max(64, Threads.ELEMENTWISE_BLOCK / Math.max(1, outer));
+            int tasks = (mid + columnsPerTask - 1) / columnsPerTask;
+            Threads.parallelFor(tasks, t -> {
+                int from = t * columnsPerTask;
+                int to = Math.min(mid, from + columnsPerTask);
+                for (int o = 0; o < outer; o++) {
+                    int row = o * mid;
+                    for (int m = from; m < to; m++) {
+                        out[m] += g[row + m];
+                    }
+                }
+            });
+            return;
+        }
+        Threads.Task channel = m -> {
+            double total = 0;
+            for (int o = 0; o < outer; o++) {
+                total += runSum(g, (o * mid + m) * inner, inner);
+            }
+            out[m] = (float) total;
+        };
+        if ((long) outer * mid * inner < Threads.ELEMENTWISE_BLOCK) {
+            for (int m = 0; m < mid; m++) {
+                channel.run(m);
+            }
+        } else {
+            Threads.parallelFor(mid, channel);
+        }
+    }
+
+    /** The naive twin of {@link #sumChannels}: the triple loop, one float running sum per out[m]. */
+    public static void sumChannelsNaive(float[] g, int outer, int mid, int inner, float[] out) {
+        for (int o = 0; o < outer; o++) {
+            for (int m = 0; m < mid; m++) {
+                for (int k = 0; k < inner; k++) {
+                    out[m] += g[(o * mid + m) * inner + k];
+                }
+            }
+        }
+    }
+
+    /** g[from] + ... + g[from + n − 1] with eight partial sums, combined pairwise at the end. */
+    private static float runSum(float[] g, int from, int n) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = from;
+        int end = from + n;
+        for (; i <= end - 8; i += 8) {
+            s0 += g[i];
+            s1 += g[i + 1];
+            s2 += g[i + 2];
+            s3 += g[i + 3];
+            s4 += g[i + 4];
+            s5 += g[i + 5];
+            s6 += g[i + 6];
+            s7 += g[i + 7];
+        }
+        for (; i < end; i++) {
+            s0 += g[i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
     /** out[r] = (1/n) Σ_k rows[r][k], summed in double; NaN for n = 0, as PyTorch's mean of nothing. */
     public static void rowMeans(float[] rows, float[] out, int count, int n) {
         forEachSlice(count, n, 1, (slice, base, stride) -> out[slice] = (float) mean(rows, base, n));
@@ -258,7 +341,7 @@ public final class DimReductions {
      * result is the naive twin's ({@link #tiesBackwardNaive}) bit for bit.
      */
     public static void tiesBackward(float[] x, float value, float g, float[] gradX) {
-        if (Kernels.naive() || x.length < 2 * Threads.ELEMENTWISE_BLOCK) {
+        if (Kernels.naive() || x.length < 2 * Threads.ELEMENTWISE_BLOCK) {   // the twin counts in one pass
             tiesBackwardNaive(x, value, g, gradX);
             return;
         }

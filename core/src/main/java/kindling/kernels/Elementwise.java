@@ -94,10 +94,6 @@ public final class Elementwise {
      * are computed in double and rounded once, as {@code (float) Math.exp(x)}.
      */
     public static void map(Unary f, float[] x, float[] y) {
-        if (Kernels.naive()) {
-            mapNaive(f, x, y);
-            return;
-        }
         Threads.parallelRange(x.length, (from, to) -> mapRange(f, x, y, from, to));
     }
 
@@ -108,10 +104,6 @@ public final class Elementwise {
 
     /** out[i] = f(x[i], y[i]) for every i, x and y already broadcast to out's length; threads as {@link #map}. */
     public static void zip(Binary f, float[] x, float[] y, float[] out) {
-        if (Kernels.naive()) {
-            zipNaive(f, x, y, out);
-            return;
-        }
         Threads.parallelRange(out.length, (from, to) -> zipRange(f, x, y, out, from, to));
     }
 
@@ -279,10 +271,6 @@ public final class Elementwise {
      * kernel mode naive one plain loop ({@link #derivativeNaive}).
      */
     public static void derivative(Derivative f, float[] g, float[] s, float[] gradInput) {
-        if (Kernels.naive()) {
-            derivativeNaive(f, g, s, gradInput);
-            return;
-        }
         Threads.parallelRange(gradInput.length, (from, to) -> derivativeRange(f, g, s, gradInput, from, to));
     }
 
@@ -293,10 +281,6 @@ public final class Elementwise {
 
     /** out[i] = f(a[i], b[i], c[i]) for every i, all already broadcast to out's length; threads as {@link #map}. */
     public static void zip3(Ternary f, float[] a, float[] b, float[] c, float[] out) {
-        if (Kernels.naive()) {
-            zip3Naive(f, a, b, c, out);
-            return;
-        }
         Threads.parallelRange(out.length, (from, to) -> zip3Range(f, a, b, c, out, from, to));
     }
 
@@ -306,14 +290,193 @@ public final class Elementwise {
     }
 
     /**
+     * out = f(a, b) where b is broadcast in the bias pattern: out and a are viewed as (outer, mid, inner),
+     * and b holds {@code mid} values, one per middle index, reused for every outer and inner index:
+     * <pre>
+     *   out[(o·mid + m)·inner + k] = f(a[...same index...], b[m])      ({@code bFirst}: f(b[m], a[...]))
+     * </pre>
+     * A channel bias (N, C, H, W) + (C, 1, 1) is (N, C, H·W); a Linear bias (N, F) + (F) is (N, F, 1).
+     * Reading b[m] in place is what makes this fast: the general path first copies b out to the full
+     * shape, a whole extra array written and read again. The index space is cut into the fixed blocks of
+     * {@link Threads#parallelRange}, and each block walks its runs: a run of {@code inner} elements
+     * shares one b value (a loop with a constant), or for {@code inner} = 1 a run of {@code mid}
+     * elements reads b in order (a loop over two arrays); both are plain loops the JIT vectorises.
+     * For ADD, SUB, MUL and DIV; naive twin {@link #zipChannelsNaive}, the triple loop.
+     */
+    public static void zipChannels(Binary f, boolean bFirst, float[] a, float[] b, float[] out,
+            int outer, int mid, int inner) {
+        checkChannelOp(f);
+        if (Kernels.naive()) {              // the twin is a different walk (a triple loop), not just one thread
+            zipChannelsNaive(f, bFirst, a, b, out, outer, mid, inner);
+            return;
+        }
+        Threads.parallelRange(out.length, (from, to) -> zipChannelsRange(f, bFirst, a, b, out, mid, inner, from, to));
+    }
+
+    /** The naive twin of {@link #zipChannels}: the textbook triple loop over (o, m, k) on the calling thread. */
+    public static void zipChannelsNaive(Binary f, boolean bFirst, float[] a, float[] b, float[] out,
+            int outer, int mid, int inner) {
+        checkChannelOp(f);
+        for (int o = 0; o < outer; o++) {
+            for (int m = 0; m < mid; m++) {
+                for (int k = 0; k < inner; k++) {
+                    int i = (o * mid + m) * inner + k;
+                    out[i] = bFirst ? arithmetic(f, b[m], a[i]) : arithmetic(f, a[i], b[m]);
+                }
+            }
+        }
+    }
+
+    private static void checkChannelOp(Binary f) {
+        if (f != Binary.ADD && f != Binary.SUB && f != Binary.MUL && f != Binary.DIV) {
+            throw new IllegalArgumentException("zipChannels: only ADD, SUB, MUL and DIV, got " + f);
+        }
+    }
+
+    /** x + y, x − y, x · y or x / y, one element at a time: the naive twin's formula. */
+    private static float arithmetic(Binary f, float x, float y) {
+        switch (f) {
+            case ADD: return x + y;
+            case SUB: return x - y;
+            case MUL: return x * y;
+            default: return x / y;
+        }
+    }
+
+    /** One block [from, to) of {@link #zipChannels}, walked run by run. */
+    private static void zipChannelsRange(Binary f, boolean bFirst, float[] a, float[] b, float[] out,
+            int mid, int inner, int from, int to) {
+        int i = from;
+        while (i < to) {
+            if (inner == 1) {
+                int m = i % mid;                               // b[m..] lines up with a[i..] to the row's end
+                int end = Math.min(to, i - m + mid);
+                rowRun(f, bFirst, a, b, i - m, out, i, end);
+                i = end;
+            } else {
+                int run = i / inner;                           // every element of this run uses b[run mod mid]
+                int end = Math.min(to, (run + 1) * inner);
+                constantRun(f, bFirst, a, b[run % mid], out, i, end);
+                i = end;
+            }
+        }
+    }
+
+    /** out[i] = f(a[i], v) for from ≤ i &lt; to ({@code bFirst}: f(v, a[i])). */
+    private static void constantRun(Binary f, boolean bFirst, float[] a, float v, float[] out, int from, int to) {
+        switch (f) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + v;
+                }
+                break;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * v;
+                }
+                break;
+            case SUB:
+                if (bFirst) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = v - a[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        out[i] = a[i] - v;
+                    }
+                }
+                break;
+            default:
+                if (bFirst) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = v / a[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        out[i] = a[i] / v;
+                    }
+                }
+        }
+    }
+
+    /** out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])). */
+    private static void rowRun(Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out, int from, int to) {
+        switch (f) {
+            case ADD:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] + b[i - base];
+                }
+                break;
+            case MUL:
+                for (int i = from; i < to; i++) {
+                    out[i] = a[i] * b[i - base];
+                }
+                break;
+            case SUB:
+                if (bFirst) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = b[i - base] - a[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        out[i] = a[i] - b[i - base];
+                    }
+                }
+                break;
+            default:
+                if (bFirst) {
+                    for (int i = from; i < to; i++) {
+                        out[i] = b[i - base] / a[i];
+                    }
+                } else {
+                    for (int i = from; i < to; i++) {
+                        out[i] = a[i] / b[i - base];
+                    }
+                }
+        }
+    }
+
+    /**
+     * y[i] += alpha · x[i] for every i, in place (the SGD step θ −= γ·g, and {@code Tensor.add_}):
+     * one pass that reads both arrays once. Threads as {@link #map}; the same formula on every index
+     * whatever the thread count, so {@link #addScaledNaive} is this loop on one thread.
+     */
+    public static void addScaled(float[] y, float alpha, float[] x) {
+        Threads.parallelRange(y.length, (from, to) -> addScaledRange(y, alpha, x, from, to));
+    }
+
+    /** The naive twin of {@link #addScaled}: one loop on the calling thread. */
+    public static void addScaledNaive(float[] y, float alpha, float[] x) {
+        addScaledRange(y, alpha, x, 0, y.length);
+    }
+
+    private static void addScaledRange(float[] y, float alpha, float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] += alpha * x[i];
+        }
+    }
+
+    /** y[i] = y[i] · c for every i, in place; threads as {@link #map} (naive twin {@link #scaleNaive}). */
+    public static void scale(float[] y, float c) {
+        Threads.parallelRange(y.length, (from, to) -> scaleRange(y, c, from, to));
+    }
+
+    /** The naive twin of {@link #scale}: one loop on the calling thread. */
+    public static void scaleNaive(float[] y, float c) {
+        scaleRange(y, c, 0, y.length);
+    }
+
+    private static void scaleRange(float[] y, float c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[i] *= c;
+        }
+    }
+
+    /**
      * y[i] = min(max(x[i], min), max), as torch.clamp: NaN stays NaN, and min &gt; max gives max everywhere.
      * Threads as {@link #map}; naive twin {@link #clampNaive}.
      */
     public static void clamp(float[] x, float min, float max, float[] y) {
-        if (Kernels.naive()) {
-            clampNaive(x, min, max, y);
-            return;
-        }
         Threads.parallelRange(y.length, (from, to) -> clampRange(x, min, max, y, from, to));
     }
 
@@ -327,10 +490,6 @@ public final class Elementwise {
      * bounds themselves as PyTorch does. Threads as {@link #map}; naive twin {@link #clampBackwardNaive}.
      */
     public static void clampBackward(float[] g, float[] x, float min, float max, float[] gradInput) {
-        if (Kernels.naive()) {
-            clampBackwardNaive(g, x, min, max, gradInput);
-            return;
-        }
         Threads.parallelRange(gradInput.length, (from, to) -> clampBackwardRange(g, x, min, max, gradInput, from, to));
     }
 
@@ -345,10 +504,6 @@ public final class Elementwise {
      * than a {@link Ternary}; threads as {@link #map}; naive twin {@link #powExponentGradNaive}.
      */
     public static void powExponentGrad(float[] g, float[] a, float[] b, float[] c, float[] gradB) {
-        if (Kernels.naive()) {
-            powExponentGradNaive(g, a, b, c, gradB);
-            return;
-        }
         Threads.parallelRange(gradB.length, (from, to) -> powExponentGradRange(g, a, b, c, gradB, from, to));
     }
 
@@ -363,10 +518,6 @@ public final class Elementwise {
      * {@link #sigmoidNaive}.
      */
     public static void sigmoid(float[] x, float[] y) {
-        if (Kernels.naive()) {
-            sigmoidNaive(x, y);
-            return;
-        }
         Threads.parallelRange(y.length, (from, to) -> sigmoid(x, y, from, to));
     }
 
@@ -380,10 +531,6 @@ public final class Elementwise {
      * {@link #reluBackward(float[], float[], float[], int, int)}; in mode naive {@link #reluBackwardNaive}.
      */
     public static void reluBackward(float[] y, float[] gradY, float[] gradX) {
-        if (Kernels.naive()) {
-            reluBackwardNaive(y, gradY, gradX);
-            return;
-        }
         Threads.parallelRange(gradX.length, (from, to) -> reluBackward(y, gradY, gradX, from, to));
     }
 

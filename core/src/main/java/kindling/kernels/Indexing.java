@@ -27,10 +27,6 @@ public final class Indexing {
      * {@code to}'s entries must be distinct, so the blocks of p that run in parallel write disjoint places.
      */
     public static void gather(float[] src, int[] from, float[] dst, int[] to) {
-        if (Kernels.naive()) {
-            gatherNaive(src, from, dst, to);
-            return;
-        }
         Threads.parallelRange(from.length, (lo, hi) -> gatherRange(src, from, dst, to, lo, hi));
     }
 
@@ -71,10 +67,6 @@ public final class Indexing {
      * Blocks of (o, j) pairs run in parallel; naive twin {@link #selectBlocksNaive}.
      */
     public static void selectBlocks(float[] x, int outer, int size, int inner, int[] picks, float[] out) {
-        if (Kernels.naive()) {
-            selectBlocksNaive(x, outer, size, inner, picks, out);
-            return;
-        }
         int count = picks.length;
         int pairs = outer * count;
         int pairsPerTask = Math.max(1, Threads.ELEMENTWISE_BLOCK / Math.max(1, inner));
@@ -107,7 +99,7 @@ public final class Indexing {
      */
     public static void accumulateBlocks(float[] g, int outer, int size, int inner, int[] picks, int skip,
             float[] gradX) {
-        if (Kernels.naive()) {
+        if (Kernels.naive()) {             // the twin walks in another order (by source, not by column chunk)
             accumulateBlocksNaive(g, outer, size, inner, picks, skip, gradX);
             return;
         }

@@ -19,10 +19,7 @@ public final class AddOp extends Function {
 
     public static Tensor apply(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("add", a.shape(), b.shape());
-        float[] x = a.broadcastData("add", shape);
-        float[] y = b.broadcastData("add", shape);
-        float[] out = new float[x.length];
-        Elementwise.zip(Elementwise.Binary.ADD, x, y, out);
+        float[] out = Broadcast.zip("add", Elementwise.Binary.ADD, a, b, shape);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

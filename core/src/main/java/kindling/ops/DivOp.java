@@ -21,10 +21,7 @@ public final class DivOp extends Function {
 
     public static Tensor apply(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("div", a.shape(), b.shape());
-        float[] x = a.broadcastData("div", shape);
-        float[] y = b.broadcastData("div", shape);
-        float[] out = new float[x.length];
-        Elementwise.zip(Elementwise.Binary.DIV, x, y, out);
+        float[] out = Broadcast.zip("div", Elementwise.Binary.DIV, a, b, shape);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

@@ -20,10 +20,7 @@ public final class MulOp extends Function {
 
     public static Tensor apply(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("mul", a.shape(), b.shape());
-        float[] x = a.broadcastData("mul", shape);
-        float[] y = b.broadcastData("mul", shape);
-        float[] out = new float[x.length];
-        Elementwise.zip(Elementwise.Binary.MUL, x, y, out);
+        float[] out = Broadcast.zip("mul", Elementwise.Binary.MUL, a, b, shape);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

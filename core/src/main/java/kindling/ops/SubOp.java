@@ -19,10 +19,7 @@ public final class SubOp extends Function {
 
     public static Tensor apply(Tensor a, Tensor b) {
         int[] shape = Shape.broadcast("sub", a.shape(), b.shape());
-        float[] x = a.broadcastData("sub", shape);
-        float[] y = b.broadcastData("sub", shape);
-        float[] out = new float[x.length];
-        Elementwise.zip(Elementwise.Binary.SUB, x, y, out);
+        float[] out = Broadcast.zip("sub", Elementwise.Binary.SUB, a, b, shape);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(a, b)) {
             return result;

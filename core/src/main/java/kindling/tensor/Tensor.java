@@ -4,6 +4,7 @@ import java.util.List;
 import kindling.autograd.Backward;
 import kindling.autograd.Function;
 import kindling.autograd.GradMode;
+import kindling.kernels.Elementwise;
 import kindling.kernels.StridedLoops;
 import kindling.ops.AbsOp;
 import kindling.ops.AddOp;
@@ -389,6 +390,11 @@ public final class Tensor {
 
     /** A fresh row-major copy of the elements. */
     public float[] toArray() {
+        if (isContiguous()) {
+            // One block copy into an array that is never zeroed first (the JVM skips zeroing an array
+            // a copy fills whole): the copy behind clone(), contiguous() and every leaf's first gradient.
+            return java.util.Arrays.copyOfRange(storage.data, offset, offset + numel());
+        }
         float[] out = new float[numel()];
         StridedLoops.copy(shape, storage.data, offset, strides, out, 0, Shape.contiguousStrides(shape));
         return out;
@@ -717,10 +723,7 @@ public final class Tensor {
     /** {@code this += alpha · other}, as {@code torch.add_(other, alpha=...)}: the SGD step. */
     public Tensor add_(Tensor other, float alpha) {
         float[] values = inPlaceValues("add_");
-        float[] addend = other.broadcastData("add_", shape);
-        for (int i = 0; i < values.length; i++) {
-            values[i] += alpha * addend[i];
-        }
+        Elementwise.addScaled(values, alpha, other.broadcastData("add_", shape));
         return storeInPlace(values);
     }
 
@@ -751,9 +754,7 @@ public final class Tensor {
     /** {@code this *= value}. */
     public Tensor mul_(float value) {
         float[] values = inPlaceValues("mul_");
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= value;
-        }
+        Elementwise.scale(values, value);
         return storeInPlace(values);
     }
 
@@ -776,9 +777,12 @@ public final class Tensor {
     }
 
     /**
-     * The elements an in-place op will overwrite, as a private row-major array. Refuses when the
+     * The elements an in-place op will overwrite, as a row-major array. Refuses when the
      * write would break the graph: PyTorch's rule that a leaf requiring grad is changed only
      * inside no-grad, and Kindling's simpler rule that a recorded result is never changed in place.
+     * A tensor that is all of its storage, in order (a parameter, a gradient, an optimizer's buffer), gets
+     * its storage itself, so the op writes in place with no copy out and back; a view gets a copy, written
+     * back through its strides by {@link #storeInPlace}.
      */
     private float[] inPlaceValues(String op) {
         if (GradMode.isEnabled() && requiresGrad()) {
@@ -789,12 +793,14 @@ public final class Tensor {
             throw new IllegalStateException(op + ": the tensor was computed by " + gradFn.name()
                     + " and is part of the graph; use the out-of-place op instead");
         }
-        return toArray();
+        return data();
     }
 
-    /** Writes {@code values} back through this tensor's strides and bumps the version. */
+    /** Writes {@code values} back through this tensor's strides (unless they are its storage) and bumps the version. */
     private Tensor storeInPlace(float[] values) {
-        StridedLoops.copy(shape, values, 0, Shape.contiguousStrides(shape), storage.data, offset, strides);
+        if (values != storage.data) {
+            StridedLoops.copy(shape, values, 0, Shape.contiguousStrides(shape), storage.data, offset, strides);
+        }
         storage.version++;
         return this;
     }

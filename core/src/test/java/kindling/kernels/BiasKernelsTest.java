@@ -1,0 +1,129 @@
+package kindling.kernels;
+
+import static kindling.kernels.KernelTwins.randomArray;
+import static kindling.kernels.KernelTwins.withFastKernels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bias-pattern kernels against their naive twins: {@link Elementwise#zipChannels} bit for bit,
+ * {@link DimReductions#sumChannels} bit for bit on rows (inner = 1) and to float rounding on runs; both
+ * identical at 1 and 3 threads; and the in-place {@link Elementwise#addScaled} and {@link Elementwise#scale}.
+ * The shapes (outer, mid, inner) include a channel bias, a Linear bias, one value for everything,
+ * and sizes that straddle the parallel blocks.
+ */
+class BiasKernelsTest {
+    private static final int[][] VIEWS = {
+        {1, 1, 1}, {3, 1, 5}, {2, 3, 1}, {4, 6, 49}, {128, 120, 1}, {9, 64, 100}, {1, 5, 70000},
+        {70000, 3, 1}, {3, 2, 3 * Threads.ELEMENTWISE_BLOCK + 7}, {5, 3000, 1},
+    };
+    private final SplittableRandom random = new SplittableRandom(23);
+    private final int threadsBefore = Threads.get();
+
+    @Test
+    void zipChannelsMatchesItsTwinForEveryOpAndOrder() {
+        withFastKernels(() -> {
+            try {
+                for (int[] v : VIEWS) {
+                    int n = v[0] * v[1] * v[2];
+                    float[] a = randomArray(random, n);
+                    float[] b = randomArray(random, v[1]);
+                    for (Elementwise.Binary f : new Elementwise.Binary[] {
+                        Elementwise.Binary.ADD, Elementwise.Binary.SUB, Elementwise.Binary.MUL, Elementwise.Binary.DIV}) {
+                        for (boolean bFirst : new boolean[] {false, true}) {
+                            float[] naive = new float[n];
+                            Elementwise.zipChannelsNaive(f, bFirst, a, b, naive, v[0], v[1], v[2]);
+                            for (int threads : new int[] {1, 3}) {
+                                Threads.set(threads);
+                                float[] fast = new float[n];
+                                Elementwise.zipChannels(f, bFirst, a, b, fast, v[0], v[1], v[2]);
+                                assertArrayEquals(naive, fast, 0f, f + " bFirst=" + bFirst + " on "
+                                        + java.util.Arrays.toString(v) + " at " + threads + " threads");
+                            }
+                        }
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    @Test
+    void zipChannelsNaiveIsTheBroadcastFormula() {
+        float[] a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};  // (2, 3, 2)
+        float[] b = {100, 200, 300};
+        float[] out = new float[12];
+        Elementwise.zipChannelsNaive(Elementwise.Binary.SUB, true, a, b, out, 2, 3, 2);
+        assertArrayEquals(new float[] {99, 98, 197, 196, 295, 294, 93, 92, 191, 190, 289, 288}, out, 0f);
+    }
+
+    @Test
+    void sumChannelsMatchesItsTwinAndIsTheSameAtAnyThreadCount() {
+        withFastKernels(() -> {
+            try {
+                for (int[] v : VIEWS) {
+                    float[] g = randomArray(random, v[0] * v[1] * v[2]);
+                    float[] naive = new float[v[1]];
+                    DimReductions.sumChannelsNaive(g, v[0], v[1], v[2], naive);
+                    float[] one = null;
+                    for (int threads : new int[] {1, 3}) {
+                        Threads.set(threads);
+                        float[] fast = new float[v[1]];
+                        DimReductions.sumChannels(g, v[0], v[1], v[2], fast);
+                        if (one == null) {
+                            one = fast;
+                        } else {
+                            assertArrayEquals(one, fast, 0f, "thread counts differ on " + java.util.Arrays.toString(v));
+                        }
+                        for (int m = 0; m < v[1]; m++) {
+                            double exact = 0;
+                            for (int o = 0; o < v[0]; o++) {
+                                for (int k = 0; k < v[2]; k++) {
+                                    exact += g[(o * v[1] + m) * v[2] + k];
+                                }
+                            }
+                            // Both within float rounding of the exact sum: ~n·ε·Σ|g| bounds either.
+                            double bound = 1e-6 * v[0] * v[2] * 2 + 1e-5;
+                            assertEquals(exact, naive[m], bound, "naive on " + java.util.Arrays.toString(v));
+                            assertEquals(exact, fast[m], bound, "fast on " + java.util.Arrays.toString(v));
+                            if (v[2] == 1) {
+                                assertEquals(naive[m], fast[m], 0f, "rows are summed in the twin's order");
+                            }
+                        }
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    @Test
+    void addScaledAndScaleMatchTheirTwins() {
+        try {
+            for (int length : new int[] {0, 1, 7, Threads.ELEMENTWISE_BLOCK + 3, 3 * Threads.ELEMENTWISE_BLOCK}) {
+                float[] x = randomArray(random, length);
+                float[] y = randomArray(random, length);
+                float[] naive = y.clone();
+                Elementwise.addScaledNaive(naive, -0.05f, x);
+                Elementwise.scaleNaive(naive, 0.9f);
+                for (int threads : new int[] {1, 3}) {
+                    Threads.set(threads);
+                    float[] fast = y.clone();
+                    Elementwise.addScaled(fast, -0.05f, x);
+                    Elementwise.scale(fast, 0.9f);
+                    assertArrayEquals(naive, fast, 0f);
+                }
+                if (length > 0) {
+                    assertEquals((y[0] + -0.05f * x[0]) * 0.9f, naive[0], 0f);
+                }
+            }
+        } finally {
+            Threads.set(threadsBefore);
+        }
+    }
+}
