@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       first value give μ = K + Σ(x − K)/M and σ² = Σ(x − K)²/M − (Σ(x − K)/M)². The textbook
  *       one-pass formula (K = 0) loses every digit when the mean is large against the spread; with K
  *       a value of the block, x − K is of the order of the spread and nothing cancels. The vector
- *       lanes sum in float over chunks of {@link #CHUNK} values and each chunk is added into double
+ *       lanes sum in float over chunks of {@code CHUNK} = 512 values and each chunk is added into double
  *       accumulators, so no float sum runs long enough to lose precision.
  *   <li><b>x̂ from the shifted value.</b> x̂ = ((x − K) − (μ − K)) · (1/σ): never x·(1/σ) − μ/σ, which
  *       would subtract two large, nearly equal products when the mean is large.
@@ -210,7 +210,7 @@ public final class GroupNormKernels {
         private Simd() {
         }
 
-        /** {@link GroupNormKernels#shiftedSums}: float lanes over chunks of {@link #CHUNK}, each chunk added in double. */
+        /** {@link GroupNormKernels#shiftedSums}: float lanes over chunks of {@link GroupNormKernels#CHUNK}, each chunk added in double. */
         static void shiftedSums(float[] x, int from, int length, float shift, double[] sums) {
             FloatVector k = FloatVector.broadcast(SPECIES, shift);
             int end = from + length;
@@ -249,7 +249,7 @@ public final class GroupNormKernels {
             GroupNormKernels.normalize(x, i, from + length - i, shift, meanOffset, invStd, gamma, beta, normalized, out);
         }
 
-        /** {@link GroupNormKernels#gradSums}: float lanes over chunks of {@link #CHUNK}, each chunk added in double. */
+        /** {@link GroupNormKernels#gradSums}: float lanes over chunks of {@link GroupNormKernels#CHUNK}, each chunk added in double. */
         static void gradSums(float[] g, float[] normalized, int from, int length, double[] sums) {
             int end = from + length;
             int vectorEnd = from + SPECIES.loopBound(length);
