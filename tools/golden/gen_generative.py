@@ -68,4 +68,9 @@ record_layer(out, "time_embedding8", SinusoidalTimeEmbedding(8), t)
 record_layer(out, "time_embedding6_plain", SinusoidalTimeEmbedding(6, max_period=100.0, time_scale=1.0),
              torch.tensor([0.0, 1.0, 2.5, 7.0]))
 
+# ---- GroupNorm at a U-Net's size: 32 channels in 8 groups, 7×7 (a seed of its own, so that adding it
+# moved none of the cases above) --------------------------------------------------------------------
+torch.manual_seed(1)
+record_layer_with_drawn_parameters(out, "groupnorm_unet", nn.GroupNorm(8, 32), torch.randn(2, 32, 7, 7) * 1.5 + 0.5)
+
 write(os.path.join(NN_GOLDEN, "generative.txt"), out, "gen_generative.py", SEED)

@@ -175,4 +175,86 @@ public final class NormNaive {
         }
         return out;
     }
+
+    /**
+     * Group-norm forward over a (N, C, S) layout with C/G consecutive channels per group: for each
+     * sample n and group g, the mean μ and the biased variance σ² of its M = (C/G)·S values, then
+     * x̂ = (x − μ) / √(σ² + ε) and y = γ_c · x̂ + β_c. Fills {@code mean} and {@code invStd}
+     * (1/√(σ² + ε)), one per (n, g) at index n·G + g, {@code normalized} (x̂) and {@code out}.
+     * {@code gamma} and {@code beta} (C) may be null (1 and 0).
+     */
+    public static void groupNormForward(float[] x, int batch, int channels, int groups, int spatial,
+                                        float[] gamma, float[] beta, double eps,
+                                        float[] normalized, double[] mean, double[] invStd, float[] out) {
+        int perGroup = channels / groups;
+        int count = perGroup * spatial;                                      // M
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int block = n * groups + g;
+                int base = block * count;                                    // the group's values are consecutive
+                double sum = 0;
+                for (int i = 0; i < count; i++) {                            // μ = (1/M) Σ x
+                    sum += x[base + i];
+                }
+                double mu = sum / count;
+                double squares = 0;
+                for (int i = 0; i < count; i++) {                            // σ² = (1/M) Σ (x − μ)²
+                    double d = x[base + i] - mu;
+                    squares += d * d;
+                }
+                mean[block] = mu;
+                invStd[block] = 1 / Math.sqrt(squares / count + eps);
+                for (int i = 0; i < count; i++) {                            // y = γ_c · x̂ + β_c
+                    int c = g * perGroup + i / spatial;
+                    double xHat = (x[base + i] - mu) * invStd[block];
+                    normalized[base + i] = (float) xHat;
+                    out[base + i] = (float) ((gamma == null ? 1 : gamma[c]) * xHat + (beta == null ? 0 : beta[c]));
+                }
+            }
+        }
+    }
+
+    /**
+     * Group-norm backward: Σ g and Σ g·x̂ per channel (over samples and positions) added into
+     * {@code sumGrad} and {@code sumGradXHat} (the gradients of β and γ), and, when {@code gradX} is
+     * not null, ∂L/∂x into it, per (n, g) block with h = γ_c · g:
+     * (1/σ) · (h − mean(h) − x̂ · mean(h · x̂)), the means over the block's M values.
+     */
+    public static void groupNormBackward(float[] g, float[] normalized, double[] invStd, float[] gamma,
+                                         int batch, int channels, int groups, int spatial,
+                                         double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        int perGroup = channels / groups;
+        int count = perGroup * spatial;
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {                             // ∂L/∂β_c and ∂L/∂γ_c
+                for (int s = 0; s < spatial; s++) {
+                    int i = (n * channels + c) * spatial + s;
+                    sumGrad[c] += g[i];
+                    sumGradXHat[c] += g[i] * (double) normalized[i];
+                }
+            }
+        }
+        if (gradX == null) {
+            return;
+        }
+        for (int n = 0; n < batch; n++) {
+            for (int grp = 0; grp < groups; grp++) {
+                int block = n * groups + grp;
+                int base = block * count;
+                double sumH = 0;                                             // Σ h
+                double sumHXHat = 0;                                         // Σ h · x̂
+                for (int i = 0; i < count; i++) {
+                    double h = g[base + i] * (gamma == null ? 1.0 : gamma[grp * perGroup + i / spatial]);
+                    sumH += h;
+                    sumHXHat += h * normalized[base + i];
+                }
+                double meanH = sumH / count;
+                double meanHXHat = sumHXHat / count;
+                for (int i = 0; i < count; i++) {
+                    double h = g[base + i] * (gamma == null ? 1.0 : gamma[grp * perGroup + i / spatial]);
+                    gradX[base + i] = (float) (invStd[block] * (h - meanH - normalized[base + i] * meanHXHat));
+                }
+            }
+        }
+    }
 }

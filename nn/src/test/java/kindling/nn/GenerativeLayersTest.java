@@ -34,6 +34,7 @@ class GenerativeLayersTest {
         GOLDEN.check("groupnorm_per_channel", withDrawnParameters("groupnorm_per_channel", new GroupNorm(3, 3)));
         GOLDEN.check("groupnorm_2d", withDrawnParameters("groupnorm_2d", new GroupNorm(2, 6, 1e-3, true)));
         GOLDEN.check("groupnorm_noaffine", new GroupNorm(4, 8, 1e-5, false));
+        GOLDEN.check("groupnorm_unet", withDrawnParameters("groupnorm_unet", new GroupNorm(8, 32)));
     }
 
     @Test
