@@ -51,6 +51,9 @@ public final class Conv2dKernels {
 
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        if (Kernels.simd()) {
+            return ConvSimd.forward(x, w, bias, g);
+        }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
