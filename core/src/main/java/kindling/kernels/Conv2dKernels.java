@@ -137,6 +137,9 @@ public final class Conv2dKernels {
      * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        if (Kernels.simd()) {
+            return ConvSimd.backwardWeight(x, gradY, g);
+        }
         int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
@@ -205,13 +208,16 @@ public final class Conv2dKernels {
 
     /**
      * The convolution whose output is ∂L/∂x for a stride-1 convolution g (input ∂L/∂y with C_out
-     * channels, C_in filters of W'), or null when g has a stride above 1 or fewer than
-     * {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM would
-     * have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that way
-     * than with col2im).
+     * channels, C_in filters of W'), or null when g has a stride above 1 or, outside simd mode, fewer
+     * than {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM
+     * would have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that
+     * way than with col2im). The direct kernel of simd mode ({@link ConvSimd}) has no such limit.
      */
     static ConvGeometry gradientAsConvolution(ConvGeometry g) {
-        if (g.strideH() != 1 || g.strideW() != 1 || g.inPerGroup() < MIN_CHANNELS_AS_CONVOLUTION) {
+        // The direct kernel of simd mode has no GEMM rows to keep busy: the convolution wins there at
+        // any channel count (LeNet's conv2 too).
+        int minChannels = Kernels.simd() ? 1 : MIN_CHANNELS_AS_CONVOLUTION;
+        if (g.strideH() != 1 || g.strideW() != 1 || g.inPerGroup() < minChannels) {
             return null;
         }
         int spanH = g.dilationH() * (g.kernelH() - 1);

@@ -261,6 +261,148 @@ final class ConvSimd {
         java.util.Arrays.fill(xq, out, out + NR, 0f);
     }
 
+    /** Taps per block of the weight-gradient micro-kernel. */
+    static final int TAPS = 8;
+    /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
+    static final int MAX_PARTIALS = 8;
+
+    /**
+     * ∂L/∂W[o][k] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j] · xq[n][(i·W_q + j) + tap[k]], over the same padded,
+     * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
+     * transposed to positions × filters, then a micro-kernel keeps TAPS = 8 vectors of sums (8 taps ×
+     * one vector of filters) in registers while it walks every valid output position, loading one
+     * vector of ∂L/∂y and broadcasting 8 pixels per position. Only valid positions are visited, so no
+     * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
+     * (runs of consecutive images, depending only on the batch), computed in parallel and added in
+     * order: the same result for any thread count.
+     */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        int patch = g.patchSize();
+        int filters = (g.outPerGroup() + LANES - 1) / LANES * LANES;     // per group, padded to whole vectors
+        int sums = g.groups() * patch * filters;                          // [group][k][filter]
+        float[] gradW = new float[g.outChannels() * patch];
+        if (g.batch() == 0 || gradW.length == 0) {
+            return gradW;
+        }
+        Layout layout = new Layout(g);
+        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + TAPS - 1) / TAPS * TAPS);  // extra taps read tap 0's pixels, results dropped
+        int[] positions = new int[g.outPlane()];                         // valid position p = i·W_out + j at i·W_q + j
+        for (int p = 0; p < positions.length; p++) {
+            positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
+        }
+        int partialCount = Math.min(g.batch(), MAX_PARTIALS);
+        float[][] partials = new float[partialCount][];
+        Threads.parallelFor(partialCount, s -> {
+            float[] partial = new float[sums];
+            float[][] buffers = WORKSPACE.get();
+            float[] xq = buffer(buffers, 0, layout.imageFloats(g));
+            float[] gradT = buffer(buffers, 1, g.groups() * g.outPlane() * filters);
+            float[] block = new float[TAPS * LANES];
+            for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
+                padAndSplit(x, g, layout, n, xq);
+                transposeGradient(gradY, g, n, filters, gradT);
+                for (int group = 0; group < g.groups(); group++) {
+                    int xBase = group * g.inPerGroup() * layout.channelFloats;
+                    int gradBase = group * g.outPlane() * filters;
+                    for (int f = 0; f < filters; f += LANES) {
+                        for (int k0 = 0; k0 < patch; k0 += TAPS) {
+                            weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            int valid = Math.min(TAPS, patch - k0);
+                            for (int r = 0; r < valid; r++) {
+                                int at = (group * patch + k0 + r) * filters + f;
+                                FloatVector.fromArray(SPECIES, partial, at)
+                                        .add(FloatVector.fromArray(SPECIES, block, r * LANES))
+                                        .intoArray(partial, at);
+                            }
+                        }
+                    }
+                }
+            }
+            partials[s] = partial;
+        });
+        float[] total = partials[0];
+        for (int s = 1; s < partialCount; s++) {
+            for (int i = 0; i < sums; i++) {
+                total[i] += partials[s][i];
+            }
+        }
+        for (int group = 0; group < g.groups(); group++) {
+            for (int o = 0; o < g.outPerGroup(); o++) {
+                int to = (group * g.outPerGroup() + o) * patch;
+                for (int k = 0; k < patch; k++) {
+                    gradW[to + k] = total[(group * patch + k) * filters + o];
+                }
+            }
+        }
+        return gradW;
+    }
+
+    /** gradT[group][i·W_out + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding filters. */
+    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, float[] gradT) {
+        int plane = g.outPlane();
+        for (int group = 0; group < g.groups(); group++) {
+            int base = group * plane * filters;
+            for (int o = 0; o < filters; o++) {
+                if (o >= g.outPerGroup()) {
+                    for (int p = 0; p < plane; p++) {
+                        gradT[base + p * filters + o] = 0f;
+                    }
+                    continue;
+                }
+                int from = (n * g.outChannels() + group * g.outPerGroup() + o) * plane;
+                for (int p = 0; p < plane; p++) {
+                    gradT[base + p * filters + o] = gradY[from + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * block[r][0..LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * over the valid positions p, for the 8 taps k0..k0+7: 8 vector sums in registers. (One flat loop
+     * over a table of positions: with a loop over rows around a loop over columns, C2 kept the eight
+     * sums as objects on the heap, twenty times slower.)
+     */
+    private static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+                                     float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        int t6 = xBase + taps[k0 + 6];
+        int t7 = xBase + taps[k0 + 7];
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        FloatVector s4 = FloatVector.zero(SPECIES);
+        FloatVector s5 = FloatVector.zero(SPECIES);
+        FloatVector s6 = FloatVector.zero(SPECIES);
+        FloatVector s7 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            FloatVector d = FloatVector.fromArray(SPECIES, gradT, gradIndex + p * filters);
+            s0 = d.fma(FloatVector.broadcast(SPECIES, xq[t0 + pos]), s0);
+            s1 = d.fma(FloatVector.broadcast(SPECIES, xq[t1 + pos]), s1);
+            s2 = d.fma(FloatVector.broadcast(SPECIES, xq[t2 + pos]), s2);
+            s3 = d.fma(FloatVector.broadcast(SPECIES, xq[t3 + pos]), s3);
+            s4 = d.fma(FloatVector.broadcast(SPECIES, xq[t4 + pos]), s4);
+            s5 = d.fma(FloatVector.broadcast(SPECIES, xq[t5 + pos]), s5);
+            s6 = d.fma(FloatVector.broadcast(SPECIES, xq[t6 + pos]), s6);
+            s7 = d.fma(FloatVector.broadcast(SPECIES, xq[t7 + pos]), s7);
+        }
+        s0.intoArray(block, 0);
+        s1.intoArray(block, LANES);
+        s2.intoArray(block, 2 * LANES);
+        s3.intoArray(block, 3 * LANES);
+        s4.intoArray(block, 4 * LANES);
+        s5.intoArray(block, 5 * LANES);
+        s6.intoArray(block, 6 * LANES);
+        s7.intoArray(block, 7 * LANES);
+    }
+
     /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */
     private static float[] buffer(float[][] buffers, int which, int size) {
         if (buffers[which].length < size) {

@@ -2,6 +2,7 @@ package kindling.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -51,17 +52,42 @@ class ConvSimdTest {
     }
 
     @Test
+    void inputGradientAsADirectConvolutionMatchesTheTextbookLoops() {
+        // In simd mode ∂L/∂x of a stride-1 layer is the direct convolution by the flipped filters at any
+        // channel count: few input channels (a partial filter block), dilation, uneven padding, groups.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 1, 9, 23, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(1, 4, 11, 8, 6, 3, 2, 1, 1, 2, 1, 0, 1, 2, 1, 2),
+        };
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (ConvGeometry g : layers) {
+                assertTrue(Conv2dKernels.gradientAsConvolution(g) != null, g.toString());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] w = randomArray(g.outChannels() * g.patchSize());
+                assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), g + " dx");
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
+    }
+
+    @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
-        ConvGeometry g = ConvGeometry.of(7, 5, 17, 19, 13, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1);
+        ConvGeometry g = ConvGeometry.of(11, 5, 17, 19, 13, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1);   // 11 images: 8 partial sums of dW
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
         float[] bias = randomArray(g.outChannels());
         int before = Threads.get();
         try {
             Threads.set(1);
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
             float[] one = ConvSimd.forward(x, w, bias, g);
+            float[] dwOne = ConvSimd.backwardWeight(x, gradY, g);
             Threads.set(3);
             assertArrayEquals(one, ConvSimd.forward(x, w, bias, g));
+            assertArrayEquals(dwOne, ConvSimd.backwardWeight(x, gradY, g));
         } finally {
             Threads.set(before);
         }
@@ -73,6 +99,8 @@ class ConvSimdTest {
         float[] bias = randomArray(g.outChannels());
         assertClose(ConvNaive.forward(x, w, bias, g), ConvSimd.forward(x, w, bias, g), g + " forward");
         assertClose(ConvNaive.forward(x, w, null, g), ConvSimd.forward(x, w, null, g), g + " no bias");
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvSimd.backwardWeight(x, gradY, g), g + " dw");
     }
 
     private static void assertClose(float[] expected, float[] actual, String where) {
