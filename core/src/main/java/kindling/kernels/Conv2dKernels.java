@@ -2,7 +2,10 @@ package kindling.kernels;
 
 /**
  * The fast 2-D convolution: im2col, then one GEMM per group; {@link ConvNaive} is the same contract
- * written as the textbook sum, and the tests hold this class to it.
+ * written as the textbook sum, and the tests hold this class to it. In kernel mode simd the forward,
+ * the weight gradient and the input gradient of a stride-1 layer go to {@code ConvSimd} instead, a
+ * direct convolution that never writes the im2col matrix; what follows is the path of mode plain
+ * (and of ∂L/∂x with a stride in mode simd).
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
@@ -211,7 +214,7 @@ public final class Conv2dKernels {
      * channels, C_in filters of W'), or null when g has a stride above 1 or, outside simd mode, fewer
      * than {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM
      * would have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that
-     * way than with col2im). The direct kernel of simd mode ({@link ConvSimd}) has no such limit.
+     * way than with col2im). The direct kernel of simd mode ({@code ConvSimd}) has no such limit.
      */
     static ConvGeometry gradientAsConvolution(ConvGeometry g) {
         // The direct kernel of simd mode has no GEMM rows to keep busy: the convolution wins there at
