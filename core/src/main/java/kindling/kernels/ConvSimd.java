@@ -263,29 +263,36 @@ final class ConvSimd {
 
     /** Taps per block of the weight-gradient micro-kernel. */
     static final int TAPS = 8;
+    /** Taps per block of the two-vector weight-gradient micro-kernel. */
+    static final int WIDE_TAPS = 6;
     /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
     static final int MAX_PARTIALS = 8;
 
     /**
      * ∂L/∂W[o][k] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j] · xq[n][(i·W_q + j) + tap[k]], over the same padded,
      * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
-     * transposed to positions × filters, then a micro-kernel keeps TAPS = 8 vectors of sums (8 taps ×
-     * one vector of filters) in registers while it walks every valid output position, loading one
-     * vector of ∂L/∂y and broadcasting 8 pixels per position. Only valid positions are visited, so no
+     * transposed to positions × filters, then a micro-kernel keeps 12 vectors of sums (6 taps × two
+     * vectors of filters; 8 taps × one vector when the filters fit in one) in registers while it walks
+     * every valid output position, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. Only valid positions are visited, so no
      * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in
      * order: the same result for any thread count.
      */
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         int patch = g.patchSize();
-        int filters = (g.outPerGroup() + LANES - 1) / LANES * LANES;     // per group, padded to whole vectors
+        // More than one vector of filters: 6 taps × 2 vectors (12 FMAs for 2 loads and 6 broadcasts),
+        // else 8 taps × 1 vector; filters per group padded to whole blocks.
+        boolean wide = g.outPerGroup() > LANES;
+        int width = wide ? 2 * LANES : LANES;
+        int tapBlock = wide ? WIDE_TAPS : TAPS;
+        int filters = (g.outPerGroup() + width - 1) / width * width;
         int sums = g.groups() * patch * filters;                          // [group][k][filter]
         float[] gradW = new float[g.outChannels() * patch];
         if (g.batch() == 0 || gradW.length == 0) {
             return gradW;
         }
         Layout layout = new Layout(g);
-        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + TAPS - 1) / TAPS * TAPS);  // extra taps read tap 0's pixels, results dropped
+        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);  // extra taps read tap 0's pixels, results dropped
         int[] positions = new int[g.outPlane()];                         // valid position p = i·W_out + j at i·W_q + j
         for (int p = 0; p < positions.length; p++) {
             positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
@@ -297,22 +304,28 @@ final class ConvSimd {
             float[][] buffers = WORKSPACE.get();
             float[] xq = buffer(buffers, 0, layout.imageFloats(g));
             float[] gradT = buffer(buffers, 1, g.groups() * g.outPlane() * filters);
-            float[] block = new float[TAPS * LANES];
+            float[] block = new float[TAPS * 2 * LANES];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
                 transposeGradient(gradY, g, n, filters, gradT);
                 for (int group = 0; group < g.groups(); group++) {
                     int xBase = group * g.inPerGroup() * layout.channelFloats;
                     int gradBase = group * g.outPlane() * filters;
-                    for (int f = 0; f < filters; f += LANES) {
-                        for (int k0 = 0; k0 < patch; k0 += TAPS) {
-                            weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
-                            int valid = Math.min(TAPS, patch - k0);
+                    for (int f = 0; f < filters; f += width) {
+                        for (int k0 = 0; k0 < patch; k0 += tapBlock) {
+                            if (wide) {
+                                wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            } else {
+                                weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            }
+                            int valid = Math.min(tapBlock, patch - k0);
                             for (int r = 0; r < valid; r++) {
-                                int at = (group * patch + k0 + r) * filters + f;
-                                FloatVector.fromArray(SPECIES, partial, at)
-                                        .add(FloatVector.fromArray(SPECIES, block, r * LANES))
-                                        .intoArray(partial, at);
+                                for (int v = 0; v < width; v += LANES) {
+                                    int at = (group * patch + k0 + r) * filters + f + v;
+                                    FloatVector.fromArray(SPECIES, partial, at)
+                                            .add(FloatVector.fromArray(SPECIES, block, r * width + v))
+                                            .intoArray(partial, at);
+                                }
                             }
                         }
                     }
@@ -401,6 +414,71 @@ final class ConvSimd {
         s5.intoArray(block, 5 * LANES);
         s6.intoArray(block, 6 * LANES);
         s7.intoArray(block, 7 * LANES);
+    }
+
+    /**
+     * block[r][0..2·LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * for the 6 taps k0..k0+5 and two vectors of filters: 12 sums in registers, 12 FMAs per position
+     * for 2 vector loads and 6 broadcasts (the 8 × 1 kernel needs a load per FMA and stalls on loads
+     * when there are enough filters for this one).
+     */
+    private static void wideWeightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+                                         float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = FloatVector.zero(SPECIES);
+        FloatVector s10 = FloatVector.zero(SPECIES);
+        FloatVector s11 = FloatVector.zero(SPECIES);
+        FloatVector s20 = FloatVector.zero(SPECIES);
+        FloatVector s21 = FloatVector.zero(SPECIES);
+        FloatVector s30 = FloatVector.zero(SPECIES);
+        FloatVector s31 = FloatVector.zero(SPECIES);
+        FloatVector s40 = FloatVector.zero(SPECIES);
+        FloatVector s41 = FloatVector.zero(SPECIES);
+        FloatVector s50 = FloatVector.zero(SPECIES);
+        FloatVector s51 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s00 = d0.fma(x0, s00);
+            s01 = d1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s10 = d0.fma(x1, s10);
+            s11 = d1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s20 = d0.fma(x2, s20);
+            s21 = d1.fma(x2, s21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s30 = d0.fma(x3, s30);
+            s31 = d1.fma(x3, s31);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s40 = d0.fma(x4, s40);
+            s41 = d1.fma(x4, s41);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s50 = d0.fma(x5, s50);
+            s51 = d1.fma(x5, s51);
+        }
+        int w = 2 * LANES;
+        s00.intoArray(block, 0);
+        s01.intoArray(block, LANES);
+        s10.intoArray(block, w);
+        s11.intoArray(block, w + LANES);
+        s20.intoArray(block, 2 * w);
+        s21.intoArray(block, 2 * w + LANES);
+        s30.intoArray(block, 3 * w);
+        s31.intoArray(block, 3 * w + LANES);
+        s40.intoArray(block, 4 * w);
+        s41.intoArray(block, 4 * w + LANES);
+        s50.intoArray(block, 5 * w);
+        s51.intoArray(block, 5 * w + LANES);
     }
 
     /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */

@@ -52,6 +52,15 @@ class ConvSimdTest {
     }
 
     @Test
+    void manyFiltersUseTheTwoVectorWeightKernelAndMatch() {
+        // More filters per group than one vector holds (16 with AVX-512, 8 with AVX2), not a multiple
+        // of two vectors, a tap count that is not a multiple of the 6- or 8-tap block, and groups.
+        assertMatches(ConvGeometry.of(2, 3, 13, 9, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertMatches(ConvGeometry.of(3, 4, 10, 11, 70, 2, 3, 2, 1, 0, 1, 1, 0, 1, 2, 2));
+        assertMatches(ConvGeometry.of(1, 5, 7, 7, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+    }
+
+    @Test
     void inputGradientAsADirectConvolutionMatchesTheTextbookLoops() {
         // In simd mode ∂L/∂x of a stride-1 layer is the direct convolution by the flipped filters at any
         // channel count: few input channels (a partial filter block), dilation, uneven padding, groups.
