@@ -2,7 +2,10 @@ package kindling.kernels;
 
 /**
  * The fast 2-D convolution: im2col, then one GEMM per group; {@link ConvNaive} is the same contract
- * written as the textbook sum, and the tests hold this class to it.
+ * written as the textbook sum, and the tests hold this class to it. In kernel mode simd the forward,
+ * the weight gradient and the input gradient of a stride-1 layer go to {@code ConvSimd} instead, a
+ * direct convolution that never writes the im2col matrix; what follows is the path of mode plain
+ * (and of ∂L/∂x with a stride in mode simd).
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
@@ -51,6 +54,9 @@ public final class Conv2dKernels {
 
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        if (Kernels.simd()) {
+            return ConvSimd.forward(x, w, bias, g);
+        }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
@@ -134,6 +140,9 @@ public final class Conv2dKernels {
      * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        if (Kernels.simd()) {
+            return ConvSimd.backwardWeight(x, gradY, g);
+        }
         int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
@@ -202,13 +211,16 @@ public final class Conv2dKernels {
 
     /**
      * The convolution whose output is ∂L/∂x for a stride-1 convolution g (input ∂L/∂y with C_out
-     * channels, C_in filters of W'), or null when g has a stride above 1 or fewer than
-     * {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM would
-     * have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that way
-     * than with col2im).
+     * channels, C_in filters of W'), or null when g has a stride above 1 or, outside simd mode, fewer
+     * than {@link #MIN_CHANNELS_AS_CONVOLUTION} input channels per group: then that convolution's GEMM
+     * would have only C_in rows, too few to keep the GEMM busy (LeNet's conv2, 6 → 16, is slower that
+     * way than with col2im). The direct kernel of simd mode ({@code ConvSimd}) has no such limit.
      */
     static ConvGeometry gradientAsConvolution(ConvGeometry g) {
-        if (g.strideH() != 1 || g.strideW() != 1 || g.inPerGroup() < MIN_CHANNELS_AS_CONVOLUTION) {
+        // The direct kernel of simd mode has no GEMM rows to keep busy: the convolution wins there at
+        // any channel count (LeNet's conv2 too).
+        int minChannels = Kernels.simd() ? 1 : MIN_CHANNELS_AS_CONVOLUTION;
+        if (g.strideH() != 1 || g.strideW() != 1 || g.inPerGroup() < minChannels) {
             return null;
         }
         int spanH = g.dilationH() * (g.kernelH() - 1);

@@ -5,8 +5,10 @@ package kindling.kernels;
  * current {@link Kernels#mode() kernel mode}.
  * <ul>
  *   <li>{@code naive}: {@link ConvNaive} and {@link ConvTransposeNaive}, the sums as the formulas write them;</li>
- *   <li>{@code plain} and {@code simd}: {@link Conv2dKernels} and {@link ConvTransposeKernels} (im2col and
- *       {@link Gemm}, whose own kernel follows the mode).</li>
+ *   <li>{@code plain}: {@link Conv2dKernels} and {@link ConvTransposeKernels} (im2col and
+ *       {@link Gemm}, whose own kernel follows the mode);</li>
+ *   <li>{@code simd}: the same classes, whose 2-D convolution then runs {@code ConvSimd}, a direct
+ *       convolution with the Vector API (no im2col matrix).</li>
  * </ul>
  * Arrays are row-major; the geometry records carry every size, stride, padding and dilation.
  */

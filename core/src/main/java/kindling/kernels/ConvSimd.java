@@ -1,0 +1,491 @@
+package kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 2-D convolution forward as a direct convolution with the Vector API: no im2col matrix, no
+ * GEMM call; {@link ConvNaive} is the same contract as the textbook sum, and the tests hold this
+ * class to it. Only loaded in kernel mode simd (see {@link Conv2dKernels#forward}).
+ *
+ * <h2>The idea: make every filter tap a shifted view of one array</h2>
+ * With stride 1 and the image padded, output position (i, j) of a filter tap (c, a, b) reads pixel
+ * {@code xp[c][i + a·d_h][j + b·d_w]}. Lay the padded image out flat, rows {@code W_q} apart, and number
+ * the output positions the same way, q = i·W_q + j; then
+ * <pre>
+ *   xp index of (position q, tap k = (c, a, b))  =  q + tap[k],     tap[k] = c·plane + a·d_h·W_q + b·d_w
+ *   y[o][q] = Σ_k W[o][k] · xp[q + tap[k]]
+ * </pre>
+ * so for one tap, consecutive output positions read consecutive pixels: a vector of outputs is one
+ * vector load of the padded image, at an offset. That is the im2col matrix's row k, read where it
+ * already is instead of copied. The price: positions j ≥ W_out of each flat row are computed and
+ * thrown away ((W_q − W_out)/W_q of the work: 2 of 30 columns on ResNet's 3×3 layer, 4 of 14 on
+ * LeNet's conv2).
+ *
+ * <p>A stride s becomes stride 1 by splitting the padded image into s_h·s_w phase planes (rows
+ * ≡ p_h mod s_h, columns ≡ p_w mod s_w): pixel (i·s + a·d) is row i + ⌊a·d/s⌋ of phase (a·d mod s).
+ * So the same formula serves every stride and dilation, only {@code tap[k]} changes.
+ *
+ * <h2>The loops</h2>
+ * <pre>
+ *   for each image (in parallel; one image's outputs never depend on another's)
+ *     xq = padded, phase-split copy of the image                 (per-thread buffer, about the input's size)
+ *     for each panel of NR = 3 vectors of positions q
+ *       for each block of MR = 4 filters
+ *         micro-kernel: for k in 0..K: 3 vector loads of xq[q + tap[k] ..],
+ *                       4 broadcasts of W[o][k], 12 FMAs into 12 accumulators (registers)
+ *     copy the rows back to (C_out, H_out, W_out), dropping the extra columns, adding the bias
+ * </pre>
+ * 12 accumulators + 3 loaded vectors + 1 broadcast = 16 vector registers: fits AVX2's 16 as well as
+ * AVX-512's 32, whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}). The filters are
+ * packed once per call as [block][k][MR], so the 4 broadcasts of a step are adjacent floats; channel
+ * counts that are not a multiple of MR are padded with zero filters, never stored. Each output sums
+ * its taps in order k = 0..K−1 on one thread, so results do not depend on the thread count.
+ */
+final class ConvSimd {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Filters per micro-kernel block. */
+    static final int MR = 4;
+    /** Output positions per micro-kernel block: three vectors. */
+    static final int NR = 3 * LANES;
+
+    /** Per-thread buffers: the padded image (0), its outputs with the extra columns (1). */
+    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    private ConvSimd() {
+    }
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
+        if (y.length == 0) {
+            return y;
+        }
+        Layout layout = new Layout(g);
+        float[] packed = packFilters(w, g);
+        int tasks = g.batch();
+        Threads.parallelFor(tasks, n -> image(x, packed, bias, g, layout, n, y));
+        return y;
+    }
+
+    /** Sizes of the padded, phase-split image and the tap offsets, shared by every image of a call. */
+    static final class Layout {
+        /** Rows and columns of one phase plane. */
+        final int rows;
+        final int cols;
+        /** Floats of one input channel: s_h·s_w phase planes. */
+        final int channelFloats;
+        /** Output positions in flat numbering, q = i·cols + j, up to the last valid one (exclusive). */
+        final int positions;
+        /** Panels of NR positions covering them. */
+        final int panels;
+        /** tap[k] for the K = (C_in/groups)·k_h·k_w taps of one group, relative to the group's first channel. */
+        final int[] tap;
+
+        Layout(ConvGeometry g) {
+            rows = g.outHeight() + (g.kernelH() - 1) * g.dilationH() / g.strideH();
+            cols = g.outWidth() + (g.kernelW() - 1) * g.dilationW() / g.strideW();
+            channelFloats = g.strideH() * g.strideW() * rows * cols;
+            positions = (g.outHeight() - 1) * cols + g.outWidth();
+            panels = (positions + NR - 1) / NR;
+            tap = new int[g.patchSize()];
+            int k = 0;
+            for (int c = 0; c < g.inPerGroup(); c++) {
+                for (int a = 0; a < g.kernelH(); a++) {
+                    int along = a * g.dilationH();
+                    for (int b = 0; b < g.kernelW(); b++) {
+                        int across = b * g.dilationW();
+                        int phase = (along % g.strideH()) * g.strideW() + across % g.strideW();
+                        tap[k++] = c * channelFloats + phase * rows * cols
+                                + along / g.strideH() * cols + across / g.strideW();
+                    }
+                }
+            }
+        }
+
+        /** The padded image's floats, with room for the last panel's overhang (read, never used). */
+        int imageFloats(ConvGeometry g) {
+            return g.inChannels() * channelFloats + NR;
+        }
+    }
+
+    /** The filters as [group][block of MR][k][MR], zero for the filters past C_out/groups in the last block. */
+    static float[] packFilters(float[] w, ConvGeometry g) {
+        int patch = g.patchSize();
+        int blocks = (g.outPerGroup() + MR - 1) / MR;
+        float[] packed = new float[g.groups() * blocks * patch * MR];
+        for (int group = 0; group < g.groups(); group++) {
+            for (int o = 0; o < g.outPerGroup(); o++) {
+                int filter = (group * g.outPerGroup() + o) * patch;
+                int base = (group * blocks + o / MR) * patch * MR + o % MR;
+                for (int k = 0; k < patch; k++) {
+                    packed[base + k * MR] = w[filter + k];
+                }
+            }
+        }
+        return packed;
+    }
+
+    /** Every output of image n. */
+    private static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, float[] y) {
+        float[][] buffers = WORKSPACE.get();
+        float[] xq = buffer(buffers, 0, layout.imageFloats(g));
+        padAndSplit(x, g, layout, n, xq);
+        int blocks = (g.outPerGroup() + MR - 1) / MR;
+        int ldo = layout.panels * NR;
+        float[] out = buffer(buffers, 1, g.groups() * blocks * MR * ldo);
+        int patch = g.patchSize();
+        for (int group = 0; group < g.groups(); group++) {
+            int xBase = group * g.inPerGroup() * layout.channelFloats;
+            for (int q = 0; q < layout.positions; q += NR) {
+                for (int block = 0; block < blocks; block++) {
+                    int row = (group * blocks + block) * MR;
+                    microKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
+                }
+            }
+        }
+        // Back to (C_out, H_out, W_out): row i of filter o starts at i·cols in out.
+        int outWidth = g.outWidth();
+        for (int group = 0; group < g.groups(); group++) {
+            for (int o = 0; o < g.outPerGroup(); o++) {
+                int channel = group * g.outPerGroup() + o;
+                float b = bias == null ? 0f : bias[channel];
+                int from = (group * blocks * MR + o) * ldo;
+                int to = (n * g.outChannels() + channel) * g.outPlane();
+                for (int i = 0; i < g.outHeight(); i++) {
+                    int src = from + i * layout.cols;
+                    int dst = to + i * outWidth;
+                    for (int j = 0; j < outWidth; j++) {
+                        y[dst + j] = out[src + j] + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * out[r·ldo + p] = Σ_k packed[wIndex + k·MR + r] · xq[xIndex + tap[k] + p] for r &lt; MR, p &lt; NR:
+     * MR filters at NR consecutive positions, all 12 sums in registers for the whole k loop.
+     */
+    private static void microKernel(float[] xq, int xIndex, int[] tap, int patch,
+                                    float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c12 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c22 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES);
+        FloatVector c31 = FloatVector.zero(SPECIES);
+        FloatVector c32 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < patch; k++) {
+            int at = xIndex + tap[k];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, xq, at + 2 * LANES);
+            int wk = wIndex + k * MR;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, packed[wk]);
+            c00 = x0.fma(w0, c00);
+            c01 = x1.fma(w0, c01);
+            c02 = x2.fma(w0, c02);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, packed[wk + 1]);
+            c10 = x0.fma(w1, c10);
+            c11 = x1.fma(w1, c11);
+            c12 = x2.fma(w1, c12);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, packed[wk + 2]);
+            c20 = x0.fma(w2, c20);
+            c21 = x1.fma(w2, c21);
+            c22 = x2.fma(w2, c22);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, packed[wk + 3]);
+            c30 = x0.fma(w3, c30);
+            c31 = x1.fma(w3, c31);
+            c32 = x2.fma(w3, c32);
+        }
+        c00.intoArray(out, outIndex);
+        c01.intoArray(out, outIndex + LANES);
+        c02.intoArray(out, outIndex + 2 * LANES);
+        c10.intoArray(out, outIndex + ldo);
+        c11.intoArray(out, outIndex + ldo + LANES);
+        c12.intoArray(out, outIndex + ldo + 2 * LANES);
+        c20.intoArray(out, outIndex + 2 * ldo);
+        c21.intoArray(out, outIndex + 2 * ldo + LANES);
+        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
+        c30.intoArray(out, outIndex + 3 * ldo);
+        c31.intoArray(out, outIndex + 3 * ldo + LANES);
+        c32.intoArray(out, outIndex + 3 * ldo + 2 * LANES);
+    }
+
+    /**
+     * xq = image n of x, zero-padded and split into phase planes:
+     * xq[c][p_h][p_w][u][v] = x[n][c][u·s_h + p_h − pad_top][v·s_w + p_w − pad_left], 0 outside the image.
+     * The tail past the last plane is zeroed too (the last panel reads it).
+     */
+    static void padAndSplit(float[] x, ConvGeometry g, Layout layout, int n, float[] xq) {
+        int plane = g.height() * g.width();
+        int out = 0;
+        for (int c = 0; c < g.inChannels(); c++) {
+            int xBase = (n * g.inChannels() + c) * plane;
+            for (int ph = 0; ph < g.strideH(); ph++) {
+                for (int pw = 0; pw < g.strideW(); pw++) {
+                    int shift = pw - g.padLeft();
+                    int first = Im2Col.firstInside(shift, g.strideW(), layout.cols);
+                    int end = Im2Col.endInside(shift, g.strideW(), g.width(), first, layout.cols);
+                    for (int u = 0; u < layout.rows; u++, out += layout.cols) {
+                        int h = u * g.strideH() + ph - g.padTop();
+                        if (h < 0 || h >= g.height()) {
+                            java.util.Arrays.fill(xq, out, out + layout.cols, 0f);
+                            continue;
+                        }
+                        int xRow = xBase + h * g.width() + shift;
+                        for (int v = 0; v < first; v++) {
+                            xq[out + v] = 0f;
+                        }
+                        if (g.strideW() == 1 && end > first) {
+                            System.arraycopy(x, xRow + first, xq, out + first, end - first);
+                        } else {
+                            for (int v = first; v < end; v++) {
+                                xq[out + v] = x[xRow + v * g.strideW()];
+                            }
+                        }
+                        for (int v = end; v < layout.cols; v++) {
+                            xq[out + v] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+        java.util.Arrays.fill(xq, out, out + NR, 0f);
+    }
+
+    /** Taps per block of the weight-gradient micro-kernel. */
+    static final int TAPS = 8;
+    /** Taps per block of the two-vector weight-gradient micro-kernel. */
+    static final int WIDE_TAPS = 6;
+    /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
+    static final int MAX_PARTIALS = 8;
+
+    /**
+     * ∂L/∂W[o][k] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j] · xq[n][(i·W_q + j) + tap[k]], over the same padded,
+     * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
+     * transposed to positions × filters, then a micro-kernel keeps 12 vectors of sums (6 taps × two
+     * vectors of filters; 8 taps × one vector when the filters fit in one) in registers while it walks
+     * every valid output position, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. Only valid positions are visited, so no
+     * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
+     * (runs of consecutive images, depending only on the batch), computed in parallel and added in
+     * order: the same result for any thread count.
+     */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        int patch = g.patchSize();
+        // More than one vector of filters: 6 taps × 2 vectors (12 FMAs for 2 loads and 6 broadcasts),
+        // else 8 taps × 1 vector; filters per group padded to whole blocks.
+        boolean wide = g.outPerGroup() > LANES;
+        int width = wide ? 2 * LANES : LANES;
+        int tapBlock = wide ? WIDE_TAPS : TAPS;
+        int filters = (g.outPerGroup() + width - 1) / width * width;
+        int sums = g.groups() * patch * filters;                          // [group][k][filter]
+        float[] gradW = new float[g.outChannels() * patch];
+        if (g.batch() == 0 || gradW.length == 0) {
+            return gradW;
+        }
+        Layout layout = new Layout(g);
+        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);  // extra taps read tap 0's pixels, results dropped
+        int[] positions = new int[g.outPlane()];                         // valid position p = i·W_out + j at i·W_q + j
+        for (int p = 0; p < positions.length; p++) {
+            positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
+        }
+        int partialCount = Math.min(g.batch(), MAX_PARTIALS);
+        float[][] partials = new float[partialCount][];
+        Threads.parallelFor(partialCount, s -> {
+            float[] partial = new float[sums];
+            float[][] buffers = WORKSPACE.get();
+            float[] xq = buffer(buffers, 0, layout.imageFloats(g));
+            float[] gradT = buffer(buffers, 1, g.groups() * g.outPlane() * filters);
+            float[] block = new float[TAPS * 2 * LANES];
+            for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
+                padAndSplit(x, g, layout, n, xq);
+                transposeGradient(gradY, g, n, filters, gradT);
+                for (int group = 0; group < g.groups(); group++) {
+                    int xBase = group * g.inPerGroup() * layout.channelFloats;
+                    int gradBase = group * g.outPlane() * filters;
+                    for (int f = 0; f < filters; f += width) {
+                        for (int k0 = 0; k0 < patch; k0 += tapBlock) {
+                            if (wide) {
+                                wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            } else {
+                                weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            }
+                            int valid = Math.min(tapBlock, patch - k0);
+                            for (int r = 0; r < valid; r++) {
+                                for (int v = 0; v < width; v += LANES) {
+                                    int at = (group * patch + k0 + r) * filters + f + v;
+                                    FloatVector.fromArray(SPECIES, partial, at)
+                                            .add(FloatVector.fromArray(SPECIES, block, r * width + v))
+                                            .intoArray(partial, at);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            partials[s] = partial;
+        });
+        float[] total = partials[0];
+        for (int s = 1; s < partialCount; s++) {
+            for (int i = 0; i < sums; i++) {
+                total[i] += partials[s][i];
+            }
+        }
+        for (int group = 0; group < g.groups(); group++) {
+            for (int o = 0; o < g.outPerGroup(); o++) {
+                int to = (group * g.outPerGroup() + o) * patch;
+                for (int k = 0; k < patch; k++) {
+                    gradW[to + k] = total[(group * patch + k) * filters + o];
+                }
+            }
+        }
+        return gradW;
+    }
+
+    /** gradT[group][i·W_out + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding filters. */
+    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, float[] gradT) {
+        int plane = g.outPlane();
+        for (int group = 0; group < g.groups(); group++) {
+            int base = group * plane * filters;
+            for (int o = 0; o < filters; o++) {
+                if (o >= g.outPerGroup()) {
+                    for (int p = 0; p < plane; p++) {
+                        gradT[base + p * filters + o] = 0f;
+                    }
+                    continue;
+                }
+                int from = (n * g.outChannels() + group * g.outPerGroup() + o) * plane;
+                for (int p = 0; p < plane; p++) {
+                    gradT[base + p * filters + o] = gradY[from + p];
+                }
+            }
+        }
+    }
+
+    /**
+     * block[r][0..LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * over the valid positions p, for the 8 taps k0..k0+7: 8 vector sums in registers. (One flat loop
+     * over a table of positions: with a loop over rows around a loop over columns, C2 kept the eight
+     * sums as objects on the heap, twenty times slower.)
+     */
+    private static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+                                     float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        int t6 = xBase + taps[k0 + 6];
+        int t7 = xBase + taps[k0 + 7];
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        FloatVector s4 = FloatVector.zero(SPECIES);
+        FloatVector s5 = FloatVector.zero(SPECIES);
+        FloatVector s6 = FloatVector.zero(SPECIES);
+        FloatVector s7 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            FloatVector d = FloatVector.fromArray(SPECIES, gradT, gradIndex + p * filters);
+            s0 = d.fma(FloatVector.broadcast(SPECIES, xq[t0 + pos]), s0);
+            s1 = d.fma(FloatVector.broadcast(SPECIES, xq[t1 + pos]), s1);
+            s2 = d.fma(FloatVector.broadcast(SPECIES, xq[t2 + pos]), s2);
+            s3 = d.fma(FloatVector.broadcast(SPECIES, xq[t3 + pos]), s3);
+            s4 = d.fma(FloatVector.broadcast(SPECIES, xq[t4 + pos]), s4);
+            s5 = d.fma(FloatVector.broadcast(SPECIES, xq[t5 + pos]), s5);
+            s6 = d.fma(FloatVector.broadcast(SPECIES, xq[t6 + pos]), s6);
+            s7 = d.fma(FloatVector.broadcast(SPECIES, xq[t7 + pos]), s7);
+        }
+        s0.intoArray(block, 0);
+        s1.intoArray(block, LANES);
+        s2.intoArray(block, 2 * LANES);
+        s3.intoArray(block, 3 * LANES);
+        s4.intoArray(block, 4 * LANES);
+        s5.intoArray(block, 5 * LANES);
+        s6.intoArray(block, 6 * LANES);
+        s7.intoArray(block, 7 * LANES);
+    }
+
+    /**
+     * block[r][0..2·LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * for the 6 taps k0..k0+5 and two vectors of filters: 12 sums in registers, 12 FMAs per position
+     * for 2 vector loads and 6 broadcasts (the 8 × 1 kernel needs a load per FMA and stalls on loads
+     * when there are enough filters for this one).
+     */
+    private static void wideWeightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+                                         float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = FloatVector.zero(SPECIES);
+        FloatVector s10 = FloatVector.zero(SPECIES);
+        FloatVector s11 = FloatVector.zero(SPECIES);
+        FloatVector s20 = FloatVector.zero(SPECIES);
+        FloatVector s21 = FloatVector.zero(SPECIES);
+        FloatVector s30 = FloatVector.zero(SPECIES);
+        FloatVector s31 = FloatVector.zero(SPECIES);
+        FloatVector s40 = FloatVector.zero(SPECIES);
+        FloatVector s41 = FloatVector.zero(SPECIES);
+        FloatVector s50 = FloatVector.zero(SPECIES);
+        FloatVector s51 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s00 = d0.fma(x0, s00);
+            s01 = d1.fma(x0, s01);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s10 = d0.fma(x1, s10);
+            s11 = d1.fma(x1, s11);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s20 = d0.fma(x2, s20);
+            s21 = d1.fma(x2, s21);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s30 = d0.fma(x3, s30);
+            s31 = d1.fma(x3, s31);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s40 = d0.fma(x4, s40);
+            s41 = d1.fma(x4, s41);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s50 = d0.fma(x5, s50);
+            s51 = d1.fma(x5, s51);
+        }
+        int w = 2 * LANES;
+        s00.intoArray(block, 0);
+        s01.intoArray(block, LANES);
+        s10.intoArray(block, w);
+        s11.intoArray(block, w + LANES);
+        s20.intoArray(block, 2 * w);
+        s21.intoArray(block, 2 * w + LANES);
+        s30.intoArray(block, 3 * w);
+        s31.intoArray(block, 3 * w + LANES);
+        s40.intoArray(block, 4 * w);
+        s41.intoArray(block, 4 * w + LANES);
+        s50.intoArray(block, 5 * w);
+        s51.intoArray(block, 5 * w + LANES);
+    }
+
+    /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */
+    private static float[] buffer(float[][] buffers, int which, int size) {
+        if (buffers[which].length < size) {
+            buffers[which] = new float[size];
+        }
+        return buffers[which];
+    }
+}

@@ -1,0 +1,122 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The direct Vector API convolution against the textbook loops, whatever the kernel mode of the run. */
+class ConvSimdTest {
+    private final SplittableRandom random = new SplittableRandom(11);
+
+    @BeforeEach
+    void needsTheVectorModule() {
+        assumeTrue(Kernels.vectorModulePresent(), "ConvSimd needs --add-modules jdk.incubator.vector");
+    }
+
+    private float[] randomArray(int length) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnRandomGeometries() {
+        // Widths past several panels of positions, channel counts off the filter block and the vector
+        // width, strides, dilations, uneven padding, groups, batches of 1.
+        for (int trial = 0; trial < 300; trial++) {
+            int groups = 1 + random.nextInt(3);
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), groups * (1 + random.nextInt(5)),
+                    1 + random.nextInt(40), 1 + random.nextInt(40), groups * (1 + random.nextInt(9)),
+                    1 + random.nextInt(5), 1 + random.nextInt(5), 1 + random.nextInt(4), 1 + random.nextInt(4),
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
+                    1 + random.nextInt(3), 1 + random.nextInt(3), groups);
+            if (g.outHeight() >= 1 && g.outWidth() >= 1) {
+                assertMatches(g);
+            }
+        }
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnTheBenchmarkLayers() {
+        assertMatches(ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1));     // LeNet conv2
+        assertMatches(ConvGeometry.of(2, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));    // ResNet 3×3
+        assertMatches(ConvGeometry.of(1, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1)); // AlexNet conv1
+        assertMatches(ConvGeometry.of(1, 3, 1, 1, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1));        // one pixel
+    }
+
+    @Test
+    void manyFiltersUseTheTwoVectorWeightKernelAndMatch() {
+        // More filters per group than one vector holds (16 with AVX-512, 8 with AVX2), not a multiple
+        // of two vectors, a tap count that is not a multiple of the 6- or 8-tap block, and groups.
+        assertMatches(ConvGeometry.of(2, 3, 13, 9, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertMatches(ConvGeometry.of(3, 4, 10, 11, 70, 2, 3, 2, 1, 0, 1, 1, 0, 1, 2, 2));
+        assertMatches(ConvGeometry.of(1, 5, 7, 7, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+    }
+
+    @Test
+    void inputGradientAsADirectConvolutionMatchesTheTextbookLoops() {
+        // In simd mode ∂L/∂x of a stride-1 layer is the direct convolution by the flipped filters at any
+        // channel count: few input channels (a partial filter block), dilation, uneven padding, groups.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 1, 9, 23, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(1, 4, 11, 8, 6, 3, 2, 1, 1, 2, 1, 0, 1, 2, 1, 2),
+        };
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (ConvGeometry g : layers) {
+                assertTrue(Conv2dKernels.gradientAsConvolution(g) != null, g.toString());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] w = randomArray(g.outChannels() * g.patchSize());
+                assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), g + " dx");
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        ConvGeometry g = ConvGeometry.of(11, 5, 17, 19, 13, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1);   // 11 images: 8 partial sums of dW
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            float[] one = ConvSimd.forward(x, w, bias, g);
+            float[] dwOne = ConvSimd.backwardWeight(x, gradY, g);
+            Threads.set(3);
+            assertArrayEquals(one, ConvSimd.forward(x, w, bias, g));
+            assertArrayEquals(dwOne, ConvSimd.backwardWeight(x, gradY, g));
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    private void assertMatches(ConvGeometry g) {
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        assertClose(ConvNaive.forward(x, w, bias, g), ConvSimd.forward(x, w, bias, g), g + " forward");
+        assertClose(ConvNaive.forward(x, w, null, g), ConvSimd.forward(x, w, null, g), g + " no bias");
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvSimd.backwardWeight(x, gradY, g), g + " dw");
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length, where);
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance, where + " at " + i);
+        }
+    }
+}
