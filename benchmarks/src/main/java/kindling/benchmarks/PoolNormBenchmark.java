@@ -47,6 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PoolNormBenchmark {
     static final int[] POOL_SHAPE = {32, 64, 28, 28};
     static final int[] AVG_SHAPE = {256, 6, 28, 28};
+    /** ND4J's pooling integer arguments (see the class comment). */
+    static final int[] MAX_POOL_ARGS = {3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0};
+    static final int[] AVG_POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0};
 
     /** Kindling's inputs, parameters and output gradients; Kindling's thread count. */
     @State(Scope.Thread)
@@ -97,6 +100,16 @@ public class PoolNormBenchmark {
         INDArray maxOut;
         INDArray avgOut;
         INDArray normOut;
+        INDArray gradMax;
+        INDArray gradAvg;
+        INDArray gradNorm;
+        INDArray maxGradIn;
+        INDArray avgGradIn;
+        INDArray normGradIn;
+        INDArray normGradMean;
+        INDArray normGradVar;
+        INDArray normGradGamma;
+        INDArray normGradBeta;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -109,6 +122,16 @@ public class PoolNormBenchmark {
             maxOut = Nd4j.create(DataType.FLOAT, 32, 64, 14, 14);
             avgOut = Nd4j.create(DataType.FLOAT, 256, 6, 14, 14);
             normOut = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            gradMax = Nd4j.randn(DataType.FLOAT, 32, 64, 14, 14);
+            gradAvg = Nd4j.randn(DataType.FLOAT, 256, 6, 14, 14);
+            gradNorm = Nd4j.randn(DataType.FLOAT, 32, 64, 28, 28);
+            maxGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            avgGradIn = Nd4j.create(DataType.FLOAT, 256, 6, 28, 28);
+            normGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            normGradMean = Nd4j.create(DataType.FLOAT, 64);
+            normGradVar = Nd4j.create(DataType.FLOAT, 64);
+            normGradGamma = Nd4j.create(DataType.FLOAT, 64);
+            normGradBeta = Nd4j.create(DataType.FLOAT, 64);
         }
     }
 
@@ -155,14 +178,14 @@ public class PoolNormBenchmark {
     @Benchmark
     public INDArray nd4jMaxPoolForward(Nd4jLayers s) {
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(s.x).addOutputs(s.maxOut)
-                .addIntegerArguments(3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0).build());
+                .addIntegerArguments(MAX_POOL_ARGS).build());
         return s.maxOut;
     }
 
     @Benchmark
     public INDArray nd4jAvgPoolForward(Nd4jLayers s) {
         Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(s.avgX).addOutputs(s.avgOut)
-                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0).build());
+                .addIntegerArguments(AVG_POOL_ARGS).build());
         return s.avgOut;
     }
 
@@ -173,5 +196,33 @@ public class PoolNormBenchmark {
         Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(s.x, mean, variance, s.gamma, s.beta)
                 .addOutputs(s.normOut).addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
         return s.normOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jMaxPoolForwardBackward(Nd4jLayers s) {
+        nd4jMaxPoolForward(s);
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(s.x, s.gradMax).addOutputs(s.maxGradIn)
+                .addIntegerArguments(MAX_POOL_ARGS).build());
+        return s.maxGradIn;
+    }
+
+    @Benchmark
+    public INDArray nd4jAvgPoolForwardBackward(Nd4jLayers s) {
+        nd4jAvgPoolForward(s);
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d_bp").addInputs(s.avgX, s.gradAvg).addOutputs(s.avgGradIn)
+                .addIntegerArguments(AVG_POOL_ARGS).build());
+        return s.avgGradIn;
+    }
+
+    @Benchmark
+    public INDArray nd4jBatchNormForwardBackward(Nd4jLayers s) {
+        INDArray mean = s.x.mean(0, 2, 3);
+        INDArray variance = s.x.var(false, 0, 2, 3);
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(s.x, mean, variance, s.gamma, s.beta)
+                .addOutputs(s.normOut).addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(s.x, mean, variance, s.gamma, s.beta, s.gradNorm)
+                .addOutputs(s.normGradIn, s.normGradMean, s.normGradVar, s.normGradGamma, s.normGradBeta)
+                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
+        return s.normGradIn;
     }
 }
