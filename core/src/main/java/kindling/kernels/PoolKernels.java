@@ -5,13 +5,17 @@ package kindling.kernels;
  * and backward. In kernel mode {@code naive} each method runs its twin in {@link PoolNaive};
  * otherwise the fast loops here, which the tests hold to the twins.
  *
- * <p>Optimisation rules: one pass over each output element with the window clipped to the input
- * once per row and column (no bounds test in the innermost loop); max pooling keeps the argmax as an
- * int per output so that backward is a single scatter with no search; planes run in parallel
- * ({@link Threads}), each plane on one thread, so results are the same for any thread count.
- * On random data max pooling spends its time on the mispredicted comparison, not on memory traffic;
- * neither conditional-move selects nor swapping the loops so that the output columns are innermost
- * made it faster (see {@code PoolNormBenchmark}; timings in docs/performance.md).
+ * <p>Optimisation rules: planes run in parallel ({@link Threads}), each plane on one thread, so
+ * results are the same for any thread count. Max pooling keeps the argmax as an int per output so
+ * that backward is a single scatter with no search. In mode {@code plain} every output element walks
+ * its window clipped to the input once per row and column (no bounds test in the innermost loop);
+ * average pooling sums the output columns of a row side by side, each into its own double, so that
+ * the additions do not wait for one another. On random data the scalar max pooling spends its time
+ * on the mispredicted {@code if (value > max)}, not on memory traffic; in mode {@code simd}
+ * {@link PoolSimd} does without the branch: each window position's values for all outputs of a
+ * plane are first copied into a row of their own (an im2col of the plane, in the L1 cache), then
+ * a vector of outputs compares and blends position after position. Average pooling with windows
+ * of one size that do not cross the border does the same with doubles. Both give the twin's bits.
  */
 public final class PoolKernels {
     private PoolKernels() {
@@ -33,8 +37,8 @@ public final class PoolKernels {
         }
         // Planes are independent: whole planes go to the threads, so results do not depend on their number.
         if (Kernels.simd() && PoolSimd.usable(height, width)) {
-            PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(height, width, kernelSize, stride,
-                    padding, outHeight, outWidth);
+            PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(width, kernelSize, stride, padding,
+                    outHeight, outWidth);
             Threads.parallelFor(planes, p -> maxPoolPlaneSimd(x, p, height, width, kernelSize, stride, padding,
                     geometry, out, argmax, outHeight, outWidth));
             return;
@@ -43,37 +47,57 @@ public final class PoolKernels {
                 padding, out, argmax, p * outHeight * outWidth, outHeight, outWidth));
     }
 
-    /** A padded copy of one plane per thread, reused from call to call. */
-    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per thread, reused from call to call: the padded plane, the window rows of a plane, the index lanes. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     /**
-     * Plane p with the Vector API: copied with a border of −∞ when there is padding (so that no window
-     * needs clipping), then {@link PoolSimd#maxPoolPlane}; the outputs after the last whole vector
-     * through the scalar loop.
+     * Plane p with the Vector API: the window positions' values copied into k² rows of the plane's
+     * outputs, then {@link PoolSimd#maxPoolPlane}; the outputs after the last whole vector through the
+     * scalar loop. With padding the plane is first copied into the middle of a buffer whose border
+     * is −∞ (written when the buffer is made, never overwritten), so that no window needs clipping;
+     * the copy into window rows is then one flat loop through a precomputed index map, which a
+     * loop per output row (14 long for ResNet's stem) would pay its setup for every time.
      */
     private static void maxPoolPlaneSimd(float[] x, int p, int height, int width, int kernelSize, int stride,
                                          int padding, PoolSimd.MaxPoolGeometry geometry, float[] out, int[] argmax,
                                          int outHeight, int outWidth) {
         int inBase = p * height * width;
+        int outputs = outHeight * outWidth;
+        float[][] scratch = SCRATCH.get();
         float[] source = x;
         int sourceBase = inBase;
         if (padding > 0) {
             int paddedWidth = width + 2 * padding;
-            int size = (height + 2 * padding) * paddedWidth;
-            float[][] holder = PADDED.get();
-            if (holder[0].length < size) {
-                holder[0] = new float[size];
+            int paddedSize = (height + 2 * padding) * paddedWidth;
+            float[] padded = scratch[0];
+            if (padded.length != paddedSize + 2 || padded[paddedSize] != paddedWidth || padded[paddedSize + 1] != padding) {
+                padded = new float[paddedSize + 2];                          // + its row length and padding,
+                java.util.Arrays.fill(padded, Float.NEGATIVE_INFINITY);      // which say where its border is
+                padded[paddedSize] = paddedWidth;
+                padded[paddedSize + 1] = padding;
+                scratch[0] = padded;
             }
-            source = holder[0];
+            source = scratch[0];
             sourceBase = 0;
-            java.util.Arrays.fill(source, 0, size, Float.NEGATIVE_INFINITY);
             for (int h = 0; h < height; h++) {
                 System.arraycopy(x, inBase + h * width, source, (h + padding) * paddedWidth + padding, width);
             }
         }
-        int outBase = p * outHeight * outWidth;
-        int done = PoolSimd.maxPoolPlane(source, sourceBase, geometry, out, argmax, outBase, outHeight * outWidth);
-        for (int o = done; o < outHeight * outWidth; o++) {                  // the last few, one at a time
+        int positions = kernelSize * kernelSize;
+        if (scratch[1].length < positions * outputs) {
+            scratch[1] = new float[positions * outputs];
+        }
+        if (scratch[2].length < PoolSimd.lanes()) {
+            scratch[2] = new float[PoolSimd.lanes()];
+        }
+        float[] windows = scratch[1];
+        int[] sourceIndex = geometry.sourceIndex;
+        for (int n = 0; n < positions * outputs; n++) {                      // window position q of output o,
+            windows[n] = source[sourceBase + sourceIndex[n]];                // at n = q · outputs + o
+        }
+        int outBase = p * outputs;
+        int done = PoolSimd.maxPoolPlane(windows, geometry, out, argmax, outBase, outputs, scratch[2]);
+        for (int o = done; o < outputs; o++) {                               // the last few, one at a time
             int i = o / outWidth;
             int j = o % outWidth;
             maxPoolColumns(x, inBase, width, kernelSize, stride, padding, Math.max(i * stride - padding, 0),
@@ -141,9 +165,87 @@ public final class PoolKernels {
         int outHeight = rowStart.length;
         int outWidth = colStart.length;
         float[] out = new float[planes * outHeight * outWidth];
+        int[] rows = uniformWindows(rowStart, rowEnd);
+        int[] cols = uniformWindows(colStart, colEnd);
+        if (Kernels.simd() && rows != null && cols != null) {
+            // every window k_h × k_w, s apart, none clipped: the window rows of a plane, in double
+            double[] divisors = new double[outHeight * outWidth];
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++) {
+                    divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
+                }
+            }
+            Threads.parallelFor(planes, p -> avgPoolPlaneSimd(x, p, height, width, rowStart[0], rows[0], rows[1],
+                    colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, out));
+            return out;
+        }
         Threads.parallelFor(planes, p -> avgPoolPlane(x, p, height, width, rowStart, rowEnd, rowDivisor,
                 colStart, colEnd, colDivisor, out));                         // each (n, c) plane, in parallel
         return out;
+    }
+
+    /** {window length, stride} when every window has the same length and starts one stride after the last. */
+    private static int[] uniformWindows(int[] start, int[] end) {
+        if (start.length == 0) {
+            return null;
+        }
+        int length = end[0] - start[0];
+        int stride = start.length > 1 ? start[1] - start[0] : 1;
+        for (int i = 0; i < start.length; i++) {
+            if (end[i] - start[i] != length || start[i] != start[0] + i * stride) {
+                return null;
+            }
+        }
+        return length > 0 && stride > 0 ? new int[] {length, stride} : null;
+    }
+
+    /** Per thread, reused: a plane's window rows and its means, in double. */
+    private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    /**
+     * Plane p of an average pooling whose windows are all k_h × k_w, s_h and s_w apart, inside the input:
+     * each window position's values for all outputs copied, widened to double, into a row of their own,
+     * then {@link PoolSimd#avgPoolPlane}; the few outputs after the last whole vector summed here.
+     */
+    private static void avgPoolPlaneSimd(float[] x, int p, int height, int width, int firstRow, int kh, int sh,
+                                         int firstCol, int kw, int sw, int outHeight, int outWidth,
+                                         double[] divisors, float[] out) {
+        int outputs = outHeight * outWidth;
+        int positions = kh * kw;
+        double[][] scratch = DOUBLE_SCRATCH.get();
+        if (scratch[0].length < positions * outputs) {
+            scratch[0] = new double[positions * outputs];
+        }
+        if (scratch[1].length < outputs) {
+            scratch[1] = new double[outputs];
+        }
+        double[] windows = scratch[0];
+        double[] means = scratch[1];
+        int inBase = p * height * width;
+        for (int a = 0; a < kh; a++) {                                       // window position (a, b) of
+            for (int b = 0; b < kw; b++) {                                   // every output, in a row of its own
+                int row = (a * kw + b) * outputs;
+                for (int i = 0; i < outHeight; i++) {
+                    int from = inBase + (firstRow + i * sh + a) * width + firstCol + b;
+                    int to = row + i * outWidth;
+                    for (int j = 0; j < outWidth; j++) {
+                        windows[to + j] = x[from + j * sw];
+                    }
+                }
+            }
+        }
+        int done = PoolSimd.avgPoolPlane(windows, positions, divisors, means, outputs);
+        for (int o = done; o < outputs; o++) {                               // the last few, one at a time
+            double sum = 0;
+            for (int q = 0; q < positions; q++) {
+                sum += windows[q * outputs + o];
+            }
+            means[o] = sum / divisors[o];
+        }
+        int outBase = p * outputs;
+        for (int o = 0; o < outputs; o++) {
+            out[outBase + o] = (float) means[o];
+        }
     }
 
     /**
@@ -189,9 +291,68 @@ public final class PoolKernels {
                     colStart, colEnd, colDivisor);
         }
         float[] gradX = new float[planes * height * width];
+        int[] rows = uniformWindows(rowStart, rowEnd);
+        int[] cols = uniformWindows(colStart, colEnd);
+        // windows of one size inside the input that do not overlap (stride ≥ window, as LeNet's 2 × 2 pool):
+        // every input element receives at most one share, so any order of the additions is the twin's
+        if (Kernels.simd() && rows != null && cols != null && rows[1] >= rows[0] && cols[1] >= cols[0]) {
+            int outHeight = rowStart.length;
+            int outWidth = colStart.length;
+            int outputs = outHeight * outWidth;
+            double[] divisors = new double[outputs];
+            int[] target = new int[rows[0] * cols[0] * outputs];             // where position q of output o goes
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++) {
+                    divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
+                    for (int a = 0; a < rows[0]; a++) {
+                        for (int b = 0; b < cols[0]; b++) {
+                            target[(a * cols[0] + b) * outputs + i * outWidth + j] =
+                                    (rowStart[i] + a) * width + colStart[j] + b;
+                        }
+                    }
+                }
+            }
+            Threads.parallelFor(planes, p -> avgPoolBackwardPlaneSimd(gradY, p, height * width, outputs, divisors,
+                    target, gradX));                                         // each plane, in parallel
+            return gradX;
+        }
         Threads.parallelFor(planes, p -> avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor,
                 colStart, colEnd, colDivisor, gradX));                       // each plane, in parallel
         return gradX;
+    }
+
+    /**
+     * ∂L/∂x of plane p when every window has one size and lies inside the input: the shares
+     * g / d of all outputs, divided in double a vector at a time ({@link PoolSimd#avgPoolShares}),
+     * then each window position's shares added to their input elements in one flat loop through
+     * {@code target} (position-major). The windows do not overlap, so each input element receives
+     * one share at most, as from the twin.
+     */
+    private static void avgPoolBackwardPlaneSimd(float[] gradY, int p, int planeIn, int outputs, double[] divisors,
+                                                 int[] target, float[] gradX) {
+        double[][] scratch = DOUBLE_SCRATCH.get();
+        if (scratch[1].length < outputs) {
+            scratch[1] = new double[outputs];
+        }
+        if (scratch[0].length < outputs) {
+            scratch[0] = new double[outputs];
+        }
+        double[] gradients = scratch[0];
+        double[] shares = scratch[1];
+        int outBase = p * outputs;
+        for (int o = 0; o < outputs; o++) {
+            gradients[o] = gradY[outBase + o];
+        }
+        int done = PoolSimd.avgPoolShares(gradients, divisors, shares, outputs);
+        for (int o = done; o < outputs; o++) {
+            shares[o] = gradients[o] / divisors[o];
+        }
+        int inBase = p * planeIn;
+        for (int n = 0; n < target.length; n += outputs) {                   // each window position
+            for (int o = 0; o < outputs; o++) {
+                gradX[inBase + target[n + o]] += (float) shares[o];
+            }
+        }
     }
 
     /**

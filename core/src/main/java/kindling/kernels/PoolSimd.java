@@ -1,5 +1,6 @@
 package kindling.kernels;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -16,8 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * and its index. No branch at all. The window positions are visited in the same row-major order
  * with the same rule ({@code value > max || isNaN(value)}), so values and argmax equal the naive
  * twin's exactly. The lanes' windows are not next to each other in memory (stride 2 skips every
- * other input; lanes may belong to two output rows), so each position is read with a gather
- * ({@code fromArray} with an index map).
+ * other input; lanes may belong to two output rows), so {@link PoolKernels} first copies each
+ * window position's values for all outputs of the plane into a row of their own (an im2col of the
+ * plane, k² · H_out · W_out floats that stay in the L1 cache), and the vectors read those rows.
+ * A gather ({@code fromArray} with an index map) would read them in place, but on JDK 17 its bounds
+ * check costs more than the copy.
  */
 final class PoolSimd {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -33,29 +37,42 @@ final class PoolSimd {
     /**
      * Where each output element's window lies, for one plane geometry, computed once per call and shared
      * by the planes. Output elements are numbered o = i·W_out + j over the whole plane, so that a vector
-     * holds 16 of them even when a row has only 14 (ResNet's stem pool on 28 × 28 inputs): lane by lane
-     * the window origins differ, and each window position is read with a gather.
+     * holds 16 of them even when a row has only 14 (ResNet's stem pool on 28 × 28 inputs).
      */
     static final class MaxPoolGeometry {
         final int kernelSize;
-        final int paddedWidth;          // W + 2·pad: the row length of the padded copy
         final int width;
-        final int[] paddedOrigin;       // per output: index of its window's corner in the padded copy
         final float[] origin;           // per output: (i·s − pad)·W + (j·s − pad), the corner in x's plane
         final float[] firstInside;      // per output: the first window element inside x, the twin's start
+        final float[] offset;           // per window position q = a·k + b: a·W + b, its place from the corner
+        final int[] sourceIndex;        // at q · outputs + o: where window position q of output o is read
 
-        MaxPoolGeometry(int height, int width, int kernelSize, int stride, int padding, int outHeight, int outWidth) {
+        MaxPoolGeometry(int width, int kernelSize, int stride, int padding, int outHeight, int outWidth) {
             this.kernelSize = kernelSize;
             this.width = width;
-            this.paddedWidth = width + 2 * padding;
             int outputs = outHeight * outWidth;
-            paddedOrigin = new int[outputs];
             origin = new float[outputs];
             firstInside = new float[outputs];
+            offset = new float[kernelSize * kernelSize];
+            for (int a = 0; a < kernelSize; a++) {
+                for (int b = 0; b < kernelSize; b++) {
+                    offset[a * kernelSize + b] = a * width + b;
+                }
+            }
+            // read from the plane padded with −∞ (row length W + 2·pad), or from x's plane without padding
+            int paddedWidth = width + 2 * padding;
+            sourceIndex = new int[kernelSize * kernelSize * outputs];
+            for (int q = 0; q < kernelSize * kernelSize; q++) {
+                for (int i = 0; i < outHeight; i++) {
+                    for (int j = 0; j < outWidth; j++) {
+                        sourceIndex[q * outputs + i * outWidth + j] =
+                                (i * stride + q / kernelSize) * paddedWidth + j * stride + q % kernelSize;
+                    }
+                }
+            }
             for (int i = 0; i < outHeight; i++) {
                 for (int j = 0; j < outWidth; j++) {
                     int o = i * outWidth + j;
-                    paddedOrigin[o] = i * stride * paddedWidth + j * stride;
                     origin[o] = (i * stride - padding) * width + (j * stride - padding);
                     firstInside[o] = Math.max(i * stride - padding, 0) * width + Math.max(j * stride - padding, 0);
                 }
@@ -64,45 +81,80 @@ final class PoolSimd {
     }
 
     /**
-     * Max pooling of one plane, {@code padded} being its copy with {@code pad} rows and columns of −∞
-     * around it (or x itself when pad = 0, {@code paddedBase} its offset): every window lies inside it.
-     * A vector of outputs at a time, each window position in row-major order: a gather of that
-     * position for the 16 (or 8) outputs, a mask of the lanes where it wins ({@code value > max ||
-     * isNaN(value)}, the twin's rule), and a blend of value and index. −∞ never wins, so padding never
-     * does, and the index starts at each window's first element inside x, as in the twin.
-     * Returns the first output element not done (a whole vector did not fit); the caller finishes.
+     * Max pooling of one plane from {@code windows}, its k² rows of the plane's outputs: row q = a·k + b
+     * holds, for every output o, the value at window position (a, b) (−∞ in the padding). A vector of
+     * outputs at a time, each window position in row-major order: a mask of the lanes where it wins
+     * (greater, then NaN: the twin's {@code value > max || isNaN(value)}), and a blend of value and
+     * index. −∞ never wins, so padding never does, and the index starts at each window's first element
+     * inside x, as in the twin. Indices are carried as floats, exact below 2^24 (see {@link #usable}),
+     * so that the float lane mask blends them too. Returns the first output not done (the caller
+     * finishes the last few that do not fill a vector).
      */
-    static int maxPoolPlane(float[] padded, int paddedBase, MaxPoolGeometry geometry,
-                            float[] out, int[] argmax, int outBase, int outputs) {
+    static int maxPoolPlane(float[] windows, MaxPoolGeometry geometry, float[] out, int[] argmax, int outBase,
+                            int outputs, float[] index) {
         int lanes = FLOATS.length();
-        int k = geometry.kernelSize;
+        int positions = geometry.kernelSize * geometry.kernelSize;
         FloatVector minusInfinity = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
-        float[] index = new float[lanes];
         int o = 0;
         for (; o <= outputs - lanes; o += lanes) {                           // a vector of output elements
             FloatVector max = minusInfinity;
-            // indices as floats (exact below 2^24, see usable), so that the float mask blends them too
             FloatVector best = FloatVector.fromArray(FLOATS, geometry.firstInside, o);
             FloatVector origin = FloatVector.fromArray(FLOATS, geometry.origin, o);
-            for (int a = 0; a < k; a++) {                                    // the window, row-major
-                for (int b = 0; b < k; b++) {
-                    FloatVector value = FloatVector.fromArray(FLOATS, padded,
-                            paddedBase + a * geometry.paddedWidth + b, geometry.paddedOrigin, o);
-                    FloatVector position = origin.add(a * geometry.width + b);
-                    // the scalar rule lane by lane, no branch: a greater value replaces, then a NaN does
-                    VectorMask<Float> greater = value.compare(VectorOperators.GT, max);
-                    max = max.blend(value, greater);
-                    best = best.blend(position, greater);
-                    VectorMask<Float> nan = value.compare(VectorOperators.NE, value);
-                    max = max.blend(value, nan);
-                    best = best.blend(position, nan);
-                }
+            // one loop over the k² window positions in row-major order (two nested loops here
+            // make C2 on JDK 17 keep the vectors in memory instead of registers: several times slower)
+            for (int q = 0; q < positions; q++) {
+                FloatVector value = FloatVector.fromArray(FLOATS, windows, q * outputs + o);
+                FloatVector position = origin.add(geometry.offset[q]);
+                VectorMask<Float> greater = value.compare(VectorOperators.GT, max);
+                max = max.blend(value, greater);
+                best = best.blend(position, greater);
+                VectorMask<Float> nan = value.compare(VectorOperators.NE, value);
+                max = max.blend(value, nan);
+                best = best.blend(position, nan);
             }
             max.intoArray(out, outBase + o);
             best.intoArray(index, 0);
             for (int l = 0; l < lanes; l++) {
                 argmax[outBase + o + l] = (int) index[l];
             }
+        }
+        return o;
+    }
+
+    /** Lanes of a vector: the length of the {@code index} scratch of {@link #maxPoolPlane}. */
+    static int lanes() {
+        return FLOATS.length();
+    }
+
+    private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+
+    /**
+     * Average pooling of one plane from {@code windows}, its window positions' values widened to double
+     * in rows of the plane's outputs as for max pooling: each output's sum, over the positions in
+     * row-major order from 0, divided by its divisor, all in double, into {@code means}. The twin's
+     * order and arithmetic, so its bits; a vector of outputs at a time instead of one. Returns the
+     * first output not done.
+     */
+    static int avgPoolPlane(double[] windows, int positions, double[] divisors, double[] means, int outputs) {
+        int lanes = DOUBLES.length();
+        int o = 0;
+        for (; o <= outputs - lanes; o += lanes) {
+            DoubleVector sum = DoubleVector.zero(DOUBLES);
+            for (int q = 0; q < positions; q++) {                            // one loop, as in maxPoolPlane
+                sum = sum.add(DoubleVector.fromArray(DOUBLES, windows, q * outputs + o));
+            }
+            sum.div(DoubleVector.fromArray(DOUBLES, divisors, o)).intoArray(means, o);
+        }
+        return o;
+    }
+
+    /** shares[o] = gradients[o] / divisors[o] in double, a vector at a time; returns the first o not done. */
+    static int avgPoolShares(double[] gradients, double[] divisors, double[] shares, int outputs) {
+        int lanes = DOUBLES.length();
+        int o = 0;
+        for (; o <= outputs - lanes; o += lanes) {
+            DoubleVector.fromArray(DOUBLES, gradients, o).div(DoubleVector.fromArray(DOUBLES, divisors, o))
+                    .intoArray(shares, o);
         }
         return o;
     }

@@ -51,6 +51,21 @@ class PoolKernelsTest {
         });
     }
 
+    /**
+     * Padded planes of one size (30 × 30) with different borders, one after the other on one thread:
+     * the fast loop keeps a padded buffer from call to call and must not reuse another padding's border.
+     */
+    @Test
+    void maxPoolWithPaddingsOfOneBufferSize() {
+        withFastKernels(() -> {
+            checkMax(2, 28, 28, 3, 2, 1);
+            checkMax(2, 26, 26, 5, 2, 2);
+            checkMax(2, 28, 28, 3, 1, 1);
+            checkMax(1, 24, 24, 7, 3, 3);
+            checkMax(2, 28, 28, 2, 2, 1);
+        });
+    }
+
     private void checkMaxSpecial(int planes, int h, int w, int k, int s, int p) {
         int oh = PoolKernels.outputSize(h, k, s, p);
         int ow = PoolKernels.outputSize(w, k, s, p);
