@@ -47,13 +47,12 @@ public final class PoolKernels {
                 padding, out, argmax, p * outHeight * outWidth, outHeight, outWidth));
     }
 
-    /** Per thread, reused from call to call: the padded plane, the window rows of a plane, the index lanes. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    /** Per thread, reused from call to call: the padded plane, the window rows of a plane, two vectors' lanes. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
 
     /**
      * Plane p with the Vector API: the window positions' values copied into k² rows of the plane's
-     * outputs, then {@link PoolSimd#maxPoolPlane}; the outputs after the last whole vector through the
-     * scalar loop. With padding the plane is first copied into the middle of a buffer whose border
+     * outputs, then {@link PoolSimd#maxPoolPlane}. With padding the plane is first copied into the middle of a buffer whose border
      * is −∞ (written when the buffer is made, never overwritten), so that no window needs clipping;
      * the copy into window rows is then one flat loop through a precomputed index map, which a
      * loop per output row (14 long for ResNet's stem) would pay its setup for every time.
@@ -84,25 +83,20 @@ public final class PoolKernels {
             }
         }
         int positions = kernelSize * kernelSize;
-        if (scratch[1].length < positions * outputs) {
-            scratch[1] = new float[positions * outputs];
+        int rowLength = geometry.rowLength;
+        if (scratch[1].length < positions * rowLength) {
+            scratch[1] = new float[positions * rowLength];
         }
-        if (scratch[2].length < PoolSimd.lanes()) {
-            scratch[2] = new float[PoolSimd.lanes()];
+        if (scratch[2].length < 2 * PoolSimd.lanes()) {
+            scratch[2] = new float[2 * PoolSimd.lanes()];
+            scratch[3] = new float[PoolSimd.lanes()];
         }
         float[] windows = scratch[1];
         int[] sourceIndex = geometry.sourceIndex;
-        for (int n = 0; n < positions * outputs; n++) {                      // window position q of output o,
-            windows[n] = source[sourceBase + sourceIndex[n]];                // at n = q · outputs + o
+        for (int n = 0; n < positions * rowLength; n++) {                    // window position q of output o,
+            windows[n] = source[sourceBase + sourceIndex[n]];                // at n = q · rowLength + o
         }
-        int outBase = p * outputs;
-        int done = PoolSimd.maxPoolPlane(windows, geometry, out, argmax, outBase, outputs, scratch[2]);
-        for (int o = done; o < outputs; o++) {                               // the last few, one at a time
-            int i = o / outWidth;
-            int j = o % outWidth;
-            maxPoolColumns(x, inBase, width, kernelSize, stride, padding, Math.max(i * stride - padding, 0),
-                    Math.min(i * stride - padding + kernelSize, height), out, argmax, outBase + i * outWidth, j, j + 1);
-        }
+        PoolSimd.maxPoolPlane(windows, geometry, out, argmax, p * outputs, outputs, scratch[2], scratch[3]);
     }
 
     /** One (H, W) plane of {@code x} starting at {@code inBase} into {@code out} and {@code argmax} at {@code outBase}. */

@@ -45,14 +45,16 @@ final class PoolSimd {
         final float[] origin;           // per output: (i·s − pad)·W + (j·s − pad), the corner in x's plane
         final float[] firstInside;      // per output: the first window element inside x, the twin's start
         final float[] offset;           // per window position q = a·k + b: a·W + b, its place from the corner
-        final int[] sourceIndex;        // at q · outputs + o: where window position q of output o is read
+        final int[] sourceIndex;        // at q · rowLength + o: where window position q of output o is read
+        final int rowLength;            // outputs rounded up to whole vectors: the last vector reads real data
 
         MaxPoolGeometry(int width, int kernelSize, int stride, int padding, int outHeight, int outWidth) {
             this.kernelSize = kernelSize;
             this.width = width;
             int outputs = outHeight * outWidth;
-            origin = new float[outputs];
-            firstInside = new float[outputs];
+            rowLength = (outputs + FLOATS.length() - 1) / FLOATS.length() * FLOATS.length();
+            origin = new float[rowLength];
+            firstInside = new float[rowLength];
             offset = new float[kernelSize * kernelSize];
             for (int a = 0; a < kernelSize; a++) {
                 for (int b = 0; b < kernelSize; b++) {
@@ -61,11 +63,11 @@ final class PoolSimd {
             }
             // read from the plane padded with −∞ (row length W + 2·pad), or from x's plane without padding
             int paddedWidth = width + 2 * padding;
-            sourceIndex = new int[kernelSize * kernelSize * outputs];
+            sourceIndex = new int[kernelSize * kernelSize * rowLength];  // past the outputs: element 0
             for (int q = 0; q < kernelSize * kernelSize; q++) {
                 for (int i = 0; i < outHeight; i++) {
                     for (int j = 0; j < outWidth; j++) {
-                        sourceIndex[q * outputs + i * outWidth + j] =
+                        sourceIndex[q * rowLength + i * outWidth + j] =
                                 (i * stride + q / kernelSize) * paddedWidth + j * stride + q % kernelSize;
                     }
                 }
@@ -87,23 +89,23 @@ final class PoolSimd {
      * (greater, then NaN: the twin's {@code value > max || isNaN(value)}), and a blend of value and
      * index. −∞ never wins, so padding never does, and the index starts at each window's first element
      * inside x, as in the twin. Indices are carried as floats, exact below 2^24 (see {@link #usable}),
-     * so that the float lane mask blends them too. Returns the first output not done (the caller
-     * finishes the last few that do not fill a vector).
+     * so that the float lane mask blends them too. The rows are {@code rowLength} long, whole vectors:
+     * the last vector computes a few lanes past the plane's outputs and stores only the real ones.
      */
-    static int maxPoolPlane(float[] windows, MaxPoolGeometry geometry, float[] out, int[] argmax, int outBase,
-                            int outputs, float[] index) {
+    static void maxPoolPlane(float[] windows, MaxPoolGeometry geometry, float[] out, int[] argmax, int outBase,
+                             int outputs, float[] index, float[] values) {
         int lanes = FLOATS.length();
         int positions = geometry.kernelSize * geometry.kernelSize;
+        int rowLength = geometry.rowLength;
         FloatVector minusInfinity = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
-        int o = 0;
-        for (; o <= outputs - lanes; o += lanes) {                           // a vector of output elements
+        for (int o = 0; o < outputs; o += lanes) {                           // a vector of output elements
             FloatVector max = minusInfinity;
             FloatVector best = FloatVector.fromArray(FLOATS, geometry.firstInside, o);
             FloatVector origin = FloatVector.fromArray(FLOATS, geometry.origin, o);
             // one loop over the k² window positions in row-major order (two nested loops here
             // make C2 on JDK 17 keep the vectors in memory instead of registers: several times slower)
             for (int q = 0; q < positions; q++) {
-                FloatVector value = FloatVector.fromArray(FLOATS, windows, q * outputs + o);
+                FloatVector value = FloatVector.fromArray(FLOATS, windows, q * rowLength + o);
                 FloatVector position = origin.add(geometry.offset[q]);
                 VectorMask<Float> greater = value.compare(VectorOperators.GT, max);
                 max = max.blend(value, greater);
@@ -112,13 +114,18 @@ final class PoolSimd {
                 max = max.blend(value, nan);
                 best = best.blend(position, nan);
             }
-            max.intoArray(out, outBase + o);
+            int count = Math.min(lanes, outputs - o);                        // the last vector: only its real lanes
             best.intoArray(index, 0);
-            for (int l = 0; l < lanes; l++) {
+            if (count == lanes) {
+                max.intoArray(out, outBase + o);
+            } else {
+                max.intoArray(values, 0);
+                System.arraycopy(values, 0, out, outBase + o, count);
+            }
+            for (int l = 0; l < count; l++) {
                 argmax[outBase + o + l] = (int) index[l];
             }
         }
-        return o;
     }
 
     /** Lanes of a vector: the length of the {@code index} scratch of {@link #maxPoolPlane}. */
