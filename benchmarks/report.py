@@ -18,6 +18,7 @@ number in the report and its charts is computed here from those files.
 import json
 import os
 import re
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # svgchart.py, when run by path
@@ -412,25 +413,61 @@ class Report:
                    "((W_q − W_out)/W_q of the work: 4 of 14 columns on LeNet's conv2, 2 of 30 on ResNet's "
                    "3×3 layer), and filter counts are rounded up to blocks of 4.", "")
 
+    def poolnorm_ms(self, method, threads):
+        """(median, min, max) ms per call over a PoolNormBenchmark's measured iterations, or None."""
+        run = self.poolnorm.get((method, threads))
+        if run is None:
+            return None
+        raw = sorted(v for fork in run["primaryMetric"].get("rawData", []) for v in fork)
+        if not raw:
+            score = run["primaryMetric"]["score"]
+            return score, score, score
+        return statistics.median(raw), raw[0], raw[-1]
+
+    def poolnorm_ratios(self):
+        """{(layer, threads, 'fwd' or 'fwd+bwd'): ND4J's median time / Kindling's} for every pair measured."""
+        ratios = {}
+        for name, _ in POOLNORM_LAYERS:
+            for threads in ("1", "2"):
+                for suffix, which in (("Forward", "fwd"), ("ForwardBackward", "fwd+bwd")):
+                    k = self.poolnorm_ms("kindling%s%s" % (name, suffix), threads)
+                    n = self.poolnorm_ms("nd4j%s%s" % (name, suffix), threads)
+                    if k and n and k[0] > 0:
+                        ratios[(name, threads, which)] = n[0] / k[0]
+        return ratios
+
     def poolnorm_section(self):
         self.p("## Pooling and batch norm", "", TEXT_POOLNORM, "",
-               "| layer | Kindling fwd | Kindling fwd+bwd | Kindling 2T fwd | Kindling 2T fwd+bwd | ND4J fwd "
-               "| ND4J 2T fwd | Kindling fwd / ND4J fwd | Kindling fwd+bwd MB/call |",
-               "|---|" + "---:|" * 8)
-        for name, label in (("MaxPool", "max pool (32, 64, 28, 28) k3 s2 p1"),
-                            ("AvgPool", "avg pool (256, 6, 28, 28) k2 s2"),
-                            ("BatchNorm", "batch norm (32, 64, 28, 28), training")):
-            def ms(method, threads):
-                run = self.poolnorm.get((method, threads))
-                return None if run is None else run["primaryMetric"]["score"]
-            kf, kb = ms("kindling%sForward" % name, "1"), ms("kindling%sForwardBackward" % name, "1")
-            nf = ms("nd4j%sForward" % name, "1")
-            alloc = gc_figures(self.poolnorm.get(("kindling%sForwardBackward" % name, "1")))[0]
-            self.p("| %s | %s |" % (label, " | ".join([
-                fmt(kf, 2), fmt(kb, 2), fmt(ms("kindling%sForward" % name, "2"), 2),
-                fmt(ms("kindling%sForwardBackward" % name, "2"), 2), fmt(nf, 2), fmt(ms("nd4j%sForward" % name, "2"), 2),
-                ratio(nf, kf), fmt(alloc)])))
-        self.p("", "Times in ms per call; \"Kindling fwd / ND4J fwd\" above 1 means Kindling is faster.", "")
+               "| layer | threads | Kindling fwd | ND4J fwd | ND4J / Kindling fwd | Kindling fwd+bwd | ND4J fwd+bwd "
+               "| ND4J / Kindling fwd+bwd | Kindling fwd+bwd MB/call |",
+               "|---|---:|" + "---:|" * 7)
+
+        def cell(t):
+            return "—" if t is None else "%.2f (%.2f–%.2f)" % t
+
+        ratios = self.poolnorm_ratios()
+        for name, label in POOLNORM_LAYERS:
+            for threads in ("1", "2"):
+                kf = self.poolnorm_ms("kindling%sForward" % name, threads)
+                nf = self.poolnorm_ms("nd4j%sForward" % name, threads)
+                kb = self.poolnorm_ms("kindling%sForwardBackward" % name, threads)
+                nb = self.poolnorm_ms("nd4j%sForwardBackward" % name, threads)
+                alloc = gc_figures(self.poolnorm.get(("kindling%sForwardBackward" % name, threads)))[0]
+                self.p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                    label, threads, cell(kf), cell(nf), fmt(ratios.get((name, threads, "fwd")), 2, "×"),
+                    cell(kb), cell(nb), fmt(ratios.get((name, threads, "fwd+bwd")), 2, "×"), fmt(alloc)))
+        self.p("", "Times in ms per call, the median of the measured iterations with their range; "
+                   "\"ND4J / Kindling\" above 1 means Kindling is faster.", "")
+
+    def poolnorm_goal(self):
+        """The pooling and batch-norm goal line of goals(), self-contained."""
+        ratios = list(self.poolnorm_ratios().values())
+        complete = len(ratios) == len(POOLNORM_LAYERS) * 2 * 2
+        self.p("- **Max and average pooling and batch norm at least as fast as ND4J, forward and forward + "
+               "backward, 1 and 2 threads**: %s. ND4J's time / Kindling's over the %d pairs: %s%s." % (
+                   verdict((complete and min(ratios) >= 1) if ratios else None),
+                   len(ratios), span(ratios, "×", 2),
+                   "" if complete or not ratios else " (**not every pair measured in this run**)"))
 
     ELEMENTWISE_OPS = (("Relu", "ReLU (128, 64, 28, 28)"), ("Sigmoid", "sigmoid (256, 6, 28, 28)"),
                        ("Add", "add (128, 64, 28, 28) + same"), ("Mul", "mul (128, 64, 28, 28) · same"),
@@ -574,6 +611,7 @@ class Report:
 
         # Pooling, batch norm and the elementwise ops of a training step against ND4J (forward and
         # backward): their entries follow, written beside the sections that measure them.
+        self.poolnorm_goal()
         elementwise = self.elementwise_ratios()
         self.p("- **Elementwise ops of a training step at least as fast as ND4J, forward and backward, 1 and 2 "
                "threads** (ReLU, sigmoid, add, mul, conv and Linear bias; ND4J's time / Kindling's): %s. "
@@ -900,11 +938,18 @@ TEXT_CONV_ANALYSIS = """Kindling's convolution allocates its outputs on every ca
 reused); ND4J's buffers are off-heap and its op writes into preallocated arrays, so its Java-heap
 allocation per call is near zero and its GC share says nothing about its native memory traffic."""
 
+POOLNORM_LAYERS = (("MaxPool", "max pool (32, 64, 28, 28) k3 s2 p1"),
+                   ("AvgPool", "avg pool (256, 6, 28, 28) k2 s2"),
+                   ("BatchNorm", "batch norm (32, 64, 28, 28), training"))
+
 TEXT_POOLNORM = """`PoolNormBenchmark` (JMH, `-prof gc`): Kindling through its autograd ops (`Pooling.maxPool2d`,
 `Pooling.avgPool2d`, `Normalization.batchNorm` in training mode), forward, and forward + `backward(gradY)`;
-ND4J's `maxpool2d`, `avgpool2d` and, for batch norm, `mean` + `var` over (0, 2, 3) + `batchnorm`,
-forward only. These layers move memory rather than compute, so the times matter next to the
-convolutions around them, not as GFLOP/s."""
+ND4J's `maxpool2d`, `avgpool2d` and, for batch norm, `mean` + `var` over (0, 2, 3) + `batchnorm`, and for
+forward + backward the same followed by `maxpool2d_bp`, `avgpool2d_bp` and `batchnorm_bp` (ND4J's backward
+ops take the input and ∂L/∂y; its max pooling finds each window's maximum again instead of keeping it).
+Both compute the same values (checked on small inputs: max pooling identical, average pooling and
+batch norm within 5·10⁻⁷). These layers move memory rather than compute, so the times matter next to
+the convolutions around them, not as GFLOP/s."""
 
 TEXT_TRAIN = """`TrainingThroughput` (Kindling, one JVM per row) and `torch_bench.py` (PyTorch, right after): whole SGD
 steps (forward, cross-entropy, backward, `step`) on synthetic data (four batches of N(0, 1) images and

@@ -23,21 +23,36 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Max pooling, average pooling and batch norm (training mode) through Kindling's autograd ops,
- * forward and forward+backward, and ND4J's {@code maxpool2d}, {@code avgpool2d} and {@code batchnorm}
- * forward. These layers are memory-bound (a few flops per value read), so the figure to look at is
- * the time, compared to the convolution beside them in the same network:
+ * Max pooling, average pooling and batch norm (training mode) through Kindling's autograd ops and
+ * ND4J's native ops, forward and forward+backward. These layers are memory-bound (a few flops per
+ * value read), so the figure to look at is the time, compared to the convolution beside them in the
+ * same network:
  * <pre>
  *   maxpool   (32, 64, 28, 28), k=3, s=2, p=1   → (32, 64, 14, 14)   ResNet's stem pool
  *   avgpool   (256, 6, 28, 28), k=2, s=2        → (256, 6, 14, 14)   LeNet's first pool
  *   batchnorm (32, 64, 28, 28), batch statistics over (N, H, W)      ResNet's BatchNorm2d(64)
  * </pre>
  * Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed
- * ∂L/∂y, every input's gradient cleared after, as in a training step. ND4J's batch norm op takes
- * the mean and variance as inputs, so its training-mode forward here is {@code mean} and
- * {@code var} over (0, 2, 3) followed by {@code batchnorm} (integer arguments: apply scale,
- * apply offset, channel axis 1; ε = 1e-5). ND4J's pooling integer arguments: k_h, k_w, s_h, s_w,
- * p_h, p_w, d_h, d_w, same-mode, average divisor (0 = real elements only), data format (0 = NCHW).
+ * ∂L/∂y, every input's gradient cleared after, as in a training step.
+ *
+ * <p>ND4J (1.0.0-M2.1), every output preallocated:
+ * <ul>
+ *   <li>{@code maxpool2d} and {@code avgpool2d}: input x; integer arguments k_h, k_w, s_h, s_w, p_h,
+ *       p_w, d_h, d_w, same-mode (0), average divisor (0 = real elements only; no padding here, so
+ *       the same as Kindling's count_include_pad), data format (0 = NCHW).</li>
+ *   <li>{@code maxpool2d_bp} and {@code avgpool2d_bp}: inputs x and ∂L/∂y, output ∂L/∂x, the same
+ *       integer arguments. ND4J's max pooling backward searches each window's maximum again.</li>
+ *   <li>Batch norm takes the mean and variance as inputs, so its training-mode forward is {@code mean}
+ *       and {@code var} (biased) over (0, 2, 3) followed by {@code batchnorm}: inputs x, mean,
+ *       variance, γ, β; integer arguments apply scale (1), apply offset (1), channel axis (1);
+ *       floating-point argument ε = 1e-5.</li>
+ *   <li>{@code batchnorm_bp}: inputs x, mean, variance, γ, β, ∂L/∂y; outputs ∂L/∂x, ∂L/∂mean,
+ *       ∂L/∂variance, ∂L/∂γ, ∂L/∂β; the same arguments. Its ∂L/∂x includes the paths through the
+ *       batch mean and variance, as Kindling's does in training mode.</li>
+ * </ul>
+ * Checked against Kindling on (4, 8, 28, 28) and (16, 6, 28, 28) inputs: max pooling forward and
+ * backward identical; average pooling within 1.2·10⁻⁷; batch norm's output and ∂L/∂x within 4.8·10⁻⁷,
+ * ∂L/∂γ and ∂L/∂β within 5·10⁻⁵ (sums of 3,136 terms in float).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -47,6 +62,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PoolNormBenchmark {
     static final int[] POOL_SHAPE = {32, 64, 28, 28};
     static final int[] AVG_SHAPE = {256, 6, 28, 28};
+    /** ND4J's pooling integer arguments (see the class comment). */
+    static final int[] MAX_POOL_ARGS = {3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0};
+    static final int[] AVG_POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0};
 
     /** Kindling's inputs, parameters and output gradients; Kindling's thread count. */
     @State(Scope.Thread)
@@ -97,6 +115,16 @@ public class PoolNormBenchmark {
         INDArray maxOut;
         INDArray avgOut;
         INDArray normOut;
+        INDArray gradMax;
+        INDArray gradAvg;
+        INDArray gradNorm;
+        INDArray maxGradIn;
+        INDArray avgGradIn;
+        INDArray normGradIn;
+        INDArray normGradMean;
+        INDArray normGradVar;
+        INDArray normGradGamma;
+        INDArray normGradBeta;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -109,6 +137,16 @@ public class PoolNormBenchmark {
             maxOut = Nd4j.create(DataType.FLOAT, 32, 64, 14, 14);
             avgOut = Nd4j.create(DataType.FLOAT, 256, 6, 14, 14);
             normOut = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            gradMax = Nd4j.randn(DataType.FLOAT, 32, 64, 14, 14);
+            gradAvg = Nd4j.randn(DataType.FLOAT, 256, 6, 14, 14);
+            gradNorm = Nd4j.randn(DataType.FLOAT, 32, 64, 28, 28);
+            maxGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            avgGradIn = Nd4j.create(DataType.FLOAT, 256, 6, 28, 28);
+            normGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
+            normGradMean = Nd4j.create(DataType.FLOAT, 64);
+            normGradVar = Nd4j.create(DataType.FLOAT, 64);
+            normGradGamma = Nd4j.create(DataType.FLOAT, 64);
+            normGradBeta = Nd4j.create(DataType.FLOAT, 64);
         }
     }
 
@@ -155,14 +193,14 @@ public class PoolNormBenchmark {
     @Benchmark
     public INDArray nd4jMaxPoolForward(Nd4jLayers s) {
         Nd4j.exec(DynamicCustomOp.builder("maxpool2d").addInputs(s.x).addOutputs(s.maxOut)
-                .addIntegerArguments(3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0).build());
+                .addIntegerArguments(MAX_POOL_ARGS).build());
         return s.maxOut;
     }
 
     @Benchmark
     public INDArray nd4jAvgPoolForward(Nd4jLayers s) {
         Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(s.avgX).addOutputs(s.avgOut)
-                .addIntegerArguments(2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0).build());
+                .addIntegerArguments(AVG_POOL_ARGS).build());
         return s.avgOut;
     }
 
@@ -173,5 +211,33 @@ public class PoolNormBenchmark {
         Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(s.x, mean, variance, s.gamma, s.beta)
                 .addOutputs(s.normOut).addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
         return s.normOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jMaxPoolForwardBackward(Nd4jLayers s) {
+        nd4jMaxPoolForward(s);
+        Nd4j.exec(DynamicCustomOp.builder("maxpool2d_bp").addInputs(s.x, s.gradMax).addOutputs(s.maxGradIn)
+                .addIntegerArguments(MAX_POOL_ARGS).build());
+        return s.maxGradIn;
+    }
+
+    @Benchmark
+    public INDArray nd4jAvgPoolForwardBackward(Nd4jLayers s) {
+        nd4jAvgPoolForward(s);
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d_bp").addInputs(s.avgX, s.gradAvg).addOutputs(s.avgGradIn)
+                .addIntegerArguments(AVG_POOL_ARGS).build());
+        return s.avgGradIn;
+    }
+
+    @Benchmark
+    public INDArray nd4jBatchNormForwardBackward(Nd4jLayers s) {
+        INDArray mean = s.x.mean(0, 2, 3);
+        INDArray variance = s.x.var(false, 0, 2, 3);
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm").addInputs(s.x, mean, variance, s.gamma, s.beta)
+                .addOutputs(s.normOut).addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm_bp").addInputs(s.x, mean, variance, s.gamma, s.beta, s.gradNorm)
+                .addOutputs(s.normGradIn, s.normGradMean, s.normGradVar, s.normGradGamma, s.normGradBeta)
+                .addIntegerArguments(1, 1, 1).addFloatingPointArguments(1e-5).build());
+        return s.normGradIn;
     }
 }

@@ -28,46 +28,13 @@ public final class NormKernels {
                     batchMean, batchVariance, normalized, invStd, out);
             return;
         }
-        double count = (double) batch * spatial;
-        forEach(channels, x.length, c -> {                                   // each channel, in parallel
-            double shift;
-            if (mean == null) {
-                double sum = 0;
-                for (int n = 0; n < batch; n++) {                            // first pass: the mean
-                    int base = (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        sum += x[base + s];
-                    }
-                }
-                double mu = sum / count;
-                double squares = 0;
-                for (int n = 0; n < batch; n++) {                            // second pass: Σ (x − μ)², stable
-                    int base = (n * channels + c) * spatial;
-                    for (int s = 0; s < spatial; s++) {
-                        double d = x[base + s] - mu;
-                        squares += d * d;
-                    }
-                }
-                batchMean[c] = mu;
-                batchVariance[c] = squares / count;                          // biased: divided by M
-                shift = mu;
-                invStd[c] = 1 / Math.sqrt(squares / count + eps);
-            } else {
-                shift = mean[c];
-                invStd[c] = 1 / Math.sqrt(variance[c] + eps);
-            }
-            double scale = invStd[c];
-            double g = gamma == null ? 1 : gamma[c];
-            double b = beta == null ? 0 : beta[c];
-            for (int n = 0; n < batch; n++) {                                // y = γ · x̂ + β
-                int base = (n * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    double xHat = (x[base + s] - shift) * scale;
-                    normalized[base + s] = (float) xHat;
-                    out[base + s] = (float) (g * xHat + b);
-                }
-            }
-        });
+        if (Kernels.simd()) {                                                // each channel, in parallel
+            forEach(channels, x.length, c -> NormSimd.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
+                    mean, variance, eps, batchMean, batchVariance, normalized, invStd, out));
+        } else {
+            forEach(channels, x.length, c -> NormNaive.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
+                    mean, variance, eps, batchMean, batchVariance, normalized, invStd, out));
+        }
     }
 
     /** Batch-norm backward; the contract of {@link NormNaive#batchNormBackward}. */
@@ -79,32 +46,13 @@ public final class NormKernels {
                     sumGrad, sumGradXHat, gradX);
             return;
         }
-        double count = (double) batch * spatial;
-        forEach(channels, g.length, c -> {                                   // each channel, in parallel
-            double channelSum = 0;
-            double channelSumXHat = 0;
-            for (int n = 0; n < batch; n++) {
-                int base = (n * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    channelSum += g[base + s];
-                    channelSumXHat += g[base + s] * (double) normalized[base + s];
-                }
-            }
-            sumGrad[c] += channelSum;
-            sumGradXHat[c] += channelSumXHat;
-            if (gradX == null) {
-                return;
-            }
-            double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];      // γ_c / σ_c
-            double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
-            double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
-            for (int n = 0; n < batch; n++) {
-                int base = (n * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++) {
-                    gradX[base + s] = (float) (scale * (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat));
-                }
-            }
-        });
+        if (Kernels.simd()) {                                                // each channel, in parallel
+            forEach(channels, g.length, c -> NormSimd.batchNormBackwardChannel(g, normalized, invStd, gamma,
+                    batchStatistics, c, batch, channels, spatial, sumGrad, sumGradXHat, gradX));
+        } else {
+            forEach(channels, g.length, c -> NormNaive.batchNormBackwardChannel(g, normalized, invStd, gamma,
+                    batchStatistics, c, batch, channels, spatial, sumGrad, sumGradXHat, gradX));
+        }
     }
 
     /** Layer-norm forward; the contract of {@link NormNaive#layerNormForward}, rows in parallel. */

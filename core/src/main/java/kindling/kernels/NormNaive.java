@@ -25,38 +25,47 @@ public final class NormNaive {
                                         float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                         double[] batchMean, double[] batchVariance,
                                         float[] normalized, double[] invStd, float[] out) {
-        double count = (double) batch * spatial;
         for (int c = 0; c < channels; c++) {                                 // each channel on its own
-            double mu;
-            if (mean == null) {
-                double sum = 0;
-                for (int n = 0; n < batch; n++) {                            // μ_c = (1/M) Σ_n Σ_s x[n][c][s]
-                    for (int s = 0; s < spatial; s++) {
-                        sum += x[(n * channels + c) * spatial + s];
-                    }
-                }
-                mu = sum / count;
-                double squares = 0;
-                for (int n = 0; n < batch; n++) {                            // σ²_c = (1/M) Σ (x − μ_c)²
-                    for (int s = 0; s < spatial; s++) {
-                        double d = x[(n * channels + c) * spatial + s] - mu;
-                        squares += d * d;
-                    }
-                }
-                batchMean[c] = mu;
-                batchVariance[c] = squares / count;
-                invStd[c] = 1 / Math.sqrt(squares / count + eps);
-            } else {
-                mu = mean[c];
-                invStd[c] = 1 / Math.sqrt(variance[c] + eps);
-            }
-            for (int n = 0; n < batch; n++) {                                // y = γ_c · x̂ + β_c
+            batchNormChannel(x, c, batch, channels, spatial, gamma, beta, mean, variance, eps,
+                    batchMean, batchVariance, normalized, invStd, out);
+        }
+    }
+
+    /** Batch-norm forward of channel c: its statistics (unless given), then x̂ and γ · x̂ + β. */
+    static void batchNormChannel(float[] x, int c, int batch, int channels, int spatial,
+                                 float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
+                                 double[] batchMean, double[] batchVariance,
+                                 float[] normalized, double[] invStd, float[] out) {
+        double count = (double) batch * spatial;
+        double mu;
+        if (mean == null) {
+            double sum = 0;
+            for (int n = 0; n < batch; n++) {                                // μ_c = (1/M) Σ_n Σ_s x[n][c][s]
                 for (int s = 0; s < spatial; s++) {
-                    int i = (n * channels + c) * spatial + s;
-                    double xHat = (x[i] - mu) * invStd[c];
-                    normalized[i] = (float) xHat;
-                    out[i] = (float) ((gamma == null ? 1 : gamma[c]) * xHat + (beta == null ? 0 : beta[c]));
+                    sum += x[(n * channels + c) * spatial + s];
                 }
+            }
+            mu = sum / count;
+            double squares = 0;
+            for (int n = 0; n < batch; n++) {                                // σ²_c = (1/M) Σ (x − μ_c)²
+                for (int s = 0; s < spatial; s++) {
+                    double d = x[(n * channels + c) * spatial + s] - mu;
+                    squares += d * d;
+                }
+            }
+            batchMean[c] = mu;
+            batchVariance[c] = squares / count;
+            invStd[c] = 1 / Math.sqrt(squares / count + eps);
+        } else {
+            mu = mean[c];
+            invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+        }
+        for (int n = 0; n < batch; n++) {                                    // y = γ_c · x̂ + β_c
+            for (int s = 0; s < spatial; s++) {
+                int i = (n * channels + c) * spatial + s;
+                double xHat = (x[i] - mu) * invStd[c];
+                normalized[i] = (float) xHat;
+                out[i] = (float) ((gamma == null ? 1 : gamma[c]) * xHat + (beta == null ? 0 : beta[c]));
             }
         }
     }
@@ -69,26 +78,34 @@ public final class NormNaive {
     public static void batchNormBackward(float[] g, float[] normalized, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int batch, int channels, int spatial,
                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        for (int c = 0; c < channels; c++) {                                 // each channel on its own
+            batchNormBackwardChannel(g, normalized, invStd, gamma, batchStatistics, c, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
+        }
+    }
+
+    /** Batch-norm backward of channel c: its two sums, then (unless gradX is null) its ∂L/∂x. */
+    static void batchNormBackwardChannel(float[] g, float[] normalized, double[] invStd, float[] gamma,
+                                         boolean batchStatistics, int c, int batch, int channels, int spatial,
+                                         double[] sumGrad, double[] sumGradXHat, float[] gradX) {
         double count = (double) batch * spatial;
-        for (int c = 0; c < channels; c++) {
-            for (int n = 0; n < batch; n++) {                                // Σ g and Σ g · x̂ over n and s
-                for (int s = 0; s < spatial; s++) {
-                    int i = (n * channels + c) * spatial + s;
-                    sumGrad[c] += g[i];
-                    sumGradXHat[c] += g[i] * (double) normalized[i];
-                }
+        for (int n = 0; n < batch; n++) {                                    // Σ g and Σ g · x̂ over n and s
+            for (int s = 0; s < spatial; s++) {
+                int i = (n * channels + c) * spatial + s;
+                sumGrad[c] += g[i];
+                sumGradXHat[c] += g[i] * (double) normalized[i];
             }
-            if (gradX == null) {
-                continue;
-            }
-            double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];      // γ_c / σ_c
-            double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
-            double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
-            for (int n = 0; n < batch; n++) {
-                for (int s = 0; s < spatial; s++) {
-                    int i = (n * channels + c) * spatial + s;
-                    gradX[i] = (float) (scale * (g[i] - meanGrad - normalized[i] * meanGradXHat));
-                }
+        }
+        if (gradX == null) {
+            return;
+        }
+        double scale = (gamma == null ? 1 : gamma[c]) * invStd[c];          // γ_c / σ_c
+        double meanGrad = batchStatistics ? sumGrad[c] / count : 0;
+        double meanGradXHat = batchStatistics ? sumGradXHat[c] / count : 0;
+        for (int n = 0; n < batch; n++) {
+            for (int s = 0; s < spatial; s++) {
+                int i = (n * channels + c) * spatial + s;
+                gradX[i] = (float) (scale * (g[i] - meanGrad - normalized[i] * meanGradXHat));
             }
         }
     }

@@ -5,13 +5,17 @@ package kindling.kernels;
  * and backward. In kernel mode {@code naive} each method runs its twin in {@link PoolNaive};
  * otherwise the fast loops here, which the tests hold to the twins.
  *
- * <p>Optimisation rules: one pass over each output element with the window clipped to the input
- * once per row and column (no bounds test in the innermost loop); max pooling keeps the argmax as an
- * int per output so that backward is a single scatter with no search; planes run in parallel
- * ({@link Threads}), each plane on one thread, so results are the same for any thread count.
- * On random data max pooling spends its time on the mispredicted comparison, not on memory traffic;
- * neither conditional-move selects nor swapping the loops so that the output columns are innermost
- * made it faster (see {@code PoolNormBenchmark}; timings in docs/performance.md).
+ * <p>Optimisation rules: planes run in parallel ({@link Threads}), each plane on one thread, so
+ * results are the same for any thread count. Max pooling keeps the argmax as an int per output so
+ * that backward is a single scatter with no search. In mode {@code plain} every output element walks
+ * its window clipped to the input once per row and column (no bounds test in the innermost loop);
+ * average pooling sums the output columns of a row side by side, each into its own double, so that
+ * the additions do not wait for one another. On random data the scalar max pooling spends its time
+ * on the mispredicted {@code if (value > max)}, not on memory traffic; in mode {@code simd}
+ * {@link PoolSimd} does without the branch: each window position's values for all outputs of a
+ * plane are first copied into a row of their own (an im2col of the plane, in the L1 cache), then
+ * a vector of outputs compares and blends position after position. Average pooling with windows
+ * of one size that do not cross the border does the same with doubles. Both give the twin's bits.
  */
 public final class PoolKernels {
     private PoolKernels() {
@@ -32,8 +36,67 @@ public final class PoolKernels {
             return;
         }
         // Planes are independent: whole planes go to the threads, so results do not depend on their number.
+        if (Kernels.simd() && PoolSimd.usable(height, width)) {
+            PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(width, kernelSize, stride, padding,
+                    outHeight, outWidth);
+            Threads.parallelFor(planes, p -> maxPoolPlaneSimd(x, p, height, width, kernelSize, stride, padding,
+                    geometry, out, argmax, outHeight, outWidth));
+            return;
+        }
         Threads.parallelFor(planes, p -> maxPoolPlane(x, p * height * width, height, width, kernelSize, stride,
                 padding, out, argmax, p * outHeight * outWidth, outHeight, outWidth));
+    }
+
+    /** Per thread, reused from call to call: the padded plane, the window rows of a plane, two vectors' lanes. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    /**
+     * Plane p with the Vector API: the window positions' values copied into k² rows of the plane's
+     * outputs, then {@link PoolSimd#maxPoolPlane}. With padding the plane is first copied into the middle of a buffer whose border
+     * is −∞ (written when the buffer is made, never overwritten), so that no window needs clipping;
+     * the copy into window rows is then one flat loop through a precomputed index map, which a
+     * loop per output row (14 long for ResNet's stem) would pay its setup for every time.
+     */
+    private static void maxPoolPlaneSimd(float[] x, int p, int height, int width, int kernelSize, int stride,
+                                         int padding, PoolSimd.MaxPoolGeometry geometry, float[] out, int[] argmax,
+                                         int outHeight, int outWidth) {
+        int inBase = p * height * width;
+        int outputs = outHeight * outWidth;
+        float[][] scratch = SCRATCH.get();
+        float[] source = x;
+        int sourceBase = inBase;
+        if (padding > 0) {
+            int paddedWidth = width + 2 * padding;
+            int paddedSize = (height + 2 * padding) * paddedWidth;
+            float[] padded = scratch[0];
+            if (padded.length != paddedSize + 2 || padded[paddedSize] != paddedWidth || padded[paddedSize + 1] != padding) {
+                padded = new float[paddedSize + 2];                          // + its row length and padding,
+                java.util.Arrays.fill(padded, Float.NEGATIVE_INFINITY);      // which say where its border is
+                padded[paddedSize] = paddedWidth;
+                padded[paddedSize + 1] = padding;
+                scratch[0] = padded;
+            }
+            source = scratch[0];
+            sourceBase = 0;
+            for (int h = 0; h < height; h++) {
+                System.arraycopy(x, inBase + h * width, source, (h + padding) * paddedWidth + padding, width);
+            }
+        }
+        int positions = kernelSize * kernelSize;
+        int rowLength = geometry.rowLength;
+        if (scratch[1].length < positions * rowLength) {
+            scratch[1] = new float[positions * rowLength];
+        }
+        if (scratch[2].length < 2 * PoolSimd.lanes()) {
+            scratch[2] = new float[2 * PoolSimd.lanes()];
+            scratch[3] = new float[PoolSimd.lanes()];
+        }
+        float[] windows = scratch[1];
+        int[] sourceIndex = geometry.sourceIndex;
+        for (int n = 0; n < positions * rowLength; n++) {                    // window position q of output o,
+            windows[n] = source[sourceBase + sourceIndex[n]];                // at n = q · rowLength + o
+        }
+        PoolSimd.maxPoolPlane(windows, geometry, out, argmax, p * outputs, outputs, scratch[2], scratch[3]);
     }
 
     /** One (H, W) plane of {@code x} starting at {@code inBase} into {@code out} and {@code argmax} at {@code outBase}. */
@@ -42,24 +105,31 @@ public final class PoolKernels {
         for (int i = 0; i < outHeight; i++) {                                // each output row
             int rowStart = Math.max(i * stride - padding, 0);
             int rowEnd = Math.min(i * stride - padding + kernelSize, height);
-            for (int j = 0; j < outWidth; j++) {                             // each output column
-                int colStart = Math.max(j * stride - padding, 0);
-                int colEnd = Math.min(j * stride - padding + kernelSize, width);
-                int best = rowStart * width + colStart;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int h = rowStart; h < rowEnd; h++) {                    // the window, clipped to the input
-                    for (int w = colStart; w < colEnd; w++) {
-                        float value = x[inBase + h * width + w];
-                        // strict >: the first maximum stays; a NaN always wins (PyTorch's rule)
-                        if (value > max || Float.isNaN(value)) {
-                            max = value;
-                            best = h * width + w;
-                        }
+            maxPoolColumns(x, inBase, width, kernelSize, stride, padding, rowStart, rowEnd, out, argmax,
+                    outBase + i * outWidth, 0, outWidth);
+        }
+    }
+
+    /** Output columns [from, to) of one output row, the window's rows clipped to [rowStart, rowEnd). */
+    static void maxPoolColumns(float[] x, int inBase, int width, int kernelSize, int stride, int padding,
+                               int rowStart, int rowEnd, float[] out, int[] argmax, int outRow, int from, int to) {
+        for (int j = from; j < to; j++) {                                    // each output column
+            int colStart = Math.max(j * stride - padding, 0);
+            int colEnd = Math.min(j * stride - padding + kernelSize, width);
+            int best = rowStart * width + colStart;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int h = rowStart; h < rowEnd; h++) {                        // the window, clipped to the input
+                for (int w = colStart; w < colEnd; w++) {
+                    float value = x[inBase + h * width + w];
+                    // strict >: the first maximum stays; a NaN always wins (PyTorch's rule)
+                    if (value > max || Float.isNaN(value)) {
+                        max = value;
+                        best = h * width + w;
                     }
                 }
-                out[outBase + i * outWidth + j] = max;
-                argmax[outBase + i * outWidth + j] = best;
             }
+            out[outRow + j] = max;
+            argmax[outRow + j] = best;
         }
     }
 
@@ -89,22 +159,121 @@ public final class PoolKernels {
         int outHeight = rowStart.length;
         int outWidth = colStart.length;
         float[] out = new float[planes * outHeight * outWidth];
-        Threads.parallelFor(planes, p -> {                                   // each (n, c) plane, planes in parallel
-            int inBase = p * height * width;
-            int outBase = p * outHeight * outWidth;
-            for (int i = 0; i < outHeight; i++) {                            // each output row
-                for (int j = 0; j < outWidth; j++) {                         // each output column
-                    double sum = 0;
-                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {          // the window's rows: a contiguous
-                        for (int w = colStart[j]; w < colEnd[j]; w++) {      // run of each, no bounds test
-                            sum += x[inBase + h * width + w];
-                        }
-                    }
-                    out[outBase + i * outWidth + j] = (float) (sum / (rowDivisor[i] * colDivisor[j]));
+        int[] rows = uniformWindows(rowStart, rowEnd);
+        int[] cols = uniformWindows(colStart, colEnd);
+        if (Kernels.simd() && rows != null && cols != null) {
+            // every window k_h × k_w, s apart, none clipped: the window rows of a plane, in double
+            double[] divisors = new double[outHeight * outWidth];
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++) {
+                    divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
                 }
             }
-        });
+            Threads.parallelFor(planes, p -> avgPoolPlaneSimd(x, p, height, width, rowStart[0], rows[0], rows[1],
+                    colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, out));
+            return out;
+        }
+        Threads.parallelFor(planes, p -> avgPoolPlane(x, p, height, width, rowStart, rowEnd, rowDivisor,
+                colStart, colEnd, colDivisor, out));                         // each (n, c) plane, in parallel
         return out;
+    }
+
+    /** {window length, stride} when every window has the same length and starts one stride after the last. */
+    private static int[] uniformWindows(int[] start, int[] end) {
+        if (start.length == 0) {
+            return null;
+        }
+        int length = end[0] - start[0];
+        int stride = start.length > 1 ? start[1] - start[0] : 1;
+        for (int i = 0; i < start.length; i++) {
+            if (end[i] - start[i] != length || start[i] != start[0] + i * stride) {
+                return null;
+            }
+        }
+        return length > 0 && stride > 0 ? new int[] {length, stride} : null;
+    }
+
+    /** Per thread, reused: a plane's window rows and its means, in double. */
+    private static final ThreadLocal<double[][]> DOUBLE_SCRATCH = ThreadLocal.withInitial(() -> new double[2][0]);
+
+    /**
+     * Plane p of an average pooling whose windows are all k_h × k_w, s_h and s_w apart, inside the input:
+     * each window position's values for all outputs copied, widened to double, into a row of their own,
+     * then {@link PoolSimd#avgPoolPlane}; the few outputs after the last whole vector summed here.
+     */
+    private static void avgPoolPlaneSimd(float[] x, int p, int height, int width, int firstRow, int kh, int sh,
+                                         int firstCol, int kw, int sw, int outHeight, int outWidth,
+                                         double[] divisors, float[] out) {
+        int outputs = outHeight * outWidth;
+        int positions = kh * kw;
+        double[][] scratch = DOUBLE_SCRATCH.get();
+        if (scratch[0].length < positions * outputs) {
+            scratch[0] = new double[positions * outputs];
+        }
+        if (scratch[1].length < outputs) {
+            scratch[1] = new double[outputs];
+        }
+        double[] windows = scratch[0];
+        double[] means = scratch[1];
+        int inBase = p * height * width;
+        for (int a = 0; a < kh; a++) {                                       // window position (a, b) of
+            for (int b = 0; b < kw; b++) {                                   // every output, in a row of its own
+                int row = (a * kw + b) * outputs;
+                for (int i = 0; i < outHeight; i++) {
+                    int from = inBase + (firstRow + i * sh + a) * width + firstCol + b;
+                    int to = row + i * outWidth;
+                    for (int j = 0; j < outWidth; j++) {
+                        windows[to + j] = x[from + j * sw];
+                    }
+                }
+            }
+        }
+        int done = PoolSimd.avgPoolPlane(windows, positions, divisors, means, outputs);
+        for (int o = done; o < outputs; o++) {                               // the last few, one at a time
+            double sum = 0;
+            for (int q = 0; q < positions; q++) {
+                sum += windows[q * outputs + o];
+            }
+            means[o] = sum / divisors[o];
+        }
+        int outBase = p * outputs;
+        for (int o = 0; o < outputs; o++) {
+            out[outBase + o] = (float) means[o];
+        }
+    }
+
+    /**
+     * Plane p of average pooling, row by row of the output: the window's rows outside, the output
+     * columns inside, each column summing into its own double {@code sums[j]}. Every window is still
+     * summed in the twin's order (rows, then columns within a row) and divided as by the twin, so the
+     * result is the twin's to the bit; but the additions of neighbouring columns no longer wait for each
+     * other (the twin's one running sum makes every addition wait for the one before), and the
+     * divisions of a row follow each other without a dependency either.
+     */
+    private static void avgPoolPlane(float[] x, int p, int height, int width, int[] rowStart, int[] rowEnd,
+                                     float[] rowDivisor, int[] colStart, int[] colEnd, float[] colDivisor,
+                                     float[] out) {
+        int outHeight = rowStart.length;
+        int outWidth = colStart.length;
+        double[] sums = new double[outWidth];
+        int inBase = p * height * width;
+        for (int i = 0; i < outHeight; i++) {                                // each output row
+            java.util.Arrays.fill(sums, 0);
+            for (int h = rowStart[i]; h < rowEnd[i]; h++) {                  // the window's rows
+                int row = inBase + h * width;
+                for (int j = 0; j < outWidth; j++) {                         // every column's window, this row
+                    double sum = sums[j];
+                    for (int w = colStart[j]; w < colEnd[j]; w++) {
+                        sum += x[row + w];
+                    }
+                    sums[j] = sum;
+                }
+            }
+            int outRow = (p * outHeight + i) * outWidth;
+            for (int j = 0; j < outWidth; j++) {
+                out[outRow + j] = (float) (sums[j] / (rowDivisor[i] * colDivisor[j]));
+            }
+        }
     }
 
     /** ∂L/∂x of average pooling; the contract of {@link PoolNaive#avgPool2dBackward}. */
@@ -115,23 +284,98 @@ public final class PoolKernels {
             return PoolNaive.avgPool2dBackward(gradY, planes, height, width, rowStart, rowEnd, rowDivisor,
                     colStart, colEnd, colDivisor);
         }
-        int outHeight = rowStart.length;
-        int outWidth = colStart.length;
         float[] gradX = new float[planes * height * width];
-        Threads.parallelFor(planes, p -> {                                   // each plane, planes in parallel
-            int inBase = p * height * width;
-            int outBase = p * outHeight * outWidth;
-            for (int i = 0; i < outHeight; i++) {                            // each output element spreads
-                for (int j = 0; j < outWidth; j++) {                         // its gradient evenly over its window
-                    float share = (float) (gradY[outBase + i * outWidth + j] / (rowDivisor[i] * colDivisor[j]));
-                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {
-                        for (int w = colStart[j]; w < colEnd[j]; w++) {
-                            gradX[inBase + h * width + w] += share;          // += : windows may overlap
+        int[] rows = uniformWindows(rowStart, rowEnd);
+        int[] cols = uniformWindows(colStart, colEnd);
+        // windows of one size inside the input that do not overlap (stride ≥ window, as LeNet's 2 × 2 pool):
+        // every input element receives at most one share, so any order of the additions is the twin's
+        if (Kernels.simd() && rows != null && cols != null && rows[1] >= rows[0] && cols[1] >= cols[0]) {
+            int outHeight = rowStart.length;
+            int outWidth = colStart.length;
+            int outputs = outHeight * outWidth;
+            double[] divisors = new double[outputs];
+            int[] target = new int[rows[0] * cols[0] * outputs];             // where position q of output o goes
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++) {
+                    divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
+                    for (int a = 0; a < rows[0]; a++) {
+                        for (int b = 0; b < cols[0]; b++) {
+                            target[(a * cols[0] + b) * outputs + i * outWidth + j] =
+                                    (rowStart[i] + a) * width + colStart[j] + b;
                         }
                     }
                 }
             }
-        });
+            Threads.parallelFor(planes, p -> avgPoolBackwardPlaneSimd(gradY, p, height * width, outputs, divisors,
+                    target, gradX));                                         // each plane, in parallel
+            return gradX;
+        }
+        Threads.parallelFor(planes, p -> avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor,
+                colStart, colEnd, colDivisor, gradX));                       // each plane, in parallel
         return gradX;
+    }
+
+    /**
+     * ∂L/∂x of plane p when every window has one size and lies inside the input: the shares
+     * g / d of all outputs, divided in double a vector at a time ({@link PoolSimd#avgPoolShares}),
+     * then each window position's shares added to their input elements in one flat loop through
+     * {@code target} (position-major). The windows do not overlap, so each input element receives
+     * one share at most, as from the twin.
+     */
+    private static void avgPoolBackwardPlaneSimd(float[] gradY, int p, int planeIn, int outputs, double[] divisors,
+                                                 int[] target, float[] gradX) {
+        double[][] scratch = DOUBLE_SCRATCH.get();
+        if (scratch[1].length < outputs) {
+            scratch[1] = new double[outputs];
+        }
+        if (scratch[0].length < outputs) {
+            scratch[0] = new double[outputs];
+        }
+        double[] gradients = scratch[0];
+        double[] shares = scratch[1];
+        int outBase = p * outputs;
+        for (int o = 0; o < outputs; o++) {
+            gradients[o] = gradY[outBase + o];
+        }
+        int done = PoolSimd.avgPoolShares(gradients, divisors, shares, outputs);
+        for (int o = done; o < outputs; o++) {
+            shares[o] = gradients[o] / divisors[o];
+        }
+        int inBase = p * planeIn;
+        for (int n = 0; n < target.length; n += outputs) {                   // each window position
+            for (int o = 0; o < outputs; o++) {
+                gradX[inBase + target[n + o]] += (float) shares[o];
+            }
+        }
+    }
+
+    /**
+     * ∂L/∂x of plane p, row by row of the output: first the row's shares g / (d_row · d_col[j]) (the
+     * divisions independent of each other), then each window row, every column's share added to its
+     * window. Each input element receives its shares in the twin's order (output rows, then columns),
+     * so the sums are the twin's to the bit.
+     */
+    private static void avgPoolBackwardPlane(float[] gradY, int p, int height, int width, int[] rowStart,
+                                             int[] rowEnd, float[] rowDivisor, int[] colStart, int[] colEnd,
+                                             float[] colDivisor, float[] gradX) {
+        int outHeight = rowStart.length;
+        int outWidth = colStart.length;
+        float[] shares = new float[outWidth];
+        int inBase = p * height * width;
+        for (int i = 0; i < outHeight; i++) {                                // each output row, in order
+            int outRow = (p * outHeight + i) * outWidth;
+            for (int j = 0; j < outWidth; j++) {
+                shares[j] = (float) (gradY[outRow + j] / (rowDivisor[i] * colDivisor[j]));
+            }
+            for (int h = rowStart[i]; h < rowEnd[i]; h++) {                  // each row the windows cover
+                int row = inBase + h * width;
+                for (int j = 0; j < outWidth; j++) {
+                    float share = shares[j];
+                    for (int w = colStart[j]; w < colEnd[j]; w++) {
+                        gradX[row + w] += share;                             // += : windows may overlap
+                    }
+                }
+            }
+        }
     }
 }

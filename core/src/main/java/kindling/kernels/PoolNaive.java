@@ -67,44 +67,58 @@ public final class PoolNaive {
     public static float[] avgPool2dForward(float[] x, int planes, int height, int width,
                                            int[] rowStart, int[] rowEnd, float[] rowDivisor,
                                            int[] colStart, int[] colEnd, float[] colDivisor) {
-        int outHeight = rowStart.length;
-        int outWidth = colStart.length;
-        float[] out = new float[planes * outHeight * outWidth];
+        float[] out = new float[planes * rowStart.length * colStart.length];
         for (int p = 0; p < planes; p++) {                                   // each plane
-            for (int i = 0; i < outHeight; i++) {                            // each output row
-                for (int j = 0; j < outWidth; j++) {                         // each output column
-                    double sum = 0;
-                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {          // the window's rows
-                        for (int w = colStart[j]; w < colEnd[j]; w++) {      // and columns
-                            sum += x[(p * height + h) * width + w];
-                        }
-                    }
-                    out[(p * outHeight + i) * outWidth + j] = (float) (sum / (rowDivisor[i] * colDivisor[j]));
-                }
-            }
+            avgPoolPlane(x, p, height, width, rowStart, rowEnd, rowDivisor, colStart, colEnd, colDivisor, out);
         }
         return out;
+    }
+
+    /** Average pooling of plane {@code p}: every output element, the sum of its window in double, divided. */
+    static void avgPoolPlane(float[] x, int p, int height, int width, int[] rowStart, int[] rowEnd, float[] rowDivisor,
+                             int[] colStart, int[] colEnd, float[] colDivisor, float[] out) {
+        int outHeight = rowStart.length;
+        int outWidth = colStart.length;
+        for (int i = 0; i < outHeight; i++) {                                // each output row
+            for (int j = 0; j < outWidth; j++) {                             // each output column
+                double sum = 0;
+                for (int h = rowStart[i]; h < rowEnd[i]; h++) {              // the window's rows
+                    for (int w = colStart[j]; w < colEnd[j]; w++) {          // and columns
+                        sum += x[(p * height + h) * width + w];
+                    }
+                }
+                out[(p * outHeight + i) * outWidth + j] = (float) (sum / (rowDivisor[i] * colDivisor[j]));
+            }
+        }
     }
 
     /** ∂L/∂x of average pooling: each output element's gradient, divided, to every element of its window. */
     public static float[] avgPool2dBackward(float[] gradY, int planes, int height, int width,
                                             int[] rowStart, int[] rowEnd, float[] rowDivisor,
                                             int[] colStart, int[] colEnd, float[] colDivisor) {
+        float[] gradX = new float[planes * height * width];
+        for (int p = 0; p < planes; p++) {                                   // each plane
+            avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor, colStart, colEnd, colDivisor,
+                    gradX);
+        }
+        return gradX;
+    }
+
+    /** ∂L/∂x of average pooling for plane {@code p}: each output's share added to its whole window. */
+    static void avgPoolBackwardPlane(float[] gradY, int p, int height, int width, int[] rowStart, int[] rowEnd,
+                                     float[] rowDivisor, int[] colStart, int[] colEnd, float[] colDivisor,
+                                     float[] gradX) {
         int outHeight = rowStart.length;
         int outWidth = colStart.length;
-        float[] gradX = new float[planes * height * width];
-        for (int p = 0; p < planes; p++) {
-            for (int i = 0; i < outHeight; i++) {
-                for (int j = 0; j < outWidth; j++) {
-                    float share = (float) (gradY[(p * outHeight + i) * outWidth + j] / (rowDivisor[i] * colDivisor[j]));
-                    for (int h = rowStart[i]; h < rowEnd[i]; h++) {
-                        for (int w = colStart[j]; w < colEnd[j]; w++) {
-                            gradX[(p * height + h) * width + w] += share;    // += : windows may overlap
-                        }
+        for (int i = 0; i < outHeight; i++) {                                // each output element spreads
+            for (int j = 0; j < outWidth; j++) {                             // its gradient evenly over its window
+                float share = (float) (gradY[(p * outHeight + i) * outWidth + j] / (rowDivisor[i] * colDivisor[j]));
+                for (int h = rowStart[i]; h < rowEnd[i]; h++) {
+                    for (int w = colStart[j]; w < colEnd[j]; w++) {
+                        gradX[(p * height + h) * width + w] += share;        // += : windows may overlap
                     }
                 }
             }
         }
-        return gradX;
     }
 }

@@ -3,14 +3,18 @@ package kindling.kernels;
 import static kindling.kernels.KernelTwins.randomArray;
 import static kindling.kernels.KernelTwins.withFastKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * NormKernels against NormNaive over a grid of shapes including empty batches, one channel, one
- * position, odd sizes, and tensors above the parallel threshold. Each channel's (row's) sums run in
- * the same order on one thread in both, so the results agree exactly.
+ * position, odd sizes, and tensors above the parallel threshold. In mode plain each channel's (row's)
+ * sums run in the same order on one thread in both, so the results agree exactly; batch norm's
+ * Vector API channels sum in float lanes (see NormSimd), so they are held to the twin within a
+ * few float roundings instead.
  */
 class NormKernelsTest {
     private final SplittableRandom random = new SplittableRandom(5);
@@ -19,6 +23,7 @@ class NormKernelsTest {
     @Test
     void batchNormMatchesItsTwin() {
         int[][] shapes = {{0, 3, 4}, {1, 1, 1}, {2, 3, 1}, {3, 5, 7}, {4, 2, 9}, {8, 16, 300}};
+        KernelMode before = Kernels.setMode(KernelMode.PLAIN);               // the same algorithm as the twin's
         withFastKernels(() -> {
             try {
                 Threads.set(3);
@@ -31,8 +36,78 @@ class NormKernelsTest {
                 }
             } finally {
                 Threads.set(threadsBefore);
+                Kernels.setMode(before);
             }
         });
+    }
+
+    /**
+     * The Vector API batch norm against the twin: shapes with whole vectors and tails, channel counts
+     * that are no multiple of a vector, a spatial size crossing NormSimd.BLOCK, and a channel whose
+     * mean (1000) is large beside its spread, which float sums would lose without the shift.
+     */
+    @Test
+    void batchNormSimdMatchesItsTwinClosely() {
+        assumeTrue(Kernels.vectorModulePresent(), "the Vector API is not in this JVM");
+        int[][] shapes = {{0, 3, 4}, {1, 1, 1}, {2, 3, 1}, {3, 5, 7}, {4, 3, 17}, {8, 16, 300}, {2, 5, 2100},
+            {32, 3, 49}, {5, 7, 784}};
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            Threads.set(3);
+            for (int[] shape : shapes) {
+                for (boolean batchStatistics : new boolean[] {true, false}) {
+                    for (float offset : new float[] {0f, 1000f}) {
+                        checkBatchNormClose(shape[0], shape[1], shape[2], batchStatistics, offset);
+                    }
+                }
+            }
+        } finally {
+            Threads.set(threadsBefore);
+            Kernels.setMode(before);
+        }
+    }
+
+    private void checkBatchNormClose(int batch, int channels, int spatial, boolean batchStatistics, float offset) {
+        int size = batch * channels * spatial;
+        float[] x = randomArray(random, size);
+        for (int i = 0; i < size; i++) {
+            x[i] += offset;
+        }
+        float[] gamma = randomArray(random, channels);
+        float[] beta = randomArray(random, channels);
+        float[] mean = null;
+        float[] variance = null;
+        if (!batchStatistics) {
+            mean = randomArray(random, channels);
+            variance = randomArray(random, channels);
+            for (int c = 0; c < channels; c++) {
+                mean[c] += offset;
+                variance[c] = Math.abs(variance[c]) + 0.1f;
+            }
+        }
+        String what = "simd (" + batch + ", " + channels + ", " + spatial + ") batchStatistics=" + batchStatistics
+                + " offset=" + offset;
+        float[][] naive = new float[3][];
+        double[][] naiveStats = new double[5][];
+        float[][] fast = new float[3][];
+        double[][] fastStats = new double[5][];
+        runBatchNorm(true, x, batch, channels, spatial, gamma, beta, mean, variance, naive, naiveStats);
+        runBatchNorm(false, x, batch, channels, spatial, gamma, beta, mean, variance, fast, fastStats);
+        // x̂, y, ∂L/∂x are O(1): a few float roundings of each operand, plus the offset's rounding in x
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(naive[i], fast[i], 1e-5f, what + ": array " + i);
+        }
+        for (int i = 0; i < 5; i++) {
+            for (int c = 0; c < channels; c++) {
+                double expected = naiveStats[i][c];
+                // statistics 0-2 (1/σ, μ, σ²) relative; the gradient sums 3, 4 add M = N·S terms g · x̂ of
+                // size up to 4, each off by a float rounding or two of x̂: the bound grows with M
+                double tolerance = Double.isNaN(expected) ? 0
+                        : i < 3 ? 1e-6 * Math.max(1, Math.abs(expected)) : 1e-6 * Math.max(1, batch * spatial);
+                assertEquals(expected, fastStats[i][c], tolerance,
+                        what + ": statistic " + i + " channel " + c);
+            }
+        }
     }
 
     private void checkBatchNorm(int batch, int channels, int spatial, boolean batchStatistics, boolean affine) {

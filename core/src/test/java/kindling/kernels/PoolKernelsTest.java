@@ -35,6 +35,62 @@ class PoolKernelsTest {
         });
     }
 
+    /**
+     * Widths that give the vector loops whole vectors of output columns (16 float lanes on AVX-512,
+     * 8 on AVX2) plus a tail, with ties, NaNs and −∞ planted where a lane meets them.
+     */
+    @Test
+    void maxPoolMatchesItsTwinOnWideRows() {
+        withFastKernels(() -> {
+            for (int w : new int[] {17, 33, 40, 57, 71}) {
+                for (int[] kernel : new int[][] {{3, 2, 1}, {2, 2, 0}, {3, 1, 1}, {3, 3, 0}, {1, 1, 0}, {2, 1, 1}}) {
+                    checkMax(3, 9, w, kernel[0], kernel[1], kernel[2]);
+                    checkMaxSpecial(2, 7, w, kernel[0], kernel[1], kernel[2]);
+                }
+            }
+        });
+    }
+
+    /**
+     * Padded planes of one size (30 × 30) with different borders, one after the other on one thread:
+     * the fast loop keeps a padded buffer from call to call and must not reuse another padding's border.
+     */
+    @Test
+    void maxPoolWithPaddingsOfOneBufferSize() {
+        withFastKernels(() -> {
+            checkMax(2, 28, 28, 3, 2, 1);
+            checkMax(2, 26, 26, 5, 2, 2);
+            checkMax(2, 28, 28, 3, 1, 1);
+            checkMax(1, 24, 24, 7, 3, 3);
+            checkMax(2, 28, 28, 2, 2, 1);
+        });
+    }
+
+    private void checkMaxSpecial(int planes, int h, int w, int k, int s, int p) {
+        int oh = PoolKernels.outputSize(h, k, s, p);
+        int ow = PoolKernels.outputSize(w, k, s, p);
+        float[] x = randomArray(random, planes * h * w);
+        for (int i = 0; i < x.length; i++) {
+            int kind = random.nextInt(12);
+            if (kind == 0) {
+                x[i] = Float.NaN;
+            } else if (kind == 1) {
+                x[i] = Float.NEGATIVE_INFINITY;
+            } else if (kind < 5) {
+                x[i] = 1f;                                // many ties: the first must win
+            }
+        }
+        String what = "special " + planes + "×" + h + "×" + w + " k=" + k + " s=" + s + " p=" + p;
+        float[] outNaive = new float[planes * oh * ow];
+        int[] argNaive = new int[outNaive.length];
+        PoolNaive.maxPool2dForward(x, planes, h, w, k, s, p, outNaive, argNaive, oh, ow);
+        float[] outFast = new float[outNaive.length];
+        int[] argFast = new int[outNaive.length];
+        PoolKernels.maxPool2dForward(x, planes, h, w, k, s, p, outFast, argFast, oh, ow);
+        assertArrayEquals(outNaive, outFast, 0f, what + ": output");
+        assertArrayEquals(argNaive, argFast, what + ": argmax");
+    }
+
     private void checkMax(int planes, int h, int w, int k, int s, int p) {
         int oh = PoolKernels.outputSize(h, k, s, p);
         int ow = PoolKernels.outputSize(w, k, s, p);
@@ -75,13 +131,57 @@ class PoolKernelsTest {
         });
     }
 
+    /** Widths with whole vectors of output columns, and clipped (padded) border windows around them. */
+    @Test
+    void avgPoolMatchesItsTwinOnWideRows() {
+        withFastKernels(() -> {
+            for (int w : new int[] {17, 28, 40, 57}) {
+                for (int[] kernel : new int[][] {{2, 2, 0}, {3, 2, 1}, {3, 1, 1}, {2, 3, 0}, {1, 1, 0}}) {
+                    checkAvg(3, 6, w, kernel[0], kernel[1], kernel[2]);
+                }
+            }
+        });
+    }
+
+    /** Adaptive windows (PyTorch's ⌊i·in/out⌋ to ⌈(i+1)·in/out⌉): widths vary, runs of equal ones between. */
+    @Test
+    void adaptiveAvgPoolMatchesItsTwin() {
+        withFastKernels(() -> {
+            for (int[] size : new int[][] {{28, 5}, {40, 17}, {64, 32}, {50, 50}, {7, 1}, {1, 1}}) {
+                int[][] windows = new int[2][size[1]];
+                for (int i = 0; i < size[1]; i++) {
+                    windows[0][i] = i * size[0] / size[1];
+                    windows[1][i] = ((i + 1) * size[0] + size[1] - 1) / size[1];
+                }
+                float[] divisor = divisors(windows);
+                float[] x = randomArray(random, 3 * size[0] * size[0]);
+                float[] gradY = randomArray(random, 3 * size[1] * size[1]);
+                String what = "adaptive " + size[0] + " → " + size[1];
+                assertArrayEquals(
+                        PoolNaive.avgPool2dForward(x, 3, size[0], size[0], windows[0], windows[1], divisor,
+                                windows[0], windows[1], divisor),
+                        PoolKernels.avgPool2dForward(x, 3, size[0], size[0], windows[0], windows[1], divisor,
+                                windows[0], windows[1], divisor), 0f, what + ": output");
+                assertArrayEquals(
+                        PoolNaive.avgPool2dBackward(gradY, 3, size[0], size[0], windows[0], windows[1], divisor,
+                                windows[0], windows[1], divisor),
+                        PoolKernels.avgPool2dBackward(gradY, 3, size[0], size[0], windows[0], windows[1], divisor,
+                                windows[0], windows[1], divisor), 0f, what + ": gradient");
+            }
+        });
+    }
+
     private void checkAvg(int planes, int h, int w, int k, int s) {
-        int[][] rows = windows(h, k, s);
-        int[][] cols = windows(w, k, s);
+        checkAvg(planes, h, w, k, s, 0);
+    }
+
+    private void checkAvg(int planes, int h, int w, int k, int s, int padding) {
+        int[][] rows = windows(h, k, s, padding);
+        int[][] cols = windows(w, k, s, padding);
         float[] rowDivisor = divisors(rows);
         float[] colDivisor = divisors(cols);
         float[] x = randomArray(random, planes * h * w);
-        String what = planes + "×" + h + "×" + w + " k=" + k + " s=" + s;
+        String what = planes + "×" + h + "×" + w + " k=" + k + " s=" + s + " p=" + padding;
         assertArrayEquals(
                 PoolNaive.avgPool2dForward(x, planes, h, w, rows[0], rows[1], rowDivisor, cols[0], cols[1], colDivisor),
                 PoolKernels.avgPool2dForward(x, planes, h, w, rows[0], rows[1], rowDivisor, cols[0], cols[1], colDivisor),
@@ -93,12 +193,13 @@ class PoolKernelsTest {
                 0f, what + ": gradient");
     }
 
-    private static int[][] windows(int in, int k, int s) {
-        int out = PoolKernels.outputSize(in, k, s, 0);
+    /** Sliding windows clipped to the input (padding not counted, as count_include_pad=False). */
+    private static int[][] windows(int in, int k, int s, int padding) {
+        int out = PoolKernels.outputSize(in, k, s, padding);
         int[][] windows = new int[2][out];
         for (int i = 0; i < out; i++) {
-            windows[0][i] = i * s;
-            windows[1][i] = i * s + k;
+            windows[0][i] = Math.max(i * s - padding, 0);
+            windows[1][i] = Math.min(i * s - padding + k, in);
         }
         return windows;
     }

@@ -1,0 +1,173 @@
+package kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Batch norm's channels with the Vector API; only loaded when the JVM has {@code jdk.incubator.vector}.
+ * A different algorithm from the naive twin's (which adds one value after another in double, each
+ * addition waiting for the one before), so its results agree with the twin's to a few float
+ * roundings, not to the bit:
+ * <ul>
+ *   <li>Sums run on a vector of float lanes at once; every block of {@link #BLOCK} values their
+ *       lanes are added into a double, so no float sum grows over more than BLOCK / lanes values.</li>
+ *   <li>Shifted data: every value is first reduced by K, the channel's first value. The differences
+ *       x − K are small beside a large mean (and exact when x is near K), so a channel with mean
+ *       1000 and spread 1 keeps its precision in float: the mean is K + mean(x − K).</li>
+ *   <li>Two passes for the statistics, as the twin: the mean, then Σ (x − μ)², which cannot cancel
+ *       the way E[x²] − E[x]² does. The channel's values (N · S floats, some hundred kilobytes)
+ *       are still in the core's cache for the second pass and for the normalisation after it.</li>
+ *   <li>The normalisation is fused: x̂ = ((x − K) − δ) · (1/σ) and y = x̂ · γ + β in one pass that
+ *       writes both, δ = μ − K.</li>
+ *   <li>Backward: one pass for Σ g and Σ g · x̂, one for ∂L/∂x = (γ/σ) · (g − mean(g) − x̂ · mean(g · x̂)).</li>
+ * </ul>
+ */
+final class NormSimd {
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    /** Values summed in float lanes before their sum moves to a double. */
+    static final int BLOCK = 1024;
+
+    private NormSimd() {
+    }
+
+    /** Batch-norm forward of channel c; the arguments of {@link NormNaive#batchNormForward}. */
+    static void batchNormChannel(float[] x, int c, int batch, int channels, int spatial,
+                                 float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
+                                 double[] batchMean, double[] batchVariance,
+                                 float[] normalized, double[] invStd, float[] out) {
+        double count = (double) batch * spatial;
+        float shift;                                                         // K
+        float delta;                                                         // μ − K, rounded to float
+        if (mean == null) {
+            shift = batch * spatial == 0 ? 0 : x[c * spatial];
+            double sum = 0;
+            for (int n = 0; n < batch; n++) {                                // first pass: Σ (x − K)
+                sum += shiftedSum(x, (n * channels + c) * spatial, spatial, shift);
+            }
+            double meanShifted = sum / count;
+            delta = (float) meanShifted;
+            double squares = 0;
+            for (int n = 0; n < batch; n++) {                                // second pass: Σ (x − μ)²
+                squares += centredSquares(x, (n * channels + c) * spatial, spatial, shift, delta);
+            }
+            batchMean[c] = shift + meanShifted;
+            batchVariance[c] = squares / count;                              // biased: divided by M
+            invStd[c] = 1 / Math.sqrt(squares / count + eps);
+        } else {
+            shift = mean[c];
+            delta = 0;
+            invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+        }
+        float scale = (float) invStd[c];
+        float g = gamma == null ? 1 : gamma[c];
+        float b = beta == null ? 0 : beta[c];
+        int lanes = FLOATS.length();
+        for (int n = 0; n < batch; n++) {                                    // x̂ and y = γ · x̂ + β, fused
+            int base = (n * channels + c) * spatial;
+            int s = 0;
+            for (; s <= spatial - lanes; s += lanes) {
+                FloatVector xHat = FloatVector.fromArray(FLOATS, x, base + s).sub(shift).sub(delta).mul(scale);
+                xHat.intoArray(normalized, base + s);
+                xHat.fma(g, b).intoArray(out, base + s);
+            }
+            for (; s < spatial; s++) {
+                float xHat = (x[base + s] - shift - delta) * scale;
+                normalized[base + s] = xHat;
+                out[base + s] = Math.fma(xHat, g, b);
+            }
+        }
+    }
+
+    /** Σ (x − K) over x[from, from + length): float lanes per block, blocks added in double. */
+    private static double shiftedSum(float[] x, int from, int length, float shift) {
+        double sum = 0;
+        int lanes = FLOATS.length();
+        int end = from + length;
+        int i = from;
+        while (i <= end - lanes) {
+            int blockEnd = Math.min(end, i + BLOCK);
+            FloatVector lanesSum = FloatVector.zero(FLOATS);
+            for (; i <= blockEnd - lanes; i += lanes) {
+                lanesSum = lanesSum.add(FloatVector.fromArray(FLOATS, x, i).sub(shift));
+            }
+            sum += lanesSum.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < end; i++) {
+            sum += x[i] - shift;
+        }
+        return sum;
+    }
+
+    /** Σ ((x − K) − δ)² over x[from, from + length), blocked as {@link #shiftedSum}. */
+    private static double centredSquares(float[] x, int from, int length, float shift, float delta) {
+        double squares = 0;
+        int lanes = FLOATS.length();
+        int end = from + length;
+        int i = from;
+        while (i <= end - lanes) {
+            int blockEnd = Math.min(end, i + BLOCK);
+            FloatVector lanesSum = FloatVector.zero(FLOATS);
+            for (; i <= blockEnd - lanes; i += lanes) {
+                FloatVector d = FloatVector.fromArray(FLOATS, x, i).sub(shift).sub(delta);
+                lanesSum = d.fma(d, lanesSum);
+            }
+            squares += lanesSum.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < end; i++) {
+            double d = x[i] - shift - delta;
+            squares += d * d;
+        }
+        return squares;
+    }
+
+    /** Batch-norm backward of channel c; the arguments of {@link NormNaive#batchNormBackward}. */
+    static void batchNormBackwardChannel(float[] g, float[] normalized, double[] invStd, float[] gamma,
+                                         boolean batchStatistics, int c, int batch, int channels, int spatial,
+                                         double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        int lanes = FLOATS.length();
+        double channelSum = 0;
+        double channelSumXHat = 0;
+        for (int n = 0; n < batch; n++) {                                    // Σ g and Σ g · x̂
+            int end = (n * channels + c) * spatial + spatial;
+            int i = end - spatial;
+            while (i <= end - lanes) {
+                int blockEnd = Math.min(end, i + BLOCK);
+                FloatVector sum = FloatVector.zero(FLOATS);
+                FloatVector sumXHat = FloatVector.zero(FLOATS);
+                for (; i <= blockEnd - lanes; i += lanes) {
+                    FloatVector grad = FloatVector.fromArray(FLOATS, g, i);
+                    sum = sum.add(grad);
+                    sumXHat = grad.fma(FloatVector.fromArray(FLOATS, normalized, i), sumXHat);
+                }
+                channelSum += sum.reduceLanes(VectorOperators.ADD);
+                channelSumXHat += sumXHat.reduceLanes(VectorOperators.ADD);
+            }
+            for (; i < end; i++) {
+                channelSum += g[i];
+                channelSumXHat += g[i] * (double) normalized[i];
+            }
+        }
+        sumGrad[c] += channelSum;
+        sumGradXHat[c] += channelSumXHat;
+        if (gradX == null) {
+            return;
+        }
+        double count = (double) batch * spatial;
+        float scale = (float) ((gamma == null ? 1 : gamma[c]) * invStd[c]);    // γ_c / σ_c
+        float meanGrad = batchStatistics ? (float) (sumGrad[c] / count) : 0;
+        float meanGradXHat = batchStatistics ? (float) (sumGradXHat[c] / count) : 0;
+        for (int n = 0; n < batch; n++) {                                    // (γ/σ) · (g − mean(g) − x̂ · mean(g · x̂))
+            int base = (n * channels + c) * spatial;
+            int s = 0;
+            for (; s <= spatial - lanes; s += lanes) {
+                FloatVector xHat = FloatVector.fromArray(FLOATS, normalized, base + s);
+                FloatVector.fromArray(FLOATS, g, base + s).sub(meanGrad)
+                        .sub(xHat.mul(meanGradXHat)).mul(scale).intoArray(gradX, base + s);
+            }
+            for (; s < spatial; s++) {
+                gradX[base + s] = (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat) * scale;
+            }
+        }
+    }
+}
