@@ -4,8 +4,11 @@ package kindling.kernels;
  * The fast 2-D convolution: im2col, then one GEMM per group; {@link ConvNaive} is the same contract
  * written as the textbook sum, and the tests hold this class to it. In kernel mode simd the forward,
  * the weight gradient and the input gradient of a stride-1 layer go to {@code ConvSimd} instead, a
- * direct convolution that never writes the im2col matrix; what follows is the path of mode plain
- * (and of ∂L/∂x with a stride in mode simd).
+ * direct convolution that never writes the im2col matrix, when the layer's output plane is large
+ * enough for it ({@code ConvSimd.suits}: the direct kernel computes whole vectors of output
+ * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
+ * puts the positions of many images side by side). What follows is the path of mode plain, and of
+ * mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
@@ -54,7 +57,7 @@ public final class Conv2dKernels {
 
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
-        if (Kernels.simd()) {
+        if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.forward(x, w, bias, g);
         }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
@@ -140,7 +143,7 @@ public final class Conv2dKernels {
      * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
-        if (Kernels.simd()) {
+        if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
         }
         int weights = g.outChannels() * g.patchSize();

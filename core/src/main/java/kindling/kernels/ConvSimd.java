@@ -69,6 +69,25 @@ final class ConvSimd {
         return y;
     }
 
+    /**
+     * The least share of the computed output positions that must be real ones (not the columns past
+     * W_out of each flat row, nor the last panel's overhang) for this kernel to beat im2col + GEMM.
+     * On ResNet.small()'s 7×7, 4×4 and 2×2 planes (shares 0.51, 0.33 and 0.08 with 16 lanes) the GEMM
+     * path, which lines up the positions of many images, made a training step about a third faster
+     * than this kernel; every benchmark layer (LeNet 0.69, ResNet 3×3 0.91, AlexNet conv1) stays here.
+     */
+    static final double MIN_USEFUL_SHARE = 0.6;
+
+    /**
+     * Whether this kernel suits layer g: at least {@link #MIN_USEFUL_SHARE} of the positions it would
+     * compute are outputs. The share depends on the vector width (a panel is three vectors), so a
+     * 256-bit machine sends more layers here than a 512-bit one.
+     */
+    static boolean suits(ConvGeometry g) {
+        Layout layout = new Layout(g);
+        return g.outPlane() >= MIN_USEFUL_SHARE * layout.panels * NR;
+    }
+
     /** Sizes of the padded, phase-split image and the tap offsets, shared by every image of a call. */
     static final class Layout {
         /** Rows and columns of one phase plane. */

@@ -2,6 +2,7 @@ package kindling.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -49,6 +50,15 @@ class ConvSimdTest {
         assertMatches(ConvGeometry.of(2, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));    // ResNet 3×3
         assertMatches(ConvGeometry.of(1, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1)); // AlexNet conv1
         assertMatches(ConvGeometry.of(1, 3, 1, 1, 5, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1));        // one pixel
+    }
+
+    @Test
+    void smallPlanesGoToTheGemmPathAndTheBenchmarkLayersStayDirect() {
+        // A 2×2 output (ResNet's last stage at 28×28 input) would fill a tenth of one panel at most.
+        assertFalse(ConvSimd.suits(ConvGeometry.of(8, 64, 2, 2, 128, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
+        assertTrue(ConvSimd.suits(ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));     // LeNet conv2
+        assertTrue(ConvSimd.suits(ConvGeometry.of(2, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));    // ResNet 3×3
+        assertTrue(ConvSimd.suits(ConvGeometry.of(1, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
     }
 
     @Test
