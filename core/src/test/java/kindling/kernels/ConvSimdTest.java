@@ -103,6 +103,16 @@ class ConvSimdTest {
     }
 
     @Test
+    void filterCountsThatThreeDividesUseTheThreeFilterKernelAndMatch() {
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(6));
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(9));
+        assertEquals(ConvSimd.MR, ConvSimd.filtersPerBlock(16));
+        assertMatches(ConvGeometry.of(3, 16, 10, 10, 6, 5, 5, 1, 1, 4, 4, 4, 4, 1, 1, 1));   // LeNet conv2's ∂L/∂x
+        assertMatches(ConvGeometry.of(2, 4, 11, 13, 9, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertMatches(ConvGeometry.of(2, 3, 9, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    @Test
     void biasGradientMatchesTheTextbookSumAndIsBitIdenticalForAnyThreadCount() {
         ConvGeometry[] geometries = {
             ConvGeometry.of(3, 1, 30, 29, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // planes of 870: vectors and a tail
