@@ -195,9 +195,13 @@ public final class Conv2dKernels {
     /**
      * Σ_n Σ_p y[n][c][p] for each channel c of y (N, C, P): a bias gradient, for a convolution or a
      * transposed one alike. Each plane is summed on its own, then the planes in order of n, so the
-     * result does not depend on anything but the data.
+     * result does not depend on anything but the data. In kernel mode simd, {@code ConvSimd}'s
+     * vectorised, parallel sum instead (in a fixed order too).
      */
     static float[] sumPerChannel(float[] y, int batch, int channels, int plane) {
+        if (Kernels.simd()) {
+            return ConvSimd.sumPerChannel(y, batch, channels, plane);
+        }
         float[] sums = new float[channels];
         for (int n = 0; n < batch; n++) {
             for (int c = 0; c < channels; c++) {

@@ -101,6 +101,19 @@ public final class ConvNaive {
         return toFloat(gradW);
     }
 
+    /** ∂L/∂bias[o] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j]. */
+    public static float[] backwardBias(float[] gradY, ConvGeometry g) {
+        double[] gradB = new double[g.outChannels()];
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < g.outChannels(); o++) {
+                for (int p = 0; p < g.outPlane(); p++) {
+                    gradB[o] += gradY[(n * g.outChannels() + o) * g.outPlane() + p];
+                }
+            }
+        }
+        return toFloat(gradB);
+    }
+
     private static int weightIndex(ConvGeometry g, int o, int c, int a, int b) {
         return ((o * g.inPerGroup() + c) * g.kernelH() + a) * g.kernelW() + b;
     }

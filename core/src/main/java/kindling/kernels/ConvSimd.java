@@ -37,7 +37,9 @@ import jdk.incubator.vector.VectorSpecies;
  *     copy the rows back to (C_out, H_out, W_out), dropping the extra columns, adding the bias
  * </pre>
  * 12 accumulators + 3 loaded vectors + 1 broadcast = 16 vector registers: fits AVX2's 16 as well as
- * AVX-512's 32, whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}). The filters are
+ * AVX-512's 32, whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}). When 3 divides
+ * the filter count better than 4 (6 filters: LeNet's ∂L/∂x), blocks of 3 filters at 4 vectors of
+ * positions instead (also 12 accumulators), so no zero filters are computed. The filters are
  * packed once per call as [block][k][MR], so the 4 broadcasts of a step are adjacent floats; channel
  * counts that are not a multiple of MR are padded with zero filters, never stored. Each output sums
  * its taps in order k = 0..K−1 on one thread, so results do not depend on the thread count.
@@ -49,6 +51,13 @@ final class ConvSimd {
     static final int MR = 4;
     /** Output positions per micro-kernel block: three vectors. */
     static final int NR = 3 * LANES;
+    /**
+     * The narrow micro-kernel's block: 3 filters at 4 vectors of positions (also 12 accumulators),
+     * for filter counts that 3 divides better than 4 (6 filters: two blocks of 3 instead of two
+     * blocks of 4 with 2 zero filters computed for nothing).
+     */
+    static final int NARROW_MR = 3;
+    static final int NARROW_NR = 4 * LANES;
 
     /** Per-thread buffers: the padded image (0), its outputs with the extra columns (1). */
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -63,7 +72,7 @@ final class ConvSimd {
             return y;
         }
         Layout layout = new Layout(g);
-        float[] packed = packFilters(w, g);
+        float[] packed = packFilters(w, g, layout.mr);
         int tasks = g.batch();
         Threads.parallelFor(tasks, n -> image(x, packed, bias, g, layout, n, y));
         return y;
@@ -97,7 +106,10 @@ final class ConvSimd {
         final int channelFloats;
         /** Output positions in flat numbering, q = i·cols + j, up to the last valid one (exclusive). */
         final int positions;
-        /** Panels of NR positions covering them. */
+        /** Filters per micro-kernel block (MR or NARROW_MR) and positions per block (NR or NARROW_NR). */
+        final int mr;
+        final int nr;
+        /** Panels of nr positions covering them. */
         final int panels;
         /** tap[k] for the K = (C_in/groups)·k_h·k_w taps of one group, relative to the group's first channel. */
         final int[] tap;
@@ -107,7 +119,9 @@ final class ConvSimd {
             cols = g.outWidth() + (g.kernelW() - 1) * g.dilationW() / g.strideW();
             channelFloats = g.strideH() * g.strideW() * rows * cols;
             positions = (g.outHeight() - 1) * cols + g.outWidth();
-            panels = (positions + NR - 1) / NR;
+            mr = filtersPerBlock(g.outPerGroup());
+            nr = mr == MR ? NR : NARROW_NR;
+            panels = (positions + nr - 1) / nr;
             tap = new int[g.patchSize()];
             int k = 0;
             for (int c = 0; c < g.inPerGroup(); c++) {
@@ -125,21 +139,28 @@ final class ConvSimd {
 
         /** The padded image's floats, with room for the last panel's overhang (read, never used). */
         int imageFloats(ConvGeometry g) {
-            return g.inChannels() * channelFloats + NR;
+            return g.inChannels() * channelFloats + NARROW_NR;
         }
     }
 
-    /** The filters as [group][block of MR][k][MR], zero for the filters past C_out/groups in the last block. */
-    static float[] packFilters(float[] w, ConvGeometry g) {
+    /** MR, or NARROW_MR when fewer zero filters pad {@code filters} to whole blocks of it. */
+    static int filtersPerBlock(int filters) {
+        int padding = (MR - filters % MR) % MR;
+        int narrowPadding = (NARROW_MR - filters % NARROW_MR) % NARROW_MR;
+        return narrowPadding < padding ? NARROW_MR : MR;
+    }
+
+    /** The filters as [group][block of mr][k][mr], zero for the filters past C_out/groups in the last block. */
+    static float[] packFilters(float[] w, ConvGeometry g, int mr) {
         int patch = g.patchSize();
-        int blocks = (g.outPerGroup() + MR - 1) / MR;
-        float[] packed = new float[g.groups() * blocks * patch * MR];
+        int blocks = (g.outPerGroup() + mr - 1) / mr;
+        float[] packed = new float[g.groups() * blocks * patch * mr];
         for (int group = 0; group < g.groups(); group++) {
             for (int o = 0; o < g.outPerGroup(); o++) {
                 int filter = (group * g.outPerGroup() + o) * patch;
-                int base = (group * blocks + o / MR) * patch * MR + o % MR;
+                int base = (group * blocks + o / mr) * patch * mr + o % mr;
                 for (int k = 0; k < patch; k++) {
-                    packed[base + k * MR] = w[filter + k];
+                    packed[base + k * mr] = w[filter + k];
                 }
             }
         }
@@ -151,16 +172,21 @@ final class ConvSimd {
         float[][] buffers = WORKSPACE.get();
         float[] xq = buffer(buffers, 0, layout.imageFloats(g));
         padAndSplit(x, g, layout, n, xq);
-        int blocks = (g.outPerGroup() + MR - 1) / MR;
-        int ldo = layout.panels * NR;
-        float[] out = buffer(buffers, 1, g.groups() * blocks * MR * ldo);
+        int mr = layout.mr;
+        int blocks = (g.outPerGroup() + mr - 1) / mr;
+        int ldo = layout.panels * layout.nr;
+        float[] out = buffer(buffers, 1, g.groups() * blocks * mr * ldo);
         int patch = g.patchSize();
         for (int group = 0; group < g.groups(); group++) {
             int xBase = group * g.inPerGroup() * layout.channelFloats;
-            for (int q = 0; q < layout.positions; q += NR) {
+            for (int q = 0; q < layout.positions; q += layout.nr) {
                 for (int block = 0; block < blocks; block++) {
-                    int row = (group * blocks + block) * MR;
-                    microKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
+                    int row = (group * blocks + block) * mr;
+                    if (mr == NARROW_MR) {
+                        narrowMicroKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
+                    } else {
+                        microKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
+                    }
                 }
             }
         }
@@ -170,7 +196,7 @@ final class ConvSimd {
             for (int o = 0; o < g.outPerGroup(); o++) {
                 int channel = group * g.outPerGroup() + o;
                 float b = bias == null ? 0f : bias[channel];
-                int from = (group * blocks * MR + o) * ldo;
+                int from = (group * blocks * mr + o) * ldo;
                 int to = (n * g.outChannels() + channel) * g.outPlane();
                 for (int i = 0; i < g.outHeight(); i++) {
                     int src = from + i * layout.cols;
@@ -239,6 +265,61 @@ final class ConvSimd {
     }
 
     /**
+     * out[r·ldo + p] = Σ_k packed[wIndex + k·3 + r] · xq[xIndex + tap[k] + p] for r &lt; 3, p &lt; NARROW_NR:
+     * the same as {@link #microKernel} for 3 filters at 4 vectors of positions.
+     */
+    private static void narrowMicroKernel(float[] xq, int xIndex, int[] tap, int patch,
+                                          float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = FloatVector.zero(SPECIES);
+        FloatVector c02 = FloatVector.zero(SPECIES);
+        FloatVector c03 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES);
+        FloatVector c11 = FloatVector.zero(SPECIES);
+        FloatVector c12 = FloatVector.zero(SPECIES);
+        FloatVector c13 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES);
+        FloatVector c21 = FloatVector.zero(SPECIES);
+        FloatVector c22 = FloatVector.zero(SPECIES);
+        FloatVector c23 = FloatVector.zero(SPECIES);
+        for (int k = 0; k < patch; k++) {
+            int at = xIndex + tap[k];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, xq, at + 2 * LANES);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, xq, at + 3 * LANES);
+            int wk = wIndex + k * NARROW_MR;
+            FloatVector w0 = FloatVector.broadcast(SPECIES, packed[wk]);
+            c00 = x0.fma(w0, c00);
+            c01 = x1.fma(w0, c01);
+            c02 = x2.fma(w0, c02);
+            c03 = x3.fma(w0, c03);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, packed[wk + 1]);
+            c10 = x0.fma(w1, c10);
+            c11 = x1.fma(w1, c11);
+            c12 = x2.fma(w1, c12);
+            c13 = x3.fma(w1, c13);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, packed[wk + 2]);
+            c20 = x0.fma(w2, c20);
+            c21 = x1.fma(w2, c21);
+            c22 = x2.fma(w2, c22);
+            c23 = x3.fma(w2, c23);
+        }
+        c00.intoArray(out, outIndex);
+        c01.intoArray(out, outIndex + LANES);
+        c02.intoArray(out, outIndex + 2 * LANES);
+        c03.intoArray(out, outIndex + 3 * LANES);
+        c10.intoArray(out, outIndex + ldo);
+        c11.intoArray(out, outIndex + ldo + LANES);
+        c12.intoArray(out, outIndex + ldo + 2 * LANES);
+        c13.intoArray(out, outIndex + ldo + 3 * LANES);
+        c20.intoArray(out, outIndex + 2 * ldo);
+        c21.intoArray(out, outIndex + 2 * ldo + LANES);
+        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
+        c23.intoArray(out, outIndex + 2 * ldo + 3 * LANES);
+    }
+
+    /**
      * xq = image n of x, zero-padded and split into phase planes:
      * xq[c][p_h][p_w][u][v] = x[n][c][u·s_h + p_h − pad_top][v·s_w + p_w − pad_left], 0 outside the image.
      * The tail past the last plane is zeroed too (the last panel reads it).
@@ -277,7 +358,7 @@ final class ConvSimd {
                 }
             }
         }
-        java.util.Arrays.fill(xq, out, out + NR, 0f);
+        java.util.Arrays.fill(xq, out, out + NARROW_NR, 0f);
     }
 
     /** Taps per block of the weight-gradient micro-kernel. */
@@ -498,6 +579,49 @@ final class ConvSimd {
         s41.intoArray(block, 4 * w + LANES);
         s50.intoArray(block, 5 * w);
         s51.intoArray(block, 5 * w + LANES);
+    }
+
+    /**
+     * Σ_n Σ_p y[n][c][p] for each channel c of y (N, C, P): the bias gradient, as
+     * {@link ConvNaive#backwardBias} but fast. The textbook loop adds one float at a time, each add
+     * waiting for the one before (a chain of adds, about four cycles each, on one thread); here each
+     * plane is summed in four vectors of lanes that run side by side, reduced at the end, and the
+     * channels are spread over the threads. Each channel is summed in a fixed order (its planes in
+     * order of n) on one thread, so the result does not depend on the thread count.
+     */
+    static float[] sumPerChannel(float[] y, int batch, int channels, int plane) {
+        float[] sums = new float[channels];
+        Threads.parallelFor(channels, c -> {
+            float total = 0f;
+            for (int n = 0; n < batch; n++) {
+                total += planeSum(y, (n * channels + c) * plane, plane);
+            }
+            sums[c] = total;
+        });
+        return sums;
+    }
+
+    /** y[from] + ... + y[from + length − 1]: four vectors of partial sums, then the tail. */
+    private static float planeSum(float[] y, int from, int length) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = length - 4 * LANES; i <= bound; i += 4 * LANES) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, y, from + i));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, y, from + i + LANES));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, y, from + i + 2 * LANES));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, y, from + i + 3 * LANES));
+        }
+        for (int bound = length - LANES; i <= bound; i += LANES) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, y, from + i));
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < length; i++) {
+            sum += y[from + i];
+        }
+        return sum;
     }
 
     /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */

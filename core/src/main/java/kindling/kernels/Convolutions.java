@@ -31,7 +31,7 @@ public final class Convolutions {
         return Kernels.naive() ? ConvNaive.backwardWeight(x, gradY, g) : Conv2dKernels.backwardWeight(x, gradY, g);
     }
 
-    /** ∂L/∂bias[o] = Σ_n Σ_p ∂L/∂y[n][o][p] (one loop for every mode: it is already the textbook sum). */
+    /** ∂L/∂bias[o] = Σ_n Σ_p ∂L/∂y[n][o][p] (the textbook loop, or in simd mode a vectorised, parallel sum in a fixed order). */
     public static float[] backwardBias(float[] gradY, ConvGeometry g) {
         return Conv2dKernels.backwardBias(gradY, g);
     }

@@ -112,6 +112,38 @@ class ConvSimdTest {
         }
     }
 
+    @Test
+    void filterCountsThatThreeDividesUseTheThreeFilterKernelAndMatch() {
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(6));
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(9));
+        assertEquals(ConvSimd.MR, ConvSimd.filtersPerBlock(16));
+        assertMatches(ConvGeometry.of(3, 16, 10, 10, 6, 5, 5, 1, 1, 4, 4, 4, 4, 1, 1, 1));   // LeNet conv2's ∂L/∂x
+        assertMatches(ConvGeometry.of(2, 4, 11, 13, 9, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1));
+        assertMatches(ConvGeometry.of(2, 3, 9, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    @Test
+    void biasGradientMatchesTheTextbookSumAndIsBitIdenticalForAnyThreadCount() {
+        ConvGeometry[] geometries = {
+            ConvGeometry.of(3, 1, 30, 29, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // planes of 870: vectors and a tail
+            ConvGeometry.of(5, 2, 4, 4, 3, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1),      // planes of 9: shorter than a vector
+            ConvGeometry.of(2, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1),
+        };
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : geometries) {
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                Threads.set(1);
+                float[] one = ConvSimd.sumPerChannel(gradY, g.batch(), g.outChannels(), g.outPlane());
+                assertClose(ConvNaive.backwardBias(gradY, g), one, g + " db");
+                Threads.set(3);
+                assertArrayEquals(one, ConvSimd.sumPerChannel(gradY, g.batch(), g.outChannels(), g.outPlane()), g + " db threads");
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
     private void assertMatches(ConvGeometry g) {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
