@@ -216,7 +216,21 @@ public final class PoolKernels {
         double[] windows = scratch[0];
         double[] means = scratch[1];
         int inBase = p * height * width;
-        for (int a = 0; a < kh; a++) {                                       // window position (a, b) of
+        if (kw == 2) {                                                       // LeNet's 2 × 2: both columns of a
+            for (int a = 0; a < kh; a++) {                                   // window row in one loop (a loop of
+                int left = 2 * a * outputs;                                  // 14 costs its start-up twice over)
+                int right = left + outputs;
+                for (int i = 0; i < outHeight; i++) {
+                    int from = inBase + (firstRow + i * sh + a) * width + firstCol;
+                    int to = i * outWidth;
+                    for (int j = 0; j < outWidth; j++) {
+                        windows[left + to + j] = x[from + j * sw];
+                        windows[right + to + j] = x[from + j * sw + 1];
+                    }
+                }
+            }
+        }
+        for (int a = 0; a < kh && kw != 2; a++) {                            // window position (a, b) of
             for (int b = 0; b < kw; b++) {                                   // every output, in a row of its own
                 int row = (a * kw + b) * outputs;
                 for (int i = 0; i < outHeight; i++) {
@@ -292,22 +306,14 @@ public final class PoolKernels {
         if (Kernels.simd() && rows != null && cols != null && rows[1] >= rows[0] && cols[1] >= cols[0]) {
             int outHeight = rowStart.length;
             int outWidth = colStart.length;
-            int outputs = outHeight * outWidth;
-            double[] divisors = new double[outputs];
-            int[] target = new int[rows[0] * cols[0] * outputs];             // where position q of output o goes
+            float[] divisors = new float[outHeight * outWidth];
             for (int i = 0; i < outHeight; i++) {
                 for (int j = 0; j < outWidth; j++) {
                     divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
-                    for (int a = 0; a < rows[0]; a++) {
-                        for (int b = 0; b < cols[0]; b++) {
-                            target[(a * cols[0] + b) * outputs + i * outWidth + j] =
-                                    (rowStart[i] + a) * width + colStart[j] + b;
-                        }
-                    }
                 }
             }
-            Threads.parallelFor(planes, p -> avgPoolBackwardPlaneSimd(gradY, p, height * width, outputs, divisors,
-                    target, gradX));                                         // each plane, in parallel
+            Threads.parallelFor(planes, p -> avgPoolBackwardPlaneSimd(gradY, p, height, width, rowStart[0], rows[0],
+                    rows[1], colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, gradX));
             return gradX;
         }
         Threads.parallelFor(planes, p -> avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor,
@@ -315,36 +321,50 @@ public final class PoolKernels {
         return gradX;
     }
 
+    /** Per thread, reused: a plane's shares g / d. */
+    private static final ThreadLocal<float[][]> SHARES = ThreadLocal.withInitial(() -> new float[1][0]);
+
     /**
-     * ∂L/∂x of plane p when every window has one size and lies inside the input: the shares
-     * g / d of all outputs, divided in double a vector at a time ({@link PoolSimd#avgPoolShares}),
-     * then each window position's shares added to their input elements in one flat loop through
-     * {@code target} (position-major). The windows do not overlap, so each input element receives
-     * one share at most, as from the twin.
+     * ∂L/∂x of plane p when every window is k_h × k_w, s_h and s_w apart, inside the input: the shares
+     * g / d of all the plane's outputs, a vector at a time ({@link PoolSimd#avgPoolShares}), then each
+     * output row's window rows, every column's share added to its k_w neighbours. The twin's
+     * {@code (float) (g / d)} is a float division already (g and d are floats), so a float vector
+     * divides to its bits. The windows do not overlap, so each input element receives one share at
+     * most, as from the twin.
      */
-    private static void avgPoolBackwardPlaneSimd(float[] gradY, int p, int planeIn, int outputs, double[] divisors,
-                                                 int[] target, float[] gradX) {
-        double[][] scratch = DOUBLE_SCRATCH.get();
-        if (scratch[1].length < outputs) {
-            scratch[1] = new double[outputs];
-        }
+    private static void avgPoolBackwardPlaneSimd(float[] gradY, int p, int height, int width, int firstRow, int kh,
+                                                 int sh, int firstCol, int kw, int sw, int outHeight, int outWidth,
+                                                 float[] divisors, float[] gradX) {
+        int outputs = outHeight * outWidth;
+        float[][] scratch = SHARES.get();
         if (scratch[0].length < outputs) {
-            scratch[0] = new double[outputs];
+            scratch[0] = new float[outputs];
         }
-        double[] gradients = scratch[0];
-        double[] shares = scratch[1];
+        float[] shares = scratch[0];
         int outBase = p * outputs;
-        for (int o = 0; o < outputs; o++) {
-            gradients[o] = gradY[outBase + o];
-        }
-        int done = PoolSimd.avgPoolShares(gradients, divisors, shares, outputs);
+        int done = PoolSimd.avgPoolShares(gradY, outBase, divisors, shares, outputs);
         for (int o = done; o < outputs; o++) {
-            shares[o] = gradients[o] / divisors[o];
+            shares[o] = gradY[outBase + o] / divisors[o];
         }
-        int inBase = p * planeIn;
-        for (int n = 0; n < target.length; n += outputs) {                   // each window position
-            for (int o = 0; o < outputs; o++) {
-                gradX[inBase + target[n + o]] += (float) shares[o];
+        int inBase = p * height * width;
+        for (int i = 0; i < outHeight; i++) {                                // each output row
+            for (int a = 0; a < kh; a++) {                                   // each row its windows cover
+                int row = inBase + (firstRow + i * sh + a) * width + firstCol;
+                int share = i * outWidth;
+                if (kw == 2) {                                               // LeNet's 2 × 2: no inner loop
+                    for (int j = 0; j < outWidth; j++) {
+                        float g = shares[share + j];
+                        gradX[row + j * sw] += g;
+                        gradX[row + j * sw + 1] += g;
+                    }
+                } else {
+                    for (int j = 0; j < outWidth; j++) {
+                        float g = shares[share + j];
+                        for (int b = 0; b < kw; b++) {
+                            gradX[row + j * sw + b] += g;
+                        }
+                    }
+                }
             }
         }
     }

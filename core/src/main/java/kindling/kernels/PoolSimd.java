@@ -155,12 +155,12 @@ final class PoolSimd {
         return o;
     }
 
-    /** shares[o] = gradients[o] / divisors[o] in double, a vector at a time; returns the first o not done. */
-    static int avgPoolShares(double[] gradients, double[] divisors, double[] shares, int outputs) {
-        int lanes = DOUBLES.length();
+    /** shares[o] = gradY[base + o] / divisors[o] in float, a vector at a time; returns the first o not done. */
+    static int avgPoolShares(float[] gradY, int base, float[] divisors, float[] shares, int outputs) {
+        int lanes = FLOATS.length();
         int o = 0;
         for (; o <= outputs - lanes; o += lanes) {
-            DoubleVector.fromArray(DOUBLES, gradients, o).div(DoubleVector.fromArray(DOUBLES, divisors, o))
+            FloatVector.fromArray(FLOATS, gradY, base + o).div(FloatVector.fromArray(FLOATS, divisors, o))
                     .intoArray(shares, o);
         }
         return o;
