@@ -210,6 +210,14 @@ class Report:
             self.p("The load changed during the run: %.1f when the Java benchmarks started, %.1f when PyTorch "
                    "started. Java-versus-PyTorch ratios are biased %s Kindling by that difference." % (
                        first, torch_load, "against" if first > torch_load else "in favour of"), "")
+        if m.get("openblas_coretype"):
+            self.p("OpenBLAS, the BLAS of PyTorch and of ND4J here, recognised this CPU as `%s`%s; the peers ran "
+                   "with `OPENBLAS_CORETYPE=%s`, the nearest core it knows, so that their matrix products use "
+                   "this CPU's vector units (with the generic kernels `torch.mm` ran about four times slower "
+                   "on an AVX-512 machine)." % (
+                       m.get("openblas_detected"),
+                       " (its generic kernels, without AVX)" if m.get("openblas_detected") == "Prescott" else "",
+                       m.get("openblas_coretype")), "")
         if "openblas" not in m.get("torch_blas", ""):
             self.p("PyTorch's `torch.mm` goes through the system BLAS, which here is `%s`, the reference "
                    "(netlib) BLAS, not OpenBLAS: the goals' PyTorch GEMM figures assume `libopenblas0-pthread` "
@@ -916,7 +924,7 @@ only on the small shapes), `plain` = `GemmPlain` (no Vector API), `SIMD` = `Gemm
 `CommonOps_FDRM.mult`, `ND4J` = `Nd4j.gemm` into a preallocated C (OpenBLAS), `PyTorch` =
 `torch.mm(a, b, out=c)` timed by `torch_bench.py` after the Java runs."""
 
-TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work (#2, #3), whatever the load:
+TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
 - `GemmPlain` gets its speed from C2 vectorising its inner loop, which happens only when every array
   is indexed from 0 (6 → 21+ GFLOP/s on a quiet machine; see its javadoc).
 - `GemmSimd`'s micro-kernel loop (6 rows × 2 vectors, 15 of 16 AVX2 registers) alone, with its panels

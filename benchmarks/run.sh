@@ -28,6 +28,18 @@ log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
 # The load average after each phase: the machine may be shared, and the report says how busy it was.
 mark() { echo "load_after_$1=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"; }
 
+# OpenBLAS (PyTorch's BLAS here, and the one inside ND4J) picks its kernels from a table of the CPUs
+# it knows; a CPU newer than that table gets the generic "Prescott" kernels, without AVX, and on one
+# AVX-512 machine that made torch.mm 1024³ run at 34 GFLOP/s instead of 127. Then the peers would
+# not be at their best, so name the nearest core OpenBLAS knows (its documented OPENBLAS_CORETYPE),
+# unless the caller chose one; machine.txt and the report say which.
+OPENBLAS_DETECTED=$(env -u OPENBLAS_CORETYPE OPENBLAS_VERBOSE=2 $PYTHON -c \
+  'import torch; torch.mm(torch.ones(64, 64), torch.ones(64, 64))' 2>&1 | sed -n 's/^Core: //p' | head -1)
+if [[ -z "${OPENBLAS_CORETYPE:-}" && "$OPENBLAS_DETECTED" == "Prescott" ]]; then
+  if grep -qw avx512f /proc/cpuinfo; then export OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo; then export OPENBLAS_CORETYPE=Haswell; fi
+fi
+
 log "building (mvn -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick)"
 mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
 [[ -f "$JAR" ]] || { echo "build failed: $JAR missing" >&2; exit 1; }
@@ -50,6 +62,8 @@ mvn -q -o -Pbenchmarks -pl benchmarks -am package -DskipTests -Dquick
   echo "torch=$($PYTHON -c 'import torch; print(torch.__version__)')"
   echo "torch_blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 || echo unknown)"
   # 1: the kernel shares the CPU between sessions first, so nice ranks processes only within a session
+  echo "openblas_detected=${OPENBLAS_DETECTED:-unknown}"
+  echo "openblas_coretype=${OPENBLAS_CORETYPE:-}"
   echo "sched_autogroup=$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo unknown)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
