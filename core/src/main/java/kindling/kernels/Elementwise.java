@@ -399,8 +399,20 @@ public final class Elementwise {
         }
     }
 
-    /** out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])). */
+    /**
+     * out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])): in mode
+     * simd a vector at a time ({@code ElementwiseSimd.rowRun}), otherwise {@link #rowRunPlain}.
+     */
     private static void rowRun(Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out, int from, int to) {
+        if (Kernels.simd()) {
+            ElementwiseSimd.rowRun(f, bFirst, a, b, base, out, from, to);
+        } else {
+            rowRunPlain(f, bFirst, a, b, base, out, from, to);
+        }
+    }
+
+    /** The plain loops of {@link #rowRun}, one per function; also the SIMD path's tail. */
+    static void rowRunPlain(Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out, int from, int to) {
         switch (f) {
             case ADD:
                 for (int i = from; i < to; i++) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BiasKernelsTest {
     private static final int[][] VIEWS = {
         {1, 1, 1}, {3, 1, 5}, {2, 3, 1}, {4, 6, 49}, {128, 120, 1}, {9, 64, 100}, {1, 5, 70000},
-        {70000, 3, 1}, {3, 2, 3 * Threads.ELEMENTWISE_BLOCK + 7}, {5, 3000, 1},
+        {70000, 3, 1}, {3, 2, 3 * Threads.ELEMENTWISE_BLOCK + 7}, {5, 3000, 1}, {33, 17, 1}, {256, 84, 1},
     };
     private final SplittableRandom random = new SplittableRandom(23);
     private final int threadsBefore = Threads.get();
