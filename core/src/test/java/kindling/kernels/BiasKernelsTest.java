@@ -53,6 +53,27 @@ class BiasKernelsTest {
     }
 
     @Test
+    void copyOfRangeMatchesItsTwinAtAnyThreadCount() {
+        withFastKernels(() -> {
+            try {
+                int big = Elementwise.PARALLEL_COPY_MIN + 3 * Threads.ELEMENTWISE_BLOCK + 5;
+                float[] src = randomArray(random, big + 9);
+                int[][] ranges = {{0, 0}, {3, 4}, {0, 100}, {7, big + 7}, {0, big + 9}, {9, Elementwise.PARALLEL_COPY_MIN + 9}};
+                for (int[] r : ranges) {
+                    float[] naive = Elementwise.copyOfRangeNaive(src, r[0], r[1]);
+                    for (int threads : new int[] {1, 3}) {
+                        Threads.set(threads);
+                        assertArrayEquals(naive, Elementwise.copyOfRange(src, r[0], r[1]), 0f,
+                                "copy of [" + r[0] + ", " + r[1] + ") at " + threads + " threads");
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    @Test
     void zipChannelsNaiveIsTheBroadcastFormula() {
         float[] a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};  // (2, 3, 2)
         float[] b = {100, 200, 300};
