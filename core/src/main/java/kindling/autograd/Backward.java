@@ -28,6 +28,15 @@ import kindling.tensor.Tensor;
  * </ol>
  * Unless the graph is retained, each function frees its saved tensors and lets go of its inputs once
  * it has run, so that a loss kept after backward keeps no activation alive.
+ *
+ * <p>A leaf's first gradient becomes its {@code grad} without a copy when nothing else can see that
+ * gradient's storage, as PyTorch's {@code AccumulateGrad} steals a gradient nobody else holds: an
+ * optimizer or {@code GradClip} later writes {@code grad} in place, so a storage shared with another
+ * gradient, a view, or the gradient the caller passed to backward must be copied. The walk keeps the
+ * storages of every gradient it has handed out (the caller's, those waiting for their function, those
+ * given to leaves and to retained outputs); a leaf takes its gradient as is only on the first sighting
+ * of a storage the gradient covers whole, in order, from its start. Everything else is copied. For a
+ * large activation this saves a whole array allocated, zeroed and copied per leaf and step.
  */
 public final class Backward {
     private Backward() {
@@ -45,9 +54,11 @@ public final class Backward {
                     + " does not match the tensor's shape " + Shape.format(root.shape()));
         }
         try (NoGrad scope = NoGrad.enter()) {
+            Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            seen.add(gradient.storage());              // the caller's gradient is theirs: never taken
             Function rootFn = root.gradFn();
             if (rootFn == null) {
-                accumulateGrad(root, gradient);
+                accumulateGrad(root, gradient, seen);
                 return;
             }
             Map<Function, Tensor> pending = new IdentityHashMap<>();
@@ -59,7 +70,7 @@ public final class Backward {
                 }
                 Tensor retained = fn.retainedOutput();
                 if (retained != null) {
-                    accumulateGrad(retained, gradOutput);
+                    accumulateGrad(retained, gradOutput, seen);
                 }
                 Tensor[] gradInputs = fn.runBackward(gradOutput);
                 List<Tensor> inputs = fn.inputs();
@@ -70,9 +81,10 @@ public final class Backward {
                     }
                     Function producer = input.gradFn();
                     if (producer == null) {
-                        accumulateGrad(input, gradInputs[i]);
+                        accumulateGrad(input, gradInputs[i], seen);
                     } else {
-                        pending.merge(producer, gradInputs[i], Tensor::add);
+                        seen.add(gradInputs[i].storage());
+                        seen.add(pending.merge(producer, gradInputs[i], Tensor::add).storage());
                     }
                 }
                 if (!retainGraph) {
@@ -82,10 +94,31 @@ public final class Backward {
         }
     }
 
-    /** {@code tensor.grad += gradient}, starting from a private copy so no two grads share storage. */
-    private static void accumulateGrad(Tensor tensor, Tensor gradient) {
+    /**
+     * {@code tensor.grad += gradient}. The first gradient is taken as is when {@link #ownsStorage} says
+     * no one else can see it, else copied, so that no two grads, and no grad and another gradient of
+     * this pass, share storage. {@code seen} holds the storages handed out so far in this pass.
+     */
+    private static void accumulateGrad(Tensor tensor, Tensor gradient, Set<float[]> seen) {
         Tensor current = tensor.grad();
-        tensor.setGrad(current == null ? gradient.copy() : current.add(gradient));
+        boolean firstSighting = seen.add(gradient.storage());
+        if (current != null) {
+            tensor.setGrad(current.add(gradient));
+        } else if (firstSighting && ownsStorage(gradient)) {
+            tensor.setGrad(gradient);
+        } else {
+            tensor.setGrad(gradient.copy());
+        }
+    }
+
+    /**
+     * Whether {@code gradient} covers its whole storage in row-major order from its start (offset 0, as
+     * many elements as the storage, contiguous): then no part of the storage lies outside it, and a
+     * stride-0 expansion or a slice, which another tensor could also be looking at, is excluded.
+     */
+    private static boolean ownsStorage(Tensor gradient) {
+        return gradient.storageOffset() == 0 && gradient.storage().length == gradient.numel()
+                && gradient.isContiguous();
     }
 
     /**

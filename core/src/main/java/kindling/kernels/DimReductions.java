@@ -246,11 +246,10 @@ public final class DimReductions {
             Threads.parallelFor(tasks, t -> {
                 int from = t * columnsPerTask;
                 int to = Math.min(mid, from + columnsPerTask);
-                for (int o = 0; o < outer; o++) {
-                    int row = o * mid;
-                    for (int m = from; m < to; m++) {
-                        out[m] += g[row + m];
-                    }
+                if (Kernels.simd()) {
+                    ElementwiseSimd.sumRows(g, outer, mid, out, from, to);
+                } else {
+                    sumRowsPlain(g, outer, mid, out, from, to);
                 }
             });
             return;
@@ -268,6 +267,20 @@ public final class DimReductions {
             }
         } else {
             Threads.parallelFor(mid, channel);
+        }
+    }
+
+    /**
+     * out[m] += g[o·mid + m] for every row o, columns from ≤ m &lt; to: a Linear bias's gradient over one
+     * block of columns, rows in order (in mode simd, {@code ElementwiseSimd.sumRows} keeps a vector of
+     * columns in a register over all rows, the same additions in the same order).
+     */
+    static void sumRowsPlain(float[] g, int outer, int mid, float[] out, int from, int to) {
+        for (int o = 0; o < outer; o++) {
+            int row = o * mid;
+            for (int m = from; m < to; m++) {
+                out[m] += g[row + m];
+            }
         }
     }
 

@@ -399,8 +399,20 @@ public final class Elementwise {
         }
     }
 
-    /** out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])). */
+    /**
+     * out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])): in mode
+     * simd a vector at a time ({@code ElementwiseSimd.rowRun}), otherwise {@link #rowRunPlain}.
+     */
     private static void rowRun(Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out, int from, int to) {
+        if (Kernels.simd()) {
+            ElementwiseSimd.rowRun(f, bFirst, a, b, base, out, from, to);
+        } else {
+            rowRunPlain(f, bFirst, a, b, base, out, from, to);
+        }
+    }
+
+    /** The plain loops of {@link #rowRun}, one per function; also the SIMD path's tail. */
+    static void rowRunPlain(Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out, int from, int to) {
         switch (f) {
             case ADD:
                 for (int i = from; i < to; i++) {
@@ -454,6 +466,40 @@ public final class Elementwise {
         for (int i = from; i < to; i++) {
             y[i] += alpha * x[i];
         }
+    }
+
+    /**
+     * Lengths from which {@link #copyOfRange} copies on several threads: a few megabytes, well past the
+     * size where splitting a pass pays, so that the zeroing it adds is small beside the copy it splits.
+     */
+    public static final int PARALLEL_COPY_MIN = 1 << 20;
+
+    /**
+     * A new array holding src[from..to), as {@link java.util.Arrays#copyOfRange}: the copy behind
+     * {@code clone}, {@code contiguous} and a leaf gradient that must not be shared. One thread copies
+     * into an array the JVM does not zero first (it sees that the copy fills all of it), but writing a
+     * large array that is not in the cache is bound by one core's memory bandwidth. With more than one
+     * thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by the
+     * JVM) and then filled in the blocks of {@link Threads#parallelRange}, several cores writing at
+     * once. Naive twin {@link #copyOfRangeNaive}.
+     */
+    public static float[] copyOfRange(float[] src, int from, int to) {
+        int length = to - from;
+        if (length < PARALLEL_COPY_MIN || Threads.get() == 1 || Kernels.naive()) {
+            return java.util.Arrays.copyOfRange(src, from, to);
+        }
+        float[] out = new float[length];
+        Threads.parallelRange(length, (start, end) -> System.arraycopy(src, from + start, out, start, end - start));
+        return out;
+    }
+
+    /** The naive twin of {@link #copyOfRange}: one loop on the calling thread. */
+    public static float[] copyOfRangeNaive(float[] src, int from, int to) {
+        float[] out = new float[to - from];
+        for (int i = from; i < to; i++) {
+            out[i - from] = src[i];
+        }
+        return out;
     }
 
     /** y[i] = y[i] · c for every i, in place; threads as {@link #map} (naive twin {@link #scaleNaive}). */

@@ -40,4 +40,42 @@ final class ElementwiseSimd {
         }
         Elementwise.reluBackwardPlain(y, gradY, gradX, i, to);
     }
+
+    /**
+     * out[i] = f(a[i], b[i − base]) for from ≤ i &lt; to ({@code bFirst}: f(b[i − base], a[i])), f one of
+     * ADD, SUB, MUL, DIV: one row of a Linear bias, (N, F) + (F). The rows are short (LeNet's 120, 84,
+     * 10), and the JIT's own vectorisation of such a loop spends most of a row in its scalar pre- and
+     * post-loops; here every whole vector of the row is one vector operation and only the last
+     * {@code (to − from) mod lanes} elements go one at a time.
+     */
+    static void rowRun(Elementwise.Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out,
+            int from, int to) {
+        VectorOperators.Binary op = f == Elementwise.Binary.ADD ? VectorOperators.ADD
+                : f == Elementwise.Binary.SUB ? VectorOperators.SUB
+                : f == Elementwise.Binary.MUL ? VectorOperators.MUL : VectorOperators.DIV;
+        int i = from;
+        for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
+            FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector v = FloatVector.fromArray(SPECIES, b, i - base);
+            (bFirst ? v.lanewise(op, x) : x.lanewise(op, v)).intoArray(out, i);
+        }
+        Elementwise.rowRunPlain(f, bFirst, a, b, base, out, i, to);
+    }
+
+    /**
+     * out[m] += g[o·mid + m] for every row o and every m in [from, to): the rows of a Linear bias's
+     * gradient added into one block of columns, a vector of columns at a time, rows in order; each
+     * out[m] gets the same additions in the same order as in the plain loop, so the two agree bit for bit.
+     */
+    static void sumRows(float[] g, int outer, int mid, float[] out, int from, int to) {
+        int m = from;
+        for (; m <= to - SPECIES.length(); m += SPECIES.length()) {
+            FloatVector total = FloatVector.fromArray(SPECIES, out, m);
+            for (int o = 0; o < outer; o++) {
+                total = total.add(FloatVector.fromArray(SPECIES, g, o * mid + m));
+            }
+            total.intoArray(out, m);
+        }
+        DimReductions.sumRowsPlain(g, outer, mid, out, m, to);
+    }
 }

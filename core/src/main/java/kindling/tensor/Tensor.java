@@ -391,9 +391,9 @@ public final class Tensor {
     /** A fresh row-major copy of the elements. */
     public float[] toArray() {
         if (isContiguous()) {
-            // One block copy into an array that is never zeroed first (the JVM skips zeroing an array
-            // a copy fills whole): the copy behind clone(), contiguous() and every leaf's first gradient.
-            return java.util.Arrays.copyOfRange(storage.data, offset, offset + numel());
+            // The copy behind clone(), contiguous() and a leaf's first gradient when it cannot be
+            // taken as is: one block copy, or blocks on several threads for a large array.
+            return Elementwise.copyOfRange(storage.data, offset, offset + numel());
         }
         float[] out = new float[numel()];
         StridedLoops.copy(shape, storage.data, offset, strides, out, 0, Shape.contiguousStrides(shape));

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BiasKernelsTest {
     private static final int[][] VIEWS = {
         {1, 1, 1}, {3, 1, 5}, {2, 3, 1}, {4, 6, 49}, {128, 120, 1}, {9, 64, 100}, {1, 5, 70000},
-        {70000, 3, 1}, {3, 2, 3 * Threads.ELEMENTWISE_BLOCK + 7}, {5, 3000, 1},
+        {70000, 3, 1}, {3, 2, 3 * Threads.ELEMENTWISE_BLOCK + 7}, {5, 3000, 1}, {33, 17, 1}, {256, 84, 1},
     };
     private final SplittableRandom random = new SplittableRandom(23);
     private final int threadsBefore = Threads.get();
@@ -44,6 +44,27 @@ class BiasKernelsTest {
                                         + java.util.Arrays.toString(v) + " at " + threads + " threads");
                             }
                         }
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    @Test
+    void copyOfRangeMatchesItsTwinAtAnyThreadCount() {
+        withFastKernels(() -> {
+            try {
+                int big = Elementwise.PARALLEL_COPY_MIN + 3 * Threads.ELEMENTWISE_BLOCK + 5;
+                float[] src = randomArray(random, big + 9);
+                int[][] ranges = {{0, 0}, {3, 4}, {0, 100}, {7, big + 7}, {0, big + 9}, {9, Elementwise.PARALLEL_COPY_MIN + 9}};
+                for (int[] r : ranges) {
+                    float[] naive = Elementwise.copyOfRangeNaive(src, r[0], r[1]);
+                    for (int threads : new int[] {1, 3}) {
+                        Threads.set(threads);
+                        assertArrayEquals(naive, Elementwise.copyOfRange(src, r[0], r[1]), 0f,
+                                "copy of [" + r[0] + ", " + r[1] + ") at " + threads + " threads");
                     }
                 }
             } finally {

@@ -1,0 +1,161 @@
+package kindling.autograd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import kindling.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Backward hands a leaf its first gradient without a copy when no one else can see that gradient's
+ * storage. These tests catch the cases where someone else can: after backward, each gradient is
+ * scaled in place (as GradClip and the optimizers do) and no other gradient, and not the caller's
+ * gradient, may change with it.
+ */
+class GradientOwnershipTest {
+
+    private static final float[] G = {1, 2, 3, 4, 5, 6};
+
+    /** Each tensor's storage is its own, and scaling one in place leaves all the others as they were. */
+    private static void assertIndependent(Tensor... tensors) {
+        for (int i = 0; i < tensors.length; i++) {
+            for (int j = i + 1; j < tensors.length; j++) {
+                assertNotSame(tensors[i].storage(), tensors[j].storage(), "tensors " + i + " and " + j + " share storage");
+            }
+        }
+        float[][] before = new float[tensors.length][];
+        for (int i = 0; i < tensors.length; i++) {
+            before[i] = tensors[i].toArray();
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            tensors[i].mul_(10f);
+            for (int j = 0; j < tensors.length; j++) {
+                float[] expected = before[j].clone();
+                if (j <= i) {
+                    for (int k = 0; k < expected.length; k++) {
+                        expected[k] *= 10f;
+                    }
+                }
+                assertArrayEquals(expected, tensors[j].toArray(), "tensor " + j + " after scaling tensors 0.." + i);
+            }
+        }
+    }
+
+    @Test
+    void twoLeavesOfOneSumGetTheirOwnCopiesOfTheCallersGradient() {
+        Tensor a = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        a.add(b).backward(userGrad);
+        assertArrayEquals(G, a.grad().toArray());
+        assertArrayEquals(G, b.grad().toArray());
+        assertIndependent(a.grad(), b.grad(), userGrad);
+    }
+
+    @Test
+    void twoLeavesOfOneSumDoNotShareAFreshGradient() {
+        // The product's backward makes a new gradient T; the sum hands T itself to both a and b.
+        Tensor a = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        a.add(b).mul(Tensor.full(2f, 2, 3)).backward(userGrad);
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, a.grad().toArray());
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, b.grad().toArray());
+        assertIndependent(a.grad(), b.grad(), userGrad);
+    }
+
+    @Test
+    void aLeafUsedTwiceInOneSumGetsTheSum() {
+        Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        x.add(x).backward(userGrad);
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, x.grad().toArray());
+        assertIndependent(x.grad(), userGrad);
+
+        Tensor y = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor otherGrad = Tensor.of(G, 2, 3);
+        y.add(y).mul(Tensor.full(2f, 2, 3)).backward(otherGrad);
+        assertArrayEquals(new float[] {4, 8, 12, 16, 20, 24}, y.grad().toArray());
+        assertIndependent(y.grad(), otherGrad);
+    }
+
+    @Test
+    void aViewOfAFreshGradientIsNotSharedWithTheOtherLeaf() {
+        // T goes to a as is and to b through the view's backward (a view of T): one of them must copy.
+        for (boolean viewFirst : new boolean[] {false, true}) {
+            Tensor a = Tensor.zeros(6).requiresGrad_();
+            Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+            Tensor sum = viewFirst ? b.view(6).add(a) : a.add(b.view(6));
+            sum.mul(Tensor.full(2f, 6)).backward(Tensor.of(G));
+            assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, a.grad().toArray());
+            assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, b.grad().toArray());
+            assertIndependent(a.grad(), b.grad());
+        }
+    }
+
+    @Test
+    void aViewOfTheCallersGradientIsCopied() {
+        Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G);
+        b.view(6).backward(userGrad);
+        assertArrayEquals(G, b.grad().toArray());
+        assertIndependent(b.grad(), userGrad);
+    }
+
+    @Test
+    void backwardFromALeafCopiesTheCallersGradient() {
+        Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        x.backward(userGrad);
+        assertIndependent(x.grad(), userGrad);
+    }
+
+    @Test
+    void aRetainedGradientIsNotSharedWithTheLeaves() {
+        Tensor a = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor sum = a.add(b).retainGrad();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        sum.mul(Tensor.full(2f, 2, 3)).backward(userGrad);
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, sum.grad().toArray());
+        assertIndependent(sum.grad(), a.grad(), b.grad(), userGrad);
+    }
+
+    @Test
+    void aLeafAndAnIntermediateFedByOneSumStayApart() {
+        // T reaches a directly and again through b·3's backward (a new tensor), and through a clone (T itself).
+        Tensor a = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor b = Tensor.zeros(2, 3).requiresGrad_();
+        a.add(b.copy()).mul(Tensor.full(2f, 2, 3)).backward(Tensor.of(G, 2, 3));
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, a.grad().toArray());
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, b.grad().toArray());
+        assertIndependent(a.grad(), b.grad());
+
+        Tensor c = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor d = Tensor.zeros(2, 3).requiresGrad_();
+        c.copy().add(d).mul(Tensor.full(2f, 2, 3)).backward(Tensor.of(G, 2, 3));
+        assertIndependent(c.grad(), d.grad());
+    }
+
+    @Test
+    void gradientsAccumulateAcrossTwoBackwardCallsWithoutTouchingTheFirst() {
+        Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        x.mul(Tensor.full(2f, 2, 3)).backward(userGrad);
+        Tensor first = x.grad();
+        float[] firstValues = first.toArray();
+        x.mul(Tensor.full(2f, 2, 3)).backward(userGrad);
+        assertArrayEquals(new float[] {4, 8, 12, 16, 20, 24}, x.grad().toArray());
+        assertArrayEquals(firstValues, first.toArray());
+        assertIndependent(x.grad(), first, userGrad);
+    }
+
+    @Test
+    void theCallersGradientIsNeverTakenEvenWhenFresh() {
+        // A gradient that covers all its storage, passed straight through a sum to a leaf.
+        Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+        Tensor userGrad = Tensor.wrap(G.clone(), 2, 3);
+        x.add(Tensor.zeros(2, 3)).backward(userGrad);
+        assertIndependent(x.grad(), userGrad);
+    }
+}
