@@ -369,7 +369,7 @@ final class ConvSimd {
                             xq[out + v] = 0f;
                         }
                         if (g.strideW() == 1 && end > first) {
-                            System.arraycopy(x, xRow + first, xq, out + first, end - first);
+                            copyRun(x, xRow + first, xq, out + first, end - first);
                         } else {
                             for (int v = first; v < end; v++) {
                                 xq[out + v] = x[xRow + v * g.strideW()];
@@ -383,6 +383,25 @@ final class ConvSimd {
             }
         }
         java.util.Arrays.fill(xq, out, out + NARROW_NR, 0f);
+    }
+
+    /**
+     * xq[to ..+ length] = x[from ..+ length] in whole vectors, the last one ending at the run's end; a
+     * run shorter than a vector is copied as one whole vector that spills past its end. The spill
+     * lands on floats of xq that {@link #padAndSplit} writes afterwards (the row's right padding, the
+     * next rows, the zeroed tail), so it is never read. The runs are short (LeNet's rows of 14), too
+     * short for {@code System.arraycopy}'s call to pay.
+     */
+    private static void copyRun(float[] x, int from, float[] xq, int to, int length) {
+        if (from + Math.max(length, LANES) > x.length) {
+            System.arraycopy(x, from, xq, to, length);
+            return;
+        }
+        int last = Math.max(0, length - LANES);
+        for (int j = 0; j < last; j += LANES) {
+            FloatVector.fromArray(SPECIES, x, from + j).intoArray(xq, to + j);
+        }
+        FloatVector.fromArray(SPECIES, x, from + last).intoArray(xq, to + last);
     }
 
     /** Taps per block of the weight-gradient micro-kernel. */
