@@ -175,7 +175,7 @@ final class ConvSimd {
         int mr = layout.mr;
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         int ldo = layout.panels * layout.nr;
-        float[] out = buffer(buffers, 1, g.groups() * blocks * mr * ldo);
+        float[] out = buffer(buffers, 1, g.groups() * blocks * mr * ldo + LANES);   // + LANES: the last row's vector may read past it
         int patch = g.patchSize();
         for (int group = 0; group < g.groups(); group++) {
             int xBase = group * g.inPerGroup() * layout.channelFloats;
@@ -190,20 +190,44 @@ final class ConvSimd {
                 }
             }
         }
-        // Back to (C_out, H_out, W_out): row i of filter o starts at i·cols in out.
+        storeOutputs(out, bias, g, layout, blocks * mr, ldo, n, y);
+    }
+
+    /**
+     * y[n][channel][i][j] = out[row of the channel][i·W_q + j] + bias[channel]: image n's outputs back to
+     * (C_out, H_out, W_out), dropping the extra columns. Each output row is copied in whole vectors,
+     * the last one ending at the row's end (overlapping the one before when W_out is not a multiple
+     * of the vector width). A row narrower than a vector (LeNet's 10 columns with 16 lanes) is
+     * written as one full vector that runs on into the next row: rows are written in order, so the
+     * next row's own store overwrites the spill. Only the image's last rows, whose spill would reach
+     * the next image (another thread's), are copied one float at a time. (A loop of one float at a
+     * time spends more on its own counting than on copying when rows are this short.)
+     */
+    private static void storeOutputs(float[] out, float[] bias, ConvGeometry g, Layout layout, int rowsPerGroup,
+                                     int ldo, int n, float[] y) {
         int outWidth = g.outWidth();
+        int last = Math.max(0, outWidth - LANES);          // where each row's last vector starts
+        int imageEnd = (n + 1) * g.outChannels() * g.outPlane();
         for (int group = 0; group < g.groups(); group++) {
             for (int o = 0; o < g.outPerGroup(); o++) {
                 int channel = group * g.outPerGroup() + o;
                 float b = bias == null ? 0f : bias[channel];
-                int from = (group * blocks * mr + o) * ldo;
+                FloatVector bv = FloatVector.broadcast(SPECIES, b);
+                int from = (group * rowsPerGroup + o) * ldo;
                 int to = (n * g.outChannels() + channel) * g.outPlane();
                 for (int i = 0; i < g.outHeight(); i++) {
                     int src = from + i * layout.cols;
                     int dst = to + i * outWidth;
-                    for (int j = 0; j < outWidth; j++) {
-                        y[dst + j] = out[src + j] + b;
+                    if (dst + last + LANES > imageEnd) {
+                        for (int j = 0; j < outWidth; j++) {
+                            y[dst + j] = out[src + j] + b;
+                        }
+                        continue;
                     }
+                    for (int j = 0; j < last; j += LANES) {
+                        FloatVector.fromArray(SPECIES, out, src + j).add(bv).intoArray(y, dst + j);
+                    }
+                    FloatVector.fromArray(SPECIES, out, src + last).add(bv).intoArray(y, dst + last);
                 }
             }
         }
@@ -345,7 +369,7 @@ final class ConvSimd {
                             xq[out + v] = 0f;
                         }
                         if (g.strideW() == 1 && end > first) {
-                            System.arraycopy(x, xRow + first, xq, out + first, end - first);
+                            copyRun(x, xRow + first, xq, out + first, end - first);
                         } else {
                             for (int v = first; v < end; v++) {
                                 xq[out + v] = x[xRow + v * g.strideW()];
@@ -359,6 +383,25 @@ final class ConvSimd {
             }
         }
         java.util.Arrays.fill(xq, out, out + NARROW_NR, 0f);
+    }
+
+    /**
+     * xq[to ..+ length] = x[from ..+ length] in whole vectors, the last one ending at the run's end; a
+     * run shorter than a vector is copied as one whole vector that spills past its end. The spill
+     * lands on floats of xq that {@link #padAndSplit} writes afterwards (the row's right padding, the
+     * next rows, the zeroed tail), so it is never read. The runs are short (LeNet's rows of 14), too
+     * short for {@code System.arraycopy}'s call to pay.
+     */
+    private static void copyRun(float[] x, int from, float[] xq, int to, int length) {
+        if (from + Math.max(length, LANES) > x.length) {
+            System.arraycopy(x, from, xq, to, length);
+            return;
+        }
+        int last = Math.max(0, length - LANES);
+        for (int j = 0; j < last; j += LANES) {
+            FloatVector.fromArray(SPECIES, x, from + j).intoArray(xq, to + j);
+        }
+        FloatVector.fromArray(SPECIES, x, from + last).intoArray(xq, to + last);
     }
 
     /** Taps per block of the weight-gradient micro-kernel. */
