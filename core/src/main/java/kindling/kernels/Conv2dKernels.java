@@ -128,8 +128,13 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
+            boolean byPhase = Kernels.simd() && (g.strideH() > 1 || g.strideW() > 1);
             for (int slot = 0; slot < images; slot++) {
-                Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
+                if (byPhase) {
+                    Col2ImSimd.col2imByPhase(gradCol, slot, columns, g, first + slot, gradX);
+                } else {
+                    Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
+                }
             }
         });
         return gradX;
