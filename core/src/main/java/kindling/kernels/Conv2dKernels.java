@@ -107,6 +107,7 @@ public final class Conv2dKernels {
      * (stride &gt; 1, or few input channels) Wᵀ · ∂L/∂Y per group, then col2im, which adds each value
      * back where it came from. The first is faster because im2col copies whole runs of a row, while
      * col2im must add element by element (figures for ResNet's 3×3 layer in docs/performance.md).
+     * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors.
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         ConvGeometry asConvolution = gradientAsConvolution(g);
@@ -128,8 +129,13 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
+            boolean byPhase = Kernels.simd() && (g.strideH() > 1 || g.strideW() > 1);
             for (int slot = 0; slot < images; slot++) {
-                Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
+                if (byPhase) {
+                    Col2ImSimd.col2imByPhase(gradCol, slot, columns, g, first + slot, gradX);
+                } else {
+                    Im2Col.col2im(gradCol, slot, columns, g, first + slot, gradX);
+                }
             }
         });
         return gradX;

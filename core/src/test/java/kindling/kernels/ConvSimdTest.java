@@ -93,6 +93,58 @@ class ConvSimdTest {
     }
 
     @Test
+    void col2imByPhaseIsCol2imToTheBit() {
+        // Strides 1 to 4 on either axis, dilations, uneven padding, kernels wider than the image,
+        // several images side by side in col, and AlexNet's conv1 (rows of 54, not whole vectors).
+        for (int trial = 0; trial < 200; trial++) {
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), 1 + random.nextInt(4),
+                    1 + random.nextInt(30), 1 + random.nextInt(30), 1 + random.nextInt(3),
+                    1 + random.nextInt(6), 1 + random.nextInt(6), 1 + random.nextInt(4), 1 + random.nextInt(4),
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
+                    1 + random.nextInt(3), 1 + random.nextInt(3), 1);
+            if (g.outHeight() >= 1 && g.outWidth() >= 1) {
+                assertCol2imByPhaseMatches(g);
+            }
+        }
+        assertCol2imByPhaseMatches(ConvGeometry.of(2, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    private void assertCol2imByPhaseMatches(ConvGeometry g) {
+        int columns = g.batch() * g.outPlane();
+        float[] col = randomArray(g.inChannels() * g.kernelH() * g.kernelW() * columns);
+        float[] expected = new float[g.batch() * g.inChannels() * g.height() * g.width()];
+        float[] actual = new float[expected.length];
+        for (int n = 0; n < g.batch(); n++) {
+            Im2Col.col2im(col, n, columns, g, n, expected);
+            Col2ImSimd.col2imByPhase(col, n, columns, g, n, actual);
+        }
+        assertArrayEquals(expected, actual, g.toString());
+    }
+
+    @Test
+    void stridedInputGradientMatchesTheTextbookLoops() {
+        // In simd mode ∂L/∂x of a strided layer is Wᵀ · ∂L/∂Y, then col2im by phase.
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (int trial = 0; trial < 60; trial++) {
+                int groups = 1 + random.nextInt(2);
+                ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), groups * (1 + random.nextInt(3)),
+                        1 + random.nextInt(25), 1 + random.nextInt(25), groups * (1 + random.nextInt(4)),
+                        1 + random.nextInt(5), 1 + random.nextInt(5), 2 + random.nextInt(3), 1 + random.nextInt(4),
+                        random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
+                        1 + random.nextInt(2), 1 + random.nextInt(2), groups);
+                if (g.outHeight() >= 1 && g.outWidth() >= 1) {
+                    float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                    float[] w = randomArray(g.outChannels() * g.patchSize());
+                    assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), g + " dx");
+                }
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
+    }
+
+    @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
         ConvGeometry g = ConvGeometry.of(11, 5, 17, 19, 13, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1);   // 11 images: 8 partial sums of dW
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
