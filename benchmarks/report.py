@@ -927,7 +927,8 @@ only on the small shapes), `plain` = `GemmPlain` (no Vector API), `SIMD` = `Gemm
 TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
 - `GemmPlain` gets its speed from C2 vectorising its inner loop, which happens only when every array
   is indexed from 0 (6 → 21+ GFLOP/s on a quiet machine; see its javadoc).
-- `GemmSimd`'s micro-kernel loop (6 rows × 2 vectors, 15 of 16 AVX2 registers) alone, with its panels
+- `GemmSimd`'s micro-kernel loop (12 rows × 2 vectors in 27 of AVX-512's 32 registers, 6 × 2 in 15 of
+  AVX2's 16) alone, with its panels
   in L1, is the `kernel` figure of `FmaPeak` above; a whole GEMM loses to it the packing (about 15% at
   256³–1024³, measured by switching packing off) and the panels streaming from L2 and L3 (the rest).
 - Results are bit-identical for 1, 2 and 3 threads (tested); plain, SIMD and naive differ only by

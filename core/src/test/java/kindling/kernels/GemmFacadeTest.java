@@ -63,7 +63,8 @@ class GemmFacadeTest {
         int m = 300, n = 1100, k = 270;
         float[] a = randomValues(m * k, 3);
         float[] b = randomValues(k * n, 4);
-        for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.INSTANCE}) {
+        for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.SIXTEEN_REGISTERS,
+                GemmSimd.THIRTY_TWO_REGISTERS}) {
             float[] reference = null;
             for (int threads = 1; threads <= 3; threads++) {
                 Threads.set(threads);
@@ -74,7 +75,7 @@ class GemmFacadeTest {
                 } else {
                     for (int i = 0; i < c.length; i++) {
                         assertEquals(Float.floatToRawIntBits(reference[i]), Float.floatToRawIntBits(c[i]),
-                                kernel.name() + " with " + threads + " threads differs from 1 thread at index " + i);
+                                kernel + " with " + threads + " threads differs from 1 thread at index " + i);
                     }
                 }
             }
