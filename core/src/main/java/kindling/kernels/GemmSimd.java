@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
- *     C_tile = β · C_tile                     (strips are cut across only when there are fewer than 2 per thread)
+ *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
  *       for each row block of rowBlock rows
@@ -146,9 +146,28 @@ public final class GemmSimd implements GemmKernel {
             new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
             return;
         }
-        int tileRows = GemmTiles.rowsPerTile(m, n, TILE_COLS, mr, parallel);
-        new SimdTiles(tileRows, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
-                .runAll(parallel);
+        int tileCols = tileCols(m, n, parallel);
+        int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
+                cOffset, ldc).runAll(parallel);
+    }
+
+    /**
+     * Columns per tile: {@link #TILE_COLS}, or, for a product with few rows (at most
+     * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
+     * NR), about 2 per thread. With so few rows B is read in place whichever way C is cut, so cutting rows
+     * saves no copy, while it leaves tiles that fit the 12-row block badly: a ResNet layer's 64 × 784
+     * product cut into tiles of 24, 24 and 16 rows kept one thread twice as busy as the other. With
+     * more rows the rows are cut ({@link GemmTiles#rowsPerTile}): every column strip repacks A, and each
+     * tile then packs B (a 256 × 400 product ran a third slower cut into columns).
+     */
+    static int tileCols(int m, int n, boolean parallel) {
+        int wanted = 2 * Threads.get();
+        if (!parallel || m > IN_PLACE_B_ROWS || (n + TILE_COLS - 1) / TILE_COLS >= wanted) {
+            return TILE_COLS;
+        }
+        int cols = (n + wanted - 1) / wanted;
+        return Math.max(NR, (cols + NR - 1) / NR * NR);
     }
 
     /**
@@ -162,10 +181,10 @@ public final class GemmSimd implements GemmKernel {
 
     /** The loop nest above for one tile of C. */
     private final class SimdTiles extends GemmTiles {
-        SimdTiles(int tileRows, boolean transA, boolean transB, int m, int n, int k,
+        SimdTiles(int tileRows, int tileCols, boolean transA, boolean transB, int m, int n, int k,
                   float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float beta, float[] c, int cOffset, int ldc) {
-            super(tileRows, TILE_COLS, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
+            super(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset, ldc);
         }
 
