@@ -14,21 +14,32 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
- *     C_tile = β · C_tile                     (strips are cut across only when there are fewer than 2 per thread)
+ *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
- *       for each row block of ROW_BLOCK rows
- *         pack op(A)[block rows, pc..] into panels of MR rows      (ROW_BLOCK × DEPTH, stays in L2)
+ *       for each row block of rowBlock rows
+ *         pack op(A)[block rows, pc..] into panels of mr rows      (rowBlock × DEPTH, stays in L2)
  *         for each B panel (NR columns)                            (DEPTH × NR)
- *           for each A panel (MR rows)
- *             micro-kernel: MR × NR block of C += A panel · B panel
+ *           for each A panel (mr rows)
+ *             micro-kernel: mr × NR block of C += A panel · B panel
  * </pre>
  * <ul>
- *   <li>The micro-kernel keeps the MR × NR block of C in registers for a whole k-block: MR = 6 rows
- *       × 2 vectors = 12 accumulators, plus 2 vectors of B and 1 broadcast of A = 15 of the 16 AVX2
- *       registers. Each step does 12 FMAs for 2 vector loads and 6 scalar loads.</li>
- *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block;
- *       panels are zero-padded, so edges need no special inner loop, only a careful store.
+ *   <li>The micro-kernel keeps the mr × NR block of C in registers for a whole k-block, NR being 2
+ *       vectors. How many rows fit depends on the vector register file, so there are two blocks:
+ *       <ul>
+ *         <li>6 rows ({@link #microKernel6x2}) for AVX2's 16 registers: 12 accumulators, plus 2
+ *             vectors of B and 1 broadcast of A = 15. Each step does 12 FMAs for 2 vector loads.</li>
+ *         <li>12 rows ({@link #microKernel12x2}) for AVX-512's 32: 24 accumulators + 3 = 27. Each
+ *             step does 24 FMAs for the same 2 vector loads, so the panels that stream from L2 feed
+ *             twice the arithmetic (taller blocks, 14 × 2 or 8 × 3, measured slower).</li>
+ *       </ul>
+ *       {@link #INSTANCE} takes the 12-row block when vectors have 16 floats (512 bits, so AVX-512)
+ *       and the 6-row block otherwise; both are tested on every machine.</li>
+ *   <li>Tails: the last panel of a row block that has at most 6 rows is packed 6 rows tall and run
+ *       by the 6-row kernel, so the 16 rows of a small convolution cost 12 + 6 rows of work, not 24.
+ *       Panels are zero-padded, so no inner loop needs an edge case; only the store into C does
+ *       ({@code addPartialBlock}).</li>
+ *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block.
  *       Tiles are tall so that one packed B block serves many rows: repacking B for every
  *       144 rows cost about 10% of the time, and kept two threads from scaling. The packing loops
  *       themselves are written for the panel sizes (a vector copy for B, six named rows for A):
@@ -43,32 +54,37 @@ import jdk.incubator.vector.VectorSpecies;
  *       microseconds, more than a 64³ product takes.</li>
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
- * The blocking was tuned on AVX2 (the machine Kindling is benchmarked on reports no AVX-512 to the
- * JVM); with AVX-512's 32 registers a taller micro-kernel (e.g. 12 × 2 vectors) would pay off.
  */
 public final class GemmSimd implements GemmKernel {
-
-    static final GemmSimd INSTANCE = new GemmSimd();
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector register. */
     private static final int LANES = SPECIES.length();
-    /** Rows of C in one micro-kernel block. */
-    static final int MR = 6;
-    /** Columns of C in one micro-kernel block: two vectors. */
+    /** Columns of C in one micro-kernel block: two vectors, for both blocks. */
     static final int NR = 2 * LANES;
+    /** Rows of the small block (6 × 2 vectors, for 16 vector registers), and of the large block's last panel. */
+    static final int MR = 6;
+
     /**
      * k-block length. Every k-block is one more pass over the tile of C (each C block read, added to,
      * written), so long blocks pay (figures in docs/performance.md, "Tuning decisions"). The
-     * panels then outgrow L1 (an A panel is 24 KB, a B panel 64 KB), but the micro-kernel reads both
+     * panels then outgrow L1 (with AVX-512 an A panel is 48 KB, a B panel 128 KB), but the micro-kernel reads both
      * front to back, a stream the hardware prefetcher keeps ahead of from L2.
      */
     static final int DEPTH = 1024;
-    /** Rows of A packed at a time (a multiple of MR): the packed A block, ROW_BLOCK × DEPTH (576 KB), stays in L2. */
-    static final int ROW_BLOCK = 24 * MR;
+    /** The block for 16 vector registers (AVX2): 6 rows × 2 vectors. */
+    static final GemmSimd SIXTEEN_REGISTERS = new GemmSimd(MR, DEPTH, 24 * MR);
+    /** The block for 32 vector registers (AVX-512): 12 rows × 2 vectors. */
+    static final GemmSimd THIRTY_TWO_REGISTERS = new GemmSimd(2 * MR, DEPTH, 24 * MR);
     /**
-     * Columns of C per task (a multiple of NR). The packed B block, DEPTH × TILE_COLS (2 MB), lives in L3
-     * and is read one panel at a time; wide tiles mean fewer repacks of A.
+     * The kernel in use: 512-bit vectors mean AVX-512 and its 32 registers, narrower ones AVX2's 16.
+     * Java cannot ask the CPU for its register count; the vector width the JVM chose is the sign.
+     */
+    static final GemmSimd INSTANCE = LANES >= 16 ? THIRTY_TWO_REGISTERS : SIXTEEN_REGISTERS;
+
+    /**
+     * Columns of C per task (a multiple of NR). The packed B block, DEPTH × TILE_COLS (4 MB with AVX-512),
+     * lives in L3 and is read one panel at a time; wide tiles mean fewer repacks of A.
      */
     static final int TILE_COLS = 32 * NR;
     /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
@@ -80,7 +96,22 @@ public final class GemmSimd implements GemmKernel {
      */
     static final int IN_PLACE_B_ROWS = 64;
 
-    private GemmSimd() {
+    /** Rows of C in one micro-kernel block: 6 or 12. */
+    final int mr;
+    /** Rows of A packed at a time (a multiple of mr): the packed A block, rowBlock × DEPTH (576 KB), stays in L2. */
+    final int rowBlock;
+
+    /** k-block length, {@link #DEPTH} for the two blocks in use. */
+    final int depthBlock;
+
+    /** A kernel with an mr-row block (6 or 12), k-blocks of depthBlock and rowBlock rows packed at a time. */
+    GemmSimd(int mr, int depthBlock, int rowBlock) {
+        if (mr != MR && mr != 2 * MR) {
+            throw new IllegalArgumentException("GemmSimd: the micro-kernels have 6 or 12 rows but got " + mr);
+        }
+        this.mr = mr;
+        this.depthBlock = depthBlock;
+        this.rowBlock = rowBlock / mr * mr;
     }
 
     /**
@@ -100,6 +131,11 @@ public final class GemmSimd implements GemmKernel {
     }
 
     @Override
+    public String toString() {
+        return "simd (" + mr + " × 2 vectors of " + LANES + ")";
+    }
+
+    @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOffset, int lda,
                      float[] b, int bOffset, int ldb,
@@ -110,37 +146,65 @@ public final class GemmSimd implements GemmKernel {
             new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
             return;
         }
-        int tileRows = GemmTiles.rowsPerTile(m, n, TILE_COLS, MR, parallel);
-        new SimdTiles(tileRows, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc)
-                .runAll(parallel);
+        int tileCols = tileCols(m, n, parallel);
+        int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
+                cOffset, ldc).runAll(parallel);
+    }
+
+    /**
+     * Columns per tile: {@link #TILE_COLS}, or, for a product with few rows (at most
+     * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
+     * NR), about 2 per thread. With so few rows B is read in place whichever way C is cut, so cutting rows
+     * saves no copy, while it leaves tiles that fit the 12-row block badly: a ResNet layer's 64 × 784
+     * product cut into tiles of 24, 24 and 16 rows kept one thread twice as busy as the other. With
+     * more rows the rows are cut ({@link GemmTiles#rowsPerTile}): every column strip repacks A, and each
+     * tile then packs B (a 256 × 400 product ran a third slower cut into columns).
+     */
+    static int tileCols(int m, int n, boolean parallel) {
+        int wanted = 2 * Threads.get();
+        if (!parallel || m > IN_PLACE_B_ROWS || (n + TILE_COLS - 1) / TILE_COLS >= wanted) {
+            return TILE_COLS;
+        }
+        int cols = (n + wanted - 1) / wanted;
+        return Math.max(NR, (cols + NR - 1) / NR * NR);
+    }
+
+    /**
+     * Rows of the packed panel that holds the next {@code validRows} rows (at most mr): mr, or 6 when
+     * they fit in 6, so that 4 rows left over under the 12-row block cost a 6-row micro-kernel, not a
+     * 12-row one.
+     */
+    int panelHeight(int validRows) {
+        return validRows <= MR ? MR : mr;
     }
 
     /** The loop nest above for one tile of C. */
-    private static final class SimdTiles extends GemmTiles {
-        SimdTiles(int tileRows, boolean transA, boolean transB, int m, int n, int k,
+    private final class SimdTiles extends GemmTiles {
+        SimdTiles(int tileRows, int tileCols, boolean transA, boolean transB, int m, int n, int k,
                   float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float beta, float[] c, int cOffset, int ldc) {
-            super(tileRows, TILE_COLS, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
+            super(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb,
                     beta, c, cOffset, ldc);
         }
 
         @Override
         void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
-            float[] block = buffers.scratch(MR * NR);
+            float[] block = buffers.scratch(mr * NR);
             // Few rows: each packed B value would serve only a few rows, so packing B would cost about
             // as much as the products; the micro-kernel then reads B's rows where they are.
             boolean readBInPlace = !transB && rows <= IN_PLACE_B_ROWS;
-            for (int p0 = 0; p0 < k; p0 += DEPTH) {
-                int depth = Math.min(DEPTH, k - p0);
+            for (int p0 = 0; p0 < k; p0 += depthBlock) {
+                int depth = Math.min(depthBlock, k - p0);
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
                 if (!readBInPlace) {
                     packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
                 }
                 // One packed B block serves every row block of the strip: packing B costs 1/(2·rows)
                 // of the work, so the taller the strip, the cheaper.
-                for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
-                    int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, MR));
+                for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += rowBlock) {
+                    int blockRows = Math.min(rowBlock, row0 + rows - blockRow0);
+                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr));
                     packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
@@ -158,12 +222,17 @@ public final class GemmSimd implements GemmKernel {
                             packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
                             panelIndex = 0;
                         }
-                        for (int i = 0; i < blockRows; i += MR) {
-                            microKernel(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                        for (int i = 0; i < blockRows; i += mr) {
+                            int validRows = Math.min(mr, blockRows - i);
+                            int height = panelHeight(validRows);
+                            if (height == MR) {
+                                microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                            } else {
+                                microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                            }
                             int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            int validRows = Math.min(MR, blockRows - i);
-                            if (validRows == MR && validCols == NR) {
-                                addFullBlock(block, c, cIndex, ldc);
+                            if (validRows == height && validCols == NR) {
+                                addFullBlock(block, height, c, cIndex, ldc);
                             } else {
                                 addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
                             }
@@ -175,41 +244,57 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * {@link GemmPacking#packA} into panels of MR rows, with the common case, A stored m×k, written out
-     * for MR = 6: each step p reads one value from each of the 6 rows and writes 6 in a row, with no
-     * inner loop (loops of 6 cost the JIT more than their work; this copies about 4× faster).
+     * {@link GemmPacking#packA} into panels of mr rows (the last one 6 rows tall when its rows fit, see
+     * {@link #panelHeight}), with the common case, A stored m×k, written out six rows at a time: each
+     * step p reads one value from each of 6 rows and writes 6 in a row, with no inner loop (loops of 6
+     * cost the JIT more than their work; this copies about 4× faster).
      */
-    static void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
-                      float[] dst) {
-        if (transA) {
-            GemmPacking.packA(true, a, aOffset, lda, row0, rows, p0, depth, MR, dst);
-            return;
-        }
-        int fullRows = rows - rows % MR;
-        for (int panel = 0; panel < fullRows; panel += MR) {
-            int r0 = aOffset + (row0 + panel) * lda + p0;
-            int r1 = r0 + lda;
-            int r2 = r1 + lda;
-            int r3 = r2 + lda;
-            int r4 = r3 + lda;
-            int r5 = r4 + lda;
+    void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
+               float[] dst) {
+        for (int panel = 0; panel < rows; panel += mr) {
+            int validRows = Math.min(mr, rows - panel);
+            int height = panelHeight(validRows);
             int out = panel * depth;
-            for (int p = 0; p < depth; p++, out += MR) {
-                dst[out] = a[r0 + p];
-                dst[out + 1] = a[r1 + p];
-                dst[out + 2] = a[r2 + p];
-                dst[out + 3] = a[r3 + p];
-                dst[out + 4] = a[r4 + p];
-                dst[out + 5] = a[r5 + p];
+            if (!transA && validRows == height) {
+                for (int r = 0; r < height; r += MR) {
+                    packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
+                }
+            } else if (transA) {
+                // A stored k×m: step p of the panel is a contiguous run of row p0 + p of A.
+                for (int p = 0; p < depth; p++) {
+                    int src = aOffset + (p0 + p) * lda + row0 + panel;
+                    int step = out + p * height;
+                    for (int r = 0; r < height; r++) {
+                        dst[step + r] = r < validRows ? a[src + r] : 0f;
+                    }
+                }
+            } else {
+                // The last, shorter panel: its rows, then zeros.
+                for (int p = 0; p < depth; p++) {
+                    int step = out + p * height;
+                    for (int r = 0; r < height; r++) {
+                        dst[step + r] = r < validRows ? a[aOffset + (row0 + panel + r) * lda + p0 + p] : 0f;
+                    }
+                }
             }
         }
-        // The last, shorter panel: its rows, then zeros.
-        int validRows = rows - fullRows;
-        for (int p = 0; validRows > 0 && p < depth; p++) {
-            int out = fullRows * depth + p * MR;
-            for (int r = 0; r < MR; r++) {
-                dst[out + r] = r < validRows ? a[aOffset + (row0 + fullRows + r) * lda + p0 + p] : 0f;
-            }
+    }
+
+    /** Rows first .. first+5·lda of A (depth values each) into dst[out + p·stride + 0..5]. */
+    private static void packSixRows(float[] a, int first, int lda, int depth, float[] dst, int out, int stride) {
+        int r0 = first;
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int r4 = r3 + lda;
+        int r5 = r4 + lda;
+        for (int p = 0; p < depth; p++, out += stride) {
+            dst[out] = a[r0 + p];
+            dst[out + 1] = a[r1 + p];
+            dst[out + 2] = a[r2 + p];
+            dst[out + 3] = a[r3 + p];
+            dst[out + 4] = a[r4 + p];
+            dst[out + 5] = a[r5 + p];
         }
     }
 
@@ -238,17 +323,36 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * One MR × NR block of A panel · B panel, written to {@code block} (row-major, MR × NR).
-     * <pre>
-     *   block[r][·] = Σ_p  aPanel[p·MR + r] · bPanel[p·bStride + ·]      (broadcast a, 2 vector FMAs per row)
-     * </pre>
-     * bStride is NR for a packed panel, ldb for B read in place. Public so that a benchmark can time
-     * the micro-kernel alone ({@code FmaPeak}); arguments are not checked.
-     * The 12 accumulators are named locals so the JIT keeps them in registers; {@code block} is an
-     * MR × NR scratch array they are spilled to at the end.
+     * The micro-kernel of the block chosen for this machine ({@link #blockRows()} rows × 2 vectors),
+     * as {@link #microKernel6x2} or {@link #microKernel12x2}; {@code packedA} holds a panel of that many
+     * rows. Public so that a benchmark can time the micro-kernel alone ({@code FmaPeak}); arguments are
+     * not checked.
      */
     public static void microKernel(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
-                            float[] block) {
+                                   float[] block) {
+        if (INSTANCE.mr == 12) {
+            microKernel12x2(depth, packedA, aIndex, packedB, bIndex, bStride, block);
+        } else {
+            microKernel6x2(depth, packedA, aIndex, packedB, bIndex, bStride, block);
+        }
+    }
+
+    /** Rows of C in the micro-kernel block chosen for this machine: 12 with 32 vector registers, 6 with 16. */
+    public static int blockRows() {
+        return INSTANCE.mr;
+    }
+
+    /**
+     * One 6 × NR block of A panel · B panel, written to {@code block} (row-major, 6 × NR).
+     * <pre>
+     *   block[r][·] = Σ_p  aPanel[p·6 + r] · bPanel[p·bStride + ·]      (broadcast a, 2 vector FMAs per row)
+     * </pre>
+     * bStride is NR for a packed panel, ldb for B read in place. The 12 accumulators are named locals so
+     * the JIT keeps them in registers: with the 2 vectors of B and 1 broadcast, 15 of AVX2's 16.
+     * {@code block} is a scratch array they are spilled to at the end.
+     */
+    static void microKernel6x2(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
+                               float[] block) {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
         FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
         FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
@@ -259,7 +363,7 @@ public final class GemmSimd implements GemmKernel {
             // One step along k: a column of the A panel times a row of the B panel (an outer product).
             // Indices are written as functions of p so the JIT can drop the bounds checks in the loop.
             int bStep = bIndex + p * bStride;
-            int aStep = aIndex + p * MR;
+            int aStep = aIndex + p * 6;
             FloatVector b0 = FloatVector.fromArray(SPECIES, packedB, bStep);
             FloatVector b1 = FloatVector.fromArray(SPECIES, packedB, bStep + LANES);
             FloatVector a0 = FloatVector.broadcast(SPECIES, packedA[aStep]);
@@ -298,9 +402,102 @@ public final class GemmSimd implements GemmKernel {
         c51.intoArray(block, 5 * NR + LANES);
     }
 
-    /** C[0..MR)[0..NR) += block (MR × NR, row-major), two vectors per row. */
-    private static void addFullBlock(float[] block, float[] c, int cIndex, int ldc) {
-        for (int r = 0; r < MR; r++) {
+    /**
+     * {@link #microKernel6x2} twice as tall: one 12 × NR block, 24 accumulators, with the 2 vectors of B
+     * and 1 broadcast 27 of the 32 vector registers of AVX-512 (on 16 registers the JIT would spill
+     * accumulators to the stack in the loop). Each B vector loaded now feeds 12 FMAs instead of 6, so
+     * the loop needs half the load bandwidth per FMA.
+     */
+    static void microKernel12x2(int depth, float[] packedA, int aIndex, float[] packedB, int bIndex, int bStride,
+                                float[] block) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        FloatVector c40 = FloatVector.zero(SPECIES), c41 = FloatVector.zero(SPECIES);
+        FloatVector c50 = FloatVector.zero(SPECIES), c51 = FloatVector.zero(SPECIES);
+        FloatVector c60 = FloatVector.zero(SPECIES), c61 = FloatVector.zero(SPECIES);
+        FloatVector c70 = FloatVector.zero(SPECIES), c71 = FloatVector.zero(SPECIES);
+        FloatVector c80 = FloatVector.zero(SPECIES), c81 = FloatVector.zero(SPECIES);
+        FloatVector c90 = FloatVector.zero(SPECIES), c91 = FloatVector.zero(SPECIES);
+        FloatVector c100 = FloatVector.zero(SPECIES), c101 = FloatVector.zero(SPECIES);
+        FloatVector c110 = FloatVector.zero(SPECIES), c111 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < depth; p++) {
+            // One step along k: a column of the A panel times a row of the B panel (an outer product).
+            // Indices are written as functions of p so the JIT can drop the bounds checks in the loop.
+            int bStep = bIndex + p * bStride;
+            int aStep = aIndex + p * 12;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, packedB, bStep);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, packedB, bStep + LANES);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, packedA[aStep]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, packedA[aStep + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, packedA[aStep + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, packedA[aStep + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(SPECIES, packedA[aStep + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(SPECIES, packedA[aStep + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(SPECIES, packedA[aStep + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(SPECIES, packedA[aStep + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            FloatVector a8 = FloatVector.broadcast(SPECIES, packedA[aStep + 8]);
+            c80 = a8.fma(b0, c80);
+            c81 = a8.fma(b1, c81);
+            FloatVector a9 = FloatVector.broadcast(SPECIES, packedA[aStep + 9]);
+            c90 = a9.fma(b0, c90);
+            c91 = a9.fma(b1, c91);
+            FloatVector a10 = FloatVector.broadcast(SPECIES, packedA[aStep + 10]);
+            c100 = a10.fma(b0, c100);
+            c101 = a10.fma(b1, c101);
+            FloatVector a11 = FloatVector.broadcast(SPECIES, packedA[aStep + 11]);
+            c110 = a11.fma(b0, c110);
+            c111 = a11.fma(b1, c111);
+        }
+        // Spill to scratch, and let the caller add it to C: a micro-kernel with no branch but its
+        // loop is compiled the same way every time (with the edge handling in here, the JIT sometimes
+        // produced a much slower version, depending on which shapes it had seen first).
+        c00.intoArray(block, 0);
+        c01.intoArray(block, LANES);
+        c10.intoArray(block, NR);
+        c11.intoArray(block, NR + LANES);
+        c20.intoArray(block, 2 * NR);
+        c21.intoArray(block, 2 * NR + LANES);
+        c30.intoArray(block, 3 * NR);
+        c31.intoArray(block, 3 * NR + LANES);
+        c40.intoArray(block, 4 * NR);
+        c41.intoArray(block, 4 * NR + LANES);
+        c50.intoArray(block, 5 * NR);
+        c51.intoArray(block, 5 * NR + LANES);
+        c60.intoArray(block, 6 * NR);
+        c61.intoArray(block, 6 * NR + LANES);
+        c70.intoArray(block, 7 * NR);
+        c71.intoArray(block, 7 * NR + LANES);
+        c80.intoArray(block, 8 * NR);
+        c81.intoArray(block, 8 * NR + LANES);
+        c90.intoArray(block, 9 * NR);
+        c91.intoArray(block, 9 * NR + LANES);
+        c100.intoArray(block, 10 * NR);
+        c101.intoArray(block, 10 * NR + LANES);
+        c110.intoArray(block, 11 * NR);
+        c111.intoArray(block, 11 * NR + LANES);
+    }
+
+    /** C[0..rows)[0..NR) += block (rows × NR, row-major), two vectors per row. */
+    private static void addFullBlock(float[] block, int rows, float[] c, int cIndex, int ldc) {
+        for (int r = 0; r < rows; r++) {
             int row = cIndex + r * ldc;
             FloatVector.fromArray(SPECIES, c, row).add(FloatVector.fromArray(SPECIES, block, r * NR))
                     .intoArray(c, row);
@@ -309,7 +506,7 @@ public final class GemmSimd implements GemmKernel {
         }
     }
 
-    /** C[0..validRows)[0..validCols) += block (MR × NR, row-major): a scalar loop, edges are a small part of the work. */
+    /** C[0..validRows)[0..validCols) += block (row-major, NR wide): a scalar loop, edges are a small part of the work. */
     private static void addPartialBlock(float[] block, float[] c, int cIndex, int ldc, int validRows, int validCols) {
         for (int r = 0; r < validRows; r++) {
             int row = cIndex + r * ldc;

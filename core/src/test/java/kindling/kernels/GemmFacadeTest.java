@@ -60,21 +60,30 @@ class GemmFacadeTest {
     @Test
     void bitIdenticalForAnyThreadCount() {
         // Big enough for several tiles in both kernels and above both parallel thresholds.
-        int m = 300, n = 1100, k = 270;
+        checkBitIdenticalForAnyThreadCount(300, 1100, 270, true);
+        // Few rows and a long k: GemmSimd cuts the columns into narrower strips with 2 and 3 threads,
+        // reads B in place, and sums k in more than one block.
+        checkBitIdenticalForAnyThreadCount(40, 700, 1500, false);
+    }
+
+    private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
         float[] a = randomValues(m * k, 3);
         float[] b = randomValues(k * n, 4);
-        for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.INSTANCE}) {
+        float[] bOperand = transB ? transposeOf(b, k, n) : b;
+        for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.SIXTEEN_REGISTERS,
+                GemmSimd.THIRTY_TWO_REGISTERS}) {
             float[] reference = null;
             for (int threads = 1; threads <= 3; threads++) {
                 Threads.set(threads);
                 float[] c = new float[m * n];
-                kernel.gemm(false, true, m, n, k, a, 0, k, transposeOf(b, k, n), 0, k, 0f, c, 0, n);
+                kernel.gemm(false, transB, m, n, k, a, 0, k, bOperand, 0, transB ? k : n, 0f, c, 0, n);
                 if (reference == null) {
                     reference = c;
                 } else {
                     for (int i = 0; i < c.length; i++) {
                         assertEquals(Float.floatToRawIntBits(reference[i]), Float.floatToRawIntBits(c[i]),
-                                kernel.name() + " with " + threads + " threads differs from 1 thread at index " + i);
+                                kernel + " with " + threads + " threads differs from 1 thread at index " + i
+                                        + " for (" + m + ", " + n + ", " + k + ")");
                     }
                 }
             }

@@ -5,11 +5,13 @@ import org.junit.jupiter.api.Test;
 /**
  * GemmPlain and GemmSimd, called directly, against GemmNaive: every shape up to 5×5×5 (zeros
  * included), all transpose combinations, β = 0 (with NaN in C) and β = 1, tight and padded storage;
- * then larger shapes that are not multiples of any block size.
+ * then larger shapes that are not multiples of any block size. GemmSimd runs with both of its register
+ * blocks (6 and 12 rows), whichever this machine's vector width chose.
  */
 class GemmKernelsTest {
 
-    private static final GemmKernel[] FAST_KERNELS = {GemmPlain.INSTANCE, GemmSimd.INSTANCE};
+    private static final GemmKernel[] FAST_KERNELS = {GemmPlain.INSTANCE, GemmSimd.SIXTEEN_REGISTERS,
+        GemmSimd.THIRTY_TWO_REGISTERS};
 
     @Test
     void everySmallShapeMatchesNaive() {
@@ -34,7 +36,9 @@ class GemmKernelsTest {
     void largerShapesNotMultiplesOfTheBlocksMatchNaive() {
         int[][] shapes = {{67, 131, 259}, {1, 300, 7}, {300, 1, 300}, {13, 17, 600}, {150, 70, 1}, {200, 520, 40},
             // few rows or columns and a long k: GemmSimd's in-place B and dot-product paths, k past their blocks
-            {5, 97, 2100}, {20, 100, 300}, {150, 7, 1030}, {3, 40, 300}, {20, 30, 2060}, {64, 70, 1100}};
+            {5, 97, 2100}, {20, 100, 300}, {150, 7, 1030}, {3, 40, 300}, {20, 30, 2060}, {64, 70, 1100},
+            // rows that leave 1..11 over a 12-row block (the last panel 6 or 12 rows tall), past a row block
+            {16, 45, 33}, {23, 40, 17}, {29, 33, 9}, {150, 90, 70}, {157, 65, 300}};
         long seed = 1000;
         for (int[] shape : shapes) {
             for (int transposes = 0; transposes < 4; transposes++) {
@@ -56,7 +60,7 @@ class GemmKernelsTest {
     private static void checkAllKernels(GemmTestSupport.Problem problem) {
         float[] expected = problem.run(GemmNaive.INSTANCE);
         for (GemmKernel kernel : FAST_KERNELS) {
-            GemmTestSupport.assertSameC(problem, expected, problem.run(kernel), kernel.name());
+            GemmTestSupport.assertSameC(problem, expected, problem.run(kernel), kernel.toString());
         }
     }
 }
