@@ -283,12 +283,14 @@ public final class Conv2dKernels {
     }
 
     /**
-     * Runs {@code task} for chunks 0..count−1: in parallel when there are enough chunks to keep every
-     * thread busy (each chunk's GEMMs then stay on its thread), otherwise one after the other with the
-     * threads working inside each GEMM. Who computes a chunk never changes what it computes.
+     * Runs {@code task} for chunks 0..count−1: in parallel when there is a chunk for every thread
+     * (each chunk's im2col and GEMMs then stay on its thread), otherwise one after the other with the
+     * threads working inside each GEMM. Two chunks on two threads already beat one GEMM split in two:
+     * a chunk's GEMM is small (a few hundred columns), too small to share well, and the im2col
+     * before it runs on one thread either way. Who computes a chunk never changes what it computes.
      */
     private static void forEachChunk(int count, Threads.Task task) {
-        if (count >= 2 * Threads.get() || count >= MAX_PARTIALS) {
+        if (count >= Threads.get() || count >= MAX_PARTIALS) {
             Threads.parallelFor(count, task);
         } else {
             for (int c = 0; c < count; c++) {
