@@ -312,10 +312,18 @@ public final class Conv2dKernels {
         return buffer;
     }
 
-    /** The col matrix of images first.. (in this thread's buffer 0). */
+    /**
+     * The col matrix of images first.. (in this thread's buffer 0). In kernel mode simd a small output
+     * plane goes to {@code Im2ColSimd}, which gathers the whole chunk's columns with vector gathers
+     * (the same values as {@link Im2Col}, image by image).
+     */
     private static float[] im2colChunk(float[] x, ConvGeometry g, int first, int images) {
         int columns = images * g.outPlane();
         float[] col = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
+        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+            Im2ColSimd.im2col(x, g, first, images, col);
+            return col;
+        }
         for (int slot = 0; slot < images; slot++) {
             Im2Col.im2col(x, g, first + slot, col, slot, columns);
         }
