@@ -62,6 +62,50 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void smallPlanesWithManyImagesPerChunkMatchTheTextbookLoops() {
+        // Output planes of at most Im2Col.SMALL_PLANE positions (im2col through the chunk-wide table),
+        // several images per chunk and a shorter last chunk: ResNet's last stages in miniature,
+        // with padding on every side (2×2 and 4×4 planes), a stride-2 1×1 shortcut and a 7×7 plane.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(70, 5, 4, 4, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(70, 4, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(29, 6, 8, 8, 4, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(11, 3, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        };
+        for (ConvGeometry g : layers) {
+            assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE, g.toString());
+            assertTrue(Conv2dKernels.imagesPerChunk(g) > 1 && g.batch() % Conv2dKernels.imagesPerChunk(g) != 0,
+                    g + " needs several images per chunk and a shorter last chunk");
+            assertFastMatchesNaive(g);
+        }
+    }
+
+    @Test
+    void vectorIm2colCopiesExactlyWhatTheScalarOneDoes() {
+        for (int trial = 0; trial < 200; trial++) {
+            ConvGeometry g = randomGeometry();
+            if (g.batch() == 0 || g.outPlane() > Im2Col.SMALL_PLANE) {
+                continue;
+            }
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            if (x.length > 0) {
+                x[random.nextInt(x.length)] = Float.POSITIVE_INFINITY;     // must not leak into the padding
+            }
+            int first = random.nextInt(g.batch());
+            int images = 1 + random.nextInt(g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] expected = new float[g.inChannels() * g.kernelH() * g.kernelW() * columns];
+            float[] actual = new float[expected.length];
+            java.util.Arrays.fill(actual, Float.NaN);                          // every value must be written
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.im2col(x, g, first + slot, expected, slot, columns);
+            }
+            Im2ColSimd.im2col(x, g, first, images, actual);
+            assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
+        }
+    }
+
+    @Test
     void chunkShapesOfRealLayersMatchTheTextbookLoops() {
         // One image per chunk (written in place, several partial weight sums), a few images per chunk
         // with a shorter last chunk (copied), and a stride-2 padded layer (edges of im2col).
