@@ -22,35 +22,35 @@ public final class NormKernels {
     public static void batchNormForward(float[] x, int batch, int channels, int spatial,
                                         float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                         double[] batchMean, double[] batchVariance,
-                                        float[] normalized, double[] invStd, float[] out) {
+                                        double[] saveMean, double[] invStd, float[] out) {
         if (Kernels.naive()) {
             NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
-                    batchMean, batchVariance, normalized, invStd, out);
+                    batchMean, batchVariance, saveMean, invStd, out);
             return;
         }
         if (Kernels.simd()) {                                                // each channel, in parallel
             forEach(channels, x.length, c -> NormSimd.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
-                    mean, variance, eps, batchMean, batchVariance, normalized, invStd, out));
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
         } else {
             forEach(channels, x.length, c -> NormNaive.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
-                    mean, variance, eps, batchMean, batchVariance, normalized, invStd, out));
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
         }
     }
 
     /** Batch-norm backward; the contract of {@link NormNaive#batchNormBackward}. */
-    public static void batchNormBackward(float[] g, float[] normalized, double[] invStd, float[] gamma,
+    public static void batchNormBackward(float[] g, float[] x, double[] saveMean, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int batch, int channels, int spatial,
                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
         if (Kernels.naive()) {
-            NormNaive.batchNormBackward(g, normalized, invStd, gamma, batchStatistics, batch, channels, spatial,
+            NormNaive.batchNormBackward(g, x, saveMean, invStd, gamma, batchStatistics, batch, channels, spatial,
                     sumGrad, sumGradXHat, gradX);
             return;
         }
         if (Kernels.simd()) {                                                // each channel, in parallel
-            forEach(channels, g.length, c -> NormSimd.batchNormBackwardChannel(g, normalized, invStd, gamma,
+            forEach(channels, g.length, c -> NormSimd.batchNormBackwardChannel(g, x, saveMean, invStd, gamma,
                     batchStatistics, c, batch, channels, spatial, sumGrad, sumGradXHat, gradX));
         } else {
-            forEach(channels, g.length, c -> NormNaive.batchNormBackwardChannel(g, normalized, invStd, gamma,
+            forEach(channels, g.length, c -> NormNaive.batchNormBackwardChannel(g, x, saveMean, invStd, gamma,
                     batchStatistics, c, batch, channels, spatial, sumGrad, sumGradXHat, gradX));
         }
     }

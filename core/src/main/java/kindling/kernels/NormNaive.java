@@ -18,24 +18,27 @@ public final class NormNaive {
     /**
      * Batch-norm forward. With {@code mean == null} the statistics are the batch's: written to
      * {@code batchMean} and {@code batchVariance} (biased); otherwise {@code mean} and {@code variance}
-     * are used. Fills {@code normalized} (x̂), {@code invStd} (1/σ per channel) and {@code out}.
-     * {@code gamma} and {@code beta} may be null (1 and 0).
+     * are used. Fills {@code saveMean} (the μ_c it normalised with), {@code invStd} (1/σ_c) and
+     * {@code out}. {@code gamma} and {@code beta} may be null (1 and 0).
+     *
+     * <p>x̂ itself is not kept: it would be one more array as large as x, allocated and written on
+     * every step. The backward recomputes it from x, μ_c and 1/σ_c, as PyTorch's does.
      */
     public static void batchNormForward(float[] x, int batch, int channels, int spatial,
                                         float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                         double[] batchMean, double[] batchVariance,
-                                        float[] normalized, double[] invStd, float[] out) {
+                                        double[] saveMean, double[] invStd, float[] out) {
         for (int c = 0; c < channels; c++) {                                 // each channel on its own
             batchNormChannel(x, c, batch, channels, spatial, gamma, beta, mean, variance, eps,
-                    batchMean, batchVariance, normalized, invStd, out);
+                    batchMean, batchVariance, saveMean, invStd, out);
         }
     }
 
-    /** Batch-norm forward of channel c: its statistics (unless given), then x̂ and γ · x̂ + β. */
+    /** Batch-norm forward of channel c: its statistics (unless given), then γ · x̂ + β. */
     static void batchNormChannel(float[] x, int c, int batch, int channels, int spatial,
                                  float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                  double[] batchMean, double[] batchVariance,
-                                 float[] normalized, double[] invStd, float[] out) {
+                                 double[] saveMean, double[] invStd, float[] out) {
         double count = (double) batch * spatial;
         double mu;
         if (mean == null) {
@@ -60,11 +63,11 @@ public final class NormNaive {
             mu = mean[c];
             invStd[c] = 1 / Math.sqrt(variance[c] + eps);
         }
+        saveMean[c] = mu;
         for (int n = 0; n < batch; n++) {                                    // y = γ_c · x̂ + β_c
             for (int s = 0; s < spatial; s++) {
                 int i = (n * channels + c) * spatial + s;
                 double xHat = (x[i] - mu) * invStd[c];
-                normalized[i] = (float) xHat;
                 out[i] = (float) ((gamma == null ? 1 : gamma[c]) * xHat + (beta == null ? 0 : beta[c]));
             }
         }
@@ -74,26 +77,30 @@ public final class NormNaive {
      * Batch-norm backward: Σ g and Σ g·x̂ per channel into {@code sumGrad} and {@code sumGradXHat}
      * (the gradients of β and γ), and, when {@code gradX} is not null, ∂L/∂x into it:
      * (γ_c / σ_c) · (g − mean_c(g) − x̂ · mean_c(g · x̂)) with batch statistics, (γ_c / σ_c) · g without.
+     * x̂ = (x − μ_c) · (1/σ_c), rounded to float, is recomputed from the forward's input {@code x},
+     * its {@code saveMean} and {@code invStd}.
      */
-    public static void batchNormBackward(float[] g, float[] normalized, double[] invStd, float[] gamma,
+    public static void batchNormBackward(float[] g, float[] x, double[] saveMean, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int batch, int channels, int spatial,
                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
         for (int c = 0; c < channels; c++) {                                 // each channel on its own
-            batchNormBackwardChannel(g, normalized, invStd, gamma, batchStatistics, c, batch, channels, spatial,
+            batchNormBackwardChannel(g, x, saveMean, invStd, gamma, batchStatistics, c, batch, channels, spatial,
                     sumGrad, sumGradXHat, gradX);
         }
     }
 
     /** Batch-norm backward of channel c: its two sums, then (unless gradX is null) its ∂L/∂x. */
-    static void batchNormBackwardChannel(float[] g, float[] normalized, double[] invStd, float[] gamma,
+    static void batchNormBackwardChannel(float[] g, float[] x, double[] saveMean, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int c, int batch, int channels, int spatial,
                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
         double count = (double) batch * spatial;
+        double mu = saveMean[c];
         for (int n = 0; n < batch; n++) {                                    // Σ g and Σ g · x̂ over n and s
             for (int s = 0; s < spatial; s++) {
                 int i = (n * channels + c) * spatial + s;
+                float xHat = (float) ((x[i] - mu) * invStd[c]);
                 sumGrad[c] += g[i];
-                sumGradXHat[c] += g[i] * (double) normalized[i];
+                sumGradXHat[c] += g[i] * (double) xHat;
             }
         }
         if (gradX == null) {
@@ -105,7 +112,8 @@ public final class NormNaive {
         for (int n = 0; n < batch; n++) {
             for (int s = 0; s < spatial; s++) {
                 int i = (n * channels + c) * spatial + s;
-                gradX[i] = (float) (scale * (g[i] - meanGrad - normalized[i] * meanGradXHat));
+                float xHat = (float) ((x[i] - mu) * invStd[c]);
+                gradX[i] = (float) (scale * (g[i] - meanGrad - xHat * meanGradXHat));
             }
         }
     }

@@ -19,7 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       the way E[x²] − E[x]² does. The channel's values (N · S floats, some hundred kilobytes)
  *       are still in the core's cache for the second pass and for the normalisation after it.</li>
  *   <li>The normalisation is fused: x̂ = ((x − K) − δ) · (1/σ) and y = x̂ · γ + β in one pass that
- *       writes both, δ = μ − K.</li>
+ *       writes only y. Here K = μ rounded to float and δ = μ − K rounded again, so K + δ holds μ to
+ *       twice a float's precision (a "double-float"), and x − K is exact for x near a large μ.</li>
+ *   <li>x̂ is not stored: an array as large as x would be allocated (the JVM zeroes it) and written
+ *       on every step, only to be read once by the backward. The backward recomputes it from x, μ
+ *       and 1/σ with the same K, δ and float operations, so it gets the forward's x̂ to the bit.</li>
  *   <li>Backward: one pass for Σ g and Σ g · x̂, one for ∂L/∂x = (γ/σ) · (g − mean(g) − x̂ · mean(g · x̂)).</li>
  * </ul>
  */
@@ -35,18 +39,16 @@ final class NormSimd {
     static void batchNormChannel(float[] x, int c, int batch, int channels, int spatial,
                                  float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                  double[] batchMean, double[] batchVariance,
-                                 float[] normalized, double[] invStd, float[] out) {
+                                 double[] saveMean, double[] invStd, float[] out) {
         double count = (double) batch * spatial;
-        float shift;                                                         // K
-        float delta;                                                         // μ − K, rounded to float
         if (mean == null) {
-            shift = batch * spatial == 0 ? 0 : x[c * spatial];
+            float shift = batch * spatial == 0 ? 0 : x[c * spatial];        // the first value, for the sums
             double sum = 0;
             for (int n = 0; n < batch; n++) {                                // first pass: Σ (x − K)
                 sum += shiftedSum(x, (n * channels + c) * spatial, spatial, shift);
             }
             double meanShifted = sum / count;
-            delta = (float) meanShifted;
+            float delta = (float) meanShifted;
             double squares = 0;
             for (int n = 0; n < batch; n++) {                                // second pass: Σ (x − μ)²
                 squares += centredSquares(x, (n * channels + c) * spatial, spatial, shift, delta);
@@ -54,11 +56,13 @@ final class NormSimd {
             batchMean[c] = shift + meanShifted;
             batchVariance[c] = squares / count;                              // biased: divided by M
             invStd[c] = 1 / Math.sqrt(squares / count + eps);
+            saveMean[c] = batchMean[c];
         } else {
-            shift = mean[c];
-            delta = 0;
             invStd[c] = 1 / Math.sqrt(variance[c] + eps);
+            saveMean[c] = mean[c];
         }
+        float shift = (float) saveMean[c];                                   // K
+        float delta = (float) (saveMean[c] - shift);                         // δ = μ − K
         float scale = (float) invStd[c];
         float g = gamma == null ? 1 : gamma[c];
         float b = beta == null ? 0 : beta[c];
@@ -68,12 +72,10 @@ final class NormSimd {
             int s = 0;
             for (; s <= spatial - lanes; s += lanes) {
                 FloatVector xHat = FloatVector.fromArray(FLOATS, x, base + s).sub(shift).sub(delta).mul(scale);
-                xHat.intoArray(normalized, base + s);
                 xHat.fma(g, b).intoArray(out, base + s);
             }
             for (; s < spatial; s++) {
                 float xHat = (x[base + s] - shift - delta) * scale;
-                normalized[base + s] = xHat;
                 out[base + s] = Math.fma(xHat, g, b);
             }
         }
@@ -122,9 +124,12 @@ final class NormSimd {
     }
 
     /** Batch-norm backward of channel c; the arguments of {@link NormNaive#batchNormBackward}. */
-    static void batchNormBackwardChannel(float[] g, float[] normalized, double[] invStd, float[] gamma,
+    static void batchNormBackwardChannel(float[] g, float[] x, double[] saveMean, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int c, int batch, int channels, int spatial,
                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        float shift = (float) saveMean[c];                                   // K, δ and 1/σ as in the forward
+        float delta = (float) (saveMean[c] - shift);
+        float invSigma = (float) invStd[c];
         int lanes = FLOATS.length();
         double channelSum = 0;
         double channelSumXHat = 0;
@@ -138,14 +143,16 @@ final class NormSimd {
                 for (; i <= blockEnd - lanes; i += lanes) {
                     FloatVector grad = FloatVector.fromArray(FLOATS, g, i);
                     sum = sum.add(grad);
-                    sumXHat = grad.fma(FloatVector.fromArray(FLOATS, normalized, i), sumXHat);
+                    FloatVector xHat = FloatVector.fromArray(FLOATS, x, i).sub(shift).sub(delta).mul(invSigma);
+                    sumXHat = grad.fma(xHat, sumXHat);
                 }
                 channelSum += sum.reduceLanes(VectorOperators.ADD);
                 channelSumXHat += sumXHat.reduceLanes(VectorOperators.ADD);
             }
             for (; i < end; i++) {
+                float xHat = (x[i] - shift - delta) * invSigma;
                 channelSum += g[i];
-                channelSumXHat += g[i] * (double) normalized[i];
+                channelSumXHat += g[i] * (double) xHat;
             }
         }
         sumGrad[c] += channelSum;
@@ -161,12 +168,13 @@ final class NormSimd {
             int base = (n * channels + c) * spatial;
             int s = 0;
             for (; s <= spatial - lanes; s += lanes) {
-                FloatVector xHat = FloatVector.fromArray(FLOATS, normalized, base + s);
+                FloatVector xHat = FloatVector.fromArray(FLOATS, x, base + s).sub(shift).sub(delta).mul(invSigma);
                 FloatVector.fromArray(FLOATS, g, base + s).sub(meanGrad)
                         .sub(xHat.mul(meanGradXHat)).mul(scale).intoArray(gradX, base + s);
             }
             for (; s < spatial; s++) {
-                gradX[base + s] = (g[base + s] - meanGrad - normalized[base + s] * meanGradXHat) * scale;
+                float xHat = (x[base + s] - shift - delta) * invSigma;
+                gradX[base + s] = (g[base + s] - meanGrad - xHat * meanGradXHat) * scale;
             }
         }
     }

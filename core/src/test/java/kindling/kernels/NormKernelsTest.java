@@ -87,23 +87,23 @@ class NormKernelsTest {
         }
         String what = "simd (" + batch + ", " + channels + ", " + spatial + ") batchStatistics=" + batchStatistics
                 + " offset=" + offset;
-        float[][] naive = new float[3][];
-        double[][] naiveStats = new double[5][];
-        float[][] fast = new float[3][];
-        double[][] fastStats = new double[5][];
+        float[][] naive = new float[2][];
+        double[][] naiveStats = new double[6][];
+        float[][] fast = new float[2][];
+        double[][] fastStats = new double[6][];
         runBatchNorm(true, x, batch, channels, spatial, gamma, beta, mean, variance, naive, naiveStats);
         runBatchNorm(false, x, batch, channels, spatial, gamma, beta, mean, variance, fast, fastStats);
-        // x̂, y, ∂L/∂x are O(1): a few float roundings of each operand, plus the offset's rounding in x
-        for (int i = 0; i < 3; i++) {
+        // y, ∂L/∂x are O(1): a few float roundings of each operand, plus the offset's rounding in x
+        for (int i = 0; i < 2; i++) {
             assertArrayEquals(naive[i], fast[i], 1e-5f, what + ": array " + i);
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 6; i++) {
             for (int c = 0; c < channels; c++) {
                 double expected = naiveStats[i][c];
-                // statistics 0-2 (1/σ, μ, σ²) relative; the gradient sums 3, 4 add M = N·S terms g · x̂ of
-                // size up to 4, each off by a float rounding or two of x̂: the bound grows with M
+                // statistics 0-3 (1/σ, μ, σ², saved μ) relative; the gradient sums 4, 5 add M = N·S terms
+                // g · x̂ of size up to 4, each off by a float rounding or two of x̂: the bound grows with M
                 double tolerance = Double.isNaN(expected) ? 0
-                        : i < 3 ? 1e-6 * Math.max(1, Math.abs(expected)) : 1e-6 * Math.max(1, batch * spatial);
+                        : i < 4 ? 1e-6 * Math.max(1, Math.abs(expected)) : 1e-6 * Math.max(1, batch * spatial);
                 assertEquals(expected, fastStats[i][c], tolerance,
                         what + ": statistic " + i + " channel " + c);
             }
@@ -125,53 +125,53 @@ class NormKernelsTest {
         }
         String what = "(" + batch + ", " + channels + ", " + spatial + ") batchStatistics=" + batchStatistics
                 + " affine=" + affine;
-        float[][] naive = new float[3][];
-        double[][] naiveStats = new double[5][];
-        float[][] fast = new float[3][];
-        double[][] fastStats = new double[5][];
+        float[][] naive = new float[2][];
+        double[][] naiveStats = new double[6][];
+        float[][] fast = new float[2][];
+        double[][] fastStats = new double[6][];
         runBatchNorm(true, x, batch, channels, spatial, gamma, beta, mean, variance, naive, naiveStats);
         runBatchNorm(false, x, batch, channels, spatial, gamma, beta, mean, variance, fast, fastStats);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 2; i++) {
             assertArrayEquals(naive[i], fast[i], 0f, what + ": array " + i);
         }
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 6; i++) {
             assertArrayEquals(naiveStats[i], fastStats[i], 0.0, what + ": statistic " + i);
         }
     }
 
     private void runBatchNorm(boolean naive, float[] x, int batch, int channels, int spatial, float[] gamma,
                               float[] beta, float[] mean, float[] variance, float[][] arrays, double[][] stats) {
-        float[] normalized = new float[x.length];
         float[] out = new float[x.length];
+        double[] saveMean = new double[channels];
         double[] invStd = new double[channels];
         double[] batchMean = new double[channels];
         double[] batchVariance = new double[channels];
         if (naive) {
             NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
-                    batchMean, batchVariance, normalized, invStd, out);
+                    batchMean, batchVariance, saveMean, invStd, out);
         } else {
             NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
-                    batchMean, batchVariance, normalized, invStd, out);
+                    batchMean, batchVariance, saveMean, invStd, out);
         }
         float[] g = new SplittableRandomArrays(x.length).values;
         double[] sumGrad = new double[channels];
         double[] sumGradXHat = new double[channels];
         float[] gradX = new float[x.length];
         if (naive) {
-            NormNaive.batchNormBackward(g, normalized, invStd, gamma, mean == null, batch, channels, spatial,
+            NormNaive.batchNormBackward(g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
                     sumGrad, sumGradXHat, gradX);
         } else {
-            NormKernels.batchNormBackward(g, normalized, invStd, gamma, mean == null, batch, channels, spatial,
+            NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
                     sumGrad, sumGradXHat, gradX);
         }
-        arrays[0] = normalized;
-        arrays[1] = out;
-        arrays[2] = gradX;
+        arrays[0] = out;
+        arrays[1] = gradX;
         stats[0] = invStd;
         stats[1] = batchMean;
         stats[2] = batchVariance;
-        stats[3] = sumGrad;
-        stats[4] = sumGradXHat;
+        stats[3] = saveMean;
+        stats[4] = sumGrad;
+        stats[5] = sumGradXHat;
     }
 
     @Test

@@ -45,6 +45,20 @@ class NormalizationTest {
         GoldenCases.NORM.check("bn2d_noaffine", new BatchNorm2d(2, 1e-5, 0.1, false, true));
     }
 
+    /** Backward recomputes x̂ from the saved input, so changing that input in place before backward must fail. */
+    @Test
+    void batchNormBackwardRefusesAnInputChangedInPlace() {
+        Tensor x = Tensor.randn(new Generator(3), 4, 2, 3, 3);
+        Tensor gamma = Tensor.ones(2).requiresGrad_();
+        Tensor y = kindling.nn.functional.Normalization.batchNorm(x, null, null, gamma, null, true, 0.1, 1e-5);
+        Tensor loss = y.mul(y).sum();
+        loss.backward(Tensor.scalar(1), true);                               // unchanged input: fine
+        x.mul_(2f);
+        IllegalStateException error = assertThrows(IllegalStateException.class, loss::backward);
+        assertTrue(error.getMessage().contains("BatchNormOp") && error.getMessage().contains("in-place"),
+                error.getMessage());
+    }
+
     @Test
     void layerNormMatchesPyTorch() {
         for (String name : List.of("layernorm", "layernorm_2d")) {

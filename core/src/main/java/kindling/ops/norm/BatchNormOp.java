@@ -1,6 +1,7 @@
 package kindling.ops.norm;
 
 import kindling.autograd.Function;
+import kindling.autograd.Saved;
 import kindling.kernels.NormKernels;
 import kindling.tensor.Tensor;
 
@@ -20,11 +21,15 @@ import kindling.tensor.Tensor;
  * μ, the x̂·mean(g·x̂) term the path through σ. It costs two passes over x, where the composed graph
  * of a dozen tensor ops would cost several and keep every intermediate alive for backward.
  * The statistics are accumulated in double so that a channel with a large mean loses no precision.
+ * Like PyTorch, backward keeps x, μ_c and 1/σ_c and recomputes x̂ from them rather than keeping x̂:
+ * storing it would cost an array as large as x, allocated and written on every training step.
  * The loops are in {@link NormKernels} (channels in parallel) with their naive twin {@code NormNaive};
  * each channel's sums are done by one thread in one order, so results are the same for any thread count.
  */
 public final class BatchNormOp extends Function {
-    private float[] normalized;          // x̂, kept for backward
+    private Saved input;                 // x, checked unchanged in place since the forward
+    private float[] x;                   // its values as the forward read them, to recompute x̂
+    private double[] saveMean;           // μ_c that the forward normalised with
     private double[] invStd;             // 1 / σ_c
     private float[] gamma;               // γ, or null for no affine
     private boolean batchStatistics;
@@ -46,17 +51,19 @@ public final class BatchNormOp extends Function {
         float[] x = input.data();
         float[] gamma = weight == null ? null : weight.data();
         float[] beta = bias == null ? null : bias.data();
+        double[] saveMean = new double[channels];
         double[] invStd = new double[channels];
-        float[] normalized = new float[x.length];
         float[] out = new float[x.length];
         NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
-                batchMean, batchVariance, normalized, invStd, out);
+                batchMean, batchVariance, saveMean, invStd, out);
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(input, weight, bias)) {
             return result;
         }
         BatchNormOp op = new BatchNormOp();
-        op.normalized = normalized;
+        op.input = op.save(input);
+        op.x = x;
+        op.saveMean = saveMean;
         op.invStd = invStd;
         op.gamma = gamma == null ? null : gamma.clone();
         op.batchStatistics = mean == null;
@@ -70,8 +77,9 @@ public final class BatchNormOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         double[] sumGrad = new double[channels];                             // Σ g per channel
         double[] sumGradXHat = new double[channels];                         // Σ g · x̂ per channel
-        float[] dx = needsInputGrad(0) ? new float[normalized.length] : null;
-        NormKernels.batchNormBackward(gradOutput.data(), normalized, invStd, gamma, batchStatistics,
+        input.get();                                                         // fails if x changed in place
+        float[] dx = needsInputGrad(0) ? new float[x.length] : null;
+        NormKernels.batchNormBackward(gradOutput.data(), x, saveMean, invStd, gamma, batchStatistics,
                 inputShape[0], channels, spatial, sumGrad, sumGradXHat, dx);
         Tensor gradInput = dx == null ? null : Tensor.wrap(dx, inputShape);
         Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(NormKernels.toFloats(sumGradXHat), channels) : null;
