@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class ElementwiseMapZipTest {
     private static final int[] LENGTHS = {0, 1, 7, Threads.ELEMENTWISE_BLOCK, 2 * Threads.ELEMENTWISE_BLOCK + 13,
-        Threads.PARALLEL_RANGE_MIN + 13};
+        Threads.CHEAP_PASS_MIN + 13};
     private final SplittableRandom random = new SplittableRandom(17);
     private final int threadsBefore = Threads.get();
 
