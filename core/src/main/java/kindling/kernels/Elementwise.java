@@ -94,7 +94,21 @@ public final class Elementwise {
      * are computed in double and rounded once, as {@code (float) Math.exp(x)}.
      */
     public static void map(Unary f, float[] x, float[] y) {
-        Threads.parallelRange(x.length, (from, to) -> mapRange(f, x, y, from, to));
+        Threads.parallelRange(x.length, cheap(f) ? Threads.CHEAP_PASS_MIN : 0, (from, to) -> mapRange(f, x, y, from, to));
+    }
+
+    /**
+     * True for the functions that are a load, one or two instructions and a store per element: their
+     * passes stay on the calling thread below {@link Threads#CHEAP_PASS_MIN}, where a second thread
+     * costs more than it saves. An exponential, logarithm or sine per element is worth splitting sooner.
+     */
+    static boolean cheap(Unary f) {
+        return f == Unary.ABS || f == Unary.NEG || f == Unary.RELU || f == Unary.SQRT;
+    }
+
+    /** {@link #cheap(Unary)} for two inputs: the arithmetic, max, min and the comparisons. */
+    static boolean cheap(Binary f) {
+        return f != Binary.POW && f != Binary.BINARY_CROSS_ENTROPY;
     }
 
     /** The naive twin of {@link #map}: one loop over all of x on the calling thread. */
@@ -104,7 +118,7 @@ public final class Elementwise {
 
     /** out[i] = f(x[i], y[i]) for every i, x and y already broadcast to out's length; threads as {@link #map}. */
     public static void zip(Binary f, float[] x, float[] y, float[] out) {
-        Threads.parallelRange(out.length, (from, to) -> zipRange(f, x, y, out, from, to));
+        Threads.parallelRange(out.length, cheap(f) ? Threads.CHEAP_PASS_MIN : 0, (from, to) -> zipRange(f, x, y, out, from, to));
     }
 
     /** The naive twin of {@link #zip}: one loop on the calling thread. */
@@ -310,7 +324,7 @@ public final class Elementwise {
             zipChannelsNaive(f, bFirst, a, b, out, outer, mid, inner);
             return;
         }
-        Threads.parallelRange(out.length, (from, to) -> zipChannelsRange(f, bFirst, a, b, out, mid, inner, from, to));
+        Threads.parallelRange(out.length, Threads.CHEAP_PASS_MIN, (from, to) -> zipChannelsRange(f, bFirst, a, b, out, mid, inner, from, to));
     }
 
     /** The naive twin of {@link #zipChannels}: the textbook triple loop over (o, m, k) on the calling thread. */
@@ -454,7 +468,7 @@ public final class Elementwise {
      * whatever the thread count, so {@link #addScaledNaive} is this loop on one thread.
      */
     public static void addScaled(float[] y, float alpha, float[] x) {
-        Threads.parallelRange(y.length, (from, to) -> addScaledRange(y, alpha, x, from, to));
+        Threads.parallelRange(y.length, Threads.CHEAP_PASS_MIN, (from, to) -> addScaledRange(y, alpha, x, from, to));
     }
 
     /** The naive twin of {@link #addScaled}: one loop on the calling thread. */
@@ -504,7 +518,7 @@ public final class Elementwise {
 
     /** y[i] = y[i] · c for every i, in place; threads as {@link #map} (naive twin {@link #scaleNaive}). */
     public static void scale(float[] y, float c) {
-        Threads.parallelRange(y.length, (from, to) -> scaleRange(y, c, from, to));
+        Threads.parallelRange(y.length, Threads.CHEAP_PASS_MIN, (from, to) -> scaleRange(y, c, from, to));
     }
 
     /** The naive twin of {@link #scale}: one loop on the calling thread. */
@@ -577,7 +591,7 @@ public final class Elementwise {
      * {@link #reluBackward(float[], float[], float[], int, int)}; in mode naive {@link #reluBackwardNaive}.
      */
     public static void reluBackward(float[] y, float[] gradY, float[] gradX) {
-        Threads.parallelRange(gradX.length, (from, to) -> reluBackward(y, gradY, gradX, from, to));
+        Threads.parallelRange(gradX.length, Threads.CHEAP_PASS_MIN, (from, to) -> reluBackward(y, gradY, gradX, from, to));
     }
 
     /** The naive twin of {@link #reluBackward(float[], float[], float[])}: one plain loop on the calling thread. */

@@ -108,13 +108,42 @@ public final class Threads {
     public static final int ELEMENTWISE_BLOCK = 1 << 15;
 
     /**
+     * The length below which a cheap pass ({@link #parallelRange(int, int, RangeTask)}) runs all its
+     * blocks on the calling thread. A cheap pass (a ReLU, an add, an axpy) does a load, an operation
+     * and a store per element; its arrays up to this length (1 MiB of floats each) still sit in one
+     * core's cache, which the calling thread has just filled (the JVM zeroes a new output array there),
+     * and one core gets through them in a few tens of microseconds. Waking a parked worker and moving
+     * half the lines to its cache costs about as much, so a second thread made these passes slower, not
+     * faster (the activations of a small ResNet on Fashion-MNIST are mostly this size). Longer passes
+     * run from memory, where two cores move more bytes than one, and are split. A pass that computes an
+     * exponential or a sine per element is worth splitting much sooner and uses the two-argument form.
+     */
+    public static final int CHEAP_PASS_MIN = 1 << 18;
+
+    /**
      * Runs an elementwise loop over 0..length−1 in blocks of {@link #ELEMENTWISE_BLOCK} indices, the
      * blocks spread over the threads as by {@link #parallelFor}. Each index is in exactly one block,
      * whatever the thread count, so an elementwise result is the same for any number of threads.
      */
     public static void parallelRange(int length, RangeTask task) {
+        parallelRange(length, 0, task);
+    }
+
+    /**
+     * {@link #parallelRange(int, RangeTask)}, but with the same blocks run in order on the calling thread
+     * while length &lt; {@code minParallel}: {@link #CHEAP_PASS_MIN} for a pass that is a load, an
+     * operation and a store per element. The blocks do not depend on the threads either way.
+     */
+    public static void parallelRange(int length, int minParallel, RangeTask task) {
         int blocks = (length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK;
-        parallelFor(blocks, t -> task.run(t * ELEMENTWISE_BLOCK, Math.min(length, (t + 1) * ELEMENTWISE_BLOCK)));
+        Task block = t -> task.run(t * ELEMENTWISE_BLOCK, Math.min(length, (t + 1) * ELEMENTWISE_BLOCK));
+        if (length < minParallel) {
+            for (int t = 0; t < blocks; t++) {
+                block.run(t);
+            }
+            return;
+        }
+        parallelFor(blocks, block);
     }
 
     private static int defaultThreadCount() {

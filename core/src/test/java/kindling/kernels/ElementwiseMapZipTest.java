@@ -10,10 +10,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Elementwise map and zip in parallel blocks against their naive twins, bit for bit, over lengths 0, 1,
- * odd, one block, and not a multiple of the block; and each function against its formula on a few values.
+ * odd, one block, not a multiple of the block, and long enough to be split over the threads; and each function against its formula on a few values.
  */
 class ElementwiseMapZipTest {
-    private static final int[] LENGTHS = {0, 1, 7, Threads.ELEMENTWISE_BLOCK, 2 * Threads.ELEMENTWISE_BLOCK + 13};
+    private static final int[] LENGTHS = {0, 1, 7, Threads.ELEMENTWISE_BLOCK, 2 * Threads.ELEMENTWISE_BLOCK + 13,
+        Threads.CHEAP_PASS_MIN + 13};
     private final SplittableRandom random = new SplittableRandom(17);
     private final int threadsBefore = Threads.get();
 

@@ -42,6 +42,37 @@ class ThreadsTest {
     }
 
     @Test
+    void parallelRangeCoversEveryIndexOnceInTheSameBlocksAtAnyThreadCount() {
+        int block = Threads.ELEMENTWISE_BLOCK;
+        for (int length : new int[] {0, 5, 2 * block + 13, Threads.CHEAP_PASS_MIN - 1,
+                Threads.CHEAP_PASS_MIN + 13}) {
+            for (int threads = 1; threads <= 3; threads++) {
+                Threads.set(threads);
+                AtomicIntegerArray runs = new AtomicIntegerArray(length);
+                int finalLength = length;
+                Threads.parallelRange(length, Threads.CHEAP_PASS_MIN, (from, to) -> {
+                    assertEquals(0, from % block, "a block starts at a multiple of the block size");
+                    assertEquals(Math.min(finalLength, from + block), to, "a block is whole unless last");
+                    for (int i = from; i < to; i++) {
+                        runs.incrementAndGet(i);
+                    }
+                });
+                for (int i = 0; i < length; i++) {
+                    assertEquals(1, runs.get(i), "index " + i + " of " + length + " with " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aShortCheapPassStaysOnTheCallingThread() {
+        Threads.set(2);
+        Thread caller = Thread.currentThread();
+        Threads.parallelRange(Threads.CHEAP_PASS_MIN - 1, Threads.CHEAP_PASS_MIN,
+                (from, to) -> assertEquals(caller, Thread.currentThread(), "block at " + from));
+    }
+
+    @Test
     void parallelForRethrowsATaskFailure() {
         Threads.set(2);
         IllegalStateException error = assertThrows(IllegalStateException.class, () -> Threads.parallelFor(10, t -> {
