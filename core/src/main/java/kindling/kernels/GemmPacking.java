@@ -31,8 +31,14 @@ final class GemmPacking {
     /** Packs op(A)[row0 .. row0+rows) × [p0 .. p0+depth) into panels of {@code panelRows} rows. */
     static void packA(boolean transA, float[] a, int aOffset, int lda,
                       int row0, int rows, int p0, int depth, int panelRows, float[] dst) {
+        packA(transA, a, aOffset, lda, row0, rows, p0, depth, panelRows, dst, 0);
+    }
+
+    /** {@link #packA(boolean, float[], int, int, int, int, int, int, int, float[])} into dst from {@code dstOffset}. */
+    static void packA(boolean transA, float[] a, int aOffset, int lda,
+                      int row0, int rows, int p0, int depth, int panelRows, float[] dst, int dstOffset) {
         for (int panelStart = 0; panelStart < rows; panelStart += panelRows) {
-            int panelBase = panelStart * depth;              // = panel index · panelRows · depth
+            int panelBase = dstOffset + panelStart * depth;  // = panel index · panelRows · depth
             int validRows = Math.min(panelRows, rows - panelStart);
             if (transA) {
                 // A stored k×m: op(A)[i][p] = A[p][i], so one step p is a contiguous run of rows i.

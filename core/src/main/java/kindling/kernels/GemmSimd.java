@@ -259,23 +259,9 @@ public final class GemmSimd implements GemmKernel {
                 for (int r = 0; r < height; r += MR) {
                     packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
                 }
-            } else if (transA) {
-                // A stored k×m: step p of the panel is a contiguous run of row p0 + p of A.
-                for (int p = 0; p < depth; p++) {
-                    int src = aOffset + (p0 + p) * lda + row0 + panel;
-                    int step = out + p * height;
-                    for (int r = 0; r < height; r++) {
-                        dst[step + r] = r < validRows ? a[src + r] : 0f;
-                    }
-                }
             } else {
-                // The last, shorter panel: its rows, then zeros.
-                for (int p = 0; p < depth; p++) {
-                    int step = out + p * height;
-                    for (int r = 0; r < height; r++) {
-                        dst[step + r] = r < validRows ? a[aOffset + (row0 + panel + r) * lda + p0 + p] : 0f;
-                    }
-                }
+                // A stored k×m, or the last, shorter panel (its rows, then zeros): the general packing.
+                GemmPacking.packA(transA, a, aOffset, lda, row0 + panel, validRows, p0, depth, height, dst, out);
             }
         }
     }
