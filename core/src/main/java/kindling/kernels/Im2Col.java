@@ -88,7 +88,29 @@ public final class Im2Col {
         int taps = g.kernelH() * g.kernelW();
         int positions = g.outPlane();
         int plane = g.height() * g.width();
-        int[] source = new int[taps * positions];          // pixel index in the plane, or plane for padding
+        int[] source = sourceTable(g);
+        float[] padded = new float[plane + 1];             // one channel, then a zero
+        for (int c = 0; c < g.inChannels(); c++) {
+            System.arraycopy(x, (n * g.inChannels() + c) * plane, padded, 0, plane);
+            for (int t = 0; t < taps; t++) {
+                int out = (c * taps + t) * columns + slot * positions;
+                int table = t * positions;
+                for (int q = 0; q < positions; q++) {
+                    col[out + q] = padded[source[table + q]];
+                }
+            }
+        }
+    }
+
+    /**
+     * For every tap t = (a, b) and output position q = (i, j), the pixel of a channel that patch q
+     * reads at tap t, h·W + w, or H·W (one past the plane) where it lies in the padding:
+     * {@code source[t · H_out·W_out + q]}. It depends only on the shapes.
+     */
+    static int[] sourceTable(ConvGeometry g) {
+        int positions = g.outPlane();
+        int plane = g.height() * g.width();
+        int[] source = new int[g.kernelH() * g.kernelW() * positions];
         for (int a = 0; a < g.kernelH(); a++) {
             for (int b = 0; b < g.kernelW(); b++) {
                 int t = a * g.kernelW() + b;
@@ -102,17 +124,7 @@ public final class Im2Col {
                 }
             }
         }
-        float[] padded = new float[plane + 1];             // one channel, then a zero
-        for (int c = 0; c < g.inChannels(); c++) {
-            System.arraycopy(x, (n * g.inChannels() + c) * plane, padded, 0, plane);
-            for (int t = 0; t < taps; t++) {
-                int out = (c * taps + t) * columns + slot * positions;
-                int table = t * positions;
-                for (int q = 0; q < positions; q++) {
-                    col[out + q] = padded[source[table + q]];
-                }
-            }
-        }
+        return source;
     }
 
     /**

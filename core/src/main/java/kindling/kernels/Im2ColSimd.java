@@ -56,23 +56,17 @@ final class Im2ColSimd {
             Arrays.fill(col, 0, g.inChannels() * taps * columns, 0f);
             return;
         }
-        int[] source = table(SOURCE, taps * columns);
+        int[] perImage = Im2Col.sourceTable(g);             // one image's table, widened to the chunk
+        int[] source = sources(taps * columns);
         boolean[] padding = padding(taps * columns);
-        for (int a = 0; a < g.kernelH(); a++) {             // the table: tap by tap, position by position
-            for (int b = 0; b < g.kernelW(); b++) {
-                int t = a * g.kernelW() + b;
-                for (int i = 0; i < g.outHeight(); i++) {
-                    int h = i * g.strideH() - g.padTop() + a * g.dilationH();
-                    for (int j = 0; j < g.outWidth(); j++) {
-                        int w = j * g.strideW() - g.padLeft() + b * g.dilationW();
-                        boolean inside = h >= 0 && h < g.height() && w >= 0 && w < g.width();
-                        int pixel = inside ? h * g.width() + w : 0;       // padding: any valid pixel, masked below
-                        for (int slot = 0; slot < images; slot++) {
-                            int u = t * columns + slot * positions + i * g.outWidth() + j;
-                            source[u] = slot * imageFloats + pixel;
-                            padding[u] = !inside;
-                        }
-                    }
+        for (int t = 0; t < taps; t++) {
+            for (int q = 0; q < positions; q++) {
+                int pixel = perImage[t * positions + q];
+                boolean inside = pixel < plane;
+                for (int slot = 0; slot < images; slot++) {
+                    int u = t * columns + slot * positions + q;
+                    source[u] = slot * imageFloats + (inside ? pixel : 0);   // padding: any valid pixel, masked below
+                    padding[u] = !inside;
                 }
             }
         }
@@ -96,11 +90,11 @@ final class Im2ColSimd {
         }
     }
 
-    private static int[] table(ThreadLocal<int[]> holder, int size) {
-        int[] table = holder.get();
+    private static int[] sources(int size) {
+        int[] table = SOURCE.get();
         if (table.length < size) {
             table = new int[size];
-            holder.set(table);
+            SOURCE.set(table);
         }
         return table;
     }
