@@ -12,9 +12,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>Sums run on a vector of float lanes at once; every block of {@link #BLOCK} values their
  *       lanes are added into a double, so no float sum grows over more than BLOCK / lanes values.</li>
- *   <li>Shifted data: every value is first reduced by K, the channel's first value. The differences
- *       x − K are small beside a large mean (and exact when x is near K), so a channel with mean
- *       1000 and spread 1 keeps its precision in float: the mean is K + mean(x − K).</li>
+ *   <li>Shifted data: for the statistics every value is first reduced by x₀, the channel's first
+ *       value. The differences x − x₀ are small beside a large mean (and exact when x is near x₀),
+ *       so a channel with mean 1000 and spread 1 keeps its precision in float: the mean is
+ *       x₀ + mean(x − x₀).</li>
  *   <li>Two passes for the statistics, as the twin: the mean, then Σ (x − μ)², which cannot cancel
  *       the way E[x²] − E[x]² does. The channel's values (N · S floats, some hundred kilobytes)
  *       are still in the core's cache for the second pass and for the normalisation after it.</li>
@@ -42,18 +43,18 @@ final class NormSimd {
                                  double[] saveMean, double[] invStd, float[] out) {
         double count = (double) batch * spatial;
         if (mean == null) {
-            float shift = batch * spatial == 0 ? 0 : x[c * spatial];        // the first value, for the sums
+            float first = batch * spatial == 0 ? 0 : x[c * spatial];        // x₀, for the sums
             double sum = 0;
-            for (int n = 0; n < batch; n++) {                                // first pass: Σ (x − K)
-                sum += shiftedSum(x, (n * channels + c) * spatial, spatial, shift);
+            for (int n = 0; n < batch; n++) {                                // first pass: Σ (x − x₀)
+                sum += shiftedSum(x, (n * channels + c) * spatial, spatial, first);
             }
             double meanShifted = sum / count;
             float delta = (float) meanShifted;
             double squares = 0;
             for (int n = 0; n < batch; n++) {                                // second pass: Σ (x − μ)²
-                squares += centredSquares(x, (n * channels + c) * spatial, spatial, shift, delta);
+                squares += centredSquares(x, (n * channels + c) * spatial, spatial, first, delta);
             }
-            batchMean[c] = shift + meanShifted;
+            batchMean[c] = first + meanShifted;
             batchVariance[c] = squares / count;                              // biased: divided by M
             invStd[c] = 1 / Math.sqrt(squares / count + eps);
             saveMean[c] = batchMean[c];
@@ -81,7 +82,7 @@ final class NormSimd {
         }
     }
 
-    /** Σ (x − K) over x[from, from + length): float lanes per block, blocks added in double. */
+    /** Σ (x − shift) over x[from, from + length): float lanes per block, blocks added in double. */
     private static double shiftedSum(float[] x, int from, int length, float shift) {
         double sum = 0;
         int lanes = FLOATS.length();
@@ -101,7 +102,7 @@ final class NormSimd {
         return sum;
     }
 
-    /** Σ ((x − K) − δ)² over x[from, from + length), blocked as {@link #shiftedSum}. */
+    /** Σ ((x − shift) − δ)² over x[from, from + length), blocked as {@link #shiftedSum}. */
     private static double centredSquares(float[] x, int from, int length, float shift, float delta) {
         double squares = 0;
         int lanes = FLOATS.length();
