@@ -36,6 +36,13 @@ public final class PoolKernels {
             return;
         }
         // Planes are independent: whole planes go to the threads, so results do not depend on their number.
+        if (Kernels.simd() && argmax == null && PoolSimd.lanes() > 1) {
+            // values alone (no gradient will come back): the separable kernel, no argmax to carry
+            PoolSimd.MaxValuesGeometry geometry = new PoolSimd.MaxValuesGeometry(height, width, kernelSize, stride,
+                    padding, outHeight, outWidth);
+            Threads.parallelFor(planes, p -> maxValuesPlaneSimd(x, p, geometry, out));
+            return;
+        }
         if (Kernels.simd() && PoolSimd.usable(height, width)) {
             PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(width, kernelSize, stride, padding,
                     outHeight, outWidth);
@@ -99,6 +106,27 @@ public final class PoolKernels {
         PoolSimd.maxPoolPlane(windows, geometry, out, argmax, p * outputs, outputs, scratch[2], scratch[3]);
     }
 
+    /** Per thread, reused from call to call: the values-only kernel's buffers (see {@link #maxValuesPlaneSimd}). */
+    private static final ThreadLocal<PoolSimd.MaxValuesScratch> VALUES_SCRATCH =
+            ThreadLocal.withInitial(PoolSimd.MaxValuesScratch::new);
+
+    /**
+     * Plane p's max pooling values with the Vector API ({@link PoolSimd#maxValuesPlane}): the plane is
+     * copied row by row into the middle of the thread's padded buffer, whose border stays −∞.
+     */
+    private static void maxValuesPlaneSimd(float[] x, int p, PoolSimd.MaxValuesGeometry geometry, float[] out) {
+        PoolSimd.MaxValuesScratch scratch = VALUES_SCRATCH.get();
+        float[] padded = scratch.paddedFor(geometry);
+        int height = geometry.height;
+        int width = geometry.width;
+        int inBase = p * height * width;
+        for (int h = 0; h < height; h++) {
+            System.arraycopy(x, inBase + h * width, padded, (h + geometry.padding) * geometry.pitch + geometry.padding,
+                    width);
+        }
+        PoolSimd.maxValuesPlane(padded, geometry, scratch, out, p * geometry.outputs);
+    }
+
     /** One (H, W) plane of {@code x} starting at {@code inBase} into {@code out} and {@code argmax} at {@code outBase}. */
     private static void maxPoolPlane(float[] x, int inBase, int height, int width, int kernelSize, int stride,
                                      int padding, float[] out, int[] argmax, int outBase, int outHeight, int outWidth) {
@@ -129,7 +157,9 @@ public final class PoolKernels {
                 }
             }
             out[outRow + j] = max;
-            argmax[outRow + j] = best;
+            if (argmax != null) {
+                argmax[outRow + j] = best;
+            }
         }
     }
 

@@ -128,6 +128,142 @@ final class PoolSimd {
         }
     }
 
+    /**
+     * The plane geometry of {@link #maxValuesPlane}, computed once per call and shared by the planes:
+     * the padded plane's rows and their pitch (W + 2·pad rounded up to whole vectors, so that a row is
+     * whole vectors and needs no tail), and where each output's k window columns are read.
+     */
+    static final class MaxValuesGeometry {
+        final int height;
+        final int width;
+        final int kernelSize;
+        final int stride;
+        final int padding;
+        final int outHeight;
+        final int outputs;              // H_out · W_out
+        final int pitch;                // row length of the padded plane and of the column maxima
+        final int paddedRows;           // H + 2·pad
+        final int rowLength;            // outputs rounded up to whole vectors
+        final int[] columnIndex;        // at b · rowLength + o: column b of output o's window, in colMax
+
+        MaxValuesGeometry(int height, int width, int kernelSize, int stride, int padding, int outHeight,
+                          int outWidth) {
+            int lanes = FLOATS.length();
+            this.height = height;
+            this.width = width;
+            this.kernelSize = kernelSize;
+            this.stride = stride;
+            this.padding = padding;
+            this.outHeight = outHeight;
+            outputs = outHeight * outWidth;
+            pitch = (width + 2 * padding + lanes - 1) / lanes * lanes;
+            paddedRows = height + 2 * padding;
+            rowLength = (outputs + lanes - 1) / lanes * lanes;
+            columnIndex = new int[kernelSize * rowLength];                   // past the outputs: element 0
+            for (int b = 0; b < kernelSize; b++) {
+                for (int i = 0; i < outHeight; i++) {
+                    for (int j = 0; j < outWidth; j++) {
+                        columnIndex[b * rowLength + i * outWidth + j] = i * pitch + j * stride + b;
+                    }
+                }
+            }
+        }
+    }
+
+    /** One thread's buffers for {@link #maxValuesPlane}, kept from call to call. */
+    static final class MaxValuesScratch {
+        private float[] padded = new float[0];
+        private int paddedHeight = -1;
+        private int paddedWidth = -1;
+        private int paddedPadding = -1;
+        private int paddedPitch = -1;
+        float[] columnMax = new float[0];
+        float[] columns = new float[0];
+        final float[] tail = new float[FLOATS.length()];
+
+        /**
+         * The padded plane buffer for this geometry, all −∞ when made: the planes are copied into its
+         * middle and never write the border, so it stays −∞ for every plane of this geometry.
+         */
+        float[] paddedFor(MaxValuesGeometry g) {
+            if (paddedHeight != g.height || paddedWidth != g.width || paddedPadding != g.padding
+                    || paddedPitch != g.pitch) {
+                padded = new float[g.paddedRows * g.pitch];
+                java.util.Arrays.fill(padded, Float.NEGATIVE_INFINITY);
+                paddedHeight = g.height;
+                paddedWidth = g.width;
+                paddedPadding = g.padding;
+                paddedPitch = g.pitch;
+            }
+            if (columnMax.length < g.outHeight * g.pitch) {
+                columnMax = new float[g.outHeight * g.pitch];
+            }
+            if (columns.length < g.kernelSize * g.rowLength) {
+                columns = new float[g.kernelSize * g.rowLength];
+            }
+            return padded;
+        }
+    }
+
+    /**
+     * Max pooling's values alone, for a forward that no gradient will come back through (no argmax to
+     * find, keep and store), of one plane already in {@code padded}: rows of {@code pitch} floats with
+     * −∞ around the input. The maximum is separable: a k × k window's maximum is the maximum of its k
+     * column maxima, so the k² comparisons per output become k + k, in two passes:
+     * <pre>
+     *   1. down:   colMax[i][c] = max over a &lt; k of padded[i·s + a][c]     every column c, whole vectors
+     *   2. across: y[i][j]      = max over b &lt; k of colMax[i][j·s + b]
+     * </pre>
+     * Pass 1 reads whole rows of the plane, no gather at all. Pass 2 first copies column b of every
+     * output's window into a row of the plane's outputs (k rows, where the argmax kernel needs k²), so
+     * that a vector holds 16 outputs (8 on AVX2) even when an output row is only 14 long.
+     * Each step keeps the twin's rule {@code value > max || isNaN(value)} (compare, blend), so the
+     * maximum is the twin's value and a NaN in the window gives NaN; only when a window's maximum is a
+     * zero held by both +0 and −0 may the other zero come out, the columns being met before the rows.
+     */
+    static void maxValuesPlane(float[] padded, MaxValuesGeometry g, MaxValuesScratch scratch, float[] out,
+                               int outBase) {
+        int lanes = FLOATS.length();
+        int pitch = g.pitch;
+        int k = g.kernelSize;
+        float[] columnMax = scratch.columnMax;
+        for (int i = 0; i < g.outHeight; i++) {                              // pass 1: each output row's
+            int top = i * g.stride * pitch;                                  // window rows, whole vectors
+            for (int c = 0; c < pitch; c += lanes) {
+                FloatVector max = FloatVector.fromArray(FLOATS, padded, top + c);
+                for (int a = 1; a < k; a++) {
+                    max = keepGreaterOrNaN(max, FloatVector.fromArray(FLOATS, padded, top + a * pitch + c));
+                }
+                max.intoArray(columnMax, i * pitch + c);
+            }
+        }
+        float[] columns = scratch.columns;
+        int[] columnIndex = g.columnIndex;
+        int rowLength = g.rowLength;
+        for (int n = 0; n < k * rowLength; n++) {                            // column b of output o's window,
+            columns[n] = columnMax[columnIndex[n]];                          // at n = b · rowLength + o
+        }
+        int outputs = g.outputs;
+        for (int o = 0; o < outputs; o += lanes) {                           // pass 2: a vector of outputs
+            FloatVector max = FloatVector.fromArray(FLOATS, columns, o);
+            for (int b = 1; b < k; b++) {
+                max = keepGreaterOrNaN(max, FloatVector.fromArray(FLOATS, columns, b * rowLength + o));
+            }
+            if (o + lanes <= outputs) {
+                max.intoArray(out, outBase + o);
+            } else {                                                         // the last vector: its real lanes
+                max.intoArray(scratch.tail, 0);
+                System.arraycopy(scratch.tail, 0, out, outBase + o, outputs - o);
+            }
+        }
+    }
+
+    /** The twin's step {@code if (value > max || isNaN(value)) max = value}, lane by lane, without a branch. */
+    private static FloatVector keepGreaterOrNaN(FloatVector max, FloatVector value) {
+        max = max.blend(value, value.compare(VectorOperators.GT, max));
+        return max.blend(value, value.compare(VectorOperators.NE, value));
+    }
+
     /** Lanes of a vector: the length of the {@code index} scratch of {@link #maxPoolPlane}. */
     static int lanes() {
         return FLOATS.length();
