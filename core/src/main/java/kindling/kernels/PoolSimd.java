@@ -140,7 +140,7 @@ final class PoolSimd {
      *   2. across: y[i][j]      = max over b &lt; k of colMax[i][j·s + b]
      * </pre>
      * Pass 1 reads whole rows of the plane, no gather at all. Pass 2 first copies column b of every
-     * output's window into a row of the plane's outputs (k rows, where the argmax kernel needs k²), so
+     * output's window into a row of the plane's outputs (k rows, where an im2col of the plane would be k²), so
      * that a vector holds 16 outputs (8 on AVX2) even when an output row is only 14 long.
      * Each step keeps the twin's rule {@code value > max || isNaN(value)} (compare, blend), so the
      * maximum is the twin's value and a NaN in the window gives NaN; only when a window's maximum is a
