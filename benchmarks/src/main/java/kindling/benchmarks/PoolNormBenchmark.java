@@ -32,7 +32,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   avgpool   (256, 6, 28, 28), k=2, s=2        → (256, 6, 14, 14)   LeNet's first pool
  *   batchnorm (32, 64, 28, 28), batch statistics over (N, H, W)      ResNet's BatchNorm2d(64)
  * </pre>
- * Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed
+ * Kindling's forward is on a detached input (nothing recorded for a backward, as in evaluation; max
+ * pooling then needs no argmax), {@code kindlingMaxPoolForwardRecorded} is max pooling's forward in a
+ * training step (the argmax found and kept for backward; ND4J has no such op, its backward searches
+ * again). Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed
  * ∂L/∂y, every input's gradient cleared after, as in a training step.
  *
  * <p>ND4J (1.0.0-M2.1), every output preallocated:
@@ -153,6 +156,12 @@ public class PoolNormBenchmark {
     @Benchmark
     public Tensor kindlingMaxPoolForward(KindlingLayers s) {
         return Pooling.maxPool2d(s.x.detach(), 3, 2, 1);
+    }
+
+    /** The forward of a training step: the input needs a gradient, so the argmax is found and kept. */
+    @Benchmark
+    public Tensor kindlingMaxPoolForwardRecorded(KindlingLayers s) {
+        return Pooling.maxPool2d(s.x, 3, 2, 1);
     }
 
     @Benchmark

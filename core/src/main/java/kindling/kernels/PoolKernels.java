@@ -12,10 +12,13 @@ package kindling.kernels;
  * average pooling sums the output columns of a row side by side, each into its own double, so that
  * the additions do not wait for one another. On random data the scalar max pooling spends its time
  * on the mispredicted {@code if (value > max)}, not on memory traffic; in mode {@code simd}
- * {@link PoolSimd} does without the branch: each window position's values for all outputs of a
- * plane are first copied into a row of their own (an im2col of the plane, in the L1 cache), then
- * a vector of outputs compares and blends position after position. Average pooling with windows
- * of one size that do not cross the border does the same with doubles. Both give the twin's bits.
+ * {@link PoolSimd} does without the branch, and separably: the window's column maxima (vectors
+ * down whole rows), then the maximum of those k columns (a vector of outputs at a time). When no
+ * gradient will come back (argmax null) it finds the values alone. Average pooling with windows of
+ * one size that do not cross the border copies each window position's values for all outputs of a
+ * plane into a row of their own (an im2col of the plane, in the L1 cache, in double), then a vector
+ * of outputs adds position after position. Both give the twin's bits (max pooling's values alone:
+ * but for the sign of a zero maximum, see {@link PoolSimd#maxValuesPlane}).
  */
 public final class PoolKernels {
     private PoolKernels() {
@@ -26,7 +29,7 @@ public final class PoolKernels {
         return Math.floorDiv(in + 2 * padding - kernelSize, stride) + 1;
     }
 
-    /** Max pooling; the contract of {@link PoolNaive#maxPool2dForward}. */
+    /** Max pooling; the contract of {@link PoolNaive#maxPool2dForward} ({@code argmax} null: values alone). */
     public static void maxPool2dForward(float[] x, int planes, int height, int width,
                                         int kernelSize, int stride, int padding,
                                         float[] out, int[] argmax, int outHeight, int outWidth) {
@@ -37,66 +40,40 @@ public final class PoolKernels {
         }
         // Planes are independent: whole planes go to the threads, so results do not depend on their number.
         if (Kernels.simd() && PoolSimd.usable(height, width)) {
-            PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(width, kernelSize, stride, padding,
-                    outHeight, outWidth);
-            Threads.parallelFor(planes, p -> maxPoolPlaneSimd(x, p, height, width, kernelSize, stride, padding,
-                    geometry, out, argmax, outHeight, outWidth));
+            PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(height, width, kernelSize, stride,
+                    padding, outHeight, outWidth);
+            Threads.parallelFor(planes, p -> maxPoolPlaneSimd(x, p, geometry, out, argmax));
             return;
         }
         Threads.parallelFor(planes, p -> maxPoolPlane(x, p * height * width, height, width, kernelSize, stride,
                 padding, out, argmax, p * outHeight * outWidth, outHeight, outWidth));
     }
 
-    /** Per thread, reused from call to call: the padded plane, the window rows of a plane, two vectors' lanes. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Per thread, reused from call to call: the max pooling kernel's buffers (see {@link #maxPoolPlaneSimd}). */
+    private static final ThreadLocal<PoolSimd.MaxPoolScratch> MAX_SCRATCH =
+            ThreadLocal.withInitial(PoolSimd.MaxPoolScratch::new);
 
     /**
-     * Plane p with the Vector API: the window positions' values copied into k² rows of the plane's
-     * outputs, then {@link PoolSimd#maxPoolPlane}. With padding the plane is first copied into the middle of a buffer whose border
-     * is −∞ (written when the buffer is made, never overwritten), so that no window needs clipping;
-     * the copy into window rows is then one flat loop through a precomputed index map, which a
-     * loop per output row (14 long for ResNet's stem) would pay its setup for every time.
+     * Plane p of max pooling with the Vector API: the plane is copied row by row into the middle of the
+     * thread's padded buffer, whose border stays −∞ (no window needs clipping), then
+     * {@link PoolSimd#maxPoolPlane}, or {@link PoolSimd#maxValuesPlane} when no argmax is wanted.
      */
-    private static void maxPoolPlaneSimd(float[] x, int p, int height, int width, int kernelSize, int stride,
-                                         int padding, PoolSimd.MaxPoolGeometry geometry, float[] out, int[] argmax,
-                                         int outHeight, int outWidth) {
+    private static void maxPoolPlaneSimd(float[] x, int p, PoolSimd.MaxPoolGeometry geometry, float[] out,
+                                         int[] argmax) {
+        PoolSimd.MaxPoolScratch scratch = MAX_SCRATCH.get();
+        float[] padded = scratch.paddedFor(geometry);
+        int height = geometry.height;
+        int width = geometry.width;
         int inBase = p * height * width;
-        int outputs = outHeight * outWidth;
-        float[][] scratch = SCRATCH.get();
-        float[] source = x;
-        int sourceBase = inBase;
-        if (padding > 0) {
-            int paddedWidth = width + 2 * padding;
-            int paddedSize = (height + 2 * padding) * paddedWidth;
-            float[] padded = scratch[0];
-            if (padded.length != paddedSize + 2 || padded[paddedSize] != paddedWidth || padded[paddedSize + 1] != padding) {
-                padded = new float[paddedSize + 2];                          // + its row length and padding,
-                java.util.Arrays.fill(padded, Float.NEGATIVE_INFINITY);      // which say where its border is
-                padded[paddedSize] = paddedWidth;
-                padded[paddedSize + 1] = padding;
-                scratch[0] = padded;
-            }
-            source = scratch[0];
-            sourceBase = 0;
-            for (int h = 0; h < height; h++) {
-                System.arraycopy(x, inBase + h * width, source, (h + padding) * paddedWidth + padding, width);
-            }
+        for (int h = 0; h < height; h++) {
+            System.arraycopy(x, inBase + h * width, padded, (h + geometry.padding) * geometry.pitch + geometry.padding,
+                    width);
         }
-        int positions = kernelSize * kernelSize;
-        int rowLength = geometry.rowLength;
-        if (scratch[1].length < positions * rowLength) {
-            scratch[1] = new float[positions * rowLength];
+        if (argmax == null) {
+            PoolSimd.maxValuesPlane(padded, geometry, scratch, out, p * geometry.outputs);
+        } else {
+            PoolSimd.maxPoolPlane(padded, geometry, scratch, out, argmax, p * geometry.outputs);
         }
-        if (scratch[2].length < 2 * PoolSimd.lanes()) {
-            scratch[2] = new float[2 * PoolSimd.lanes()];
-            scratch[3] = new float[PoolSimd.lanes()];
-        }
-        float[] windows = scratch[1];
-        int[] sourceIndex = geometry.sourceIndex;
-        for (int n = 0; n < positions * rowLength; n++) {                    // window position q of output o,
-            windows[n] = source[sourceBase + sourceIndex[n]];                // at n = q · rowLength + o
-        }
-        PoolSimd.maxPoolPlane(windows, geometry, out, argmax, p * outputs, outputs, scratch[2], scratch[3]);
     }
 
     /** One (H, W) plane of {@code x} starting at {@code inBase} into {@code out} and {@code argmax} at {@code outBase}. */
@@ -129,7 +106,9 @@ public final class PoolKernels {
                 }
             }
             out[outRow + j] = max;
-            argmax[outRow + j] = best;
+            if (argmax != null) {
+                argmax[outRow + j] = best;
+            }
         }
     }
 

@@ -17,7 +17,8 @@ public final class PoolNaive {
     /**
      * Max pooling of {@code planes} planes (H, W) of {@code x} into {@code out} (P, H_out, W_out), with
      * the flat in-plane index h·W + w of each window's winner in {@code argmax}. The first maximum in
-     * row-major order wins, and a NaN always wins (PyTorch's CPU rule).
+     * row-major order wins, and a NaN always wins (PyTorch's CPU rule). {@code argmax} may be null
+     * when only the values are wanted (no gradient will flow back through the pooling).
      */
     public static void maxPool2dForward(float[] x, int planes, int height, int width,
                                         int kernelSize, int stride, int padding,
@@ -43,7 +44,9 @@ public final class PoolNaive {
                     }
                     int o = (p * outHeight + i) * outWidth + j;
                     out[o] = best;
-                    argmax[o] = at;
+                    if (argmax != null) {
+                        argmax[o] = at;
+                    }
                 }
             }
         }

@@ -89,6 +89,21 @@ class PoolKernelsTest {
         PoolKernels.maxPool2dForward(x, planes, h, w, k, s, p, outFast, argFast, oh, ow);
         assertArrayEquals(outNaive, outFast, 0f, what + ": output");
         assertArrayEquals(argNaive, argFast, what + ": argmax");
+        checkMaxValues(x, planes, h, w, k, s, p, outNaive, what);
+    }
+
+    /** The values alone (no argmax wanted, as in a forward without gradient) equal the twin's values. */
+    private static void checkMaxValues(float[] x, int planes, int h, int w, int k, int s, int p, float[] outNaive,
+                                       String what) {
+        int oh = PoolKernels.outputSize(h, k, s, p);
+        int ow = PoolKernels.outputSize(w, k, s, p);
+        float[] valuesNaive = new float[outNaive.length];
+        PoolNaive.maxPool2dForward(x, planes, h, w, k, s, p, valuesNaive, null, oh, ow);
+        assertArrayEquals(outNaive, valuesNaive, 0f, what + ": naive values alone");
+        float[] valuesFast = new float[outNaive.length];
+        java.util.Arrays.fill(valuesFast, 42f);                        // every output must be written
+        PoolKernels.maxPool2dForward(x, planes, h, w, k, s, p, valuesFast, null, oh, ow);
+        assertArrayEquals(outNaive, valuesFast, 0f, what + ": values alone");
     }
 
     private void checkMax(int planes, int h, int w, int k, int s, int p) {
@@ -107,6 +122,7 @@ class PoolKernelsTest {
         PoolKernels.maxPool2dForward(x, planes, h, w, k, s, p, outFast, argFast, oh, ow);
         assertArrayEquals(outNaive, outFast, 0f, what + ": output");
         assertArrayEquals(argNaive, argFast, what + ": argmax");
+        checkMaxValues(x, planes, h, w, k, s, p, outNaive, what);
         float[] gradY = randomArray(random, outNaive.length);
         assertArrayEquals(PoolNaive.maxPool2dBackward(gradY, argNaive, planes, h * w, oh * ow),
                 PoolKernels.maxPool2dBackward(gradY, argFast, planes, h * w, oh * ow), 0f, what + ": gradient");

@@ -19,7 +19,9 @@ import kindling.tensor.Tensor;
  * (P..., H_out, W_out) with H_out = ⌊(H + 2·pad − k) / s⌋ + 1 (the same for W).
  *
  * <p>The loops are in {@link PoolKernels} (fast) and {@code PoolNaive} (textbook); forward keeps the
- * argmax as an int per output, so backward is a single scatter with no search.
+ * argmax as an int per output, so backward is a single scatter with no search. When no gradient is
+ * needed (evaluation, {@code detach()}), forward computes the values alone: no argmax array, and a
+ * kernel that does not have to carry indices.
  */
 public final class MaxPool2dOp extends Function {
     private int[] argmax;           // per output element: flat index h·W + w of the winner in its plane
@@ -38,14 +40,15 @@ public final class MaxPool2dOp extends Function {
         int outWidth = PoolKernels.outputSize(width, kernelSize, stride, padding);
         int planes = height * width == 0 ? 0 : input.numel() / (height * width);
         float[] out = new float[planes * outHeight * outWidth];
-        int[] argmax = new int[out.length];
+        boolean recording = needsGrad(input);
+        int[] argmax = recording ? new int[out.length] : null;   // no backward coming: values alone
         PoolKernels.maxPool2dForward(input.data(), planes, height, width, kernelSize, stride, padding,
                 out, argmax, outHeight, outWidth);
         int[] outShape = shape.clone();
         outShape[dims - 2] = outHeight;
         outShape[dims - 1] = outWidth;
         Tensor result = Tensor.wrap(out, outShape);
-        if (!needsGrad(input)) {
+        if (!recording) {
             return result;
         }
         MaxPool2dOp op = new MaxPool2dOp();
