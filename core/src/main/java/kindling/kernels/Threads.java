@@ -1,12 +1,5 @@
 package kindling.kernels;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
  * The one switch for how many threads every Kindling kernel uses, and the parallel loop they share.
  *
@@ -23,9 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * keeps every thread busy with coarser work (a convolution hands out chunks of images, and the GEMM of
  * each chunk then runs on its own thread instead of splitting into tiles again).
  *
- * <p>Worker threads come from one shared pool of daemon threads that are reused between calls
- * (no thread is created per call once the pool is warm; a thread idle for 60 s retires) and never
- * keep the JVM alive. The calling thread always takes tasks too, so nested calls cannot deadlock.
+ * <p>The work goes to daemon threads named {@code kindling-worker-N} that live as long as the program
+ * and never keep the JVM alive ({@link WorkerPool}: why they spin for a moment after each loop before they
+ * sleep, so that the many short loops of a training step find them awake). The calling thread always
+ * takes tasks too.
  */
 public final class Threads {
 
@@ -42,12 +36,6 @@ public final class Threads {
     }
 
     private static volatile int threadCount = defaultThreadCount();
-
-    /** True while this thread runs a task of some {@link #parallelFor}: nested loops then stay on it. */
-    private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> false);
-
-    /** Cached pool: it grows to whatever nesting needs (no deadlock) and reuses idle threads. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(new DaemonThreadFactory());
 
     private Threads() {
     }
@@ -74,30 +62,17 @@ public final class Threads {
      * Runs {@code task.run(t)} for every t in 0..taskCount−1 on up to {@link #get()} threads,
      * the calling thread included, and returns when all are done.
      * Tasks are handed out in increasing order to whichever thread is free. Called from inside a task
-     * of another parallelFor, it runs every task on the calling thread (see the class comment).
-     * The first exception thrown by a task is rethrown here after all threads have stopped.
+     * of another parallelFor (or while another thread's loop holds the workers), it runs every task on
+     * the calling thread. The first exception thrown by a task stops the handing out of tasks and is
+     * rethrown here once every thread has left the loop; the workers stay ready for the next call.
      */
     public static void parallelFor(int taskCount, Task task) {
         int workerCount = Math.min(threadCount, taskCount);
-        if (workerCount <= 1 || IN_TASK.get() || Kernels.naive()) {
-            // One thread (or kernel mode naive): a plain loop, easy to step through.
+        if (workerCount <= 1 || Kernels.naive() || !WorkerPool.SHARED.tryRun(taskCount, task, workerCount - 1)) {
+            // One thread, kernel mode naive, or a loop nested in a task: a plain loop, easy to step through.
             for (int t = 0; t < taskCount; t++) {
                 task.run(t);
             }
-            return;
-        }
-        TaskQueue queue = new TaskQueue(taskCount, task, workerCount - 1);
-        for (int w = 1; w < workerCount; w++) {
-            POOL.execute(queue::runAsHelper);
-        }
-        queue.drain();          // the calling thread works too instead of just waiting
-        queue.awaitHelpers();
-        Throwable failure = queue.failure.get();
-        if (failure instanceof RuntimeException) {
-            throw (RuntimeException) failure;
-        }
-        if (failure instanceof Error) {
-            throw (Error) failure;
         }
     }
 
@@ -160,72 +135,5 @@ public final class Threads {
             // fall through to the message below
         }
         throw new IllegalArgumentException("-Dkindling.threads must be an integer >= 1 but got '" + property + "'");
-    }
-
-    /** Shared state of one {@link #parallelFor} call: the next task index, and who is still running. */
-    private static final class TaskQueue {
-        private final int taskCount;
-        private final Task task;
-        private final AtomicInteger nextTask = new AtomicInteger();
-        private final CountDownLatch helpersDone;
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-        TaskQueue(int taskCount, Task task, int helperCount) {
-            this.taskCount = taskCount;
-            this.task = task;
-            this.helpersDone = new CountDownLatch(helperCount);
-        }
-
-        void drain() {
-            IN_TASK.set(true);
-            try {
-                int t;
-                while (failure.get() == null && (t = nextTask.getAndIncrement()) < taskCount) {
-                    try {
-                        task.run(t);
-                    } catch (Throwable e) {
-                        failure.compareAndSet(null, e);
-                    }
-                }
-            } finally {
-                IN_TASK.set(false);
-            }
-        }
-
-        void runAsHelper() {
-            try {
-                drain();
-            } finally {
-                helpersDone.countDown();
-            }
-        }
-
-        void awaitHelpers() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    helpersDone.await();
-                    break;
-                } catch (InterruptedException e) {
-                    // The helpers still write into the caller's arrays: wait for them, then restore the flag.
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Daemon threads named "kindling-worker-N", so they show up clearly in a debugger and never block exit. */
-    private static final class DaemonThreadFactory implements ThreadFactory {
-        private final AtomicInteger created = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable body) {
-            Thread thread = new Thread(body, "kindling-worker-" + created.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
     }
 }

@@ -4,17 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ThreadsTest {
 
     private final int threadsBefore = Threads.get();
+    private final KernelMode modeBefore = Kernels.requestedMode();
 
     @AfterEach
-    void restoreThreads() {
+    void restoreThreadsAndMode() {
         Threads.set(threadsBefore);
+        Kernels.setMode(modeBefore);
+    }
+
+    /** Kernel mode naive runs every loop on the calling thread: the tests of the workers need another. */
+    private static void useWorkers(int threads) {
+        Kernels.setMode(KernelMode.PLAIN);
+        Threads.set(threads);
     }
 
     @Test
@@ -103,5 +116,115 @@ class ThreadsTest {
         for (int outer = 0; outer < 8; outer++) {
             assertEquals(0, innerOnOtherThread.get(outer), "outer task " + outer + " handed inner tasks away");
         }
+    }
+
+    @Test
+    void aFailureOnAWorkerReachesTheCallerAndTheWorkersStayUsable() throws InterruptedException {
+        useWorkers(2);
+        Thread caller = Thread.currentThread();
+        for (int round = 0; round < 3; round++) {
+            // Both tasks wait until both have started, so one of them runs on a worker; that one throws.
+            CountDownLatch bothStarted = new CountDownLatch(2);
+            IllegalStateException error = assertThrows(IllegalStateException.class, () -> Threads.parallelFor(2, t -> {
+                bothStarted.countDown();
+                try {
+                    assertTrue(bothStarted.await(10, TimeUnit.SECONDS), "no worker took the second task");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                if (Thread.currentThread() != caller) {
+                    throw new IllegalStateException("task " + t + " failed on a worker");
+                }
+            }));
+            assertTrue(error.getMessage().endsWith("failed on a worker"), error.getMessage());
+            // The pool still runs a whole loop on both threads afterwards.
+            CountDownLatch bothRunning = new CountDownLatch(2);
+            AtomicIntegerArray runs = new AtomicIntegerArray(2);
+            Threads.parallelFor(2, t -> {
+                runs.incrementAndGet(t);
+                bothRunning.countDown();
+                try {
+                    assertTrue(bothRunning.await(10, TimeUnit.SECONDS), "no worker took a task after the failure");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertEquals(1, runs.get(0), "task 0 after the failure");
+            assertEquals(1, runs.get(1), "task 1 after the failure");
+        }
+    }
+
+    @Test
+    void aFailureStopsHandingOutTasks() {
+        Threads.set(1);
+        AtomicIntegerArray runs = new AtomicIntegerArray(100);
+        assertThrows(ArithmeticException.class, () -> Threads.parallelFor(100, t -> {
+            runs.incrementAndGet(t);
+            if (t == 3) {
+                throw new ArithmeticException("task 3");
+            }
+        }));
+        assertEquals(0, runs.get(4), "with one thread no task runs after the failing one");
+        useWorkers(2);
+        assertThrows(ArithmeticException.class, () -> Threads.parallelFor(100_000, t -> {
+            if (t == 0) {
+                throw new ArithmeticException("task 0");
+            }
+        }));
+    }
+
+    @Test
+    void loopsFromTwoProgramThreadsAtOnceEachRunEveryTaskOnce() throws InterruptedException {
+        useWorkers(2);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            Thread callerThread = new Thread(() -> {
+                for (int round = 0; round < 2000; round++) {
+                    AtomicIntegerArray runs = new AtomicIntegerArray(7);
+                    Threads.parallelFor(7, runs::incrementAndGet);
+                    for (int t = 0; t < 7; t++) {
+                        if (runs.get(t) != 1) {
+                            failure.compareAndSet(null, new AssertionError("round " + round + ": task " + t
+                                    + " ran " + runs.get(t) + " times"));
+                        }
+                    }
+                }
+            });
+            callers.add(callerThread);
+            callerThread.start();
+        }
+        for (Thread callerThread : callers) {
+            callerThread.join(60_000);
+            assertTrue(!callerThread.isAlive(), "a caller is still running after 60 s");
+        }
+        assertEquals(null, failure.get());
+    }
+
+    @Test
+    void workersAreDaemonsAndSleepWhenNoLoopRuns() throws InterruptedException {
+        useWorkers(2);                      // no more threads than cores here, so the workers spin first
+        for (int i = 0; i < 100; i++) {
+            Threads.parallelFor(2, t -> { });
+        }
+        // Spinning lasts microseconds; allow a loaded machine seconds to schedule the workers to park.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<Thread> awake;
+        do {
+            Thread.sleep(50);
+            awake = new ArrayList<>();
+            int workers = 0;
+            for (Thread thread : Thread.getAllStackTraces().keySet()) {
+                if (thread.getName().startsWith("kindling-worker-")) {
+                    workers++;
+                    assertTrue(thread.isDaemon(), thread.getName() + " is not a daemon thread");
+                    if (thread.getState() != Thread.State.WAITING) {
+                        awake.add(thread);
+                    }
+                }
+            }
+            assertTrue(workers > 0, "no kindling-worker thread found");
+        } while (!awake.isEmpty() && System.nanoTime() < deadline);
+        assertTrue(awake.isEmpty(), "workers still running 10 s after the last loop: " + awake);
     }
 }
