@@ -129,6 +129,10 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
+            if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+                Im2ColSimd.col2im(gradCol, columns, g, first, images, gradX);
+                return;
+            }
             boolean byPhase = Kernels.simd() && (g.strideH() > 1 || g.strideW() > 1);
             for (int slot = 0; slot < images; slot++) {
                 if (byPhase) {

@@ -71,6 +71,7 @@ class Conv2dKernelsTest {
             ConvGeometry.of(70, 4, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
             ConvGeometry.of(29, 6, 8, 8, 4, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1),
             ConvGeometry.of(11, 3, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(23, 5, 7, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),   // stride 2, 7×7 → 4×4
         };
         for (ConvGeometry g : layers) {
             assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE, g.toString());
@@ -101,6 +102,39 @@ class Conv2dKernelsTest {
                 Im2Col.im2col(x, g, first + slot, expected, slot, columns);
             }
             Im2ColSimd.im2col(x, g, first, images, actual);
+            assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
+        }
+    }
+
+    @Test
+    void vectorCol2imAddsExactlyWhatTheScalarOneDoes() {
+        for (int trial = 0; trial < 200; trial++) {
+            ConvGeometry g = randomGeometry();
+            if (g.batch() == 0 || g.outPlane() > Im2Col.SMALL_PLANE) {
+                continue;
+            }
+            int first = random.nextInt(g.batch());
+            int images = 1 + random.nextInt(g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] col = randomArray(g.inChannels() * g.kernelH() * g.kernelW() * columns);
+            // Entries that lie in the padding are never added: NaN there must not reach x.
+            int[] source = Im2Col.sourceTable(g);
+            int taps = g.kernelH() * g.kernelW();
+            for (int c = 0; c < g.inChannels(); c++) {
+                for (int t = 0; t < taps; t++) {
+                    for (int u = 0; u < columns; u++) {
+                        if (source[t * g.outPlane() + u % g.outPlane()] == g.height() * g.width()) {
+                            col[(c * taps + t) * columns + u] = Float.NaN;
+                        }
+                    }
+                }
+            }
+            float[] expected = randomArray(g.batch() * g.inChannels() * g.height() * g.width());  // added into
+            float[] actual = expected.clone();
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.col2im(col, slot, columns, g, first + slot, expected);
+            }
+            Im2ColSimd.col2im(col, columns, g, first, images, actual);
             assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
         }
     }
