@@ -170,6 +170,76 @@ final class Im2ColSimd {
         }
     }
 
+    /**
+     * Where the values of one colᵀ row come from, for every output position: the table of
+     * {@link #im2colTransposed}. It depends only on the shapes, so one table serves every chunk and
+     * thread of a call (it is only read).
+     */
+    static final class TransposedTable {
+        /** source[q·C_in·k_h·k_w + c·k_h·k_w + t]: c·H·W + the pixel, or 0 where it lies in the padding. */
+        final int[] source;
+        /** Whether that entry lies in the padding (then 0 is written). */
+        final boolean[] padding;
+
+        TransposedTable(ConvGeometry g) {
+            int taps = g.kernelH() * g.kernelW();
+            int positions = g.outPlane();
+            int plane = g.height() * g.width();
+            int rowLength = g.inChannels() * taps;
+            int[] perImage = Im2Col.sourceTable(g);
+            source = new int[positions * rowLength];
+            padding = new boolean[positions * rowLength];
+            for (int q = 0; q < positions; q++) {
+                for (int c = 0; c < g.inChannels(); c++) {
+                    for (int t = 0; t < taps; t++) {
+                        int pixel = perImage[t * positions + q];
+                        int e = q * rowLength + c * taps + t;
+                        source[e] = pixel < plane ? c * plane + pixel : 0;
+                        padding[e] = pixel >= plane;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Im2Col#im2colTransposed} for images {@code first .. first + images − 1} (image first + s
+     * into rows s·H_out·W_out ..), the same values: colᵀ has one row per output position, each the
+     * C_in·k_h·k_w values of its patch. With the table, a row is a few gathers (16 values each on
+     * AVX-512), with 0 blended into the padding: a row of a 3×3 layer with 32 input channels is 18.
+     * In this layout the weight gradient ∂L/∂W = ∂L/∂Y · colᵀ reads colᵀ as GEMM's B, row by row
+     * where it is, instead of packing the whole col matrix (see {@code Conv2dKernels}).
+     */
+    static void im2colTransposed(float[] x, ConvGeometry g, int first, int images, TransposedTable table,
+                                 float[] colT) {
+        int positions = g.outPlane();
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        int imageFloats = g.inChannels() * g.height() * g.width();
+        if (imageFloats == 0) {                            // an empty image: every patch lies in the padding
+            Arrays.fill(colT, 0, images * positions * rowLength, 0f);
+            return;
+        }
+        int lanes = FLOATS.length();
+        int bound = FLOATS.loopBound(rowLength);
+        for (int slot = 0; slot < images; slot++) {
+            int image = (first + slot) * imageFloats;
+            for (int q = 0; q < positions; q++) {
+                int row = (slot * positions + q) * rowLength;
+                int from = q * rowLength;
+                int e = 0;
+                for (; e < bound; e += lanes) {
+                    VectorMask<Float> pad = VectorMask.fromArray(FLOATS, table.padding, from + e);
+                    FloatVector.fromArray(FLOATS, x, image, table.source, from + e)
+                            .blend(0f, pad)
+                            .intoArray(colT, row + e);
+                }
+                for (; e < rowLength; e++) {
+                    colT[row + e] = table.padding[from + e] ? 0f : x[image + table.source[from + e]];
+                }
+            }
+        }
+    }
+
     private static int[] sources(int size) {
         int[] table = SOURCE.get();
         if (table.length < size) {
