@@ -107,7 +107,9 @@ public final class Conv2dKernels {
      * (stride &gt; 1, or few input channels) Wᵀ · ∂L/∂Y per group, then col2im, which adds each value
      * back where it came from. The first is faster because im2col copies whole runs of a row, while
      * col2im must add element by element (figures for ResNet's 3×3 layer in docs/performance.md).
-     * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors.
+     * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors, and
+     * on a small output plane ({@link Im2Col#SMALL_PLANE}) each pixel gathers its contributions
+     * through a table instead ({@code Im2ColSimd.col2im}), for all the images of a chunk.
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         ConvGeometry asConvolution = gradientAsConvolution(g);
@@ -150,7 +152,8 @@ public final class Conv2dKernels {
      * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
      * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
-     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
+     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w). (In mode
+     * simd a small output plane takes {@code backwardWeightSmallPlane} instead: ∂L/∂Y · colᵀ as written.)
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (Kernels.simd() && ConvSimd.suits(g)) {
