@@ -195,8 +195,8 @@ public final class Conv2dKernels {
      * colᵀ built directly ({@code Im2ColSimd.im2colTransposed}, one row per output position). Then
      * colᵀ is GEMM's B, (positions × taps), read row by row where it is when C_out/groups is small
      * (see {@code GemmSimd}), while {@link #backwardWeight}'s transposed product packs the whole col
-     * matrix, a copy as large as the product's input, which on these layers costs a third of the
-     * product. The result is already in W's layout (C_out, C_in/groups, k_h, k_w): the partial sums
+     * matrix, a copy as large as the product's input, which with few output channels weighs
+     * (figures in docs/kernels.md). The result is already in W's layout (C_out, C_in/groups, k_h, k_w): the partial sums
      * are only added, in order, with no transposition. Chunks and partial sums as in
      * {@link #backwardWeight}, so the result does not depend on the thread count.
      */
