@@ -107,7 +107,9 @@ public final class Conv2dKernels {
      * (stride &gt; 1, or few input channels) Wᵀ · ∂L/∂Y per group, then col2im, which adds each value
      * back where it came from. The first is faster because im2col copies whole runs of a row, while
      * col2im must add element by element (figures for ResNet's 3×3 layer in docs/performance.md).
-     * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors.
+     * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors, and
+     * on a small output plane ({@link Im2Col#SMALL_PLANE}) each pixel gathers its contributions
+     * through a table instead ({@code Im2ColSimd.col2im}), for all the images of a chunk.
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         ConvGeometry asConvolution = gradientAsConvolution(g);
@@ -129,6 +131,10 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
+            if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+                Im2ColSimd.col2im(gradCol, columns, g, first, images, gradX);
+                return;
+            }
             boolean byPhase = Kernels.simd() && (g.strideH() > 1 || g.strideW() > 1);
             for (int slot = 0; slot < images; slot++) {
                 if (byPhase) {
@@ -146,11 +152,15 @@ public final class Conv2dKernels {
      * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
      * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
-     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
+     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w). (In mode
+     * simd a small output plane takes {@code backwardWeightSmallPlane} instead: ∂L/∂Y · colᵀ as written.)
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
+        }
+        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+            return backwardWeightSmallPlane(x, gradY, g);
         }
         int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
@@ -177,6 +187,52 @@ public final class Conv2dKernels {
         });
         float[] gradW = new float[weights];
         sumAndTranspose(partials, g, gradW);
+        return gradW;
+    }
+
+    /**
+     * ∂L/∂W on a small output plane (mode simd): ∂L/∂W = ∂L/∂Y · colᵀ per group, as written, with
+     * colᵀ built directly ({@code Im2ColSimd.im2colTransposed}, one row per output position). Then
+     * colᵀ is GEMM's B, (positions × taps), read row by row where it is when C_out/groups is small
+     * (see {@code GemmSimd}), while {@link #backwardWeight}'s transposed product packs the whole col
+     * matrix, a copy as large as the product's input, which with few output channels weighs
+     * (figures in docs/kernels.md). The result is already in W's layout (C_out, C_in/groups, k_h, k_w): the partial sums
+     * are only added, in order, with no transposition. Chunks and partial sums as in
+     * {@link #backwardWeight}, so the result does not depend on the thread count.
+     */
+    private static float[] backwardWeightSmallPlane(float[] x, float[] gradY, ConvGeometry g) {
+        int weights = g.outChannels() * g.patchSize();
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        int chunk = imagesPerChunk(g);
+        int chunks = chunkCount(g, chunk);
+        int partialCount = partialCount(chunks, weights);
+        Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
+        float[][] partials = new float[partialCount][];
+        forEachChunk(partialCount, s -> {
+            float[] partial = new float[weights];
+            for (int c = s * chunks / partialCount; c < (s + 1) * chunks / partialCount; c++) {
+                int first = c * chunk;
+                int images = Math.min(chunk, g.batch() - first);
+                int columns = images * g.outPlane();
+                float[] colT = workspace(0, columns * rowLength);
+                Im2ColSimd.im2colTransposed(x, g, first, images, table, colT);
+                float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
+                int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
+                for (int group = 0; group < g.groups(); group++) {
+                    Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                            Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                            Operand.of(colT, group * g.patchSize(), rowLength),
+                            1f, Operand.of(partial, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
+                }
+            }
+            partials[s] = partial;
+        });
+        float[] gradW = partials[0];
+        for (int s = 1; s < partialCount; s++) {               // in order of s, whoever computed them
+            for (int i = 0; i < weights; i++) {
+                gradW[i] += partials[s][i];
+            }
+        }
         return gradW;
     }
 

@@ -103,6 +103,34 @@ public final class Im2Col {
     }
 
     /**
+     * im2col with rows and columns exchanged: writes image {@code n}'s patches as rows
+     * {@code slot·H_out·W_out .. (slot + 1)·H_out·W_out − 1} of colᵀ, one row per output position,
+     * each the patch under it (C_in·k_h·k_w values, in col's row order):
+     * <pre>
+     *   colT[(slot·H_out·W_out + q)·(C_in·k_h·k_w) + c·k_h·k_w + t] = col[c·k_h·k_w + t][slot·H_out·W_out + q]
+     * </pre>
+     * The layout the weight gradient of a small plane reads ({@code Conv2dKernels}), and the twin of
+     * {@code Im2ColSimd.im2colTransposed}.
+     */
+    public static void im2colTransposed(float[] x, ConvGeometry g, int n, float[] colT, int slot) {
+        int taps = g.kernelH() * g.kernelW();
+        int positions = g.outPlane();
+        int plane = g.height() * g.width();
+        int rowLength = g.inChannels() * taps;
+        int[] source = sourceTable(g);
+        for (int q = 0; q < positions; q++) {
+            int row = (slot * positions + q) * rowLength;
+            for (int c = 0; c < g.inChannels(); c++) {
+                int channel = (n * g.inChannels() + c) * plane;
+                for (int t = 0; t < taps; t++) {
+                    int pixel = source[t * positions + q];
+                    colT[row + c * taps + t] = pixel < plane ? x[channel + pixel] : 0f;
+                }
+            }
+        }
+    }
+
+    /**
      * For every tap t = (a, b) and output position q = (i, j), the pixel of a channel that patch q
      * reads at tap t, h·W + w, or H·W (one past the plane) where it lies in the padding:
      * {@code source[t · H_out·W_out + q]}. It depends only on the shapes.

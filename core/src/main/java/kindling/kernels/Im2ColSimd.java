@@ -90,6 +90,156 @@ final class Im2ColSimd {
         }
     }
 
+    /**
+     * Adds the columns of images {@code first .. first + images − 1} back into x, column block s into
+     * image first + s: the same sum as {@link Im2Col#col2im} called for each image, to the bit. This is
+     * the last step of ∂L/∂x for a strided layer with a small output plane (ResNet's stride-2 3×3 and
+     * 1×1 layers), where col2im's rows are a few values long and a row-by-row scatter costs several
+     * times the matrix product before it.
+     *
+     * <p>col2im scatters: each column entry is added to the pixel it came from. Turned around, each
+     * pixel gathers: it receives one value from every tap whose patch covers it (at most one per tap,
+     * since for a fixed tap different output positions read different pixels), in the order of the
+     * taps, which is the order col2im adds them in. So one table, built once per call, lists for each
+     * pixel v of a channel plane its contributions k = 0, 1, ... (at most {@code depth}):
+     * <pre>
+     *   from[k][v] = t·columns + q     (tap t, output position q: the column entry of channel 0, image 0)
+     *   x[n][c][v] += col[(c·k_h·k_w)·columns + s·H_out·W_out + from[0][v]] + ... + col[... + from[depth−1][v]]
+     * </pre>
+     * and the plane is walked {@code depth} times, k = 0, 1, ..., each time adding a gather of every
+     * pixel's k-th contribution, a vector of pixels at a time, with the pixels that have fewer
+     * contributions masked off (nothing, not even a 0, is added for them). (Summing the k
+     * contributions in a register instead, one pixel vector at a time, ran three to five times
+     * slower in some JVM runs: a vector carried around a loop is one the JIT may fail to keep in a
+     * register.)
+     * On a 3×3 layer with stride 2 a pixel has 1, 2 or 4 contributions; with a 1×1 stride-2 shortcut,
+     * 1 or none.
+     */
+    static void col2im(float[] col, int columns, ConvGeometry g, int first, int images, float[] x) {
+        int taps = g.kernelH() * g.kernelW();
+        int positions = g.outPlane();
+        int plane = g.height() * g.width();
+        if (plane == 0 || positions == 0) {
+            return;
+        }
+        int[] perImage = Im2Col.sourceTable(g);
+        int[] count = new int[plane];
+        int depth = 0;
+        for (int u = 0; u < taps * positions; u++) {
+            if (perImage[u] < plane) {
+                depth = Math.max(depth, ++count[perImage[u]]);
+            }
+        }
+        int[] from = sources(depth * plane);
+        boolean[] present = padding(depth * plane);
+        Arrays.fill(from, 0, depth * plane, 0);                 // absent: any valid entry, masked off
+        Arrays.fill(present, 0, depth * plane, false);
+        Arrays.fill(count, 0);
+        for (int t = 0; t < taps; t++) {                         // taps in order: col2im's order of the adds
+            for (int q = 0; q < positions; q++) {
+                int pixel = perImage[t * positions + q];
+                if (pixel < plane) {
+                    int k = count[pixel]++;
+                    from[k * plane + pixel] = t * columns + q;
+                    present[k * plane + pixel] = true;
+                }
+            }
+        }
+        int lanes = FLOATS.length();
+        int bound = FLOATS.loopBound(plane);
+        for (int slot = 0; slot < images; slot++) {
+            for (int c = 0; c < g.inChannels(); c++) {
+                int colBase = c * taps * columns + slot * positions;
+                int xBase = ((first + slot) * g.inChannels() + c) * plane;
+                for (int k = 0; k < depth; k++) {                // each pixel's k-th contribution
+                    int table = k * plane;
+                    int v = 0;
+                    for (; v < bound; v += lanes) {              // 16 pixels (8 on AVX2) at a time
+                        VectorMask<Float> has = VectorMask.fromArray(FLOATS, present, table + v);
+                        FloatVector.fromArray(FLOATS, x, xBase + v)
+                                .add(FloatVector.fromArray(FLOATS, col, colBase, from, table + v), has)
+                                .intoArray(x, xBase + v);
+                    }
+                    for (; v < plane; v++) {                     // the last few, one by one
+                        if (present[table + v]) {
+                            x[xBase + v] += col[colBase + from[table + v]];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Where the values of one colᵀ row come from, for every output position: the table of
+     * {@link #im2colTransposed}. It depends only on the shapes, so one table serves every chunk and
+     * thread of a call (it is only read).
+     */
+    static final class TransposedTable {
+        /** source[q·C_in·k_h·k_w + c·k_h·k_w + t]: c·H·W + the pixel, or 0 where it lies in the padding. */
+        final int[] source;
+        /** Whether that entry lies in the padding (then 0 is written). */
+        final boolean[] padding;
+
+        TransposedTable(ConvGeometry g) {
+            int taps = g.kernelH() * g.kernelW();
+            int positions = g.outPlane();
+            int plane = g.height() * g.width();
+            int rowLength = g.inChannels() * taps;
+            int[] perImage = Im2Col.sourceTable(g);
+            source = new int[positions * rowLength];
+            padding = new boolean[positions * rowLength];
+            for (int q = 0; q < positions; q++) {
+                for (int c = 0; c < g.inChannels(); c++) {
+                    for (int t = 0; t < taps; t++) {
+                        int pixel = perImage[t * positions + q];
+                        int e = q * rowLength + c * taps + t;
+                        source[e] = pixel < plane ? c * plane + pixel : 0;
+                        padding[e] = pixel >= plane;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Im2Col#im2colTransposed} for images {@code first .. first + images − 1} (image first + s
+     * into rows s·H_out·W_out ..), the same values: colᵀ has one row per output position, each the
+     * C_in·k_h·k_w values of its patch. With the table, a row is a few gathers (16 values each on
+     * AVX-512), with 0 blended into the padding: a row of a 3×3 layer with 32 input channels is 18.
+     * In this layout the weight gradient ∂L/∂W = ∂L/∂Y · colᵀ reads colᵀ as GEMM's B, row by row
+     * where it is, instead of packing the whole col matrix (see {@code Conv2dKernels}).
+     */
+    static void im2colTransposed(float[] x, ConvGeometry g, int first, int images, TransposedTable table,
+                                 float[] colT) {
+        int positions = g.outPlane();
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        int imageFloats = g.inChannels() * g.height() * g.width();
+        if (imageFloats == 0) {                            // an empty image: every patch lies in the padding
+            Arrays.fill(colT, 0, images * positions * rowLength, 0f);
+            return;
+        }
+        int lanes = FLOATS.length();
+        int bound = FLOATS.loopBound(rowLength);
+        for (int slot = 0; slot < images; slot++) {
+            int image = (first + slot) * imageFloats;
+            for (int q = 0; q < positions; q++) {
+                int row = (slot * positions + q) * rowLength;
+                int from = q * rowLength;
+                int e = 0;
+                for (; e < bound; e += lanes) {
+                    VectorMask<Float> pad = VectorMask.fromArray(FLOATS, table.padding, from + e);
+                    FloatVector.fromArray(FLOATS, x, image, table.source, from + e)
+                            .blend(0f, pad)
+                            .intoArray(colT, row + e);
+                }
+                for (; e < rowLength; e++) {
+                    colT[row + e] = table.padding[from + e] ? 0f : x[image + table.source[from + e]];
+                }
+            }
+        }
+    }
+
     private static int[] sources(int size) {
         int[] table = SOURCE.get();
         if (table.length < size) {

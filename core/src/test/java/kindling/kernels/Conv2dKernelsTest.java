@@ -71,6 +71,7 @@ class Conv2dKernelsTest {
             ConvGeometry.of(70, 4, 2, 2, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
             ConvGeometry.of(29, 6, 8, 8, 4, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1),
             ConvGeometry.of(11, 3, 7, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(23, 5, 7, 7, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),   // stride 2, 7×7 → 4×4
         };
         for (ConvGeometry g : layers) {
             assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE, g.toString());
@@ -102,6 +103,58 @@ class Conv2dKernelsTest {
             }
             Im2ColSimd.im2col(x, g, first, images, actual);
             assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
+
+            // colᵀ: the same values with rows and columns exchanged, from the scalar and the vector loop
+            int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+            float[] transposed = new float[expected.length];
+            for (int r = 0; r < rowLength; r++) {
+                for (int u = 0; u < columns; u++) {
+                    transposed[u * rowLength + r] = expected[r * columns + u];
+                }
+            }
+            float[] scalar = new float[expected.length];
+            java.util.Arrays.fill(scalar, Float.NaN);
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.im2colTransposed(x, g, first + slot, scalar, slot);
+            }
+            assertArrayEquals(transposed, scalar, g + " colᵀ, scalar");
+            float[] vector = new float[expected.length];
+            java.util.Arrays.fill(vector, Float.NaN);
+            Im2ColSimd.im2colTransposed(x, g, first, images, new Im2ColSimd.TransposedTable(g), vector);
+            assertArrayEquals(transposed, vector, g + " colᵀ, vector");
+        }
+    }
+
+    @Test
+    void vectorCol2imAddsExactlyWhatTheScalarOneDoes() {
+        for (int trial = 0; trial < 200; trial++) {
+            ConvGeometry g = randomGeometry();
+            if (g.batch() == 0 || g.outPlane() > Im2Col.SMALL_PLANE) {
+                continue;
+            }
+            int first = random.nextInt(g.batch());
+            int images = 1 + random.nextInt(g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] col = randomArray(g.inChannels() * g.kernelH() * g.kernelW() * columns);
+            // Entries that lie in the padding are never added: NaN there must not reach x.
+            int[] source = Im2Col.sourceTable(g);
+            int taps = g.kernelH() * g.kernelW();
+            for (int c = 0; c < g.inChannels(); c++) {
+                for (int t = 0; t < taps; t++) {
+                    for (int u = 0; u < columns; u++) {
+                        if (source[t * g.outPlane() + u % g.outPlane()] == g.height() * g.width()) {
+                            col[(c * taps + t) * columns + u] = Float.NaN;
+                        }
+                    }
+                }
+            }
+            float[] expected = randomArray(g.batch() * g.inChannels() * g.height() * g.width());  // added into
+            float[] actual = expected.clone();
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.col2im(col, slot, columns, g, first + slot, expected);
+            }
+            Im2ColSimd.col2im(col, columns, g, first, images, actual);
+            assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
         }
     }
 
@@ -129,7 +182,14 @@ class Conv2dKernelsTest {
     @Test
     void resultsAreBitIdenticalForAnyThreadCount() {
         // 40 images of 10·10 outputs: 14 chunks of 3 images and 8 partial weight sums.
-        ConvGeometry g = ConvGeometry.of(40, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        assertSameForAnyThreadCount(ConvGeometry.of(40, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1));
+        // Small planes (4×4 outputs, 16 images a chunk): 7×7 → 4×4 with stride 2 (the gathering col2im)
+        // and 4×4 → 4×4 (the weight gradient from colᵀ), 100 images in 7 chunks.
+        assertSameForAnyThreadCount(ConvGeometry.of(100, 6, 7, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1));
+        assertSameForAnyThreadCount(ConvGeometry.of(100, 6, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+    }
+
+    private void assertSameForAnyThreadCount(ConvGeometry g) {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
         float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
