@@ -29,14 +29,17 @@ import kindling.tensor.Tensor;
  * Unless the graph is retained, each function frees its saved tensors and lets go of its inputs once
  * it has run, so that a loss kept after backward keeps no activation alive.
  *
- * <p>A leaf's first gradient becomes its {@code grad} without a copy when nothing else can see that
- * gradient's storage, as PyTorch's {@code AccumulateGrad} steals a gradient nobody else holds: an
- * optimizer or {@code GradClip} later writes {@code grad} in place, so a storage shared with another
- * gradient, a view, or the gradient the caller passed to backward must be copied. The walk keeps the
- * storages of every gradient it has handed out (the caller's, those waiting for their function, those
- * given to leaves and to retained outputs); a leaf takes its gradient as is only on the first sighting
- * of a storage the gradient covers whole, in order, from its start. Everything else is copied. For a
- * large activation this saves a whole array allocated, zeroed and copied per leaf and step.
+ * <p>Who may own a gradient's storage. An optimizer or {@code GradClip} later writes a leaf's {@code grad}
+ * in place, and a ReLU's or sigmoid's backward can write its result over the gradient it received, so
+ * the walk tracks who can see each gradient storage: the storages pinned for good (the gradient the
+ * caller passed, and every storage that became some tensor's {@code grad}) and, for each storage, how
+ * many gradients waiting in the walk use it. A storage is free when it is not pinned, no waiting
+ * gradient uses it, and the gradient covers all of it in row-major order from its start (so it is not
+ * a slice or a stride-0 expansion another tensor looks at too). A leaf's first gradient becomes its
+ * {@code grad} as is when its storage is free, as PyTorch's {@code AccumulateGrad} steals a gradient
+ * nobody else holds, and is copied otherwise; a function whose incoming gradient is free may overwrite
+ * it ({@link Function#mayOverwriteGradOutput()}). For a large activation each saves a whole array
+ * allocated, zeroed by the JVM and written, per step.
  */
 public final class Backward {
     private Backward() {
@@ -54,37 +57,58 @@ public final class Backward {
                     + " does not match the tensor's shape " + Shape.format(root.shape()));
         }
         try (NoGrad scope = NoGrad.enter()) {
-            Set<float[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-            seen.add(gradient.storage());              // the caller's gradient is theirs: never taken
+            Ownership owners = new Ownership();
+            owners.pin(gradient);                      // the caller's gradient is theirs: never taken
             Function rootFn = root.gradFn();
             if (rootFn == null) {
-                accumulateGrad(root, gradient, seen);
+                accumulateGrad(root, gradient, owners);
                 return;
             }
             Map<Function, Tensor> pending = new IdentityHashMap<>();
             pending.put(rootFn, gradient);
+            owners.hold(gradient);
             for (Function fn : reverseTopologicalOrder(rootFn)) {
                 Tensor gradOutput = pending.remove(fn);
                 if (gradOutput == null) {
                     continue;                          // no path from root carries a gradient here
                 }
+                owners.drop(gradOutput);
                 Tensor retained = fn.retainedOutput();
                 if (retained != null) {
-                    accumulateGrad(retained, gradOutput, seen);
+                    accumulateGrad(retained, gradOutput, owners);
+                    owners.pin(gradOutput);            // the caller will read the retained grad
                 }
-                Tensor[] gradInputs = fn.runBackward(gradOutput);
+                Tensor[] gradInputs = fn.runBackward(gradOutput, owners.isFree(gradOutput));
                 List<Tensor> inputs = fn.inputs();
+                // Count every gradient this function hands out before giving any of them away, so that
+                // a leaf takes a storage only when no other input of this function receives it too.
+                boolean[] flows = new boolean[gradInputs.length];
                 for (int i = 0; i < gradInputs.length; i++) {
                     Tensor input = inputs.get(i);
-                    if (input == null || gradInputs[i] == null || !input.requiresGrad()) {
+                    flows[i] = input != null && gradInputs[i] != null && input.requiresGrad();
+                    if (flows[i]) {
+                        owners.hold(gradInputs[i]);
+                    }
+                }
+                for (int i = 0; i < gradInputs.length; i++) {
+                    if (!flows[i]) {
                         continue;
                     }
-                    Function producer = input.gradFn();
+                    Function producer = inputs.get(i).gradFn();
                     if (producer == null) {
-                        accumulateGrad(input, gradInputs[i], seen);
-                    } else {
-                        seen.add(gradInputs[i].storage());
-                        seen.add(pending.merge(producer, gradInputs[i], Tensor::add).storage());
+                        owners.drop(gradInputs[i]);
+                        accumulateGrad(inputs.get(i), gradInputs[i], owners);
+                        continue;
+                    }
+                    Tensor waiting = pending.get(producer);
+                    if (waiting == null) {
+                        pending.put(producer, gradInputs[i]);
+                    } else {                           // a tensor used twice: its gradients add up
+                        owners.drop(waiting);
+                        owners.drop(gradInputs[i]);
+                        Tensor sum = waiting.add(gradInputs[i]);
+                        owners.hold(sum);
+                        pending.put(producer, sum);
                     }
                 }
                 if (!retainGraph) {
@@ -95,19 +119,46 @@ public final class Backward {
     }
 
     /**
-     * {@code tensor.grad += gradient}. The first gradient is taken as is when {@link #ownsStorage} says
-     * no one else can see it, else copied, so that no two grads, and no grad and another gradient of
-     * this pass, share storage. {@code seen} holds the storages handed out so far in this pass.
+     * {@code tensor.grad += gradient}. The first gradient is taken as is when its storage is free (see
+     * the class comment), and that storage is pinned from then on; otherwise it is copied, so that no
+     * two grads, and no grad and another gradient of this pass, share storage.
      */
-    private static void accumulateGrad(Tensor tensor, Tensor gradient, Set<float[]> seen) {
+    private static void accumulateGrad(Tensor tensor, Tensor gradient, Ownership owners) {
         Tensor current = tensor.grad();
-        boolean firstSighting = seen.add(gradient.storage());
         if (current != null) {
             tensor.setGrad(current.add(gradient));
-        } else if (firstSighting && ownsStorage(gradient)) {
+        } else if (owners.isFree(gradient)) {
             tensor.setGrad(gradient);
+            owners.pin(gradient);
         } else {
             tensor.setGrad(gradient.copy());
+        }
+    }
+
+    /**
+     * The walk's record of who can see each gradient storage: the pinned storages, and how many
+     * gradients waiting for their function (or about to be given to a leaf) use each other storage.
+     */
+    private static final class Ownership {
+        private final Set<float[]> pinned = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Map<float[], Integer> users = new IdentityHashMap<>();
+
+        void pin(Tensor gradient) {
+            pinned.add(gradient.storage());
+        }
+
+        void hold(Tensor gradient) {
+            users.merge(gradient.storage(), 1, Integer::sum);
+        }
+
+        void drop(Tensor gradient) {
+            users.computeIfPresent(gradient.storage(), (storage, count) -> count == 1 ? null : count - 1);
+        }
+
+        /** Whether no one but the current holder of {@code gradient} can see its storage. */
+        boolean isFree(Tensor gradient) {
+            return !pinned.contains(gradient.storage()) && !users.containsKey(gradient.storage())
+                    && ownsStorage(gradient);
         }
     }
 

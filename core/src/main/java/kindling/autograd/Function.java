@@ -32,6 +32,7 @@ public abstract class Function {
     private final List<Saved> saved = new ArrayList<>();
     private boolean released;
     private Tensor retainedOutput;
+    private boolean gradOutputWritable;
 
     /** True when recording is on and at least one input requires grad. */
     public static boolean needsGrad(Tensor... inputs) {
@@ -69,6 +70,18 @@ public abstract class Function {
     /** Whether input {@code index} needs a gradient: skip the work when it does not. */
     protected final boolean needsInputGrad(int index) {
         return inputs[index] != null && inputs[index].requiresGrad();
+    }
+
+    /**
+     * Whether {@link #backward} may write its result into {@code gradOutput}'s storage instead of a new
+     * array, and hand that storage on as an input's gradient. {@link Backward} says yes only when no one
+     * else can see the storage: not the caller's gradient, not a tensor's {@code grad}, no other
+     * gradient still waiting in the walk, and {@code gradOutput} covers its whole storage in order. A
+     * ReLU's or sigmoid's backward then masks the gradient where it lies, which saves allocating (and
+     * the JVM zeroing) a new array as large as the activation.
+     */
+    protected final boolean mayOverwriteGradOutput() {
+        return gradOutputWritable;
     }
 
     /** Maps the gradient of the output to the gradients of the inputs. Runs with recording off. */
@@ -124,15 +137,24 @@ public abstract class Function {
         released = true;
     }
 
-    /** Runs {@link #backward} and checks that each gradient has its input's shape. */
-    final Tensor[] runBackward(Tensor gradOutput) {
+    /**
+     * Runs {@link #backward} and checks that each gradient has its input's shape; {@code writable} is
+     * what {@link #mayOverwriteGradOutput()} answers meanwhile.
+     */
+    final Tensor[] runBackward(Tensor gradOutput, boolean writable) {
         if (released) {
             throw new IllegalStateException("backward: trying to backward through the graph a second time"
                     + " (through " + name() + "), but its saved tensors and inputs were freed by the first"
                     + " backward. Specify retainGraph, backward(gradient, true), the first time if you need"
                     + " to backward through the graph again.");
         }
-        Tensor[] gradInputs = backward(gradOutput);
+        gradOutputWritable = writable;
+        Tensor[] gradInputs;
+        try {
+            gradInputs = backward(gradOutput);
+        } finally {
+            gradOutputWritable = false;
+        }
         if (gradInputs.length != inputs.length) {
             throw new IllegalStateException(name() + ".backward returned " + gradInputs.length
                     + " gradients for " + inputs.length + " inputs");

@@ -12,7 +12,8 @@ import kindling.tensor.Tensor;
  *   forward:   c = a · b
  *   backward:  ∂L/∂a = ∂L/∂c · b,   ∂L/∂b = ∂L/∂c · a    (each summed back over its broadcast dims)
  * </pre>
- * Shape: a and b broadcast to c.
+ * Without broadcasting, ∂L/∂b is written over ∂L/∂c itself (after ∂L/∂a has read it) when the backward
+ * walk says no one else can see it. Shape: a and b broadcast to c.
  */
 public final class MulOp extends Function {
     private Saved a;
@@ -35,9 +36,18 @@ public final class MulOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor a = this.a.get();
         Tensor b = this.b.get();
-        return new Tensor[] {
-            needsInputGrad(0) ? Broadcast.sumTo(gradOutput.mul(b), a.shape()) : null,
-            needsInputGrad(1) ? Broadcast.sumTo(gradOutput.mul(a), b.shape()) : null,
-        };
+        Tensor gradA = needsInputGrad(0) ? Broadcast.sumTo(gradOutput.mul(b), a.shape()) : null;
+        Tensor gradB = null;
+        if (needsInputGrad(1)) {
+            if (mayOverwriteGradOutput() && Shape.same(a.shape(), gradOutput.shape())
+                    && Shape.same(b.shape(), gradOutput.shape())) {
+                float[] g = gradOutput.data();         // no one else sees g, and ∂L/∂a has been read from it
+                Elementwise.zip(Elementwise.Binary.MUL, g, a.data(), g);
+                gradB = gradOutput;
+            } else {
+                gradB = Broadcast.sumTo(gradOutput.mul(a), b.shape());
+            }
+        }
+        return new Tensor[] {gradA, gradB};
     }
 }

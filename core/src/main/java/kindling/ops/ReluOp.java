@@ -14,7 +14,8 @@ import kindling.tensor.Tensor;
  * The mask is written {@code y <= 0 ? 0 : g}, PyTorch's {@code threshold_backward}, so a NaN input
  * passes its gradient through as PyTorch does.
  * Large tensors run in parallel blocks; the mask is {@link Elementwise#reluBackward} (a blend, not a
- * branch, when the Vector API is in use). Shape: any; y has the shape of x.
+ * branch, when the Vector API is in use), written over ∂L/∂y itself when the backward walk says no one
+ * else can see it (saving a new array as large as the activation). Shape: any; y has the shape of x.
  */
 public final class ReluOp extends Function {
     private Saved output;
@@ -36,6 +37,10 @@ public final class ReluOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
+        if (mayOverwriteGradOutput()) {                // no one else sees g: mask it where it lies
+            Elementwise.reluBackward(y, g, g);
+            return new Tensor[] {gradOutput};
+        }
         float[] gradInput = new float[g.length];
         Elementwise.reluBackward(y, g, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};

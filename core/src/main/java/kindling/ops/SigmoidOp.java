@@ -13,7 +13,8 @@ import kindling.tensor.Tensor;
  * </pre>
  * Computed without overflow by {@link Elementwise#sigmoid(float[], float[])} (how, and its SIMD path, are in
  * its javadoc), which cuts large tensors into blocks that run in parallel; the backward is
- * {@link Elementwise#derivative} with {@link Elementwise.Derivative#SIGMOID}.
+ * {@link Elementwise#derivative} with {@link Elementwise.Derivative#SIGMOID}, written over ∂L/∂y itself
+ * when the backward walk says no one else can see it.
  * Shape: any; y has the shape of x.
  */
 public final class SigmoidOp extends Function {
@@ -36,6 +37,10 @@ public final class SigmoidOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
+        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
+            Elementwise.derivative(Elementwise.Derivative.SIGMOID, g, y, g);
+            return new Tensor[] {gradOutput};
+        }
         float[] gradInput = new float[g.length];
         Elementwise.derivative(Elementwise.Derivative.SIGMOID, g, y, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};

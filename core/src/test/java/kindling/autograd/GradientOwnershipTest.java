@@ -1,7 +1,11 @@
 package kindling.autograd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -10,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * Backward hands a leaf its first gradient without a copy when no one else can see that gradient's
  * storage. These tests catch the cases where someone else can: after backward, each gradient is
  * scaled in place (as GradClip and the optimizers do) and no other gradient, and not the caller's
- * gradient, may change with it.
+ * gradient, may change with it. A function may also write its result over the gradient it receives
+ * when no one else can see it (a ReLU's mask); the last tests check when backward allows that, and that
+ * the gradients stay right where it must not.
  */
 class GradientOwnershipTest {
 
@@ -157,5 +163,99 @@ class GradientOwnershipTest {
         Tensor userGrad = Tensor.wrap(G.clone(), 2, 3);
         x.add(Tensor.zeros(2, 3)).backward(userGrad);
         assertIndependent(x.grad(), userGrad);
+    }
+
+    /** The identity, recording whether backward let it overwrite its incoming gradient (which it then does: 0s). */
+    private static final class WritableProbe extends Function {
+        final List<Boolean> answers;
+
+        private WritableProbe(List<Boolean> answers) {
+            this.answers = answers;
+        }
+
+        static Tensor apply(Tensor x, List<Boolean> answers) {
+            return new WritableProbe(answers).record(Tensor.wrap(x.toArray(), x.shape()), x);
+        }
+
+        @Override
+        protected Tensor[] backward(Tensor gradOutput) {
+            answers.add(mayOverwriteGradOutput());
+            Tensor gradInput = Tensor.wrap(gradOutput.toArray(), gradOutput.shape());
+            if (mayOverwriteGradOutput()) {
+                java.util.Arrays.fill(gradOutput.storage(), 0f);   // scribble: no one may see it
+            }
+            return new Tensor[] {gradInput};
+        }
+    }
+
+    @Test
+    void aFunctionMayOverwriteOnlyAGradientNoOneElseSees() {
+        Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+        List<Boolean> answers = new ArrayList<>();
+        Tensor userGrad = Tensor.of(G, 2, 3);
+        WritableProbe.apply(x, answers).backward(userGrad);                              // the caller's
+        WritableProbe.apply(x, answers).mul(Tensor.full(2f, 2, 3)).backward(userGrad);   // fresh from mul
+        Tensor retained = WritableProbe.apply(x, answers).retainGrad();
+        retained.mul(Tensor.full(2f, 2, 3)).backward(userGrad);                          // also a tensor's grad
+        assertEquals(List.of(false, true, false), answers);
+        assertArrayEquals(G, userGrad.toArray());
+        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, retained.grad().toArray());
+        assertArrayEquals(new float[] {5, 10, 15, 20, 25, 30}, x.grad().toArray());
+    }
+
+    @Test
+    void aGradientHandedToTwoFunctionsIsOverwrittenOnlyByTheLastToRun() {
+        // The sum hands one fresh T to both probes (and, in the second case, to a leaf as well).
+        for (boolean withLeaf : new boolean[] {false, true}) {
+            Tensor x = Tensor.zeros(2, 3).requiresGrad_();
+            Tensor y = Tensor.zeros(2, 3).requiresGrad_();
+            Tensor z = Tensor.zeros(2, 3).requiresGrad_();
+            List<Boolean> answers = new ArrayList<>();
+            Tensor sum = WritableProbe.apply(x, answers).add(WritableProbe.apply(y, answers));
+            if (withLeaf) {
+                sum = sum.add(z);
+            }
+            sum.mul(Tensor.full(2f, 2, 3)).backward(Tensor.of(G, 2, 3));
+            assertEquals(List.of(false, true), answers, withLeaf ? "with a leaf" : "without a leaf");
+            float[] expected = {2, 4, 6, 8, 10, 12};
+            assertArrayEquals(expected, x.grad().toArray());
+            assertArrayEquals(expected, y.grad().toArray());
+            if (withLeaf) {
+                assertArrayEquals(expected, z.grad().toArray());
+                assertIndependent(x.grad(), y.grad(), z.grad());
+            } else {
+                assertIndependent(x.grad(), y.grad());
+            }
+        }
+    }
+
+    @Test
+    void reluSigmoidAndMulGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
+        // Through mul(ones) the ops receive a fresh gradient they may overwrite; without it, the caller's.
+        float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
+        float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
+        float[][] results = new float[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
+            Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
+            Tensor h = x.mul(w);
+            Tensor out = h.relu().add(h.sigmoid()).add(h.mul(x));
+            Tensor userGrad = Tensor.of(G, 2, 3);
+            if (pass == 0) {
+                out.backward(userGrad);
+            } else {
+                out.mul(Tensor.ones(2, 3)).backward(userGrad);
+            }
+            assertArrayEquals(G, userGrad.toArray());
+            results[pass] = concat(x.grad().toArray(), w.grad().toArray());
+            assertIndependent(x.grad(), w.grad());
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }
