@@ -50,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
- *   <li>Small products run on the calling thread: handing work to another thread costs tens of
- *       microseconds, more than a 64³ product takes.</li>
+ *   <li>Products below {@link #PARALLEL_THRESHOLD} (2²³ multiply-adds) run on the calling thread:
+ *       waking another thread and splitting C into more tiles (each packing B again) costs more than
+ *       the second core gains on a product that takes a fraction of a millisecond.</li>
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
  */
@@ -87,8 +88,15 @@ public final class GemmSimd implements GemmKernel {
      * lives in L3 and is read one panel at a time; wide tiles mean fewer repacks of A.
      */
     static final int TILE_COLS = 32 * NR;
-    /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
-    static final long PARALLEL_THRESHOLD = 1L << 21;
+    /**
+     * Below this many multiply-adds (m·n·k, here 2²³, about 203³) the product stays on the calling
+     * thread. A second thread must first be woken and find work, and each extra tile packs its own copy
+     * of B: on two cores that costs more than it saves up to about 2²³ multiply-adds (128³ took twice as
+     * long on two threads as on one, 192³ half again as long), breaks even between 2²³ and 2²⁴, and
+     * pays from 256³ = 2²⁴ on (figures in docs/performance.md, "Tuning decisions"). The point moves
+     * with the cost of waking a pool thread ({@link Threads}): a cheaper wake would lower it.
+     */
+    static final long PARALLEL_THRESHOLD = 1L << 23;
     /**
      * Tiles with at most this many rows read B in place instead of packing it: with few rows a packed
      * value is used too few times to repay the copy; with many the packed panel's compactness wins
