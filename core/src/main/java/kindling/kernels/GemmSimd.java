@@ -50,7 +50,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
- *   <li>Products below {@link #PARALLEL_THRESHOLD} (2²³ multiply-adds) run on the calling thread:
+ *   <li>Products below {@link #PARALLEL_THRESHOLD} (about 293³ multiply-adds) run on the calling thread:
  *       waking another thread and splitting C into more tiles (each packing B again) costs more than
  *       the second core gains on a product that takes a fraction of a millisecond.</li>
  * </ul>
@@ -96,14 +96,16 @@ public final class GemmSimd implements GemmKernel {
      */
     static final int TILE_COLS = 32 * NR;
     /**
-     * Below this many multiply-adds (m·n·k, here 2²³, about 203³) the product stays on the calling
-     * thread. A second thread must first be woken and find work, and each extra tile packs its own copy
-     * of B: on two cores that costs more than it saves up to about 2²³ multiply-adds (128³ took twice as
-     * long on two threads as on one, 192³ half again as long), breaks even between 2²³ and 2²⁴, and
-     * mostly pays from 256³ = 2²⁴ on (figures in docs/performance.md, "Tuning decisions"). The point moves
-     * with the cost of waking a pool thread ({@link Threads}): a cheaper wake would lower it.
+     * Below this many multiply-adds (m·n·k, here 3·2²³ ≈ 25 million, about 293³) the product stays on
+     * the calling thread. A second thread must first be woken and find work, and each extra tile packs
+     * its own copy of B: on two cores that cost more than it saved up to about 2²³ multiply-adds (128³
+     * took twice as long on two threads as on one, 192³ half again as long), and about broke even from
+     * there to 256³ = 2²⁴ (256³: 0.7–1.2× as fast on two threads, by the load of the machine). Products
+     * from about 300³ up, and the ResNet-size 64×784×576 (29 million), gained 1.3–1.6×; the threshold sits
+     * between (figures in docs/performance.md, "Tuning decisions"). The point moves with the cost of
+     * waking a pool thread ({@link Threads}): a cheaper wake would lower it.
      */
-    static final long PARALLEL_THRESHOLD = 1L << 23;
+    static final long PARALLEL_THRESHOLD = 3L << 23;
     /**
      * Tiles with at most this many rows read B in place instead of packing it: with few rows a packed
      * value is used too few times to repay the copy; with many the packed panel's compactness wins
