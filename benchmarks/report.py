@@ -937,12 +937,16 @@ TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
 - `GemmPlain` gets its speed from C2 vectorising its inner loop, which happens only when every array
   is indexed from 0 (6 → 21+ GFLOP/s on a quiet machine; see its javadoc).
 - `GemmSimd`'s micro-kernel loop (12 rows × 2 vectors in 27 of AVX-512's 32 registers, 6 × 2 in 15 of
-  AVX2's 16) alone, with its panels in L1, is the `kernel` figure of `FmaPeak` above; a whole GEMM loses to it the packing (about 15% at
-  256³–1024³, measured by switching packing off) and the panels streaming from L2 and L3 (the rest).
+  AVX2's 16) alone, with its panels in L1, is the `kernel` figure of `FmaPeak` above. Timed in one JVM,
+  alternating with it: the same loop nest on packed panels in L2 and L3 (no packing, no C) ran 0–8%
+  below it, whole products 19–26% below it (256³, 1024³, 128×4608×512). So the loss is packing and
+  the pass over C, not the panels streaming from L2 and L3: packing A into panels alone is about a
+  tenth of a 256³ product (measured by packing it only once).
 - Results are bit-identical for 1, 2 and 3 threads (tested); plain, SIMD and naive differ only by
   rounding (tested with a tolerance proportional to k).
 - Threads help from 512³ up and on the wide network shapes, not on small products, where waking a
-  pool thread costs about what the second core gains. Below 2²¹ multiply-adds (64³, 128³, 16×300×150)
+  pool thread costs about what the second core gains. Below 3·2²³ multiply-adds (about 293³: 64³ to 256³,
+  256×400×120, 16×300×150)
   `GemmSimd` stays on the calling thread, so its 2-thread figure there is its 1-thread one again,
   and a difference between them is the machine's noise."""
 
@@ -1000,8 +1004,9 @@ figures to expect elsewhere.
 | Kernel, choice | Measured |
 |---|---|
 | `GemmSimd` 12 rows × 2 vectors with 16-float vectors (AVX-512's 32 registers), 6 × 2 otherwise | one thread, against 6 × 2: 1024³ 92 → 120 GFLOP/s, 256³ 66 → 83, 64×784×576 78 → 93, 16×300×150 36 → 40; the micro-kernel loop in L1 135 → 160; 14 × 2, 8 × 3, 6 × 4 and 4 × 6 were slower in L1 |
-| `GemmSimd.DEPTH` = 1024 (long k-blocks: fewer passes over the tile of C) | 1024³: 64 GFLOP/s with 256, 72 with 1024 (6 × 2 block); with the 12-row block 256, 512 and 1024 measured the same |
+| `GemmSimd.DEPTH` = 1024 (long k-blocks: fewer passes over the tile of C) | 1024³: 64 GFLOP/s with 256, 72 with 1024 (6 × 2 block); with the 12-row block, timed in one JVM alternating with 1024 (medians of 9–21 rounds): 256 0.97–1.02×, 256 with row blocks of 576 0.97–1.02×, 384 0.94–1.01× on 256³–1024³ and 64×784×576, 128×4608×512 |
 | `GemmSimd.TILE_COLS` = 32·NR (wide tiles: fewer repacks of A) | 256 columns instead: 6% slower at 1024³ |
+| `GemmSimd.PARALLEL_THRESHOLD` = 3·2²³ multiply-adds, about 293³ (was 2²¹) | two threads against one, medians of 21–25 alternating rounds in one JVM on a loaded machine: 128³ 0.45–0.76×, 192³ 0.68×, 224³ 0.81–0.94×, 240³ 0.94×, 256×400×120 0.91–1.20×, 256³ 0.83–1.24× (0.69× in the last full run), 320³ 1.49×, 384³ 1.60×, 512³ 1.30×, 64×784×576 1.35–1.57× |
 | `GemmSimd.IN_PLACE_B_ROWS` = 64 (few rows: read B in place, unpacked) | 16×300×150: 48 → 54 GFLOP/s; 64×784×576: 63 → 68; but 512×261×4608: 69 → 55 in place |
 | `GemmSimd.tileCols`: few rows (≤ 64) cut into column strips for threads, more rows into row tiles | 2 threads: 64×784×576 62–65 → 88–106 GFLOP/s; 256×400×120 cut into columns 66–84 against 102–113 in rows |
 | `GemmSimd` micro-kernel without edge handling | with the edges inside, the JIT sometimes compiled a version 40% slower, depending on which shapes it saw first |

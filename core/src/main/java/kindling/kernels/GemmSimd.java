@@ -50,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
- *   <li>Small products run on the calling thread: handing work to another thread costs tens of
- *       microseconds, more than a 64³ product takes.</li>
+ *   <li>Products below {@link #PARALLEL_THRESHOLD} (about 293³ multiply-adds) run on the calling thread:
+ *       waking another thread and splitting C into more tiles (each packing B again) costs more than
+ *       the second core gains on a product that takes a fraction of a millisecond.</li>
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
  */
@@ -70,6 +71,13 @@ public final class GemmSimd implements GemmKernel {
      * written), so long blocks pay (figures in docs/performance.md, "Tuning decisions"). The
      * panels then outgrow L1 (with AVX-512 an A panel is 48 KB, a B panel 128 KB), but the micro-kernel reads both
      * front to back, a stream the hardware prefetcher keeps ahead of from L2.
+     * <p>GotoBLAS and BLIS would size the k-block so that the B panel stays in L1 (256 here: 32 KB of a
+     * 48 KB L1, with the packed B block, 1 MB, in L2). Measured in one JVM against 1024, alternating,
+     * 256 (with row blocks of 144 or 576) and 384 ran within a few per cent of it on 256³–1024³ and on
+     * the network shapes: the A panel needs only 4 bytes per cycle from L2 and the B panel is a
+     * stream, so the loop nest alone, on packed panels, already runs within about 10% of the
+     * micro-kernel on panels in L1. What a whole product loses beyond that is packing and the passes
+     * over C, and fewer passes is what a long block buys.
      */
     static final int DEPTH = 1024;
     /** The block for 16 vector registers (AVX2): 6 rows × 2 vectors. */
@@ -87,8 +95,17 @@ public final class GemmSimd implements GemmKernel {
      * lives in L3 and is read one panel at a time; wide tiles mean fewer repacks of A.
      */
     static final int TILE_COLS = 32 * NR;
-    /** Below this many multiply-adds (m·n·k) the product stays on the calling thread. */
-    static final long PARALLEL_THRESHOLD = 1L << 21;
+    /**
+     * Below this many multiply-adds (m·n·k, here 3·2²³ ≈ 25 million, about 293³) the product stays on
+     * the calling thread. A second thread must first be woken and find work, and each extra tile packs
+     * its own copy of B: on two cores that cost more than it saved up to about 2²³ multiply-adds (128³
+     * took twice as long on two threads as on one, 192³ half again as long), and about broke even from
+     * there to 256³ = 2²⁴ (256³: 0.7–1.2× as fast on two threads, by the load of the machine). Products
+     * from about 300³ up, and the ResNet-size 64×784×576 (29 million), gained 1.3–1.6×; the threshold sits
+     * between (figures in docs/performance.md, "Tuning decisions"). The point moves with the cost of
+     * waking a pool thread ({@link Threads}): a cheaper wake would lower it.
+     */
+    static final long PARALLEL_THRESHOLD = 3L << 23;
     /**
      * Tiles with at most this many rows read B in place instead of packing it: with few rows a packed
      * value is used too few times to repay the copy; with many the packed panel's compactness wins

@@ -67,6 +67,8 @@ class GemmFacadeTest {
     }
 
     private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
+        assertTrue((long) m * n * k >= GemmSimd.PARALLEL_THRESHOLD,
+                "(" + m + ", " + n + ", " + k + ") is below GemmSimd's parallel threshold: it would test one thread only");
         float[] a = randomValues(m * k, 3);
         float[] b = randomValues(k * n, 4);
         float[] bOperand = transB ? transposeOf(b, k, n) : b;
