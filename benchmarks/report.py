@@ -944,11 +944,9 @@ TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
   tenth of a 256³ product (measured by packing it only once).
 - Results are bit-identical for 1, 2 and 3 threads (tested); plain, SIMD and naive differ only by
   rounding (tested with a tolerance proportional to k).
-- Threads help from 512³ up and on the wide network shapes, not on small products, where waking a
-  pool thread costs about what the second core gains. Below 3·2²³ multiply-adds (about 293³: 64³ to 256³,
-  256×400×120, 16×300×150)
-  `GemmSimd` stays on the calling thread, so its 2-thread figure there is its 1-thread one again,
-  and a difference between them is the machine's noise."""
+- Below 2¹⁹ multiply-adds (about 80³; of the shapes above only 64³) `GemmSimd` stays on the calling
+  thread, where handing work to a second thread costs about what the second core gains, so its 2-thread
+  figure there is its 1-thread one again, and a difference between them is the machine's noise."""
 
 TEXT_CONV = """`ConvBenchmark` (JMH, with `-prof gc`). Kindling is the kernel level (`Conv2dKernels`, which in mode simd
 runs `ConvSimd`, a direct convolution with the Vector API; ∂L/∂x of the strided AlexNet layer is
@@ -1006,7 +1004,7 @@ figures to expect elsewhere.
 | `GemmSimd` 12 rows × 2 vectors with 16-float vectors (AVX-512's 32 registers), 6 × 2 otherwise | one thread, against 6 × 2: 1024³ 92 → 120 GFLOP/s, 256³ 66 → 83, 64×784×576 78 → 93, 16×300×150 36 → 40; the micro-kernel loop in L1 135 → 160; 14 × 2, 8 × 3, 6 × 4 and 4 × 6 were slower in L1 |
 | `GemmSimd.DEPTH` = 1024 (long k-blocks: fewer passes over the tile of C) | 1024³: 64 GFLOP/s with 256, 72 with 1024 (6 × 2 block); with the 12-row block, timed in one JVM alternating with 1024 (medians of 9–21 rounds): 256 0.97–1.02×, 256 with row blocks of 576 0.97–1.02×, 384 0.94–1.01× on 256³–1024³ and 64×784×576, 128×4608×512 |
 | `GemmSimd.TILE_COLS` = 32·NR (wide tiles: fewer repacks of A) | 256 columns instead: 6% slower at 1024³ |
-| `GemmSimd.PARALLEL_THRESHOLD` = 3·2²³ multiply-adds, about 293³ (was 2²¹) | two threads against one, medians of 21–25 alternating rounds in one JVM on a loaded machine: 128³ 0.45–0.76×, 192³ 0.68×, 224³ 0.81–0.94×, 240³ 0.94×, 256×400×120 0.91–1.20×, 256³ 0.83–1.24× (0.69× in the last full run), 320³ 1.49×, 384³ 1.60×, 512³ 1.30×, 64×784×576 1.35–1.57× |
+| `GemmSimd.PARALLEL_THRESHOLD` = 2¹⁹ multiply-adds, about 80³ | two threads against one, medians of 15 alternating rounds in one JVM, with the pool's workers awake between kernels: 64³ 0.75×, 96³ 1.65×, 128×128×64 1.68×, 128³ 1.40×, 192³ 1.47×, 256³ 1.66×, 16×300×150 1.17×, 256×84×120 1.44×, 256×400×120 1.53×; with the earlier pool that woke a parked thread for every product, 128³ 0.45–0.76×, 256³ 0.83–1.24×, from 320³ up 1.3–1.6× |
 | `GemmSimd.IN_PLACE_B_ROWS` = 64 (few rows: read B in place, unpacked) | 16×300×150: 48 → 54 GFLOP/s; 64×784×576: 63 → 68; but 512×261×4608: 69 → 55 in place |
 | `GemmSimd.tileCols`: few rows (≤ 64) cut into column strips for threads, more rows into row tiles | 2 threads: 64×784×576 62–65 → 88–106 GFLOP/s; 256×400×120 cut into columns 66–84 against 102–113 in rows |
 | `GemmSimd` micro-kernel without edge handling | with the edges inside, the JIT sometimes compiled a version 40% slower, depending on which shapes it saw first |

@@ -50,9 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
- *   <li>Products below {@link #PARALLEL_THRESHOLD} (about 293³ multiply-adds) run on the calling thread:
- *       waking another thread and splitting C into more tiles (each packing B again) costs more than
- *       the second core gains on a product that takes a fraction of a millisecond.</li>
+ *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
+ *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
+ *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
  * </ul>
  * The vector width is {@link FloatVector#SPECIES_PREFERRED}: 8 floats with AVX2, 16 with AVX-512.
  */
@@ -96,16 +96,15 @@ public final class GemmSimd implements GemmKernel {
      */
     static final int TILE_COLS = 32 * NR;
     /**
-     * Below this many multiply-adds (m·n·k, here 3·2²³ ≈ 25 million, about 293³) the product stays on
-     * the calling thread. A second thread must first be woken and find work, and each extra tile packs
-     * its own copy of B: on two cores that cost more than it saved up to about 2²³ multiply-adds (128³
-     * took twice as long on two threads as on one, 192³ half again as long), and about broke even from
-     * there to 256³ = 2²⁴ (256³: 0.7–1.2× as fast on two threads, by the load of the machine). Products
-     * from about 300³ up, and the ResNet-size 64×784×576 (29 million), gained 1.3–1.6×; the threshold sits
-     * between (figures in docs/performance.md, "Tuning decisions"). The point moves with the cost of
-     * waking a pool thread ({@link Threads}): a cheaper wake would lower it.
+     * Below this many multiply-adds (m·n·k, here 2¹⁹, about 80³) the product stays on the calling
+     * thread. A second thread must first find the work, and each extra tile packs its own copy of B.
+     * With the pool's workers awake between kernels ({@link Threads}: a hand-over costs about a
+     * microsecond) two threads measured 1.4–1.7× as fast as one from 96³ (0.9 million multiply-adds) up,
+     * 1.2× on LeNet's 16×300×150 (0.7 million), and 0.75× at 64³ (0.26 million), so the threshold sits
+     * between. When parked pool threads had to be woken for every product (tens of microseconds) the
+     * break-even was near 256³; the figures are in docs/performance.md, "Tuning decisions".
      */
-    static final long PARALLEL_THRESHOLD = 3L << 23;
+    static final long PARALLEL_THRESHOLD = 1L << 19;
     /**
      * Tiles with at most this many rows read B in place instead of packing it: with few rows a packed
      * value is used too few times to repay the copy; with many the packed panel's compactness wins
