@@ -1,6 +1,7 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -59,8 +60,41 @@ final class ConvSimd {
     static final int NARROW_MR = 3;
     static final int NARROW_NR = 4 * LANES;
 
-    /** Per-thread buffers: the padded image (0), its outputs with the extra columns (1). */
-    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Per-thread buffers, kept from call to call: the padded image, and the outputs with the extra
+     * columns (forward) or ∂L/∂y transposed (weight gradient).
+     */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static final class Workspace {
+        private float[] image = new float[0];
+        private float[] rows = new float[0];
+        /** The layout whose zero padding {@code image} holds, or null. */
+        private Layout cleared;
+
+        /**
+         * The padded-image buffer for layout, zero wherever {@link #padAndSplit} writes no value: cleared
+         * on the first image of each call on this thread, and kept zero by padAndSplit after that.
+         */
+        float[] image(Layout layout, ConvGeometry g) {
+            int size = layout.imageFloats(g);
+            if (image.length < size) {
+                image = new float[size];
+            } else if (cleared != layout) {
+                java.util.Arrays.fill(image, 0, size, 0f);
+            }
+            cleared = layout;
+            return image;
+        }
+
+        /** The second buffer, at least {@code size} floats. */
+        float[] rows(int size) {
+            if (rows.length < size) {
+                rows = new float[size];
+            }
+            return rows;
+        }
+    }
 
     private ConvSimd() {
     }
@@ -113,6 +147,8 @@ final class ConvSimd {
         final int panels;
         /** tap[k] for the K = (C_in/groups)·k_h·k_w taps of one group, relative to the group's first channel. */
         final int[] tap;
+        /** 0, s_w, 2·s_w, ...: the indices of one gather along a strided row ({@link #gatherRun}). */
+        final int[] strideMap;
 
         Layout(ConvGeometry g) {
             rows = g.outHeight() + (g.kernelH() - 1) * g.dilationH() / g.strideH();
@@ -122,6 +158,10 @@ final class ConvSimd {
             mr = filtersPerBlock(g.outPerGroup());
             nr = mr == MR ? NR : NARROW_NR;
             panels = (positions + nr - 1) / nr;
+            strideMap = new int[LANES];
+            for (int lane = 0; lane < LANES; lane++) {
+                strideMap[lane] = lane * g.strideW();
+            }
             tap = new int[g.patchSize()];
             int k = 0;
             for (int c = 0; c < g.inPerGroup(); c++) {
@@ -169,13 +209,13 @@ final class ConvSimd {
 
     /** Every output of image n. */
     private static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, float[] y) {
-        float[][] buffers = WORKSPACE.get();
-        float[] xq = buffer(buffers, 0, layout.imageFloats(g));
+        Workspace workspace = WORKSPACE.get();
+        float[] xq = workspace.image(layout, g);
         padAndSplit(x, g, layout, n, xq);
         int mr = layout.mr;
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         int ldo = layout.panels * layout.nr;
-        float[] out = buffer(buffers, 1, g.groups() * blocks * mr * ldo + LANES);   // + LANES: the last row's vector may read past it
+        float[] out = workspace.rows(g.groups() * blocks * mr * ldo + LANES);   // + LANES: the last row's vector may read past it
         int patch = g.patchSize();
         for (int group = 0; group < g.groups(); group++) {
             int xBase = group * g.inPerGroup() * layout.channelFloats;
@@ -346,62 +386,90 @@ final class ConvSimd {
     /**
      * xq = image n of x, zero-padded and split into phase planes:
      * xq[c][p_h][p_w][u][v] = x[n][c][u·s_h + p_h − pad_top][v·s_w + p_w − pad_left], 0 outside the image.
-     * The tail past the last plane is zeroed too (the last panel reads it).
+     * Only the image's values are written: {@code xq} must come from {@link Workspace#image}, whose
+     * padding (and the tail past the last plane, which the last panel reads) is zero and stays zero,
+     * because every store here puts zeros past the end of its run (see {@link #copyRun}). So the
+     * padding is cleared once per call and thread instead of once per image: on LeNet's ∂L/∂x (10×10
+     * planes padded to 18×18) it is two thirds of the buffer.
      */
     static void padAndSplit(float[] x, ConvGeometry g, Layout layout, int n, float[] xq) {
         int plane = g.height() * g.width();
+        int sw = g.strideW();
         int out = 0;
         for (int c = 0; c < g.inChannels(); c++) {
             int xBase = (n * g.inChannels() + c) * plane;
             for (int ph = 0; ph < g.strideH(); ph++) {
-                for (int pw = 0; pw < g.strideW(); pw++) {
+                for (int pw = 0; pw < sw; pw++, out += layout.rows * layout.cols) {
                     int shift = pw - g.padLeft();
-                    int first = Im2Col.firstInside(shift, g.strideW(), layout.cols);
-                    int end = Im2Col.endInside(shift, g.strideW(), g.width(), first, layout.cols);
-                    for (int u = 0; u < layout.rows; u++, out += layout.cols) {
-                        int h = u * g.strideH() + ph - g.padTop();
-                        if (h < 0 || h >= g.height()) {
-                            java.util.Arrays.fill(xq, out, out + layout.cols, 0f);
-                            continue;
-                        }
-                        int xRow = xBase + h * g.width() + shift;
-                        for (int v = 0; v < first; v++) {
-                            xq[out + v] = 0f;
-                        }
-                        if (g.strideW() == 1 && end > first) {
-                            copyRun(x, xRow + first, xq, out + first, end - first);
+                    int first = Im2Col.firstInside(shift, sw, layout.cols);
+                    int end = Im2Col.endInside(shift, sw, g.width(), first, layout.cols);
+                    int length = end - first;
+                    if (length == 0) {
+                        continue;
+                    }
+                    VectorMask<Float> tail = SPECIES.indexInRange(0, length % LANES);   // the last partial vector's lanes
+                    // Rows u of this phase that hold image rows h = u·s_h + p_h − pad_top in [0, H).
+                    int u0 = Math.max(0, (g.padTop() - ph + g.strideH() - 1) / g.strideH());
+                    int u1 = Math.min(layout.rows, Math.floorDiv(g.height() - 1 + g.padTop() - ph, g.strideH()) + 1);
+                    for (int u = u0; u < u1; u++) {
+                        int xRow = xBase + (u * g.strideH() + ph - g.padTop()) * g.width() + shift;
+                        int to = out + u * layout.cols + first;
+                        if (sw == 1) {
+                            copyRun(x, xRow + first, xq, to, length, tail);
                         } else {
-                            for (int v = first; v < end; v++) {
-                                xq[out + v] = x[xRow + v * g.strideW()];
-                            }
-                        }
-                        for (int v = end; v < layout.cols; v++) {
-                            xq[out + v] = 0f;
+                            gatherRun(x, xRow + first * sw, sw, xq, to, length, tail, layout.strideMap);
                         }
                     }
                 }
             }
         }
-        java.util.Arrays.fill(xq, out, out + NARROW_NR, 0f);
     }
 
     /**
      * xq[to ..+ length] = x[from ..+ length] in whole vectors, the last one ending at the run's end; a
-     * run shorter than a vector is copied as one whole vector that spills past its end. The spill
-     * lands on floats of xq that {@link #padAndSplit} writes afterwards (the row's right padding, the
-     * next rows, the zeroed tail), so it is never read. The runs are short (LeNet's rows of 14), too
-     * short for {@code System.arraycopy}'s call to pay.
+     * run shorter than a vector is copied as one whole vector whose lanes past the run ({@code tail}
+     * unset) are zero: they land on xq's padding, which must stay zero, or on the next rows, which are
+     * written afterwards. The runs are short (LeNet's rows of 14), too short for
+     * {@code System.arraycopy}'s call to pay.
      */
-    private static void copyRun(float[] x, int from, float[] xq, int to, int length) {
-        if (from + Math.max(length, LANES) > x.length) {
+    private static void copyRun(float[] x, int from, float[] xq, int to, int length, VectorMask<Float> tail) {
+        if (from + LANES > x.length) {
             System.arraycopy(x, from, xq, to, length);
             return;
         }
-        int last = Math.max(0, length - LANES);
+        if (length < LANES) {
+            FloatVector.zero(SPECIES).blend(FloatVector.fromArray(SPECIES, x, from), tail).intoArray(xq, to);
+            return;
+        }
+        int last = length - LANES;
         for (int j = 0; j < last; j += LANES) {
             FloatVector.fromArray(SPECIES, x, from + j).intoArray(xq, to + j);
         }
         FloatVector.fromArray(SPECIES, x, from + last).intoArray(xq, to + last);
+    }
+
+    /**
+     * xq[to + v] = x[from + v·stride] for v &lt; length: one strided row of a phase plane, a vector
+     * gather ({@code strideMap} = 0, s, 2s, ...) per LANES floats instead of a float at a time; the
+     * last gather's lanes past the run are zero, as in {@link #copyRun}.
+     */
+    private static void gatherRun(float[] x, int from, int stride, float[] xq, int to, int length,
+                                  VectorMask<Float> tail, int[] strideMap) {
+        int v = 0;
+        for (; v + LANES <= length; v += LANES) {
+            FloatVector.fromArray(SPECIES, x, from + v * stride, strideMap, 0).intoArray(xq, to + v);
+        }
+        if (v == length) {
+            return;
+        }
+        if (from + (v + LANES - 1) * stride >= x.length) {
+            for (; v < length; v++) {
+                xq[to + v] = x[from + v * stride];
+            }
+            return;
+        }
+        FloatVector.zero(SPECIES).blend(FloatVector.fromArray(SPECIES, x, from + v * stride, strideMap, 0), tail)
+                .intoArray(xq, to + v);
     }
 
     /** Taps per block of the weight-gradient micro-kernel. */
@@ -448,9 +516,9 @@ final class ConvSimd {
         float[][] partials = new float[partialCount][];
         Threads.parallelFor(partialCount, s -> {
             float[] partial = new float[sums];
-            float[][] buffers = WORKSPACE.get();
-            float[] xq = buffer(buffers, 0, layout.imageFloats(g));
-            float[] gradT = buffer(buffers, 1, g.groups() * g.outPlane() * filters);
+            Workspace workspace = WORKSPACE.get();
+            float[] xq = workspace.image(layout, g);
+            float[] gradT = workspace.rows(g.groups() * g.outPlane() * filters);
             float[] block = new float[TAPS * 2 * LANES];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
@@ -678,11 +746,4 @@ final class ConvSimd {
         return sum;
     }
 
-    /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */
-    private static float[] buffer(float[][] buffers, int which, int size) {
-        if (buffers[which].length < size) {
-            buffers[which] = new float[size];
-        }
-        return buffers[which];
-    }
 }
