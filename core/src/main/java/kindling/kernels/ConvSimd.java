@@ -703,6 +703,31 @@ final class ConvSimd {
     static final int TAPS = 8;
     /** Taps per block of the two-vector weight-gradient micro-kernel. */
     static final int WIDE_TAPS = 6;
+    /**
+     * Vectors of filters per block of the weight-gradient micro-kernel: one when the filters fit in
+     * one vector; else two with 16 registers; with 32, three or two, whichever pads the filters with
+     * fewer zero filters (three on a tie: fewer broadcasts per FMA).
+     */
+    static int weightBlockVectors(int filters, int registers) {
+        if (filters <= LANES) {
+            return 1;
+        }
+        if (registers < 32) {
+            return 2;
+        }
+        int three = (3 * LANES - filters % (3 * LANES)) % (3 * LANES);
+        int two = (2 * LANES - filters % (2 * LANES)) % (2 * LANES);
+        return three <= two ? 3 : 2;
+    }
+
+    /** Taps per block of the weight-gradient micro-kernel with {@code vectors} vectors of filters: 12 or 24 sums. */
+    static int weightBlockTaps(int vectors, int registers) {
+        if (registers < 32) {
+            return vectors == 1 ? TAPS : WIDE_TAPS;
+        }
+        return 24 / vectors;
+    }
+
     /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
     static final int MAX_PARTIALS = 8;
 
@@ -717,12 +742,17 @@ final class ConvSimd {
      * order: the same result for any thread count.
      */
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        return backwardWeight(x, gradY, g, REGISTERS);
+    }
+
+    /** {@link #backwardWeight} with the micro-kernels for {@code registers} vector registers (the tests run both). */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers) {
         int patch = g.patchSize();
-        // More than one vector of filters: 6 taps × 2 vectors (12 FMAs for 2 loads and 6 broadcasts),
-        // else 8 taps × 1 vector; filters per group padded to whole blocks.
-        boolean wide = g.outPerGroup() > LANES;
-        int width = wide ? 2 * LANES : LANES;
-        int tapBlock = wide ? WIDE_TAPS : TAPS;
+        // Vectors of filters per block and taps per block (see weightBlockVectors); filters per group
+        // padded to whole blocks.
+        int vectors = weightBlockVectors(g.outPerGroup(), registers);
+        int width = vectors * LANES;
+        int tapBlock = weightBlockTaps(vectors, registers);
         int filters = (g.outPerGroup() + width - 1) / width * width;
         int sums = g.groups() * patch * filters;                          // [group][k][filter]
         float[] gradW = new float[g.outChannels() * patch];
@@ -746,7 +776,7 @@ final class ConvSimd {
             Workspace workspace = WORKSPACE.get();
             float[] xq = workspace.image(layout, g);
             float[] gradT = workspace.rows(g.groups() * g.outPlane() * filters);
-            float[] block = new float[TAPS * 2 * LANES];
+            float[] block = new float[tapBlock * width];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
                 transposeGradient(gradY, g, n, filters, planeStarts, gradT);
@@ -755,10 +785,13 @@ final class ConvSimd {
                     int gradBase = group * g.outPlane() * filters;
                     for (int f = 0; f < filters; f += width) {
                         for (int k0 = 0; k0 < patch; k0 += tapBlock) {
-                            if (wide) {
-                                wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
-                            } else {
-                                weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            int gradIndex = gradBase + f;
+                            switch (tapBlock * 4 + vectors) {
+                                case 24 * 4 + 1 -> weightKernel24x1(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case 12 * 4 + 2 -> weightKernel12x2(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case 8 * 4 + 3 -> weightKernel8x3(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case WIDE_TAPS * 4 + 2 -> wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                default -> weightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
                             }
                             int valid = Math.min(tapBlock, patch - k0);
                             for (int r = 0; r < valid; r++) {
@@ -928,6 +961,354 @@ final class ConvSimd {
         s41.intoArray(block, 4 * w + LANES);
         s50.intoArray(block, 5 * w);
         s51.intoArray(block, 5 * w + LANES);
+    }
+
+    /**
+     * {@link #weightKernel} for 24 taps, for 32 vector registers (AVX-512): 24 sums in registers, so
+     * each position's own work (its offset, the load of ∂L/∂y's vector) is shared by 24 multiply-adds
+     * instead of 8.
+     */
+    private static void weightKernel24x1(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+            float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        int t6 = xBase + taps[k0 + 6];
+        int t7 = xBase + taps[k0 + 7];
+        int t8 = xBase + taps[k0 + 8];
+        int t9 = xBase + taps[k0 + 9];
+        int t10 = xBase + taps[k0 + 10];
+        int t11 = xBase + taps[k0 + 11];
+        int t12 = xBase + taps[k0 + 12];
+        int t13 = xBase + taps[k0 + 13];
+        int t14 = xBase + taps[k0 + 14];
+        int t15 = xBase + taps[k0 + 15];
+        int t16 = xBase + taps[k0 + 16];
+        int t17 = xBase + taps[k0 + 17];
+        int t18 = xBase + taps[k0 + 18];
+        int t19 = xBase + taps[k0 + 19];
+        int t20 = xBase + taps[k0 + 20];
+        int t21 = xBase + taps[k0 + 21];
+        int t22 = xBase + taps[k0 + 22];
+        int t23 = xBase + taps[k0 + 23];
+        FloatVector s0_0 = FloatVector.zero(SPECIES);
+        FloatVector s1_0 = FloatVector.zero(SPECIES);
+        FloatVector s2_0 = FloatVector.zero(SPECIES);
+        FloatVector s3_0 = FloatVector.zero(SPECIES);
+        FloatVector s4_0 = FloatVector.zero(SPECIES);
+        FloatVector s5_0 = FloatVector.zero(SPECIES);
+        FloatVector s6_0 = FloatVector.zero(SPECIES);
+        FloatVector s7_0 = FloatVector.zero(SPECIES);
+        FloatVector s8_0 = FloatVector.zero(SPECIES);
+        FloatVector s9_0 = FloatVector.zero(SPECIES);
+        FloatVector s10_0 = FloatVector.zero(SPECIES);
+        FloatVector s11_0 = FloatVector.zero(SPECIES);
+        FloatVector s12_0 = FloatVector.zero(SPECIES);
+        FloatVector s13_0 = FloatVector.zero(SPECIES);
+        FloatVector s14_0 = FloatVector.zero(SPECIES);
+        FloatVector s15_0 = FloatVector.zero(SPECIES);
+        FloatVector s16_0 = FloatVector.zero(SPECIES);
+        FloatVector s17_0 = FloatVector.zero(SPECIES);
+        FloatVector s18_0 = FloatVector.zero(SPECIES);
+        FloatVector s19_0 = FloatVector.zero(SPECIES);
+        FloatVector s20_0 = FloatVector.zero(SPECIES);
+        FloatVector s21_0 = FloatVector.zero(SPECIES);
+        FloatVector s22_0 = FloatVector.zero(SPECIES);
+        FloatVector s23_0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s0_0 = d0.fma(x0, s0_0);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s1_0 = d0.fma(x1, s1_0);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s2_0 = d0.fma(x2, s2_0);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s3_0 = d0.fma(x3, s3_0);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s4_0 = d0.fma(x4, s4_0);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s5_0 = d0.fma(x5, s5_0);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xq[t6 + pos]);
+            s6_0 = d0.fma(x6, s6_0);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xq[t7 + pos]);
+            s7_0 = d0.fma(x7, s7_0);
+            FloatVector x8 = FloatVector.broadcast(SPECIES, xq[t8 + pos]);
+            s8_0 = d0.fma(x8, s8_0);
+            FloatVector x9 = FloatVector.broadcast(SPECIES, xq[t9 + pos]);
+            s9_0 = d0.fma(x9, s9_0);
+            FloatVector x10 = FloatVector.broadcast(SPECIES, xq[t10 + pos]);
+            s10_0 = d0.fma(x10, s10_0);
+            FloatVector x11 = FloatVector.broadcast(SPECIES, xq[t11 + pos]);
+            s11_0 = d0.fma(x11, s11_0);
+            FloatVector x12 = FloatVector.broadcast(SPECIES, xq[t12 + pos]);
+            s12_0 = d0.fma(x12, s12_0);
+            FloatVector x13 = FloatVector.broadcast(SPECIES, xq[t13 + pos]);
+            s13_0 = d0.fma(x13, s13_0);
+            FloatVector x14 = FloatVector.broadcast(SPECIES, xq[t14 + pos]);
+            s14_0 = d0.fma(x14, s14_0);
+            FloatVector x15 = FloatVector.broadcast(SPECIES, xq[t15 + pos]);
+            s15_0 = d0.fma(x15, s15_0);
+            FloatVector x16 = FloatVector.broadcast(SPECIES, xq[t16 + pos]);
+            s16_0 = d0.fma(x16, s16_0);
+            FloatVector x17 = FloatVector.broadcast(SPECIES, xq[t17 + pos]);
+            s17_0 = d0.fma(x17, s17_0);
+            FloatVector x18 = FloatVector.broadcast(SPECIES, xq[t18 + pos]);
+            s18_0 = d0.fma(x18, s18_0);
+            FloatVector x19 = FloatVector.broadcast(SPECIES, xq[t19 + pos]);
+            s19_0 = d0.fma(x19, s19_0);
+            FloatVector x20 = FloatVector.broadcast(SPECIES, xq[t20 + pos]);
+            s20_0 = d0.fma(x20, s20_0);
+            FloatVector x21 = FloatVector.broadcast(SPECIES, xq[t21 + pos]);
+            s21_0 = d0.fma(x21, s21_0);
+            FloatVector x22 = FloatVector.broadcast(SPECIES, xq[t22 + pos]);
+            s22_0 = d0.fma(x22, s22_0);
+            FloatVector x23 = FloatVector.broadcast(SPECIES, xq[t23 + pos]);
+            s23_0 = d0.fma(x23, s23_0);
+        }
+        s0_0.intoArray(block, 0 * LANES);
+        s1_0.intoArray(block, 1 * LANES);
+        s2_0.intoArray(block, 2 * LANES);
+        s3_0.intoArray(block, 3 * LANES);
+        s4_0.intoArray(block, 4 * LANES);
+        s5_0.intoArray(block, 5 * LANES);
+        s6_0.intoArray(block, 6 * LANES);
+        s7_0.intoArray(block, 7 * LANES);
+        s8_0.intoArray(block, 8 * LANES);
+        s9_0.intoArray(block, 9 * LANES);
+        s10_0.intoArray(block, 10 * LANES);
+        s11_0.intoArray(block, 11 * LANES);
+        s12_0.intoArray(block, 12 * LANES);
+        s13_0.intoArray(block, 13 * LANES);
+        s14_0.intoArray(block, 14 * LANES);
+        s15_0.intoArray(block, 15 * LANES);
+        s16_0.intoArray(block, 16 * LANES);
+        s17_0.intoArray(block, 17 * LANES);
+        s18_0.intoArray(block, 18 * LANES);
+        s19_0.intoArray(block, 19 * LANES);
+        s20_0.intoArray(block, 20 * LANES);
+        s21_0.intoArray(block, 21 * LANES);
+        s22_0.intoArray(block, 22 * LANES);
+        s23_0.intoArray(block, 23 * LANES);
+    }
+
+    /**
+     * {@link #wideWeightKernel} for 12 taps × 2 vectors of filters, for 32 vector registers: 24 sums in
+     * registers, 24 FMAs per position for 2 vector loads and 12 broadcasts.
+     */
+    private static void weightKernel12x2(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+            float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        int t6 = xBase + taps[k0 + 6];
+        int t7 = xBase + taps[k0 + 7];
+        int t8 = xBase + taps[k0 + 8];
+        int t9 = xBase + taps[k0 + 9];
+        int t10 = xBase + taps[k0 + 10];
+        int t11 = xBase + taps[k0 + 11];
+        FloatVector s0_0 = FloatVector.zero(SPECIES);
+        FloatVector s0_1 = FloatVector.zero(SPECIES);
+        FloatVector s1_0 = FloatVector.zero(SPECIES);
+        FloatVector s1_1 = FloatVector.zero(SPECIES);
+        FloatVector s2_0 = FloatVector.zero(SPECIES);
+        FloatVector s2_1 = FloatVector.zero(SPECIES);
+        FloatVector s3_0 = FloatVector.zero(SPECIES);
+        FloatVector s3_1 = FloatVector.zero(SPECIES);
+        FloatVector s4_0 = FloatVector.zero(SPECIES);
+        FloatVector s4_1 = FloatVector.zero(SPECIES);
+        FloatVector s5_0 = FloatVector.zero(SPECIES);
+        FloatVector s5_1 = FloatVector.zero(SPECIES);
+        FloatVector s6_0 = FloatVector.zero(SPECIES);
+        FloatVector s6_1 = FloatVector.zero(SPECIES);
+        FloatVector s7_0 = FloatVector.zero(SPECIES);
+        FloatVector s7_1 = FloatVector.zero(SPECIES);
+        FloatVector s8_0 = FloatVector.zero(SPECIES);
+        FloatVector s8_1 = FloatVector.zero(SPECIES);
+        FloatVector s9_0 = FloatVector.zero(SPECIES);
+        FloatVector s9_1 = FloatVector.zero(SPECIES);
+        FloatVector s10_0 = FloatVector.zero(SPECIES);
+        FloatVector s10_1 = FloatVector.zero(SPECIES);
+        FloatVector s11_0 = FloatVector.zero(SPECIES);
+        FloatVector s11_1 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s0_0 = d0.fma(x0, s0_0);
+            s0_1 = d1.fma(x0, s0_1);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s1_0 = d0.fma(x1, s1_0);
+            s1_1 = d1.fma(x1, s1_1);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s2_0 = d0.fma(x2, s2_0);
+            s2_1 = d1.fma(x2, s2_1);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s3_0 = d0.fma(x3, s3_0);
+            s3_1 = d1.fma(x3, s3_1);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s4_0 = d0.fma(x4, s4_0);
+            s4_1 = d1.fma(x4, s4_1);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s5_0 = d0.fma(x5, s5_0);
+            s5_1 = d1.fma(x5, s5_1);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xq[t6 + pos]);
+            s6_0 = d0.fma(x6, s6_0);
+            s6_1 = d1.fma(x6, s6_1);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xq[t7 + pos]);
+            s7_0 = d0.fma(x7, s7_0);
+            s7_1 = d1.fma(x7, s7_1);
+            FloatVector x8 = FloatVector.broadcast(SPECIES, xq[t8 + pos]);
+            s8_0 = d0.fma(x8, s8_0);
+            s8_1 = d1.fma(x8, s8_1);
+            FloatVector x9 = FloatVector.broadcast(SPECIES, xq[t9 + pos]);
+            s9_0 = d0.fma(x9, s9_0);
+            s9_1 = d1.fma(x9, s9_1);
+            FloatVector x10 = FloatVector.broadcast(SPECIES, xq[t10 + pos]);
+            s10_0 = d0.fma(x10, s10_0);
+            s10_1 = d1.fma(x10, s10_1);
+            FloatVector x11 = FloatVector.broadcast(SPECIES, xq[t11 + pos]);
+            s11_0 = d0.fma(x11, s11_0);
+            s11_1 = d1.fma(x11, s11_1);
+        }
+        s0_0.intoArray(block, 0 * LANES);
+        s0_1.intoArray(block, 1 * LANES);
+        s1_0.intoArray(block, 2 * LANES);
+        s1_1.intoArray(block, 3 * LANES);
+        s2_0.intoArray(block, 4 * LANES);
+        s2_1.intoArray(block, 5 * LANES);
+        s3_0.intoArray(block, 6 * LANES);
+        s3_1.intoArray(block, 7 * LANES);
+        s4_0.intoArray(block, 8 * LANES);
+        s4_1.intoArray(block, 9 * LANES);
+        s5_0.intoArray(block, 10 * LANES);
+        s5_1.intoArray(block, 11 * LANES);
+        s6_0.intoArray(block, 12 * LANES);
+        s6_1.intoArray(block, 13 * LANES);
+        s7_0.intoArray(block, 14 * LANES);
+        s7_1.intoArray(block, 15 * LANES);
+        s8_0.intoArray(block, 16 * LANES);
+        s8_1.intoArray(block, 17 * LANES);
+        s9_0.intoArray(block, 18 * LANES);
+        s9_1.intoArray(block, 19 * LANES);
+        s10_0.intoArray(block, 20 * LANES);
+        s10_1.intoArray(block, 21 * LANES);
+        s11_0.intoArray(block, 22 * LANES);
+        s11_1.intoArray(block, 23 * LANES);
+    }
+
+    /**
+     * The weight-gradient micro-kernel for 8 taps × 3 vectors of filters, for 32 vector registers:
+     * 24 sums, 24 FMAs per position for 3 vector loads and 8 broadcasts (AlexNet's 96 filters are
+     * two blocks of 3 vectors of 16).
+     */
+    private static void weightKernel8x3(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+            float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        int t6 = xBase + taps[k0 + 6];
+        int t7 = xBase + taps[k0 + 7];
+        FloatVector s0_0 = FloatVector.zero(SPECIES);
+        FloatVector s0_1 = FloatVector.zero(SPECIES);
+        FloatVector s0_2 = FloatVector.zero(SPECIES);
+        FloatVector s1_0 = FloatVector.zero(SPECIES);
+        FloatVector s1_1 = FloatVector.zero(SPECIES);
+        FloatVector s1_2 = FloatVector.zero(SPECIES);
+        FloatVector s2_0 = FloatVector.zero(SPECIES);
+        FloatVector s2_1 = FloatVector.zero(SPECIES);
+        FloatVector s2_2 = FloatVector.zero(SPECIES);
+        FloatVector s3_0 = FloatVector.zero(SPECIES);
+        FloatVector s3_1 = FloatVector.zero(SPECIES);
+        FloatVector s3_2 = FloatVector.zero(SPECIES);
+        FloatVector s4_0 = FloatVector.zero(SPECIES);
+        FloatVector s4_1 = FloatVector.zero(SPECIES);
+        FloatVector s4_2 = FloatVector.zero(SPECIES);
+        FloatVector s5_0 = FloatVector.zero(SPECIES);
+        FloatVector s5_1 = FloatVector.zero(SPECIES);
+        FloatVector s5_2 = FloatVector.zero(SPECIES);
+        FloatVector s6_0 = FloatVector.zero(SPECIES);
+        FloatVector s6_1 = FloatVector.zero(SPECIES);
+        FloatVector s6_2 = FloatVector.zero(SPECIES);
+        FloatVector s7_0 = FloatVector.zero(SPECIES);
+        FloatVector s7_1 = FloatVector.zero(SPECIES);
+        FloatVector s7_2 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < positions.length; p++) {
+            int pos = positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
+            FloatVector d2 = FloatVector.fromArray(SPECIES, gradT, at + 2 * LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s0_0 = d0.fma(x0, s0_0);
+            s0_1 = d1.fma(x0, s0_1);
+            s0_2 = d2.fma(x0, s0_2);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s1_0 = d0.fma(x1, s1_0);
+            s1_1 = d1.fma(x1, s1_1);
+            s1_2 = d2.fma(x1, s1_2);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s2_0 = d0.fma(x2, s2_0);
+            s2_1 = d1.fma(x2, s2_1);
+            s2_2 = d2.fma(x2, s2_2);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s3_0 = d0.fma(x3, s3_0);
+            s3_1 = d1.fma(x3, s3_1);
+            s3_2 = d2.fma(x3, s3_2);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s4_0 = d0.fma(x4, s4_0);
+            s4_1 = d1.fma(x4, s4_1);
+            s4_2 = d2.fma(x4, s4_2);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s5_0 = d0.fma(x5, s5_0);
+            s5_1 = d1.fma(x5, s5_1);
+            s5_2 = d2.fma(x5, s5_2);
+            FloatVector x6 = FloatVector.broadcast(SPECIES, xq[t6 + pos]);
+            s6_0 = d0.fma(x6, s6_0);
+            s6_1 = d1.fma(x6, s6_1);
+            s6_2 = d2.fma(x6, s6_2);
+            FloatVector x7 = FloatVector.broadcast(SPECIES, xq[t7 + pos]);
+            s7_0 = d0.fma(x7, s7_0);
+            s7_1 = d1.fma(x7, s7_1);
+            s7_2 = d2.fma(x7, s7_2);
+        }
+        s0_0.intoArray(block, 0 * LANES);
+        s0_1.intoArray(block, 1 * LANES);
+        s0_2.intoArray(block, 2 * LANES);
+        s1_0.intoArray(block, 3 * LANES);
+        s1_1.intoArray(block, 4 * LANES);
+        s1_2.intoArray(block, 5 * LANES);
+        s2_0.intoArray(block, 6 * LANES);
+        s2_1.intoArray(block, 7 * LANES);
+        s2_2.intoArray(block, 8 * LANES);
+        s3_0.intoArray(block, 9 * LANES);
+        s3_1.intoArray(block, 10 * LANES);
+        s3_2.intoArray(block, 11 * LANES);
+        s4_0.intoArray(block, 12 * LANES);
+        s4_1.intoArray(block, 13 * LANES);
+        s4_2.intoArray(block, 14 * LANES);
+        s5_0.intoArray(block, 15 * LANES);
+        s5_1.intoArray(block, 16 * LANES);
+        s5_2.intoArray(block, 17 * LANES);
+        s6_0.intoArray(block, 18 * LANES);
+        s6_1.intoArray(block, 19 * LANES);
+        s6_2.intoArray(block, 20 * LANES);
+        s7_0.intoArray(block, 21 * LANES);
+        s7_1.intoArray(block, 22 * LANES);
+        s7_2.intoArray(block, 23 * LANES);
     }
 
     /**

@@ -215,7 +215,10 @@ class ConvSimdTest {
             assertClose(expectedNoBias, ConvSimd.forward(x, w, null, g, registers), g + " no bias, registers " + registers);
         }
         float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-        assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvSimd.backwardWeight(x, gradY, g), g + " dw");
+        float[] expectedGradW = ConvNaive.backwardWeight(x, gradY, g);
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expectedGradW, ConvSimd.backwardWeight(x, gradY, g, registers), g + " dw, registers " + registers);
+        }
     }
 
     @Test
