@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * so for one tap, consecutive output positions read consecutive pixels: a vector of outputs is one
  * vector load of the padded image, at an offset. That is the im2col matrix's row k, read where it
  * already is instead of copied. The price: positions j ≥ W_out of each flat row are computed and
- * thrown away ((W_q − W_out)/W_q of the work: 2 of 30 columns on ResNet's 3×3 layer, 4 of 14 on
- * LeNet's conv2).
+ * thrown away ((W_q − W_out)/W_q of the work: 1 of 29 columns on ResNet's 3×3 layer, 4 of 14 on
+ * LeNet's conv2). With stride 1 a row's right padding is the next row's left padding
+ * ({@link Layout#columns}), and a panel skips the filter rows that read only padding rows.
  *
  * <p>A stride s becomes stride 1 by splitting the padded image into s_h·s_w phase planes (rows
  * ≡ p_h mod s_h, columns ≡ p_w mod s_w): pixel (i·s + a·d) is row i + ⌊a·d/s⌋ of phase (a·d mod s).
@@ -40,7 +41,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 12 accumulators + 3 loaded vectors + 1 broadcast = 16 vector registers: fits AVX2's 16 as well as
  * AVX-512's 32, whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}). When 3 divides
  * the filter count better than 4 (6 filters: LeNet's ∂L/∂x), blocks of 3 filters at 4 vectors of
- * positions instead (also 12 accumulators), so no zero filters are computed. The filters are
+ * positions instead (also 12 accumulators), so no zero filters are computed. With 32 registers
+ * ({@link #REGISTERS}: 512-bit vectors mean AVX-512) the blocks are 8 filters × 3 vectors or 6 × 4,
+ * 24 accumulators, so each tap's loop overhead is shared by twice as many FMAs. The filters are
  * packed once per call as [block][k][MR], so the 4 broadcasts of a step are adjacent floats; channel
  * counts that are not a multiple of MR are padded with zero filters, never stored. Each output sums
  * its taps in order k = 0..K−1 on one thread, so results do not depend on the thread count.
@@ -117,7 +120,7 @@ final class ConvSimd {
             return y;
         }
         Layout layout = new Layout(g, registers);
-        float[] packed = packFilters(w, g, layout.mr);
+        float[] packed = packFilters(w, g, layout.mr, layout.rowOrder);
         int tasks = g.batch();
         Threads.parallelFor(tasks, n -> image(x, packed, bias, g, layout, n, y));
         return y;
@@ -160,6 +163,16 @@ final class ConvSimd {
         final int[] tap;
         /** 0, s_w, 2·s_w, ...: the indices of one gather along a strided row ({@link #gatherRun}). */
         final int[] strideMap;
+        /**
+         * The forward's taps in the order (a, c, b), filter row outermost: {@code rowOrder[k]} is tap k's
+         * index in {@link #tap}, {@code rowOrderTap[k]} its offset. Then the taps of the filter rows a
+         * that can reach the image from a panel are one range of k ({@link #panelFrom}, {@link #panelTo}).
+         */
+        final int[] rowOrder;
+        final int[] rowOrderTap;
+        /** Per panel of positions: the range of k (in row order) whose taps can read a pixel of the image. */
+        final int[] panelFrom;
+        final int[] panelTo;
 
         Layout(ConvGeometry g) {
             this(g, REGISTERS);
@@ -168,7 +181,7 @@ final class ConvSimd {
         /** The layout for micro-kernels that fill {@code registers} vector registers (16 or 32). */
         Layout(ConvGeometry g, int registers) {
             rows = g.outHeight() + (g.kernelH() - 1) * g.dilationH() / g.strideH();
-            cols = g.outWidth() + (g.kernelW() - 1) * g.dilationW() / g.strideW();
+            cols = columns(g);
             channelFloats = g.strideH() * g.strideW() * rows * cols;
             positions = (g.outHeight() - 1) * cols + g.outWidth();
             mr = filtersPerBlock(g.outPerGroup(), registers);
@@ -191,11 +204,61 @@ final class ConvSimd {
                     }
                 }
             }
+            rowOrder = new int[g.patchSize()];
+            rowOrderTap = new int[g.patchSize()];
+            int r = 0;
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int c = 0; c < g.inPerGroup(); c++) {
+                    for (int b = 0; b < g.kernelW(); b++, r++) {
+                        rowOrder[r] = (c * g.kernelH() + a) * g.kernelW() + b;
+                        rowOrderTap[r] = tap[rowOrder[r]];
+                    }
+                }
+            }
+            // Output row i reads padded row i + a·d_h, which holds image pixels only for pad_top ≤ i + a·d_h
+            // < pad_top + H; a filter row that reads padding on every row of a panel adds nothing but
+            // zeros there and is skipped (only for stride 1 rows: with a stride, a phase's rows differ).
+            panelFrom = new int[panels];
+            panelTo = new int[panels];
+            int perRow = g.inPerGroup() * g.kernelW();
+            for (int panel = 0; panel < panels; panel++) {
+                int aFrom = 0;
+                int aTo = g.kernelH();
+                if (g.strideH() == 1) {
+                    int firstRow = panel * nr / cols;
+                    int lastRow = Math.min(g.outHeight() - 1, ((panel + 1) * nr - 1) / cols);
+                    while (aFrom < aTo && aFrom * g.dilationH() + lastRow < g.padTop()) {
+                        aFrom++;
+                    }
+                    while (aTo > aFrom && (aTo - 1) * g.dilationH() + firstRow >= g.padTop() + g.height()) {
+                        aTo--;
+                    }
+                }
+                panelFrom[panel] = aFrom * perRow;
+                panelTo[panel] = aTo * perRow;
+            }
+        }
+
+        /**
+         * W_q, the row length of a phase plane. With stride 1 along the rows, a row's right padding
+         * and the next row's left padding are the same zeros: the image's W columns, then
+         * max(pad_left, pad_right) zeros (and at least W_out), with pad_left floats before the first
+         * row; W_out + d_w·(k_w − 1) = pad_left + W + pad_right otherwise. A row read from
+         * column −pad_left lands on the previous row's zeros. On LeNet conv2's ∂L/∂x (10 columns, 4 of
+         * padding on each side) that is 14 instead of 18 columns, no position thrown away.
+         */
+        static int columns(ConvGeometry g) {
+            int span = (g.kernelW() - 1) * g.dilationW();
+            if (g.strideW() != 1) {
+                return g.outWidth() + span / g.strideW();
+            }
+            int right = Math.max(0, g.outWidth() + span - g.padLeft() - g.width());
+            return Math.max(g.width() + Math.max(g.padLeft(), right), g.outWidth());
         }
 
         /** The padded image's floats, with room for the last panel's overhang (read, never used). */
         int imageFloats(ConvGeometry g) {
-            return g.inChannels() * channelFloats + NARROW_NR;
+            return g.inChannels() * channelFloats + g.padLeft() + NARROW_NR;
         }
     }
 
@@ -221,8 +284,11 @@ final class ConvSimd {
         return mr == 8 || mr == MR ? NR : NARROW_NR;
     }
 
-    /** The filters as [group][block of mr][k][mr], zero for the filters past C_out/groups in the last block. */
-    static float[] packFilters(float[] w, ConvGeometry g, int mr) {
+    /**
+     * The filters as [group][block of mr][k][mr], k in the order of {@code order} (the index of the
+     * k-th tap in the filter), zero for the filters past C_out/groups in the last block.
+     */
+    static float[] packFilters(float[] w, ConvGeometry g, int mr, int[] order) {
         int patch = g.patchSize();
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         float[] packed = new float[g.groups() * blocks * patch * mr];
@@ -231,7 +297,7 @@ final class ConvSimd {
                 int filter = (group * g.outPerGroup() + o) * patch;
                 int base = (group * blocks + o / mr) * patch * mr + o % mr;
                 for (int k = 0; k < patch; k++) {
-                    packed[base + k * mr] = w[filter + k];
+                    packed[base + k * mr] = w[filter + order[k]];
                 }
             }
         }
@@ -250,16 +316,20 @@ final class ConvSimd {
         int patch = g.patchSize();
         for (int group = 0; group < g.groups(); group++) {
             int xBase = group * g.inPerGroup() * layout.channelFloats;
-            for (int q = 0; q < layout.positions; q += layout.nr) {
+            for (int panel = 0; panel < layout.panels; panel++) {
+                int q = panel * layout.nr;
+                int from = layout.panelFrom[panel];
+                int to = layout.panelTo[panel];
+                int[] tap = layout.rowOrderTap;
                 for (int block = 0; block < blocks; block++) {
                     int row = (group * blocks + block) * mr;
                     int wIndex = row * patch;
                     int outIndex = row * ldo + q;
                     switch (mr) {
-                        case 8 -> microKernel8x3(xq, xBase + q, layout.tap, patch, packed, wIndex, out, outIndex, ldo);
-                        case 6 -> microKernel6x4(xq, xBase + q, layout.tap, patch, packed, wIndex, out, outIndex, ldo);
-                        case NARROW_MR -> narrowMicroKernel(xq, xBase + q, layout.tap, patch, packed, wIndex, out, outIndex, ldo);
-                        default -> microKernel(xq, xBase + q, layout.tap, patch, packed, wIndex, out, outIndex, ldo);
+                        case 8 -> microKernel8x3(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        case 6 -> microKernel6x4(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        case NARROW_MR -> narrowMicroKernel(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        default -> microKernel(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
                     }
                 }
             }
@@ -308,10 +378,10 @@ final class ConvSimd {
     }
 
     /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·MR + r] · xq[xIndex + tap[k] + p] for r &lt; MR, p &lt; NR:
+     * out[r·ldo + p] = Σ_(from ≤ k &lt; to) packed[wIndex + k·MR + r] · xq[xIndex + tap[k] + p] for r &lt; MR, p &lt; NR:
      * MR filters at NR consecutive positions, all 12 sums in registers for the whole k loop.
      */
-    private static void microKernel(float[] xq, int xIndex, int[] tap, int patch,
+    private static void microKernel(float[] xq, int xIndex, int[] tap, int from, int to,
                                     float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
@@ -325,7 +395,7 @@ final class ConvSimd {
         FloatVector c30 = FloatVector.zero(SPECIES);
         FloatVector c31 = FloatVector.zero(SPECIES);
         FloatVector c32 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
+        for (int k = from; k < to; k++) {
             int at = xIndex + tap[k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
             FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
@@ -363,10 +433,10 @@ final class ConvSimd {
     }
 
     /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·3 + r] · xq[xIndex + tap[k] + p] for r &lt; 3, p &lt; NARROW_NR:
+     * out[r·ldo + p] = Σ_(from ≤ k &lt; to) packed[wIndex + k·3 + r] · xq[xIndex + tap[k] + p] for r &lt; 3, p &lt; NARROW_NR:
      * the same as {@link #microKernel} for 3 filters at 4 vectors of positions.
      */
-    private static void narrowMicroKernel(float[] xq, int xIndex, int[] tap, int patch,
+    private static void narrowMicroKernel(float[] xq, int xIndex, int[] tap, int from, int to,
                                           float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
@@ -380,7 +450,7 @@ final class ConvSimd {
         FloatVector c21 = FloatVector.zero(SPECIES);
         FloatVector c22 = FloatVector.zero(SPECIES);
         FloatVector c23 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
+        for (int k = from; k < to; k++) {
             int at = xIndex + tap[k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
             FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
@@ -418,13 +488,13 @@ final class ConvSimd {
     }
 
     /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·8 + r] · xq[xIndex + tap[k] + p] for r &lt; 8, p &lt; 3·LANES:
+     * out[r·ldo + p] = Σ_(from ≤ k &lt; to) packed[wIndex + k·8 + r] · xq[xIndex + tap[k] + p] for r &lt; 8, p &lt; 3·LANES:
      * {@link #microKernel} for 8 filters, for 32 vector registers (AVX-512): 24 accumulators, 3 loaded
      * vectors and a broadcast. Per tap the loop's own work (the tap's offset, the loads' bounds checks,
      * the counter) is shared by 24 multiply-adds instead of 12, and 11 loads feed 24 FMAs instead of 7
      * feeding 12. With 16 registers the JIT would spill accumulators to memory.
      */
-    private static void microKernel8x3(float[] xq, int xIndex, int[] tap, int patch,
+    private static void microKernel8x3(float[] xq, int xIndex, int[] tap, int from, int to,
             float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
@@ -450,7 +520,7 @@ final class ConvSimd {
         FloatVector c70 = FloatVector.zero(SPECIES);
         FloatVector c71 = FloatVector.zero(SPECIES);
         FloatVector c72 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
+        for (int k = from; k < to; k++) {
             int at = xIndex + tap[k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
             FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
@@ -516,11 +586,11 @@ final class ConvSimd {
     }
 
     /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·6 + r] · xq[xIndex + tap[k] + p] for r &lt; 6, p &lt; 4·LANES:
+     * out[r·ldo + p] = Σ_(from ≤ k &lt; to) packed[wIndex + k·6 + r] · xq[xIndex + tap[k] + p] for r &lt; 6, p &lt; 4·LANES:
      * {@link #narrowMicroKernel} for 6 filters (LeNet's ∂L/∂x in one block), for 32 vector registers:
      * 24 accumulators, 4 loaded vectors and a broadcast.
      */
-    private static void microKernel6x4(float[] xq, int xIndex, int[] tap, int patch,
+    private static void microKernel6x4(float[] xq, int xIndex, int[] tap, int from, int to,
             float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = FloatVector.zero(SPECIES);
@@ -546,7 +616,7 @@ final class ConvSimd {
         FloatVector c51 = FloatVector.zero(SPECIES);
         FloatVector c52 = FloatVector.zero(SPECIES);
         FloatVector c53 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
+        for (int k = from; k < to; k++) {
             int at = xIndex + tap[k];
             FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
             FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
