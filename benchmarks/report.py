@@ -418,8 +418,9 @@ class Report:
             self.p("The forward against GEMM, one thread: " + "; ".join(lines) + ". In mode simd the "
                    "convolution is a direct kernel (`ConvSimd`, see kernels.md): no im2col matrix is "
                    "written, but the extra columns of its flat layout are computed and dropped "
-                   "((W_q − W_out)/W_q of the work: 4 of 14 columns on LeNet's conv2, 2 of 30 on ResNet's "
-                   "3×3 layer), and filter counts are rounded up to blocks of 4.", "")
+                   "((W_q − W_out)/W_q of the work: 4 of 14 columns on LeNet's conv2, 1 of 29 on ResNet's "
+                   "3×3 layer), and filter counts are rounded up to whole blocks (8 or 6 filters with "
+                   "AVX-512's 32 registers, 4 or 3 with AVX2's 16).", "")
 
     def poolnorm_ms(self, method, threads):
         """(median, min, max) ms per call over a PoolNormBenchmark's measured iterations, or None."""

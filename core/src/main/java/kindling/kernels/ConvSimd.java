@@ -1,6 +1,7 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * so for one tap, consecutive output positions read consecutive pixels: a vector of outputs is one
  * vector load of the padded image, at an offset. That is the im2col matrix's row k, read where it
  * already is instead of copied. The price: positions j ≥ W_out of each flat row are computed and
- * thrown away ((W_q − W_out)/W_q of the work: 2 of 30 columns on ResNet's 3×3 layer, 4 of 14 on
- * LeNet's conv2).
+ * thrown away ((W_q − W_out)/W_q of the work: 1 of 29 columns on ResNet's 3×3 layer, 4 of 14 on
+ * LeNet's conv2). With stride 1 a row's right padding is the next row's left padding
+ * ({@link Layout#columns}), and a panel skips the filter rows that read only padding rows.
  *
  * <p>A stride s becomes stride 1 by splitting the padded image into s_h·s_w phase planes (rows
  * ≡ p_h mod s_h, columns ≡ p_w mod s_w): pixel (i·s + a·d) is row i + ⌊a·d/s⌋ of phase (a·d mod s).
@@ -39,7 +41,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 12 accumulators + 3 loaded vectors + 1 broadcast = 16 vector registers: fits AVX2's 16 as well as
  * AVX-512's 32, whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}). When 3 divides
  * the filter count better than 4 (6 filters: LeNet's ∂L/∂x), blocks of 3 filters at 4 vectors of
- * positions instead (also 12 accumulators), so no zero filters are computed. The filters are
+ * positions instead (also 12 accumulators), so no zero filters are computed. With 32 registers
+ * ({@link #REGISTERS}: 512-bit vectors mean AVX-512) the blocks are 8 filters × 3 vectors or 6 × 4,
+ * 24 accumulators, so each tap's loop overhead is shared by twice as many FMAs. The filters are
  * packed once per call as [block][k][MR], so the 4 broadcasts of a step are adjacent floats; channel
  * counts that are not a multiple of MR are padded with zero filters, never stored. Each output sums
  * its taps in order k = 0..K−1 on one thread, so results do not depend on the thread count.
@@ -58,21 +62,65 @@ final class ConvSimd {
      */
     static final int NARROW_MR = 3;
     static final int NARROW_NR = 4 * LANES;
+    /**
+     * The vector registers the micro-kernels may fill: 32 with 512-bit vectors (AVX-512), 16 with
+     * narrower ones (AVX2), as {@link GemmSimd} assumes too. With 32, the blocks are twice as large:
+     * 8 filters × 3 vectors or 6 filters × 4 vectors, 24 accumulators.
+     */
+    static final int REGISTERS = LANES >= 16 ? 32 : 16;
 
-    /** Per-thread buffers: the padded image (0), its outputs with the extra columns (1). */
-    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Per-thread buffers, kept from call to call: the padded image, and the outputs with the extra
+     * columns (forward) or ∂L/∂y transposed (weight gradient).
+     */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static final class Workspace {
+        private float[] image = new float[0];
+        private float[] rows = new float[0];
+        /** The layout whose zero padding {@code image} holds, or null. */
+        private Layout cleared;
+
+        /**
+         * The padded-image buffer for layout, zero wherever {@link #padAndSplit} writes no value: cleared
+         * on the first image of each call on this thread, and kept zero by padAndSplit after that.
+         */
+        float[] image(Layout layout, ConvGeometry g) {
+            int size = layout.imageFloats(g);
+            if (image.length < size) {
+                image = new float[size];
+            } else if (cleared != layout) {
+                java.util.Arrays.fill(image, 0, size, 0f);
+            }
+            cleared = layout;
+            return image;
+        }
+
+        /** The second buffer, at least {@code size} floats. */
+        float[] rows(int size) {
+            if (rows.length < size) {
+                rows = new float[size];
+            }
+            return rows;
+        }
+    }
 
     private ConvSimd() {
     }
 
     /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
     static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        return forward(x, w, bias, g, REGISTERS);
+    }
+
+    /** {@link #forward} with the micro-kernels for {@code registers} vector registers (the tests run both). */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers) {
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         if (y.length == 0) {
             return y;
         }
-        Layout layout = new Layout(g);
-        float[] packed = packFilters(w, g, layout.mr);
+        Layout layout = new Layout(g, registers);
+        float[] packed = packFilters(w, g, layout.mr, layout.rowOrder);
         int tasks = g.batch();
         Threads.parallelFor(tasks, n -> image(x, packed, bias, g, layout, n, y));
         return y;
@@ -113,15 +161,36 @@ final class ConvSimd {
         final int panels;
         /** tap[k] for the K = (C_in/groups)·k_h·k_w taps of one group, relative to the group's first channel. */
         final int[] tap;
+        /** 0, s_w, 2·s_w, ...: the indices of one gather along a strided row ({@link #gatherRun}). */
+        final int[] strideMap;
+        /**
+         * The forward's taps in the order (a, c, b), filter row outermost: {@code rowOrder[k]} is tap k's
+         * index in {@link #tap}, {@code rowOrderTap[k]} its offset. Then the taps of the filter rows a
+         * that can reach the image from a panel are one range of k ({@link #panelFrom}, {@link #panelTo}).
+         */
+        final int[] rowOrder;
+        final int[] rowOrderTap;
+        /** Per panel of positions: the range of k (in row order) whose taps can read a pixel of the image. */
+        final int[] panelFrom;
+        final int[] panelTo;
 
         Layout(ConvGeometry g) {
+            this(g, REGISTERS);
+        }
+
+        /** The layout for micro-kernels that fill {@code registers} vector registers (16 or 32). */
+        Layout(ConvGeometry g, int registers) {
             rows = g.outHeight() + (g.kernelH() - 1) * g.dilationH() / g.strideH();
-            cols = g.outWidth() + (g.kernelW() - 1) * g.dilationW() / g.strideW();
+            cols = columns(g);
             channelFloats = g.strideH() * g.strideW() * rows * cols;
             positions = (g.outHeight() - 1) * cols + g.outWidth();
-            mr = filtersPerBlock(g.outPerGroup());
-            nr = mr == MR ? NR : NARROW_NR;
+            mr = filtersPerBlock(g.outPerGroup(), registers);
+            nr = positionsPerBlock(mr);
             panels = (positions + nr - 1) / nr;
+            strideMap = new int[LANES];
+            for (int lane = 0; lane < LANES; lane++) {
+                strideMap[lane] = lane * g.strideW();
+            }
             tap = new int[g.patchSize()];
             int k = 0;
             for (int c = 0; c < g.inPerGroup(); c++) {
@@ -135,23 +204,91 @@ final class ConvSimd {
                     }
                 }
             }
+            rowOrder = new int[g.patchSize()];
+            rowOrderTap = new int[g.patchSize()];
+            int r = 0;
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int c = 0; c < g.inPerGroup(); c++) {
+                    for (int b = 0; b < g.kernelW(); b++, r++) {
+                        rowOrder[r] = (c * g.kernelH() + a) * g.kernelW() + b;
+                        rowOrderTap[r] = tap[rowOrder[r]];
+                    }
+                }
+            }
+            // Output row i reads padded row i + a·d_h, which holds image pixels only for pad_top ≤ i + a·d_h
+            // < pad_top + H; a filter row that reads padding on every row of a panel adds nothing but
+            // zeros there and is skipped (only for stride 1 rows: with a stride, a phase's rows differ).
+            panelFrom = new int[panels];
+            panelTo = new int[panels];
+            int perRow = g.inPerGroup() * g.kernelW();
+            for (int panel = 0; panel < panels; panel++) {
+                int aFrom = 0;
+                int aTo = g.kernelH();
+                if (g.strideH() == 1) {
+                    int firstRow = panel * nr / cols;
+                    int lastRow = Math.min(g.outHeight() - 1, ((panel + 1) * nr - 1) / cols);
+                    while (aFrom < aTo && aFrom * g.dilationH() + lastRow < g.padTop()) {
+                        aFrom++;
+                    }
+                    while (aTo > aFrom && (aTo - 1) * g.dilationH() + firstRow >= g.padTop() + g.height()) {
+                        aTo--;
+                    }
+                }
+                panelFrom[panel] = aFrom * perRow;
+                panelTo[panel] = aTo * perRow;
+            }
+        }
+
+        /**
+         * W_q, the row length of a phase plane. With stride 1 along the rows, a row's right padding
+         * and the next row's left padding are the same zeros: the image's W columns, then
+         * max(pad_left, pad_right) zeros (and at least W_out), with pad_left floats before the first
+         * row; W_out + d_w·(k_w − 1) = pad_left + W + pad_right otherwise. A row read from
+         * column −pad_left lands on the previous row's zeros. On LeNet conv2's ∂L/∂x (10 columns, 4 of
+         * padding on each side) that is 14 instead of 18 columns, no position thrown away.
+         */
+        static int columns(ConvGeometry g) {
+            int span = (g.kernelW() - 1) * g.dilationW();
+            if (g.strideW() != 1) {
+                return g.outWidth() + span / g.strideW();
+            }
+            int right = Math.max(0, g.outWidth() + span - g.padLeft() - g.width());
+            return Math.max(g.width() + Math.max(g.padLeft(), right), g.outWidth());
         }
 
         /** The padded image's floats, with room for the last panel's overhang (read, never used). */
         int imageFloats(ConvGeometry g) {
-            return g.inChannels() * channelFloats + NARROW_NR;
+            return g.inChannels() * channelFloats + g.padLeft() + NARROW_NR;
         }
     }
 
-    /** MR, or NARROW_MR when fewer zero filters pad {@code filters} to whole blocks of it. */
-    static int filtersPerBlock(int filters) {
-        int padding = (MR - filters % MR) % MR;
-        int narrowPadding = (NARROW_MR - filters % NARROW_MR) % NARROW_MR;
-        return narrowPadding < padding ? NARROW_MR : MR;
+    /**
+     * Filters per micro-kernel block for a group of {@code filters} filters: of the blocks that fit
+     * {@code registers} vector registers (8 × 3 vectors, 6 × 4, then 4 × 3 and 3 × 4 with 32; 4 × 3
+     * and 3 × 4 with 16), the first that pads {@code filters} with the fewest zero filters, which are
+     * computed and never stored.
+     */
+    static int filtersPerBlock(int filters, int registers) {
+        int[] candidates = registers >= 32 ? new int[] {8, 6, MR, NARROW_MR} : new int[] {MR, NARROW_MR};
+        int best = candidates[0];
+        for (int mr : candidates) {
+            if ((mr - filters % mr) % mr < (best - filters % best) % best) {
+                best = mr;
+            }
+        }
+        return best;
     }
 
-    /** The filters as [group][block of mr][k][mr], zero for the filters past C_out/groups in the last block. */
-    static float[] packFilters(float[] w, ConvGeometry g, int mr) {
+    /** Positions per block of the micro-kernel with {@code mr} filters: 3 vectors for 8 and 4 filters, 4 for 6 and 3. */
+    static int positionsPerBlock(int mr) {
+        return mr == 8 || mr == MR ? NR : NARROW_NR;
+    }
+
+    /**
+     * The filters as [group][block of mr][k][mr], k in the order of {@code order} (the index of the
+     * k-th tap in the filter), zero for the filters past C_out/groups in the last block.
+     */
+    static float[] packFilters(float[] w, ConvGeometry g, int mr, int[] order) {
         int patch = g.patchSize();
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         float[] packed = new float[g.groups() * blocks * patch * mr];
@@ -160,7 +297,7 @@ final class ConvSimd {
                 int filter = (group * g.outPerGroup() + o) * patch;
                 int base = (group * blocks + o / mr) * patch * mr + o % mr;
                 for (int k = 0; k < patch; k++) {
-                    packed[base + k * mr] = w[filter + k];
+                    packed[base + k * mr] = w[filter + order[k]];
                 }
             }
         }
@@ -169,23 +306,30 @@ final class ConvSimd {
 
     /** Every output of image n. */
     private static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, float[] y) {
-        float[][] buffers = WORKSPACE.get();
-        float[] xq = buffer(buffers, 0, layout.imageFloats(g));
+        Workspace workspace = WORKSPACE.get();
+        float[] xq = workspace.image(layout, g);
         padAndSplit(x, g, layout, n, xq);
         int mr = layout.mr;
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         int ldo = layout.panels * layout.nr;
-        float[] out = buffer(buffers, 1, g.groups() * blocks * mr * ldo + LANES);   // + LANES: the last row's vector may read past it
+        float[] out = workspace.rows(g.groups() * blocks * mr * ldo + LANES);   // + LANES: the last row's vector may read past it
         int patch = g.patchSize();
         for (int group = 0; group < g.groups(); group++) {
             int xBase = group * g.inPerGroup() * layout.channelFloats;
-            for (int q = 0; q < layout.positions; q += layout.nr) {
+            for (int panel = 0; panel < layout.panels; panel++) {
+                int q = panel * layout.nr;
+                int from = layout.panelFrom[panel];
+                int to = layout.panelTo[panel];
+                int[] tap = layout.rowOrderTap;
                 for (int block = 0; block < blocks; block++) {
                     int row = (group * blocks + block) * mr;
-                    if (mr == NARROW_MR) {
-                        narrowMicroKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
-                    } else {
-                        microKernel(xq, xBase + q, layout.tap, patch, packed, row * patch, out, row * ldo + q, ldo);
+                    int wIndex = row * patch;
+                    int outIndex = row * ldo + q;
+                    switch (mr) {
+                        case 8 -> ConvSimdKernels.microKernel8x3(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        case 6 -> ConvSimdKernels.microKernel6x4(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        case NARROW_MR -> ConvSimdKernels.narrowMicroKernel(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
+                        default -> ConvSimdKernels.microKernel(xq, xBase + q, tap, from, to, packed, wIndex, out, outIndex, ldo);
                     }
                 }
             }
@@ -234,180 +378,123 @@ final class ConvSimd {
     }
 
     /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·MR + r] · xq[xIndex + tap[k] + p] for r &lt; MR, p &lt; NR:
-     * MR filters at NR consecutive positions, all 12 sums in registers for the whole k loop.
-     */
-    private static void microKernel(float[] xq, int xIndex, int[] tap, int patch,
-                                    float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = FloatVector.zero(SPECIES);
-        FloatVector c02 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES);
-        FloatVector c11 = FloatVector.zero(SPECIES);
-        FloatVector c12 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES);
-        FloatVector c21 = FloatVector.zero(SPECIES);
-        FloatVector c22 = FloatVector.zero(SPECIES);
-        FloatVector c30 = FloatVector.zero(SPECIES);
-        FloatVector c31 = FloatVector.zero(SPECIES);
-        FloatVector c32 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
-            int at = xIndex + tap[k];
-            FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
-            FloatVector x2 = FloatVector.fromArray(SPECIES, xq, at + 2 * LANES);
-            int wk = wIndex + k * MR;
-            FloatVector w0 = FloatVector.broadcast(SPECIES, packed[wk]);
-            c00 = x0.fma(w0, c00);
-            c01 = x1.fma(w0, c01);
-            c02 = x2.fma(w0, c02);
-            FloatVector w1 = FloatVector.broadcast(SPECIES, packed[wk + 1]);
-            c10 = x0.fma(w1, c10);
-            c11 = x1.fma(w1, c11);
-            c12 = x2.fma(w1, c12);
-            FloatVector w2 = FloatVector.broadcast(SPECIES, packed[wk + 2]);
-            c20 = x0.fma(w2, c20);
-            c21 = x1.fma(w2, c21);
-            c22 = x2.fma(w2, c22);
-            FloatVector w3 = FloatVector.broadcast(SPECIES, packed[wk + 3]);
-            c30 = x0.fma(w3, c30);
-            c31 = x1.fma(w3, c31);
-            c32 = x2.fma(w3, c32);
-        }
-        c00.intoArray(out, outIndex);
-        c01.intoArray(out, outIndex + LANES);
-        c02.intoArray(out, outIndex + 2 * LANES);
-        c10.intoArray(out, outIndex + ldo);
-        c11.intoArray(out, outIndex + ldo + LANES);
-        c12.intoArray(out, outIndex + ldo + 2 * LANES);
-        c20.intoArray(out, outIndex + 2 * ldo);
-        c21.intoArray(out, outIndex + 2 * ldo + LANES);
-        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
-        c30.intoArray(out, outIndex + 3 * ldo);
-        c31.intoArray(out, outIndex + 3 * ldo + LANES);
-        c32.intoArray(out, outIndex + 3 * ldo + 2 * LANES);
-    }
-
-    /**
-     * out[r·ldo + p] = Σ_k packed[wIndex + k·3 + r] · xq[xIndex + tap[k] + p] for r &lt; 3, p &lt; NARROW_NR:
-     * the same as {@link #microKernel} for 3 filters at 4 vectors of positions.
-     */
-    private static void narrowMicroKernel(float[] xq, int xIndex, int[] tap, int patch,
-                                          float[] packed, int wIndex, float[] out, int outIndex, int ldo) {
-        FloatVector c00 = FloatVector.zero(SPECIES);
-        FloatVector c01 = FloatVector.zero(SPECIES);
-        FloatVector c02 = FloatVector.zero(SPECIES);
-        FloatVector c03 = FloatVector.zero(SPECIES);
-        FloatVector c10 = FloatVector.zero(SPECIES);
-        FloatVector c11 = FloatVector.zero(SPECIES);
-        FloatVector c12 = FloatVector.zero(SPECIES);
-        FloatVector c13 = FloatVector.zero(SPECIES);
-        FloatVector c20 = FloatVector.zero(SPECIES);
-        FloatVector c21 = FloatVector.zero(SPECIES);
-        FloatVector c22 = FloatVector.zero(SPECIES);
-        FloatVector c23 = FloatVector.zero(SPECIES);
-        for (int k = 0; k < patch; k++) {
-            int at = xIndex + tap[k];
-            FloatVector x0 = FloatVector.fromArray(SPECIES, xq, at);
-            FloatVector x1 = FloatVector.fromArray(SPECIES, xq, at + LANES);
-            FloatVector x2 = FloatVector.fromArray(SPECIES, xq, at + 2 * LANES);
-            FloatVector x3 = FloatVector.fromArray(SPECIES, xq, at + 3 * LANES);
-            int wk = wIndex + k * NARROW_MR;
-            FloatVector w0 = FloatVector.broadcast(SPECIES, packed[wk]);
-            c00 = x0.fma(w0, c00);
-            c01 = x1.fma(w0, c01);
-            c02 = x2.fma(w0, c02);
-            c03 = x3.fma(w0, c03);
-            FloatVector w1 = FloatVector.broadcast(SPECIES, packed[wk + 1]);
-            c10 = x0.fma(w1, c10);
-            c11 = x1.fma(w1, c11);
-            c12 = x2.fma(w1, c12);
-            c13 = x3.fma(w1, c13);
-            FloatVector w2 = FloatVector.broadcast(SPECIES, packed[wk + 2]);
-            c20 = x0.fma(w2, c20);
-            c21 = x1.fma(w2, c21);
-            c22 = x2.fma(w2, c22);
-            c23 = x3.fma(w2, c23);
-        }
-        c00.intoArray(out, outIndex);
-        c01.intoArray(out, outIndex + LANES);
-        c02.intoArray(out, outIndex + 2 * LANES);
-        c03.intoArray(out, outIndex + 3 * LANES);
-        c10.intoArray(out, outIndex + ldo);
-        c11.intoArray(out, outIndex + ldo + LANES);
-        c12.intoArray(out, outIndex + ldo + 2 * LANES);
-        c13.intoArray(out, outIndex + ldo + 3 * LANES);
-        c20.intoArray(out, outIndex + 2 * ldo);
-        c21.intoArray(out, outIndex + 2 * ldo + LANES);
-        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
-        c23.intoArray(out, outIndex + 2 * ldo + 3 * LANES);
-    }
-
-    /**
      * xq = image n of x, zero-padded and split into phase planes:
      * xq[c][p_h][p_w][u][v] = x[n][c][u·s_h + p_h − pad_top][v·s_w + p_w − pad_left], 0 outside the image.
-     * The tail past the last plane is zeroed too (the last panel reads it).
+     * Only the image's values are written: {@code xq} must come from {@link Workspace#image}, whose
+     * padding (and the tail past the last plane, which the last panel reads) is zero and stays zero,
+     * because every store here puts zeros past the end of its run (see {@link #copyRun}). So the
+     * padding is cleared once per call and thread instead of once per image: on LeNet's ∂L/∂x (10×10
+     * planes padded to 18×18) it is two thirds of the buffer.
      */
     static void padAndSplit(float[] x, ConvGeometry g, Layout layout, int n, float[] xq) {
         int plane = g.height() * g.width();
+        int sw = g.strideW();
         int out = 0;
         for (int c = 0; c < g.inChannels(); c++) {
             int xBase = (n * g.inChannels() + c) * plane;
             for (int ph = 0; ph < g.strideH(); ph++) {
-                for (int pw = 0; pw < g.strideW(); pw++) {
+                for (int pw = 0; pw < sw; pw++, out += layout.rows * layout.cols) {
                     int shift = pw - g.padLeft();
-                    int first = Im2Col.firstInside(shift, g.strideW(), layout.cols);
-                    int end = Im2Col.endInside(shift, g.strideW(), g.width(), first, layout.cols);
-                    for (int u = 0; u < layout.rows; u++, out += layout.cols) {
-                        int h = u * g.strideH() + ph - g.padTop();
-                        if (h < 0 || h >= g.height()) {
-                            java.util.Arrays.fill(xq, out, out + layout.cols, 0f);
-                            continue;
-                        }
-                        int xRow = xBase + h * g.width() + shift;
-                        for (int v = 0; v < first; v++) {
-                            xq[out + v] = 0f;
-                        }
-                        if (g.strideW() == 1 && end > first) {
-                            copyRun(x, xRow + first, xq, out + first, end - first);
+                    int first = Im2Col.firstInside(shift, sw, layout.cols);
+                    int end = Im2Col.endInside(shift, sw, g.width(), first, layout.cols);
+                    int length = end - first;
+                    if (length == 0) {
+                        continue;
+                    }
+                    VectorMask<Float> tail = SPECIES.indexInRange(0, length % LANES);   // the last partial vector's lanes
+                    // Rows u of this phase that hold image rows h = u·s_h + p_h − pad_top in [0, H).
+                    int u0 = Math.max(0, (g.padTop() - ph + g.strideH() - 1) / g.strideH());
+                    int u1 = Math.min(layout.rows, Math.floorDiv(g.height() - 1 + g.padTop() - ph, g.strideH()) + 1);
+                    for (int u = u0; u < u1; u++) {
+                        int xRow = xBase + (u * g.strideH() + ph - g.padTop()) * g.width() + shift;
+                        int to = out + u * layout.cols + first;
+                        if (sw == 1) {
+                            copyRun(x, xRow + first, xq, to, length, tail);
                         } else {
-                            for (int v = first; v < end; v++) {
-                                xq[out + v] = x[xRow + v * g.strideW()];
-                            }
-                        }
-                        for (int v = end; v < layout.cols; v++) {
-                            xq[out + v] = 0f;
+                            gatherRun(x, xRow + first * sw, sw, xq, to, length, tail, layout.strideMap);
                         }
                     }
                 }
             }
         }
-        java.util.Arrays.fill(xq, out, out + NARROW_NR, 0f);
     }
 
     /**
      * xq[to ..+ length] = x[from ..+ length] in whole vectors, the last one ending at the run's end; a
-     * run shorter than a vector is copied as one whole vector that spills past its end. The spill
-     * lands on floats of xq that {@link #padAndSplit} writes afterwards (the row's right padding, the
-     * next rows, the zeroed tail), so it is never read. The runs are short (LeNet's rows of 14), too
-     * short for {@code System.arraycopy}'s call to pay.
+     * run shorter than a vector is copied as one whole vector whose lanes past the run ({@code tail}
+     * unset) are zero: they land on xq's padding, which must stay zero, or on the next rows, which are
+     * written afterwards. The runs are short (LeNet's rows of 14), too short for
+     * {@code System.arraycopy}'s call to pay.
      */
-    private static void copyRun(float[] x, int from, float[] xq, int to, int length) {
-        if (from + Math.max(length, LANES) > x.length) {
+    private static void copyRun(float[] x, int from, float[] xq, int to, int length, VectorMask<Float> tail) {
+        if (from + LANES > x.length) {
             System.arraycopy(x, from, xq, to, length);
             return;
         }
-        int last = Math.max(0, length - LANES);
+        if (length < LANES) {
+            FloatVector.zero(SPECIES).blend(FloatVector.fromArray(SPECIES, x, from), tail).intoArray(xq, to);
+            return;
+        }
+        int last = length - LANES;
         for (int j = 0; j < last; j += LANES) {
             FloatVector.fromArray(SPECIES, x, from + j).intoArray(xq, to + j);
         }
         FloatVector.fromArray(SPECIES, x, from + last).intoArray(xq, to + last);
     }
 
+    /**
+     * xq[to + v] = x[from + v·stride] for v &lt; length: one strided row of a phase plane, a vector
+     * gather ({@code strideMap} = 0, s, 2s, ...) per LANES floats instead of a float at a time; the
+     * last gather's lanes past the run are zero, as in {@link #copyRun}.
+     */
+    private static void gatherRun(float[] x, int from, int stride, float[] xq, int to, int length,
+                                  VectorMask<Float> tail, int[] strideMap) {
+        int v = 0;
+        for (; v + LANES <= length; v += LANES) {
+            FloatVector.fromArray(SPECIES, x, from + v * stride, strideMap, 0).intoArray(xq, to + v);
+        }
+        if (v == length) {
+            return;
+        }
+        if (from + (v + LANES - 1) * stride >= x.length) {
+            for (; v < length; v++) {
+                xq[to + v] = x[from + v * stride];
+            }
+            return;
+        }
+        FloatVector.zero(SPECIES).blend(FloatVector.fromArray(SPECIES, x, from + v * stride, strideMap, 0), tail)
+                .intoArray(xq, to + v);
+    }
+
     /** Taps per block of the weight-gradient micro-kernel. */
     static final int TAPS = 8;
     /** Taps per block of the two-vector weight-gradient micro-kernel. */
     static final int WIDE_TAPS = 6;
+    /**
+     * Vectors of filters per block of the weight-gradient micro-kernel: one when the filters fit in
+     * one vector; else two with 16 registers; with 32, three or two, whichever pads the filters with
+     * fewer zero filters (three on a tie: fewer broadcasts per FMA).
+     */
+    static int weightBlockVectors(int filters, int registers) {
+        if (filters <= LANES) {
+            return 1;
+        }
+        if (registers < 32) {
+            return 2;
+        }
+        int three = (3 * LANES - filters % (3 * LANES)) % (3 * LANES);
+        int two = (2 * LANES - filters % (2 * LANES)) % (2 * LANES);
+        return three <= two ? 3 : 2;
+    }
+
+    /** Taps per block of the weight-gradient micro-kernel with {@code vectors} vectors of filters: 12 or 24 sums. */
+    static int weightBlockTaps(int vectors, int registers) {
+        if (registers < 32) {
+            return vectors == 1 ? TAPS : WIDE_TAPS;
+        }
+        return 24 / vectors;
+    }
+
     /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
     static final int MAX_PARTIALS = 8;
 
@@ -422,12 +509,17 @@ final class ConvSimd {
      * order: the same result for any thread count.
      */
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        return backwardWeight(x, gradY, g, REGISTERS);
+    }
+
+    /** {@link #backwardWeight} with the micro-kernels for {@code registers} vector registers (the tests run both). */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers) {
         int patch = g.patchSize();
-        // More than one vector of filters: 6 taps × 2 vectors (12 FMAs for 2 loads and 6 broadcasts),
-        // else 8 taps × 1 vector; filters per group padded to whole blocks.
-        boolean wide = g.outPerGroup() > LANES;
-        int width = wide ? 2 * LANES : LANES;
-        int tapBlock = wide ? WIDE_TAPS : TAPS;
+        // Vectors of filters per block and taps per block (see weightBlockVectors); filters per group
+        // padded to whole blocks.
+        int vectors = weightBlockVectors(g.outPerGroup(), registers);
+        int width = vectors * LANES;
+        int tapBlock = weightBlockTaps(vectors, registers);
         int filters = (g.outPerGroup() + width - 1) / width * width;
         int sums = g.groups() * patch * filters;                          // [group][k][filter]
         float[] gradW = new float[g.outChannels() * patch];
@@ -440,26 +532,33 @@ final class ConvSimd {
         for (int p = 0; p < positions.length; p++) {
             positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
         }
+        int[] planeStarts = new int[g.outPerGroup()];                    // filter o's plane in ∂L/∂y, for the gathers
+        for (int o = 0; o < planeStarts.length; o++) {
+            planeStarts[o] = o * g.outPlane();
+        }
         int partialCount = Math.min(g.batch(), MAX_PARTIALS);
         float[][] partials = new float[partialCount][];
         Threads.parallelFor(partialCount, s -> {
             float[] partial = new float[sums];
-            float[][] buffers = WORKSPACE.get();
-            float[] xq = buffer(buffers, 0, layout.imageFloats(g));
-            float[] gradT = buffer(buffers, 1, g.groups() * g.outPlane() * filters);
-            float[] block = new float[TAPS * 2 * LANES];
+            Workspace workspace = WORKSPACE.get();
+            float[] xq = workspace.image(layout, g);
+            float[] gradT = workspace.rows(g.groups() * g.outPlane() * filters);
+            float[] block = new float[tapBlock * width];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
-                transposeGradient(gradY, g, n, filters, gradT);
+                transposeGradient(gradY, g, n, filters, planeStarts, gradT);
                 for (int group = 0; group < g.groups(); group++) {
                     int xBase = group * g.inPerGroup() * layout.channelFloats;
                     int gradBase = group * g.outPlane() * filters;
                     for (int f = 0; f < filters; f += width) {
                         for (int k0 = 0; k0 < patch; k0 += tapBlock) {
-                            if (wide) {
-                                wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
-                            } else {
-                                weightKernel(xq, xBase, taps, k0, positions, gradT, gradBase + f, filters, block);
+                            int gradIndex = gradBase + f;
+                            switch (tapBlock * 4 + vectors) {
+                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
                             }
                             int valid = Math.min(tapBlock, patch - k0);
                             for (int r = 0; r < valid; r++) {
@@ -493,135 +592,31 @@ final class ConvSimd {
         return gradW;
     }
 
-    /** gradT[group][i·W_out + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding filters. */
-    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, float[] gradT) {
+    /**
+     * gradT[group][i·W_out + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding filters.
+     * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
+     * planes of ∂L/∂y, at the indices {@code planeStarts} (o·H_out·W_out). A scalar loop over one
+     * filter's plane writes gradT {@code filters} floats apart, a new cache line for nearly every float
+     * (across 1.1 MB on AlexNet's conv1); walking it in tiles of positions that stay in the L1 cache
+     * helped little, the gathers took less than half the time.
+     */
+    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int[] planeStarts,
+                                          float[] gradT) {
         int plane = g.outPlane();
+        int whole = g.outPerGroup() / LANES * LANES;            // filters gathered in whole vectors
         for (int group = 0; group < g.groups(); group++) {
             int base = group * plane * filters;
-            for (int o = 0; o < filters; o++) {
-                if (o >= g.outPerGroup()) {
-                    for (int p = 0; p < plane; p++) {
-                        gradT[base + p * filters + o] = 0f;
-                    }
-                    continue;
+            int from = (n * g.outChannels() + group * g.outPerGroup()) * plane;
+            for (int p = 0; p < plane; p++) {
+                int row = base + p * filters;
+                for (int o = 0; o < whole; o += LANES) {
+                    FloatVector.fromArray(SPECIES, gradY, from + p, planeStarts, o).intoArray(gradT, row + o);
                 }
-                int from = (n * g.outChannels() + group * g.outPerGroup() + o) * plane;
-                for (int p = 0; p < plane; p++) {
-                    gradT[base + p * filters + o] = gradY[from + p];
+                for (int o = whole; o < filters; o++) {
+                    gradT[row + o] = o < g.outPerGroup() ? gradY[from + o * plane + p] : 0f;
                 }
             }
         }
-    }
-
-    /**
-     * block[r][0..LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
-     * over the valid positions p, for the 8 taps k0..k0+7: 8 vector sums in registers. (One flat loop
-     * over a table of positions: with a loop over rows around a loop over columns, C2 kept the eight
-     * sums as objects on the heap, twenty times slower.)
-     */
-    private static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
-                                     float[] gradT, int gradIndex, int filters, float[] block) {
-        int t0 = xBase + taps[k0];
-        int t1 = xBase + taps[k0 + 1];
-        int t2 = xBase + taps[k0 + 2];
-        int t3 = xBase + taps[k0 + 3];
-        int t4 = xBase + taps[k0 + 4];
-        int t5 = xBase + taps[k0 + 5];
-        int t6 = xBase + taps[k0 + 6];
-        int t7 = xBase + taps[k0 + 7];
-        FloatVector s0 = FloatVector.zero(SPECIES);
-        FloatVector s1 = FloatVector.zero(SPECIES);
-        FloatVector s2 = FloatVector.zero(SPECIES);
-        FloatVector s3 = FloatVector.zero(SPECIES);
-        FloatVector s4 = FloatVector.zero(SPECIES);
-        FloatVector s5 = FloatVector.zero(SPECIES);
-        FloatVector s6 = FloatVector.zero(SPECIES);
-        FloatVector s7 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
-            FloatVector d = FloatVector.fromArray(SPECIES, gradT, gradIndex + p * filters);
-            s0 = d.fma(FloatVector.broadcast(SPECIES, xq[t0 + pos]), s0);
-            s1 = d.fma(FloatVector.broadcast(SPECIES, xq[t1 + pos]), s1);
-            s2 = d.fma(FloatVector.broadcast(SPECIES, xq[t2 + pos]), s2);
-            s3 = d.fma(FloatVector.broadcast(SPECIES, xq[t3 + pos]), s3);
-            s4 = d.fma(FloatVector.broadcast(SPECIES, xq[t4 + pos]), s4);
-            s5 = d.fma(FloatVector.broadcast(SPECIES, xq[t5 + pos]), s5);
-            s6 = d.fma(FloatVector.broadcast(SPECIES, xq[t6 + pos]), s6);
-            s7 = d.fma(FloatVector.broadcast(SPECIES, xq[t7 + pos]), s7);
-        }
-        s0.intoArray(block, 0);
-        s1.intoArray(block, LANES);
-        s2.intoArray(block, 2 * LANES);
-        s3.intoArray(block, 3 * LANES);
-        s4.intoArray(block, 4 * LANES);
-        s5.intoArray(block, 5 * LANES);
-        s6.intoArray(block, 6 * LANES);
-        s7.intoArray(block, 7 * LANES);
-    }
-
-    /**
-     * block[r][0..2·LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
-     * for the 6 taps k0..k0+5 and two vectors of filters: 12 sums in registers, 12 FMAs per position
-     * for 2 vector loads and 6 broadcasts (the 8 × 1 kernel needs a load per FMA and stalls on loads
-     * when there are enough filters for this one).
-     */
-    private static void wideWeightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
-                                         float[] gradT, int gradIndex, int filters, float[] block) {
-        int t0 = xBase + taps[k0];
-        int t1 = xBase + taps[k0 + 1];
-        int t2 = xBase + taps[k0 + 2];
-        int t3 = xBase + taps[k0 + 3];
-        int t4 = xBase + taps[k0 + 4];
-        int t5 = xBase + taps[k0 + 5];
-        FloatVector s00 = FloatVector.zero(SPECIES);
-        FloatVector s01 = FloatVector.zero(SPECIES);
-        FloatVector s10 = FloatVector.zero(SPECIES);
-        FloatVector s11 = FloatVector.zero(SPECIES);
-        FloatVector s20 = FloatVector.zero(SPECIES);
-        FloatVector s21 = FloatVector.zero(SPECIES);
-        FloatVector s30 = FloatVector.zero(SPECIES);
-        FloatVector s31 = FloatVector.zero(SPECIES);
-        FloatVector s40 = FloatVector.zero(SPECIES);
-        FloatVector s41 = FloatVector.zero(SPECIES);
-        FloatVector s50 = FloatVector.zero(SPECIES);
-        FloatVector s51 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
-            int at = gradIndex + p * filters;
-            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
-            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
-            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
-            s00 = d0.fma(x0, s00);
-            s01 = d1.fma(x0, s01);
-            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
-            s10 = d0.fma(x1, s10);
-            s11 = d1.fma(x1, s11);
-            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
-            s20 = d0.fma(x2, s20);
-            s21 = d1.fma(x2, s21);
-            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
-            s30 = d0.fma(x3, s30);
-            s31 = d1.fma(x3, s31);
-            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
-            s40 = d0.fma(x4, s40);
-            s41 = d1.fma(x4, s41);
-            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
-            s50 = d0.fma(x5, s50);
-            s51 = d1.fma(x5, s51);
-        }
-        int w = 2 * LANES;
-        s00.intoArray(block, 0);
-        s01.intoArray(block, LANES);
-        s10.intoArray(block, w);
-        s11.intoArray(block, w + LANES);
-        s20.intoArray(block, 2 * w);
-        s21.intoArray(block, 2 * w + LANES);
-        s30.intoArray(block, 3 * w);
-        s31.intoArray(block, 3 * w + LANES);
-        s40.intoArray(block, 4 * w);
-        s41.intoArray(block, 4 * w + LANES);
-        s50.intoArray(block, 5 * w);
-        s51.intoArray(block, 5 * w + LANES);
     }
 
     /**
@@ -667,11 +662,4 @@ final class ConvSimd {
         return sum;
     }
 
-    /** This thread's buffer number {@code which}, at least {@code size} floats (kept for the next call). */
-    private static float[] buffer(float[][] buffers, int which, int size) {
-        if (buffers[which].length < size) {
-            buffers[which] = new float[size];
-        }
-        return buffers[which];
-    }
 }

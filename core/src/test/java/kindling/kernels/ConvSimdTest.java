@@ -166,9 +166,16 @@ class ConvSimdTest {
 
     @Test
     void filterCountsThatThreeDividesUseTheThreeFilterKernelAndMatch() {
-        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(6));
-        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(9));
-        assertEquals(ConvSimd.MR, ConvSimd.filtersPerBlock(16));
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(6, 16));
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(9, 16));
+        assertEquals(ConvSimd.MR, ConvSimd.filtersPerBlock(16, 16));
+        // With 32 registers: blocks of 8 or 6 filters where they pad no more than 4 or 3 would.
+        assertEquals(8, ConvSimd.filtersPerBlock(16, 32));
+        assertEquals(8, ConvSimd.filtersPerBlock(96, 32));
+        assertEquals(6, ConvSimd.filtersPerBlock(6, 32));
+        assertEquals(6, ConvSimd.filtersPerBlock(5, 32));
+        assertEquals(ConvSimd.MR, ConvSimd.filtersPerBlock(4, 32));
+        assertEquals(ConvSimd.NARROW_MR, ConvSimd.filtersPerBlock(3, 32));
         assertMatches(ConvGeometry.of(3, 16, 10, 10, 6, 5, 5, 1, 1, 4, 4, 4, 4, 1, 1, 1));   // LeNet conv2's ∂L/∂x
         assertMatches(ConvGeometry.of(2, 4, 11, 13, 9, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1));
         assertMatches(ConvGeometry.of(2, 3, 9, 9, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
@@ -200,10 +207,18 @@ class ConvSimdTest {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
         float[] bias = randomArray(g.outChannels());
-        assertClose(ConvNaive.forward(x, w, bias, g), ConvSimd.forward(x, w, bias, g), g + " forward");
-        assertClose(ConvNaive.forward(x, w, null, g), ConvSimd.forward(x, w, null, g), g + " no bias");
+        float[] expected = ConvNaive.forward(x, w, bias, g);
+        float[] expectedNoBias = ConvNaive.forward(x, w, null, g);
+        // The micro-kernels for 16 and 32 vector registers, whichever this machine has.
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expected, ConvSimd.forward(x, w, bias, g, registers), g + " forward, registers " + registers);
+            assertClose(expectedNoBias, ConvSimd.forward(x, w, null, g, registers), g + " no bias, registers " + registers);
+        }
         float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-        assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvSimd.backwardWeight(x, gradY, g), g + " dw");
+        float[] expectedGradW = ConvNaive.backwardWeight(x, gradY, g);
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expectedGradW, ConvSimd.backwardWeight(x, gradY, g, registers), g + " dw, registers " + registers);
+        }
     }
 
     @Test
