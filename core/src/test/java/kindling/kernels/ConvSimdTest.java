@@ -93,6 +93,33 @@ class ConvSimdTest {
     }
 
     @Test
+    void theSmallVggLayersMatchTheTextbookLoops() {
+        // 3×3 convolutions with padding 1 on planes from 32×32 down to 2×2 (the rows next to an edge skip
+        // the filter rows that read only padding), each through Conv2dKernels, so whichever path the
+        // layer takes: forward, ∂L/∂x and ∂L/∂W. The layers run twice in turn, so each call finds the
+        // per-thread buffers left behind by a layer of another shape.
+        int[][] layers = {{1, 8, 32}, {8, 16, 16}, {16, 32, 8}, {32, 32, 8}, {32, 64, 4}, {64, 64, 4}, {64, 64, 2}};
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (int pass = 0; pass < 2; pass++) {
+                for (int[] layer : layers) {
+                    ConvGeometry g = ConvGeometry.of(16, layer[0], layer[2], layer[2], layer[1], 3, 3, 1, 1,
+                            1, 1, 1, 1, 1, 1, 1);
+                    float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                    float[] w = randomArray(g.outChannels() * g.patchSize());
+                    float[] bias = randomArray(g.outChannels());
+                    float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                    assertClose(ConvNaive.forward(x, w, bias, g), Conv2dKernels.forward(x, w, bias, g), g + " forward");
+                    assertClose(ConvNaive.backwardInput(gradY, w, g), Conv2dKernels.backwardInput(gradY, w, g), g + " dx");
+                    assertClose(ConvNaive.backwardWeight(x, gradY, g), Conv2dKernels.backwardWeight(x, gradY, g), g + " dw");
+                }
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
+    }
+
+    @Test
     void col2imByPhaseIsCol2imToTheBit() {
         // Strides 1 to 4 on either axis, dilations, uneven padding, kernels wider than the image,
         // several images side by side in col, and AlexNet's conv1 (rows of 54, not whole vectors).

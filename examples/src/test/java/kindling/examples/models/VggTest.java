@@ -117,8 +117,12 @@ class VggTest {
     void theCpuVariantOverfitsOneBatch() throws IOException {
         Generator.manualSeed(0);
         Sequential net = Vgg.small();
-        // Measured 1.6 after 25 steps, 0.15 after 100, below 0.001 after 150.
-        float loss = ModelChecks.overfitLoss(net, 16, Vgg.SMALL_INPUT, 0.003f, 150);
+        // Learning rate 0.002: at 0.003 Adam memorised the batch (training loss 0.0007 at step 130) and
+        // then blew up (2.05 at step 140), or did not, depending on the last bits of the convolutions'
+        // sums: once the loss nears zero its second-moment estimates shrink and a step can overshoot.
+        // At 0.002, with either rounding, the training loss was 0.15 after 90 steps and below 0.006
+        // after 140.
+        float loss = ModelChecks.overfitLoss(net, 16, Vgg.SMALL_INPUT, 0.002f, 150);
         assertTrue(loss < 0.1, "small VGG's loss on 16 images after 150 Adam steps: " + loss);
     }
 }
