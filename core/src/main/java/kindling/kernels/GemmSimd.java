@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
- *       for each row block of rowBlock rows
- *         pack op(A)[block rows, pc..] into panels of mr rows      (rowBlock × DEPTH, stays in L2)
+ *       for each row block of ROW_BLOCK rows
+ *         pack op(A)[block rows, pc..] into panels of mr rows      (ROW_BLOCK × DEPTH, stays in L2)
  *         for each B panel (NR columns)                            (DEPTH × NR)
  *           for each A panel (mr rows)
  *             micro-kernel: mr × NR block of C += A panel · B panel
@@ -72,18 +72,16 @@ public final class GemmSimd implements GemmKernel {
      * panels then outgrow L1 (with AVX-512 an A panel is 48 KB, a B panel 128 KB), but the micro-kernel reads both
      * front to back, a stream the hardware prefetcher keeps ahead of from L2.
      * <p>GotoBLAS and BLIS would size the k-block so that the B panel stays in L1 (256 here: 32 KB of a
-     * 48 KB L1, with the packed B block, 1 MB, in L2). Measured in one JVM against 1024, alternating,
-     * 256 (with row blocks of 144 or 576) and 384 ran within a few per cent of it on 256³–1024³ and on
-     * the network shapes: the A panel needs only 4 bytes per cycle from L2 and the B panel is a
-     * stream, so the loop nest alone, on packed panels, already runs within about 10% of the
-     * micro-kernel on panels in L1. What a whole product loses beyond that is packing and the passes
-     * over C, and fewer passes is what a long block buys.
+     * 48 KB L1). Here that buys nothing measurable (docs/kernels.md has the comparison): the A panel
+     * needs only a few bytes per cycle from L2 and the B panel is a stream, so the loop nest on packed
+     * panels already runs close to the micro-kernel on panels in L1. What a whole product loses beyond
+     * that is packing and the passes over C, and fewer passes is what a long block buys.
      */
     static final int DEPTH = 1024;
     /** The block for 16 vector registers (AVX2): 6 rows × 2 vectors. */
-    static final GemmSimd SIXTEEN_REGISTERS = new GemmSimd(MR, DEPTH, 24 * MR);
+    static final GemmSimd SIXTEEN_REGISTERS = new GemmSimd(MR);
     /** The block for 32 vector registers (AVX-512): 12 rows × 2 vectors. */
-    static final GemmSimd THIRTY_TWO_REGISTERS = new GemmSimd(2 * MR, DEPTH, 24 * MR);
+    static final GemmSimd THIRTY_TWO_REGISTERS = new GemmSimd(2 * MR);
     /**
      * The kernel in use: 512-bit vectors mean AVX-512 and its 32 registers, narrower ones AVX2's 16.
      * Java cannot ask the CPU for its register count; the vector width the JVM chose is the sign.
@@ -97,12 +95,11 @@ public final class GemmSimd implements GemmKernel {
     static final int TILE_COLS = 32 * NR;
     /**
      * Below this many multiply-adds (m·n·k, here 2¹⁹, about 80³) the product stays on the calling
-     * thread. A second thread must first find the work, and each extra tile packs its own copy of B.
-     * With the pool's workers awake between kernels ({@link Threads}: a hand-over costs about a
-     * microsecond) two threads measured 1.4–1.7× as fast as one from 96³ (0.9 million multiply-adds) up,
-     * 1.2× on LeNet's 16×300×150 (0.7 million), and 0.75× at 64³ (0.26 million), so the threshold sits
-     * between. When parked pool threads had to be woken for every product (tens of microseconds) the
-     * break-even was near 256³; the figures are in docs/performance.md, "Tuning decisions".
+     * thread. A second thread must first find the work, and each extra tile packs its own copy of B;
+     * with the pool's workers awake between kernels ({@link Threads}) that pays from about 96³ up and
+     * loses at 64³, so the threshold sits between. A pool that had to wake a parked thread for every
+     * product would move it up several times over (the figures are in docs/performance.md, "Tuning
+     * decisions").
      */
     static final long PARALLEL_THRESHOLD = 1L << 19;
     /**
@@ -112,22 +109,21 @@ public final class GemmSimd implements GemmKernel {
      */
     static final int IN_PLACE_B_ROWS = 64;
 
+    /**
+     * Rows of A packed at a time, a multiple of both blocks' rows: the packed A block, ROW_BLOCK × DEPTH
+     * (576 KB), stays in L2.
+     */
+    static final int ROW_BLOCK = 24 * MR;
+
     /** Rows of C in one micro-kernel block: 6 or 12. */
     final int mr;
-    /** Rows of A packed at a time (a multiple of mr): the packed A block, rowBlock × DEPTH (576 KB), stays in L2. */
-    final int rowBlock;
 
-    /** k-block length, {@link #DEPTH} for the two blocks in use. */
-    final int depthBlock;
-
-    /** A kernel with an mr-row block (6 or 12), k-blocks of depthBlock and rowBlock rows packed at a time. */
-    GemmSimd(int mr, int depthBlock, int rowBlock) {
+    /** A kernel with an mr-row block (6 or 12). */
+    GemmSimd(int mr) {
         if (mr != MR && mr != 2 * MR) {
             throw new IllegalArgumentException("GemmSimd: the micro-kernels have 6 or 12 rows but got " + mr);
         }
         this.mr = mr;
-        this.depthBlock = depthBlock;
-        this.rowBlock = rowBlock / mr * mr;
     }
 
     /**
@@ -210,16 +206,16 @@ public final class GemmSimd implements GemmKernel {
             // Few rows: each packed B value would serve only a few rows, so packing B would cost about
             // as much as the products; the micro-kernel then reads B's rows where they are.
             boolean readBInPlace = !transB && rows <= IN_PLACE_B_ROWS;
-            for (int p0 = 0; p0 < k; p0 += depthBlock) {
-                int depth = Math.min(depthBlock, k - p0);
+            for (int p0 = 0; p0 < k; p0 += DEPTH) {
+                int depth = Math.min(DEPTH, k - p0);
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
                 if (!readBInPlace) {
                     packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
                 }
                 // One packed B block serves every row block of the strip: packing B costs 1/(2·rows)
                 // of the work, so the taller the strip, the cheaper.
-                for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += rowBlock) {
-                    int blockRows = Math.min(rowBlock, row0 + rows - blockRow0);
+                for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
+                    int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
                     float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr));
                     packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
