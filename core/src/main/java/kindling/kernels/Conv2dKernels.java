@@ -12,7 +12,8 @@ package kindling.kernels;
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
- *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (computed as (col · ∂L/∂Yᵀ)ᵀ, summed over chunks of images)
+ *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (computed as (col · ∂L/∂Yᵀ)ᵀ, summed over chunks of images;
+ *                                                    on small planes in mode simd as written, with colᵀ built directly)
  *              ∂L/∂col = Wᵀ · ∂L/∂Y,  ∂L/∂x = col2im(∂L/∂col)
  *                        (with stride 1: ∂L/∂x = conv(∂L/∂y, flipped W), no col2im; see backwardInput)
  *              ∂L/∂b   = Σ over images and positions of ∂L/∂Y
@@ -163,27 +164,16 @@ public final class Conv2dKernels {
             return backwardWeightSmallPlane(x, gradY, g);
         }
         int weights = g.outChannels() * g.patchSize();
-        int chunk = imagesPerChunk(g);
-        int chunks = chunkCount(g, chunk);
-        int partialCount = partialCount(chunks, weights);
-        float[][] partials = new float[partialCount][];          // each: per group, patch × C_out/groups
-        forEachChunk(partialCount, s -> {
-            float[] partial = new float[weights];
-            for (int c = s * chunks / partialCount; c < (s + 1) * chunks / partialCount; c++) {
-                int first = c * chunk;
-                int images = Math.min(chunk, g.batch() - first);
-                int columns = images * g.outPlane();
-                float[] col = im2colChunk(x, g, first, images);
-                float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
-                int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
-                for (int group = 0; group < g.groups(); group++) {
-                    Gemm.gemm(g.patchSize(), g.outPerGroup(), columns,
-                            Operand.of(col, group * g.patchSize() * columns, columns),
-                            Operand.ofTransposed(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                            1f, Operand.of(partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup()));
-                }
+        // each partial: per group, patch × C_out/groups
+        float[][] partials = partialSums(gradY, g, (partial, first, images, gradProduct, productOffset) -> {
+            int columns = images * g.outPlane();
+            float[] col = im2colChunk(x, g, first, images);
+            for (int group = 0; group < g.groups(); group++) {
+                Gemm.gemm(g.patchSize(), g.outPerGroup(), columns,
+                        Operand.of(col, group * g.patchSize() * columns, columns),
+                        Operand.ofTransposed(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        1f, Operand.of(partial, group * g.patchSize() * g.outPerGroup(), g.outPerGroup()));
             }
-            partials[s] = partial;
         });
         float[] gradW = new float[weights];
         sumAndTranspose(partials, g, gradW);
@@ -198,42 +188,64 @@ public final class Conv2dKernels {
      * matrix, a copy as large as the product's input, which with few output channels weighs
      * (figures in docs/kernels.md). The result is already in W's layout (C_out, C_in/groups, k_h, k_w): the partial sums
      * are only added, in order, with no transposition. Chunks and partial sums as in
-     * {@link #backwardWeight}, so the result does not depend on the thread count.
+     * {@link #backwardWeight} ({@link #partialSums}), so the result does not depend on the thread count.
      */
     private static float[] backwardWeightSmallPlane(float[] x, float[] gradY, ConvGeometry g) {
         int weights = g.outChannels() * g.patchSize();
         int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
+        float[][] partials = partialSums(gradY, g, (partial, first, images, gradProduct, productOffset) -> {
+            int columns = images * g.outPlane();
+            float[] colT = workspace(0, columns * rowLength);
+            Im2ColSimd.im2colTransposed(x, g, first, images, table, colT);
+            for (int group = 0; group < g.groups(); group++) {
+                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        Operand.of(colT, group * g.patchSize(), rowLength),
+                        1f, Operand.of(partial, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
+            }
+        });
+        float[] gradW = partials[0];
+        for (int s = 1; s < partials.length; s++) {            // in order of s, whoever computed them
+            for (int i = 0; i < weights; i++) {
+                gradW[i] += partials[s][i];
+            }
+        }
+        return gradW;
+    }
+
+    /** What one chunk of images adds to a partial sum of ∂L/∂W. */
+    private interface ChunkProduct {
+        /**
+         * Adds the contribution of images first..first+images−1 to {@code partial}; their ∂L/∂y is the
+         * C_out × (images·H_out·W_out) matrix at {@code productOffset} in {@code gradProduct}.
+         */
+        void addTo(float[] partial, int first, int images, float[] gradProduct, int productOffset);
+    }
+
+    /**
+     * The weight gradient's chunks of images dealt out in order to a fixed number of partial sums
+     * (chunks 0..a to the first, a+1..b to the second, ...), the partial sums computed in parallel:
+     * which chunks go into which sum depends only on the shapes, never on the threads.
+     */
+    private static float[][] partialSums(float[] gradY, ConvGeometry g, ChunkProduct product) {
+        int weights = g.outChannels() * g.patchSize();
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
         int partialCount = partialCount(chunks, weights);
-        Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
         float[][] partials = new float[partialCount][];
         forEachChunk(partialCount, s -> {
             float[] partial = new float[weights];
             for (int c = s * chunks / partialCount; c < (s + 1) * chunks / partialCount; c++) {
                 int first = c * chunk;
                 int images = Math.min(chunk, g.batch() - first);
-                int columns = images * g.outPlane();
-                float[] colT = workspace(0, columns * rowLength);
-                Im2ColSimd.im2colTransposed(x, g, first, images, table, colT);
                 float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
                 int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
-                for (int group = 0; group < g.groups(); group++) {
-                    Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
-                            Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                            Operand.of(colT, group * g.patchSize(), rowLength),
-                            1f, Operand.of(partial, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
-                }
+                product.addTo(partial, first, images, gradProduct, productOffset);
             }
             partials[s] = partial;
         });
-        float[] gradW = partials[0];
-        for (int s = 1; s < partialCount; s++) {               // in order of s, whoever computed them
-            for (int i = 0; i < weights; i++) {
-                gradW[i] += partials[s][i];
-            }
-        }
-        return gradW;
+        return partials;
     }
 
     /** Side of the square tiles in which {@link #sumAndTranspose} walks the weight gradient. */
