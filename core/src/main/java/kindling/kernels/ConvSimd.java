@@ -46,7 +46,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 24 accumulators, so each tap's loop overhead is shared by twice as many FMAs. The filters are
  * packed once per call as [block][k][MR], so the 4 broadcasts of a step are adjacent floats; channel
  * counts that are not a multiple of MR are padded with zero filters, never stored. Each output sums
- * its taps in order k = 0..K−1 on one thread, so results do not depend on the thread count.
+ * its taps in one fixed order (filter row first, {@code Layout.rowOrder}, skipping the filter rows that
+ * read only padding) on one thread, so results do not depend on the thread count.
  */
 final class ConvSimd {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -154,7 +155,7 @@ final class ConvSimd {
         final int channelFloats;
         /** Output positions in flat numbering, q = i·cols + j, up to the last valid one (exclusive). */
         final int positions;
-        /** Filters per micro-kernel block (MR or NARROW_MR) and positions per block (NR or NARROW_NR). */
+        /** Filters per micro-kernel block and positions per block ({@code filtersPerBlock}, {@code positionsPerBlock}). */
         final int mr;
         final int nr;
         /** Panels of nr positions covering them. */
@@ -501,8 +502,9 @@ final class ConvSimd {
     /**
      * ∂L/∂W[o][k] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j] · xq[n][(i·W_q + j) + tap[k]], over the same padded,
      * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
-     * transposed to positions × filters, then a micro-kernel keeps 12 vectors of sums (6 taps × two
-     * vectors of filters; 8 taps × one vector when the filters fit in one) in registers while it walks
+     * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
+     * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
+     * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
      * every valid output position, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. Only valid positions are visited, so no
      * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in

@@ -314,7 +314,10 @@ public final class Elementwise {
      * shape, a whole extra array written and read again. The index space is cut into the fixed blocks of
      * {@link Threads#parallelRange}, and each block walks its runs: a run of {@code inner} elements
      * shares one b value (a loop with a constant), or for {@code inner} = 1 a run of {@code mid}
-     * elements reads b in order (a loop over two arrays); both are plain loops the JIT vectorises.
+     * elements reads b in order (a loop over two arrays). The first is a plain loop the JIT vectorises;
+     * the second, on rows as short as a Linear layer's, runs a vector at a time in mode simd
+     * ({@code ElementwiseSimd.rowRun}), since the JIT's own vectorisation spends most of a short row in
+     * its scalar pre- and post-loops.
      * For ADD, SUB, MUL and DIV; naive twin {@link #zipChannelsNaive}, the triple loop.
      */
     public static void zipChannels(Binary f, boolean bFirst, float[] a, float[] b, float[] out,

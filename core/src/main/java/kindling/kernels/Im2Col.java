@@ -109,10 +109,10 @@ public final class Im2Col {
      * <pre>
      *   colT[(slot·H_out·W_out + q)·(C_in·k_h·k_w) + c·k_h·k_w + t] = col[c·k_h·k_w + t][slot·H_out·W_out + q]
      * </pre>
-     * The layout the weight gradient of a small plane reads ({@code Conv2dKernels}), and the twin of
-     * {@code Im2ColSimd.im2colTransposed}.
+     * The scalar twin of {@code Im2ColSimd.im2colTransposed}, whose colᵀ the weight gradient of a small
+     * plane reads in mode simd ({@code Conv2dKernels}); the tests hold the two to each other.
      */
-    public static void im2colTransposed(float[] x, ConvGeometry g, int n, float[] colT, int slot) {
+    static void im2colTransposed(float[] x, ConvGeometry g, int n, float[] colT, int slot) {
         int taps = g.kernelH() * g.kernelW();
         int positions = g.outPlane();
         int plane = g.height() * g.width();

@@ -6,8 +6,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * im2col for small output planes with the Vector API, for {@link Conv2dKernels} in mode {@code simd};
- * {@link Im2Col#im2col} is the scalar twin (same contract: the same col matrix, value for value) and
+ * im2col for small output planes with the Vector API, for {@link Conv2dKernels} in mode {@code simd},
+ * with its two relatives on the same planes: colᵀ for the weight gradient ({@code im2colTransposed})
+ * and col2im by gathering for the input gradient ({@code col2im}). {@link Im2Col#im2col},
+ * {@link Im2Col#im2colTransposed} and {@link Im2Col#col2im} are the scalar twins (same contracts, the
+ * same values, and for col2im the same additions in the same order), and
  * the convolution tests hold both to {@link ConvNaive}. Only loaded when the JVM has
  * {@code jdk.incubator.vector}.
  *

@@ -280,7 +280,7 @@ final class PoolSimd {
 
     /**
      * Average pooling of one plane from {@code windows}, its window positions' values widened to double
-     * in rows of the plane's outputs as for max pooling: each output's sum, over the positions in
+     * in rows of the plane's outputs (one row per window position): each output's sum, over the positions in
      * row-major order from 0, divided by its divisor, all in double, into {@code means}. The twin's
      * order and arithmetic, so its bits; a vector of outputs at a time instead of one. Returns the
      * first output not done.
@@ -290,7 +290,7 @@ final class PoolSimd {
         int o = 0;
         for (; o <= outputs - lanes; o += lanes) {
             DoubleVector sum = DoubleVector.zero(DOUBLES);
-            for (int q = 0; q < positions; q++) {                            // one loop, as in maxPoolPlane
+            for (int q = 0; q < positions; q++) {
                 sum = sum.add(DoubleVector.fromArray(DOUBLES, windows, q * outputs + o));
             }
             sum.div(DoubleVector.fromArray(DOUBLES, divisors, o)).intoArray(means, o);
