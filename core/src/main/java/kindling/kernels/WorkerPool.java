@@ -75,8 +75,8 @@ final class WorkerPool {
     private int taskCount;
     private final AtomicInteger nextTask = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile Thread caller;
-    private volatile boolean callerParked;
+    /** The region's caller while it is parked or about to park, waiting for a worker; else null. */
+    private volatile Thread parkedCaller;
 
     private WorkerPool() {
     }
@@ -95,7 +95,6 @@ final class WorkerPool {
             this.task = task;
             this.taskCount = taskCount;
             nextTask.set(0);
-            caller = Thread.currentThread();
             for (int w = 0; w < helpers; w++) {
                 crew[w].offer();
             }
@@ -190,11 +189,11 @@ final class WorkerPool {
                     Thread.onSpinWait();
                     continue;
                 }
-                callerParked = true;
+                parkedCaller = Thread.currentThread();
                 if (mailbox.get() != IDLE) {
                     LockSupport.park(this);
                 }
-                callerParked = false;
+                parkedCaller = null;
                 // The worker still writes into the caller's arrays: wait for it, then restore the flag
                 // (an interrupted thread's park returns at once, so clear it meanwhile).
                 interrupted |= Thread.interrupted();
@@ -209,10 +208,15 @@ final class WorkerPool {
             while (true) {
                 awaitOffer();
                 if (mailbox.compareAndSet(OFFERED, RUNNING)) {
-                    drain();
-                    mailbox.set(IDLE);
-                    if (callerParked) {                    // read after the write above: see withdrawOrAwait
-                        LockSupport.unpark(caller);
+                    try {
+                        drain();
+                    } finally {                            // even if drain fails, never leave the caller waiting
+                        Thread.interrupted();              // a task's interrupt flag must not reach the next task
+                        mailbox.set(IDLE);
+                    }
+                    Thread waiting = parkedCaller;         // read after the write above: see withdrawOrAwait
+                    if (waiting != null) {
+                        LockSupport.unpark(waiting);
                     }
                 }
             }
@@ -237,6 +241,9 @@ final class WorkerPool {
                     LockSupport.park(this);
                 }
                 parked = false;
+                // park returns at once while the interrupt flag is set (someone interrupted this worker):
+                // clear it, or the worker would spin here for good. A worker has no use for it.
+                Thread.interrupted();
             }
         }
     }

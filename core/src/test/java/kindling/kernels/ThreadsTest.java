@@ -79,7 +79,7 @@ class ThreadsTest {
 
     @Test
     void aShortCheapPassStaysOnTheCallingThread() {
-        Threads.set(2);
+        useWorkers(2);
         Thread caller = Thread.currentThread();
         Threads.parallelRange(Threads.CHEAP_PASS_MIN - 1, Threads.CHEAP_PASS_MIN,
                 (from, to) -> assertEquals(caller, Thread.currentThread(), "block at " + from));
@@ -174,7 +174,7 @@ class ThreadsTest {
     }
 
     @Test
-    void loopsFromTwoProgramThreadsAtOnceEachRunEveryTaskOnce() throws InterruptedException {
+    void loopsFromSeveralProgramThreadsAtOnceEachRunEveryTaskOnce() throws InterruptedException {
         useWorkers(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> callers = new ArrayList<>();
@@ -207,7 +207,35 @@ class ThreadsTest {
         for (int i = 0; i < 100; i++) {
             Threads.parallelFor(2, t -> { });
         }
-        // Spinning lasts microseconds; allow a loaded machine seconds to schedule the workers to park.
+        assertWorkersSleepSoon();
+    }
+
+    @Test
+    void aTaskThatInterruptsItsWorkerLeavesTheNextTaskAndTheSleepAlone() throws InterruptedException {
+        // The flag must not reach the worker's next task, nor keep park from sleeping (it returns at once
+        // while the flag is set, so a worker that kept it would spin for good).
+        useWorkers(2);
+        Thread caller = Thread.currentThread();
+        for (int i = 0; i < 20; i++) {
+            java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+            Threads.parallelFor(2, t -> {
+                bothStarted.countDown();                // so that a worker, not only the caller, runs one
+                try {
+                    bothStarted.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                if (Thread.currentThread() != caller) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        assertWorkersSleepSoon();
+    }
+
+    /** Every kindling-worker is a daemon and is parked within 10 s (spinning itself lasts microseconds). */
+    private static void assertWorkersSleepSoon() throws InterruptedException {
+        // Allow a loaded machine seconds to schedule the workers to park.
         long deadline = System.nanoTime() + 10_000_000_000L;
         List<Thread> awake;
         do {
