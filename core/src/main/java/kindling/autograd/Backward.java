@@ -75,8 +75,7 @@ public final class Backward {
                 owners.drop(gradOutput);
                 Tensor retained = fn.retainedOutput();
                 if (retained != null) {
-                    accumulateGrad(retained, gradOutput, owners);
-                    owners.pin(gradOutput);            // the caller will read the retained grad
+                    accumulateGrad(retained, gradOutput, owners);   // pins gradOutput if it becomes the grad
                 }
                 Tensor[] gradInputs = fn.runBackward(gradOutput, owners.isFree(gradOutput));
                 List<Tensor> inputs = fn.inputs();
