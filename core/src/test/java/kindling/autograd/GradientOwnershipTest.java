@@ -231,7 +231,8 @@ class GradientOwnershipTest {
 
     @Test
     void reluSigmoidAndMulGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
-        // Through mul(ones) the ops receive a fresh gradient they may overwrite; without it, the caller's.
+        // With each branch through its own mul(ones), each op receives a fresh gradient of its own that
+        // it may overwrite; without, they share the caller's gradient (add hands it to both inputs).
         float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
         float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
         float[][] results = new float[2][];
@@ -239,13 +240,16 @@ class GradientOwnershipTest {
             Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
             Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
             Tensor h = x.mul(w);
-            Tensor out = h.relu().add(h.sigmoid()).add(h.mul(x));
-            Tensor userGrad = Tensor.of(G, 2, 3);
-            if (pass == 0) {
-                out.backward(userGrad);
-            } else {
-                out.mul(Tensor.ones(2, 3)).backward(userGrad);
+            Tensor r = h.relu();
+            Tensor s = h.sigmoid();
+            Tensor m = h.mul(x);
+            if (pass == 1) {
+                r = r.mul(Tensor.ones(2, 3));
+                s = s.mul(Tensor.ones(2, 3));
+                m = m.mul(Tensor.ones(2, 3));
             }
+            Tensor userGrad = Tensor.of(G, 2, 3);
+            r.add(s).add(m).backward(userGrad);
             assertArrayEquals(G, userGrad.toArray());
             results[pass] = concat(x.grad().toArray(), w.grad().toArray());
             assertIndependent(x.grad(), w.grad());
