@@ -12,7 +12,7 @@ package kindling.kernels;
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
- *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (computed as (col · ∂L/∂Yᵀ)ᵀ, summed over chunks of images;
+ *   backward:  ∂L/∂W   = ∂L/∂Y · colᵀ              (computed as (col · ∂L/∂Yᵀ)ᵀ, summed over chunks of images,
  *                                                    on small planes in mode simd as written, with colᵀ built directly)
  *              ∂L/∂col = Wᵀ · ∂L/∂Y,  ∂L/∂x = col2im(∂L/∂col)
  *                        (with stride 1: ∂L/∂x = conv(∂L/∂y, flipped W), no col2im; see backwardInput)
