@@ -505,8 +505,13 @@ final class ConvSimd {
      * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
      * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
-     * every valid output position, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. Only valid positions are visited, so no
-     * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
+     * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
+     * 1 in {@link #MAX_EXTRA_COLUMNS} columns of the flat rows is extra (ResNet's 3×3 layer, AlexNet's
+     * conv1) the kernels walk every flat position q, the extra ones with a zero ∂L/∂y: q is then the
+     * loop's counter, every load's index is q plus a fixed offset, and the JIT checks the array
+     * bounds once per loop instead of once per load (12 or 24 checks a position otherwise, an
+     * eighth of the time or more on ResNet's layer). Otherwise (LeNet's conv2, 4 extra columns of
+     * 14) they walk only the valid positions, through a table. The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in
      * order: the same result for any thread count.
      */
@@ -534,7 +539,7 @@ final class ConvSimd {
         // few of them are extra columns (∂L/∂y is zero there, see transposeGradient), so that q is the
         // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise
         // only the valid ones, through a table (position p = i·W_out + j at i·W_q + j).
-        boolean flat = (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
+        boolean flat = walksEveryPosition(layout, g);
         int[] positions = flat ? null : new int[g.outPlane()];
         for (int p = 0; !flat && p < positions.length; p++) {
             positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
@@ -607,6 +612,11 @@ final class ConvSimd {
      * on AlexNet's conv1; LeNet's conv2, 4 in 14, walks a table of the valid positions instead).
      */
     static final int MAX_EXTRA_COLUMNS = 16;
+
+    /** Whether ∂L/∂W walks every flat position of layout (see {@link #backwardWeight}), not a table of the valid ones. */
+    static boolean walksEveryPosition(Layout layout, ConvGeometry g) {
+        return (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
+    }
 
     /**
      * gradT[group][i·rowLength + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding

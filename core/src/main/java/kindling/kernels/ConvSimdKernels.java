@@ -329,10 +329,13 @@ final class ConvSimdKernels {
     }
 
     /**
-     * block[r][0..LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
-     * over the valid positions p, for the 8 taps k0..k0+7: 8 vector sums in registers. (One flat loop
-     * over a table of positions: with a loop over rows around a loop over columns, C2 kept the eight
-     * sums as objects on the heap, twenty times slower.)
+     * block[r][0..LANES) = Σ_p xq[xBase + pos(p) + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * over the positions p &lt; count, for the 8 taps k0..k0+7: 8 vector sums in registers. The
+     * position pos(p) is p itself when {@code positions} is null (every flat position, the JIT then
+     * hoists the bounds checks of the loads out of the loop; the null test is the same for the whole
+     * loop, which the JIT compiles once for each answer), else the table's entry {@code positions[p]}.
+     * (One flat loop: with a loop over rows around a loop over columns, C2 kept the eight sums as
+     * objects on the heap, twenty times slower.) The other weight kernels walk the positions alike.
      */
     static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
                                      float[] gradT, int gradIndex, int filters, float[] block) {
