@@ -506,8 +506,8 @@ final class ConvSimd {
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
      * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
      * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
-     * 1 in {@link #MAX_EXTRA_COLUMNS} columns of the flat rows is extra (ResNet's 3×3 layer, AlexNet's
-     * conv1) the kernels walk every flat position q, the extra ones with a zero ∂L/∂y: q is then the
+     * 1 in {@link #MAX_EXTRA_COLUMNS} columns of the flat rows is extra and the stride is 1 (ResNet's
+     * 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the extra ones with a zero ∂L/∂y: q is then the
      * loop's counter, every load's index is q plus a fixed offset, and the JIT checks the array
      * bounds once per loop instead of once per load (12 or 24 checks a position otherwise, an
      * eighth of the time or more on ResNet's layer). Otherwise (LeNet's conv2, 4 extra columns of
@@ -608,14 +608,20 @@ final class ConvSimd {
 
     /**
      * The share of extra columns up to which ∂L/∂W walks every flat position (the extra ones with a zero
-     * ∂L/∂y, work thrown away): at most 1 in this many columns (1 in 29 on ResNet's 3×3 layer, 2 in 56
-     * on AlexNet's conv1; LeNet's conv2, 4 in 14, walks a table of the valid positions instead).
+     * ∂L/∂y, work thrown away): at most 1 in this many columns (1 in 29 on ResNet's 3×3 layer; LeNet's
+     * conv2, 4 in 14, walks a table of the valid positions instead).
      */
     static final int MAX_EXTRA_COLUMNS = 16;
 
-    /** Whether ∂L/∂W walks every flat position of layout (see {@link #backwardWeight}), not a table of the valid ones. */
+    /**
+     * Whether ∂L/∂W walks every flat position of layout (see {@link #backwardWeight}), not a table of
+     * the valid ones: for stride-1 layers with few extra columns. (AlexNet's strided conv1, 2 extra
+     * columns of 56, gained nothing measurable walking every position, and in some runs lost; it
+     * keeps the table.)
+     */
     static boolean walksEveryPosition(Layout layout, ConvGeometry g) {
-        return (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
+        return g.strideH() == 1 && g.strideW() == 1
+                && (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
     }
 
     /**
