@@ -533,8 +533,13 @@ final class ConvSimd {
      * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
      * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
-     * every valid output position, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. Only valid positions are visited, so no
-     * work is wasted on the extra columns. The images are dealt out to a fixed number of partial sums
+     * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
+     * 1 in {@link #MAX_EXTRA_COLUMNS} columns of the flat rows is extra and the stride is 1 (ResNet's
+     * 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the extra ones with a zero ∂L/∂y: q is then the
+     * loop's counter, every load's index is q plus a fixed offset, and the JIT checks the array
+     * bounds once per loop instead of once per load (12 or 24 checks a position otherwise, an
+     * eighth of the time or more on ResNet's layer). Otherwise (LeNet's conv2, 4 extra columns of
+     * 14) they walk only the valid positions, through a table. The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in
      * order: the same result for any thread count.
      */
@@ -558,10 +563,17 @@ final class ConvSimd {
         }
         Layout layout = new Layout(g);
         int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);  // extra taps read tap 0's pixels, results dropped
-        int[] positions = new int[g.outPlane()];                         // valid position p = i·W_out + j at i·W_q + j
-        for (int p = 0; p < positions.length; p++) {
+        // The positions the kernels walk: every flat position q = i·W_q + j up to the last valid one when
+        // few of them are extra columns (∂L/∂y is zero there, see transposeGradient), so that q is the
+        // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise
+        // only the valid ones, through a table (position p = i·W_out + j at i·W_q + j).
+        boolean flat = walksEveryPosition(layout, g);
+        int[] positions = flat ? null : new int[g.outPlane()];
+        for (int p = 0; !flat && p < positions.length; p++) {
             positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
         }
+        int count = flat ? layout.positions : g.outPlane();
+        int rowsPerGroup = count;
         int[] planeStarts = new int[g.outPerGroup()];                    // filter o's plane in ∂L/∂y, for the gathers
         for (int o = 0; o < planeStarts.length; o++) {
             planeStarts[o] = o * g.outPlane();
@@ -572,23 +584,23 @@ final class ConvSimd {
             float[] partial = new float[sums];
             Workspace workspace = WORKSPACE.get();
             float[] xq = workspace.image(layout, g);
-            float[] gradT = workspace.rows(g.groups() * g.outPlane() * filters);
+            float[] gradT = workspace.rows(g.groups() * rowsPerGroup * filters);
             float[] block = new float[tapBlock * width];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
-                transposeGradient(gradY, g, n, filters, planeStarts, gradT);
+                transposeGradient(gradY, g, n, filters, planeStarts, flat ? layout.cols : g.outWidth(), rowsPerGroup, gradT);
                 for (int group = 0; group < g.groups(); group++) {
                     int xBase = group * g.inPerGroup() * layout.channelFloats;
-                    int gradBase = group * g.outPlane() * filters;
+                    int gradBase = group * rowsPerGroup * filters;
                     for (int f = 0; f < filters; f += width) {
                         for (int k0 = 0; k0 < patch; k0 += tapBlock) {
                             int gradIndex = gradBase + f;
                             switch (tapBlock * 4 + vectors) {
-                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
-                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
-                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
-                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
-                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, gradT, gradIndex, filters, block);
+                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
+                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
+                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
+                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
+                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
                             }
                             int valid = Math.min(tapBlock, patch - k0);
                             for (int r = 0; r < valid; r++) {
@@ -623,7 +635,27 @@ final class ConvSimd {
     }
 
     /**
-     * gradT[group][i·W_out + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding filters.
+     * The share of extra columns up to which ∂L/∂W walks every flat position (the extra ones with a zero
+     * ∂L/∂y, work thrown away): at most 1 in this many columns (1 in 29 on ResNet's 3×3 layer; LeNet's
+     * conv2, 4 in 14, walks a table of the valid positions instead).
+     */
+    static final int MAX_EXTRA_COLUMNS = 16;
+
+    /**
+     * Whether ∂L/∂W walks every flat position of layout (see {@link #backwardWeight}), not a table of
+     * the valid ones: for stride-1 layers with few extra columns. (AlexNet's strided conv1, 2 extra
+     * columns of 56, gained nothing measurable walking every position, and in some runs lost; it
+     * keeps the table.)
+     */
+    static boolean walksEveryPosition(Layout layout, ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1
+                && (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
+    }
+
+    /**
+     * gradT[group][i·rowLength + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding
+     * filters and, when rowLength &gt; W_out (the flat numbering of the padded image, rows W_q apart),
+     * zero on the rows j ≥ W_out, up to {@code rowsPerGroup} rows per group.
      * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
      * planes of ∂L/∂y, at the indices {@code planeStarts} (o·H_out·W_out). A scalar loop over one
      * filter's plane writes gradT {@code filters} floats apart, a new cache line for nearly every float
@@ -631,19 +663,27 @@ final class ConvSimd {
      * helped little, the gathers took less than half the time.
      */
     private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int[] planeStarts,
-                                          float[] gradT) {
+                                          int rowLength, int rowsPerGroup, float[] gradT) {
         int plane = g.outPlane();
         int whole = g.outPerGroup() / LANES * LANES;            // filters gathered in whole vectors
         for (int group = 0; group < g.groups(); group++) {
-            int base = group * plane * filters;
+            int base = group * rowsPerGroup * filters;
             int from = (n * g.outChannels() + group * g.outPerGroup()) * plane;
-            for (int p = 0; p < plane; p++) {
-                int row = base + p * filters;
-                for (int o = 0; o < whole; o += LANES) {
-                    FloatVector.fromArray(SPECIES, gradY, from + p, planeStarts, o).intoArray(gradT, row + o);
+            for (int i = 0; i < g.outHeight(); i++) {
+                for (int j = 0; j < g.outWidth(); j++) {
+                    int p = i * g.outWidth() + j;
+                    int row = base + (i * rowLength + j) * filters;
+                    for (int o = 0; o < whole; o += LANES) {
+                        FloatVector.fromArray(SPECIES, gradY, from + p, planeStarts, o).intoArray(gradT, row + o);
+                    }
+                    for (int o = whole; o < filters; o++) {
+                        gradT[row + o] = o < g.outPerGroup() ? gradY[from + o * plane + p] : 0f;
+                    }
                 }
-                for (int o = whole; o < filters; o++) {
-                    gradT[row + o] = o < g.outPerGroup() ? gradY[from + o * plane + p] : 0f;
+                int extraFrom = base + (i * rowLength + g.outWidth()) * filters;
+                int extraTo = Math.min(base + rowsPerGroup * filters, base + (i + 1) * rowLength * filters);
+                if (extraFrom < extraTo) {
+                    java.util.Arrays.fill(gradT, extraFrom, extraTo, 0f);
                 }
             }
         }

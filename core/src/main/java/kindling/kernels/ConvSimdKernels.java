@@ -329,12 +329,15 @@ final class ConvSimdKernels {
     }
 
     /**
-     * block[r][0..LANES) = Σ_p xq[xBase + positions[p] + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
-     * over the valid positions p, for the 8 taps k0..k0+7: 8 vector sums in registers. (One flat loop
-     * over a table of positions: with a loop over rows around a loop over columns, C2 kept the eight
-     * sums as objects on the heap, twenty times slower.)
+     * block[r][0..LANES) = Σ_p xq[xBase + pos(p) + taps[k0 + r]] · gradT[gradIndex + p·filters ..]
+     * over the positions p &lt; count, for the 8 taps k0..k0+7: 8 vector sums in registers. The
+     * position pos(p) is p itself when {@code positions} is null (every flat position, the JIT then
+     * hoists the bounds checks of the loads out of the loop; the null test is the same for the whole
+     * loop, which the JIT compiles once for each answer), else the table's entry {@code positions[p]}.
+     * (One flat loop: with a loop over rows around a loop over columns, C2 kept the eight sums as
+     * objects on the heap, twenty times slower.) The other weight kernels walk the positions alike.
      */
-    static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+    static void weightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
                                      float[] gradT, int gradIndex, int filters, float[] block) {
         int t0 = xBase + taps[k0];
         int t1 = xBase + taps[k0 + 1];
@@ -352,8 +355,8 @@ final class ConvSimdKernels {
         FloatVector s5 = FloatVector.zero(SPECIES);
         FloatVector s6 = FloatVector.zero(SPECIES);
         FloatVector s7 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
             FloatVector d = FloatVector.fromArray(SPECIES, gradT, gradIndex + p * filters);
             s0 = d.fma(FloatVector.broadcast(SPECIES, xq[t0 + pos]), s0);
             s1 = d.fma(FloatVector.broadcast(SPECIES, xq[t1 + pos]), s1);
@@ -380,7 +383,7 @@ final class ConvSimdKernels {
      * for 2 vector loads and 6 broadcasts (the 8 × 1 kernel needs a load per FMA and stalls on loads
      * when there are enough filters for this one).
      */
-    static void wideWeightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+    static void wideWeightKernel(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
                                          float[] gradT, int gradIndex, int filters, float[] block) {
         int t0 = xBase + taps[k0];
         int t1 = xBase + taps[k0 + 1];
@@ -400,8 +403,8 @@ final class ConvSimdKernels {
         FloatVector s41 = FloatVector.zero(SPECIES);
         FloatVector s50 = FloatVector.zero(SPECIES);
         FloatVector s51 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
             int at = gradIndex + p * filters;
             FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
             FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
@@ -444,7 +447,7 @@ final class ConvSimdKernels {
      * each position's own work (its offset, the load of ∂L/∂y's vector) is shared by 24 multiply-adds
      * instead of 8.
      */
-    static void weightKernel24x1(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+    static void weightKernel24x1(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
             float[] gradT, int gradIndex, int filters, float[] block) {
         int t0 = xBase + taps[k0];
         int t1 = xBase + taps[k0 + 1];
@@ -494,8 +497,8 @@ final class ConvSimdKernels {
         FloatVector s21_0 = FloatVector.zero(SPECIES);
         FloatVector s22_0 = FloatVector.zero(SPECIES);
         FloatVector s23_0 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
             int at = gradIndex + p * filters;
             FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
             FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
@@ -577,7 +580,7 @@ final class ConvSimdKernels {
      * {@link #wideWeightKernel} for 12 taps × 2 vectors of filters, for 32 vector registers: 24 sums in
      * registers, 24 FMAs per position for 2 vector loads and 12 broadcasts.
      */
-    static void weightKernel12x2(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+    static void weightKernel12x2(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
             float[] gradT, int gradIndex, int filters, float[] block) {
         int t0 = xBase + taps[k0];
         int t1 = xBase + taps[k0 + 1];
@@ -615,8 +618,8 @@ final class ConvSimdKernels {
         FloatVector s10_1 = FloatVector.zero(SPECIES);
         FloatVector s11_0 = FloatVector.zero(SPECIES);
         FloatVector s11_1 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
             int at = gradIndex + p * filters;
             FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
             FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
@@ -688,7 +691,7 @@ final class ConvSimdKernels {
      * 24 sums, 24 FMAs per position for 3 vector loads and 8 broadcasts (AlexNet's 96 filters are
      * two blocks of 3 vectors of 16).
      */
-    static void weightKernel8x3(float[] xq, int xBase, int[] taps, int k0, int[] positions,
+    static void weightKernel8x3(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
             float[] gradT, int gradIndex, int filters, float[] block) {
         int t0 = xBase + taps[k0];
         int t1 = xBase + taps[k0 + 1];
@@ -722,8 +725,8 @@ final class ConvSimdKernels {
         FloatVector s7_0 = FloatVector.zero(SPECIES);
         FloatVector s7_1 = FloatVector.zero(SPECIES);
         FloatVector s7_2 = FloatVector.zero(SPECIES);
-        for (int p = 0; p < positions.length; p++) {
-            int pos = positions[p];
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
             int at = gradIndex + p * filters;
             FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
             FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);

@@ -71,6 +71,43 @@ class ConvSimdTest {
     }
 
     @Test
+    void weightGradientWalksEveryFlatPositionOrATableAndMatches() {
+        // Every flat position (few extra columns: 'same' padding on a wide plane, groups) and the table
+        // of valid positions (LeNet-like, 4 extra columns of 14; a strided layer like AlexNet's conv1),
+        // with filter counts on and off the blocks, at 16 and 32 registers, and the same bits at any
+        // thread count.
+        ConvGeometry[] flat = {
+            ConvGeometry.of(3, 5, 20, 21, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(9, 4, 18, 34, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        };
+        ConvGeometry[] table = {
+            ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 3, 9, 12, 5, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 2, 47, 65, 37, 7, 7, 4, 4, 1, 1, 1, 1, 1, 1, 1),
+        };
+        for (ConvGeometry g : flat) {
+            assertTrue(ConvSimd.walksEveryPosition(new ConvSimd.Layout(g), g), g.toString());
+            assertMatches(g);
+        }
+        for (ConvGeometry g : table) {
+            assertFalse(ConvSimd.walksEveryPosition(new ConvSimd.Layout(g), g), g.toString());
+            assertMatches(g);
+        }
+        int before = Threads.get();
+        try {
+            ConvGeometry g = flat[1];
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            Threads.set(1);
+            float[] one = ConvSimd.backwardWeight(x, gradY, g);
+            Threads.set(3);
+            assertArrayEquals(one, ConvSimd.backwardWeight(x, gradY, g), g + " threads");
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void inputGradientAsADirectConvolutionMatchesTheTextbookLoops() {
         // In simd mode ∂L/∂x of a stride-1 layer is the direct convolution by the flipped filters at any
         // channel count: few input channels (a partial filter block), dilation, uneven padding, groups.
