@@ -32,6 +32,12 @@ final class ConvDense {
     /** M holds at most this many floats (4 MiB). */
     static final int MAX_ENTRIES = 1 << 20;
 
+    /**
+     * The calling thread's buffer for M or ∂L/∂M, reused from call to call (a training step of
+     * ResNet.small() would otherwise drop nine of these 1 MiB arrays for the garbage collector).
+     */
+    private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
     private ConvDense() {
     }
 
@@ -85,7 +91,7 @@ final class ConvDense {
         int inputs = g.inChannels() * inPlane;
         int outputs = g.outChannels() * g.outPlane();
         int taps = g.kernelH() * g.kernelW();
-        float[] gradM = new float[outputs * inputs];
+        float[] gradM = buffer(outputs * inputs);          // β = 0 below: written, never read first
         Gemm.gemm(outputs, inputs, g.batch(), Operand.ofTransposed(gradY, 0, outputs),
                 Operand.of(x, 0, inputs), 0f, Operand.of(gradM, 0, inputs));
         int[] tap = tapTable(g);
@@ -117,7 +123,8 @@ final class ConvDense {
         int outputs = g.outChannels() * g.outPlane();
         int taps = g.kernelH() * g.kernelW();
         int[] tap = tapTable(g);
-        float[] m = new float[outputs * inputs];
+        float[] m = buffer(outputs * inputs);
+        Arrays.fill(m, 0, outputs * inputs, 0f);           // the entries no tap reaches
         // Walk M in the order of its own layout, so that it is written front to back (W, read across,
         // is the smaller array and stays in the cache).
         if (transposed) {
@@ -152,6 +159,16 @@ final class ConvDense {
             }
         }
         return m;
+    }
+
+    /** This thread's buffer of at least {@code size} floats, its contents left from the last call. */
+    private static float[] buffer(int size) {
+        float[] buffer = BUFFER.get();
+        if (buffer.length < size) {
+            buffer = new float[size];
+            BUFFER.set(buffer);
+        }
+        return buffer;
     }
 
     /**
