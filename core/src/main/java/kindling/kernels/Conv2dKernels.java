@@ -7,8 +7,9 @@ package kindling.kernels;
  * direct convolution that never writes the im2col matrix, when the layer's output plane is large
  * enough for it ({@code ConvSimd.suits}: the direct kernel computes whole vectors of output
  * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
- * puts the positions of many images side by side). What follows is the path of mode plain, and of
- * mode simd for small planes and for ∂L/∂x with a stride.
+ * puts the positions of many images side by side). A tiny plane (at most k_h·k_w pixels, such as a
+ * 3×3 layer on 2×2) goes in mode simd to {@code ConvDense}: one dense product over the batch, no im2col.
+ * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
  *              Y   = W · col                        W viewed as C_out × (C_in/groups·k_h·k_w), per group
@@ -60,6 +61,9 @@ public final class Conv2dKernels {
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.forward(x, w, bias, g);
+        }
+        if (Kernels.simd() && ConvDense.suits(g)) {
+            return ConvDense.forward(x, w, bias, g);
         }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
@@ -113,6 +117,9 @@ public final class Conv2dKernels {
      * through a table instead ({@code Im2ColSimd.col2im}), for all the images of a chunk.
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
+        if (Kernels.simd() && ConvDense.suits(g)) {
+            return ConvDense.backwardInput(gradY, w, g);
+        }
         ConvGeometry asConvolution = gradientAsConvolution(g);
         if (asConvolution != null) {
             return forward(gradY, flippedFilters(w, g), null, asConvolution);
@@ -159,6 +166,9 @@ public final class Conv2dKernels {
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
+        }
+        if (Kernels.simd() && ConvDense.suits(g)) {
+            return ConvDense.backwardWeight(x, gradY, g);
         }
         if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
             return backwardWeightSmallPlane(x, gradY, g);

@@ -82,6 +82,30 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void tinyPlanesAsOneDenseProductMatchTheTextbookLoops() {
+        // Planes of at most k_h·k_w pixels: in mode simd one dense product per call (ConvDense).
+        ConvGeometry[] layers = {
+            ConvGeometry.of(9, 12, 2, 2, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),     // ResNet's last stage: 3×3 on 2×2
+            ConvGeometry.of(5, 7, 3, 3, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),       // stride 2, 3×3 → 2×2
+            ConvGeometry.of(4, 3, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),       // a single pixel
+            ConvGeometry.of(3, 4, 2, 3, 2, 3, 3, 1, 1, 2, 1, 1, 0, 2, 1, 1),       // uneven padding, dilation
+            ConvGeometry.of(6, 2, 3, 2, 3, 2, 4, 1, 2, 1, 0, 2, 1, 1, 1, 1),       // a wide kernel, stride across
+        };
+        for (ConvGeometry g : layers) {
+            assertTrue(ConvDense.suits(g), g.toString());
+            assertFastMatchesNaive(g);
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = randomArray(g.outChannels() * g.patchSize());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            assertClose(ConvNaive.forward(x, w, null, g), ConvDense.forward(x, w, null, g), g + " dense forward");
+            assertClose(ConvNaive.backwardInput(gradY, w, g), ConvDense.backwardInput(gradY, w, g), g + " dense dx");
+            assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvDense.backwardWeight(x, gradY, g), g + " dense dw");
+        }
+        assertTrue(!ConvDense.suits(ConvGeometry.of(2, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)), "4×4 > 3·3 pixels");
+        assertTrue(!ConvDense.suits(ConvGeometry.of(2, 4, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)), "groups");
+    }
+
+    @Test
     void vectorIm2colCopiesExactlyWhatTheScalarOneDoes() {
         for (int trial = 0; trial < 200; trial++) {
             ConvGeometry g = randomGeometry();

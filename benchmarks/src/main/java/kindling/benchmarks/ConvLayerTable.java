@@ -1,0 +1,127 @@
+package kindling.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import kindling.kernels.Conv2dKernels;
+import kindling.kernels.ConvGeometry;
+import kindling.kernels.Threads;
+
+/**
+ * Every distinct convolution layer of the two ResNet training steps (ResNet.small() on 28×28 and
+ * d2l's ResNet-18 on 96×96, batch 128), timed one kernel call at a time: forward, ∂L/∂x and ∂L/∂W
+ * through {@link Conv2dKernels}, the calls a training step makes. {@code benchmarks/conv_layers.py}
+ * times the same layers in PyTorch ({@code F.conv2d}, {@code torch.nn.grad.conv2d_input} and
+ * {@code conv2d_weight}), so the two tables say which layers lose most, weighted by how often each
+ * occurs in its network.
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp benchmarks.jar kindling.benchmarks.ConvLayerTable \
+ *        threads calls [small|d2l|all] [layer-name ...]
+ * </pre>
+ * Prints one line per layer and operation: the median of {@code calls} timed calls with its
+ * quartiles, in ms.
+ */
+public final class ConvLayerTable {
+    private ConvLayerTable() {
+    }
+
+    /** One layer: its name, how many times it occurs in its network, and its geometry at batch 128. */
+    record Layer(String name, int count, int inChannels, int outChannels, int size, int kernel, int stride,
+                 int padding) {
+        ConvGeometry geometry(int batch) {
+            return ConvGeometry.of(batch, inChannels, size, size, outChannels, kernel, kernel, stride, stride,
+                    padding, padding, padding, padding, 1, 1, 1);
+        }
+    }
+
+    /** The layers of ResNet.small() (prefix s) and of d2l's ResNet-18 (prefix r), in network order. */
+    static final List<Layer> LAYERS = List.of(
+            new Layer("s-stem", 1, 1, 16, 28, 3, 1, 1),
+            new Layer("s-16x14", 4, 16, 16, 14, 3, 1, 1),
+            new Layer("s-16>32s2", 1, 16, 32, 14, 3, 2, 1),
+            new Layer("s-16>32k1", 1, 16, 32, 14, 1, 2, 0),
+            new Layer("s-32x7", 3, 32, 32, 7, 3, 1, 1),
+            new Layer("s-32>64s2", 1, 32, 64, 7, 3, 2, 1),
+            new Layer("s-32>64k1", 1, 32, 64, 7, 1, 2, 0),
+            new Layer("s-64x4", 3, 64, 64, 4, 3, 1, 1),
+            new Layer("s-64>128s2", 1, 64, 128, 4, 3, 2, 1),
+            new Layer("s-64>128k1", 1, 64, 128, 4, 1, 2, 0),
+            new Layer("s-128x2", 3, 128, 128, 2, 3, 1, 1),
+            new Layer("r-stem", 1, 1, 64, 96, 7, 2, 3),
+            new Layer("r-64x24", 4, 64, 64, 24, 3, 1, 1),
+            new Layer("r-64>128s2", 1, 64, 128, 24, 3, 2, 1),
+            new Layer("r-64>128k1", 1, 64, 128, 24, 1, 2, 0),
+            new Layer("r-128x12", 3, 128, 128, 12, 3, 1, 1),
+            new Layer("r-128>256s2", 1, 128, 256, 12, 3, 2, 1),
+            new Layer("r-128>256k1", 1, 128, 256, 12, 1, 2, 0),
+            new Layer("r-256x6", 3, 256, 256, 6, 3, 1, 1),
+            new Layer("r-256>512s2", 1, 256, 512, 6, 3, 2, 1),
+            new Layer("r-256>512k1", 1, 256, 512, 6, 1, 2, 0),
+            new Layer("r-512x3", 3, 512, 512, 3, 3, 1, 1));
+
+    /** Arguments: threads, timed calls per operation, then optionally a network (small, d2l, all) and layer names. */
+    public static void main(String[] args) {
+        int threads = Integer.parseInt(args[0]);
+        int calls = Integer.parseInt(args[1]);
+        String network = args.length > 2 ? args[2] : "all";
+        List<String> only = args.length > 3 ? Arrays.asList(args).subList(3, args.length) : List.of();
+        Threads.set(threads);
+        List<Layer> layers = new ArrayList<>();
+        for (Layer layer : LAYERS) {
+            boolean inNetwork = network.equals("all") || layer.name().startsWith(network.equals("d2l") ? "r-" : "s-");
+            if (inNetwork && (only.isEmpty() || only.contains(layer.name()))) {
+                layers.add(layer);
+            }
+        }
+        Random random = new Random(17);
+        for (Layer layer : layers) {
+            ConvGeometry g = layer.geometry(128);
+            float[] x = randoms(random, g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = randoms(random, g.outChannels() * g.patchSize());
+            float[] gradY = randoms(random, g.batch() * g.outChannels() * g.outPlane());
+            int warmup = Math.max(10, calls / 2);
+            for (int i = 0; i < warmup; i++) {
+                Conv2dKernels.forward(x, w, null, g);
+                Conv2dKernels.backwardInput(gradY, w, g);
+                Conv2dKernels.backwardWeight(x, gradY, g);
+            }
+            double[][] ms = new double[3][calls];
+            for (int i = 0; i < calls; i++) {                  // the three operations take turns
+                long t0 = System.nanoTime();
+                Conv2dKernels.forward(x, w, null, g);
+                long t1 = System.nanoTime();
+                Conv2dKernels.backwardInput(gradY, w, g);
+                long t2 = System.nanoTime();
+                Conv2dKernels.backwardWeight(x, gradY, g);
+                long t3 = System.nanoTime();
+                ms[0][i] = (t1 - t0) / 1e6;
+                ms[1][i] = (t2 - t1) / 1e6;
+                ms[2][i] = (t3 - t2) / 1e6;
+            }
+            String[] ops = {"fwd", "dx", "dw"};
+            for (int op = 0; op < 3; op++) {
+                Arrays.sort(ms[op]);
+                System.out.printf(Locale.ROOT, "kindling %dT %-12s x%d %-3s median %8.3f [%8.3f %8.3f] (%8.3f %8.3f) ms%n",
+                        threads, layer.name(), layer.count(), ops[op], quantile(ms[op], 0.5),
+                        quantile(ms[op], 0.25), quantile(ms[op], 0.75), ms[op][0], ms[op][calls - 1]);
+            }
+        }
+    }
+
+    private static float[] randoms(Random random, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = random.nextFloat() * 2 - 1;
+        }
+        return a;
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        double at = q * (sorted.length - 1);
+        int lo = (int) Math.floor(at);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
+    }
+}
