@@ -259,6 +259,31 @@ class GradientOwnershipTest {
     }
 
     @Test
+    void tanhExpAndGeluGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
+        // As for ReLU and sigmoid above: through mul(ones) each gets a fresh gradient of its own.
+        float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
+        float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
+        float[][] results = new float[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
+            Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
+            Tensor h = x.mul(w);
+            Tensor[] branches = {h.tanh(), h.exp(), h.gelu(), h.gelu(true)};
+            Tensor sum = null;
+            for (Tensor branch : branches) {
+                Tensor b = pass == 1 ? branch.mul(Tensor.ones(2, 3)) : branch;
+                sum = sum == null ? b : sum.add(b);
+            }
+            Tensor userGrad = Tensor.of(G, 2, 3);
+            sum.backward(userGrad);
+            assertArrayEquals(G, userGrad.toArray());
+            results[pass] = concat(x.grad().toArray(), w.grad().toArray());
+            assertIndependent(x.grad(), w.grad());
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
     void batchNormGivesTheSameGradientsWhetherOrNotItMayOverwrite() {
         // Through mul(ones) batch norm receives a fresh gradient it may overwrite with ∂L/∂x; without, the caller's.
         float[] xs = new float[24];
