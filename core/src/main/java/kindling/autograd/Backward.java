@@ -38,7 +38,8 @@ import kindling.tensor.Tensor;
  * a slice or a stride-0 expansion another tensor looks at too). A leaf's first gradient becomes its
  * {@code grad} as is when its storage is free, as PyTorch's {@code AccumulateGrad} steals a gradient
  * nobody else holds, and is copied otherwise; a function whose incoming gradient is free may overwrite
- * it ({@link Function#mayOverwriteGradOutput()}). For a large activation each saves a whole array
+ * it ({@link Function#mayOverwriteGradOutput()}); the two gradients of a tensor used twice are added
+ * into one of them when it is free. For a large activation each saves a whole array
  * allocated, zeroed by the JVM and written, per step.
  */
 public final class Backward {
@@ -105,7 +106,7 @@ public final class Backward {
                     } else {                           // a tensor used twice: its gradients add up
                         owners.drop(waiting);
                         owners.drop(gradInputs[i]);
-                        Tensor sum = waiting.add(gradInputs[i]);
+                        Tensor sum = addUp(waiting, gradInputs[i], owners);
                         owners.hold(sum);
                         pending.put(producer, sum);
                     }
@@ -132,6 +133,25 @@ public final class Backward {
         } else {
             tensor.setGrad(gradient.copy());
         }
+    }
+
+    /**
+     * {@code waiting + gradient}, the two gradients of a tensor used twice. The sum is written into
+     * whichever of the two no one else can see (the class comment), as PyTorch's engine adds a gradient
+     * into a buffer it owns, and into a new tensor only when both are seen elsewhere. A residual block's
+     * shortcut meets its main branch here on every step: writing in place saves an array as large as the
+     * block's activation. Float addition is commutative, so either way the sum is the same to the bit.
+     */
+    private static Tensor addUp(Tensor waiting, Tensor gradient, Ownership owners) {
+        if (waiting.storage() != gradient.storage()) {             // x + x: both are one storage, add anew
+            if (owners.isFree(waiting)) {
+                return waiting.add_(gradient);
+            }
+            if (owners.isFree(gradient)) {
+                return gradient.add_(waiting);
+            }
+        }
+        return waiting.add(gradient);
     }
 
     /**

@@ -77,8 +77,8 @@ public abstract class Function {
      * array, and hand that storage on as an input's gradient. {@link Backward} says yes only when no one
      * else can see the storage: not the caller's gradient, not a tensor's {@code grad}, no other
      * gradient still waiting in the walk, and {@code gradOutput} covers its whole storage in order. A
-     * ReLU's or sigmoid's backward then masks the gradient where it lies, which saves allocating (and
-     * the JVM zeroing) a new array as large as the activation.
+     * ReLU's or sigmoid's backward then masks the gradient where it lies, and batch norm's writes ∂L/∂x
+     * over it, which saves allocating (and the JVM zeroing) a new array as large as the activation.
      */
     protected final boolean mayOverwriteGradOutput() {
         return gradOutputWritable;

@@ -78,7 +78,8 @@ public final class NormNaive {
      * (the gradients of β and γ), and, when {@code gradX} is not null, ∂L/∂x into it:
      * (γ_c / σ_c) · (g − mean_c(g) − x̂ · mean_c(g · x̂)) with batch statistics, (γ_c / σ_c) · g without.
      * x̂ = (x − μ_c) · (1/σ_c), rounded to float, is recomputed from the forward's input {@code x},
-     * its {@code saveMean} and {@code invStd}.
+     * its {@code saveMean} and {@code invStd}. {@code gradX} may be {@code g} itself: each channel's sums
+     * are complete before the first of its ∂L/∂x is written, and ∂L/∂x[i] reads only g[i] of g.
      */
     public static void batchNormBackward(float[] g, float[] x, double[] saveMean, double[] invStd, float[] gamma,
                                          boolean batchStatistics, int batch, int channels, int spatial,

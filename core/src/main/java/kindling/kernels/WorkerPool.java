@@ -52,9 +52,12 @@ final class WorkerPool {
     /**
      * How long a worker keeps polling for the next region before it parks, and how long a caller polls
      * for its workers to finish before it parks: long enough to bridge the serial gaps between the
-     * kernels of a training step, short enough that an idle program stops using the CPU at once.
+     * kernels of a training step, short enough that an idle program stops using the CPU at once. Most
+     * gaps are the JVM zeroing a new output array on the calling thread before the next kernel, a few
+     * hundred microseconds for a large activation: a worker that parked during such a gap must be woken
+     * for the next region, and the caller runs its tasks alone meanwhile.
      */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = 300_000;
 
     /** The one pool every kernel shares. */
     static final WorkerPool SHARED = new WorkerPool();

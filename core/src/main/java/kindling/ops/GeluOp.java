@@ -17,6 +17,8 @@ import kindling.tensor.Tensor;
  * The tanh form is PyTorch's {@code approximate='tanh'} (the one GPT-2 used); the exact form is the default.
  * Φ is computed through erfc, not as ½ (1 + erf): for negative x, 1 + erf(x) cancels to nothing
  * while erfc keeps its relative accuracy, so y stays accurate far into the left tail.
+ * ∂L/∂x is written over ∂L/∂y itself when the backward walk says no one else can see it
+ * ({@code Function.mayOverwriteGradOutput}), saving a new array as large as the activation.
  * Shape: any; y has the shape of x.
  */
 public final class GeluOp extends Function {
@@ -41,9 +43,13 @@ public final class GeluOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
+        Elementwise.Derivative slope = tanhApproximation ? Elementwise.Derivative.GELU_TANH : Elementwise.Derivative.GELU;
+        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
+            Elementwise.derivative(slope, g, x, g);
+            return new Tensor[] {gradOutput};
+        }
         float[] gradInput = new float[g.length];
-        Elementwise.derivative(tanhApproximation ? Elementwise.Derivative.GELU_TANH : Elementwise.Derivative.GELU,
-                g, x, gradInput);
+        Elementwise.derivative(slope, g, x, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
     }
 

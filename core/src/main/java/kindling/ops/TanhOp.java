@@ -11,6 +11,8 @@ import kindling.tensor.Tensor;
  *   forward:   y = tanh x
  *   backward:  ∂L/∂x = ∂L/∂y · (1 − y²)
  * </pre>
+ * ∂L/∂x is written over ∂L/∂y itself when the backward walk says no one else can see it
+ * ({@code Function.mayOverwriteGradOutput}), saving a new array as large as the activation.
  * Shape: any; y has the shape of x.
  */
 public final class TanhOp extends Function {
@@ -33,6 +35,10 @@ public final class TanhOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
+        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
+            Elementwise.derivative(Elementwise.Derivative.TANH, g, y, g);
+            return new Tensor[] {gradOutput};
+        }
         float[] gradInput = new float[g.length];
         Elementwise.derivative(Elementwise.Derivative.TANH, g, y, gradInput);
         return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import java.util.ArrayList;
 import java.util.List;
 
+import kindling.ops.norm.BatchNormOp;
 import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -255,6 +256,103 @@ class GradientOwnershipTest {
             assertIndependent(x.grad(), w.grad());
         }
         assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void tanhExpAndGeluGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
+        // As for ReLU and sigmoid above: through mul(ones) each gets a fresh gradient of its own.
+        float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
+        float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
+        float[][] results = new float[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
+            Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
+            Tensor h = x.mul(w);
+            Tensor[] branches = {h.tanh(), h.exp(), h.gelu(), h.gelu(true)};
+            Tensor sum = null;
+            for (Tensor branch : branches) {
+                Tensor b = pass == 1 ? branch.mul(Tensor.ones(2, 3)) : branch;
+                sum = sum == null ? b : sum.add(b);
+            }
+            Tensor userGrad = Tensor.of(G, 2, 3);
+            sum.backward(userGrad);
+            assertArrayEquals(G, userGrad.toArray());
+            results[pass] = concat(x.grad().toArray(), w.grad().toArray());
+            assertIndependent(x.grad(), w.grad());
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void batchNormGivesTheSameGradientsWhetherOrNotItMayOverwrite() {
+        // Through mul(ones) batch norm receives a fresh gradient it may overwrite with ∂L/∂x; without, the caller's.
+        float[] xs = new float[24];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = (float) Math.sin(1.7 * i) * (1 + i % 5);
+        }
+        float[] gs = new float[24];
+        for (int i = 0; i < gs.length; i++) {
+            gs[i] = (float) Math.cos(0.9 * i);
+        }
+        float[][] results = new float[2][];
+        for (int pass = 0; pass < 2; pass++) {
+            Tensor x = Tensor.of(xs, 2, 3, 2, 2).requiresGrad_();
+            Tensor gamma = Tensor.of(new float[] {0.5f, -2f, 1.5f}).requiresGrad_();
+            Tensor beta = Tensor.of(new float[] {0.1f, 0.2f, -0.3f}).requiresGrad_();
+            Tensor y = BatchNormOp.apply(x, gamma, beta, null, null, 1e-5, new double[3], new double[3]);
+            if (pass == 1) {
+                y = y.mul(Tensor.ones(2, 3, 2, 2));
+            }
+            Tensor userGrad = Tensor.of(gs, 2, 3, 2, 2);
+            y.backward(userGrad);
+            assertArrayEquals(gs, userGrad.toArray());
+            results[pass] = concat(concat(x.grad().toArray(), gamma.grad().toArray()), beta.grad().toArray());
+            assertIndependent(x.grad(), gamma.grad(), beta.grad(), userGrad);
+        }
+        assertArrayEquals(results[0], results[1]);
+    }
+
+    @Test
+    void theTwoGradientsOfATensorUsedTwiceAddIntoOneOnlyWhereNoOneElseSeesIt() {
+        // h = x·w is used twice. Its two gradients: both fresh (each branch through a product), or one of
+        // them the caller's (straight through the add), or one also given to a leaf z and kept as h's
+        // retained grad. The sum must be right, and the caller's gradient and every grad left alone.
+        float[] xs = {1, -2, 3, 0.5f, -1, 2};
+        float[] ws = {2, 1, -1, 3, 0.5f, -2};
+        for (int variant = 0; variant < 3; variant++) {
+            Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
+            Tensor w = Tensor.of(ws, 2, 3);
+            Tensor z = Tensor.zeros(2, 3).requiresGrad_();
+            Tensor h = x.mul(w);
+            if (variant == 2) {
+                h.retainGrad();
+            }
+            Tensor three = Tensor.full(3f, 2, 3);
+            Tensor out = switch (variant) {
+                case 0 -> h.mul(Tensor.full(2f, 2, 3)).add(h.mul(three));     // ∂L/∂h = 2G + 3G
+                case 1 -> h.add(h.mul(three));                               // G + 3G
+                default -> z.add(h).add(h.mul(three));                      // G + 3G, and G to z
+            };
+            Tensor userGrad = Tensor.of(G, 2, 3);
+            out.backward(userGrad);
+            float factor = variant == 0 ? 5 : 4;
+            float[] expectedX = new float[6];
+            float[] expectedH = new float[6];
+            for (int i = 0; i < 6; i++) {
+                expectedH[i] = factor * G[i];
+                expectedX[i] = expectedH[i] * ws[i];
+            }
+            String what = "variant " + variant;
+            assertArrayEquals(G, userGrad.toArray(), what + ": the caller's gradient");
+            assertArrayEquals(expectedX, x.grad().toArray(), what + ": x.grad");
+            if (variant == 2) {
+                assertArrayEquals(G, z.grad().toArray(), what + ": z.grad");
+                assertArrayEquals(expectedH, h.grad().toArray(), what + ": h.grad");
+                assertIndependent(x.grad(), z.grad(), h.grad(), userGrad);
+            } else {
+                assertIndependent(x.grad(), userGrad);
+            }
+        }
     }
 
     private static float[] concat(float[] a, float[] b) {

@@ -164,6 +164,21 @@ class NormKernelsTest {
             NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
                     sumGrad, sumGradXHat, gradX);
         }
+        // ∂L/∂x written over g (as BatchNormOp does with a gradient no one else sees): the same values to the bit
+        float[] inPlace = g.clone();
+        double[] inPlaceSumGrad = new double[channels];
+        double[] inPlaceSumGradXHat = new double[channels];
+        if (naive) {
+            NormNaive.batchNormBackward(inPlace, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
+                    inPlaceSumGrad, inPlaceSumGradXHat, inPlace);
+        } else {
+            NormKernels.batchNormBackward(inPlace, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
+                    inPlaceSumGrad, inPlaceSumGradXHat, inPlace);
+        }
+        String where = (naive ? "naive" : "fast") + " in place (" + batch + ", " + channels + ", " + spatial + ")";
+        assertArrayEquals(gradX, inPlace, 0f, where + ": ∂L/∂x");
+        assertArrayEquals(sumGrad, inPlaceSumGrad, 0.0, where + ": Σ g");
+        assertArrayEquals(sumGradXHat, inPlaceSumGradXHat, 0.0, where + ": Σ g · x̂");
         arrays[0] = out;
         arrays[1] = gradX;
         stats[0] = invStd;

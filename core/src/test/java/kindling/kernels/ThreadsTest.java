@@ -233,7 +233,7 @@ class ThreadsTest {
         assertWorkersSleepSoon();
     }
 
-    /** Every kindling-worker is a daemon and is parked within 10 s (spinning itself lasts microseconds). */
+    /** Every kindling-worker is a daemon and is parked within 10 s (spinning itself lasts well under a millisecond). */
     private static void assertWorkersSleepSoon() throws InterruptedException {
         // Allow a loaded machine seconds to schedule the workers to park.
         long deadline = System.nanoTime() + 10_000_000_000L;

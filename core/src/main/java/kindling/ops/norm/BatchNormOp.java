@@ -22,7 +22,10 @@ import kindling.tensor.Tensor;
  * of a dozen tensor ops would cost several and keep every intermediate alive for backward.
  * The statistics are accumulated in double so that a channel with a large mean loses no precision.
  * Like PyTorch, backward keeps x, μ_c and 1/σ_c and recomputes x̂ from them rather than keeping x̂:
- * storing it would cost an array as large as x, allocated and written on every training step.
+ * storing it would cost an array as large as x, allocated and written on every training step. For the
+ * same reason ∂L/∂x is written over g when the backward walk says no one else sees g
+ * ({@link Function#mayOverwriteGradOutput()}): ∂L/∂x[i] needs only g[i], x[i] and the channel's two
+ * sums, which are complete before the first ∂L/∂x of the channel is written.
  * The loops are in {@link NormKernels} (channels in parallel) with their naive twin {@code NormNaive};
  * each channel's sums are done by one thread in one order, so results are the same for any thread count.
  */
@@ -78,10 +81,13 @@ public final class BatchNormOp extends Function {
         double[] sumGrad = new double[channels];                             // Σ g per channel
         double[] sumGradXHat = new double[channels];                         // Σ g · x̂ per channel
         input.get();                                                         // fails if x changed in place
-        float[] dx = needsInputGrad(0) ? new float[x.length] : null;
-        NormKernels.batchNormBackward(gradOutput.data(), x, saveMean, invStd, gamma, batchStatistics,
+        float[] g = gradOutput.data();
+        // ∂L/∂x[i] needs g[i] and x[i] only, once the channel's sums are done: it may take g's place
+        boolean inPlace = needsInputGrad(0) && mayOverwriteGradOutput();
+        float[] dx = !needsInputGrad(0) ? null : inPlace ? g : new float[x.length];
+        NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, batchStatistics,
                 inputShape[0], channels, spatial, sumGrad, sumGradXHat, dx);
-        Tensor gradInput = dx == null ? null : Tensor.wrap(dx, inputShape);
+        Tensor gradInput = dx == null ? null : inPlace ? gradOutput : Tensor.wrap(dx, inputShape);
         Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(NormKernels.toFloats(sumGradXHat), channels) : null;
         Tensor gradBias = needsInputGrad(2) ? Tensor.wrap(NormKernels.toFloats(sumGrad), channels) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
