@@ -82,19 +82,19 @@ public final class Trainer {
                 loader.setEpoch(epoch - 1);
             }
             long start = System.nanoTime();
-            double[] trained = trainOneEpoch(train, "epoch " + epoch + "/" + epochs);
+            EpochTotals trained = trainOneEpoch(train, "epoch " + epoch + "/" + epochs);
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation checked = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(model, loss, validation);
             if (scheduler != null) {
                 scheduler.step();
             }
-            history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
-                    seconds, trained[2] / seconds));
+            history.add(new History.Epoch(epoch, trained.meanLoss(), trained.accuracy(), checked.loss(),
+                    checked.accuracy(), seconds, trained.images() / seconds));
             String evaluated = validation == null ? ""       // nothing evaluated: say nothing rather than NaN
                     : String.format(", %s loss %.4f, %s acc %.4f", validationName, checked.loss(),
                             validationName, checked.accuracy());
             out.printf("epoch %d/%d: train loss %.4f, train acc %.4f%s, %.1f s%n",
-                    epoch, epochs, trained[0], trained[1], evaluated, seconds);
+                    epoch, epochs, trained.meanLoss(), trained.accuracy(), evaluated, seconds);
             if (checkpointDir != null) {
                 saveCheckpoint();
             }
@@ -102,8 +102,12 @@ public final class Trainer {
         return history;
     }
 
-    /** One pass over {@code train}; returns {mean loss, accuracy, images}. */
-    private double[] trainOneEpoch(Batches train, String label) {
+    /** What one pass over the training batches gives: the mean loss, the accuracy, and how many images. */
+    private record EpochTotals(double meanLoss, double accuracy, long images) {
+    }
+
+    /** One pass over {@code train}: forward, loss, backward and a step per batch. */
+    private EpochTotals trainOneEpoch(Batches train, String label) {
         model.train();
         ProgressBar bar = new ProgressBar(out, redraw, label, train.numBatches(), unit);
         double lossSum = 0;
@@ -121,7 +125,7 @@ public final class Trainer {
             images += batch.size();
             bar.update(++done, lossSum / images, (double) correct / images, images);
         }
-        return new double[] {lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1), images};
+        return new EpochTotals(lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1), images);
     }
 
     /** The mean loss and the accuracy of {@code model} on {@code data}, in eval mode without gradients. */
