@@ -107,7 +107,7 @@ public class ConvTranspose2d extends Module {
      * maps both 13 and 14 to 7).
      * <pre>
      *   ConvTranspose2d up = new ConvTranspose2d(16, 8, 3, 2, 1);
-     *   up.forward(x, 14, 14)          // x (N, 16, 7, 7) → (N, 8, 14, 14); without the size, 13×13
+     *   Tensor y = up.forward(x, 14, 14);          // x (N, 16, 7, 7) → (N, 8, 14, 14); without the size, 13×13
      * </pre>
      *
      * @param outputSize {H_out, W_out}, or the whole output shape {N, C_out, H_out, W_out} (or
