@@ -1,6 +1,6 @@
 """Golden values for kindling.nn's layers and losses: Linear (PyTorch-initialised, its state dict is
 loaded by the Java test), the activations, and every loss with its reductions, CrossEntropy with
-label smoothing, ignore_index and class weights.
+label smoothing, ignore_index and class weights, and with class-probability targets.
 
 Each case <case> stores its inputs <case>_<input>, the projection weights <case>_w, the output
 <case>_out and, for each input or parameter that requires grad, <case>_grad_<input> = d/d<input> of
@@ -150,5 +150,18 @@ case("triplet_p1_swap", lambda a, p, n: F.triplet_margin_loss(a, p, n, p=1, swap
 case("triplet_p3_swap_none", lambda a, p, n: F.triplet_margin_loss(a, p, n, p=3, swap=True, margin=1.5,
                                                                    reduction="none"), abc, a=a, p=p, n=n)
 case("triplet_1d", lambda a, p, n: F.triplet_margin_loss(a, p, n, margin=3.0), abc, a=a[0], p=p[0], n=n[0])
+
+# ---- CrossEntropy with class probabilities ("soft" targets) --------------------------------------
+# Drawn after every other case, so adding these left the earlier cases' random inputs unchanged.
+soft = torch.softmax(torch.randn(5, 4), 1)
+case("ce_prob", lambda x, y: F.cross_entropy(x, y), ["x", "y"], x=logits, y=soft)
+case("ce_prob_weight_smooth_sum", lambda x, y, cw: F.cross_entropy(x, y, weight=cw, label_smoothing=0.2,
+                                                                   reduction="sum"), ["x", "y"], x=logits, y=soft, cw=cw)
+case("ce_prob_none", lambda x, y: F.cross_entropy(x, y, label_smoothing=0.1, reduction="none"), ["x"],
+     x=logits, y=soft)
+case("ce_prob_spatial", lambda x, y, cw: F.cross_entropy(x, y, weight=cw), ["x", "y"], x=torch.randn(2, 3, 4),
+     y=torch.softmax(torch.randn(2, 3, 4), 1), cw=cw[:3])
+case("ce_prob_unbatched", lambda x, y: F.cross_entropy(x, y, label_smoothing=0.3), ["x", "y"], x=torch.randn(4),
+     y=torch.softmax(torch.randn(4), 0))
 
 write(os.path.join(NN_GOLDEN, "layers.txt"), out, os.path.basename(__file__), SEED)

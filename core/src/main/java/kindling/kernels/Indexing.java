@@ -147,4 +147,39 @@ public final class Indexing {
             }
         }
     }
+
+    /**
+     * The p-norm of each picked row of a (V, width) table, as a float (the precision PyTorch's
+     * {@code row.norm(p)} returns on a float table): (Σ_j |x_j|^p)^(1/p), with p = ∞ the largest |x_j|,
+     * p = −∞ the smallest, and p = 0 the count of non-zero entries. The sums run in double. Used by
+     * embedding's max_norm, which looks at the few rows a batch picks: one plain loop in every mode.
+     */
+    public static float[] rowNorms(float[] table, int width, int[] rows, double p) {
+        float[] norms = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int start = rows[i] * width;
+            double norm;
+            if (p == Double.POSITIVE_INFINITY || p == Double.NEGATIVE_INFINITY) {
+                norm = p > 0 ? 0 : Double.POSITIVE_INFINITY;
+                for (int j = start; j < start + width; j++) {
+                    double a = Math.abs(table[j]);
+                    norm = p > 0 ? Math.max(norm, a) : Math.min(norm, a);
+                }
+            } else if (p == 0) {
+                norm = 0;
+                for (int j = start; j < start + width; j++) {
+                    norm += table[j] != 0 ? 1 : 0;
+                }
+            } else {
+                double sum = 0;
+                for (int j = start; j < start + width; j++) {
+                    double a = Math.abs(table[j]);
+                    sum += p == 2 ? a * a : p == 1 ? a : Math.pow(a, p);
+                }
+                norm = p == 2 ? Math.sqrt(sum) : p == 1 ? sum : Math.pow(sum, 1 / p);
+            }
+            norms[i] = (float) norm;
+        }
+        return norms;
+    }
 }

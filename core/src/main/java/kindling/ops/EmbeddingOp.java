@@ -1,6 +1,7 @@
 package kindling.ops;
 
 import kindling.autograd.Function;
+import kindling.autograd.NoGrad;
 import kindling.kernels.Indexing;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
@@ -48,6 +49,35 @@ public final class EmbeddingOp extends Function {
         op.width = width;          // kept, not recovered from the gradient: an empty index has none to give
         op.paddingIdx = paddingIdx;
         return op.record(result, weight);
+    }
+
+    /**
+     * Scales down, in place, each row of {@code weight} that {@code index} picks whose p-norm is above
+     * {@code maxNorm}, as PyTorch's {@code embedding_renorm_}, which {@code F.embedding} runs before
+     * the lookup when given {@code max_norm}:
+     * <pre>
+     *   for each distinct v in index:   n = ‖W[v, :]‖_p;   if n &gt; maxNorm:   W[v, :] *= maxNorm / (n + 1e−7)
+     * </pre>
+     * It is not recorded (the gradient flows through the lookup that follows, as if the scaled rows
+     * had always been there), and it changes the weight's values and version as any in-place write,
+     * so a graph that saved this weight for its backward (a tied output projection) refuses to run
+     * afterwards, as in PyTorch. The indices are checked before any row changes.
+     *
+     * @throws IndexOutOfBoundsException if an index is not a row of the table (nothing is changed)
+     */
+    public static void renorm_(String who, Tensor index, Tensor weight, double maxNorm, double normType) {
+        if (weight.dim() != 2) {
+            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
+        }
+        int[] rows = java.util.Arrays.stream(readIndices(who, index, weight.size(0))).sorted().distinct().toArray();
+        float[] norms = Indexing.rowNorms(weight.data(), weight.size(1), rows, normType);
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < rows.length; i++) {
+                if (norms[i] > maxNorm) {
+                    weight.select(0, rows[i]).mul_((float) (maxNorm / (norms[i] + 1e-7)));
+                }
+            }
+        }
     }
 
     @Override

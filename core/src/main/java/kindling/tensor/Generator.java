@@ -63,6 +63,34 @@ public final class Generator {
         }
     }
 
+    /**
+     * This generator's whole state, as PyTorch's {@code Generator.get_state()}: the SplitMix64 state and
+     * the Gaussian kept back from the last pair (Box–Muller makes two at a time), as two longs. A
+     * generator given it with {@link #setState} draws the same numbers from then on; a training
+     * checkpoint saves the global one's so that a resumed run's dropout masks are the uninterrupted run's.
+     */
+    public long[] getState() {
+        synchronized (this) {
+            return new long[] {state, Double.doubleToRawLongBits(spareGaussian)};
+        }
+    }
+
+    /**
+     * Puts back a state from {@link #getState}, as PyTorch's {@code Generator.set_state(state)}.
+     *
+     * @throws IllegalArgumentException if {@code saved} is not two longs
+     */
+    public void setState(long[] saved) {
+        if (saved == null || saved.length != 2) {
+            throw new IllegalArgumentException("Generator.setState: expected the two longs getState returns, got "
+                    + (saved == null ? "null" : saved.length + " values"));
+        }
+        synchronized (this) {
+            state = saved[0];
+            spareGaussian = Double.longBitsToDouble(saved[1]);
+        }
+    }
+
     /** 64 uniformly random bits. */
     public long nextLong() {
         // The atomic form of `state += GOLDEN_GAMMA; z = state`: each caller gets its own state.

@@ -3,6 +3,7 @@ package kindling.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -126,5 +127,20 @@ class GeneratorTest {
         assertSame(global, Generator.global(), "manualSeed reseeds in place, as torch.manual_seed");
         assertEquals(first, Tensor.randn(3).toArray()[0]);
         assertEquals((float) new Generator(5).nextGaussian(), first);
+    }
+
+    @Test
+    void aSavedStateDrawsTheSameNumbersAgainEvenHalfwayThroughAGaussianPair() {
+        Generator g = new Generator(5);
+        g.nextGaussian();                                   // the pair's second value is now kept back
+        long[] saved = g.getState();
+        double[] first = {g.nextGaussian(), g.nextGaussian(), g.nextDouble()};
+        Generator other = new Generator(123);
+        other.setState(saved);
+        assertArrayEquals(first, new double[] {other.nextGaussian(), other.nextGaussian(), other.nextDouble()});
+        g.setState(saved);
+        assertArrayEquals(first, new double[] {g.nextGaussian(), g.nextGaussian(), g.nextDouble()});
+        assertEquals("Generator.setState: expected the two longs getState returns, got 3 values",
+                assertThrows(IllegalArgumentException.class, () -> g.setState(new long[3])).getMessage());
     }
 }

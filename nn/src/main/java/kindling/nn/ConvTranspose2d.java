@@ -99,6 +99,50 @@ public class ConvTranspose2d extends Module {
         return Convolution.convTranspose2d(describe(), input, weight, bias, stride, padding, outputPadding, dilation, groups);
     }
 
+    /**
+     * The forward pass to a chosen output size, as PyTorch's {@code forward(input, output_size)}: a
+     * stride-s layer can reach s different sizes from one input, (H − 1)·s − 2·p + d·(k − 1) + 1 up to
+     * s − 1 more, and {@code outputSize} picks one, in place of the layer's own outputPadding. This is
+     * how a decoder goes back to the exact size of the encoder layer it mirrors (a stride-2 convolution
+     * maps both 13 and 14 to 7).
+     * <pre>
+     *   ConvTranspose2d up = new ConvTranspose2d(16, 8, 3, 2, 1);
+     *   Tensor y = up.forward(x, 14, 14);          // x (N, 16, 7, 7) → (N, 8, 14, 14); without the size, 13×13
+     * </pre>
+     *
+     * @param outputSize {H_out, W_out}, or the whole output shape {N, C_out, H_out, W_out} (or
+     *                   {C_out, H_out, W_out} for an unbatched input), of which only the last two are used
+     * @throws IllegalArgumentException if outputSize has another length, or a size lies outside the
+     *                                  reachable range (the message gives the range)
+     */
+    public Tensor forward(Tensor input, int... outputSize) {
+        int dims = input.dim();
+        if (dims != 3 && dims != 4) {
+            return forward(input); // the layer's own check names the shape it expected
+        }
+        int nonSpatial = dims - 2;
+        Conv2d.check(outputSize.length == 2 || outputSize.length == nonSpatial + 2,
+                describe() + ": for " + dims + "-D input, outputSize must have 2 or " + (nonSpatial + 2)
+                        + " elements, got " + Arrays.toString(outputSize));
+        int[] size = Arrays.copyOfRange(outputSize, outputSize.length - 2, outputSize.length);
+        int[] smallest = new int[2];
+        int[] largest = new int[2];
+        for (int d = 0; d < 2; d++) {
+            smallest[d] = (input.shape()[nonSpatial + d] - 1) * stride[d] - 2 * padding[d]
+                    + dilation[d] * (kernelSize[d] - 1) + 1;
+            largest[d] = smallest[d] + stride[d] - 1;
+        }
+        for (int d = 0; d < 2; d++) {
+            Conv2d.check(size[d] >= smallest[d] && size[d] <= largest[d],
+                    describe() + ": requested an output size of " + Arrays.toString(size)
+                            + ", but valid sizes range from " + Arrays.toString(smallest) + " to "
+                            + Arrays.toString(largest) + " (for an input of "
+                            + Arrays.toString(Arrays.copyOfRange(input.shape(), nonSpatial, dims)) + ")");
+        }
+        int[] padToSize = {size[0] - smallest[0], size[1] - smallest[1]};
+        return Convolution.convTranspose2d(describe(), input, weight, bias, stride, padding, padToSize, dilation, groups);
+    }
+
     public int inChannels() {
         return inChannels;
     }

@@ -19,7 +19,9 @@ import kindling.tensor.Tensor;
  * <p><b>Shape</b>: input (N, C), (N, C, d1, ...) or (C) of logits; target (N), (N, d1, ...) or () of
  * class indices in [0, C) stored as floats; output a scalar, or the target's shape with NONE.
  * <p><b>PyTorch defaults</b>: weight none, ignoreIndex −100, reduction mean, labelSmoothing 0.
- * Probability ("soft") targets are not supported.
+ * A target of the input's own shape holds class probabilities ("soft" targets, as PyTorch's float
+ * targets): the loss is then −Σ_c w[c]·q[i, c]·log p[i, c] with q the (smoothed) target, and MEAN
+ * divides by the number of positions (N·d1·…), whatever the weights.
  */
 public class CrossEntropyLoss extends Loss {
     private final Tensor weight;

@@ -25,20 +25,29 @@ import kindling.tensor.Tensor;
  *       {@code paddingIdx} row set to zeros.
  * </ul>
  * With a {@code paddingIdx} (PyTorch's {@code padding_idx}), that row receives no gradient, so the
- * vector of the padding token stays zero through training. PyTorch's {@code max_norm},
- * {@code scale_grad_by_freq} and {@code sparse} options are not provided.
+ * vector of the padding token stays zero through training. With a {@code maxNorm} (PyTorch's
+ * {@code max_norm}), each forward first scales down, in place, every row the input picks whose
+ * p-norm ({@code normType}, default 2) is above it, so no vector in use grows past that length:
+ * <pre>
+ *   Embedding table = Embedding.builder(10_000, 64).paddingIdx(0).maxNorm(1.0).build();
+ * </pre>
+ * PyTorch's {@code scale_grad_by_freq} and {@code sparse} options are not provided.
  */
 public class Embedding extends Module {
     private final int numEmbeddings;
     private final int embeddingDim;
     /** The row that stays zero, in [0, numEmbeddings), or −1 for none. */
     private final int paddingRow;
+    /** The largest norm a picked row may have, or NaN for no limit. */
+    private final double maxNorm;
+    /** The p of the p-norm maxNorm limits. */
+    private final double normType;
     /** The table W, shape (numEmbeddings, embeddingDim). */
     public final Tensor weight;
 
     /** A table without a padding row. */
     public Embedding(int numEmbeddings, int embeddingDim) {
-        this(numEmbeddings, embeddingDim, -1, null);
+        this(numEmbeddings, embeddingDim, -1, Double.NaN, 2, null);
     }
 
     /**
@@ -46,7 +55,12 @@ public class Embedding extends Module {
      * counts from the end as in PyTorch (−1 is the last row). Use {@link #Embedding(int, int)} for none.
      */
     public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx) {
-        this(numEmbeddings, embeddingDim, paddingRow(numEmbeddings, paddingIdx), null);
+        this(numEmbeddings, embeddingDim, paddingRow(numEmbeddings, paddingIdx), Double.NaN, 2, null);
+    }
+
+    /** The options of a table of {@code numEmbeddings} rows of {@code embeddingDim}: padding row, max norm. */
+    public static Builder builder(int numEmbeddings, int embeddingDim) {
+        return new Builder(numEmbeddings, embeddingDim);
     }
 
     private static int paddingRow(int numEmbeddings, int paddingIdx) {
@@ -57,7 +71,8 @@ public class Embedding extends Module {
         return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
     }
 
-    private Embedding(int numEmbeddings, int embeddingDim, int paddingRow, Tensor pretrained) {
+    private Embedding(int numEmbeddings, int embeddingDim, int paddingRow, double maxNorm, double normType,
+                      Tensor pretrained) {
         if (numEmbeddings < 1 || embeddingDim < 1) {
             throw new IllegalArgumentException("Embedding: numEmbeddings and embeddingDim must be at least 1, got "
                     + "numEmbeddings=" + numEmbeddings + ", embeddingDim=" + embeddingDim);
@@ -65,6 +80,8 @@ public class Embedding extends Module {
         this.numEmbeddings = numEmbeddings;
         this.embeddingDim = embeddingDim;
         this.paddingRow = paddingRow;
+        this.maxNorm = maxNorm;
+        this.normType = normType;
         this.weight = registerParameter("weight", pretrained != null ? pretrained : Tensor.zeros(numEmbeddings,
                 embeddingDim));
         if (pretrained == null) {
@@ -82,7 +99,7 @@ public class Embedding extends Module {
                     + Shape.format(embeddings.shape()));
         }
         Tensor copy = Tensor.wrap(embeddings.toArray(), embeddings.shape());
-        Embedding table = new Embedding(embeddings.size(0), embeddings.size(1), -1, copy);
+        Embedding table = new Embedding(embeddings.size(0), embeddings.size(1), -1, Double.NaN, 2, copy);
         if (freeze) {
             table.weight.requiresGrad_(false);
         }
@@ -112,14 +129,79 @@ public class Embedding extends Module {
         return embeddingDim;
     }
 
+    /** The largest p-norm a picked row may have, or NaN when there is no limit. */
+    public double maxNorm() {
+        return maxNorm;
+    }
+
+    /** The p of the p-norm {@link #maxNorm} limits (2 unless set). */
+    public double normType() {
+        return normType;
+    }
+
     @Override
     public Tensor forward(Tensor input) {
+        if (!Double.isNaN(maxNorm)) {
+            return Embeddings.embedding(describe(), input, weight, paddingRow, maxNorm, normType);
+        }
         return Embeddings.embedding(describe(), input, weight, paddingRow);
     }
 
     @Override
     public String extraRepr() {
-        String padding = paddingRow >= 0 ? ", padding_idx=" + paddingRow : "";
-        return numEmbeddings + ", " + embeddingDim + padding;
+        StringBuilder s = new StringBuilder(numEmbeddings + ", " + embeddingDim);
+        if (paddingRow >= 0) {
+            s.append(", padding_idx=").append(paddingRow);
+        }
+        if (!Double.isNaN(maxNorm)) {
+            s.append(", max_norm=").append(PyRepr.floatRepr(maxNorm));
+        }
+        if (normType != 2) {
+            s.append(", norm_type=").append(PyRepr.floatRepr(normType));
+        }
+        return s.toString();
+    }
+
+    /** Embedding's options, with PyTorch's defaults: no padding row, no max norm, norm type 2. */
+    public static final class Builder {
+        private final int numEmbeddings;
+        private final int embeddingDim;
+        private Integer paddingIdx;
+        private double maxNorm = Double.NaN;
+        private double normType = 2;
+
+        private Builder(int numEmbeddings, int embeddingDim) {
+            this.numEmbeddings = numEmbeddings;
+            this.embeddingDim = embeddingDim;
+        }
+
+        /** The row that stays zero and gets no gradient; negative counts from the end (−1 is the last row). */
+        public Builder paddingIdx(int paddingIdx) {
+            this.paddingIdx = paddingIdx;
+            return this;
+        }
+
+        /** Rows the input picks are scaled down, before each lookup, to a p-norm of at most this (&gt; 0). */
+        public Builder maxNorm(double maxNorm) {
+            this.maxNorm = maxNorm;
+            return this;
+        }
+
+        /** The p of the p-norm maxNorm limits: 2 (length) by default, 1, ∞ or any other p. */
+        public Builder normType(double normType) {
+            this.normType = normType;
+            return this;
+        }
+
+        public Embedding build() {
+            if (!Double.isNaN(maxNorm) && !(maxNorm > 0)) {
+                throw new IllegalArgumentException("Embedding: maxNorm must be > 0, got " + maxNorm);
+            }
+            if (Double.isNaN(normType)) {
+                throw new IllegalArgumentException("Embedding: normType must be a number, got NaN");
+            }
+            int row = paddingIdx == null ? -1 : paddingRow(numEmbeddings, paddingIdx);
+            return new Embedding(numEmbeddings, embeddingDim, row, maxNorm, normType, null);
+        }
     }
 }

@@ -18,6 +18,7 @@ import kindling.nn.Module;
 import kindling.optim.LRScheduler;
 import kindling.optim.Optimizer;
 import kindling.optim.ParamGroup;
+import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 
 /**
@@ -32,11 +33,13 @@ import kindling.tensor.Tensor;
  * The whole loop is {@link #fit} and {@link #trainOneEpoch}: read them top to bottom.
  *
  * <p><b>Checkpoints</b> are one safetensors file per run ({@code checkpoint.safetensors}: the model's
- * state dict under {@code model.}, the optimizer's under {@code optimizer.}, the epoch and the history
- * in its metadata), replaced atomically after every epoch, so a crash leaves the previous epoch's
- * file. {@link #resume} continues a run from it; with a {@link DataLoader} the shuffling continues
- * where it was, so an interrupted and resumed run ends with the same weights as one that never
- * stopped (as long as the model has no dropout, whose random draws are not saved).
+ * state dict under {@code model.}, the optimizer's under {@code optimizer.}, the epoch, the history
+ * and the global generator's state in its metadata), replaced atomically after every epoch, so a
+ * crash leaves the previous epoch's file. {@link #resume} continues a run from it; with a
+ * {@link DataLoader} the shuffling continues where it was, and dropout draws again what it would
+ * have drawn, so an interrupted and resumed run ends with the same weights as one that never
+ * stopped (a {@code Dropout} given its own generator is the exception: the checkpoint does not
+ * see it).
  */
 public final class Trainer {
     /** Loss and accuracy over a data set. */
@@ -79,19 +82,19 @@ public final class Trainer {
                 loader.setEpoch(epoch - 1);
             }
             long start = System.nanoTime();
-            double[] trained = trainOneEpoch(train, "epoch " + epoch + "/" + epochs);
+            EpochTotals trained = trainOneEpoch(train, "epoch " + epoch + "/" + epochs);
             double seconds = (System.nanoTime() - start) / 1e9;
             Evaluation checked = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(model, loss, validation);
             if (scheduler != null) {
                 scheduler.step();
             }
-            history.add(new History.Epoch(epoch, trained[0], trained[1], checked.loss(), checked.accuracy(),
-                    seconds, trained[2] / seconds));
+            history.add(new History.Epoch(epoch, trained.meanLoss(), trained.accuracy(), checked.loss(),
+                    checked.accuracy(), seconds, trained.images() / seconds));
             String evaluated = validation == null ? ""       // nothing evaluated: say nothing rather than NaN
                     : String.format(", %s loss %.4f, %s acc %.4f", validationName, checked.loss(),
                             validationName, checked.accuracy());
             out.printf("epoch %d/%d: train loss %.4f, train acc %.4f%s, %.1f s%n",
-                    epoch, epochs, trained[0], trained[1], evaluated, seconds);
+                    epoch, epochs, trained.meanLoss(), trained.accuracy(), evaluated, seconds);
             if (checkpointDir != null) {
                 saveCheckpoint();
             }
@@ -99,8 +102,12 @@ public final class Trainer {
         return history;
     }
 
-    /** One pass over {@code train}; returns {mean loss, accuracy, images}. */
-    private double[] trainOneEpoch(Batches train, String label) {
+    /** What one pass over the training batches gives: the mean loss, the accuracy, and how many images. */
+    private record EpochTotals(double meanLoss, double accuracy, long images) {
+    }
+
+    /** One pass over {@code train}: forward, loss, backward and a step per batch. */
+    private EpochTotals trainOneEpoch(Batches train, String label) {
         model.train();
         ProgressBar bar = new ProgressBar(out, redraw, label, train.numBatches(), unit);
         double lossSum = 0;
@@ -118,7 +125,7 @@ public final class Trainer {
             images += batch.size();
             bar.update(++done, lossSum / images, (double) correct / images, images);
         }
-        return new double[] {lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1), images};
+        return new EpochTotals(lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1), images);
     }
 
     /** The mean loss and the accuracy of {@code model} on {@code data}, in eval mode without gradients. */
@@ -168,6 +175,8 @@ public final class Trainer {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("epoch", Integer.toString(history.epochs().size()));
         metadata.put("history", history.serialize());
+        long[] random = Generator.global().getState();
+        metadata.put("global_generator", Long.toHexString(random[0]) + " " + Long.toHexString(random[1]));
         SafeTensors.save(tensors, metadata, checkpointFile());
     }
 
@@ -186,7 +195,9 @@ public final class Trainer {
             return 0;
         }
         Map<String, Tensor> tensors = SafeTensors.load(file);
-        History saved = savedHistory(file, SafeTensors.metadata(file));
+        Map<String, String> metadata = SafeTensors.metadata(file);
+        History saved = savedHistory(file, metadata);
+        long[] random = savedGeneratorState(file, metadata);
         Map<String, Tensor> modelState = new LinkedHashMap<>();
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         tensors.forEach((key, value) -> {
@@ -227,7 +238,31 @@ public final class Trainer {
                     + "\nNothing was changed: the model, optimizer, scheduler and history are as they were.", e);
         }
         history = saved;
+        if (random != null) {
+            Generator.global().setState(random);
+        }
         return history.epochs().size();
+    }
+
+    /**
+     * The global generator's state when the checkpoint was saved, so dropout (and any other draw from
+     * the global generator) continues as in the uninterrupted run; null in a checkpoint without it.
+     */
+    private static long[] savedGeneratorState(Path file, Map<String, String> metadata) throws CheckpointException {
+        String text = metadata.get("global_generator");
+        if (text == null) {
+            return null;
+        }
+        String[] words = text.trim().split(" ");
+        try {
+            if (words.length != 2) {
+                throw new NumberFormatException("expected two hexadecimal numbers");
+            }
+            return new long[] {Long.parseUnsignedLong(words[0], 16), Long.parseUnsignedLong(words[1], 16)};
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "cannot resume: garbled global_generator metadata '" + text
+                    + "': " + e.getMessage(), e);
+        }
     }
 
     /** Each parameter group's lr, in order. */

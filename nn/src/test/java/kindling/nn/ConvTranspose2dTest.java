@@ -110,6 +110,42 @@ class ConvTranspose2dTest {
     }
 
     @Test
+    void outputSizePicksTheOutputPaddingAsPyTorchDoes() {
+        // Stride 3, padding 1, k 3: a 5×4 input reaches 13…15 rows and 10…12 columns.
+        ConvTranspose2d up = ConvTranspose2d.builder(2, 3, 3).stride(3).padding(1).build();
+        ConvTranspose2d padded = ConvTranspose2d.builder(2, 3, 3).stride(3).padding(1).outputPadding(2, 1).build();
+        padded.weight.detach().copy_(up.weight.detach());
+        padded.bias.detach().copy_(up.bias.detach());
+        Tensor x = Tensor.randn(new Generator(7), 2, 2, 5, 4);
+        Tensor y = up.forward(x, 15, 11);
+        assertArrayEquals(new int[] {2, 3, 15, 11}, y.shape());
+        assertArrayEquals(padded.forward(x).toArray(), y.toArray());
+        assertArrayEquals(y.toArray(), up.forward(x, 2, 3, 15, 11).toArray());   // the whole shape; N and C are not read
+        assertArrayEquals(new int[] {2, 3, 13, 10}, up.forward(x, 13, 10).shape());
+        assertArrayEquals(new int[] {3, 14, 12}, up.forward(Tensor.zeros(2, 5, 4), 3, 14, 12).shape());
+
+        Tensor leaf = x.detach().requiresGrad_();
+        up.forward(leaf, 15, 11).sum().backward();
+        Tensor leafPadded = x.detach().requiresGrad_();
+        padded.forward(leafPadded).sum().backward();
+        assertArrayEquals(leafPadded.grad().toArray(), leaf.grad().toArray());
+    }
+
+    @Test
+    void outputSizeErrorsGiveTheReachableRange() {
+        ConvTranspose2d up = new ConvTranspose2d(16, 8, 3, 2, 1);
+        Tensor x = Tensor.zeros(1, 16, 7, 7);
+        assertEquals("ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)): requested an output "
+                        + "size of [15, 14], but valid sizes range from [13, 13] to [14, 14] (for an input of [7, 7])",
+                assertThrows(IllegalArgumentException.class, () -> up.forward(x, 15, 14)).getMessage());
+        assertEquals("ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)): for 4-D input, "
+                        + "outputSize must have 2 or 4 elements, got [14]",
+                assertThrows(IllegalArgumentException.class, () -> up.forward(x, 14)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> up.forward(x, 12, 13));
+        assertThrows(ShapeException.class, () -> up.forward(Tensor.zeros(16, 7), 14, 14));
+    }
+
+    @Test
     void shapeErrorsNameTheLayerItsPathAndTheShapes() {
         Sequential decoder = new Sequential(new ConvTranspose2d(16, 8, 3, 2, 1));
         Sequential model = new Sequential();

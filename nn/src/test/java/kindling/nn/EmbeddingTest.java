@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
 import kindling.autograd.GradCheck;
 import kindling.autograd.NoGrad;
 import kindling.io.GoldenText;
+import kindling.nn.functional.Embeddings;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +47,53 @@ class EmbeddingTest {
         LayerGolden.assertClose(name + "_out", golden.get(name + "_out"), out);
         out.mul(copy(golden, name + "_w")).sum().backward();
         LayerGolden.assertClose(name + "_grad_weight", golden.get(name + "_grad_weight"), embedding.weight.grad());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"emb_max_norm", "emb_max_norm_p1_padding", "emb_max_norm_inf", "emb_max_norm_p3"})
+    void maxNormScalesThePickedRowsDownAsPyTorchDoes(String name) throws IOException {
+        Map<String, Tensor> golden = GoldenText.read("embedding.txt");
+        Tensor table = golden.get(name + "_weight");
+        Embedding.Builder options = Embedding.builder(table.size(0), table.size(1));
+        switch (name) {
+            case "emb_max_norm" -> options.maxNorm(3.0);
+            case "emb_max_norm_p1_padding" -> options.paddingIdx(2).maxNorm(2.0).normType(1);
+            case "emb_max_norm_inf" -> options.maxNorm(1.0).normType(Double.POSITIVE_INFINITY);
+            default -> options.maxNorm(1.5).normType(3);
+        }
+        Embedding embedding = options.build();
+        try (NoGrad ignored = NoGrad.enter()) {
+            embedding.weight.copy_(table);
+        }
+        Tensor out = embedding.forward(copy(golden, name + "_x"));
+        LayerGolden.assertClose(name + "_weight_after", golden.get(name + "_weight_after"), embedding.weight);
+        LayerGolden.assertClose(name + "_out", golden.get(name + "_out"), out);
+        out.mul(copy(golden, name + "_w")).sum().backward();
+        LayerGolden.assertClose(name + "_grad_weight", golden.get(name + "_grad_weight"), embedding.weight.grad());
+        assertFalse(Arrays.equals(table.toArray(), embedding.weight.toArray()), "some picked row was too long");
+    }
+
+    @Test
+    void maxNormPrintsAsPyTorchAndABadIndexChangesNoRow() {
+        assertEquals("Embedding(10, 3, padding_idx=0, max_norm=1.0)",
+                Embedding.builder(10, 3).paddingIdx(0).maxNorm(1).build().toString());
+        assertEquals("Embedding(10, 3, max_norm=0.5, norm_type=inf)",
+                Embedding.builder(10, 3).maxNorm(0.5).normType(Double.POSITIVE_INFINITY).build().toString());
+        assertEquals("Embedding(10, 3, padding_idx=9)", Embedding.builder(10, 3).paddingIdx(-1).build().toString());
+
+        Embedding table = Embedding.builder(4, 2).maxNorm(0.1).build();
+        float[] before = table.weight.toArray();
+        assertThrows(IndexOutOfBoundsException.class, () -> table.forward(Tensor.of(new float[] {0, 1, 4}, 3)));
+        assertArrayEquals(before, table.weight.toArray());
+        table.forward(Tensor.of(new float[] {1, 1}, 2));
+        assertEquals(0.1, table.weight.select(0, 1).pow(2).sum().sqrt().item(), 1e-6);
+        assertArrayEquals(Arrays.copyOfRange(before, 0, 2), Arrays.copyOfRange(table.weight.toArray(), 0, 2));
+
+        assertEquals("Embedding: maxNorm must be > 0, got 0.0",
+                assertThrows(IllegalArgumentException.class, () -> Embedding.builder(4, 2).maxNorm(0).build()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Embedding.builder(4, 2).paddingIdx(4).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> Embeddings.embedding(Tensor.zeros(2), Tensor.zeros(4, 2), -1, -1.0, 2));
     }
 
     @Test

@@ -50,6 +50,33 @@ class LossTest {
     }
 
     @Test
+    void crossEntropyWithClassProbabilitiesMatchesPyTorch() {
+        LayerGolden.check("ce_prob", on(new CrossEntropyLoss(), "y"), XY);
+        LayerGolden.check("ce_prob_weight_smooth_sum", in -> new CrossEntropyLoss(in.get("cw"), IGNORE, Reduction.SUM, 0.2)
+                .forward(in.get("x"), in.get("y")), XY, "cw");
+        LayerGolden.check("ce_prob_none", on(new CrossEntropyLoss(null, IGNORE, Reduction.NONE, 0.1), "y"), X, "y");
+        LayerGolden.check("ce_prob_spatial", in -> new CrossEntropyLoss(in.get("cw"), IGNORE, Reduction.MEAN, 0)
+                .forward(in.get("x"), in.get("y")), XY, "cw");
+        LayerGolden.check("ce_prob_unbatched", on(new CrossEntropyLoss(null, IGNORE, Reduction.MEAN, 0.3), "y"), XY);
+    }
+
+    @Test
+    void crossEntropyWithClassProbabilitiesRefusesAMismatchedTargetOrAnIgnoreIndex() {
+        Tensor logits = Tensor.zeros(5, 4);
+        assertEquals("CrossEntropyLoss: expected target (5,) of class indices or (5, 4) of class probabilities for "
+                        + "input (5, 4) but got target (5, 3)",
+                assertThrows(ShapeException.class, () -> Losses.crossEntropy(logits, Tensor.zeros(5, 3))).getMessage());
+        assertEquals("CrossEntropyLoss: expected target () of class indices or (4,) of class probabilities for "
+                        + "input (4,) but got target (3,)",
+                assertThrows(ShapeException.class, () -> Losses.crossEntropy(Tensor.zeros(4), Tensor.zeros(3))).getMessage());
+        assertEquals("CrossEntropyLoss: ignoreIndex 1 is not supported with class-probability targets (5, 4)",
+                assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss(null, 1, Reduction.MEAN, 0)
+                        .forward(logits, Tensor.zeros(5, 4))).getMessage());
+        assertThrows(ShapeException.class, () -> new CrossEntropyLoss(Tensor.ones(3), IGNORE, Reduction.MEAN, 0)
+                .forward(logits, Tensor.zeros(5, 4)));
+    }
+
+    @Test
     void nllMatchesPyTorch() {
         LayerGolden.check("nll", on(new NLLLoss(), "t"), X, "t");
         LayerGolden.check("nll_weight_ignore", in -> new NLLLoss(in.get("cw"), IGNORE, Reduction.MEAN)
@@ -152,8 +179,8 @@ class LossTest {
         Tensor logits = Tensor.zeros(5, 4);
         ShapeException shape = assertThrows(ShapeException.class,
                 () -> new CrossEntropyLoss().forward(logits, Tensor.zeros(5, 2)));
-        assertEquals("CrossEntropyLoss: expected target (5,) of class indices for input (5, 4) but got target (5, 2)",
-                shape.getMessage());
+        assertEquals("CrossEntropyLoss: expected target (5,) of class indices or (5, 4) of class probabilities for "
+                + "input (5, 4) but got target (5, 2)", shape.getMessage());
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
                 () -> new CrossEntropyLoss().forward(logits, Tensor.of(new float[] {0, 1, 7, 2, 3}, 5)));
         assertEquals("CrossEntropyLoss: class index 7 is out of range for C=4 (expected 0 <= index < 4, "

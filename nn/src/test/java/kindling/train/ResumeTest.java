@@ -177,4 +177,22 @@ class ResumeTest {
                 .startsWith(file + ": cannot resume: the metadata has no 'epoch' entry"));
         assertUnchanged(before, other.snapshot());
     }
+
+    @Test
+    void garbledGeneratorStateNamesTheFileAndChangesNothing() throws IOException {
+        Path file = checkpointAfterTwoEpochs();
+        String history = SafeTensors.metadata(file).get("history");
+        Run other = Run.of(model(2, 4), 0.9f, dir.resolve("run"));
+        Map<String, float[]> before = other.snapshot();
+        long[] generatorBefore = Generator.global().getState();
+
+        withMetadata(file, Map.of("epoch", "2", "history", history, "global_generator", "12ab"));
+        assertEquals(file + ": cannot resume: garbled global_generator metadata '12ab': expected two hexadecimal numbers",
+                assertThrows(CheckpointException.class, () -> other.trainer().resume()).getMessage());
+        withMetadata(file, Map.of("epoch", "2", "history", history, "global_generator", "12ab xyz"));
+        assertTrue(assertThrows(CheckpointException.class, () -> other.trainer().resume()).getMessage()
+                .startsWith(file + ": cannot resume: garbled global_generator metadata '12ab xyz'"));
+        assertUnchanged(before, other.snapshot());
+        assertArrayEquals(generatorBefore, Generator.global().getState());
+    }
 }

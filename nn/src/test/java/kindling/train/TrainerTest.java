@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import kindling.data.DataLoader;
 import kindling.data.TensorDataset;
 import kindling.nn.CrossEntropyLoss;
+import kindling.nn.Dropout;
 import kindling.nn.Linear;
 import kindling.nn.ReLU;
 import kindling.nn.Sequential;
@@ -129,6 +130,28 @@ class TrainerTest {
         assertEquals(4, history.epochs().size());
         straight.stateDict().forEach((key, value) ->
                 assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
+    }
+
+    @Test
+    void withDropoutTooAResumedRunEndsWithTheUninterruptedWeights() throws IOException {
+        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
+        Sequential straight = modelWithDropout(7);
+        trainer(straight, 4, dir.resolve("straight-dropout"), quiet()).fit(train, null);
+
+        Sequential interrupted = modelWithDropout(7);
+        trainer(interrupted, 2, dir.resolve("resumed-dropout"), quiet()).fit(train, null);
+        Sequential resumed = modelWithDropout(99);            // a fresh process: other weights, other draws
+        Generator.global().nextLong();
+        Trainer again = trainer(resumed, 4, dir.resolve("resumed-dropout"), quiet());
+        assertEquals(2, again.resume());
+        again.fit(train, null);
+        straight.stateDict().forEach((key, value) ->
+                assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
+    }
+
+    private static Sequential modelWithDropout(long seed) {
+        Generator.manualSeed(seed);
+        return new Sequential(new Linear(2, 16), new ReLU(), new Dropout(0.3), new Linear(16, 2));
     }
 
     @Test

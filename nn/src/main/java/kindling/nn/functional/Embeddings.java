@@ -41,4 +41,31 @@ public final class Embeddings {
         }
         return EmbeddingOp.apply(who, input, weight, paddingIdx);
     }
+
+    /**
+     * As {@link #embedding(Tensor, Tensor, int)}, after scaling down in place every row the input picks
+     * whose {@code normType}-norm is above {@code maxNorm}, as PyTorch's {@code F.embedding(...,
+     * max_norm, norm_type)}: W[v] *= maxNorm / (‖W[v]‖_p + 1e−7). The weight changes, values and
+     * version, before the lookup; the indices are checked first, so a bad index changes nothing.
+     */
+    public static Tensor embedding(Tensor input, Tensor weight, int paddingIdx, double maxNorm, double normType) {
+        return embedding("embedding", input, weight, paddingIdx, maxNorm, normType);
+    }
+
+    /** As {@link #embedding(Tensor, Tensor, int, double, double)}, with {@code who} naming the caller in errors. */
+    public static Tensor embedding(String who, Tensor input, Tensor weight, int paddingIdx, double maxNorm,
+                                   double normType) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException(who + ": maxNorm must be > 0, got " + maxNorm);
+        }
+        if (weight.dim() != 2) {
+            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
+        }
+        if (paddingIdx < -1 || paddingIdx >= weight.size(0)) {
+            throw new IllegalArgumentException(who + ": paddingIdx must be -1 (none) or a row in [0, "
+                    + weight.size(0) + ") but got " + paddingIdx);
+        }
+        EmbeddingOp.renorm_(who, input, weight, maxNorm, normType);
+        return EmbeddingOp.apply(who, input, weight, paddingIdx);
+    }
 }

@@ -33,15 +33,70 @@ public final class Losses {
      * </pre>
      * Shape: x (N, C) or (N, C, d1, ...) or (C); y (N) or (N, d1, ...) or (); weight (C) or null;
      * NONE gives y's shape.
+     *
+     * <p>A target of x's own shape holds class <b>probabilities</b> instead (PyTorch's float targets:
+     * mixup, distillation, soft labels), and the loss is the cross-entropy between the two distributions:
+     * <pre>
+     *   q     = (1 − ε) · y + ε / C
+     *   ℓ_i   = −Σ_c w[c] · q[i, c] · log p[i, c]
+     *   MEAN  = Σ_i ℓ_i / (N·d1·…)           (the count of positions, whatever the weights)
+     * </pre>
+     * The target gets a gradient too, −w[c]·log p[i, c] (scaled), when it requires one. ignoreIndex has
+     * no meaning there, and must be left at its default.
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
                                       Reduction reduction, double labelSmoothing) {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
             throw new IllegalArgumentException("CrossEntropyLoss: labelSmoothing must be in [0, 1], got " + labelSmoothing);
         }
+        if (target.dim() == input.dim()) {
+            return crossEntropyWithProbabilities(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+        }
         int classDim = input.dim() == 1 ? 0 : 1;
         return negativeLogLikelihood("CrossEntropyLoss", input.logSoftmax(classDim), target, weight, ignoreIndex,
                 reduction, labelSmoothing);
+    }
+
+    private static Tensor crossEntropyWithProbabilities(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
+                                                        Reduction reduction, double labelSmoothing) {
+        String loss = "CrossEntropyLoss";
+        if (!Shape.same(input.shape(), target.shape())) {                // as many dims: meant as probabilities?
+            int[] in = input.shape();
+            int[] indices = in.length == 1 ? new int[0] : new int[in.length - 1];
+            if (in.length > 1) {
+                indices[0] = in[0];
+                System.arraycopy(in, 2, indices, 1, in.length - 2);
+            }
+            throw new ShapeException(loss + ": expected target " + Shape.format(indices) + " of class indices or "
+                    + Shape.format(in) + " of class probabilities for input " + Shape.format(in) + " but got target "
+                    + Shape.format(target.shape()));
+        }
+        if (ignoreIndex != DEFAULT_IGNORE_INDEX) {
+            throw new IllegalArgumentException(loss + ": ignoreIndex " + ignoreIndex
+                    + " is not supported with class-probability targets " + Shape.format(target.shape()));
+        }
+        int classDim = input.dim() == 1 ? 0 : 1;
+        int classes = input.size(classDim);
+        if (weight != null && !(weight.dim() == 1 && weight.size(0) == classes)) {
+            throw new ShapeException(loss + ": expected weight (" + classes + ") for C=" + classes + " but got "
+                    + Shape.format(weight.shape()));
+        }
+        Tensor q = labelSmoothing > 0
+                ? target.mul((float) (1 - labelSmoothing)).add((float) (labelSmoothing / classes))
+                : target;
+        Tensor terms = input.logSoftmax(classDim).mul(q);                              // q[i, c] · log p[i, c]
+        if (weight != null) {
+            terms = terms.mul(input.dim() == 1 ? weight : weight.reshape(classShape(input.dim(), classes)));
+        }
+        Tensor losses = terms.sum(classDim).neg();
+        switch (reduction) {
+            case MEAN:
+                return losses.mean();
+            case SUM:
+                return losses.sum();
+            default:
+                return losses;
+        }
     }
 
     /** {@link #crossEntropy(Tensor, Tensor, Tensor, int, Reduction, double)} with PyTorch's defaults. */
