@@ -149,10 +149,13 @@ public final class Trainer {
         return new Evaluation(lossSum / Math.max(images, 1), (double) correct / Math.max(images, 1));
     }
 
-    /** How many rows of {@code logits} (N, classes) have their largest value at the target class. */
+    /**
+     * How many rows of {@code logits} (N, classes) have their largest value at the target class; with
+     * class-probability targets (N, classes), at the target's most likely class.
+     */
     public static long countCorrect(Tensor logits, Tensor targets) {
         float[] predicted = logits.argmax(1, false).toArray();
-        float[] expected = targets.toArray();
+        float[] expected = targets.dim() == logits.dim() ? targets.argmax(1, false).toArray() : targets.toArray();
         long correct = 0;
         for (int i = 0; i < predicted.length; i++) {
             if (predicted[i] == expected[i]) {
@@ -184,6 +187,9 @@ public final class Trainer {
      * Restores the model, the optimizer, the scheduler's position and the history from this run's
      * checkpoint, if there is one, so that {@link #fit} continues after the last completed epoch.
      * Returns the number of completed epochs (0 when there is no checkpoint).
+     *
+     * <p>The global generator's state, when the checkpoint holds it, is put back last, so dropout
+     * draws what the uninterrupted run drew (a checkpoint written without it resumes the rest).
      *
      * <p>All or nothing: either all four change, or, when anything in the checkpoint is missing,
      * garbled or does not fit (a model of another shape, an optimizer with another momentum), a

@@ -69,9 +69,14 @@ class LossTest {
         assertEquals("CrossEntropyLoss: expected target () of class indices or (4,) of class probabilities for "
                         + "input (4,) but got target (3,)",
                 assertThrows(ShapeException.class, () -> Losses.crossEntropy(Tensor.zeros(4), Tensor.zeros(3))).getMessage());
-        assertEquals("CrossEntropyLoss: ignoreIndex 1 is not supported with class-probability targets (5, 4)",
+        assertEquals("CrossEntropyLoss: ignoreIndex 1 is not supported with class-probability targets (5, 4) "
+                        + "(it must be negative: no class is ignored)",
                 assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss(null, 1, Reduction.MEAN, 0)
                         .forward(logits, Tensor.zeros(5, 4))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new CrossEntropyLoss(null, 0, Reduction.MEAN, 0)
+                .forward(logits, Tensor.zeros(5, 4)));
+        assertEquals(new CrossEntropyLoss().forward(logits, Tensor.full(0.25f, 5, 4)).item(),        // −1: none ignored
+                new CrossEntropyLoss(null, -1, Reduction.MEAN, 0).forward(logits, Tensor.full(0.25f, 5, 4)).item());
         assertThrows(ShapeException.class, () -> new CrossEntropyLoss(Tensor.ones(3), IGNORE, Reduction.MEAN, 0)
                 .forward(logits, Tensor.zeros(5, 4)));
     }

@@ -2,6 +2,7 @@ package kindling.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,6 +115,34 @@ class ResumeTest {
         assertEquals(0.1f * 0.1f * 0.1f, again.scheduler().getLastLr(), 1e-9f);
         assertEquals(again.scheduler().getLastLr(), again.sgd().getLr());
         assertTrue(!again.sgd().state(again.model().parameters().get(0)).isEmpty(), "momentum buffers restored");
+    }
+
+    @Test
+    void aCheckpointWithoutGeneratorStateStillResumesAndLeavesTheGeneratorAlone() throws IOException {
+        // Checkpoints written before the generator's state was saved: everything else is restored.
+        Path file = checkpointAfterTwoEpochs();
+        Map<String, String> metadata = new LinkedHashMap<>(SafeTensors.metadata(file));
+        String saved = metadata.remove("global_generator");
+        assertTrue(saved != null, "a new checkpoint holds the global generator's state");
+        withMetadata(file, metadata);
+        Generator.manualSeed(11);
+        long[] before = Generator.global().getState();
+        Run again = Run.of(model(3, 4), 0.9f, dir.resolve("run"));
+        long[] afterModel = Generator.global().getState();
+        assertEquals(2, again.trainer().resume());
+        assertArrayEquals(afterModel, Generator.global().getState());
+        assertFalse(java.util.Arrays.equals(before, afterModel), "building the model drew from the generator");
+    }
+
+    @Test
+    void resumePutsBackTheGeneratorStateTheCheckpointHolds() throws IOException {
+        Path file = checkpointAfterTwoEpochs();
+        String[] words = SafeTensors.metadata(file).get("global_generator").split(" ");
+        Generator.manualSeed(12345);
+        Run again = Run.of(model(3, 4), 0.9f, dir.resolve("run"));
+        assertEquals(2, again.trainer().resume());
+        assertArrayEquals(new long[] {Long.parseUnsignedLong(words[0], 16), Long.parseUnsignedLong(words[1], 16)},
+                Generator.global().getState());
     }
 
     @Test

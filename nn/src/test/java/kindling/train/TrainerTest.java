@@ -155,6 +155,14 @@ class TrainerTest {
     }
 
     @Test
+    void accuracyAgainstClassProbabilitiesCountsTheTargetsMostLikelyClass() {
+        Tensor logits = Tensor.of(new float[] {2, 1, 0, 0, 1, 2, 1, 3, 0}, 3, 3);        // predicts 0, 2, 1
+        Tensor soft = Tensor.of(new float[] {0.7f, 0.2f, 0.1f, 0.6f, 0.1f, 0.3f, 0, 1, 0}, 3, 3);   // 0, 0, 1
+        assertEquals(2, Trainer.countCorrect(logits, soft));
+        assertEquals(2, Trainer.countCorrect(logits, Tensor.of(new float[] {0, 0, 1}, 3)));
+    }
+
+    @Test
     void withoutACheckpointResumeStartsFromZero() throws IOException {
         assertEquals(0, trainer(model(1), 1, dir.resolve("none"), quiet()).resume());
     }

@@ -58,6 +58,9 @@ public final class Embeddings {
         if (!(maxNorm > 0)) {
             throw new IllegalArgumentException(who + ": maxNorm must be > 0, got " + maxNorm);
         }
+        if (Double.isNaN(normType)) {
+            throw new IllegalArgumentException(who + ": normType must be a number, got NaN");
+        }
         if (weight.dim() != 2) {
             throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
         }

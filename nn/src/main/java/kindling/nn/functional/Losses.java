@@ -32,7 +32,7 @@ public final class Losses {
      *   MEAN  = Σ_i ℓ_i / Σ_{i not ignored} w[y_i]           (w = 1 without weights: the count)
      * </pre>
      * Shape: x (N, C) or (N, C, d1, ...) or (C); y (N) or (N, d1, ...) or (); weight (C) or null;
-     * NONE gives y's shape.
+     * NONE gives y's shape (class indices).
      *
      * <p>A target of x's own shape holds class <b>probabilities</b> instead (PyTorch's float targets:
      * mixup, distillation, soft labels), and the loss is the cross-entropy between the two distributions:
@@ -41,8 +41,9 @@ public final class Losses {
      *   ℓ_i   = −Σ_c w[c] · q[i, c] · log p[i, c]
      *   MEAN  = Σ_i ℓ_i / (N·d1·…)           (the count of positions, whatever the weights)
      * </pre>
-     * The target gets a gradient too, −w[c]·log p[i, c] (scaled), when it requires one. ignoreIndex has
-     * no meaning there, and must be left at its default.
+     * NONE gives the input's shape without C. The target gets a gradient too, −w[c]·log p[i, c]
+     * (scaled), when it requires one. No class can be ignored there: ignoreIndex must be negative
+     * (as PyTorch, which refuses an ignore_index of 0 or more with float targets).
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, int ignoreIndex,
                                       Reduction reduction, double labelSmoothing) {
@@ -71,9 +72,10 @@ public final class Losses {
                     + Shape.format(in) + " of class probabilities for input " + Shape.format(in) + " but got target "
                     + Shape.format(target.shape()));
         }
-        if (ignoreIndex != DEFAULT_IGNORE_INDEX) {
+        if (ignoreIndex >= 0) {
             throw new IllegalArgumentException(loss + ": ignoreIndex " + ignoreIndex
-                    + " is not supported with class-probability targets " + Shape.format(target.shape()));
+                    + " is not supported with class-probability targets " + Shape.format(target.shape())
+                    + " (it must be negative: no class is ignored)");
         }
         int classDim = input.dim() == 1 ? 0 : 1;
         int classes = input.size(classDim);
