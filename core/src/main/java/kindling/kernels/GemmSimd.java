@@ -115,6 +115,12 @@ public final class GemmSimd implements GemmKernel {
      */
     static final int ROW_BLOCK = 24 * MR;
 
+    /**
+     * Floats a packed A block needs past its end: a vector copy of a transposed panel's last step may
+     * run over by up to a vector ({@link #packTransposedPanel}).
+     */
+    static final int PACK_SLACK = LANES;
+
     /** Rows of C in one micro-kernel block: 6 or 12. */
     final int mr;
 
@@ -216,7 +222,7 @@ public final class GemmSimd implements GemmKernel {
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr));
+                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
                     packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
@@ -257,9 +263,15 @@ public final class GemmSimd implements GemmKernel {
 
     /**
      * {@link GemmPacking#packA} into panels of mr rows (the last one 6 rows tall when its rows fit, see
-     * {@link #panelHeight}), with the common case, A stored m×k, written out six rows at a time: each
-     * step p reads one value from each of 6 rows and writes 6 in a row, with no inner loop (loops of 6
-     * cost the JIT more than their work; this copies about 4× faster).
+     * {@link #panelHeight}). The full panels have copies written for them:
+     * <ul>
+     *   <li>A stored m×k: six rows at a time: each step p reads one value from each of 6 rows and writes
+     *       6 in a row, with no inner loop (loops of 6 cost the JIT more than their work; this copies
+     *       about 4× faster);</li>
+     *   <li>A stored k×m (transposed): step p of a panel is already a contiguous run of A's row p, so it
+     *       is copied a whole vector at a time ({@link #packTransposedPanel}).</li>
+     * </ul>
+     * {@code dst} needs {@link #PACK_SLACK} floats beyond the packed block.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
                float[] dst) {
@@ -267,13 +279,38 @@ public final class GemmSimd implements GemmKernel {
             int validRows = Math.min(mr, rows - panel);
             int height = panelHeight(validRows);
             int out = panel * depth;
-            if (!transA && validRows == height) {
+            if (transA && validRows == height) {
+                packTransposedPanel(a, aOffset + p0 * lda + row0 + panel, lda, depth, dst, out, height);
+            } else if (!transA && validRows == height) {
                 for (int r = 0; r < height; r += MR) {
                     packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
                 }
             } else {
                 // A stored k×m, or the last, shorter panel (its rows, then zeros): the general packing.
                 GemmPacking.packA(transA, a, aOffset, lda, row0 + panel, validRows, p0, depth, height, dst, out);
+            }
+        }
+    }
+
+    /**
+     * One full panel of a transposed A: step p is A[p0 + p][i .. i + height), contiguous in A and in the
+     * panel. It is copied a vector at a time, and a vector longer than the panel is tall (16 lanes for
+     * 12 rows) simply runs over into the next step's place, which the next copy overwrites: the steps
+     * go in order, the panels too, and the last one's overrun lands in the {@link #PACK_SLACK} floats
+     * past the block. A vector copy instead of one float at a time; where a vector would read past the
+     * end of {@code a} the step is copied by floats.
+     */
+    private static void packTransposedPanel(float[] a, int src, int lda, int depth, float[] dst, int out, int height) {
+        int lastVectorStart = a.length - LANES;
+        for (int p = 0; p < depth; p++, src += lda, out += height) {
+            for (int r = 0; r < height; r += LANES) {
+                if (src + r <= lastVectorStart) {
+                    FloatVector.fromArray(SPECIES, a, src + r).intoArray(dst, out + r);
+                } else {
+                    for (int q = r; q < height; q++) {
+                        dst[out + q] = a[src + q];
+                    }
+                }
             }
         }
     }

@@ -51,6 +51,22 @@ class GemmKernelsTest {
     }
 
     @Test
+    void transposedATightlyStoredInWholePanelsMatchesNaive() {
+        // A stored k×m with nothing after it, and rows that fill whole 6- and 12-row panels: GemmSimd
+        // copies such a panel's steps a vector at a time, and the last step's vector would read past
+        // the end of the array (it must fall back to single floats there).
+        long seed = 2000;
+        for (int m : new int[] {6, 12, 18, 24, 36, 48}) {
+            for (int k : new int[] {1, 7, 40}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    checkAllKernels(new GemmTestSupport.Problem(true, transB, m, 37, k, 0f, 0, Float.NaN, seed++));
+                    checkAllKernels(new GemmTestSupport.Problem(true, transB, m, 70, k, 1f, 0, null, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
     void betaScalesCWhenKIsZero() {
         for (float beta : new float[] {0f, 1f, -2.5f}) {
             checkAllKernels(new GemmTestSupport.Problem(false, false, 7, 9, 0, beta, 1, null, 7));
