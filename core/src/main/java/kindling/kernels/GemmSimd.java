@@ -37,8 +37,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       and the 6-row block otherwise; both are tested on every machine.</li>
  *   <li>Tails: the last panel of a row block that has at most 6 rows is packed 6 rows tall and run
  *       by the 6-row kernel, so the 16 rows of a small convolution cost 12 + 6 rows of work, not 24.
- *       Panels are zero-padded, so no inner loop needs an edge case; only the store into C does
- *       ({@code addPartialBlock}).</li>
+ *       Panels are padded to full size, so no inner loop needs an edge case; only the store into C
+ *       does ({@code addPartialBlock}). A row of C's block depends only on its own row of the A panel,
+ *       a column only on its own column of the B panel, so what the padding holds does not matter:
+ *       it is computed and never stored. The last, narrower B panel is therefore copied in whole
+ *       vectors that run on past the edge into whatever B holds next ({@link #packB}).</li>
  *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block.
  *       Tiles are tall so that one packed B block serves many rows: repacking B for every
  *       144 rows cost about 10% of the time, and kept two threads from scaling. The packing loops
@@ -236,7 +239,7 @@ public final class GemmSimd implements GemmKernel {
                             panelIndex = bOffset + p0 * ldb + col0 + j;
                             panelStride = ldb;
                         } else if (readBInPlace) {
-                            // the last, narrower panel: packed, so its zero padding keeps reads in bounds
+                            // the last, narrower panel: packed, so that its reads stay in bounds
                             packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
                             panelIndex = 0;
                         }
@@ -351,8 +354,32 @@ public final class GemmSimd implements GemmKernel {
                 FloatVector.fromArray(SPECIES, b, src + j).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, src + j + LANES).intoArray(dst, out + LANES);
             }
-            for (int c = 0; fullCols < cols && c < NR; c++) {   // the last, narrower panel, zero-padded
-                dst[out + c] = fullCols + c < cols ? b[src + fullCols + c] : 0f;
+        }
+        if (fullCols < cols) {
+            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst, fullCols * depth);
+        }
+    }
+
+    /**
+     * The last B panel, {@code validCols} &lt; NR columns wide. Its padding columns only ever meet
+     * columns of C that are not stored, so each row is copied as two whole vectors, the values past the
+     * edge being whatever follows in B (the rest of the row, the next row). Only where that would read
+     * past the end of {@code b} is a row copied value by value, and padded with zeros. (A loop choosing
+     * value or zero for each of the NR places cost as much as the narrow panel's own products.)
+     */
+    private static void packNarrowPanel(float[] b, int src, int ldb, int depth, int validCols, float[] dst, int out) {
+        int lastVectorPairStart = b.length - NR;
+        for (int p = 0; p < depth; p++, src += ldb, out += NR) {
+            if (src <= lastVectorPairStart) {
+                FloatVector.fromArray(SPECIES, b, src).intoArray(dst, out);
+                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(dst, out + LANES);
+            } else {
+                for (int c = 0; c < validCols; c++) {
+                    dst[out + c] = b[src + c];
+                }
+                for (int c = validCols; c < NR; c++) {
+                    dst[out + c] = 0f;
+                }
             }
         }
     }
