@@ -337,13 +337,17 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * {@link GemmPacking#packB} into panels of NR columns, with the common case, B stored k×n, copied
-     * two vectors at a time: one row p of B is dealt out to every panel (each gets NR contiguous values).
+     * {@link GemmPacking#packB} into panels of NR columns, two vectors at a time:
+     * <ul>
+     *   <li>B stored k×n: one row p of B is dealt out to every panel (each gets NR contiguous values);</li>
+     *   <li>B stored n×k (transposed, a Linear layer's weight): step p of a panel is one value from each
+     *       of NR stored rows, ldb apart, which a gather loads as one vector ({@link #packTransposedB}).</li>
+     * </ul>
      */
     static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
                       float[] dst) {
         if (transB) {
-            GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0, cols, NR, dst);
+            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst);
             return;
         }
         int fullCols = cols - cols % NR;
@@ -357,6 +361,44 @@ public final class GemmSimd implements GemmKernel {
         }
         if (fullCols < cols) {
             packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst, fullCols * depth);
+        }
+    }
+
+    /**
+     * Panels of op(B) = Bᵀ, B stored n×k: column j of op(B) is B's row j, contiguous along p. Step p of
+     * a panel, op(B)[p][j .. j + NR), is B[j .. j + NR)[p]: NR values ldb apart, loaded by two gathers
+     * (one vector of LANES rows each) and stored as two contiguous vectors. A float-by-float transpose
+     * writes each value to a different place NR floats apart; the gathers write whole vectors.
+     * The last, narrower panel is copied value by value, and padded with zeros.
+     */
+    private static void packTransposedB(float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
+                                        float[] dst) {
+        int fullCols = cols - cols % NR;
+        int[] rowStarts = new int[LANES];                      // the gather's lanes: LANES rows of B, ldb apart
+        for (int lane = 0; lane < LANES; lane++) {
+            rowStarts[lane] = lane * ldb;
+        }
+        for (int j = 0; j < fullCols; j += NR) {
+            int firstHalf = bOffset + (col0 + j) * ldb + p0;    // B[col0 + j][p0]
+            int secondHalf = firstHalf + LANES * ldb;           // B[col0 + j + LANES][p0]
+            int out = j * depth;
+            for (int p = 0; p < depth; p++, out += NR) {
+                FloatVector.fromArray(SPECIES, b, firstHalf + p, rowStarts, 0).intoArray(dst, out);
+                FloatVector.fromArray(SPECIES, b, secondHalf + p, rowStarts, 0).intoArray(dst, out + LANES);
+            }
+        }
+        int out = fullCols * depth;
+        for (int c = 0; fullCols < cols && c < NR; c++) {
+            if (fullCols + c < cols) {
+                int src = bOffset + (col0 + fullCols + c) * ldb + p0;
+                for (int p = 0; p < depth; p++) {
+                    dst[out + p * NR + c] = b[src + p];
+                }
+            } else {
+                for (int p = 0; p < depth; p++) {
+                    dst[out + p * NR + c] = 0f;
+                }
+            }
         }
     }
 
