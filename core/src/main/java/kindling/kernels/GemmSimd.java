@@ -210,6 +210,11 @@ public final class GemmSimd implements GemmKernel {
         }
 
         @Override
+        boolean overwritesWhenBetaIsZero() {
+            return true;
+        }
+
+        @Override
         void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
             float[] block = buffers.scratch(mr * NR);
             // Few rows: each packed B value would serve only a few rows, so packing B would cost about
@@ -217,6 +222,8 @@ public final class GemmSimd implements GemmKernel {
             boolean readBInPlace = !transB && rows <= IN_PLACE_B_ROWS;
             for (int p0 = 0; p0 < k; p0 += DEPTH) {
                 int depth = Math.min(DEPTH, k - p0);
+                // β = 0: C was not cleared (overwritesWhenBetaIsZero), so the first k-block stores its sums
+                boolean overwrite = p0 == 0 && beta == 0f;
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
                 if (!readBInPlace) {
                     packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
@@ -252,7 +259,11 @@ public final class GemmSimd implements GemmKernel {
                                 microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
                             }
                             int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            if (validRows == height && validCols == NR) {
+                            if (overwrite && validRows == height && validCols == NR) {
+                                storeFullBlock(block, height, c, cIndex, ldc);
+                            } else if (overwrite) {
+                                storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                            } else if (validRows == height && validCols == NR) {
                                 addFullBlock(block, height, c, cIndex, ldc);
                             } else {
                                 addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
@@ -607,6 +618,22 @@ public final class GemmSimd implements GemmKernel {
                     .intoArray(c, row);
             FloatVector.fromArray(SPECIES, c, row + LANES).add(FloatVector.fromArray(SPECIES, block, r * NR + LANES))
                     .intoArray(c, row + LANES);
+        }
+    }
+
+    /** C[0..rows)[0..NR) = block (rows × NR, row-major), two vectors per row: C is not read. */
+    private static void storeFullBlock(float[] block, int rows, float[] c, int cIndex, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int row = cIndex + r * ldc;
+            FloatVector.fromArray(SPECIES, block, r * NR).intoArray(c, row);
+            FloatVector.fromArray(SPECIES, block, r * NR + LANES).intoArray(c, row + LANES);
+        }
+    }
+
+    /** C[0..validRows)[0..validCols) = block (row-major, NR wide), value by value. */
+    private static void storePartialBlock(float[] block, float[] c, int cIndex, int ldc, int validRows, int validCols) {
+        for (int r = 0; r < validRows; r++) {
+            System.arraycopy(block, r * NR, c, cIndex + r * ldc, validCols);
         }
     }
 
