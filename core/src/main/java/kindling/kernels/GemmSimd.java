@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
- *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
+ *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows;
+ *                                   β = 0: skipped, the first k-block stores instead of adding)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
  *       for each row block of ROW_BLOCK rows
@@ -23,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  *           for each A panel (mr rows)
  *             micro-kernel: mr × NR block of C += A panel · B panel
  * </pre>
+ * (docs/kernels.md has the measurements behind the choices below.)
  * <ul>
  *   <li>The micro-kernel keeps the mr × NR block of C in registers for a whole k-block, NR being 2
  *       vectors. How many rows fit depends on the vector register file, so there are two blocks:
@@ -31,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  *             vectors of B and 1 broadcast of A = 15. Each step does 12 FMAs for 2 vector loads.</li>
  *         <li>12 rows ({@link #microKernel12x2}) for AVX-512's 32: 24 accumulators + 3 = 27. Each
  *             step does 24 FMAs for the same 2 vector loads, so the panels that stream from L2 feed
- *             twice the arithmetic (taller blocks, 14 × 2 or 8 × 3, measured slower).</li>
+ *             twice the arithmetic (taller blocks, 14 × 2 or 8 × 3, were slower).</li>
  *       </ul>
  *       {@link #INSTANCE} takes the 12-row block when vectors have 16 floats (512 bits, so AVX-512)
  *       and the 6-row block otherwise; both are tested on every machine.</li>
@@ -43,10 +45,15 @@ import jdk.incubator.vector.VectorSpecies;
  *       it is computed and never stored. The last, narrower B panel is therefore copied in whole
  *       vectors that run on past the edge into whatever B holds next ({@link #packB}).</li>
  *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block.
- *       Tiles are tall so that one packed B block serves many rows: repacking B for every
- *       144 rows cost about 10% of the time, and kept two threads from scaling. The packing loops
- *       themselves are written for the panel sizes (a vector copy for B, six named rows for A):
- *       the generic loops of {@link GemmPacking} took 20% of a 256³ product.</li>
+ *       Tiles are tall so that one packed B block serves many rows: repacking B for every row block
+ *       cost a noticeable share of the time and kept two threads from scaling. The packing loops
+ *       themselves are written for the panel sizes, since the generic loops of {@link GemmPacking}
+ *       (one float at a time, a test for the padding in the loop) cost a large share of a product:
+ *       B is copied a vector at a time (gathered across rows when B is stored transposed), A six
+ *       named rows at a time (a vector at a time when A is stored transposed).</li>
+ *   <li>The pass over C: with β = 0 the tile is not cleared first, the first k-block's sums are
+ *       stored ({@code storeFullBlock}) and only later k-blocks add theirs, so C is written once
+ *       per k-block and never read before it is written.</li>
  *   <li>Few rows (at most {@link #IN_PLACE_B_ROWS}): B is not packed at all, the micro-kernel reads
  *       its rows in place, since each packed value would serve too few rows to repay the copy.
  *       Few rows or columns of A·Bᵀ with a long k: {@link GemmSimdDot} computes dot products of rows
@@ -280,8 +287,7 @@ public final class GemmSimd implements GemmKernel {
      * {@link #panelHeight}). The full panels have copies written for them:
      * <ul>
      *   <li>A stored m×k: six rows at a time: each step p reads one value from each of 6 rows and writes
-     *       6 in a row, with no inner loop (loops of 6 cost the JIT more than their work; this copies
-     *       about 4× faster);</li>
+     *       6 in a row, with no inner loop (a loop of 6 costs the JIT more than its work);</li>
      *   <li>A stored k×m (transposed): step p of a panel is already a contiguous run of A's row p, so it
      *       is copied a whole vector at a time ({@link #packTransposedPanel}).</li>
      * </ul>
