@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
- *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows;
- *                                   β = 0: skipped, the first k-block stores instead of adding)
+ *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
+ *                                  (β = 0: skipped, the first k-block stores instead of adding)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
  *       for each row block of ROW_BLOCK rows
