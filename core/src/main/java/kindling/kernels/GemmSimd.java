@@ -15,6 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
  *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
+ *                                  (β = 0: skipped, the first k-block stores instead of adding)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
  *       for each row block of ROW_BLOCK rows
@@ -23,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  *           for each A panel (mr rows)
  *             micro-kernel: mr × NR block of C += A panel · B panel
  * </pre>
+ * (docs/kernels.md has the measurements behind the choices below.)
  * <ul>
  *   <li>The micro-kernel keeps the mr × NR block of C in registers for a whole k-block, NR being 2
  *       vectors. How many rows fit depends on the vector register file, so there are two blocks:
@@ -31,19 +33,27 @@ import jdk.incubator.vector.VectorSpecies;
  *             vectors of B and 1 broadcast of A = 15. Each step does 12 FMAs for 2 vector loads.</li>
  *         <li>12 rows ({@link #microKernel12x2}) for AVX-512's 32: 24 accumulators + 3 = 27. Each
  *             step does 24 FMAs for the same 2 vector loads, so the panels that stream from L2 feed
- *             twice the arithmetic (taller blocks, 14 × 2 or 8 × 3, measured slower).</li>
+ *             twice the arithmetic (taller blocks, 14 × 2 or 8 × 3, were slower).</li>
  *       </ul>
  *       {@link #INSTANCE} takes the 12-row block when vectors have 16 floats (512 bits, so AVX-512)
  *       and the 6-row block otherwise; both are tested on every machine.</li>
  *   <li>Tails: the last panel of a row block that has at most 6 rows is packed 6 rows tall and run
  *       by the 6-row kernel, so the 16 rows of a small convolution cost 12 + 6 rows of work, not 24.
- *       Panels are zero-padded, so no inner loop needs an edge case; only the store into C does
- *       ({@code addPartialBlock}).</li>
+ *       Panels are padded to full size, so no inner loop needs an edge case; only the store into C
+ *       does ({@code addPartialBlock}). A row of C's block depends only on its own row of the A panel,
+ *       a column only on its own column of the B panel, so what the padding holds does not matter:
+ *       it is computed and never stored. The last, narrower B panel is therefore copied in whole
+ *       vectors that run on past the edge into whatever B holds next ({@link #packB}).</li>
  *   <li>Packing makes every inner-loop read contiguous and resolves transA/transB once per block.
- *       Tiles are tall so that one packed B block serves many rows: repacking B for every
- *       144 rows cost about 10% of the time, and kept two threads from scaling. The packing loops
- *       themselves are written for the panel sizes (a vector copy for B, six named rows for A):
- *       the generic loops of {@link GemmPacking} took 20% of a 256³ product.</li>
+ *       Tiles are tall so that one packed B block serves many rows: repacking B for every row block
+ *       cost a noticeable share of the time and kept two threads from scaling. The packing loops
+ *       themselves are written for the panel sizes, since the generic loops of {@link GemmPacking}
+ *       (one float at a time, a test for the padding in the loop) cost a large share of a product:
+ *       B is copied a vector at a time (gathered across rows when B is stored transposed), A six
+ *       named rows at a time (a vector at a time when A is stored transposed).</li>
+ *   <li>The pass over C: with β = 0 the tile is not cleared first, the first k-block's sums are
+ *       stored ({@code storeFullBlock}) and only later k-blocks add theirs, so C is written once
+ *       per k-block and never read before it is written.</li>
  *   <li>Few rows (at most {@link #IN_PLACE_B_ROWS}): B is not packed at all, the micro-kernel reads
  *       its rows in place, since each packed value would serve too few rows to repay the copy.
  *       Few rows or columns of A·Bᵀ with a long k: {@link GemmSimdDot} computes dot products of rows
@@ -114,6 +124,12 @@ public final class GemmSimd implements GemmKernel {
      * (576 KB), stays in L2.
      */
     static final int ROW_BLOCK = 24 * MR;
+
+    /**
+     * Floats a packed A block needs past its end: a vector copy of a transposed panel's last step may
+     * run over by up to a vector ({@link #packTransposedPanel}).
+     */
+    static final int PACK_SLACK = LANES;
 
     /** Rows of C in one micro-kernel block: 6 or 12. */
     final int mr;
@@ -201,6 +217,11 @@ public final class GemmSimd implements GemmKernel {
         }
 
         @Override
+        boolean overwritesWhenBetaIsZero() {
+            return true;
+        }
+
+        @Override
         void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
             float[] block = buffers.scratch(mr * NR);
             // Few rows: each packed B value would serve only a few rows, so packing B would cost about
@@ -208,6 +229,8 @@ public final class GemmSimd implements GemmKernel {
             boolean readBInPlace = !transB && rows <= IN_PLACE_B_ROWS;
             for (int p0 = 0; p0 < k; p0 += DEPTH) {
                 int depth = Math.min(DEPTH, k - p0);
+                // β = 0: C was not cleared (overwritesWhenBetaIsZero), so the first k-block stores its sums
+                boolean overwrite = p0 == 0 && beta == 0f;
                 float[] packedB = buffers.packedB(GemmPacking.packedSize(readBInPlace ? NR : cols, depth, NR));
                 if (!readBInPlace) {
                     packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
@@ -216,7 +239,7 @@ public final class GemmSimd implements GemmKernel {
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr));
+                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
                     packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
@@ -230,7 +253,7 @@ public final class GemmSimd implements GemmKernel {
                             panelIndex = bOffset + p0 * ldb + col0 + j;
                             panelStride = ldb;
                         } else if (readBInPlace) {
-                            // the last, narrower panel: packed, so its zero padding keeps reads in bounds
+                            // the last, narrower panel: packed, so that its reads stay in bounds
                             packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
                             panelIndex = 0;
                         }
@@ -243,7 +266,11 @@ public final class GemmSimd implements GemmKernel {
                                 microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
                             }
                             int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            if (validRows == height && validCols == NR) {
+                            if (overwrite && validRows == height && validCols == NR) {
+                                storeFullBlock(block, height, c, cIndex, ldc);
+                            } else if (overwrite) {
+                                storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                            } else if (validRows == height && validCols == NR) {
                                 addFullBlock(block, height, c, cIndex, ldc);
                             } else {
                                 addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
@@ -257,9 +284,14 @@ public final class GemmSimd implements GemmKernel {
 
     /**
      * {@link GemmPacking#packA} into panels of mr rows (the last one 6 rows tall when its rows fit, see
-     * {@link #panelHeight}), with the common case, A stored m×k, written out six rows at a time: each
-     * step p reads one value from each of 6 rows and writes 6 in a row, with no inner loop (loops of 6
-     * cost the JIT more than their work; this copies about 4× faster).
+     * {@link #panelHeight}). The full panels have copies written for them:
+     * <ul>
+     *   <li>A stored m×k: six rows at a time: each step p reads one value from each of 6 rows and writes
+     *       6 in a row, with no inner loop (a loop of 6 costs the JIT more than its work);</li>
+     *   <li>A stored k×m (transposed): step p of a panel is already a contiguous run of A's row p, so it
+     *       is copied a whole vector at a time ({@link #packTransposedPanel}).</li>
+     * </ul>
+     * {@code dst} needs {@link #PACK_SLACK} floats beyond the packed block.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
                float[] dst) {
@@ -267,13 +299,38 @@ public final class GemmSimd implements GemmKernel {
             int validRows = Math.min(mr, rows - panel);
             int height = panelHeight(validRows);
             int out = panel * depth;
-            if (!transA && validRows == height) {
+            if (transA && validRows == height) {
+                packTransposedPanel(a, aOffset + p0 * lda + row0 + panel, lda, depth, dst, out, height);
+            } else if (!transA && validRows == height) {
                 for (int r = 0; r < height; r += MR) {
                     packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
                 }
             } else {
                 // A stored k×m, or the last, shorter panel (its rows, then zeros): the general packing.
                 GemmPacking.packA(transA, a, aOffset, lda, row0 + panel, validRows, p0, depth, height, dst, out);
+            }
+        }
+    }
+
+    /**
+     * One full panel of a transposed A: step p is A[p0 + p][i .. i + height), contiguous in A and in the
+     * panel. It is copied a vector at a time, and a vector longer than the panel is tall (16 lanes for
+     * 12 rows) simply runs over into the next step's place, which the next copy overwrites: the steps
+     * go in order, the panels too, and the last one's overrun lands in the {@link #PACK_SLACK} floats
+     * past the block. A vector copy instead of one float at a time; where a vector would read past the
+     * end of {@code a} the step is copied by floats.
+     */
+    private static void packTransposedPanel(float[] a, int src, int lda, int depth, float[] dst, int out, int height) {
+        int lastVectorStart = a.length - LANES;
+        for (int p = 0; p < depth; p++, src += lda, out += height) {
+            for (int r = 0; r < height; r += LANES) {
+                if (src + r <= lastVectorStart) {
+                    FloatVector.fromArray(SPECIES, a, src + r).intoArray(dst, out + r);
+                } else {
+                    for (int q = r; q < height; q++) {
+                        dst[out + q] = a[src + q];
+                    }
+                }
             }
         }
     }
@@ -297,13 +354,17 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * {@link GemmPacking#packB} into panels of NR columns, with the common case, B stored k×n, copied
-     * two vectors at a time: one row p of B is dealt out to every panel (each gets NR contiguous values).
+     * {@link GemmPacking#packB} into panels of NR columns, two vectors at a time:
+     * <ul>
+     *   <li>B stored k×n: one row p of B is dealt out to every panel (each gets NR contiguous values);</li>
+     *   <li>B stored n×k (transposed, a Linear layer's weight): step p of a panel is one value from each
+     *       of NR stored rows, ldb apart, which a gather loads as one vector ({@link #packTransposedB}).</li>
+     * </ul>
      */
     static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
                       float[] dst) {
         if (transB) {
-            GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0, cols, NR, dst);
+            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst);
             return;
         }
         int fullCols = cols - cols % NR;
@@ -314,8 +375,70 @@ public final class GemmSimd implements GemmKernel {
                 FloatVector.fromArray(SPECIES, b, src + j).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, src + j + LANES).intoArray(dst, out + LANES);
             }
-            for (int c = 0; fullCols < cols && c < NR; c++) {   // the last, narrower panel, zero-padded
-                dst[out + c] = fullCols + c < cols ? b[src + fullCols + c] : 0f;
+        }
+        if (fullCols < cols) {
+            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst, fullCols * depth);
+        }
+    }
+
+    /**
+     * Panels of op(B) = Bᵀ, B stored n×k: column j of op(B) is B's row j, contiguous along p. Step p of
+     * a panel, op(B)[p][j .. j + NR), is B[j .. j + NR)[p]: NR values ldb apart, loaded by two gathers
+     * (one vector of LANES rows each) and stored as two contiguous vectors. A float-by-float transpose
+     * writes each value to a different place NR floats apart; the gathers write whole vectors.
+     * The last, narrower panel is copied value by value, and padded with zeros.
+     */
+    private static void packTransposedB(float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
+                                        float[] dst) {
+        int fullCols = cols - cols % NR;
+        int[] rowStarts = new int[LANES];                      // the gather's lanes: LANES rows of B, ldb apart
+        for (int lane = 0; lane < LANES; lane++) {
+            rowStarts[lane] = lane * ldb;
+        }
+        for (int j = 0; j < fullCols; j += NR) {
+            int firstHalf = bOffset + (col0 + j) * ldb + p0;    // B[col0 + j][p0]
+            int secondHalf = firstHalf + LANES * ldb;           // B[col0 + j + LANES][p0]
+            int out = j * depth;
+            for (int p = 0; p < depth; p++, out += NR) {
+                FloatVector.fromArray(SPECIES, b, firstHalf + p, rowStarts, 0).intoArray(dst, out);
+                FloatVector.fromArray(SPECIES, b, secondHalf + p, rowStarts, 0).intoArray(dst, out + LANES);
+            }
+        }
+        int out = fullCols * depth;
+        for (int c = 0; fullCols < cols && c < NR; c++) {
+            if (fullCols + c < cols) {
+                int src = bOffset + (col0 + fullCols + c) * ldb + p0;
+                for (int p = 0; p < depth; p++) {
+                    dst[out + p * NR + c] = b[src + p];
+                }
+            } else {
+                for (int p = 0; p < depth; p++) {
+                    dst[out + p * NR + c] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * The last B panel, {@code validCols} &lt; NR columns wide. Its padding columns only ever meet
+     * columns of C that are not stored, so each row is copied as two whole vectors, the values past the
+     * edge being whatever follows in B (the rest of the row, the next row). Only where that would read
+     * past the end of {@code b} is a row copied value by value, and padded with zeros. (A loop choosing
+     * value or zero for each of the NR places cost as much as the narrow panel's own products.)
+     */
+    private static void packNarrowPanel(float[] b, int src, int ldb, int depth, int validCols, float[] dst, int out) {
+        int lastVectorPairStart = b.length - NR;
+        for (int p = 0; p < depth; p++, src += ldb, out += NR) {
+            if (src <= lastVectorPairStart) {
+                FloatVector.fromArray(SPECIES, b, src).intoArray(dst, out);
+                FloatVector.fromArray(SPECIES, b, src + LANES).intoArray(dst, out + LANES);
+            } else {
+                for (int c = 0; c < validCols; c++) {
+                    dst[out + c] = b[src + c];
+                }
+                for (int c = validCols; c < NR; c++) {
+                    dst[out + c] = 0f;
+                }
             }
         }
     }
@@ -501,6 +624,22 @@ public final class GemmSimd implements GemmKernel {
                     .intoArray(c, row);
             FloatVector.fromArray(SPECIES, c, row + LANES).add(FloatVector.fromArray(SPECIES, block, r * NR + LANES))
                     .intoArray(c, row + LANES);
+        }
+    }
+
+    /** C[0..rows)[0..NR) = block (rows × NR, row-major), two vectors per row: C is not read. */
+    private static void storeFullBlock(float[] block, int rows, float[] c, int cIndex, int ldc) {
+        for (int r = 0; r < rows; r++) {
+            int row = cIndex + r * ldc;
+            FloatVector.fromArray(SPECIES, block, r * NR).intoArray(c, row);
+            FloatVector.fromArray(SPECIES, block, r * NR + LANES).intoArray(c, row + LANES);
+        }
+    }
+
+    /** C[0..validRows)[0..validCols) = block (row-major, NR wide), value by value. */
+    private static void storePartialBlock(float[] block, float[] c, int cIndex, int ldc, int validRows, int validCols) {
+        for (int r = 0; r < validRows; r++) {
+            System.arraycopy(block, r * NR, c, cIndex + r * ldc, validCols);
         }
     }
 

@@ -93,11 +93,25 @@ abstract class GemmTiles implements Threads.Task {
         int col0 = (taskIndex % colTiles) * tileCols;
         int rows = Math.min(tileRows, m - row0);
         int cols = Math.min(tileCols, n - col0);
-        // β first, then only accumulate: β = 0 overwrites C without reading it.
-        GemmPacking.scale(rows, cols, beta, c, cOffset + row0 * ldc + col0, ldc);
+        // β first, then only accumulate: β = 0 overwrites C without reading it. A tile that stores its
+        // first k-block's sums instead of adding them needs no cleared C (one pass over C fewer).
+        if (beta != 0f || k == 0 || !overwritesWhenBetaIsZero()) {
+            GemmPacking.scale(rows, cols, beta, c, cOffset + row0 * ldc + col0, ldc);
+        }
         computeTile(row0, rows, col0, cols, GemmPacking.Buffers.forCurrentThread());
     }
 
-    /** C[row0.., col0..] += op(A)[row0.., :] · op(B)[:, col0..] for one tile, C already scaled by β. */
+    /**
+     * Whether {@link #computeTile}, when β = 0 and k &gt; 0, writes every element of its tile with its
+     * first k-block's sums instead of adding them, so that C need not be cleared first.
+     */
+    boolean overwritesWhenBetaIsZero() {
+        return false;
+    }
+
+    /**
+     * C[row0.., col0..] += op(A)[row0.., :] · op(B)[:, col0..] for one tile, C already scaled by β (or,
+     * if {@link #overwritesWhenBetaIsZero}, C = that product when β = 0, C not cleared).
+     */
     abstract void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers);
 }

@@ -51,6 +51,56 @@ class GemmKernelsTest {
     }
 
     @Test
+    void transposedATightlyStoredInWholePanelsMatchesNaive() {
+        // A stored k×m with nothing after it, and rows that fill whole 6- and 12-row panels: GemmSimd
+        // copies such a panel's steps a vector at a time, and the last step's vector would read past
+        // the end of the array (it must fall back to single floats there).
+        long seed = 2000;
+        for (int m : new int[] {6, 12, 18, 24, 36, 48}) {
+            for (int k : new int[] {1, 7, 40}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    checkAllKernels(new GemmTestSupport.Problem(true, transB, m, 37, k, 0f, 0, Float.NaN, seed++));
+                    checkAllKernels(new GemmTestSupport.Problem(true, transB, m, 70, k, 1f, 0, null, seed++));
+                }
+            }
+        }
+    }
+
+    @Test
+    void valuesBesideTheMatricesNeverReachC() {
+        // Everything in the arrays outside A and B is NaN: GemmSimd's narrow last panels copy whole
+        // vectors past the matrix's edge, whose values may meet only the columns of C it does not store.
+        long seed = 3000;
+        int[][] shapes = {{16, 45, 33}, {16, 300, 150}, {30, 10, 20}, {70, 77, 9}, {200, 40, 50}, {5, 3, 2}};
+        for (int[] shape : shapes) {
+            for (int transposes = 0; transposes < 4; transposes++) {
+                boolean transA = (transposes & 1) != 0;
+                boolean transB = (transposes & 2) != 0;
+                for (int padding : new int[] {0, 7}) {
+                    GemmTestSupport.Problem problem =
+                            new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0f, padding, null, seed++);
+                    poisonOutside(problem.a, problem.aOffset, problem.lda, transA ? problem.k : problem.m,
+                            transA ? problem.m : problem.k);
+                    poisonOutside(problem.b, problem.bOffset, problem.ldb, transB ? problem.n : problem.k,
+                            transB ? problem.k : problem.n);
+                    checkAllKernels(problem);
+                }
+            }
+        }
+    }
+
+    /** Sets every element of {@code array} that is not in the rows × cols matrix at offset/ld to NaN. */
+    private static void poisonOutside(float[] array, int offset, int ld, int rows, int cols) {
+        for (int i = 0; i < array.length; i++) {
+            int row = Math.floorDiv(i - offset, ld);
+            int col = Math.floorMod(i - offset, ld);
+            if (i < offset || row >= rows || col >= cols) {
+                array[i] = Float.NaN;
+            }
+        }
+    }
+
+    @Test
     void betaScalesCWhenKIsZero() {
         for (float beta : new float[] {0f, 1f, -2.5f}) {
             checkAllKernels(new GemmTestSupport.Problem(false, false, 7, 9, 0, beta, 1, null, 7));
