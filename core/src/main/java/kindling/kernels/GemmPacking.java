@@ -15,7 +15,9 @@ package kindling.kernels;
  *   packed B:  dst[q·panelCols·depth + p·panelCols + c] = op(B)[p0 + p][col0 + q·panelCols + c]
  * </pre>
  * Rows or columns past the end of the matrix are padded with 0, so the micro-kernel always works on
- * whole panels and never needs a bounds test in its inner loop.
+ * whole panels and never needs a bounds test in its inner loop. ({@code GemmSimd}'s vector packing of
+ * B stored k×n leaves other values in the narrow last panel's padding columns instead: they only meet
+ * columns of C that are never stored.)
  */
 final class GemmPacking {
 

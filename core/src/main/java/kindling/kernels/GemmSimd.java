@@ -354,7 +354,9 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * {@link GemmPacking#packB} into panels of NR columns, two vectors at a time:
+     * {@link GemmPacking#packB}'s layout, in panels of NR columns, two vectors at a time, except that
+     * for B stored k×n the narrow last panel's padding columns hold whatever follows in B rather than
+     * zeros ({@link #packNarrowPanel}: they only meet columns of C that are never stored):
      * <ul>
      *   <li>B stored k×n: one row p of B is dealt out to every panel (each gets NR contiguous values);</li>
      *   <li>B stored n×k (transposed, a Linear layer's weight): step p of a panel is one value from each
@@ -424,7 +426,7 @@ public final class GemmSimd implements GemmKernel {
      * columns of C that are not stored, so each row is copied as two whole vectors, the values past the
      * edge being whatever follows in B (the rest of the row, the next row). Only where that would read
      * past the end of {@code b} is a row copied value by value, and padded with zeros. (A loop choosing
-     * value or zero for each of the NR places cost as much as the narrow panel's own products.)
+     * value or zero for each of the NR places would test every value in the inner loop.)
      */
     private static void packNarrowPanel(float[] b, int src, int ldb, int depth, int validCols, float[] dst, int out) {
         int lastVectorPairStart = b.length - NR;
@@ -636,7 +638,7 @@ public final class GemmSimd implements GemmKernel {
         }
     }
 
-    /** C[0..validRows)[0..validCols) = block (row-major, NR wide), value by value. */
+    /** C[0..validRows)[0..validCols) = block (row-major, NR wide), one row copy at a time. */
     private static void storePartialBlock(float[] block, float[] c, int cIndex, int ldc, int validRows, int validCols) {
         for (int r = 0; r < validRows; r++) {
             System.arraycopy(block, r * NR, c, cIndex + r * ldc, validCols);
