@@ -23,7 +23,7 @@ import java.util.Arrays;
  * ever land on a pixel); the dense product does C_in·H·W, one per pixel. When H·W ≤ k_h·k_w it does
  * no more work than im2col (on 2×2 planes 4/9 of it), and it needs no im2col, no col2im, no copy of the
  * output back to (N, C, H, W): x, y and their gradients are the matrices as they are stored, the batch
- * being one side of every product (128 rows: a shape the GEMM runs well, on both threads). M itself is
+ * being one side of every product. M itself is
  * C_out·P_out × C_in·P_in floats, built per call from W (512 × 512 on ResNet's 128-channel 2×2 layer);
  * {@link #suits} keeps it small. The weight gradient folds ∂L/∂M back onto the taps, in a fixed order,
  * so results do not depend on the thread count.
