@@ -128,12 +128,11 @@ final class ConvSimd {
     }
 
     /**
-     * y, allocated by the thread of the first image rather than before the loop. The JVM zeroes a new
-     * array in the thread that allocates it, a pass over memory as long as y (9 MB on AlexNet's conv1);
-     * allocated before the loop, that pass ran while the other threads waited, a part of the call that
-     * a second thread could not share. Allocated by
-     * image 0's task (the first handed out), it overlaps with the other threads computing their first
-     * images, which need y only to store their outputs ({@link #array} then waits until it exists).
+     * y, allocated inside the loop over images by the first task that needs it: image 0's task, the
+     * first handed out, asks for it first. The JVM zeroes a new array in the thread that allocates it,
+     * a pass over memory as long as y (9 MB on AlexNet's conv1), and no other thread can share that
+     * pass; made inside the loop, it overlaps with the other threads computing their first images,
+     * which need y only to store their outputs ({@link #array} then waits until it exists).
      * Which thread allocates changes no value of y.
      */
     private static final class Output {
