@@ -63,6 +63,11 @@ public final class ConvLayerTable {
 
     /** Arguments: threads, timed calls per operation, then optionally a network (small, d2l, all) and layer names. */
     public static void main(String[] args) {
+        if (args.length < 2) {
+            System.err.println("usage: java --add-modules jdk.incubator.vector -cp benchmarks.jar"
+                    + " kindling.benchmarks.ConvLayerTable threads calls [small|d2l|all] [layer-name ...]");
+            System.exit(2);
+        }
         int threads = Integer.parseInt(args[0]);
         int calls = Integer.parseInt(args[1]);
         String network = args.length > 2 ? args[2] : "all";

@@ -30,8 +30,9 @@ import kindling.tensor.Tensor;
  * it has run, so that a loss kept after backward keeps no activation alive.
  *
  * <p>Who may own a gradient's storage. An optimizer or {@code GradClip} later writes a leaf's {@code grad}
- * in place, and a ReLU's or sigmoid's backward can write its result over the gradient it received, so
- * the walk tracks who can see each gradient storage: the storages pinned for good (the gradient the
+ * in place, and the backward of a ReLU, sigmoid, tanh, exponential, GELU, product or batch norm can
+ * write its result over the gradient it received (as the walk itself adds one gradient into another
+ * where two meet), so the walk tracks who can see each gradient storage: the storages pinned for good (the gradient the
  * caller passed, and every storage that became some tensor's {@code grad}) and, for each storage, how
  * many gradients waiting in the walk use it. A storage is free when it is not pinned, no waiting
  * gradient uses it, and the gradient covers all of it in row-major order from its start (so it is not

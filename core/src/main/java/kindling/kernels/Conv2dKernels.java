@@ -114,7 +114,9 @@ public final class Conv2dKernels {
      * col2im must add element by element (figures for ResNet's 3×3 layer in docs/performance.md).
      * In mode simd a strided layer's col2im goes by phase ({@code Col2ImSimd}), in whole vectors, and
      * on a small output plane ({@link Im2Col#SMALL_PLANE}) each pixel gathers its contributions
-     * through a table instead ({@code Im2ColSimd.col2im}), for all the images of a chunk.
+     * through a table instead ({@code Im2ColSimd.col2im}), for all the images of a chunk. Before all
+     * of this, in mode simd, a tiny plane ({@code ConvDense.suits}) goes to {@code ConvDense}: ∂L/∂X =
+     * ∂L/∂Y · M, one dense product over the batch, with no im2col and no col2im.
      */
     public static float[] backwardInput(float[] gradY, float[] w, ConvGeometry g) {
         if (Kernels.simd() && ConvDense.suits(g)) {
@@ -161,7 +163,8 @@ public final class Conv2dKernels {
      * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
      * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w). (In mode
-     * simd a small output plane takes {@code backwardWeightSmallPlane} instead: ∂L/∂Y · colᵀ as written.)
+     * simd a layer that {@code ConvSimd} suits goes there, a tiny plane to {@code ConvDense}, and another
+     * small output plane takes {@code backwardWeightSmallPlane}: ∂L/∂Y · colᵀ as written.)
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (Kernels.simd() && ConvSimd.suits(g)) {

@@ -23,7 +23,7 @@ import java.util.Arrays;
  * ever land on a pixel); the dense product does C_in·H·W, one per pixel. When H·W ≤ k_h·k_w it does
  * no more work than im2col (on 2×2 planes 4/9 of it), and it needs no im2col, no col2im, no copy of the
  * output back to (N, C, H, W): x, y and their gradients are the matrices as they are stored, the batch
- * being one side of every product (128 rows: a shape the GEMM runs well, on both threads). M itself is
+ * being one side of every product. M itself is
  * C_out·P_out × C_in·P_in floats, built per call from W (512 × 512 on ResNet's 128-channel 2×2 layer);
  * {@link #suits} keeps it small. The weight gradient folds ∂L/∂M back onto the taps, in a fixed order,
  * so results do not depend on the thread count.
@@ -58,7 +58,7 @@ final class ConvDense {
         int outputs = g.outChannels() * g.outPlane();
         float[] y = new float[g.batch() * outputs];
         Gemm.gemm(g.batch(), outputs, inputs, Operand.of(x, 0, inputs),
-                Operand.of(matrix(w, g, true), 0, outputs), 0f, Operand.of(y, 0, outputs));
+                Operand.of(matrixTransposed(w, g), 0, outputs), 0f, Operand.of(y, 0, outputs));
         if (bias != null) {
             for (int n = 0; n < g.batch(); n++) {
                 for (int o = 0; o < g.outChannels(); o++) {
@@ -78,7 +78,7 @@ final class ConvDense {
         int outputs = g.outChannels() * g.outPlane();
         float[] gradX = new float[g.batch() * inputs];
         Gemm.gemm(g.batch(), inputs, outputs, Operand.of(gradY, 0, outputs),
-                Operand.of(matrix(w, g, false), 0, inputs), 0f, Operand.of(gradX, 0, inputs));
+                Operand.of(matrix(w, g), 0, inputs), 0f, Operand.of(gradX, 0, inputs));
         return gradX;
     }
 
@@ -114,10 +114,11 @@ final class ConvDense {
     }
 
     /**
-     * M (C_out·P_out × C_in·P_in), or with {@code transposed} Mᵀ (C_in·P_in × C_out·P_out): the layout
-     * in which each product reads it as its B without a transposition.
+     * M (C_out·P_out × C_in·P_in), the layout in which ∂L/∂X = ∂L/∂Y · M reads it as its B without a
+     * transposition. It is written into this thread's buffer, which may be longer than M: valid
+     * until this thread's next ConvDense call.
      */
-    static float[] matrix(float[] w, ConvGeometry g, boolean transposed) {
+    private static float[] matrix(float[] w, ConvGeometry g) {
         int inPlane = g.height() * g.width();
         int inputs = g.inChannels() * inPlane;
         int outputs = g.outChannels() * g.outPlane();
@@ -127,32 +128,43 @@ final class ConvDense {
         Arrays.fill(m, 0, outputs * inputs, 0f);           // the entries no tap reaches
         // Walk M in the order of its own layout, so that it is written front to back (W, read across,
         // is the smaller array and stays in the cache).
-        if (transposed) {
-            for (int c = 0; c < g.inChannels(); c++) {
-                for (int p = 0; p < inPlane; p++) {
-                    int row = (c * inPlane + p) * outputs;
-                    for (int o = 0; o < g.outChannels(); o++) {
-                        int filter = (o * g.inChannels() + c) * taps;
-                        for (int q = 0; q < g.outPlane(); q++) {
-                            int t = tap[q * inPlane + p];
-                            if (t >= 0) {
-                                m[row + o * g.outPlane() + q] = w[filter + t];
-                            }
+        for (int o = 0; o < g.outChannels(); o++) {
+            for (int q = 0; q < g.outPlane(); q++) {
+                int row = (o * g.outPlane() + q) * inputs;
+                for (int c = 0; c < g.inChannels(); c++) {
+                    int filter = (o * g.inChannels() + c) * taps;
+                    for (int p = 0; p < inPlane; p++) {
+                        int t = tap[q * inPlane + p];
+                        if (t >= 0) {
+                            m[row + c * inPlane + p] = w[filter + t];
                         }
                     }
                 }
             }
-        } else {
-            for (int o = 0; o < g.outChannels(); o++) {
-                for (int q = 0; q < g.outPlane(); q++) {
-                    int row = (o * g.outPlane() + q) * inputs;
-                    for (int c = 0; c < g.inChannels(); c++) {
-                        int filter = (o * g.inChannels() + c) * taps;
-                        for (int p = 0; p < inPlane; p++) {
-                            int t = tap[q * inPlane + p];
-                            if (t >= 0) {
-                                m[row + c * inPlane + p] = w[filter + t];
-                            }
+        }
+        return m;
+    }
+
+    /** Mᵀ (C_in·P_in × C_out·P_out), the layout in which Y = X · Mᵀ reads it as its B; as {@link #matrix}. */
+    private static float[] matrixTransposed(float[] w, ConvGeometry g) {
+        int inPlane = g.height() * g.width();
+        int inputs = g.inChannels() * inPlane;
+        int outputs = g.outChannels() * g.outPlane();
+        int taps = g.kernelH() * g.kernelW();
+        int[] tap = tapTable(g);
+        float[] m = buffer(outputs * inputs);
+        Arrays.fill(m, 0, outputs * inputs, 0f);           // the entries no tap reaches
+        // Walk M in the order of its own layout, so that it is written front to back (W, read across,
+        // is the smaller array and stays in the cache).
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int p = 0; p < inPlane; p++) {
+                int row = (c * inPlane + p) * outputs;
+                for (int o = 0; o < g.outChannels(); o++) {
+                    int filter = (o * g.inChannels() + c) * taps;
+                    for (int q = 0; q < g.outPlane(); q++) {
+                        int t = tap[q * inPlane + p];
+                        if (t >= 0) {
+                            m[row + o * g.outPlane() + q] = w[filter + t];
                         }
                     }
                 }

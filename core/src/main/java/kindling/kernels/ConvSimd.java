@@ -128,12 +128,11 @@ final class ConvSimd {
     }
 
     /**
-     * y, allocated by the thread of the first image rather than before the loop. The JVM zeroes a new
-     * array in the thread that allocates it, a pass over memory as long as y (9 MB on AlexNet's conv1);
-     * allocated before the loop, that pass ran while the other threads waited, a part of the call that
-     * a second thread could not share. Allocated by
-     * image 0's task (the first handed out), it overlaps with the other threads computing their first
-     * images, which need y only to store their outputs ({@link #array} then waits until it exists).
+     * y, allocated inside the loop over images by the first task that needs it: image 0's task, the
+     * first handed out, asks for it first. The JVM zeroes a new array in the thread that allocates it,
+     * a pass over memory as long as y (9 MB on AlexNet's conv1), and no other thread can share that
+     * pass; made inside the loop, it overlaps with the other threads computing their first images,
+     * which need y only to store their outputs ({@link #array} then waits until it exists).
      * Which thread allocates changes no value of y.
      */
     private static final class Output {
@@ -534,12 +533,15 @@ final class ConvSimd {
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
      * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
      * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
-     * 1 in {@link #MAX_EXTRA_COLUMNS} columns of the flat rows is extra and the stride is 1 (ResNet's
-     * 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the extra ones with a zero ∂L/∂y: q is then the
-     * loop's counter, every load's index is q plus a fixed offset, and the JIT checks the array
-     * bounds once per loop instead of once per load (12 or 24 checks a position otherwise, an
-     * eighth of the time or more on ResNet's layer). Otherwise (LeNet's conv2, 4 extra columns of
-     * 14) they walk only the valid positions, through a table. The images are dealt out to a fixed number of partial sums
+     * 1 in {@link #MIN_COLUMNS_PER_EXTRA_COLUMN} columns of the flat rows is extra and the stride is 1
+     * (ResNet's 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the
+     * extra ones with a zero ∂L/∂y: q is then the loop's counter, every load's index is q plus a fixed
+     * offset, and the JIT checks the array bounds once per loop instead of once per load (12 or 24
+     * checks a position otherwise). Otherwise (LeNet's conv2, 4 extra columns of 14) they walk only
+     * the valid positions, through a table. On the flat walk the extra positions multiply pixels of x
+     * by an exact zero: 0 · x is 0 for a finite x, but NaN for an Inf or NaN, so an Inf or NaN in x
+     * can make this ∂L/∂W NaN where the textbook loop gives a finite value (the forward's y, which
+     * reads every pixel of x, is then not finite anyway). The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in
      * order: the same result for any thread count.
      */
@@ -568,12 +570,9 @@ final class ConvSimd {
         // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise
         // only the valid ones, through a table (position p = i·W_out + j at i·W_q + j).
         boolean flat = walksEveryPosition(layout, g);
-        int[] positions = flat ? null : new int[g.outPlane()];
-        for (int p = 0; !flat && p < positions.length; p++) {
-            positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
-        }
-        int count = flat ? layout.positions : g.outPlane();
-        int rowsPerGroup = count;
+        int[] positions = flat ? null : validPositions(layout, g);      // null: walk q = 0, 1, 2, …
+        // How many positions the kernels walk per image and group; gradT has one row for each.
+        int rowsPerGroup = flat ? layout.positions : g.outPlane();
         int[] planeStarts = new int[g.outPerGroup()];                    // filter o's plane in ∂L/∂y, for the gathers
         for (int o = 0; o < planeStarts.length; o++) {
             planeStarts[o] = o * g.outPlane();
@@ -596,11 +595,11 @@ final class ConvSimd {
                         for (int k0 = 0; k0 < patch; k0 += tapBlock) {
                             int gradIndex = gradBase + f;
                             switch (tapBlock * 4 + vectors) {
-                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
-                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
-                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
-                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
-                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, count, gradT, gradIndex, filters, block);
+                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
+                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
+                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
+                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
+                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
                             }
                             int valid = Math.min(tapBlock, patch - k0);
                             for (int r = 0; r < valid; r++) {
@@ -635,21 +634,32 @@ final class ConvSimd {
     }
 
     /**
-     * The share of extra columns up to which ∂L/∂W walks every flat position (the extra ones with a zero
-     * ∂L/∂y, work thrown away): at most 1 in this many columns (1 in 29 on ResNet's 3×3 layer; LeNet's
-     * conv2, 4 in 14, walks a table of the valid positions instead).
+     * ∂L/∂W walks every flat position (the extra ones with a zero ∂L/∂y, work thrown away) only when the
+     * flat rows have at least this many columns per extra column: the denominator of the share "1 in
+     * 16" (ResNet's 3×3 layer has 1 extra column in 29; LeNet's conv2, 4 in 14, walks a table of the
+     * valid positions instead).
      */
-    static final int MAX_EXTRA_COLUMNS = 16;
+    static final int MIN_COLUMNS_PER_EXTRA_COLUMN = 16;
 
     /**
      * Whether ∂L/∂W walks every flat position of layout (see {@link #backwardWeight}), not a table of
-     * the valid ones: for stride-1 layers with few extra columns. (AlexNet's strided conv1, 2 extra
-     * columns of 56, gained nothing measurable walking every position, and in some runs lost; it
-     * keeps the table.)
+     * the valid ones: for stride-1 layers with few extra columns, where dropping the bounds checks
+     * outweighs the wasted positions. A strided layer (AlexNet's conv1, 2 extra columns of 56) keeps
+     * the table; docs/kernels.md has the measurements. On the flat walk an Inf or NaN in x can make
+     * ∂L/∂W NaN where the textbook loop stays finite (see {@link #backwardWeight}).
      */
     static boolean walksEveryPosition(Layout layout, ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1
-                && (long) (layout.cols - g.outWidth()) * MAX_EXTRA_COLUMNS <= layout.cols;
+                && (long) (layout.cols - g.outWidth()) * MIN_COLUMNS_PER_EXTRA_COLUMN <= layout.cols;
+    }
+
+    /** The flat index i·W_q + j of each valid output position p = i·W_out + j, in order of p. */
+    private static int[] validPositions(Layout layout, ConvGeometry g) {
+        int[] positions = new int[g.outPlane()];
+        for (int p = 0; p < positions.length; p++) {
+            positions[p] = p / g.outWidth() * layout.cols + p % g.outWidth();
+        }
+        return positions;
     }
 
     /**

@@ -315,8 +315,11 @@ class GradientOwnershipTest {
     @Test
     void theTwoGradientsOfATensorUsedTwiceAddIntoOneOnlyWhereNoOneElseSeesIt() {
         // h = x·w is used twice. Its two gradients: both fresh (each branch through a product), or one of
-        // them the caller's (straight through the add), or one also given to a leaf z and kept as h's
-        // retained grad. The sum must be right, and the caller's gradient and every grad left alone.
+        // them the caller's (straight through the add), or one fresh from a product and handed by the
+        // add z + h to both the leaf z and h, whose grad is retained: one storage that a leaf and a sum
+        // share, and the one waiting when 3G arrives (written this way round, the z + h branch reaches
+        // h first), so an engine that let z keep it and then added 3G into it would give z.grad = 4G.
+        // The sum must be right, and the caller's gradient and every grad left alone.
         float[] xs = {1, -2, 3, 0.5f, -1, 2};
         float[] ws = {2, 1, -1, 3, 0.5f, -2};
         for (int variant = 0; variant < 3; variant++) {
@@ -331,7 +334,7 @@ class GradientOwnershipTest {
             Tensor out = switch (variant) {
                 case 0 -> h.mul(Tensor.full(2f, 2, 3)).add(h.mul(three));     // ∂L/∂h = 2G + 3G
                 case 1 -> h.add(h.mul(three));                               // G + 3G
-                default -> z.add(h).add(h.mul(three));                      // G + 3G, and G to z
+                default -> h.mul(three).add(z.add(h).mul(Tensor.ones(2, 3))); // 3G + G, and G to z
             };
             Tensor userGrad = Tensor.of(G, 2, 3);
             out.backward(userGrad);

@@ -211,6 +211,12 @@ class Conv2dKernelsTest {
         // and 4×4 → 4×4 (the weight gradient from colᵀ), 100 images in 7 chunks.
         assertSameForAnyThreadCount(ConvGeometry.of(100, 6, 7, 7, 8, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1));
         assertSameForAnyThreadCount(ConvGeometry.of(100, 6, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));
+        // A tiny plane (3×3 on 2×2, ConvDense in mode simd) whose products, 128 × 256 × 256 multiply-adds,
+        // are large enough for the GEMM to split them across threads.
+        ConvGeometry tiny = ConvGeometry.of(128, 64, 2, 2, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertTrue(ConvDense.suits(tiny), tiny.toString());
+        assertTrue(128L * 256 * 256 >= GemmSimd.PARALLEL_THRESHOLD);
+        assertSameForAnyThreadCount(tiny);
     }
 
     private void assertSameForAnyThreadCount(ConvGeometry g) {
