@@ -90,15 +90,7 @@ public final class Losses {
         if (weight != null) {
             terms = terms.mul(input.dim() == 1 ? weight : weight.reshape(classShape(input.dim(), classes)));
         }
-        Tensor losses = terms.sum(classDim).neg();
-        switch (reduction) {
-            case MEAN:
-                return losses.mean();
-            case SUM:
-                return losses.sum();
-            default:
-                return losses;
-        }
+        return reduction.reduce(terms.sum(classDim).neg());                           // ℓ per position, reduced
     }
 
     /** {@link #crossEntropy(Tensor, Tensor, Tensor, int, Reduction, double)} with PyTorch's defaults. */
