@@ -907,6 +907,16 @@ java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks/target/benchmark
 /usr/bin/python3 benchmarks/torch_bench.py torch.json
 ```
 
+Layer by layer (not part of this run): `ConvLayerTable` times forward, ∂L/∂x and ∂L/∂W of every
+distinct convolution layer of the ResNet.small() and ResNet-18 steps, and `benchmarks/conv_layers.py`
+the same layers in PyTorch, to show which layers a step loses most on:
+
+```
+java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \\
+     kindling.benchmarks.ConvLayerTable 1 20 all
+OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 benchmarks/conv_layers.py 1 20 all
+```
+
 Reading the tables:
 - **1T / 2T**: one or two threads: `Threads.set(n)` for Kindling, `Nd4jThreads.set(n)` (libnd4j and
   OpenBLAS pools) for ND4J, `torch.set_num_threads(n)` for PyTorch. EJML's `CommonOps_FDRM` is
