@@ -141,12 +141,12 @@ class LossTest {
     @Test
     void crossEntropyWithClassProbabilitiesPassesTheGradientCheckInBothInputs() {
         Tensor logits = randn(5, 3, 4);
-        Tensor probabilities = randn(6, 3, 4).softmax(1);
+        Tensor probabilities = randn(6, 3, 4).softmax(1).detach().requiresGrad_();     // a leaf, rows sum to 1
         Tensor weight = Tensor.of(new float[] {0.5f, 1f, 2f, 1.5f}, 4);
         assertGradcheck(GradCheck.check(in -> new CrossEntropyLoss(weight, IGNORE, Reduction.MEAN, 0.2)
                 .forward(in[0], in[1]), logits, probabilities));
         Tensor spatial = randn(7, 2, 3, 2);
-        Tensor spatialTarget = randn(8, 2, 3, 2).softmax(1);
+        Tensor spatialTarget = randn(8, 2, 3, 2).softmax(1).detach().requiresGrad_();
         assertGradcheck(GradCheck.check(in -> new CrossEntropyLoss(null, IGNORE, Reduction.SUM, 0)
                 .forward(in[0], in[1]), spatial, spatialTarget));
     }
