@@ -41,6 +41,15 @@ final class Col2ImSimd {
         }
         int outWidth = g.outWidth();
         int plane = g.height() * g.width();
+        // Column v of phase r_w is image column v·s_w + r_w − pad_left: the range of v inside the
+        // image is the same for every row, so it is worked out once per phase.
+        int[] firstColumn = new int[sw];
+        int[] endColumn = new int[sw];
+        for (int rw = 0; rw < sw; rw++) {
+            int shift = rw - g.padLeft();
+            firstColumn[rw] = Im2Col.firstInside(shift, sw, cols);
+            endColumn[rw] = Im2Col.endInside(shift, sw, g.width(), firstColumn[rw], cols);
+        }
         for (int c = 0; c < g.inChannels(); c++) {
             java.util.Arrays.fill(phases, 0, sh * sw * phasePlane, 0f);
             for (int a = 0; a < g.kernelH(); a++) {
@@ -67,9 +76,9 @@ final class Col2ImSimd {
                 int rh = (h + g.padTop()) % sh;
                 for (int rw = 0; rw < sw; rw++) {
                     int phaseRow = (rh * sw + rw) * phasePlane + u * cols;
-                    int w = Math.floorMod(rw - g.padLeft(), sw);        // the first column of phase rw
-                    for (int v = (w + g.padLeft()) / sw; w < g.width() && v < cols; w += sw, v++) {
-                        x[xBase + h * g.width() + w] += phases[phaseRow + v];
+                    int pixel = xBase + h * g.width() + rw - g.padLeft();  // + v·s_w: column v of the phase
+                    for (int v = firstColumn[rw]; v < endColumn[rw]; v++) {
+                        x[pixel + v * sw] += phases[phaseRow + v];
                     }
                 }
             }

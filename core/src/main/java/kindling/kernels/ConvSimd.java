@@ -166,8 +166,7 @@ final class ConvSimd {
      * 256-bit machine sends more layers here than a 512-bit one.
      */
     static boolean suits(ConvGeometry g) {
-        Layout layout = new Layout(g);
-        return g.outPlane() >= MIN_USEFUL_SHARE * layout.panels * NR;
+        return g.outPlane() >= MIN_USEFUL_SHARE * Layout.panels(g, REGISTERS) * NR;
     }
 
     /** Sizes of the padded, phase-split image and the tap offsets, shared by every image of a call. */
@@ -203,15 +202,26 @@ final class ConvSimd {
             this(g, REGISTERS);
         }
 
+        /** Flat positions from the first output to the last: whole rows of {@code cols}, then the last row's outputs. */
+        private static int positions(ConvGeometry g, int cols) {
+            return (g.outHeight() - 1) * cols + g.outWidth();
+        }
+
+        /** The number of position panels a layout for g would have, without building its tables. */
+        static int panels(ConvGeometry g, int registers) {
+            int nr = positionsPerBlock(filtersPerBlock(g.outPerGroup(), registers));
+            return (positions(g, columns(g)) + nr - 1) / nr;
+        }
+
         /** The layout for micro-kernels that fill {@code registers} vector registers (16 or 32). */
         Layout(ConvGeometry g, int registers) {
             rows = g.outHeight() + (g.kernelH() - 1) * g.dilationH() / g.strideH();
             cols = columns(g);
             channelFloats = g.strideH() * g.strideW() * rows * cols;
-            positions = (g.outHeight() - 1) * cols + g.outWidth();
+            positions = positions(g, cols);
             mr = filtersPerBlock(g.outPerGroup(), registers);
             nr = positionsPerBlock(mr);
-            panels = (positions + nr - 1) / nr;
+            panels = panels(g, registers);
             strideMap = new int[LANES];
             for (int lane = 0; lane < LANES; lane++) {
                 strideMap[lane] = lane * g.strideW();
