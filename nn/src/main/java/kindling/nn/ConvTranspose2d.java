@@ -1,6 +1,7 @@
 package kindling.nn;
 
 import java.util.Arrays;
+import kindling.kernels.ConvTransposeGeometry;
 import kindling.nn.functional.Convolution;
 import kindling.nn.init.Init;
 import kindling.tensor.Tensor;
@@ -128,8 +129,8 @@ public class ConvTranspose2d extends Module {
         int[] smallest = new int[2];
         int[] largest = new int[2];
         for (int d = 0; d < 2; d++) {
-            smallest[d] = (input.shape()[nonSpatial + d] - 1) * stride[d] - 2 * padding[d]
-                    + dilation[d] * (kernelSize[d] - 1) + 1;
+            smallest[d] = ConvTransposeGeometry.outputSize(input.size(nonSpatial + d), kernelSize[d], stride[d],
+                    padding[d], 0, dilation[d]);
             largest[d] = smallest[d] + stride[d] - 1;
         }
         for (int d = 0; d < 2; d++) {

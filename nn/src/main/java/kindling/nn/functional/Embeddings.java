@@ -32,13 +32,7 @@ public final class Embeddings {
 
     /** As {@link #embedding(Tensor, Tensor, int)}, with {@code who} (a module's description) naming the caller in errors. */
     public static Tensor embedding(String who, Tensor input, Tensor weight, int paddingIdx) {
-        if (weight.dim() != 2) {
-            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
-        }
-        if (paddingIdx < -1 || paddingIdx >= weight.size(0)) {
-            throw new IllegalArgumentException(who + ": paddingIdx must be -1 (none) or a row in [0, "
-                    + weight.size(0) + ") but got " + paddingIdx);
-        }
+        checkTable(who, weight, paddingIdx);
         return EmbeddingOp.apply(who, input, weight, paddingIdx);
     }
 
@@ -61,6 +55,13 @@ public final class Embeddings {
         if (Double.isNaN(normType)) {
             throw new IllegalArgumentException(who + ": normType must be a number, got NaN");
         }
+        checkTable(who, weight, paddingIdx);
+        EmbeddingOp.renorm_(who, input, weight, maxNorm, normType);
+        return EmbeddingOp.apply(who, input, weight, paddingIdx);
+    }
+
+    /** The table is (V, D) and the padding row, if any, one of its rows. */
+    private static void checkTable(String who, Tensor weight, int paddingIdx) {
         if (weight.dim() != 2) {
             throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
         }
@@ -68,7 +69,5 @@ public final class Embeddings {
             throw new IllegalArgumentException(who + ": paddingIdx must be -1 (none) or a row in [0, "
                     + weight.size(0) + ") but got " + paddingIdx);
         }
-        EmbeddingOp.renorm_(who, input, weight, maxNorm, normType);
-        return EmbeddingOp.apply(who, input, weight, paddingIdx);
     }
 }

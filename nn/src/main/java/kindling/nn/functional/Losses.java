@@ -63,11 +63,7 @@ public final class Losses {
         String loss = "CrossEntropyLoss";
         if (!Shape.same(input.shape(), target.shape())) {                // as many dims: meant as probabilities?
             int[] in = input.shape();
-            int[] indices = in.length == 1 ? new int[0] : new int[in.length - 1];
-            if (in.length > 1) {
-                indices[0] = in[0];
-                System.arraycopy(in, 2, indices, 1, in.length - 2);
-            }
+            int[] indices = in.length == 1 ? new int[0] : classIndexShape(in);
             throw new ShapeException(loss + ": expected target " + Shape.format(indices) + " of class indices or "
                     + Shape.format(in) + " of class probabilities for input " + Shape.format(in) + " but got target "
                     + Shape.format(target.shape()));
@@ -79,10 +75,7 @@ public final class Losses {
         }
         int classDim = input.dim() == 1 ? 0 : 1;
         int classes = input.size(classDim);
-        if (weight != null && !(weight.dim() == 1 && weight.size(0) == classes)) {
-            throw new ShapeException(loss + ": expected weight (" + classes + ") for C=" + classes + " but got "
-                    + Shape.format(weight.shape()));
-        }
+        checkClassWeight(loss, weight, classes);
         Tensor q = labelSmoothing > 0
                 ? target.mul((float) (1 - labelSmoothing)).add((float) (labelSmoothing / classes))
                 : target;
@@ -123,10 +116,7 @@ public final class Losses {
         }
         checkClassTarget(loss, logProbs, target);
         int classes = logProbs.size(1);
-        if (weight != null && !(weight.dim() == 1 && weight.size(0) == classes)) {
-            throw new ShapeException(loss + ": expected weight (" + classes + ") for C=" + classes + " but got "
-                    + Shape.format(weight.shape()));
-        }
+        checkClassWeight(loss, weight, classes);
         // The index tensor gather needs (ignored targets point at class 0) and a 0/1 mask of the rest.
         float[] y = target.toArray();
         float[] safe = new float[y.length];
@@ -166,12 +156,26 @@ public final class Losses {
         return shape;
     }
 
+    /** A batched input's shape without dim 1, the shape of its class indices: (N, C, d1, ...) → (N, d1, ...). */
+    private static int[] classIndexShape(int[] in) {
+        int[] shape = new int[in.length - 1];
+        shape[0] = in[0];
+        System.arraycopy(in, 2, shape, 1, in.length - 2);
+        return shape;
+    }
+
+    /** Class weights, when given, are one per class: (C). */
+    private static void checkClassWeight(String loss, Tensor weight, int classes) {
+        if (weight != null && !(weight.dim() == 1 && weight.size(0) == classes)) {
+            throw new ShapeException(loss + ": expected weight (" + classes + ") for C=" + classes + " but got "
+                    + Shape.format(weight.shape()));
+        }
+    }
+
     /** The target must be the input's shape without dim 1: (N, C, d1, ...) → (N, d1, ...). */
     private static void checkClassTarget(String loss, Tensor input, Tensor target) {
         int[] in = input.shape();
-        int[] expected = new int[in.length - 1];
-        expected[0] = in[0];
-        System.arraycopy(in, 2, expected, 1, in.length - 2);
+        int[] expected = classIndexShape(in);
         if (!Shape.same(expected, target.shape())) {
             throw new ShapeException(loss + ": expected target " + Shape.format(expected) + " of class indices for input "
                     + Shape.format(in) + " but got target " + Shape.format(target.shape()));
