@@ -47,7 +47,7 @@ public class Embedding extends Module {
 
     /** A table without a padding row. */
     public Embedding(int numEmbeddings, int embeddingDim) {
-        this(numEmbeddings, embeddingDim, -1, Double.NaN, 2, null);
+        this(builder(numEmbeddings, embeddingDim), null);
     }
 
     /**
@@ -55,7 +55,7 @@ public class Embedding extends Module {
      * counts from the end as in PyTorch (−1 is the last row). Use {@link #Embedding(int, int)} for none.
      */
     public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx) {
-        this(numEmbeddings, embeddingDim, paddingRow(numEmbeddings, paddingIdx), Double.NaN, 2, null);
+        this(builder(numEmbeddings, embeddingDim).paddingIdx(paddingIdx), null);
     }
 
     /** The options of a table of {@code numEmbeddings} rows of {@code embeddingDim}: padding row, max norm. */
@@ -71,17 +71,24 @@ public class Embedding extends Module {
         return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
     }
 
-    private Embedding(int numEmbeddings, int embeddingDim, int paddingRow, double maxNorm, double normType,
-                      Tensor pretrained) {
-        if (numEmbeddings < 1 || embeddingDim < 1) {
-            throw new IllegalArgumentException("Embedding: numEmbeddings and embeddingDim must be at least 1, got "
-                    + "numEmbeddings=" + numEmbeddings + ", embeddingDim=" + embeddingDim);
+    /** The table {@code b} describes, holding {@code pretrained} if given, else drawn from N(0, 1). */
+    private Embedding(Builder b, Tensor pretrained) {
+        if (!Double.isNaN(b.maxNorm) && !(b.maxNorm > 0)) {
+            throw new IllegalArgumentException("Embedding: maxNorm must be > 0, got " + b.maxNorm);
         }
-        this.numEmbeddings = numEmbeddings;
-        this.embeddingDim = embeddingDim;
+        if (Double.isNaN(b.normType)) {
+            throw new IllegalArgumentException("Embedding: normType must be a number, got NaN");
+        }
+        int paddingRow = b.paddingIdx == null ? -1 : paddingRow(b.numEmbeddings, b.paddingIdx);
+        if (b.numEmbeddings < 1 || b.embeddingDim < 1) {
+            throw new IllegalArgumentException("Embedding: numEmbeddings and embeddingDim must be at least 1, got "
+                    + "numEmbeddings=" + b.numEmbeddings + ", embeddingDim=" + b.embeddingDim);
+        }
+        this.numEmbeddings = b.numEmbeddings;
+        this.embeddingDim = b.embeddingDim;
         this.paddingRow = paddingRow;
-        this.maxNorm = maxNorm;
-        this.normType = normType;
+        this.maxNorm = b.maxNorm;
+        this.normType = b.normType;
         this.weight = registerParameter("weight", pretrained != null ? pretrained : Tensor.zeros(numEmbeddings,
                 embeddingDim));
         if (pretrained == null) {
@@ -99,7 +106,7 @@ public class Embedding extends Module {
                     + Shape.format(embeddings.shape()));
         }
         Tensor copy = Tensor.wrap(embeddings.toArray(), embeddings.shape());
-        Embedding table = new Embedding(embeddings.size(0), embeddings.size(1), -1, Double.NaN, 2, copy);
+        Embedding table = new Embedding(builder(embeddings.size(0), embeddings.size(1)), copy);
         if (freeze) {
             table.weight.requiresGrad_(false);
         }
@@ -194,14 +201,7 @@ public class Embedding extends Module {
         }
 
         public Embedding build() {
-            if (!Double.isNaN(maxNorm) && !(maxNorm > 0)) {
-                throw new IllegalArgumentException("Embedding: maxNorm must be > 0, got " + maxNorm);
-            }
-            if (Double.isNaN(normType)) {
-                throw new IllegalArgumentException("Embedding: normType must be a number, got NaN");
-            }
-            int row = paddingIdx == null ? -1 : paddingRow(numEmbeddings, paddingIdx);
-            return new Embedding(numEmbeddings, embeddingDim, row, maxNorm, normType, null);
+            return new Embedding(this, null);
         }
     }
 }
