@@ -83,9 +83,9 @@ public final class ConvLayerTable {
         Random random = new Random(17);
         for (Layer layer : layers) {
             ConvGeometry g = layer.geometry(128);
-            float[] x = randoms(random, g.batch() * g.inChannels() * g.height() * g.width());
-            float[] w = randoms(random, g.outChannels() * g.patchSize());
-            float[] gradY = randoms(random, g.batch() * g.outChannels() * g.outPlane());
+            float[] x = ConvBenchmark.uniform(random, g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = ConvBenchmark.uniform(random, g.outChannels() * g.patchSize());
+            float[] gradY = ConvBenchmark.uniform(random, g.batch() * g.outChannels() * g.outPlane());
             int warmup = Math.max(10, calls / 2);
             for (int i = 0; i < warmup; i++) {
                 Conv2dKernels.forward(x, w, null, g);
@@ -109,24 +109,10 @@ public final class ConvLayerTable {
             for (int op = 0; op < 3; op++) {
                 Arrays.sort(ms[op]);
                 System.out.printf(Locale.ROOT, "kindling %dT %-12s x%d %-3s median %8.3f [%8.3f %8.3f] (%8.3f %8.3f) ms%n",
-                        threads, layer.name(), layer.count(), ops[op], quantile(ms[op], 0.5),
-                        quantile(ms[op], 0.25), quantile(ms[op], 0.75), ms[op][0], ms[op][calls - 1]);
+                        threads, layer.name(), layer.count(), ops[op], TrainingThroughput.quantile(ms[op], 0.5),
+                        TrainingThroughput.quantile(ms[op], 0.25), TrainingThroughput.quantile(ms[op], 0.75),
+                        ms[op][0], ms[op][calls - 1]);
             }
         }
-    }
-
-    private static float[] randoms(Random random, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = random.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
-    private static double quantile(double[] sorted, double q) {
-        double at = q * (sorted.length - 1);
-        int lo = (int) Math.floor(at);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (at - lo) * (sorted[hi] - sorted[lo]);
     }
 }
