@@ -157,24 +157,14 @@ class NormKernelsTest {
         double[] sumGrad = new double[channels];
         double[] sumGradXHat = new double[channels];
         float[] gradX = new float[x.length];
-        if (naive) {
-            NormNaive.batchNormBackward(g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
-                    sumGrad, sumGradXHat, gradX);
-        } else {
-            NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
-                    sumGrad, sumGradXHat, gradX);
-        }
+        batchNormBackward(naive, g, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
+                sumGrad, sumGradXHat, gradX);
         // ∂L/∂x written over g (as BatchNormOp does with a gradient no one else sees): the same values to the bit
         float[] inPlace = g.clone();
         double[] inPlaceSumGrad = new double[channels];
         double[] inPlaceSumGradXHat = new double[channels];
-        if (naive) {
-            NormNaive.batchNormBackward(inPlace, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
-                    inPlaceSumGrad, inPlaceSumGradXHat, inPlace);
-        } else {
-            NormKernels.batchNormBackward(inPlace, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
-                    inPlaceSumGrad, inPlaceSumGradXHat, inPlace);
-        }
+        batchNormBackward(naive, inPlace, x, saveMean, invStd, gamma, mean == null, batch, channels, spatial,
+                inPlaceSumGrad, inPlaceSumGradXHat, inPlace);
         String where = (naive ? "naive" : "fast") + " in place (" + batch + ", " + channels + ", " + spatial + ")";
         assertArrayEquals(gradX, inPlace, 0f, where + ": ∂L/∂x");
         assertArrayEquals(sumGrad, inPlaceSumGrad, 0.0, where + ": Σ g");
@@ -242,6 +232,19 @@ class NormKernelsTest {
 
         SplittableRandomArrays(int length) {
             values = randomArray(new SplittableRandom(length), length);
+        }
+    }
+
+    /** The textbook or the fast batch-norm backward, with the same arguments. */
+    private static void batchNormBackward(boolean naive, float[] g, float[] x, double[] saveMean, double[] invStd,
+                                          float[] gamma, boolean batchStatistics, int batch, int channels, int spatial,
+                                          double[] sumGrad, double[] sumGradXHat, float[] gradX) {
+        if (naive) {
+            NormNaive.batchNormBackward(g, x, saveMean, invStd, gamma, batchStatistics, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
+        } else {
+            NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, batchStatistics, batch, channels, spatial,
+                    sumGrad, sumGradXHat, gradX);
         }
     }
 }

@@ -217,11 +217,11 @@ class ThreadsTest {
         useWorkers(2);
         Thread caller = Thread.currentThread();
         for (int i = 0; i < 20; i++) {
-            java.util.concurrent.CountDownLatch bothStarted = new java.util.concurrent.CountDownLatch(2);
+            CountDownLatch bothStarted = new CountDownLatch(2);
             Threads.parallelFor(2, t -> {
                 bothStarted.countDown();                // so that a worker, not only the caller, runs one
                 try {
-                    bothStarted.await(1, java.util.concurrent.TimeUnit.SECONDS);
+                    bothStarted.await(1, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     throw new AssertionError(e);
                 }
