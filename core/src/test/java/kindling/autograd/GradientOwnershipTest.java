@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 import kindling.ops.norm.BatchNormOp;
 import kindling.tensor.Tensor;
@@ -232,35 +233,20 @@ class GradientOwnershipTest {
 
     @Test
     void reluSigmoidAndMulGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
-        // With each branch through its own mul(ones), each op receives a fresh gradient of its own that
-        // it may overwrite; without, they share the caller's gradient (add hands it to both inputs).
-        float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
-        float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
-        float[][] results = new float[2][];
-        for (int pass = 0; pass < 2; pass++) {
-            Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
-            Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
-            Tensor h = x.mul(w);
-            Tensor r = h.relu();
-            Tensor s = h.sigmoid();
-            Tensor m = h.mul(x);
-            if (pass == 1) {
-                r = r.mul(Tensor.ones(2, 3));
-                s = s.mul(Tensor.ones(2, 3));
-                m = m.mul(Tensor.ones(2, 3));
-            }
-            Tensor userGrad = Tensor.of(G, 2, 3);
-            r.add(s).add(m).backward(userGrad);
-            assertArrayEquals(G, userGrad.toArray());
-            results[pass] = concat(x.grad().toArray(), w.grad().toArray());
-            assertIndependent(x.grad(), w.grad());
-        }
-        assertArrayEquals(results[0], results[1]);
+        assertSameGradientsWithOwnGradients((x, h) -> new Tensor[] {h.relu(), h.sigmoid(), h.mul(x)});
     }
 
     @Test
     void tanhExpAndGeluGiveTheSameGradientsWhetherOrNotTheyMayOverwrite() {
-        // As for ReLU and sigmoid above: through mul(ones) each gets a fresh gradient of its own.
+        assertSameGradientsWithOwnGradients((x, h) -> new Tensor[] {h.tanh(), h.exp(), h.gelu(), h.gelu(true)});
+    }
+
+    /**
+     * The branches of h = x·w, summed, give the same gradients whether each receives the caller's
+     * gradient (add hands it to both inputs) or, through its own mul(ones), a fresh gradient of its
+     * own that it may overwrite; the caller's gradient stays as it was.
+     */
+    private static void assertSameGradientsWithOwnGradients(BiFunction<Tensor, Tensor, Tensor[]> branchesOf) {
         float[] xs = {-1.5f, 0f, 2f, -0.25f, 3f, 0.5f};
         float[] ws = {0.5f, -2f, 1f, 3f, -1f, 2f};
         float[][] results = new float[2][];
@@ -268,9 +254,8 @@ class GradientOwnershipTest {
             Tensor x = Tensor.of(xs, 2, 3).requiresGrad_();
             Tensor w = Tensor.of(ws, 2, 3).requiresGrad_();
             Tensor h = x.mul(w);
-            Tensor[] branches = {h.tanh(), h.exp(), h.gelu(), h.gelu(true)};
             Tensor sum = null;
-            for (Tensor branch : branches) {
+            for (Tensor branch : branchesOf.apply(x, h)) {
                 Tensor b = pass == 1 ? branch.mul(Tensor.ones(2, 3)) : branch;
                 sum = sum == null ? b : sum.add(b);
             }
