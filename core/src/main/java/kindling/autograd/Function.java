@@ -84,6 +84,28 @@ public abstract class Function {
         return gradOutputWritable;
     }
 
+    /**
+     * Where {@link #backward} should write an input's gradient shaped like {@code gradOutput}: its
+     * backing array when {@link #mayOverwriteGradOutput()} (then {@code gradOutput.data()} is that array,
+     * not a copy), else a new array of {@code gradOutput.numel()} zeros. Pass the result, once written,
+     * to {@link #gradInputTensor}.
+     */
+    protected final float[] gradInputArray(Tensor gradOutput) {
+        return mayOverwriteGradOutput() ? gradOutput.data() : new float[gradOutput.numel()];
+    }
+
+    /**
+     * The gradient tensor for an array from {@link #gradInputArray}: {@code gradOutput} itself when
+     * {@code dx} is its backing array (written over in place), else {@code dx} wrapped in
+     * {@code gradOutput}'s shape.
+     */
+    protected final Tensor gradInputTensor(float[] dx, Tensor gradOutput) {
+        if (mayOverwriteGradOutput() && dx == gradOutput.data()) {
+            return gradOutput;
+        }
+        return Tensor.wrap(dx, gradOutput.shape());
+    }
+
     /** Maps the gradient of the output to the gradients of the inputs. Runs with recording off. */
     protected abstract Tensor[] backward(Tensor gradOutput);
 

@@ -46,18 +46,53 @@ final class ElementwiseSimd {
      * ADD, SUB, MUL, DIV: one row of a Linear bias, (N, F) + (F). The rows are short (LeNet's 120, 84,
      * 10), and the JIT's own vectorisation of such a loop spends most of a row in its scalar pre- and
      * post-loops; here every whole vector of the row is one vector operation and only the last
-     * {@code (to − from) mod lanes} elements go one at a time.
+     * {@code (to − from) mod lanes} elements go one at a time. The function is chosen once, outside the
+     * loops, so that each loop calls one fixed vector method (which the JIT compiles to one instruction);
+     * ADD and MUL take a + b and a · b whichever side b is on, as the plain loops do.
      */
     static void rowRun(Elementwise.Binary f, boolean bFirst, float[] a, float[] b, int base, float[] out,
             int from, int to) {
-        VectorOperators.Binary op = f == Elementwise.Binary.ADD ? VectorOperators.ADD
-                : f == Elementwise.Binary.SUB ? VectorOperators.SUB
-                : f == Elementwise.Binary.MUL ? VectorOperators.MUL : VectorOperators.DIV;
         int i = from;
-        for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
-            FloatVector x = FloatVector.fromArray(SPECIES, a, i);
-            FloatVector v = FloatVector.fromArray(SPECIES, b, i - base);
-            (bFirst ? v.lanewise(op, x) : x.lanewise(op, v)).intoArray(out, i);
+        int end = to - SPECIES.length();
+        switch (f) {
+            case ADD:
+                for (; i <= end; i += SPECIES.length()) {
+                    FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                    x.add(FloatVector.fromArray(SPECIES, b, i - base)).intoArray(out, i);
+                }
+                break;
+            case MUL:
+                for (; i <= end; i += SPECIES.length()) {
+                    FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                    x.mul(FloatVector.fromArray(SPECIES, b, i - base)).intoArray(out, i);
+                }
+                break;
+            case SUB:
+                if (bFirst) {
+                    for (; i <= end; i += SPECIES.length()) {
+                        FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                        FloatVector.fromArray(SPECIES, b, i - base).sub(x).intoArray(out, i);
+                    }
+                } else {
+                    for (; i <= end; i += SPECIES.length()) {
+                        FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                        x.sub(FloatVector.fromArray(SPECIES, b, i - base)).intoArray(out, i);
+                    }
+                }
+                break;
+            default: // DIV
+                if (bFirst) {
+                    for (; i <= end; i += SPECIES.length()) {
+                        FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                        FloatVector.fromArray(SPECIES, b, i - base).div(x).intoArray(out, i);
+                    }
+                } else {
+                    for (; i <= end; i += SPECIES.length()) {
+                        FloatVector x = FloatVector.fromArray(SPECIES, a, i);
+                        x.div(FloatVector.fromArray(SPECIES, b, i - base)).intoArray(out, i);
+                    }
+                }
+                break;
         }
         Elementwise.rowRunPlain(f, bFirst, a, b, base, out, i, to);
     }

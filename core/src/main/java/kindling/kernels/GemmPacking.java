@@ -76,11 +76,17 @@ final class GemmPacking {
     /** Packs op(B)[p0 .. p0+depth) × [col0 .. col0+cols) into panels of {@code panelCols} columns. */
     static void packB(boolean transB, float[] b, int bOffset, int ldb,
                       int p0, int depth, int col0, int cols, int panelCols, float[] dst) {
+        packB(transB, b, bOffset, ldb, p0, depth, col0, cols, panelCols, dst, 0);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, int, float[])} into dst from {@code dstOffset}. */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb,
+                      int p0, int depth, int col0, int cols, int panelCols, float[] dst, int dstOffset) {
         if (transB) {
             // B stored n×k: op(B)[p][j] = B[j][p]; read each stored row j contiguously along p.
             int paddedCols = (cols + panelCols - 1) / panelCols * panelCols;
             for (int j = 0; j < paddedCols; j++) {
-                int out = (j / panelCols) * panelCols * depth + j % panelCols;
+                int out = dstOffset + (j / panelCols) * panelCols * depth + j % panelCols;
                 if (j < cols) {
                     int src = bOffset + (col0 + j) * ldb + p0;
                     for (int p = 0; p < depth; p++) {
@@ -99,7 +105,7 @@ final class GemmPacking {
             for (int p = 0; p < depth; p++) {
                 int src = bOffset + (p0 + p) * ldb + col0;
                 for (int panelStart = 0; panelStart < cols; panelStart += panelCols) {
-                    int out = panelStart * depth + p * panelCols;
+                    int out = dstOffset + panelStart * depth + p * panelCols;
                     int validCols = Math.min(panelCols, cols - panelStart);
                     for (int c = 0; c < validCols; c++) {
                         dst[out + c] = b[src + panelStart + c];

@@ -388,7 +388,7 @@ public final class GemmSimd implements GemmKernel {
      * a panel, op(B)[p][j .. j + NR), is B[j .. j + NR)[p]: NR values ldb apart, loaded by two gathers
      * (one vector of LANES rows each) and stored as two contiguous vectors. A float-by-float transpose
      * writes each value to a different place NR floats apart; the gathers write whole vectors.
-     * The last, narrower panel is copied value by value, and padded with zeros.
+     * The last, narrower panel is {@link GemmPacking#packB}'s: copied value by value, and padded with zeros.
      */
     private static void packTransposedB(float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
                                         float[] dst) {
@@ -406,18 +406,9 @@ public final class GemmSimd implements GemmKernel {
                 FloatVector.fromArray(SPECIES, b, secondHalf + p, rowStarts, 0).intoArray(dst, out + LANES);
             }
         }
-        int out = fullCols * depth;
-        for (int c = 0; fullCols < cols && c < NR; c++) {
-            if (fullCols + c < cols) {
-                int src = bOffset + (col0 + fullCols + c) * ldb + p0;
-                for (int p = 0; p < depth; p++) {
-                    dst[out + p * NR + c] = b[src + p];
-                }
-            } else {
-                for (int p = 0; p < depth; p++) {
-                    dst[out + p * NR + c] = 0f;
-                }
-            }
+        if (fullCols < cols) {
+            GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0 + fullCols, cols - fullCols, NR,
+                    dst, fullCols * depth);
         }
     }
 

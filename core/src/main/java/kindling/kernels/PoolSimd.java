@@ -96,27 +96,23 @@ final class PoolSimd {
         private int paddedHeight = -1;
         private int paddedWidth = -1;
         private int paddedPadding = -1;
-        private int paddedPitch = -1;
         float[] columnMax = new float[0];
         float[] columnBest = new float[0];
         float[] columns = new float[0];
         float[] columnsBest = new float[0];
-        final float[] tail = new float[FLOATS.length()];
-        final float[] values = new float[FLOATS.length()];
+        final float[] tail = new float[FLOATS.length()];     // one vector: the last outputs, or indices
 
         /**
          * The padded plane buffer for this geometry, all −∞ when made: the planes are copied into its
          * middle and never write the border, so it stays −∞ for every plane of this geometry.
          */
         float[] paddedFor(MaxPoolGeometry g) {
-            if (paddedHeight != g.height || paddedWidth != g.width || paddedPadding != g.padding
-                    || paddedPitch != g.pitch) {
+            if (paddedHeight != g.height || paddedWidth != g.width || paddedPadding != g.padding) {   // and so the pitch
                 padded = new float[g.paddedRows * g.pitch];
                 java.util.Arrays.fill(padded, Float.NEGATIVE_INFINITY);
                 paddedHeight = g.height;
                 paddedWidth = g.width;
                 paddedPadding = g.padding;
-                paddedPitch = g.pitch;
             }
             if (columnMax.length < g.outHeight * g.pitch) {
                 columnMax = new float[g.outHeight * g.pitch];
@@ -260,8 +256,8 @@ final class PoolSimd {
             if (count == lanes) {
                 max.intoArray(out, outBase + o);
             } else {                                                         // the last vector: its real lanes
-                max.intoArray(scratch.values, 0);
-                System.arraycopy(scratch.values, 0, out, outBase + o, count);
+                max.intoArray(index, 0);                                     // copied out before best's turn
+                System.arraycopy(index, 0, out, outBase + o, count);
             }
             best.intoArray(index, 0);
             for (int l = 0; l < count; l++) {

@@ -35,12 +35,8 @@ public final class ExpOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
-        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
-            Elementwise.derivative(Elementwise.Derivative.EXP, g, y, g);
-            return new Tensor[] {gradOutput};
-        }
-        float[] gradInput = new float[g.length];
+        float[] gradInput = gradInputArray(gradOutput);   // g itself if no one else sees it
         Elementwise.derivative(Elementwise.Derivative.EXP, g, y, gradInput);
-        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+        return new Tensor[] {gradInputTensor(gradInput, gradOutput)};
     }
 }

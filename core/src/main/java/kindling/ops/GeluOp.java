@@ -44,13 +44,9 @@ public final class GeluOp extends Function {
         float[] g = gradOutput.data();
         float[] x = input.get().data();
         Elementwise.Derivative slope = tanhApproximation ? Elementwise.Derivative.GELU_TANH : Elementwise.Derivative.GELU;
-        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
-            Elementwise.derivative(slope, g, x, g);
-            return new Tensor[] {gradOutput};
-        }
-        float[] gradInput = new float[g.length];
+        float[] gradInput = gradInputArray(gradOutput);   // g itself if no one else sees it
         Elementwise.derivative(slope, g, x, gradInput);
-        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+        return new Tensor[] {gradInputTensor(gradInput, gradOutput)};
     }
 
     /** erfc(x) = 1 − erf(x), to a relative 1.2e-7: {@link Elementwise#erfc}, where its fit is written out. */

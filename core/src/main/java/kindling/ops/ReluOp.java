@@ -37,12 +37,8 @@ public final class ReluOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
-        if (mayOverwriteGradOutput()) {                // no one else sees g: mask it where it lies
-            Elementwise.reluBackward(y, g, g);
-            return new Tensor[] {gradOutput};
-        }
-        float[] gradInput = new float[g.length];
+        float[] gradInput = gradInputArray(gradOutput);   // g itself if no one else sees it
         Elementwise.reluBackward(y, g, gradInput);
-        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+        return new Tensor[] {gradInputTensor(gradInput, gradOutput)};
     }
 }

@@ -37,12 +37,8 @@ public final class SigmoidOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         float[] g = gradOutput.data();
         float[] y = output.get().data();
-        if (mayOverwriteGradOutput()) {                // no one else sees g: scale it where it lies
-            Elementwise.derivative(Elementwise.Derivative.SIGMOID, g, y, g);
-            return new Tensor[] {gradOutput};
-        }
-        float[] gradInput = new float[g.length];
+        float[] gradInput = gradInputArray(gradOutput);   // g itself if no one else sees it
         Elementwise.derivative(Elementwise.Derivative.SIGMOID, g, y, gradInput);
-        return new Tensor[] {Tensor.wrap(gradInput, gradOutput.shape())};
+        return new Tensor[] {gradInputTensor(gradInput, gradOutput)};
     }
 }

@@ -83,25 +83,10 @@ public final class BatchNormOp extends Function {
         input.get();                                                         // fails if x changed in place
         float[] g = gradOutput.data();
         // ∂L/∂x[i] needs g[i] and x[i] only, once the channel's sums are done: it may take g's place
-        boolean inPlace = needsInputGrad(0) && mayOverwriteGradOutput();
-        float[] dx;                                                          // null: x needs no gradient
-        if (!needsInputGrad(0)) {
-            dx = null;
-        } else if (inPlace) {
-            dx = g;
-        } else {
-            dx = new float[x.length];
-        }
+        float[] dx = needsInputGrad(0) ? gradInputArray(gradOutput) : null;   // null: x needs no gradient
         NormKernels.batchNormBackward(g, x, saveMean, invStd, gamma, batchStatistics,
                 inputShape[0], channels, spatial, sumGrad, sumGradXHat, dx);
-        Tensor gradInput;
-        if (dx == null) {
-            gradInput = null;
-        } else if (inPlace) {
-            gradInput = gradOutput;                                          // g now holds ∂L/∂x
-        } else {
-            gradInput = Tensor.wrap(dx, inputShape);
-        }
+        Tensor gradInput = dx == null ? null : gradInputTensor(dx, gradOutput);   // g, if it now holds ∂L/∂x
         Tensor gradWeight = needsInputGrad(1) ? Tensor.wrap(NormKernels.toFloats(sumGradXHat), channels) : null;
         Tensor gradBias = needsInputGrad(2) ? Tensor.wrap(NormKernels.toFloats(sumGrad), channels) : null;
         return new Tensor[] {gradInput, gradWeight, gradBias};
