@@ -46,6 +46,8 @@ public final class Examples {
                 FinetuneExample::main));
         EXAMPLES.put("style", new Example("neural style transfer: Adam on the pixels, content and Gram-matrix style losses on a VGG",
                 StyleTransferExample::main));
+        EXAMPLES.put("distill", new Example("knowledge distillation: a small MLP learns from a LeNet teacher's softened probabilities",
+                DistillExample::main));
         EXAMPLES.put("triplet", new Example("an embedding trained with triplet loss and online mining: verification, 1-NN, PCA",
                 TripletExample::main));
         EXAMPLES.put("optimizers", new Example("SGD, momentum, RMSProp, Adagrad, Adam: paths on a bowl, LeNet loss curves",

@@ -33,7 +33,17 @@ public final class CharLM extends Module {
 
     /** {@code cell} is "lstm" or "gru". */
     public CharLM(String cell, int embeddingDim, int hiddenSize) {
-        embedding = registerModule("embedding", new Embedding(VOCAB, embeddingDim));
+        this(cell, embeddingDim, hiddenSize, Double.NaN);
+    }
+
+    /**
+     * As {@link #CharLM(String, int, int)}, with the letter vectors kept to a length of at most
+     * {@code maxNorm} (PyTorch's {@code max_norm}; NaN for no limit): each forward first scales down
+     * every picked row that has grown longer.
+     */
+    public CharLM(String cell, int embeddingDim, int hiddenSize, double maxNorm) {
+        Embedding.Builder table = Embedding.builder(VOCAB, embeddingDim);
+        embedding = registerModule("embedding", Double.isNaN(maxNorm) ? table.build() : table.maxNorm(maxNorm).build());
         rnn = registerModule("rnn", switch (cell) {
             case "lstm" -> LSTM.builder(embeddingDim, hiddenSize).batchFirst(true).build();
             case "gru" -> GRU.builder(embeddingDim, hiddenSize).batchFirst(true).build();
