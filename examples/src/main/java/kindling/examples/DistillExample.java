@@ -12,6 +12,7 @@ import kindling.data.Batch;
 import kindling.data.DataLoader;
 import kindling.data.FashionMnist;
 import kindling.data.ImageData;
+import kindling.data.TensorDataset;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.LeNet;
 import kindling.kernels.Threads;
@@ -40,18 +41,20 @@ import kindling.train.Trainer;
  * logits' shape (N, 10) instead of one class index per image. At T = 1 the teacher is nearly sure
  * of most images and q is almost the one-hot label; a temperature T &gt; 1 flattens it, so the small
  * probabilities it gives the wrong classes (a shirt looks a little like a T-shirt and a coat, not at
- * all like a bag) become large enough to learn from: Hinton's "dark knowledge". Softening the
- * student's logits by the same T makes the gradient of the first term (softmax(s/T) − q)/T, a
- * factor 1/T² smaller after the chain rule; multiplying by T² keeps it on the scale of the second
- * term whatever T is (the paper's section 2). PyTorch's tutorial writes the first term with
+ * all like a bag) become large enough to learn from: Hinton's "dark knowledge". The student's
+ * logits are softened by the same T. The first term's gradient with respect to them is
+ * (softmax(s/T) − q)/T, and for a large T the difference itself shrinks like 1/T, so the whole
+ * shrinks like 1/T²; multiplying by T² keeps it on the scale of the second term whatever T is (the
+ * paper's section 2). PyTorch's tutorial writes the first term with
  * {@code KLDivLoss}; the cross-entropy differs from that KL divergence by the entropy of q, which does
  * not depend on the student, so the gradients are the same.
  * <pre>
- *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset, about a minute
- *   mvn -q compile exec:java -Dexec.args="distill --temperature 1 --alpha 0.5"
+ *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset, a minute or two
+ *   mvn -q compile exec:java -Dexec.args="distill --temperature 4 --alpha 0.9"
  *   mvn -q compile exec:java -Dexec.args="distill --help"                   # every option with its default
  * </pre>
- * The same student is trained twice from the same initial weights on the same batches: once on the
+ * The teacher learns from every training image; the same student is then trained twice on the first
+ * {@code --student-images} of them, from the same initial weights on the same batches: once on the
  * labels alone (α = 0), once distilled. The two test accuracies after each epoch go to
  * {@code charts/distill/students.png}.
  */
@@ -71,24 +74,26 @@ public final class DistillExample {
     }
 
     /** The recipe: epochs, temperature T, the weight α of the soft term, the student's width. */
-    record Settings(int teacherEpochs, int epochs, int batchSize, double lr, double temperature, double alpha,
-                    int hidden, int seed) {
+    record Settings(int teacherEpochs, int studentImages, int epochs, int batchSize, double lr, double temperature,
+                    double alpha, int hidden, int seed) {
     }
 
     public static void main(String[] args) throws IOException {
         Options options = Options.declare("distill", "knowledge distillation on Fashion-MNIST: a small MLP learns "
                         + "from a LeNet teacher's softened probabilities")
                 .integer("teacher-epochs", 5, "epochs of the teacher (LeNet, Adam) on the labels")
-                .integer("epochs", 10, "epochs of each student")
-                .integer("batch-size", 128, "images per optimizer step")
+                .integer("student-images", 600, "the students learn from the first N training images, the teacher from all")
+                .integer("epochs", 30, "epochs of each student")
+                .integer("batch-size", 64, "images per optimizer step")
                 .number("lr", 0.001, "Adam's learning rate, teacher and students")
-                .number("temperature", 4.0, "T: the teacher's and the student's logits are divided by T")
-                .number("alpha", 0.9, "weight of the soft-target term; 1 - alpha weighs the labels")
+                .number("temperature", 2.0, "T: the teacher's and the student's logits are divided by T")
+                .number("alpha", 0.5, "weight of the soft-target term; 1 - alpha weighs the labels")
                 .integer("hidden", 32, "hidden units of the student MLP")
                 .text("data", "DIR", null, "read Fashion-MNIST's four IDX files from DIR").byDefault("the bundled subset")
                 .threads().seed().show()
                 .parse(args);
-        Settings settings = new Settings(options.getInt("teacher-epochs"), options.getInt("epochs"),
+        Settings settings = new Settings(options.getInt("teacher-epochs"), options.getInt("student-images"),
+                options.getInt("epochs"),
                 options.getInt("batch-size"), options.getDouble("lr"), options.getDouble("temperature"),
                 options.getDouble("alpha"), options.getInt("hidden"), options.getInt("seed"));
         Threads.set(options.getInt("threads", Threads.get()));
@@ -127,7 +132,15 @@ public final class DistillExample {
         out.print(probabilityTable(data.classes(), softTargets(teacher, first, 1).toArray(),
                 softTargets(teacher, first, s.temperature()).toArray(), s.temperature()));
 
-        // 3. The same student twice, from the same initial weights on the same batches: labels only, then distilled.
+        // 3. The same student twice, from the same initial weights on the same batches: labels only, then
+        // distilled. Both see only the first few training images: a label says one thing about an image,
+        // the teacher's ten probabilities say much more (how much it looks like each other class).
+        int studentImages = Math.min(s.studentImages(), data.train().size());
+        TensorDataset few = new TensorDataset(data.train().inputs().narrow(0, 0, studentImages),
+                data.train().targets().narrow(0, 0, studentImages));
+        DataLoader studentTrain = DataLoader.builder(few).batchSize(s.batchSize()).shuffle(s.seed()).build();
+        out.printf("%nThe students learn from the first %,d training images (the teacher learnt from %,d)%n",
+                studentImages, data.train().size());
         List<StudentRun> students = new ArrayList<>();
         float temperature = (float) s.temperature();
         for (boolean distilled : new boolean[] {false, true}) {
@@ -143,11 +156,11 @@ public final class DistillExample {
             List<Double> losses = new ArrayList<>();
             List<Double> accuracies = new ArrayList<>();
             for (int epoch = 1; epoch <= s.epochs(); epoch++) {
-                train.setEpoch(epoch - 1);                // the same shuffles for both students
+                studentTrain.setEpoch(epoch - 1);         // the same shuffles for both students
                 student.train();
                 double lossSum = 0;
                 long images = 0;
-                for (Batch batch : train) {
+                for (Batch batch : studentTrain) {
                     Tensor logits = student.forward(batch.inputs());                          // (N, 10)
                     Tensor labelLoss = crossEntropy.forward(logits, batch.targets());       // labels: (N) class indices
                     Tensor loss = labelLoss;

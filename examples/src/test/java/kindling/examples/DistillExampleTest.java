@@ -47,7 +47,7 @@ class DistillExampleTest {
                 subset.classes(), subset.source());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DistillExample.Result result = DistillExample.run(small,
-                new DistillExample.Settings(1, 3, 64, 0.002, 4, 0.9, 16, 0), charts,
+                new DistillExample.Settings(1, 128, 3, 32, 0.002, 4, 0.9, 16, 0), charts,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
         List<DistillExample.StudentRun> students = result.students();

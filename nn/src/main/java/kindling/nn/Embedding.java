@@ -111,7 +111,7 @@ public class Embedding extends Module {
      * gradient, but the lookup still changes the rows it picks. Only the copy changes, never
      * {@code embeddings} (PyTorch's table shares the given tensor's storage, so there it would).
      * <pre>
-     *   Embedding glove = Embedding.fromPretrained(vectors, true, 1.0, 2);   // rows in use at most 1 long
+     *   Embedding glove = Embedding.fromPretrained(weight, true, 1.0, 2);    // weight (V, D); rows in use at most 1 long
      * </pre>
      */
     public static Embedding fromPretrained(Tensor embeddings, boolean freeze, double maxNorm, double normType) {
