@@ -87,10 +87,10 @@ public final class VggExample {
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, Threads.get());
-        // After every epoch the Trainer saves a checkpoint: the weights, Adam's moments, the history and
-        // the state of the random generator that draws dropout's masks. --resume continues the last run
-        // from it (start it with the same options), and it ends with exactly the weights of a run that
-        // never stopped: the fingerprint printed at the end is the same.
+        // After every epoch the Trainer saves a checkpoint: the weights, the optimizer's state (Adam's
+        // moments), the history and the state of the random generator that draws dropout's masks.
+        // --resume continues the last run from it (start it with the same options), and it ends with
+        // exactly the weights of a run that never stopped: the fingerprint printed at the end is the same.
         Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test")
                 .checkpoints(Path.of("checkpoints", "vgg", variant)).build();
         if (options.has("resume")) {
