@@ -49,7 +49,7 @@ import kindling.train.Trainer;
  * {@code KLDivLoss}; the cross-entropy differs from that KL divergence by the entropy of q, which does
  * not depend on the student, so the gradients are the same.
  * <pre>
- *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset, a minute or two
+ *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset, a few minutes
  *   mvn -q compile exec:java -Dexec.args="distill --temperature 4 --alpha 0.9"
  *   mvn -q compile exec:java -Dexec.args="distill --help"                   # every option with its default
  * </pre>
@@ -128,7 +128,7 @@ public final class DistillExample {
         // 2. What the soft targets look like: the first training image, at T = 1 and at T.
         Tensor first = data.train().inputs().narrow(0, 0, 1);
         int label = (int) data.train().targets().toArray()[0];
-        out.printf("%nThe teacher's probabilities for the first training image (a %s):%n", data.classes()[label]);
+        out.printf("%nThe teacher's probabilities for the first training image, labelled %s:%n", data.classes()[label]);
         out.print(probabilityTable(data.classes(), softTargets(teacher, first, 1).toArray(),
                 softTargets(teacher, first, s.temperature()).toArray(), s.temperature()));
 
