@@ -1,6 +1,6 @@
 """Golden values for kindling.nn's recurrent layers: RNNCell (tanh, relu), LSTMCell, GRUCell (batched,
 unbatched, no bias) and the sequence modules RNN, LSTM, GRU (one and two layers, bidirectional,
-batch_first, given initial states, relu, no bias, unbatched), plus a 2-layer LSTM's state dict saved
+batch_first, given initial states, relu, no bias, unbatched, LSTM projections), plus a 2-layer LSTM's state dict saved
 as safetensors (torch_lstm.safetensors) with an input and the outputs it must give.
 
 Case <c> stores every parameter <c>_<name> (PyTorch's own init under the seed), the input <c>_x, the
@@ -67,13 +67,16 @@ def seq_case(name, module, x_shape, with_state=False):
     inputs = OrderedDict(x=leaf(torch.randn(*x_shape)))
     layers = module.num_layers * (2 if module.bidirectional else 1)
     batched = len(x_shape) == 3
-    state_shape = (layers, x_shape[0 if module.batch_first else 1], module.hidden_size) if batched \
-        else (layers, module.hidden_size)
     lstm = isinstance(module, nn.LSTM)
+    h_size = module.proj_size if lstm and module.proj_size > 0 else module.hidden_size
+
+    def state_shape(size):
+        return (layers, x_shape[0 if module.batch_first else 1], size) if batched else (layers, size)
+
     if with_state:
-        inputs["h0"] = leaf(torch.randn(*state_shape))
+        inputs["h0"] = leaf(torch.randn(*state_shape(h_size)))
         if lstm:
-            inputs["c0"] = leaf(torch.randn(*state_shape))
+            inputs["c0"] = leaf(torch.randn(*state_shape(module.hidden_size)))
     if lstm:
         y, (hn, cn) = module(inputs["x"], (inputs["h0"], inputs["c0"])) if with_state else module(inputs["x"])
         outputs = OrderedDict(out=y, hn=hn, cn=cn)
@@ -116,6 +119,12 @@ out["saved_lstm_x"] = x
 out["saved_lstm_out"] = y
 out["saved_lstm_hn"] = hn
 out["saved_lstm_cn"] = cn
+
+# LSTMs with projections (proj_size): h_t = W_hr (o_t * tanh(c_t)), appended so the draws above stay the same.
+seq_case("lstm_proj", nn.LSTM(3, 5, proj_size=2), (5, 2, 3))
+seq_case("lstm_proj_2layers_bidirectional", nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=3,
+                                                     batch_first=True), (2, 4, 3), with_state=True)
+seq_case("lstm_proj_nobias_unbatched", nn.LSTM(2, 4, proj_size=1, bias=False), (3, 2), with_state=True)
 write(os.path.join(NN_GOLDEN, "rnn.txt"), out, "gen_rnn.py", SEED)
 
 

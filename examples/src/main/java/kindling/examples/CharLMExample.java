@@ -32,6 +32,7 @@ import kindling.train.ProgressBar;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="charlm"                   # LSTM, 10 epochs
  *   mvn -q compile exec:java -Dexec.args="charlm --cell gru"
+ *   mvn -q compile exec:java -Dexec.args="charlm --proj-size 64"   # LSTM whose 128-unit state is projected to 64
  *   mvn -q compile exec:java -Dexec.args="charlm --max-norm 1"      # letter vectors at most 1 long
  *   mvn -q compile exec:java -Dexec.args="charlm --help"   # every option with its default
  * </pre>
@@ -54,6 +55,7 @@ public final class CharLMExample {
                 .integer("epochs", 10, "passes over the training words")
                 .integer("batch-size", 32, "words per optimizer step")
                 .integer("hidden", 128, "hidden state size")
+                .integer("proj-size", 0, "LSTM only: project the hidden state to this many features (0: no projection)")
                 .integer("embedding", 16, "letter embedding size")
                 .number("lr", 0.005, "Adam learning rate")
                 .number("clip", 1.0, "largest gradient norm; larger gradients are scaled down to it")
@@ -65,6 +67,7 @@ public final class CharLMExample {
         int epochs = options.getInt("epochs");
         int batchSize = options.getInt("batch-size");
         int hidden = options.getInt("hidden");
+        int projSize = options.getInt("proj-size");
         int embedding = options.getInt("embedding");
         float lr = (float) options.getDouble("lr");
         float clip = (float) options.getDouble("clip");
@@ -82,7 +85,7 @@ public final class CharLMExample {
         System.out.printf("Data: %,d words from Debian's wamerican (%,d to train, %,d held out), e.g. %s%n",
                 words.size(), train.size(), validation.size(), train.subList(0, 5));
 
-        CharLM model = new CharLM(cell, embedding, hidden, maxNorm);
+        CharLM model = new CharLM(cell, embedding, hidden, projSize, maxNorm);
         System.out.println("\nCharLM (" + cell + "):\n" + model);
         System.out.println("\nShape trace, as d2l prints it:");
         shapeTrace(model, System.out);
@@ -225,8 +228,9 @@ public final class CharLMExample {
             RNNOutput r = model.rnn instanceof kindling.nn.LSTM lstm ? lstm.forward(x, null, null)
                     : ((kindling.nn.GRU) model.rnn).forward(x, null);
             out.println("X.shape " + Shape.format(x.shape()) + "  (N, L, E) with batch_first");
-            out.println("Y.shape " + Shape.format(r.output().shape()) + "  (N, L, H)");
-            out.println("h_n.shape " + Shape.format(r.hN().shape()) + "  (num_layers, N, H)");
+            out.println("Y.shape " + Shape.format(r.output().shape()) + (model.rnn.projSize() > 0
+                    ? "  (N, L, P): the hidden state projected to projSize features" : "  (N, L, H)"));
+            out.println("h_n.shape " + Shape.format(r.hN().shape()) + (model.rnn.projSize() > 0 ? "  (num_layers, N, P)" : "  (num_layers, N, H)"));
             if (r.cN() != null) {
                 out.println("c_n.shape " + Shape.format(r.cN().shape()) + "  (num_layers, N, H)");
             }

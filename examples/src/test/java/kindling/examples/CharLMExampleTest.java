@@ -36,6 +36,33 @@ class CharLMExampleTest {
     }
 
     @Test
+    void aProjectedLstmShowsPFeaturesAndStillLearns() {
+        Generator.manualSeed(0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        CharLMExample.shapeTrace(new CharLM("lstm", 16, 128, 64), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(String.join("\n",
+                "Embedding output shape:\t(1, 8, 16)",
+                "LSTM output shape:\t(1, 8, 64)",
+                "Linear output shape:\t(1, 8, 27)",
+                "X.shape (2, 8, 16)  (N, L, E) with batch_first",
+                "Y.shape (2, 8, 64)  (N, L, P): the hidden state projected to projSize features",
+                "h_n.shape (1, 2, 64)  (num_layers, N, P)",
+                "c_n.shape (1, 2, 128)  (num_layers, N, H)", ""), bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+        List<String> words = List.of("apple", "brown", "cider", "dune", "eagle");
+        Generator.manualSeed(1);
+        CharLM model = new CharLM("lstm", 8, 32, 16);
+        Optimizer optimizer = Adam.builder(model.parameters()).lr(0.02f).build();
+        double loss = Double.NaN;
+        for (int step = 0; step < 150; step++) {
+            loss = CharLMExample.trainEpoch(model, optimizer, words, 5, 1f, new Random(step), null);
+        }
+        assertTrue(loss < 0.35, "projected lstm: loss " + loss);
+        assertEquals("CharLM: a projection (projSize 4) needs the lstm cell, got gru",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> new CharLM("gru", 8, 32, 4)).getMessage());
+    }
+
+    @Test
     void wordsAreEncodedWithStartEndAndIgnoredPadding() {
         Words.Batch batch = Words.encode(List.of("cat", "ox"));
         assertEquals("[0.0, 3.0, 1.0, 20.0, 0.0, 15.0, 24.0, 0.0]", java.util.Arrays.toString(batch.inputs().toArray()));
@@ -74,7 +101,7 @@ class CharLMExampleTest {
         Generator.manualSeed(1);
         CharLM free = new CharLM("gru", 8, 16);
         Generator.manualSeed(1);
-        CharLM limited = new CharLM("gru", 8, 16, 1.0);
+        CharLM limited = new CharLM("gru", 8, 16, 0, 1.0);
         assertEquals("Embedding(27, 8, max_norm=1.0)", limited.embedding.toString());
         double start = CharLMExample.largestRowNorm(limited.embedding.weight);
         assertEquals(CharLMExample.largestRowNorm(free.embedding.weight), start, "the same N(0, 1) start");

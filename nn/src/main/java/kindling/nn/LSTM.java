@@ -11,13 +11,16 @@ import kindling.tensor.Tensor;
  *   g_t = tanh(W_ig x_t + b_ig + W_hg h_{t−1} + b_hg)
  *   o_t = σ(W_io x_t + b_io + W_ho h_{t−1} + b_ho)
  *   c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t
- *   h_t = o_t ⊙ tanh(c_t)
+ *   h_t = o_t ⊙ tanh(c_t)                      with projSize:  h_t = W_hr (o_t ⊙ tanh(c_t))
  * </pre>
  * Shapes, parameters ({@code weight_ih_l0} (4·Hid, F_in) = [W_ii; W_if; W_ig; W_io], ...) and options as
- * in {@link RNNBase}, G = 4. PyTorch's {@code proj_size} is not provided.
+ * in {@link RNNBase}, G = 4. {@link RNNBase.Builder#projSize} is PyTorch's {@code proj_size} (the LSTMP of
+ * Sak et al. 2014): the state h that is fed back and output is a learned projection of o_t ⊙ tanh(c_t)
+ * to fewer features, while the cell c keeps hiddenSize.
  * <pre>
  *   LSTM lstm = LSTM.builder(5, 4).numLayers(2).batchFirst(true).build();   // nn.LSTM(5, 4, 2, batch_first=True)
  *   RNNOutput r = lstm.forward(x, h0, c0);                                  // output, (h_n, c_n) = lstm(x, (h0, c0))
+ *   LSTM lstmp = LSTM.builder(5, 4).projSize(2).build();                    // nn.LSTM(5, 4, proj_size=2)
  * </pre>
  */
 public class LSTM extends RNNBase {

@@ -28,15 +28,17 @@ import kindling.tensor.Tensor;
  * gradient is as large as the tensor it was cut from, so slicing every step out of one big tensor
  * would make the backward pass O(L²) in time.
  *
- * <p><b>Shape</b> (L sequence length, N batch, F_in = inputSize, Hid = hiddenSize, D = 2 if bidirectional else 1)
+ * <p><b>Shape</b> (L sequence length, N batch, F_in = inputSize, Hid = hiddenSize, H_out = projSize if set
+ * (LSTM only) else Hid, D = 2 if bidirectional else 1)
  * <ul>
  *   <li>input (L, N, F_in), or (N, L, F_in) with batchFirst, or unbatched (L, F_in);
- *   <li>h0, c0 (numLayers·D, N, Hid), or (numLayers·D, Hid) unbatched — zeros when not given;
- *   <li>output (L, N, D·Hid), or (N, L, D·Hid) with batchFirst, or (L, D·Hid); h_n, c_n as h0.
+ *   <li>h0 (numLayers·D, N, H_out) and c0 (numLayers·D, N, Hid), or without N unbatched — zeros when not given;
+ *   <li>output (L, N, D·H_out), or (N, L, D·H_out) with batchFirst, or (L, D·H_out); h_n, c_n as h0, c0.
  * </ul>
  * <b>Parameters</b>, for each layer k and direction ({@code _reverse} suffix for the backward one), all
- * U(−1/√Hid, 1/√Hid): {@code weight_ih_l{k}} (G·Hid, F_in) for k = 0 and (G·Hid, D·Hid) above,
- * {@code weight_hh_l{k}} (G·Hid, Hid), {@code bias_ih_l{k}} and {@code bias_hh_l{k}} (G·Hid).
+ * U(−1/√Hid, 1/√Hid): {@code weight_ih_l{k}} (G·Hid, F_in) for k = 0 and (G·Hid, D·H_out) above,
+ * {@code weight_hh_l{k}} (G·Hid, H_out), {@code bias_ih_l{k}} and {@code bias_hh_l{k}} (G·Hid), and with
+ * projections {@code weight_hr_l{k}} (H_out, Hid).
  * <p>PyTorch's defaults: numLayers 1, bias true, batchFirst false, dropout 0, bidirectional false.
  */
 public abstract class RNNBase extends Module {
@@ -49,29 +51,42 @@ public abstract class RNNBase extends Module {
         Cell(int gates) {
             this.gates = gates;
         }
+
+        /** The module's name in messages: RNN, LSTM or GRU. */
+        String moduleName() {
+            return this == LSTM ? "LSTM" : this == GRU ? "GRU" : "RNN";
+        }
     }
 
     private final Cell cell;
     private final int inputSize;
     private final int hiddenSize;
+    private final int projSize;
     private final int numLayers;
     private final boolean bias;
     private final boolean batchFirst;
     private final double dropout;
     private final Generator dropoutGenerator;      // null: the global generator
     private final boolean bidirectional;
-    /** Per layer and direction (index layer·D + direction): {W_ih, W_hh, b_ih, b_hh}, biases null without bias. */
+    /**
+     * Per layer and direction (index layer·D + direction): {W_ih, W_hh, b_ih, b_hh, W_hr}, biases null
+     * without bias, W_hr null without projections.
+     */
     private final List<Tensor[]> weights = new ArrayList<>();
 
     RNNBase(Builder<?> b) {
-        String name = b.cell == Cell.LSTM ? "LSTM" : b.cell == Cell.GRU ? "GRU" : "RNN";
+        String name = b.cell.moduleName();
         check(b.inputSize >= 1 && b.hiddenSize >= 1, name + ": inputSize and hiddenSize must be at least 1, got inputSize="
                 + b.inputSize + ", hiddenSize=" + b.hiddenSize);
         check(b.numLayers >= 1, name + ": numLayers must be at least 1, got " + b.numLayers);
         check(b.dropout >= 0 && b.dropout <= 1, name + ": dropout must be in [0, 1], got " + b.dropout);
+        check(b.projSize >= 0, name + ": projSize must be positive, or 0 for no projections, got " + b.projSize);
+        check(b.projSize < b.hiddenSize, name + ": projSize must be smaller than hiddenSize, got projSize="
+                + b.projSize + ", hiddenSize=" + b.hiddenSize);
         this.cell = b.cell;
         this.inputSize = b.inputSize;
         this.hiddenSize = b.hiddenSize;
+        this.projSize = b.projSize;
         this.numLayers = b.numLayers;
         this.bias = b.bias;
         this.batchFirst = b.batchFirst;
@@ -80,14 +95,15 @@ public abstract class RNNBase extends Module {
         this.bidirectional = b.bidirectional;
         int gateRows = cell.gates * hiddenSize;
         for (int layer = 0; layer < numLayers; layer++) {
-            int layerInput = layer == 0 ? inputSize : numDirections() * hiddenSize;
+            int layerInput = layer == 0 ? inputSize : numDirections() * outputSize();
             for (int direction = 0; direction < numDirections(); direction++) {
                 String suffix = "_l" + layer + (direction == 1 ? "_reverse" : "");
                 weights.add(new Tensor[] {
                     registerParameter("weight_ih" + suffix, Tensor.zeros(gateRows, layerInput)),
-                    registerParameter("weight_hh" + suffix, Tensor.zeros(gateRows, hiddenSize)),
+                    registerParameter("weight_hh" + suffix, Tensor.zeros(gateRows, outputSize())),
                     registerParameter("bias_ih" + suffix, bias ? Tensor.zeros(gateRows) : null),
-                    registerParameter("bias_hh" + suffix, bias ? Tensor.zeros(gateRows) : null)});
+                    registerParameter("bias_hh" + suffix, bias ? Tensor.zeros(gateRows) : null),
+                    registerParameter("weight_hr" + suffix, projSize > 0 ? Tensor.zeros(projSize, hiddenSize) : null)});
             }
         }
         resetParameters();
@@ -119,8 +135,8 @@ public abstract class RNNBase extends Module {
         // Work time-major: x is (L, N, F_in) whatever the caller's layout.
         Tensor x = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
         int batch = x.size(1);
-        Tensor hInit = initialState("h0", h0, batch, unbatched);
-        Tensor cInit = cell == Cell.LSTM ? initialState("c0", c0, batch, unbatched) : null;
+        Tensor hInit = initialState("h0", h0, batch, unbatched, outputSize());
+        Tensor cInit = cell == Cell.LSTM ? initialState("c0", c0, batch, unbatched, hiddenSize) : null;
         // The sequence as a list of L time steps, each (N, features); each layer turns one list into the next.
         List<Tensor> steps = new ArrayList<>();
         for (int t = 0; t < x.size(0); t++) {
@@ -143,7 +159,7 @@ public abstract class RNNBase extends Module {
             }
             steps = bidirectional ? concatenateDirections(outputs.get(0), outputs.get(1)) : outputs.get(0);
         }
-        Tensor output = Tensor.stack(steps, 0);                               // (L, N, D·Hid)
+        Tensor output = Tensor.stack(steps, 0);                               // (L, N, D·H_out)
         Tensor hN = Tensor.stack(hLast, 0);
         Tensor cN = cell == Cell.LSTM ? Tensor.stack(cLast, 0) : null;
         if (unbatched) {
@@ -153,7 +169,7 @@ public abstract class RNNBase extends Module {
     }
 
     /**
-     * One layer in one direction over the time steps xs (each (N, F_in)) from state h (N, Hid) and c
+     * One layer in one direction over the time steps xs (each (N, F_in)) from state h (N, H_out) and c
      * (N, Hid) (LSTM only): returns the hidden state of every step, in time order, and puts the final h
      * and c into {@code last}.
      */
@@ -170,7 +186,8 @@ public abstract class RNNBase extends Module {
                 case GRU -> h = GRUCell.step(gi, gh, h);
                 case LSTM -> {
                     LSTMCell.State state = LSTMCell.step(gi, gh, c);
-                    h = state.h();
+                    // With projections the state fed back and shown is W_hr · h_t: (N, projSize).
+                    h = w[4] == null ? state.h() : RNNCellBase.project(state.h(), w[4], null);
                     c = state.c();
                 }
                 default -> throw new IllegalStateException("unknown cell " + cell);
@@ -182,7 +199,7 @@ public abstract class RNNBase extends Module {
         return List.of(out);
     }
 
-    /** [forward_t, reverse_t] along the features at every step: (N, 2·Hid). */
+    /** [forward_t, reverse_t] along the features at every step: (N, 2·H_out). */
     private static List<Tensor> concatenateDirections(List<Tensor> forward, List<Tensor> reverse) {
         List<Tensor> both = new ArrayList<>(forward.size());
         for (int t = 0; t < forward.size(); t++) {
@@ -232,16 +249,20 @@ public abstract class RNNBase extends Module {
                 + Shape.format(input.shape()) + (input.dim() == 3 || input.dim() == 2 ? "" : " (3 dims, or 2 unbatched)"));
     }
 
-    /** h0 or c0 as (numLayers·D, N, Hid): zeros when null, else checked against the input's batch. */
-    private Tensor initialState(String name, Tensor state, int batch, boolean unbatched) {
+    /**
+     * h0 or c0 as (numLayers·D, N, size): zeros when null, else checked against the input's batch; size is
+     * H_out for h0 and Hid for c0.
+     */
+    private Tensor initialState(String name, Tensor state, int batch, boolean unbatched, int size) {
         int layers = numLayers * numDirections();
         if (state == null) {
-            return Tensor.zeros(layers, batch, hiddenSize);
+            return Tensor.zeros(layers, batch, size);
         }
-        int[] expected = unbatched ? new int[] {layers, hiddenSize} : new int[] {layers, batch, hiddenSize};
+        int[] expected = unbatched ? new int[] {layers, size} : new int[] {layers, batch, size};
         if (!Shape.same(expected, state.shape())) {
+            String sizeName = name.equals("h0") && projSize > 0 ? "projSize" : "hiddenSize";
             throw new ShapeException(describe() + ": expected " + name + " " + Shape.format(expected)
-                    + " (numLayers·numDirections" + (unbatched ? "" : ", N") + ", hiddenSize) but got "
+                    + " (numLayers·numDirections" + (unbatched ? "" : ", N") + ", " + sizeName + ") but got "
                     + Shape.format(state.shape()));
         }
         return unbatched ? state.unsqueeze(1) : state;
@@ -253,6 +274,16 @@ public abstract class RNNBase extends Module {
 
     public int hiddenSize() {
         return hiddenSize;
+    }
+
+    /** LSTM only: the size of the projected hidden state h_t = W_hr · (o_t ⊙ tanh c_t); 0 (the default) for none. */
+    public int projSize() {
+        return projSize;
+    }
+
+    /** H_out, the features of each step's output and of h: projSize when it is set, else hiddenSize. */
+    public int outputSize() {
+        return projSize > 0 ? projSize : hiddenSize;
     }
 
     public int numLayers() {
@@ -284,6 +315,9 @@ public abstract class RNNBase extends Module {
     @Override
     public String extraRepr() {
         StringBuilder s = new StringBuilder().append(inputSize).append(", ").append(hiddenSize);
+        if (projSize != 0) {
+            s.append(", proj_size=").append(projSize);
+        }
         if (numLayers != 1) {
             s.append(", num_layers=").append(numLayers);
         }
@@ -317,6 +351,7 @@ public abstract class RNNBase extends Module {
         private double dropout;
         private Generator generator;
         private boolean bidirectional;
+        private int projSize;
 
         Builder(Cell cell, int inputSize, int hiddenSize, Function<Builder<M>, M> factory) {
             this.cell = cell;
@@ -364,10 +399,23 @@ public abstract class RNNBase extends Module {
             return this;
         }
 
+        /**
+         * LSTM only: project each step's hidden state to projSize features with a learned W_hr (projSize,
+         * Hid), h_t = W_hr · (o_t ⊙ tanh c_t), as PyTorch's {@code proj_size} (default 0: no projection).
+         * Then h0, h_n and the output have projSize features per direction, and W_hh is (4·Hid, projSize).
+         */
+        public Builder<M> projSize(int projSize) {
+            if (cell != Cell.LSTM) {
+                throw new IllegalStateException(cell.moduleName() + ": projSize is an option of LSTM only");
+            }
+            this.projSize = projSize;
+            return this;
+        }
+
         /** RNN only: "tanh" (default) or "relu". */
         public Builder<M> nonlinearity(String nonlinearity) {
             if (cell != Cell.RNN_TANH && cell != Cell.RNN_RELU) {
-                throw new IllegalStateException(cell + ": nonlinearity is an option of RNN only");
+                throw new IllegalStateException(cell.moduleName() + ": nonlinearity is an option of RNN only");
             }
             this.cell = RNNCell.isRelu("RNN", nonlinearity) ? Cell.RNN_RELU : Cell.RNN_TANH;
             return this;

@@ -132,6 +132,14 @@ class RNNGoldenTest {
     }
 
     @Test
+    void lstmsWithProjectionsMatchPyTorch() {
+        checkSequence("lstm_proj", LSTM.builder(3, 5).projSize(2).build());
+        checkSequence("lstm_proj_2layers_bidirectional",
+                LSTM.builder(3, 4).numLayers(2).bidirectional(true).projSize(3).batchFirst(true).build());
+        checkSequence("lstm_proj_nobias_unbatched", LSTM.builder(2, 4).projSize(1).bias(false).build());
+    }
+
+    @Test
     void loadsATwoLayerLstmSavedByPyTorchStrictly() throws IOException {
         Path file = GoldenText.path("torch_lstm.safetensors");
         LSTM lstm = LSTM.builder(5, 4).numLayers(2).batchFirst(true).build();

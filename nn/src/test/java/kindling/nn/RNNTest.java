@@ -64,6 +64,42 @@ class RNNTest {
         }, withParameters(gru, xb, Tensor.randn(g, 2, 2, 2).requiresGrad_()));
         RNN rnn = RNN.builder(2, 3).bidirectional(true).build();
         assertGradCheck("RNN", in -> rnn.forward(in[0]), withParameters(rnn, Tensor.randn(g, 4, 2).requiresGrad_()));
+        LSTM lstmp = LSTM.builder(2, 3).numLayers(2).projSize(2).build();
+        assertGradCheck("LSTM with projections", in -> {
+            RNNOutput r = lstmp.forward(in[0], in[1], in[2]);
+            return Tensor.cat(0, r.output().flatten(), r.hN().flatten(), r.cN().flatten());
+        }, withParameters(lstmp, Tensor.randn(g, 3, 2, 2).requiresGrad_(), Tensor.randn(g, 2, 2, 2).requiresGrad_(),
+                Tensor.randn(g, 2, 2, 3).requiresGrad_()));
+    }
+
+    @Test
+    void projectionsAddWeightHrAndShrinkHAndTheOutput() {
+        LSTM lstm = LSTM.builder(5, 4).projSize(2).numLayers(2).bidirectional(true).build();
+        assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0",
+                "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse", "weight_hr_l0_reverse",
+                "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1", "weight_hr_l1",
+                "weight_ih_l1_reverse", "weight_hh_l1_reverse", "bias_ih_l1_reverse", "bias_hh_l1_reverse", "weight_hr_l1_reverse"),
+                List.copyOf(lstm.namedParameters().keySet()));
+        assertArrayEquals(new int[] {16, 5}, lstm.namedParameters().get("weight_ih_l0").shape());
+        assertArrayEquals(new int[] {16, 2}, lstm.namedParameters().get("weight_hh_l0").shape());
+        assertArrayEquals(new int[] {2, 4}, lstm.namedParameters().get("weight_hr_l0").shape());
+        assertArrayEquals(new int[] {16, 4}, lstm.namedParameters().get("weight_ih_l1_reverse").shape());
+        assertEquals(List.of("weight_ih_l0", "weight_hh_l0", "weight_hr_l0"),
+                List.copyOf(LSTM.builder(5, 4).projSize(2).bias(false).build().namedParameters().keySet()));
+        assertEquals(2, lstm.projSize());
+        assertEquals(2, lstm.outputSize());
+        assertEquals(4, new LSTM(5, 4).outputSize());
+        RNNOutput r = lstm.forward(Tensor.zeros(7, 3, 5), null, null);
+        assertArrayEquals(new int[] {7, 3, 4}, r.output().shape());
+        assertArrayEquals(new int[] {4, 3, 2}, r.hN().shape());
+        assertArrayEquals(new int[] {4, 3, 4}, r.cN().shape());
+        assertEquals("LSTM(5, 4, proj_size=2, num_layers=2, bidirectional=True)", lstm.toString());
+        assertEquals("LSTM(5, 4, proj_size=2): expected h0 (1, 3, 2) (numLayers·numDirections, N, projSize) but got (1, 3, 4)",
+                assertThrows(ShapeException.class, () -> LSTM.builder(5, 4).projSize(2).build()
+                        .forward(Tensor.zeros(6, 3, 5), Tensor.zeros(1, 3, 4), null)).getMessage());
+        assertEquals("LSTM(5, 4, proj_size=2): expected c0 (1, 3, 4) (numLayers·numDirections, N, hiddenSize) but got (1, 3, 2)",
+                assertThrows(ShapeException.class, () -> LSTM.builder(5, 4).projSize(2).build()
+                        .forward(Tensor.zeros(6, 3, 5), null, Tensor.zeros(1, 3, 2))).getMessage());
     }
 
     @Test
@@ -153,6 +189,12 @@ class RNNTest {
         assertEquals("RNNCell: unknown nonlinearity 'sigmoid'; expected \"tanh\" or \"relu\"",
                 assertThrows(IllegalArgumentException.class, () -> new RNNCell(3, 4, true, "sigmoid")).getMessage());
         assertThrows(IllegalStateException.class, () -> LSTM.builder(3, 4).nonlinearity("relu"));
+        assertEquals("LSTM: projSize must be smaller than hiddenSize, got projSize=4, hiddenSize=4",
+                assertThrows(IllegalArgumentException.class, () -> LSTM.builder(3, 4).projSize(4).build()).getMessage());
+        assertEquals("LSTM: projSize must be positive, or 0 for no projections, got -1",
+                assertThrows(IllegalArgumentException.class, () -> LSTM.builder(3, 4).projSize(-1).build()).getMessage());
+        assertEquals("GRU: projSize is an option of LSTM only",
+                assertThrows(IllegalStateException.class, () -> GRU.builder(3, 4).projSize(2)).getMessage());
     }
 
     @Test

@@ -19,7 +19,9 @@ import kindling.tensor.Tensor;
  *   "cat" is read as   .  c  a  t          (input: the start token '.', then the letters)
  *   and must predict   c  a  t  .          (target: the letters, then '.' to end the word)
  * </pre>
- * The 27 tokens are '.' (0), the start and end of a word, and 'a'..'z' (1..26). A word is generated
+ * With {@code projSize} P &gt; 0 the LSTM projects its hidden state to P features (an LSTMP,
+ * PyTorch's {@code proj_size}): the cell keeps H features, the head reads P.
+ * <p>The 27 tokens are '.' (0), the start and end of a word, and 'a'..'z' (1..26). A word is generated
  * by feeding '.' and then each drawn letter back in until '.' comes out ({@link #sample}).
  */
 public final class CharLM extends Module {
@@ -33,23 +35,33 @@ public final class CharLM extends Module {
 
     /** {@code cell} is "lstm" or "gru". */
     public CharLM(String cell, int embeddingDim, int hiddenSize) {
-        this(cell, embeddingDim, hiddenSize, Double.NaN);
+        this(cell, embeddingDim, hiddenSize, 0);
+    }
+
+    /** {@code cell} is "lstm" or "gru"; {@code projSize} &gt; 0 (LSTM only) projects the hidden state to that many features. */
+    public CharLM(String cell, int embeddingDim, int hiddenSize, int projSize) {
+        this(cell, embeddingDim, hiddenSize, projSize, Double.NaN);
     }
 
     /**
-     * As {@link #CharLM(String, int, int)}, with the letter vectors kept to a length of at most
+     * As {@link #CharLM(String, int, int, int)}, with the letter vectors kept to a length of at most
      * {@code maxNorm} (PyTorch's {@code max_norm}; NaN for no limit): each forward first scales down
      * every picked row that has grown longer.
      */
-    public CharLM(String cell, int embeddingDim, int hiddenSize, double maxNorm) {
+    public CharLM(String cell, int embeddingDim, int hiddenSize, int projSize, double maxNorm) {
         Embedding.Builder table = Embedding.builder(VOCAB, embeddingDim);
         embedding = registerModule("embedding", Double.isNaN(maxNorm) ? table.build() : table.maxNorm(maxNorm).build());
         rnn = registerModule("rnn", switch (cell) {
-            case "lstm" -> LSTM.builder(embeddingDim, hiddenSize).batchFirst(true).build();
-            case "gru" -> GRU.builder(embeddingDim, hiddenSize).batchFirst(true).build();
+            case "lstm" -> LSTM.builder(embeddingDim, hiddenSize).projSize(projSize).batchFirst(true).build();
+            case "gru" -> {
+                if (projSize != 0) {
+                    throw new IllegalArgumentException("CharLM: a projection (projSize " + projSize + ") needs the lstm cell, got gru");
+                }
+                yield GRU.builder(embeddingDim, hiddenSize).batchFirst(true).build();
+            }
             default -> throw new IllegalArgumentException("CharLM: cell must be lstm or gru, got " + cell);
         });
-        head = registerModule("head", new Linear(hiddenSize, VOCAB));
+        head = registerModule("head", new Linear(rnn.outputSize(), VOCAB));
     }
 
     /** Logits (N, L, 27) of the next token after each prefix of tokens (N, L). */
