@@ -1,5 +1,6 @@
 """Golden values for kindling.nn.Embedding: lookups with repeated indices, a padding row (positive and
-negative padding_idx), index tensors of 1, 2 and 3 dims, and max_norm with several norm types.
+negative padding_idx), index tensors of 1, 2 and 3 dims, max_norm with several norm types, and
+from_pretrained with max_norm and norm_type.
 
 Each case <case> stores the table <case>_weight (drawn here), the indices <case>_x (whole numbers as
 floats), the projection weights <case>_w, the output <case>_out and the gradient <case>_grad_weight
@@ -51,5 +52,28 @@ case("emb_max_norm_p1_padding", nn.Embedding(6, 3, padding_idx=2, max_norm=2.0, 
      torch.tensor([2, 3, 3, 0, 5]))
 case("emb_max_norm_inf", nn.Embedding(5, 5, max_norm=1.0, norm_type=float("inf")), torch.tensor([4, 0, 1]))
 case("emb_max_norm_p3", nn.Embedding(5, 6, max_norm=1.5, norm_type=3.0), torch.tensor([[0, 3], [3, 4]]))
+
+
+
+# from_pretrained with max_norm and norm_type. Drawn last, so every table above is unchanged. The
+# stored <case>_weight is the pretrained table as given; frozen, the table gets no gradient but its
+# long picked rows are still scaled down (PyTorch renormalises under no_grad, whatever requires_grad).
+def pretrained_case(name, freeze, max_norm, norm_type, index):
+    vectors = torch.randn(6, 4) * 2.0
+    layer = nn.Embedding.from_pretrained(vectors.clone(), freeze=freeze, max_norm=max_norm, norm_type=norm_type)
+    y = layer(index)
+    out[name + "_weight"] = vectors
+    out[name + "_x"] = index.float()
+    out[name + "_out"] = y.detach()
+    out[name + "_weight_after"] = layer.weight.detach().clone()
+    if not freeze:
+        w = torch.randn(y.shape)
+        (y * w).sum().backward()
+        out[name + "_w"] = w
+        out[name + "_grad_weight"] = layer.weight.grad.clone()
+
+
+pretrained_case("emb_pretrained_max_norm", True, 2.0, 2.0, torch.tensor([[0, 3], [3, 5]]))
+pretrained_case("emb_pretrained_max_norm_p1", False, 3.0, 1.0, torch.tensor([1, 4, 4, 2]))
 
 write(os.path.join(NN_GOLDEN, "embedding.txt"), out, "gen_embedding.py", SEED)

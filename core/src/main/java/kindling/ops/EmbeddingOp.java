@@ -28,9 +28,7 @@ public final class EmbeddingOp extends Function {
      * gradient, or −1 for none. {@code who} names the caller in errors.
      */
     public static Tensor apply(String who, Tensor index, Tensor weight, int paddingIdx) {
-        if (weight.dim() != 2) {
-            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
-        }
+        checkTable(who, weight);
         int vocabulary = weight.size(0);
         int width = weight.size(1);
         int[] rows = readIndices(who, index, vocabulary);
@@ -66,9 +64,7 @@ public final class EmbeddingOp extends Function {
      * @throws IndexOutOfBoundsException if an index is not a row of the table (nothing is changed)
      */
     public static void renorm_(String who, Tensor index, Tensor weight, double maxNorm, double normType) {
-        if (weight.dim() != 2) {
-            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
-        }
+        checkTable(who, weight);
         int[] rows = java.util.Arrays.stream(readIndices(who, index, weight.size(0))).sorted().distinct().toArray();
         float[] norms = Indexing.rowNorms(weight.data(), weight.size(1), rows, normType);
         try (NoGrad ignored = NoGrad.enter()) {
@@ -86,6 +82,13 @@ public final class EmbeddingOp extends Function {
         float[] gradWeight = new float[vocabulary * width];
         Indexing.accumulateBlocks(g, 1, vocabulary, width, rows, paddingIdx, gradWeight);   // each position adds into its row
         return new Tensor[] {Tensor.wrap(gradWeight, vocabulary, width)};
+    }
+
+    /** The table is a matrix (V, D): the lookup and the renormalisation both read it by rows. */
+    private static void checkTable(String who, Tensor weight) {
+        if (weight.dim() != 2) {
+            throw new ShapeException(who + ": weight must be (V, D), got " + Shape.format(weight.shape()));
+        }
     }
 
     /** The indices as ints, each checked to be a whole number in [0, vocabulary). */

@@ -33,6 +33,7 @@ import kindling.train.ProgressBar;
  *   mvn -q compile exec:java -Dexec.args="charlm"                   # LSTM, 10 epochs
  *   mvn -q compile exec:java -Dexec.args="charlm --cell gru"
  *   mvn -q compile exec:java -Dexec.args="charlm --proj-size 64"   # LSTM whose 128-unit state is projected to 64
+ *   mvn -q compile exec:java -Dexec.args="charlm --max-norm 1"      # letter vectors at most 1 long
  *   mvn -q compile exec:java -Dexec.args="charlm --help"   # every option with its default
  * </pre>
  * Each epoch: shuffle the training words (seeded), for each batch compute the cross-entropy of every
@@ -58,6 +59,7 @@ public final class CharLMExample {
                 .integer("embedding", 16, "letter embedding size")
                 .number("lr", 0.005, "Adam learning rate")
                 .number("clip", 1.0, "largest gradient norm; larger gradients are scaled down to it")
+                .number("max-norm", "longest a letter vector may be (Embedding's maxNorm)").byDefault("no limit")
                 .threads().seed().show()
                 .parse(args);
         Charts.showWindows(options.has("show"));   // open each chart in a window too, where a display exists
@@ -69,6 +71,7 @@ public final class CharLMExample {
         int embedding = options.getInt("embedding");
         float lr = (float) options.getDouble("lr");
         float clip = (float) options.getDouble("clip");
+        double maxNorm = options.getDouble("max-norm", Double.NaN);
         int seed = options.getInt("seed");
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(seed);
@@ -82,7 +85,7 @@ public final class CharLMExample {
         System.out.printf("Data: %,d words from Debian's wamerican (%,d to train, %,d held out), e.g. %s%n",
                 words.size(), train.size(), validation.size(), train.subList(0, 5));
 
-        CharLM model = new CharLM(cell, embedding, hidden, projSize);
+        CharLM model = new CharLM(cell, embedding, hidden, projSize, maxNorm);
         System.out.println("\nCharLM (" + cell + "):\n" + model);
         System.out.println("\nShape trace, as d2l prints it:");
         shapeTrace(model, System.out);
@@ -91,6 +94,11 @@ public final class CharLMExample {
         Optimizer optimizer = Adam.builder(model.parameters()).lr(lr).build();
         System.out.printf("Training %d epochs, batch %d, Adam lr %s, gradient norm clipped to %s, %d thread(s)%n",
                 epochs, batchSize, lr, clip, Threads.get());
+        // The letter vectors start as N(0, 1) rows, about √E long, and training is free to stretch them;
+        // with --max-norm each forward first scales down, in place, every picked row that is longer.
+        System.out.printf("Longest letter vector ‖W[v]‖₂ before training: %.3f%s%n",
+                largestRowNorm(model.embedding.weight), Double.isNaN(maxNorm) ? " (no --max-norm)"
+                        : " (--max-norm " + maxNorm + ": rows are scaled down at their next use)");
         Set<String> known = new HashSet<>(words);
         double[] trainLoss = new double[epochs];
         double[] validationLoss = new double[epochs];
@@ -105,12 +113,30 @@ public final class CharLMExample {
                     trainLoss[epoch], validationLoss[epoch], (System.nanoTime() - start) / 1e9);
             printSamples(model, seed, known, System.out);
         }
+        System.out.printf("Longest letter vector ‖W[v]‖₂ after training: %.3f%s%n", largestRowNorm(model.embedding.weight),
+                Double.isNaN(maxNorm) ? "" : " (the last Adam step may stretch a row past " + maxNorm
+                        + " again; its next lookup cuts it back)");
         Map<String, double[]> series = new LinkedHashMap<>();
         series.put("train loss", trainLoss);
         series.put("validation loss", validationLoss);
         Path chart = Charts.lines("Character LM (" + cell + ") on " + words.size() + " English words", "epoch",
                 "cross-entropy (nats per letter)", series, Path.of("charts", "charlm", "charlm-" + cell + ".png"));
         System.out.println("Loss curves: " + chart.toAbsolutePath());
+    }
+
+    /** The largest Euclidean length of a row of {@code table} (V, D). */
+    static double largestRowNorm(Tensor table) {
+        float[] w = table.toArray();
+        int width = table.size(1);
+        double largest = 0;
+        for (int row = 0; row < table.size(0); row++) {
+            double squares = 0;
+            for (int j = 0; j < width; j++) {
+                squares += (double) w[row * width + j] * w[row * width + j];
+            }
+            largest = Math.max(largest, Math.sqrt(squares));
+        }
+        return largest;
     }
 
     /**

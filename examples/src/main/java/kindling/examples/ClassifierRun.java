@@ -3,6 +3,7 @@ package kindling.examples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.CRC32;
 import kindling.data.Batches;
 import kindling.data.ImageData;
 import kindling.examples.charts.Charts;
@@ -52,12 +53,6 @@ final class ClassifierRun {
     }
 
     /**
-     * Runs {@code net} over {@code test} (an unshuffled loader over {@code data.test()}), prints the
-     * confusion matrix with the class names and writes it as a heat map, with a grid of the first
-     * misclassified test images, to {@code charts/<example>/confusion-<variant>.png} and
-     * {@code misclassified-<variant>.png}.
-     */
-    /**
      * Saves the trained weights to {@code checkpoints/<example>/<example>-<variant>.safetensors}, for
      * the examples that reuse this network (style transfer uses the VGG's).
      */
@@ -69,6 +64,36 @@ final class ClassifierRun {
         return weights;
     }
 
+    /**
+     * A CRC-32 of every parameter's bits, in {@code parameters()} order: two runs print the same
+     * fingerprint exactly when they ended with the same weights, to the last bit (an interrupted run
+     * resumed from its checkpoint against one that never stopped, say).
+     */
+    static long fingerprint(Module net) {
+        CRC32 crc = new CRC32();
+        for (Tensor parameter : net.parameters()) {
+            for (float value : parameter.toArray()) {
+                int bits = Float.floatToRawIntBits(value);
+                crc.update(bits);
+                crc.update(bits >>> 8);
+                crc.update(bits >>> 16);
+                crc.update(bits >>> 24);
+            }
+        }
+        return crc.getValue();
+    }
+
+    /** Prints {@link #fingerprint}, for comparing a resumed run with an uninterrupted one. */
+    static void printFingerprint(Module net) {
+        System.out.printf("Fingerprint of the trained weights (CRC-32 of their bits): %08x%n", fingerprint(net));
+    }
+
+    /**
+     * Runs {@code net} over {@code test} (an unshuffled loader over {@code data.test()}), prints the
+     * confusion matrix with the class names and writes it as a heat map, with a grid of the first
+     * misclassified test images, to {@code charts/<example>/confusion-<variant>.png} and
+     * {@code misclassified-<variant>.png}.
+     */
     static void reportTest(String example, String variant, String title, Module net, Batches test, ImageData data)
             throws IOException {
         Predictions predictions = Predictions.of(net, test);

@@ -44,6 +44,8 @@ public final class Examples {
                 ResNetExample::main));
         EXAMPLES.put("finetune", new Example("transfer learning: a pretrained ResNet's frozen base, a new head, then its last stage at lr/10",
                 FinetuneExample::main));
+        EXAMPLES.put("distill", new Example("knowledge distillation: a small MLP learns from a LeNet teacher's softened probabilities",
+                DistillExample::main));
         EXAMPLES.put("style", new Example("neural style transfer: Adam on the pixels, content and Gram-matrix style losses on a VGG",
                 StyleTransferExample::main));
         EXAMPLES.put("triplet", new Example("an embedding trained with triplet loss and online mining: verification, 1-NN, PCA",

@@ -1,6 +1,7 @@
 package kindling.examples;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import kindling.data.DataLoader;
 import kindling.data.ImageData;
 import kindling.data.transforms.Resize;
@@ -25,6 +26,7 @@ import kindling.train.Trainer;
  *   mvn -q compile exec:java -Dexec.args="vgg"                           # the CPU-sized variant (default)
  *   mvn -q compile exec:java -Dexec.args="vgg --epochs 5 --threads 2"
  *   mvn -q compile exec:java -Dexec.args="vgg --help"                    # every option with its default
+ *   mvn -q compile exec:java -Dexec.args="vgg --resume"                  # continue an interrupted run
  * </pre>
  * {@code d2l} is the network and recipe the book trains (see {@link Vgg#d2l()}): VGG-11 with a
  * quarter of the channels at 224×224, SGD with lr 0.05, batch 128 (10 epochs in the book) — half a
@@ -46,6 +48,7 @@ public final class VggExample {
                 .integer("epochs", "passes over the training set").byDefault("3 for small, 10 for d2l")
                 .integer("batch-size", 128, "images per optimizer step")
                 .number("lr", "learning rate").byDefault("0.001 for small (Adam), 0.05 for d2l (SGD)")
+                .flag("resume", "continue from checkpoints/vgg/<variant>/checkpoint.safetensors, written after every epoch")
                 .fashionMnist().threads().seed().show()
                 .parse(args);
         String variant = options.choice("variant");
@@ -84,12 +87,23 @@ public final class VggExample {
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, Threads.get());
-        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
+        // After every epoch the Trainer saves a checkpoint: the weights, the optimizer's state (Adam's
+        // moments), the history and the state of the random generator that draws dropout's masks.
+        // --resume continues the last run from it (start it with the same options), and it ends with
+        // exactly the weights of a run that never stopped: the fingerprint printed at the end is the same.
+        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test")
+                .checkpoints(Path.of("checkpoints", "vgg", variant)).build();
+        if (options.has("resume")) {
+            int done = trainer.resume();
+            System.out.println(done == 0 ? "No checkpoint in " + trainer.checkpointFile() + " yet: starting from epoch 1"
+                    : "Resumed from " + trainer.checkpointFile() + " after epoch " + done);
+        }
         History history = trainer.fit(train, test);
 
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
         ClassifierRun.reportTraining("vgg", variant, title, history, data);
         ClassifierRun.reportTest("vgg", variant, title, net, test, data);
         ClassifierRun.saveWeights("vgg", variant, net);
+        ClassifierRun.printFingerprint(net);
     }
 }

@@ -1,5 +1,6 @@
 package kindling.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import kindling.examples.models.CharLM;
 import kindling.optim.Adam;
 import kindling.optim.Optimizer;
 import kindling.tensor.Generator;
+import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 class CharLMExampleTest {
@@ -91,6 +93,39 @@ class CharLMExampleTest {
             }
             assertTrue(words.containsAll(samples), cell + ": samples " + samples);
         }
+    }
+
+    @Test
+    void maxNormKeepsTheLetterVectorsInUseShort() {
+        List<String> words = List.of("apple", "brown", "cider", "dune", "eagle");
+        Generator.manualSeed(1);
+        CharLM free = new CharLM("gru", 8, 16);
+        Generator.manualSeed(1);
+        CharLM limited = new CharLM("gru", 8, 16, 0, 1.0);
+        assertEquals("Embedding(27, 8, max_norm=1.0)", limited.embedding.toString());
+        double start = CharLMExample.largestRowNorm(limited.embedding.weight);
+        assertEquals(CharLMExample.largestRowNorm(free.embedding.weight), start, "the same N(0, 1) start");
+        assertTrue(start > 2, "N(0, 1) rows of 8 are about √8 long: " + start);
+        float[] zBefore = limited.embedding.weight.select(0, CharLM.token('z')).toArray();
+        for (CharLM model : List.of(free, limited)) {
+            Optimizer optimizer = Adam.builder(model.parameters()).lr(0.02f).build();
+            for (int step = 0; step < 20; step++) {
+                CharLMExample.trainEpoch(model, optimizer, words, 5, 1f, new Random(step), null);
+            }
+        }
+        // No word has a 'z': its row was never picked, so never scaled down.
+        assertArrayEquals(zBefore, limited.embedding.weight.select(0, CharLM.token('z')).toArray());
+        float[] all = new float[CharLM.VOCAB];
+        for (int token = 0; token < all.length; token++) {
+            all[token] = token;
+        }
+        try (NoGrad ignored = NoGrad.enter()) {
+            limited.forward(Tensor.of(all, 1, all.length));      // a lookup of every row scales each down to 1
+        }
+        assertTrue(CharLMExample.largestRowNorm(limited.embedding.weight) <= 1 + 1e-6,
+                "limited: " + CharLMExample.largestRowNorm(limited.embedding.weight));
+        assertTrue(CharLMExample.largestRowNorm(free.embedding.weight) > 2,
+                "free: " + CharLMExample.largestRowNorm(free.embedding.weight));
     }
 
     @Test

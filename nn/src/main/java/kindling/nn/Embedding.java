@@ -101,12 +101,27 @@ public class Embedding extends Module {
      * with {@code freeze} (PyTorch's default) the table is not trained.
      */
     public static Embedding fromPretrained(Tensor embeddings, boolean freeze) {
+        return fromPretrained(embeddings, freeze, Double.NaN, 2);
+    }
+
+    /**
+     * As {@link #fromPretrained(Tensor, boolean)}, with PyTorch's {@code max_norm} and {@code norm_type}:
+     * each forward first scales down, in place, every picked row whose {@code normType}-norm is above
+     * {@code maxNorm} (NaN for no limit). A frozen table is scaled down too, as in PyTorch: it gets no
+     * gradient, but the lookup still changes the rows it picks. Only the copy changes, never
+     * {@code embeddings} (PyTorch's table shares the given tensor's storage, so there it would).
+     * <pre>
+     *   Embedding glove = Embedding.fromPretrained(weight, true, 1.0, 2);    // weight (V, D); rows in use at most 1 long
+     * </pre>
+     */
+    public static Embedding fromPretrained(Tensor embeddings, boolean freeze, double maxNorm, double normType) {
         if (embeddings.dim() != 2) {
             throw new IllegalArgumentException("Embedding.fromPretrained: embeddings must be (V, D), got "
                     + Shape.format(embeddings.shape()));
         }
         Tensor copy = Tensor.wrap(embeddings.toArray(), embeddings.shape());
-        Embedding table = new Embedding(builder(embeddings.size(0), embeddings.size(1)), copy);
+        Embedding table = new Embedding(builder(embeddings.size(0), embeddings.size(1)).maxNorm(maxNorm)
+                .normType(normType), copy);
         if (freeze) {
             table.weight.requiresGrad_(false);
         }

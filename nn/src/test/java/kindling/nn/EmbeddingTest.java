@@ -139,6 +139,31 @@ class EmbeddingTest {
         assertTrue(Embedding.fromPretrained(vectors, false).weight.requiresGrad());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"emb_pretrained_max_norm", "emb_pretrained_max_norm_p1"})
+    void fromPretrainedTakesMaxNormAndNormTypeAsPyTorchDoes(String name) throws IOException {
+        Map<String, Tensor> golden = GoldenText.read("embedding.txt");
+        Tensor vectors = copy(golden, name + "_weight");
+        boolean frozen = name.equals("emb_pretrained_max_norm");
+        Embedding table = frozen ? Embedding.fromPretrained(vectors, true, 2.0, 2)
+                : Embedding.fromPretrained(vectors, false, 3.0, 1);
+        assertEquals(frozen ? "Embedding(6, 4, max_norm=2.0)" : "Embedding(6, 4, max_norm=3.0, norm_type=1.0)",
+                table.toString());
+        Tensor out = table.forward(copy(golden, name + "_x"));
+        LayerGolden.assertClose(name + "_out", golden.get(name + "_out"), out);
+        LayerGolden.assertClose(name + "_weight_after", golden.get(name + "_weight_after"), table.weight);
+        assertArrayEquals(golden.get(name + "_weight").toArray(), vectors.toArray(), "the given tensor is copied, not scaled");
+        if (frozen) {
+            assertFalse(table.weight.requiresGrad());
+        } else {
+            out.mul(copy(golden, name + "_w")).sum().backward();
+            LayerGolden.assertClose(name + "_grad_weight", golden.get(name + "_grad_weight"), table.weight.grad());
+        }
+        assertTrue(Double.isNaN(Embedding.fromPretrained(vectors, true).maxNorm()));
+        assertEquals("Embedding: maxNorm must be > 0, got -1.0", assertThrows(IllegalArgumentException.class,
+                () -> Embedding.fromPretrained(vectors, true, -1, 2)).getMessage());
+    }
+
     @Test
     void badIndicesAndArgumentsNameTheLayer() {
         Sequential net = new Sequential(new Embedding(4, 2));

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongFunction;
 import kindling.data.DataLoader;
 import kindling.data.TensorDataset;
 import kindling.nn.CrossEntropyLoss;
@@ -116,35 +117,34 @@ class TrainerTest {
 
     @Test
     void aResumedRunEndsWithTheSameWeightsAsAnUninterruptedOne() throws IOException {
-        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
-        Sequential straight = model(7);
-        trainer(straight, 4, dir.resolve("straight"), quiet()).fit(train, null);
-
-        Sequential interrupted = model(7);
-        trainer(interrupted, 2, dir.resolve("resumed"), quiet()).fit(train, null);
-        assertTrue(Files.isRegularFile(dir.resolve("resumed").resolve("checkpoint.safetensors")));
-        Sequential resumed = model(99);                       // a fresh process: other initial weights
-        Trainer again = trainer(resumed, 4, dir.resolve("resumed"), quiet());
-        assertEquals(2, again.resume());
-        History history = again.fit(train, null);
-        assertEquals(4, history.epochs().size());
-        straight.stateDict().forEach((key, value) ->
-                assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
+        assertResumedRunEndsWithTheUninterruptedWeights(TrainerTest::model, "plain");
     }
 
     @Test
     void withDropoutTooAResumedRunEndsWithTheUninterruptedWeights() throws IOException {
-        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
-        Sequential straight = modelWithDropout(7);
-        trainer(straight, 4, dir.resolve("straight-dropout"), quiet()).fit(train, null);
+        assertResumedRunEndsWithTheUninterruptedWeights(TrainerTest::modelWithDropout, "dropout");
+    }
 
-        Sequential interrupted = modelWithDropout(7);
-        trainer(interrupted, 2, dir.resolve("resumed-dropout"), quiet()).fit(train, null);
-        Sequential resumed = modelWithDropout(99);            // a fresh process: other weights, other draws
+    /**
+     * Trains {@code model.apply(7)} for 4 epochs straight; and {@code model.apply(7)} for 2 epochs, then
+     * a fresh {@code model.apply(99)} with the global generator moved on (a new process: other weights,
+     * other draws) resumed from that checkpoint for the last 2. Both must end with the same weights.
+     */
+    private void assertResumedRunEndsWithTheUninterruptedWeights(LongFunction<Sequential> model, String name)
+            throws IOException {
+        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3).build();
+        Sequential straight = model.apply(7);
+        trainer(straight, 4, dir.resolve(name + "-straight"), quiet()).fit(train, null);
+
+        Sequential interrupted = model.apply(7);
+        trainer(interrupted, 2, dir.resolve(name + "-resumed"), quiet()).fit(train, null);
+        assertTrue(Files.isRegularFile(dir.resolve(name + "-resumed").resolve("checkpoint.safetensors")));
+        Sequential resumed = model.apply(99);
         Generator.global().nextLong();
-        Trainer again = trainer(resumed, 4, dir.resolve("resumed-dropout"), quiet());
+        Trainer again = trainer(resumed, 4, dir.resolve(name + "-resumed"), quiet());
         assertEquals(2, again.resume());
-        again.fit(train, null);
+        History history = again.fit(train, null);
+        assertEquals(4, history.epochs().size());
         straight.stateDict().forEach((key, value) ->
                 assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
     }

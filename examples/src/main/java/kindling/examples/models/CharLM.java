@@ -40,7 +40,17 @@ public final class CharLM extends Module {
 
     /** {@code cell} is "lstm" or "gru"; {@code projSize} &gt; 0 (LSTM only) projects the hidden state to that many features. */
     public CharLM(String cell, int embeddingDim, int hiddenSize, int projSize) {
-        embedding = registerModule("embedding", new Embedding(VOCAB, embeddingDim));
+        this(cell, embeddingDim, hiddenSize, projSize, Double.NaN);
+    }
+
+    /**
+     * As {@link #CharLM(String, int, int, int)}, with the letter vectors kept to a length of at most
+     * {@code maxNorm} (PyTorch's {@code max_norm}; NaN for no limit): each forward first scales down
+     * every picked row that has grown longer.
+     */
+    public CharLM(String cell, int embeddingDim, int hiddenSize, int projSize, double maxNorm) {
+        Embedding.Builder table = Embedding.builder(VOCAB, embeddingDim);
+        embedding = registerModule("embedding", Double.isNaN(maxNorm) ? table.build() : table.maxNorm(maxNorm).build());
         rnn = registerModule("rnn", switch (cell) {
             case "lstm" -> LSTM.builder(embeddingDim, hiddenSize).projSize(projSize).batchFirst(true).build();
             case "gru" -> {

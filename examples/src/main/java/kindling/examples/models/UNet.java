@@ -30,7 +30,7 @@ import kindling.tensor.Tensor;
  *   middle   ResBlock(2w → 2w)                                     → (N, 2w, 7, 7)
  *   up2      Upsample(2, nearest) → Conv2d(2w, 2w, 3, p=1)         → (N, 2w, 14, 14)
  *            cat skip2 → ResBlock(4w → 2w)                         → (N, 2w, 14, 14)
- *   up1      ConvTranspose2d(2w, w, 4, s=2, p=1)                   → (N, w, 28, 28)
+ *   up1      ConvTranspose2d(2w, w, 4, s=2, p=1), to skip1's size  → (N, w, 28, 28)
  *            cat skip1 → ResBlock(2w → w)                          → (N, w, 28, 28)
  *   head     GroupNorm → SiLU → Conv2d(w, 1, 3, p=1)               → (N, 1, 28, 28)
  *
@@ -139,7 +139,11 @@ public final class UNet extends Module {
         show(trace, "up2Sample", h);
         h = up2.forward(Tensor.cat(1, h, skip2), emb);
         show(trace, "up2 (after cat skip2)", h);
-        h = up1Sample.forward(h);
+        // A stride-2 transposed convolution can reach two sizes from 14×14 (28 or 29 with this kernel
+        // and padding), just as a stride-2 convolution sends two sizes to 14 (27 and 28 for pool1).
+        // Asking for skip1's size picks the one the concatenation below needs, instead of an
+        // outputPadding worked out by hand (PyTorch: self.up(h, output_size=skip1.size())).
+        h = up1Sample.forward(h, skip1.size(2), skip1.size(3));
         show(trace, "up1Sample", h);
         h = up1.forward(Tensor.cat(1, h, skip1), emb);
         show(trace, "up1 (after cat skip1)", h);
