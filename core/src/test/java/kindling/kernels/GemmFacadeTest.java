@@ -66,6 +66,27 @@ class GemmFacadeTest {
         checkBitIdenticalForAnyThreadCount(40, 700, 1500, false);
     }
 
+    @Test
+    void simdRowCutIsInWholeBlocksAndSplitsC() {
+        for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+            for (int threads = 2; threads <= 4; threads++) {
+                for (int m : new int[] {65, 100, 128, 256, 300, 512, 1000}) {
+                    for (int n : new int[] {10, 400, 1100, 4608}) {
+                        int tileCols = GemmSimd.TILE_COLS;
+                        int rows = kernel.rowsPerTile(m, n, tileCols, threads);
+                        String where = kernel + ", " + threads + " threads, m = " + m + ", n = " + n + ": " + rows + " rows";
+                        assertEquals(0, rows % kernel.mr, where + " is not a whole number of blocks");
+                        int tiles = ((m + rows - 1) / rows) * ((n + tileCols - 1) / tileCols);
+                        assertTrue(tiles <= 4 * threads * ((n + tileCols - 1) / tileCols), where + " makes too many tiles");
+                        if (m >= 2 * kernel.mr) {
+                            assertTrue(tiles >= 2, where + " leaves C in one tile, for one thread");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
         assertTrue((long) m * n * k >= GemmSimd.PARALLEL_THRESHOLD,
                 "(" + m + ", " + n + ", " + k + ") is below GemmSimd's parallel threshold: it would test one thread only");
