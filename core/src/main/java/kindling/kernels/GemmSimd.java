@@ -178,8 +178,10 @@ public final class GemmSimd implements GemmKernel {
             return;
         }
         int tileCols = tileCols(m, n, parallel);
-        int tileRows = parallel && m > IN_PLACE_B_ROWS ? rowsPerTile(m, n, tileCols, Threads.get())
-                : GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        if (parallel && tileRows > IN_PLACE_B_ROWS) {
+            tileRows = rowsPerTile(m, n, tileCols, Threads.get());
+        }
         new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
                 cOffset, ldc).runAll(parallel);
     }
@@ -225,10 +227,12 @@ public final class GemmSimd implements GemmKernel {
      *   time(cut)   = the most loaded thread, handing tiles in order to the least loaded thread
      *                 (what the pool does: a free thread takes the next tile)
      * </pre>
-     * The cut with the least time wins, the fewer tiles on a tie. B's term counts for every tile, also
-     * one short enough to read B in place: reading B where it lies, with a long stride, costs about
-     * what packing it does (cutting a 128 × 4608 × 512 product into tiles of 24 rows that read B in place
-     * ran a third slower). The cut decides who computes which block of C, never how a block is summed,
+     * The cut with the least time wins, the fewer tiles on a tie. Only cuts into tiles that pack B are
+     * weighed (more than {@link #IN_PLACE_B_ROWS} rows): a shorter tile reads B in place, whose cost the
+     * estimate does not know, cheap for a small B and dear for a long, wide one (a 128 × 4608 × 512 product
+     * cut into tiles of 24 rows ran a third slower). So a product whose 2 tiles per thread
+     * ({@link GemmTiles#rowsPerTile}) already read B in place keeps that cut; {@code gemm} calls this
+     * only for the others. The cut decides who computes which block of C, never how a block is summed,
      * so results stay the same for any thread count.
      */
     int rowsPerTile(int m, int n, int tileCols, int threads) {
@@ -239,6 +243,9 @@ public final class GemmSimd implements GemmKernel {
         long[] load = new long[threads];
         for (int rowTiles = 1; rowTiles <= Math.min(panels, 4 * threads); rowTiles++) {
             int tileRows = ((m + rowTiles - 1) / rowTiles + mr - 1) / mr * mr;
+            if (tileRows <= IN_PLACE_B_ROWS && rowTiles > 1) {
+                break;                                  // shorter tiles read B in place: not modelled
+            }
             java.util.Arrays.fill(load, 0L);
             for (int row0 = 0; row0 < m; row0 += tileRows) {
                 int rows = Math.min(tileRows, m - row0);
