@@ -179,7 +179,10 @@ public final class GemmSimd implements GemmKernel {
         }
         int tileCols = tileCols(m, n, parallel);
         int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
-        if (parallel && tileRows > IN_PLACE_B_ROWS) {
+        if (parallel && tileCols < TILE_COLS) {
+            tileCols = stripCols(m, n, Threads.get());    // few rows: strips of all rows, as many as the estimate says
+            tileRows = paddedRows(m);
+        } else if (parallel && tileRows > IN_PLACE_B_ROWS) {
             tileRows = rowsPerTile(m, n, tileCols, Threads.get());
         }
         new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
@@ -189,7 +192,8 @@ public final class GemmSimd implements GemmKernel {
     /**
      * Columns per tile: {@link #TILE_COLS}, or, for a product with few rows (at most
      * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
-     * NR), about 2 per thread. With so few rows B is read in place whichever way C is cut, so cutting rows
+     * NR), about 2 per thread; {@code gemm} then lets {@link #stripCols} choose their width, and keeps all
+     * the rows in each strip. With so few rows B is read in place whichever way C is cut, so cutting rows
      * saves no copy, while it leaves tiles that fit the 12-row block badly: a ResNet layer's 64 × 784
      * product cut into tiles of 24, 24 and 16 rows kept one thread twice as busy as the other. With
      * more rows the rows are cut ({@link #rowsPerTile}): every column strip repacks A, and each
@@ -248,31 +252,74 @@ public final class GemmSimd implements GemmKernel {
             }
             java.util.Arrays.fill(load, 0L);
             for (int row0 = 0; row0 < m; row0 += tileRows) {
-                int rows = Math.min(tileRows, m - row0);
-                int paddedRows = rows / mr * mr + (rows % mr == 0 ? 0 : panelHeight(rows % mr));
+                int paddedRows = paddedRows(Math.min(tileRows, m - row0));
                 for (int col0 = 0; col0 < n; col0 += tileCols) {
                     int paddedCols = (Math.min(tileCols, n - col0) + NR - 1) / NR * NR;
                     long cost = (long) paddedRows * paddedCols + (long) PACK_A_COST * paddedRows
                             + (long) PACK_B_COST * paddedCols;
-                    int leastLoaded = 0;
-                    for (int t = 1; t < threads; t++) {
-                        if (load[t] < load[leastLoaded]) {
-                            leastLoaded = t;
-                        }
-                    }
-                    load[leastLoaded] += cost;
+                    handOut(load, cost);
                 }
             }
-            long time = 0;
-            for (long l : load) {
-                time = Math.max(time, l);
-            }
+            long time = busiest(load);
             if (time < bestTime) {                      // strictly less: on a tie the fewer tiles stay
                 bestTime = time;
                 bestRows = tileRows;
             }
         }
         return bestRows;
+    }
+
+    /**
+     * Columns per strip for a product with few rows (at most {@link #IN_PLACE_B_ROWS}), cut into column
+     * strips of all its rows for {@code threads} threads: {@link #rowsPerTile}'s estimate, over 1 to 4
+     * strips per thread. With so few rows B is read in place however C is cut; each strip packs all of A
+     * again. A ResNet layer's 64 × 784 product (25 panels of 32 columns) in 4 strips of 7, 7, 7 and 4
+     * panels leaves one thread 14 panels and the other 11; 2 strips of 13 and 12 even them out.
+     */
+    int stripCols(int m, int n, int threads) {
+        int rows = paddedRows(m);
+        int bestCols = TILE_COLS;
+        long bestTime = Long.MAX_VALUE;
+        long[] load = new long[threads];
+        for (int strips = threads; strips <= 4 * threads; strips++) {
+            int cols = Math.min(TILE_COLS, ((n + strips - 1) / strips + NR - 1) / NR * NR);
+            java.util.Arrays.fill(load, 0L);
+            for (int col0 = 0; col0 < n; col0 += cols) {
+                int paddedCols = (Math.min(cols, n - col0) + NR - 1) / NR * NR;
+                handOut(load, (long) rows * paddedCols + (long) PACK_A_COST * rows);
+            }
+            long time = busiest(load);
+            if (time < bestTime) {                      // strictly less: on a tie the fewer strips stay
+                bestTime = time;
+                bestCols = cols;
+            }
+        }
+        return bestCols;
+    }
+
+    /** Rows computed for {@code rows} rows of C: whole mr-row panels, the last one 6 rows if they fit. */
+    int paddedRows(int rows) {
+        return rows / mr * mr + (rows % mr == 0 ? 0 : panelHeight(rows % mr));
+    }
+
+    /** Gives a tile to the least loaded thread, as the pool's next free thread takes the next tile. */
+    private static void handOut(long[] load, long cost) {
+        int leastLoaded = 0;
+        for (int t = 1; t < load.length; t++) {
+            if (load[t] < load[leastLoaded]) {
+                leastLoaded = t;
+            }
+        }
+        load[leastLoaded] += cost;
+    }
+
+    /** The most loaded thread's work: the estimated time of the cut. */
+    private static long busiest(long[] load) {
+        long time = 0;
+        for (long l : load) {
+            time = Math.max(time, l);
+        }
+        return time;
     }
 
     /**

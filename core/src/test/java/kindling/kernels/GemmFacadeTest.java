@@ -87,6 +87,23 @@ class GemmFacadeTest {
         }
     }
 
+    @Test
+    void simdStripsForFewRowsAreWholePanelsAndOneAtLeastPerThread() {
+        for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+            for (int threads = 2; threads <= 4; threads++) {
+                for (int m : new int[] {1, 6, 16, 40, 64}) {
+                    for (int n : new int[] {300, 784, 1000, 2000}) {
+                        int cols = kernel.stripCols(m, n, threads);
+                        String where = kernel + ", " + threads + " threads, " + m + " × " + n + ": strips of " + cols;
+                        assertEquals(0, cols % GemmSimd.NR, where + " are not whole panels");
+                        assertTrue(cols <= GemmSimd.TILE_COLS, where + " are wider than a tile");
+                        assertTrue((n + cols - 1) / cols >= threads, where + " leave a thread without a strip");
+                    }
+                }
+            }
+        }
+    }
+
     private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
         assertTrue((long) m * n * k >= GemmSimd.PARALLEL_THRESHOLD,
                 "(" + m + ", " + n + ", " + k + ") is below GemmSimd's parallel threshold: it would test one thread only");
