@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>Optimisation rules (the loop nest of GotoBLAS / BLIS, in Java)</h2>
  * <pre>
  *   parallel for each tile of C: a strip of TILE_COLS columns, all rows   ← threads: tiles are independent
- *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across, or narrower if few rows)
+ *     C_tile = β · C_tile          (fewer strips than 2 per thread: cut across where that evens out
+ *                                   the threads' work, or narrower strips if few rows)
  *                                  (β = 0: skipped, the first k-block stores instead of adding)
  *     for pc in 0..k step DEPTH                                    ← k-blocks, always in this order
  *       pack op(B)[pc.., tile cols] into panels of NR columns      (DEPTH × TILE_COLS)
@@ -59,7 +60,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       Few rows or columns of A·Bᵀ with a long k: {@link GemmSimdDot} computes dot products of rows
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
- *       k-blocks in the same order on 1 thread or 16, so results are bit-identical.</li>
+ *       k-blocks in the same order on 1 thread or 16, so results are bit-identical. Where the rows are
+ *       cut, {@link #rowsPerTile} picks the cut whose busiest thread has the least to do, counting whole
+ *       micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread.</li>
  *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
  *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
  *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
@@ -176,6 +179,12 @@ public final class GemmSimd implements GemmKernel {
         }
         int tileCols = tileCols(m, n, parallel);
         int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        if (parallel && tileCols < TILE_COLS) {
+            tileCols = stripCols(m, n, Threads.get());    // few rows: strips of all rows, as many as the estimate says
+            tileRows = paddedRows(m);
+        } else if (parallel && tileRows > IN_PLACE_B_ROWS) {
+            tileRows = rowsPerTile(m, n, tileCols, Threads.get());
+        }
         new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
                 cOffset, ldc).runAll(parallel);
     }
@@ -183,10 +192,11 @@ public final class GemmSimd implements GemmKernel {
     /**
      * Columns per tile: {@link #TILE_COLS}, or, for a product with few rows (at most
      * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
-     * NR), about 2 per thread. With so few rows B is read in place whichever way C is cut, so cutting rows
+     * NR), about 2 per thread; {@code gemm} then lets {@link #stripCols} choose their width, and keeps all
+     * the rows in each strip. With so few rows B is read in place whichever way C is cut, so cutting rows
      * saves no copy, while it leaves tiles that fit the 12-row block badly: a ResNet layer's 64 × 784
      * product cut into tiles of 24, 24 and 16 rows kept one thread twice as busy as the other. With
-     * more rows the rows are cut ({@link GemmTiles#rowsPerTile}): every column strip repacks A, and each
+     * more rows the rows are cut ({@link #rowsPerTile}): every column strip repacks A, and each
      * tile then packs B (a 256 × 400 product ran a third slower cut into columns).
      */
     static int tileCols(int m, int n, boolean parallel) {
@@ -196,6 +206,120 @@ public final class GemmSimd implements GemmKernel {
         }
         int cols = (n + wanted - 1) / wanted;
         return Math.max(NR, (cols + NR - 1) / NR * NR);
+    }
+
+    /**
+     * What packing one value of A costs, in the time of one multiply-add in the micro-kernel, for
+     * {@link #rowsPerTile}'s estimate. A value of A is copied one float at a time (a transpose), while
+     * the micro-kernel does 32 multiply-adds a cycle with AVX-512, so a packed value costs tens of
+     * multiply-adds; a profile of whole products gives 20–40 (docs/kernels.md). Only the ratio to a
+     * tile's multiply-adds matters, so a rough figure does.
+     */
+    static final int PACK_A_COST = 30;
+    /** {@link #PACK_A_COST} for a value of B: copied a vector at a time, so cheaper (about 16 by the same profile). */
+    static final int PACK_B_COST = 16;
+
+    /**
+     * Rows per tile when C is cut across for {@code threads} threads, chosen by estimating each
+     * candidate cut's time on the busiest thread. Cutting into 2 · threads tiles "for balance" is not
+     * balanced when the tiles are rounded to whole blocks: 256 rows in 4 tiles of 72, 72, 72 and 40
+     * leave one thread 144 rows and the other 112, and every tile packs its own copy of B; 2 tiles of
+     * 132 and 124 rows give both threads the same work, with half the packing.
+     * <pre>
+     *   cost(tile) = rows' · cols' + PACK_A_COST · rows' + PACK_B_COST · cols'     (per step of k)
+     *   rows', cols' = rows and columns rounded up to whole micro-kernel blocks (what is computed)
+     *   time(cut)   = the most loaded thread, handing tiles in order to the least loaded thread
+     *                 (what the pool does: a free thread takes the next tile)
+     * </pre>
+     * The cut with the least time wins, the fewer tiles on a tie. Only cuts into tiles that pack B are
+     * weighed (more than {@link #IN_PLACE_B_ROWS} rows): a shorter tile reads B in place, whose cost the
+     * estimate does not know, cheap for a small B and dear for a long, wide one (a 128 × 4608 × 512 product
+     * cut into tiles of 24 rows ran a third slower). So a product whose 2 tiles per thread
+     * ({@link GemmTiles#rowsPerTile}) already read B in place keeps that cut; {@code gemm} calls this
+     * only for the others. The cut decides who computes which block of C, never how a block is summed,
+     * so results stay the same for any thread count.
+     */
+    int rowsPerTile(int m, int n, int tileCols, int threads) {
+        int colTiles = (n + tileCols - 1) / tileCols;
+        int panels = (m + mr - 1) / mr;
+        int bestRows = m;
+        long bestTime = Long.MAX_VALUE;
+        long[] load = new long[threads];
+        for (int rowTiles = 1; rowTiles <= Math.min(panels, 4 * threads); rowTiles++) {
+            int tileRows = ((m + rowTiles - 1) / rowTiles + mr - 1) / mr * mr;
+            if (tileRows <= IN_PLACE_B_ROWS && rowTiles > 1) {
+                break;                                  // shorter tiles read B in place: not modelled
+            }
+            java.util.Arrays.fill(load, 0L);
+            for (int row0 = 0; row0 < m; row0 += tileRows) {
+                int paddedRows = paddedRows(Math.min(tileRows, m - row0));
+                for (int col0 = 0; col0 < n; col0 += tileCols) {
+                    int paddedCols = (Math.min(tileCols, n - col0) + NR - 1) / NR * NR;
+                    long cost = (long) paddedRows * paddedCols + (long) PACK_A_COST * paddedRows
+                            + (long) PACK_B_COST * paddedCols;
+                    handOut(load, cost);
+                }
+            }
+            long time = busiest(load);
+            if (time < bestTime) {                      // strictly less: on a tie the fewer tiles stay
+                bestTime = time;
+                bestRows = tileRows;
+            }
+        }
+        return bestRows;
+    }
+
+    /**
+     * Columns per strip for a product with few rows (at most {@link #IN_PLACE_B_ROWS}), cut into column
+     * strips of all its rows for {@code threads} threads: {@link #rowsPerTile}'s estimate, over 1 to 4
+     * strips per thread. With so few rows B is read in place however C is cut; each strip packs all of A
+     * again. A ResNet layer's 64 × 784 product (25 panels of 32 columns) in 4 strips of 7, 7, 7 and 4
+     * panels leaves one thread 14 panels and the other 11; 2 strips of 13 and 12 even them out.
+     */
+    int stripCols(int m, int n, int threads) {
+        int rows = paddedRows(m);
+        int bestCols = TILE_COLS;
+        long bestTime = Long.MAX_VALUE;
+        long[] load = new long[threads];
+        for (int strips = threads; strips <= 4 * threads; strips++) {
+            int cols = Math.min(TILE_COLS, ((n + strips - 1) / strips + NR - 1) / NR * NR);
+            java.util.Arrays.fill(load, 0L);
+            for (int col0 = 0; col0 < n; col0 += cols) {
+                int paddedCols = (Math.min(cols, n - col0) + NR - 1) / NR * NR;
+                handOut(load, (long) rows * paddedCols + (long) PACK_A_COST * rows);
+            }
+            long time = busiest(load);
+            if (time < bestTime) {                      // strictly less: on a tie the fewer strips stay
+                bestTime = time;
+                bestCols = cols;
+            }
+        }
+        return bestCols;
+    }
+
+    /** Rows computed for {@code rows} rows of C: whole mr-row panels, the last one 6 rows if they fit. */
+    int paddedRows(int rows) {
+        return rows / mr * mr + (rows % mr == 0 ? 0 : panelHeight(rows % mr));
+    }
+
+    /** Gives a tile to the least loaded thread, as the pool's next free thread takes the next tile. */
+    private static void handOut(long[] load, long cost) {
+        int leastLoaded = 0;
+        for (int t = 1; t < load.length; t++) {
+            if (load[t] < load[leastLoaded]) {
+                leastLoaded = t;
+            }
+        }
+        load[leastLoaded] += cost;
+    }
+
+    /** The most loaded thread's work: the estimated time of the cut. */
+    private static long busiest(long[] load) {
+        long time = 0;
+        for (long l : load) {
+            time = Math.max(time, l);
+        }
+        return time;
     }
 
     /**

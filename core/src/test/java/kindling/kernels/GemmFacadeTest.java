@@ -66,6 +66,44 @@ class GemmFacadeTest {
         checkBitIdenticalForAnyThreadCount(40, 700, 1500, false);
     }
 
+    @Test
+    void simdRowCutIsInWholeBlocksAndSplitsC() {
+        for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+            for (int threads = 2; threads <= 4; threads++) {
+                for (int m : new int[] {65, 100, 128, 160, 256, 300, 512, 1000}) {
+                    for (int n : new int[] {10, 400, 1100, 4608}) {
+                        int tileCols = GemmSimd.TILE_COLS;
+                        int rows = kernel.rowsPerTile(m, n, tileCols, threads);
+                        String where = kernel + ", " + threads + " threads, m = " + m + ", n = " + n + ": " + rows + " rows";
+                        assertEquals(0, rows % kernel.mr, where + " is not a whole number of blocks");
+                        int tiles = ((m + rows - 1) / rows) * ((n + tileCols - 1) / tileCols);
+                        assertTrue(tiles <= 4 * threads * ((n + tileCols - 1) / tileCols), where + " makes too many tiles");
+                        if (m > 2 * (GemmSimd.IN_PLACE_B_ROWS + kernel.mr)) {   // room for 2 tiles that pack B
+                            assertTrue(tiles >= 2, where + " leaves C in one tile, for one thread");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void simdStripsForFewRowsAreWholePanelsAndOneAtLeastPerThread() {
+        for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+            for (int threads = 2; threads <= 4; threads++) {
+                for (int m : new int[] {1, 6, 16, 40, 64}) {
+                    for (int n : new int[] {300, 784, 1000, 2000}) {
+                        int cols = kernel.stripCols(m, n, threads);
+                        String where = kernel + ", " + threads + " threads, " + m + " × " + n + ": strips of " + cols;
+                        assertEquals(0, cols % GemmSimd.NR, where + " are not whole panels");
+                        assertTrue(cols <= GemmSimd.TILE_COLS, where + " are wider than a tile");
+                        assertTrue((n + cols - 1) / cols >= threads, where + " leave a thread without a strip");
+                    }
+                }
+            }
+        }
+    }
+
     private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
         assertTrue((long) m * n * k >= GemmSimd.PARALLEL_THRESHOLD,
                 "(" + m + ", " + n + ", " + k + ") is below GemmSimd's parallel threshold: it would test one thread only");
