@@ -622,20 +622,8 @@ final class ConvSimd {
             }
             partials[s] = partial;
         });
-        float[] total = partials[0];
-        for (int s = 1; s < partialCount; s++) {
-            for (int i = 0; i < sums; i++) {
-                total[i] += partials[s][i];
-            }
-        }
-        for (int group = 0; group < g.groups(); group++) {
-            for (int o = 0; o < g.outPerGroup(); o++) {
-                int to = (group * g.outPerGroup() + o) * patch;
-                for (int k = 0; k < patch; k++) {
-                    gradW[to + k] = total[(group * patch + k) * filters + o];
-                }
-            }
-        }
+        // The partial sums added in order and transposed to (C_out, C_in/groups, k_h, k_w), the padding filters left out.
+        Conv2dKernels.sumAndTranspose(partials, g.groups(), patch, g.outPerGroup(), filters, gradW);
         return gradW;
     }
 
