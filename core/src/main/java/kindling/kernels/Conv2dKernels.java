@@ -189,7 +189,7 @@ public final class Conv2dKernels {
             }
         });
         float[] gradW = new float[weights];
-        sumAndTranspose(partials, g, gradW);
+        sumAndTranspose(partials, g.groups(), g.patchSize(), g.outPerGroup(), g.outPerGroup(), gradW);
         return gradW;
     }
 
@@ -265,16 +265,15 @@ public final class Conv2dKernels {
     static final int TRANSPOSE_TILE = 32;
 
     /**
-     * gradW[o][t] = Σ_s partials[s][t][o] within each group (the partial sums are (patch × C_out/groups)
-     * per group, gradW is (C_out/groups × patch)), each sum taken in order s = 0, 1, ... A plain
+     * gradW[o][t] = Σ_s partials[s][t][o] within each group (the partial sums are (patch × ld) per
+     * group, of which the first {@code outs} = C_out/groups columns are summed: ld &gt; outs leaves out
+     * padding filters; gradW is (outs × patch) per group), each sum taken in order s = 0, 1, ... A plain
      * transposition writes gradW {@code patch} floats apart at every step, a new cache line each time;
      * walking it in {@link #TRANSPOSE_TILE}² tiles keeps the few lines a tile writes in the L1 cache
      * (on ResNet's 512-channel 3×3 layers gradW has 2.4 M floats). The tiles are independent and go to
      * the threads when there are enough of them; every sum is the same whoever computes it.
      */
-    private static void sumAndTranspose(float[][] partials, ConvGeometry g, float[] gradW) {
-        int patch = g.patchSize();
-        int outs = g.outPerGroup();
+    static void sumAndTranspose(float[][] partials, int groups, int patch, int outs, int ld, float[] gradW) {
         int tileRows = (patch + TRANSPOSE_TILE - 1) / TRANSPOSE_TILE;
         int tileCols = (outs + TRANSPOSE_TILE - 1) / TRANSPOSE_TILE;
         int tilesPerGroup = tileRows * tileCols;
@@ -282,19 +281,18 @@ public final class Conv2dKernels {
             int group = index / tilesPerGroup;
             int t0 = (index % tilesPerGroup) / tileCols * TRANSPOSE_TILE;
             int o0 = (index % tilesPerGroup) % tileCols * TRANSPOSE_TILE;
-            int base = group * patch * outs;
             for (int t = t0; t < Math.min(patch, t0 + TRANSPOSE_TILE); t++) {
                 for (int o = o0; o < Math.min(outs, o0 + TRANSPOSE_TILE); o++) {
-                    int from = base + t * outs + o;
+                    int from = (group * patch + t) * ld + o;
                     float sum = partials[0][from];
                     for (int s = 1; s < partials.length; s++) {
                         sum += partials[s][from];
                     }
-                    gradW[base + o * patch + t] = sum;
+                    gradW[(group * outs + o) * patch + t] = sum;
                 }
             }
         };
-        int tiles = g.groups() * tilesPerGroup;
+        int tiles = groups * tilesPerGroup;
         if (gradW.length >= Threads.ELEMENTWISE_BLOCK) {
             Threads.parallelFor(tiles, tile);
         } else {

@@ -583,10 +583,6 @@ final class ConvSimd {
         int[] positions = flat ? null : validPositions(layout, g);      // null: walk q = 0, 1, 2, …
         // How many positions the kernels walk per image and group; gradT has one row for each.
         int rowsPerGroup = flat ? layout.positions : g.outPlane();
-        int[] planeStarts = new int[g.outPerGroup()];                    // filter o's plane in ∂L/∂y, for the gathers
-        for (int o = 0; o < planeStarts.length; o++) {
-            planeStarts[o] = o * g.outPlane();
-        }
         int partialCount = Math.min(g.batch(), MAX_PARTIALS);
         float[][] partials = new float[partialCount][];
         Threads.parallelFor(partialCount, s -> {
@@ -597,7 +593,7 @@ final class ConvSimd {
             float[] block = new float[tapBlock * width];
             for (int n = s * g.batch() / partialCount; n < (s + 1) * g.batch() / partialCount; n++) {
                 padAndSplit(x, g, layout, n, xq);
-                transposeGradient(gradY, g, n, filters, planeStarts, flat ? layout.cols : g.outWidth(), rowsPerGroup, gradT);
+                transposeGradient(gradY, g, n, filters, flat ? layout.cols : g.outWidth(), rowsPerGroup, gradT);
                 for (int group = 0; group < g.groups(); group++) {
                     int xBase = group * g.inPerGroup() * layout.channelFloats;
                     int gradBase = group * rowsPerGroup * filters;
@@ -626,20 +622,8 @@ final class ConvSimd {
             }
             partials[s] = partial;
         });
-        float[] total = partials[0];
-        for (int s = 1; s < partialCount; s++) {
-            for (int i = 0; i < sums; i++) {
-                total[i] += partials[s][i];
-            }
-        }
-        for (int group = 0; group < g.groups(); group++) {
-            for (int o = 0; o < g.outPerGroup(); o++) {
-                int to = (group * g.outPerGroup() + o) * patch;
-                for (int k = 0; k < patch; k++) {
-                    gradW[to + k] = total[(group * patch + k) * filters + o];
-                }
-            }
-        }
+        // The partial sums added in order and transposed to (C_out, C_in/groups, k_h, k_w), the padding filters left out.
+        Conv2dKernels.sumAndTranspose(partials, g.groups(), patch, g.outPerGroup(), filters, gradW);
         return gradW;
     }
 
@@ -677,25 +661,26 @@ final class ConvSimd {
      * filters and, when rowLength &gt; W_out (the flat numbering of the padded image, rows W_q apart),
      * zero on the rows j ≥ W_out, up to {@code rowsPerGroup} rows per group.
      * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
-     * planes of ∂L/∂y, at the indices {@code planeStarts} (o·H_out·W_out). A scalar loop over one
-     * filter's plane writes gradT {@code filters} floats apart, a new cache line for nearly every float
-     * (across 1.1 MB on AlexNet's conv1); walking it in tiles of positions that stay in the L1 cache
-     * helped little, the gathers took less than half the time.
+     * planes of ∂L/∂y, staged through a tile in the L1 cache ({@link #stagedTranspose}); the filters
+     * past the last whole vector are copied one float at a time. A scalar loop over one filter's plane
+     * writes gradT {@code filters} floats apart, a new cache line for nearly every float (across 1.1 MB
+     * on AlexNet's conv1); walking it in tiles of positions that stay in the L1 cache helped little, the
+     * gathers took less than half the time.
      */
-    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int[] planeStarts,
-                                          int rowLength, int rowsPerGroup, float[] gradT) {
+    private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int rowLength,
+                                          int rowsPerGroup, float[] gradT) {
         int plane = g.outPlane();
         int whole = g.outPerGroup() / LANES * LANES;            // filters gathered in whole vectors
         for (int group = 0; group < g.groups(); group++) {
             int base = group * rowsPerGroup * filters;
             int from = (n * g.outChannels() + group * g.outPerGroup()) * plane;
+            if (whole > 0) {
+                stagedTranspose(gradY, from, plane, g.outWidth(), whole, filters, rowLength, gradT, base);
+            }
             for (int i = 0; i < g.outHeight(); i++) {
                 for (int j = 0; j < g.outWidth(); j++) {
                     int p = i * g.outWidth() + j;
                     int row = base + (i * rowLength + j) * filters;
-                    for (int o = 0; o < whole; o += LANES) {
-                        FloatVector.fromArray(SPECIES, gradY, from + p, planeStarts, o).intoArray(gradT, row + o);
-                    }
                     for (int o = whole; o < filters; o++) {
                         gradT[row + o] = o < g.outPerGroup() ? gradY[from + o * plane + p] : 0f;
                     }
@@ -704,6 +689,63 @@ final class ConvSimd {
                 int extraTo = Math.min(base + rowsPerGroup * filters, base + (i + 1) * rowLength * filters);
                 if (extraFrom < extraTo) {
                     java.util.Arrays.fill(gradT, extraFrom, extraTo, 0f);
+                }
+            }
+        }
+    }
+
+    /** Positions per tile of {@link #stagedTranspose}: LANES planes of this many floats fill a few kilobytes of L1. */
+    static final int STAGE = 64;
+
+    /** The gather indices of {@link #stagedTranspose}: lane r reads the tile's row r. */
+    private static final int[] STAGE_MAP = new int[LANES];
+
+    static {
+        for (int r = 0; r < LANES; r++) {
+            STAGE_MAP[r] = r * STAGE;
+        }
+    }
+
+    /** Per-thread tile of {@link #stagedTranspose}: LANES rows of {@link #STAGE} floats. */
+    private static final ThreadLocal<float[]> STAGE_TILE = ThreadLocal.withInitial(() -> new float[LANES * STAGE]);
+
+    /**
+     * gradT[base + (i·rowLength + j)·filters + o] = gradY[from + o·plane + i·W_out + j] for the filters
+     * o &lt; whole (a multiple of LANES): the transposition of {@link #transposeGradient} for whole
+     * vectors of filters, staged through a small tile. A vector gather straight from ∂L/∂y reads LANES
+     * planes a whole plane apart, one float from each of LANES cache lines, and the hardware
+     * prefetchers cannot follow so many streams (96 on AlexNet's conv1): each gather waits on memory.
+     * Here LANES planes are first copied, {@link #STAGE} positions each, into a tile of the L1 cache with
+     * plain vector loads and stores (LANES sequential streams), and the gathers then read that tile.
+     */
+    private static void stagedTranspose(float[] gradY, int from, int plane, int outWidth, int whole, int filters,
+                                        int rowLength, float[] gradT, int base) {
+        float[] tile = STAGE_TILE.get();
+        for (int p0 = 0; p0 < plane; p0 += STAGE) {
+            int length = Math.min(STAGE, plane - p0);
+            int i = p0 / outWidth;
+            int j0 = p0 % outWidth;
+            for (int o = 0; o < whole; o += LANES) {
+                for (int r = 0; r < LANES; r++) {
+                    int src = from + (o + r) * plane + p0;
+                    int dst = r * STAGE;
+                    if (length == STAGE) {
+                        for (int v = 0; v < STAGE; v += LANES) {
+                            FloatVector.fromArray(SPECIES, gradY, src + v).intoArray(tile, dst + v);
+                        }
+                    } else {
+                        System.arraycopy(gradY, src, tile, dst, length);
+                    }
+                }
+                int row = base + (i * rowLength + j0) * filters + o;
+                int j = j0;
+                for (int pp = 0; pp < length; pp++) {
+                    FloatVector.fromArray(SPECIES, tile, pp, STAGE_MAP, 0).intoArray(gradT, row);
+                    row += filters;
+                    if (++j == outWidth) {
+                        j = 0;
+                        row += (rowLength - outWidth) * filters;
+                    }
                 }
             }
         }
