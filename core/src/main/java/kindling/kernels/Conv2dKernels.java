@@ -65,6 +65,9 @@ public final class Conv2dKernels {
         if (Kernels.simd() && ConvDense.suits(g)) {
             return ConvDense.forward(x, w, bias, g);
         }
+        if (Kernels.simd() && ConvStacked.suits(g)) {
+            return ConvStacked.forward(x, w, bias, g);
+        }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
@@ -141,7 +144,7 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
-            if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+            if (smallPlaneInSimd(g)) {
                 Im2ColSimd.col2im(gradCol, columns, g, first, images, gradX);
                 return;
             }
@@ -173,7 +176,10 @@ public final class Conv2dKernels {
         if (Kernels.simd() && ConvDense.suits(g)) {
             return ConvDense.backwardWeight(x, gradY, g);
         }
-        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+        if (Kernels.simd() && ConvStacked.suits(g)) {
+            return ConvStacked.backwardWeight(x, gradY, g);
+        }
+        if (smallPlaneInSimd(g)) {
             return backwardWeightSmallPlane(x, gradY, g);
         }
         int weights = g.outChannels() * g.patchSize();
@@ -416,6 +422,15 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * Whether layer g has a small output plane ({@link Im2Col#SMALL_PLANE} positions or fewer) and runs
+     * in kernel mode simd: then its im2col, col2im and weight gradient take the vector loops of
+     * {@code Im2ColSimd}, which handle all the images of a chunk in one pass.
+     */
+    private static boolean smallPlaneInSimd(ConvGeometry g) {
+        return Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE;
+    }
+
     /** This thread's buffer number {@code which} (0: col, 1: product), at least {@code size} floats. */
     private static float[] workspace(int which, int size) {
         float[][] buffers = WORKSPACE.get();
@@ -437,7 +452,7 @@ public final class Conv2dKernels {
     private static float[] im2colChunk(float[] x, ConvGeometry g, int first, int images) {
         int columns = images * g.outPlane();
         float[] col = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
-        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+        if (smallPlaneInSimd(g)) {
             Im2ColSimd.im2col(x, g, first, images, col);
             return col;
         }
