@@ -50,6 +50,13 @@ public final class Conv2dKernels {
     static final int MAX_PARTIALS = 8;
     /** ... and only while the partial sums together stay under this many floats. */
     static final int PARTIAL_FLOATS = 1 << 22;
+    /**
+     * From this many weights on, a small plane's weight gradient is one running sum that the threads
+     * share by splitting each chunk's product ({@link #backwardWeightWide}) instead of partial sums.
+     */
+    static final int WIDE_WEIGHTS = 1 << 18;
+    /** A chunk of {@link #backwardWeightWide} holds about this many output positions. */
+    static final int WIDE_COLUMNS = 1024;
 
     /** Per-thread buffers for a chunk's col matrix and its (C_out × columns) product. */
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -170,6 +177,9 @@ public final class Conv2dKernels {
      * small output plane takes {@code backwardWeightSmallPlane}: ∂L/∂Y · colᵀ as written.)
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
+            return backwardWeightWide(x, gradY, g);
+        }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
         }
@@ -228,6 +238,43 @@ public final class Conv2dKernels {
         for (int s = 1; s < partials.length; s++) {            // in order of s, whoever computed them
             for (int i = 0; i < weights; i++) {
                 gradW[i] += partials[s][i];
+            }
+        }
+        return gradW;
+    }
+
+    /**
+     * ∂L/∂W on a small output plane with many weights (mode simd; ResNet-18's 256-channel 3×3 layer on
+     * 6×6 planes has 590,000): ∂L/∂W = ∂L/∂Y · colᵀ as in {@link #backwardWeightSmallPlane}, but one
+     * running sum instead of partial sums. With so many weights, partial sums cost a lot: each is a
+     * new array as large as ∂L/∂W, and adding them up at the end is a pass over all of them on one
+     * thread. Here the chunks of images ({@link #WIDE_COLUMNS} positions, a long k for the product)
+     * go one after the other, in order, each adding its product to ∂L/∂W; the threads share each
+     * chunk's work instead: its colᵀ image by image, and its product tile by tile of ∂L/∂W (as
+     * {@link Gemm} always does, each tile summed over k in the same order whatever the thread count).
+     * So every weight's sum runs over the chunks in the same order on any number of threads.
+     */
+    private static float[] backwardWeightWide(float[] x, float[] gradY, ConvGeometry g) {
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        int perImage = Math.max(1, g.outPlane());
+        int chunk = Math.max(1, Math.min(g.batch(),
+                Math.min((WIDE_COLUMNS + perImage - 1) / perImage, COL_FLOATS / Math.max(1, perImage * rowLength))));
+        Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
+        float[] gradW = new float[g.outChannels() * g.patchSize()];
+        for (int first = 0; first < g.batch(); first += chunk) {
+            int images = Math.min(chunk, g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] colT = workspace(0, columns * rowLength);
+            int start = first;
+            Threads.parallelFor(images, slot -> Im2ColSimd.im2colTransposed(x, g, start + slot, 1, table, colT,
+                    slot * g.outPlane() * rowLength));
+            float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
+            int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
+            for (int group = 0; group < g.groups(); group++) {
+                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        Operand.of(colT, group * g.patchSize(), rowLength),
+                        first == 0 ? 0f : 1f, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
             }
         }
         return gradW;

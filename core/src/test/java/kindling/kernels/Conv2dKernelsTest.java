@@ -149,6 +149,36 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void weightGradientWithManyWeightsOnSmallPlanesMatchesTheTextbookLoop() {
+        // At least WIDE_WEIGHTS weights on a small output plane: one running sum over chunks of
+        // images, each chunk's product split among the threads (backwardWeightWide in mode simd).
+        ConvGeometry[] layers = {
+            ConvGeometry.of(7, 128, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // ResNet-18's last stage, narrower
+            ConvGeometry.of(5, 128, 6, 6, 300, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),    // stride 2, 6×6 → 3×3, odd C_out
+            ConvGeometry.of(3, 256, 5, 5, 260, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),   // groups, 5×5
+        };
+        for (ConvGeometry g : layers) {
+            assertTrue((long) g.outChannels() * g.patchSize() >= Conv2dKernels.WIDE_WEIGHTS, g.toString());
+            assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE && !ConvDense.suits(g), g.toString());
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+            int before = Threads.get();
+            try {
+                Threads.set(1);
+                float[] dw1 = Conv2dKernels.backwardWeight(x, gradY, g);
+                assertClose(expected, dw1, g + " dw");
+                for (int threads = 2; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    assertArrayEquals(dw1, Conv2dKernels.backwardWeight(x, gradY, g), g + " dw at " + threads + " threads");
+                }
+            } finally {
+                Threads.set(before);
+            }
+        }
+    }
+
+    @Test
     void vectorIm2colCopiesExactlyWhatTheScalarOneDoes() {
         for (int trial = 0; trial < 200; trial++) {
             ConvGeometry g = randomGeometry();
