@@ -9,6 +9,9 @@ package kindling.kernels;
  * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
  * puts the positions of many images side by side). A tiny plane (at most k_h·k_w pixels, such as a
  * 3×3 layer on 2×2) goes in mode simd to {@code ConvDense}: one dense product over the batch, no im2col.
+ * A stride-1 layer on a small plane whose images, stacked one above the other, fill the direct
+ * kernel's panels well enough (ResNet.small()'s 7×7 stage) goes in mode simd to {@code ConvStacked},
+ * which runs {@code ConvSimd} on tall stacks of images.
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
