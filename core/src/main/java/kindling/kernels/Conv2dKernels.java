@@ -9,6 +9,9 @@ package kindling.kernels;
  * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
  * puts the positions of many images side by side). A tiny plane (at most k_h·k_w pixels, such as a
  * 3×3 layer on 2×2) goes in mode simd to {@code ConvDense}: one dense product over the batch, no im2col.
+ * A stride-1 layer on a small plane whose images, stacked one above the other, fill the direct
+ * kernel's panels well enough (ResNet.small()'s 7×7 stage) goes in mode simd to {@code ConvStacked},
+ * which runs {@code ConvSimd} on tall stacks of images.
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
@@ -50,6 +53,13 @@ public final class Conv2dKernels {
     static final int MAX_PARTIALS = 8;
     /** ... and only while the partial sums together stay under this many floats. */
     static final int PARTIAL_FLOATS = 1 << 22;
+    /**
+     * From this many weights on, a small plane's weight gradient is one running sum that the threads
+     * share by splitting each chunk's product ({@link #backwardWeightWide}) instead of partial sums.
+     */
+    static final int WIDE_WEIGHTS = 1 << 18;
+    /** A chunk of {@link #backwardWeightWide} holds about this many output positions. */
+    static final int WIDE_COLUMNS = 1024;
 
     /** Per-thread buffers for a chunk's col matrix and its (C_out × columns) product. */
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
@@ -64,6 +74,9 @@ public final class Conv2dKernels {
         }
         if (Kernels.simd() && ConvDense.suits(g)) {
             return ConvDense.forward(x, w, bias, g);
+        }
+        if (Kernels.simd() && ConvStacked.suits(g)) {
+            return ConvStacked.forward(x, w, bias, g);
         }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
         int chunk = imagesPerChunk(g);
@@ -141,7 +154,7 @@ public final class Conv2dKernels {
                         Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
                         0f, Operand.of(gradCol, group * g.patchSize() * columns, columns));
             }
-            if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+            if (smallPlaneInSimd(g)) {
                 Im2ColSimd.col2im(gradCol, columns, g, first, images, gradX);
                 return;
             }
@@ -167,13 +180,19 @@ public final class Conv2dKernels {
      * small output plane takes {@code backwardWeightSmallPlane}: ∂L/∂Y · colᵀ as written.)
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
+            return backwardWeightWide(x, gradY, g);
+        }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
         }
         if (Kernels.simd() && ConvDense.suits(g)) {
             return ConvDense.backwardWeight(x, gradY, g);
         }
-        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+        if (Kernels.simd() && ConvStacked.suits(g)) {
+            return ConvStacked.backwardWeight(x, gradY, g);
+        }
+        if (smallPlaneInSimd(g)) {
             return backwardWeightSmallPlane(x, gradY, g);
         }
         int weights = g.outChannels() * g.patchSize();
@@ -222,6 +241,43 @@ public final class Conv2dKernels {
         for (int s = 1; s < partials.length; s++) {            // in order of s, whoever computed them
             for (int i = 0; i < weights; i++) {
                 gradW[i] += partials[s][i];
+            }
+        }
+        return gradW;
+    }
+
+    /**
+     * ∂L/∂W on a small output plane with many weights (mode simd; ResNet-18's 256-channel 3×3 layer on
+     * 6×6 planes has 590,000): ∂L/∂W = ∂L/∂Y · colᵀ as in {@link #backwardWeightSmallPlane}, but one
+     * running sum instead of partial sums. With so many weights, partial sums cost a lot: each is a
+     * new array as large as ∂L/∂W, and adding them up at the end is a pass over all of them on one
+     * thread. Here the chunks of images ({@link #WIDE_COLUMNS} positions, a long k for the product)
+     * go one after the other, in order, each adding its product to ∂L/∂W; the threads share each
+     * chunk's work instead: its colᵀ image by image, and its product tile by tile of ∂L/∂W (as
+     * {@link Gemm} always does, each tile summed over k in the same order whatever the thread count).
+     * So every weight's sum runs over the chunks in the same order on any number of threads.
+     */
+    private static float[] backwardWeightWide(float[] x, float[] gradY, ConvGeometry g) {
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        int perImage = Math.max(1, g.outPlane());
+        int chunk = Math.max(1, Math.min(g.batch(),
+                Math.min((WIDE_COLUMNS + perImage - 1) / perImage, COL_FLOATS / Math.max(1, perImage * rowLength))));
+        Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
+        float[] gradW = new float[g.outChannels() * g.patchSize()];
+        for (int first = 0; first < g.batch(); first += chunk) {
+            int images = Math.min(chunk, g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] colT = workspace(0, columns * rowLength);
+            int start = first;
+            Threads.parallelFor(images, slot -> Im2ColSimd.im2colTransposed(x, g, start + slot, 1, table, colT,
+                    slot * g.outPlane() * rowLength));
+            float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
+            int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
+            for (int group = 0; group < g.groups(); group++) {
+                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                        Operand.of(colT, group * g.patchSize(), rowLength),
+                        first == 0 ? 0f : 1f, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
             }
         }
         return gradW;
@@ -414,6 +470,15 @@ public final class Conv2dKernels {
         }
     }
 
+    /**
+     * Whether layer g has a small output plane ({@link Im2Col#SMALL_PLANE} positions or fewer) and runs
+     * in kernel mode simd: then its im2col, col2im and weight gradient take the vector loops of
+     * {@code Im2ColSimd}, which handle all the images of a chunk in one pass.
+     */
+    private static boolean smallPlaneInSimd(ConvGeometry g) {
+        return Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE;
+    }
+
     /** This thread's buffer number {@code which} (0: col, 1: product), at least {@code size} floats. */
     private static float[] workspace(int which, int size) {
         float[][] buffers = WORKSPACE.get();
@@ -435,7 +500,7 @@ public final class Conv2dKernels {
     private static float[] im2colChunk(float[] x, ConvGeometry g, int first, int images) {
         int columns = images * g.outPlane();
         float[] col = workspace(0, g.inChannels() * g.kernelH() * g.kernelW() * columns);
-        if (Kernels.simd() && g.outPlane() <= Im2Col.SMALL_PLANE) {
+        if (smallPlaneInSimd(g)) {
             Im2ColSimd.im2col(x, g, first, images, col);
             return col;
         }

@@ -215,11 +215,17 @@ final class Im2ColSimd {
      */
     static void im2colTransposed(float[] x, ConvGeometry g, int first, int images, TransposedTable table,
                                  float[] colT) {
+        im2colTransposed(x, g, first, images, table, colT, 0);
+    }
+
+    /** {@link #im2colTransposed(float[], ConvGeometry, int, int, TransposedTable, float[])} with colᵀ's rows from {@code colTOffset} on. */
+    static void im2colTransposed(float[] x, ConvGeometry g, int first, int images, TransposedTable table,
+                                 float[] colT, int colTOffset) {
         int positions = g.outPlane();
         int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
         int imageFloats = g.inChannels() * g.height() * g.width();
         if (imageFloats == 0) {                            // an empty image: every patch lies in the padding
-            Arrays.fill(colT, 0, images * positions * rowLength, 0f);
+            Arrays.fill(colT, colTOffset, colTOffset + images * positions * rowLength, 0f);
             return;
         }
         int lanes = FLOATS.length();
@@ -227,7 +233,7 @@ final class Im2ColSimd {
         for (int slot = 0; slot < images; slot++) {
             int image = (first + slot) * imageFloats;
             for (int q = 0; q < positions; q++) {
-                int row = (slot * positions + q) * rowLength;
+                int row = colTOffset + (slot * positions + q) * rowLength;
                 int from = q * rowLength;
                 int e = 0;
                 for (; e < bound; e += lanes) {

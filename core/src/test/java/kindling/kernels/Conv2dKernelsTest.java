@@ -106,6 +106,79 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void stackedSmallPlanesMatchTheTextbookLoops() {
+        // ConvStacked: images stacked into tall ones for the direct kernel. Odd batches (the last stack
+        // short), strides whose phase needs a wider gap between images, uneven padding, dilation, groups.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(21, 5, 7, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),     // ResNet's 7×7 stage
+            ConvGeometry.of(19, 6, 4, 4, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),     // 4×4
+            ConvGeometry.of(13, 4, 9, 9, 5, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),     // stride 2 on an odd plane
+            ConvGeometry.of(10, 3, 8, 8, 7, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1),     // the 1×1 stride-2 shortcut
+            ConvGeometry.of(9, 4, 5, 6, 3, 3, 2, 1, 3, 2, 0, 1, 2, 2, 1, 1),      // uneven padding, dilation, strides
+            ConvGeometry.of(17, 4, 6, 5, 6, 3, 3, 3, 1, 0, 2, 1, 1, 1, 1, 2),     // stride 3 down, groups
+            ConvGeometry.of(2, 3, 3, 3, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1),      // two images, no padding
+        };
+        for (ConvGeometry g : layers) {
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] w = randomArray(g.outChannels() * g.patchSize());
+            float[] bias = randomArray(g.outChannels());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            assertClose(ConvNaive.forward(x, w, bias, g), ConvStacked.forward(x, w, bias, g), g + " stacked forward");
+            assertClose(ConvNaive.forward(x, w, null, g), ConvStacked.forward(x, w, null, g), g + " stacked, no bias");
+            assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvStacked.backwardWeight(x, gradY, g), g + " stacked dw");
+            int before = Threads.get();
+            try {
+                Threads.set(1);
+                float[] y1 = ConvStacked.forward(x, w, bias, g);
+                float[] dw1 = ConvStacked.backwardWeight(x, gradY, g);
+                for (int threads = 2; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    assertArrayEquals(y1, ConvStacked.forward(x, w, bias, g), g + " forward at " + threads + " threads");
+                    assertArrayEquals(dw1, ConvStacked.backwardWeight(x, gradY, g), g + " dw at " + threads + " threads");
+                }
+            } finally {
+                Threads.set(before);
+            }
+            assertFastMatchesNaive(g);
+        }
+        // ResNet.small()'s 3×3 layer on 7×7 planes, batch 128, is stacked (with 8 or 16 lanes); not one
+        // image, nor a strided layer.
+        assertTrue(ConvStacked.suits(ConvGeometry.of(128, 32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
+        assertTrue(!ConvStacked.suits(ConvGeometry.of(128, 16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)), "stride");
+        assertTrue(!ConvStacked.suits(ConvGeometry.of(1, 32, 7, 7, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)), "one image");
+    }
+
+    @Test
+    void weightGradientWithManyWeightsOnSmallPlanesMatchesTheTextbookLoop() {
+        // At least WIDE_WEIGHTS weights on a small output plane: one running sum over chunks of
+        // images, each chunk's product split among the threads (backwardWeightWide in mode simd).
+        ConvGeometry[] layers = {
+            ConvGeometry.of(7, 128, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // ResNet-18's last stage, narrower
+            ConvGeometry.of(5, 128, 6, 6, 300, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),    // stride 2, 6×6 → 3×3, odd C_out
+            ConvGeometry.of(3, 256, 5, 5, 260, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),   // groups, 5×5
+        };
+        for (ConvGeometry g : layers) {
+            assertTrue((long) g.outChannels() * g.patchSize() >= Conv2dKernels.WIDE_WEIGHTS, g.toString());
+            assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE && !ConvDense.suits(g), g.toString());
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+            float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+            int before = Threads.get();
+            try {
+                Threads.set(1);
+                float[] dw1 = Conv2dKernels.backwardWeight(x, gradY, g);
+                assertClose(expected, dw1, g + " dw");
+                for (int threads = 2; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    assertArrayEquals(dw1, Conv2dKernels.backwardWeight(x, gradY, g), g + " dw at " + threads + " threads");
+                }
+            } finally {
+                Threads.set(before);
+            }
+        }
+    }
+
+    @Test
     void vectorIm2colCopiesExactlyWhatTheScalarOneDoes() {
         for (int trial = 0; trial < 200; trial++) {
             ConvGeometry g = randomGeometry();

@@ -1,0 +1,160 @@
+package kindling.kernels;
+
+/**
+ * A convolution on small planes (ResNet's 7×7 and 4×4 stages) run by the direct kernel
+ * {@link ConvSimd} on a few tall images, each a stack of several images one above the other, for
+ * {@link Conv2dKernels} in mode simd; {@link ConvNaive} is the textbook sum the tests hold it to.
+ *
+ * <p>Why: the direct kernel computes whole panels of output positions, three vectors (48 positions
+ * with AVX-512) at a time, along the flat rows of one padded image. A 7×7 output plane is one panel
+ * and a bit, a 4×4 plane a third of one: most of what it computes would be thrown away, and each
+ * image is a task too small to share out well. Stack the images and the panels run on through them.
+ *
+ * <p>The trick: put {@code m} images of a channel one above the other, with {@code s} rows of zeros
+ * between two images, as one image of m·H + (m − 1)·s rows, and convolve that tall image with the same
+ * filters, stride, dilation and padding. Output row i of image n reads input rows
+ * i·s_h − pad_top + a·d_h, for a = 0 .. k_h − 1; these lie inside image n or in the zero rows around
+ * it as long as {@code s ≥ pad_top} and {@code s ≥ pad_bottom}, so the zeros play the padding the
+ * image would have had on its own. With (H + s) a multiple of the stride s_h, image n's output rows
+ * start at row n·(H + s)/s_h of the tall output:
+ * <pre>
+ *   xt[b][c][n·(H + s) + i][j]      = x[b·m + n][c][i][j]        (zero between the images)
+ *   y[b·m + n][o][i][j]             = yt[b][o][n·(H + s)/s_h + i][j],   yt = conv(xt, W)
+ *   ∂L/∂W = Σ_b ∂L/∂W of the tall image b, with ∂L/∂yt zero on the rows that are no image's outputs
+ * </pre>
+ * The output rows between two images mix them and are dropped (for a 3×3 layer on 7×7 planes one
+ * row in eight); in exchange the panels run on through the stack, so a whole tall image is a few
+ * panels of positions, and each stack is a task big enough for a thread. Stacking costs one copy
+ * of x (and of ∂L/∂y for the weight gradient), and the output one copy back, passes over arrays a
+ * few times smaller than the im2col matrix that the alternative writes and reads.
+ *
+ * <p>The batch is cut into {@link #STACKS} stacks (fewer for small batches) of ⌈N / STACKS⌉
+ * images each, depending only on the shapes; the last stack's missing images are zeros. ConvSimd
+ * computes each output, and each stack's share of ∂L/∂W, on one thread in a fixed order, so results
+ * do not depend on the thread count.
+ */
+final class ConvStacked {
+    /** Stacks the batch is cut into: one per partial sum of {@link ConvSimd#backwardWeight}, and enough to share among threads. */
+    static final int STACKS = 8;
+    /** Output planes of at most this many positions are stacked ({@link Im2Col#SMALL_PLANE}). */
+    static final int MAX_PLANE = Im2Col.SMALL_PLANE;
+
+    private ConvStacked() {
+    }
+
+    /**
+     * Whether layer g runs here: stride 1, a small output plane ({@link #MAX_PLANE}), more than one
+     * image, and at least {@link ConvSimd#MIN_USEFUL_SHARE} of the positions the direct kernel would
+     * compute on the tall images being outputs of some image (not the rows between two images, nor
+     * the last panel's overhang): the same rule that {@link ConvSimd#suits} applies to one image. A
+     * 3×3 layer on 7×7 planes passes (16 images a stack: 784 outputs in 1,056 positions with 16
+     * lanes), one on 4×4 planes does not (a row in five between images, and a column in five of
+     * padding: 256 in 432). Strided layers stay with im2col + GEMM, which was faster on
+     * ResNet.small()'s stride-2 layers (docs/kernels.md); {@link #forward} and
+     * {@link #backwardWeight} are right for any stride all the same, and the tests run them so.
+     */
+    static boolean suits(ConvGeometry g) {
+        if (g.strideH() != 1 || g.strideW() != 1 || g.batch() < 2 || g.outPlane() <= 0
+                || g.outPlane() > MAX_PLANE || g.height() <= 0 || g.width() <= 0) {
+            return false;
+        }
+        Stack stack = new Stack(g);
+        long computed = (long) ConvSimd.Layout.panels(stack.tall, ConvSimd.REGISTERS) * ConvSimd.NR;
+        return (long) stack.images * g.outPlane() >= ConvSimd.MIN_USEFUL_SHARE * computed;
+    }
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        Stack stack = new Stack(g);
+        float[] yt = ConvSimd.forward(stack.stackInput(x), w, bias, stack.tall);
+        return stack.unstackOutput(yt);
+    }
+
+    /** ∂L/∂W. Same contract as {@link ConvNaive#backwardWeight}. */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        Stack stack = new Stack(g);
+        return ConvSimd.backwardWeight(stack.stackInput(x), stack.stackOutput(gradY), stack.tall);
+    }
+
+    /** How a batch is stacked: images per stack, the zero rows between them, and the tall geometry. */
+    static final class Stack {
+        final ConvGeometry g;
+        /** Images per stack, and stacks. */
+        final int images;
+        final int stacks;
+        /** Input rows from one image's first row to the next's (H + s), and the same for output rows. */
+        final int inPitch;
+        final int outPitch;
+        /** The convolution of the tall images. */
+        final ConvGeometry tall;
+
+        Stack(ConvGeometry g) {
+            this.g = g;
+            images = Math.max(1, (g.batch() + STACKS - 1) / STACKS);
+            stacks = (g.batch() + images - 1) / images;
+            // Rows the last output row reads below the image: the padding at the bottom that counts.
+            int below = Math.max(0, (g.outHeight() - 1) * g.strideH() - g.padTop()
+                    + (g.kernelH() - 1) * g.dilationH() - (g.height() - 1));
+            int gap = Math.max(g.padTop(), below);
+            while ((g.height() + gap) % g.strideH() != 0) {
+                gap++;                                 // keep every image's first row on the stride's phase
+            }
+            inPitch = g.height() + gap;
+            outPitch = inPitch / g.strideH();
+            int height = images * g.height() + (images - 1) * gap;
+            tall = new ConvGeometry(stacks, g.inChannels(), height, g.width(), g.outChannels(),
+                    g.kernelH(), g.kernelW(), g.strideH(), g.strideW(), g.padTop(), g.padLeft(),
+                    g.dilationH(), g.dilationW(), g.groups(), (images - 1) * outPitch + g.outHeight(), g.outWidth());
+        }
+
+        /** xt (stacks, C_in, tall H, W): image b·m + n's rows at n·(H + s), zeros elsewhere. */
+        float[] stackInput(float[] x) {
+            int plane = g.height() * g.width();
+            return stack(x, g.inChannels(), plane, tall.height() * tall.width(), inPitch * g.width());
+        }
+
+        /** ∂L/∂yt (stacks, C_out, tall H_out, W_out): image b·m + n's rows at n·(H + s)/s_h, zeros elsewhere. */
+        float[] stackOutput(float[] gradY) {
+            return stack(gradY, g.outChannels(), g.outPlane(), tall.outPlane(), outPitch * g.outWidth());
+        }
+
+        /**
+         * y from yt: each image's rows of the tall output, the rows between images dropped. The stacks
+         * are copied in parallel, each by one task (a copy is a pass over memory that a second core
+         * speeds up); every value is copied once, whoever copies it.
+         */
+        float[] unstackOutput(float[] yt) {
+            int plane = g.outPlane();
+            int tallPlane = tall.outPlane();
+            int pitch = outPitch * g.outWidth();
+            float[] y = new float[g.batch() * g.outChannels() * plane];
+            Threads.parallelFor(stacks, b -> {
+                for (int n = b * images; n < Math.min(g.batch(), (b + 1) * images); n++) {
+                    for (int c = 0; c < g.outChannels(); c++) {
+                        System.arraycopy(yt, (b * g.outChannels() + c) * tallPlane + (n - b * images) * pitch,
+                                y, (n * g.outChannels() + c) * plane, plane);
+                    }
+                }
+            });
+            return y;
+        }
+
+        /**
+         * Copies each image's plane of each channel of {@code a} (N, channels, plane) to its place in the
+         * stacks (stacks, channels, tallPlane): the plane of image b·m + n at n·pitch in its stack's
+         * channel. A new array, so the gaps are zeros; the stacks are filled in parallel, as above.
+         */
+        private float[] stack(float[] a, int channels, int plane, int tallPlane, int pitch) {
+            float[] stacked = new float[stacks * channels * tallPlane];
+            Threads.parallelFor(stacks, b -> {
+                for (int n = b * images; n < Math.min(g.batch(), (b + 1) * images); n++) {
+                    for (int c = 0; c < channels; c++) {
+                        System.arraycopy(a, (n * channels + c) * plane,
+                                stacked, (b * channels + c) * tallPlane + (n - b * images) * pitch, plane);
+                    }
+                }
+            });
+            return stacked;
+        }
+    }
+}
