@@ -9,8 +9,9 @@ package kindling.kernels;
  * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
  * puts the positions of many images side by side). A tiny plane (at most k_h·k_w pixels, such as a
  * 3×3 layer on 2×2) goes in mode simd to {@code ConvDense}: one dense product over the batch, no im2col.
- * A forward whose filters fill one or two vectors exactly (LeNet's conv2: 16) goes in mode simd to
- * {@code ConvChannelSimd}, a direct convolution with the filters in the lanes, before all of these.
+ * A forward whose filters fill one or two vectors exactly (LeNet's conv2: 16) and on which ConvSimd
+ * would compute many positions for nothing goes in mode simd to {@code ConvChannelSimd}, a direct
+ * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits}).
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)

@@ -94,11 +94,28 @@ final class ConvChannelSimd {
     }
 
     /**
-     * Whether this kernel takes layer g: one group, column stride 1, one or two vectors of filters
-     * exactly, an output plane of at least one block (of the micro-kernels for 16 and for 32
-     * registers alike), and a tile that stays in the cache.
+     * Whether this kernel is worth taking for layer g: it {@link #accepts} g, and ConvSimd would
+     * compute less than {@link #MAX_CONVSIMD_SHARE} of real outputs among its positions (LeNet's conv2:
+     * 100 of 144). Where ConvSimd wastes little (a padded 3×3 layer: 196 of 240 positions on a 14×14
+     * plane), its kernel, with 11 loads per 24 FMAs against one broadcast per FMA here, keeps the layer.
      */
     static boolean suits(ConvGeometry g) {
+        if (!accepts(g)) {
+            return false;
+        }
+        double share = (double) g.outPlane() / (ConvSimd.Layout.panels(g, ConvSimd.REGISTERS) * ConvSimd.NR);
+        return share < MAX_CONVSIMD_SHARE;
+    }
+
+    /** See {@link #suits}. */
+    static final double MAX_CONVSIMD_SHARE = 0.8;
+
+    /**
+     * Whether this kernel can compute layer g: one group, column stride 1, one or two vectors of
+     * filters exactly, an output plane of at least one block (of the micro-kernels for 16 and for 32
+     * registers alike), and a tile that stays in the cache.
+     */
+    static boolean accepts(ConvGeometry g) {
         int vectors = g.outChannels() / LANES;
         if (g.groups() != 1 || g.strideW() != 1 || g.outChannels() % LANES != 0 || vectors < 1 || vectors > 2
                 || g.batch() == 0) {

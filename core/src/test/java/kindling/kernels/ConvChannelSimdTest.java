@@ -47,7 +47,7 @@ class ConvChannelSimdTest {
                     1 + random.nextInt(5), 1 + random.nextInt(5), 1 + random.nextInt(3), 1,
                     random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
                     1 + random.nextInt(3), 1 + random.nextInt(2), 1);
-            if (ConvChannelSimd.suits(g)) {
+            if (ConvChannelSimd.accepts(g)) {
                 assertMatches(g);
                 tested++;
             }
@@ -65,11 +65,13 @@ class ConvChannelSimdTest {
     }
 
     @Test
-    void takesLayersWithOneOrTwoVectorsOfFiltersAndColumnStrideOne() {
+    void takesLayersWithOneOrTwoVectorsOfFiltersWhereConvSimdWastesPositions() {
         assertTrue(ConvChannelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(32, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));  // ResNet 3×3
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(256, 16, 10, 10, 6, 5, 5, 1, 1, 4, 4, 4, 4, 1, 1, 1)));  // 6 filters
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(128, 32, 14, 14, 2 * lanes(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))); // padded 3×3: ConvSimd wastes little
+        assertTrue(ConvChannelSimd.accepts(ConvGeometry.of(128, 32, 14, 14, 2 * lanes(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 14, 14, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2)));   // groups
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 6, 6, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)));     // 4×4 plane
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 3, 20, lanes(), 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // 1 output row
