@@ -12,6 +12,9 @@ package kindling.kernels;
  * A stride-1 layer on a small plane whose images, stacked one above the other, fill the direct
  * kernel's panels well enough (ResNet.small()'s 7×7 stage) goes in mode simd to {@code ConvStacked},
  * which runs {@code ConvSimd} on tall stacks of images.
+ * A forward whose filters fill one or two vectors exactly (LeNet's conv2: 16) and on which ConvSimd
+ * would compute many positions for nothing goes in mode simd to {@code ConvChannelSimd}, a direct
+ * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits}).
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
@@ -69,6 +72,9 @@ public final class Conv2dKernels {
 
     /** y = conv(x, w) + bias; {@code bias} may be null. */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        if (Kernels.simd() && ConvChannelSimd.suits(g)) {
+            return ConvChannelSimd.forward(x, w, bias, g);
+        }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.forward(x, w, bias, g);
         }

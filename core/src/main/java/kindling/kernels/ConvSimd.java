@@ -135,7 +135,7 @@ final class ConvSimd {
      * which need y only to store their outputs ({@link #array} then waits until it exists).
      * Which thread allocates changes no value of y.
      */
-    private static final class Output {
+    static final class Output {
         private final int size;
         private float[] y;
 

@@ -1,0 +1,265 @@
+package kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The 2-D convolution forward as a direct convolution vectorised over the OUTPUT CHANNELS, for layers
+ * with few filters that fill one or two whole vectors (LeNet's conv2: 16 filters, one AVX-512
+ * vector or two AVX2 vectors). {@link ConvNaive} is the same contract as the textbook sum, and the
+ * tests hold this class to it. Only loaded in kernel mode simd (see {@link Conv2dKernels#forward}).
+ *
+ * <h2>The idea: one input pixel times a vector of filters</h2>
+ * Every output pixel (i, j) of every filter o sums the same taps (c, a, b) of the input:
+ * <pre>
+ *   y[o][i][j] = Σ_(c, a, b) W[o][c][a][b] · x[c][i·s_h + a·d_h][j + b·d_w]
+ * </pre>
+ * For one pixel and one tap the input value is the same for every filter: broadcast it to all lanes
+ * and multiply it by a vector of LANES filters' weights, one FMA for LANES outputs. The weights are
+ * packed once per call so that the weights of one tap are adjacent ({@link #packFilters}). A
+ * micro-kernel ({@link ConvChannelSimdKernels}) keeps the sums of a block of R rows × J columns of
+ * output pixels in registers while it walks all the taps.
+ *
+ * <p>Why not {@link ConvSimd}, which puts output POSITIONS in the lanes: it computes whole vectors
+ * along the flat rows of the padded image, so the columns past W_out of each row and the last
+ * panel's overhang are computed and thrown away; on LeNet's conv2 (10 valid columns in rows of 14)
+ * that is 144 positions for 100 outputs. Here only output pixels are computed (a block of columns
+ * that would pass the row's end is moved back to end at it, recomputing a few pixels to the same
+ * values), and with no padding the kernel reads x where it is, with no copy.
+ *
+ * <p>The price: the sums come out as pixels × filters, while y is (C_out, H_out, W_out). They are
+ * written to a small per-image tile, and while it is in the L1 cache each filter's column of the
+ * tile is read with vector gathers and stored as a run of y's plane, the bias added on the way.
+ *
+ * <h2>The loops</h2>
+ * <pre>
+ *   for each run of images (in parallel; one image's outputs never depend on another's)
+ *     for each image
+ *       src = x itself, or the zero-padded copy of the image             (per-thread buffer)
+ *       for each block of R output rows, for each block of J output columns: micro-kernel → tile
+ *       tile (pixels × filters) → y (filters × pixels), + bias
+ * </pre>
+ * Images are grouped into runs so that each task holds enough work to pay for handing it out (one
+ * LeNet image is a few microseconds). Each output sums its taps in one fixed order (input channel,
+ * filter row, filter column) on one thread, so results do not depend on the thread count.
+ * Accepts one group and a column stride of 1 (the J pixels of a block read adjacent inputs); any
+ * row stride, dilation and padding.
+ */
+final class ConvChannelSimd {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    /** Multiply-adds one task should hold at least (some tens of microseconds): images are grouped until it does. */
+    static final long TASK_MULTIPLY_ADDS = 1L << 21;
+    /** At most this many floats in an image's tile (output pixels × filters), 512 KB: in the L2 cache. */
+    static final int MAX_TILE_FLOATS = 1 << 17;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    /** Per-thread buffers, kept from call to call: the padded image and the tile. */
+    private static final class Workspace {
+        private float[] image = new float[0];
+        private float[] tile = new float[0];
+
+        float[] image(int size) {
+            if (image.length < size) {
+                image = new float[size];
+            }
+            return image;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+    }
+
+    private ConvChannelSimd() {
+    }
+
+    /** The micro-kernel's block: V vectors of filters × R rows × J columns of output pixels. */
+    record Block(int vectors, int rows, int columns) {
+        /** The block of the micro-kernels for {@code registers} vector registers with V = {@code vectors}. */
+        static Block of(int vectors, int registers) {
+            if (vectors != 1 && vectors != 2) {
+                throw new IllegalArgumentException("ConvChannelSimd: micro-kernels for 1 or 2 vectors of filters, not " + vectors);
+            }
+            if (registers >= 32) {
+                return vectors == 1 ? new Block(1, 2, 10) : new Block(2, 1, 10);
+            }
+            return vectors == 1 ? new Block(1, 1, 10) : new Block(2, 1, 6);
+        }
+    }
+
+    /**
+     * Whether this kernel is worth taking for layer g: it {@link #accepts} g, and ConvSimd would
+     * compute less than {@link #MAX_CONVSIMD_SHARE} of real outputs among its positions (LeNet's conv2:
+     * 100 of 144). Where ConvSimd wastes little (a padded 3×3 layer: 196 of 240 positions on a 14×14
+     * plane), its kernel, with 11 loads per 24 FMAs against one broadcast per FMA here, keeps the layer.
+     */
+    static boolean suits(ConvGeometry g) {
+        if (!accepts(g)) {
+            return false;
+        }
+        double share = (double) g.outPlane() / (ConvSimd.Layout.panels(g, ConvSimd.REGISTERS) * ConvSimd.NR);
+        return share < MAX_CONVSIMD_SHARE;
+    }
+
+    /** See {@link #suits}. */
+    static final double MAX_CONVSIMD_SHARE = 0.8;
+
+    /**
+     * Whether this kernel can compute layer g: one group, column stride 1, one or two vectors of
+     * filters exactly, an output plane of at least one block (of the micro-kernels for 16 and for 32
+     * registers alike), and a tile that stays in the cache.
+     */
+    static boolean accepts(ConvGeometry g) {
+        int vectors = g.outChannels() / LANES;
+        if (g.groups() != 1 || g.strideW() != 1 || g.outChannels() % LANES != 0 || vectors < 1 || vectors > 2
+                || g.batch() == 0) {
+            return false;
+        }
+        Block small = Block.of(vectors, 16);              // both sizes, which the tests run on any machine
+        Block large = Block.of(vectors, 32);
+        return g.outWidth() >= Math.max(small.columns, large.columns) && g.outHeight() >= Math.max(small.rows, large.rows)
+                && (long) g.outPlane() * g.outChannels() <= MAX_TILE_FLOATS;
+    }
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        return forward(x, w, bias, g, ConvSimd.REGISTERS);
+    }
+
+    /** {@link #forward} with the micro-kernels for {@code registers} vector registers (the tests run both). */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers) {
+        int filters = g.outChannels();
+        Block block = Block.of(filters / LANES, registers);
+        // The rows and columns of the source the outputs read; the source is x itself when they lie
+        // inside the image with no padding before them, else a zero-padded copy of that size.
+        int srcRows = (g.outHeight() - 1) * g.strideH() + (g.kernelH() - 1) * g.dilationH() + 1;
+        int srcCols = g.outWidth() + (g.kernelW() - 1) * g.dilationW();
+        boolean direct = g.padTop() == 0 && g.padLeft() == 0 && srcRows <= g.height() && srcCols <= g.width();
+        int rowsOf = direct ? g.height() : srcRows;
+        int colsOf = direct ? g.width() : srcCols;
+        int[] taps = new int[g.patchSize()];              // tap (c, a, b) → its offset from a window's start
+        for (int c = 0, k = 0; c < g.inChannels(); c++) {
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < g.kernelW(); b++, k++) {
+                    taps[k] = c * rowsOf * colsOf + a * g.dilationH() * colsOf + b * g.dilationW();
+                }
+            }
+        }
+        int plane = g.outPlane();
+        int[] tileColumn = new int[LANES];                // a gather down one filter's column of the tile
+        for (int lane = 0; lane < LANES; lane++) {
+            tileColumn[lane] = lane * filters;
+        }
+        float[] packed = packFilters(w, g);
+        long perImage = (long) filters * plane * g.patchSize();
+        int perTask = (int) Math.min(g.batch(), Math.max(1, TASK_MULTIPLY_ADDS / Math.max(1, perImage)));
+        int tasks = (g.batch() + perTask - 1) / perTask;
+        ConvSimd.Output output = new ConvSimd.Output(g.batch() * filters * plane);
+        Threads.parallelFor(tasks, t -> {
+            if (t == 0) {
+                output.array();         // allocated first, while the other threads compute (see ConvSimd.Output)
+            }
+            Workspace workspace = WORKSPACE.get();
+            float[] tile = workspace.tile(plane * filters);
+            for (int n = t * perTask; n < Math.min(g.batch(), (t + 1) * perTask); n++) {
+                float[] src = x;
+                int xIndex = n * g.inChannels() * g.height() * g.width();
+                if (!direct) {
+                    src = workspace.image(g.inChannels() * rowsOf * colsOf);
+                    pad(x, g, n, rowsOf, colsOf, src);
+                    xIndex = 0;
+                }
+                image(src, xIndex, colsOf, taps, packed, g, block, tile);
+                storeImage(tile, tileColumn, bias, g, n, output.array());
+            }
+        });
+        return output.array();
+    }
+
+    /** The tile of one image: tile[(i·W_out + j)·C_out + o] = y[o][i][j] without the bias. */
+    private static void image(float[] src, int xIndex, int cols, int[] taps, float[] packed, ConvGeometry g,
+                              Block block, float[] tile) {
+        int filters = g.outChannels();
+        int rowStep = g.strideH() * cols;
+        int tileRow = g.outWidth() * filters;
+        for (int i0 = 0; i0 < g.outHeight(); i0 += block.rows) {
+            int i = Math.min(i0, g.outHeight() - block.rows);        // the last block of rows ends at the last row
+            for (int j0 = 0; j0 < g.outWidth(); j0 += block.columns) {
+                int j = Math.min(j0, g.outWidth() - block.columns);  // the last block of columns ends at the row's end
+                int window = xIndex + i * rowStep + j;
+                int tileIndex = (i * g.outWidth() + j) * filters;
+                switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
+                    case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                    case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                    case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                    default -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                }
+            }
+        }
+    }
+
+    /**
+     * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
+     * planes. Each vector of a plane is one gather down the tile's column o ({@code tileColumn} = 0,
+     * C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping the one before it with
+     * the same values); a plane smaller than a vector goes one float at a time.
+     */
+    private static void storeImage(float[] tile, int[] tileColumn, float[] bias, ConvGeometry g, int n, float[] y) {
+        int filters = g.outChannels();
+        int plane = g.outPlane();
+        for (int o = 0; o < filters; o++) {
+            int to = (n * filters + o) * plane;
+            float b = bias == null ? 0f : bias[o];
+            if (plane < LANES) {
+                for (int p = 0; p < plane; p++) {
+                    y[to + p] = tile[p * filters + o] + b;
+                }
+                continue;
+            }
+            FloatVector bv = FloatVector.broadcast(SPECIES, b);
+            for (int p = 0; p < plane; p += LANES) {
+                int q = Math.min(p, plane - LANES);
+                FloatVector.fromArray(SPECIES, tile, q * filters + o, tileColumn, 0).add(bv).intoArray(y, to + q);
+            }
+        }
+    }
+
+    /**
+     * src[c][u][v] = x[n][c][u − pad_top][v − pad_left], zero outside the image, for the {@code rows} ×
+     * {@code cols} window the outputs read.
+     */
+    private static void pad(float[] x, ConvGeometry g, int n, int rows, int cols, float[] src) {
+        java.util.Arrays.fill(src, 0, g.inChannels() * rows * cols, 0f);
+        int firstCol = Math.max(0, g.padLeft());
+        int endCol = Math.min(cols, g.padLeft() + g.width());
+        if (endCol <= firstCol) {
+            return;
+        }
+        for (int c = 0; c < g.inChannels(); c++) {
+            int xBase = (n * g.inChannels() + c) * g.height() * g.width();
+            for (int u = Math.max(0, g.padTop()); u < Math.min(rows, g.padTop() + g.height()); u++) {
+                System.arraycopy(x, xBase + (u - g.padTop()) * g.width() + firstCol - g.padLeft(),
+                        src, (c * rows + u) * cols + firstCol, endCol - firstCol);
+            }
+        }
+    }
+
+    /** The filters as [tap k][filter o]: the C_out weights of one tap adjacent, one vector load per vector of filters. */
+    static float[] packFilters(float[] w, ConvGeometry g) {
+        int patch = g.patchSize();
+        int filters = g.outChannels();
+        float[] packed = new float[filters * patch];
+        for (int o = 0; o < filters; o++) {
+            for (int k = 0; k < patch; k++) {
+                packed[k * filters + o] = w[o * patch + k];
+            }
+        }
+        return packed;
+    }
+}

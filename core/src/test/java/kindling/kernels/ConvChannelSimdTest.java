@@ -1,0 +1,125 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The direct convolution vectorised over output channels against the textbook loops, whatever the
+ * kernel mode of the run, with the micro-kernels for 16 and 32 vector registers alike.
+ */
+class ConvChannelSimdTest {
+    private final SplittableRandom random = new SplittableRandom(23);
+
+    @BeforeEach
+    void needsTheVectorModule() {
+        assumeTrue(Kernels.vectorModulePresent(), "ConvChannelSimd needs --add-modules jdk.incubator.vector");
+    }
+
+    private static int lanes() {
+        return FloatVector.SPECIES_PREFERRED.length();
+    }
+
+    private float[] randomArray(int length) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnRandomGeometries() {
+        // One and two vectors of filters, odd input channel counts, row strides, dilations, uneven
+        // padding (and none: x read in place), rows and columns that are not a multiple of the block,
+        // batches of 1.
+        int tested = 0;
+        for (int trial = 0; tested < 100; trial++) {
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), 1 + random.nextInt(5),
+                    2 + random.nextInt(30), 10 + random.nextInt(30), lanes() * (1 + random.nextInt(2)),
+                    1 + random.nextInt(5), 1 + random.nextInt(5), 1 + random.nextInt(3), 1,
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
+                    1 + random.nextInt(3), 1 + random.nextInt(2), 1);
+            if (ConvChannelSimd.accepts(g)) {
+                assertMatches(g);
+                tested++;
+            }
+        }
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnTheBenchmarkLayerAndItsNeighbours() {
+        assertMatches(ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1));     // LeNet conv2
+        assertMatches(ConvGeometry.of(2, 6, 14, 14, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1));     // padded
+        assertMatches(ConvGeometry.of(1, 3, 15, 19, 2 * lanes(), 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)); // two vectors, odd plane
+        // No padding but a window smaller than the image (a row stride leaves the last rows unread):
+        // read in place, the last image's last window ends before x does.
+        assertMatches(ConvGeometry.of(2, 3, 23, 21, lanes(), 3, 4, 2, 1, 0, 0, 0, 0, 2, 1, 1));
+    }
+
+    @Test
+    void takesLayersWithOneOrTwoVectorsOfFiltersWhereConvSimdWastesPositions() {
+        assertTrue(ConvChannelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(32, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));  // ResNet 3×3
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(256, 16, 10, 10, 6, 5, 5, 1, 1, 4, 4, 4, 4, 1, 1, 1)));  // 6 filters
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(128, 32, 14, 14, 2 * lanes(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1))); // padded 3×3: ConvSimd wastes little
+        assertTrue(ConvChannelSimd.accepts(ConvGeometry.of(128, 32, 14, 14, 2 * lanes(), 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 14, 14, 32, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 2)));   // groups
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 6, 6, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)));     // 4×4 plane
+        assertFalse(ConvChannelSimd.suits(ConvGeometry.of(4, 4, 3, 20, lanes(), 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // 1 output row
+    }
+
+    @Test
+    void givesTheSameBitsAtOneTwoAndThreeThreads() {
+        // Enough images for several runs of images per task, and a padded layer with a row stride.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(41, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(5, 3, 30, 31, 2 * lanes(), 3, 5, 2, 1, 1, 2, 0, 1, 1, 1, 1),
+        };
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : layers) {
+                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                float[] w = randomArray(g.outChannels() * g.patchSize());
+                float[] bias = randomArray(g.outChannels());
+                Threads.set(1);
+                float[] one = ConvChannelSimd.forward(x, w, bias, g);
+                assertClose(ConvNaive.forward(x, w, bias, g), one, g + " at 1 thread");
+                for (int threads : new int[] {2, 3}) {
+                    Threads.set(threads);
+                    assertArrayEquals(one, ConvChannelSimd.forward(x, w, bias, g), g + " at " + threads + " threads");
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    private void assertMatches(ConvGeometry g) {
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        float[] expected = ConvNaive.forward(x, w, bias, g);
+        float[] expectedNoBias = ConvNaive.forward(x, w, null, g);
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expected, ConvChannelSimd.forward(x, w, bias, g, registers), g + " forward, registers " + registers);
+            assertClose(expectedNoBias, ConvChannelSimd.forward(x, w, null, g, registers), g + " no bias, registers " + registers);
+        }
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length, where);
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance, where + " at " + i);
+        }
+    }
+}
