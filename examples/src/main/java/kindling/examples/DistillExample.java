@@ -205,7 +205,7 @@ public final class DistillExample {
         }
     }
 
-    /** One line per class: its probability at T = 1 and at T, the larger of the two in a bar. */
+    /** One line per class: its probability at T = 1 and at T, and a bar of the probability at T (40 # for 1). */
     static String probabilityTable(String[] classes, float[] atOne, float[] atT, double temperature) {
         StringBuilder table = new StringBuilder(String.format("  %-12s %8s %8s%n", "class", "T = 1", "T = " + temperature));
         for (int c = 0; c < classes.length; c++) {
