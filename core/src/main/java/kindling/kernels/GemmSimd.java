@@ -61,8 +61,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       and packs nothing.</li>
  *   <li>Threads split the tiles of C, never the k-sum: every C element is summed over the same
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical. Where the rows are
- *       cut, {@link #rowsPerTile} picks the cut whose busiest thread has the least to do, counting whole
- *       micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread.</li>
+ *       cut, {@link #balancedRowsPerTile} picks the cut whose busiest thread has the least to do, counting
+ *       whole micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread;
+ *       {@link #cut} says which cut a product gets.</li>
  *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
  *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
  *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
@@ -177,29 +178,48 @@ public final class GemmSimd implements GemmKernel {
             new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
             return;
         }
-        int tileCols = tileCols(m, n, parallel);
-        int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
-        if (parallel && tileCols < TILE_COLS) {
-            tileCols = stripCols(m, n, Threads.get());    // few rows: strips of all rows, as many as the estimate says
-            tileRows = paddedRows(m);
-        } else if (parallel && tileRows > IN_PLACE_B_ROWS) {
-            tileRows = rowsPerTile(m, n, tileCols, Threads.get());
-        }
+        int[] cut = cut(m, n, parallel);
+        int tileRows = cut[0];
+        int tileCols = cut[1];
         new SimdTiles(tileRows, tileCols, transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c,
                 cOffset, ldc).runAll(parallel);
     }
 
     /**
-     * Columns per tile: {@link #TILE_COLS}, or, for a product with few rows (at most
-     * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
-     * NR), about 2 per thread; {@code gemm} then lets {@link #stripCols} choose their width, and keeps all
-     * the rows in each strip. With so few rows B is read in place whichever way C is cut, so cutting rows
-     * saves no copy, while it leaves tiles that fit the 12-row block badly: a ResNet layer's 64 × 784
-     * product cut into tiles of 24, 24 and 16 rows kept one thread twice as busy as the other. With
-     * more rows the rows are cut ({@link #rowsPerTile}): every column strip repacks A, and each
-     * tile then packs B (a 256 × 400 product ran a third slower cut into columns).
+     * How {@code gemm} cuts C for {@link Threads#get()} threads: {rows, columns} per tile. Few rows (at
+     * most {@link #IN_PLACE_B_ROWS}): column strips of all the rows, as wide as {@link #balancedStripCols}
+     * says, if they give every thread a strip. Cutting those rows would leave tiles that fit the 12-row
+     * block badly (a ResNet layer's 64 × 784 product cut into tiles of 24, 24 and 16 rows kept one thread
+     * twice as busy as the other). If they do not, as when C has fewer NR-wide panels than there are
+     * threads (a Linear(784, 32) layer's 64 × 32 forward pass): the strips of {@link #fewRowsStripCols}
+     * cut across by {@link GemmTiles#rowsPerTile}, so that the rows still give every thread work. More rows: strips of {@link #TILE_COLS}, the rows cut
+     * by {@link #balancedRowsPerTile} when {@link GemmTiles#rowsPerTile}'s tiles would pack B. The cut
+     * decides who computes which block of C, never how a block is summed.
      */
-    static int tileCols(int m, int n, boolean parallel) {
+    int[] cut(int m, int n, boolean parallel) {
+        int threads = Threads.get();
+        int tileCols = fewRowsStripCols(m, n, parallel);
+        int tileRows = GemmTiles.rowsPerTile(m, n, tileCols, mr, parallel);
+        if (parallel && tileCols < TILE_COLS) {
+            int stripCols = balancedStripCols(m, n, threads);
+            if ((n + stripCols - 1) / stripCols >= threads) {
+                return new int[] {paddedRows(m), stripCols};
+            }
+        } else if (parallel && tileRows > IN_PLACE_B_ROWS) {
+            tileRows = balancedRowsPerTile(m, n, tileCols, threads);
+        }
+        return new int[] {tileRows, tileCols};
+    }
+
+    /**
+     * Columns per tile before any balancing: {@link #TILE_COLS}, or, for a product with few rows (at most
+     * {@link #IN_PLACE_B_ROWS}) that gives fewer strips than 2 per thread, narrower strips (a multiple of
+     * NR), about 2 per thread. {@link #cut} keeps this width when it cuts rows; with few rows and panels
+     * enough for a strip per thread it lets {@link #balancedStripCols} choose the width instead. With
+     * more rows the rows are cut rather than the columns: every column strip repacks A, and each tile
+     * then packs B (a 256 × 400 product ran slower cut into columns; docs/kernels.md).
+     */
+    static int fewRowsStripCols(int m, int n, boolean parallel) {
         int wanted = 2 * Threads.get();
         if (!parallel || m > IN_PLACE_B_ROWS || (n + TILE_COLS - 1) / TILE_COLS >= wanted) {
             return TILE_COLS;
@@ -210,7 +230,7 @@ public final class GemmSimd implements GemmKernel {
 
     /**
      * What packing one value of A costs, in the time of one multiply-add in the micro-kernel, for
-     * {@link #rowsPerTile}'s estimate. A value of A is copied one float at a time (a transpose), while
+     * {@link #balancedRowsPerTile}'s estimate. A value of A is copied one float at a time (a transpose), while
      * the micro-kernel does 32 multiply-adds a cycle with AVX-512, so a packed value costs tens of
      * multiply-adds; a profile of whole products gives 20–40 (docs/kernels.md). Only the ratio to a
      * tile's multiply-adds matters, so a rough figure does.
@@ -231,15 +251,17 @@ public final class GemmSimd implements GemmKernel {
      *   time(cut)   = the most loaded thread, handing tiles in order to the least loaded thread
      *                 (what the pool does: a free thread takes the next tile)
      * </pre>
-     * The cut with the least time wins, the fewer tiles on a tie. Only cuts into tiles that pack B are
-     * weighed (more than {@link #IN_PLACE_B_ROWS} rows): a shorter tile reads B in place, whose cost the
-     * estimate does not know, cheap for a small B and dear for a long, wide one (a 128 × 4608 × 512 product
-     * cut into tiles of 24 rows ran a third slower). So a product whose 2 tiles per thread
-     * ({@link GemmTiles#rowsPerTile}) already read B in place keeps that cut; {@code gemm} calls this
+     * The cut with the least time wins, the fewer tiles on a tie. Only cuts into tiles of more than
+     * {@link #IN_PLACE_B_ROWS} rows, which pack B, are weighed; the last tile, what is left of the rows,
+     * may be shorter, and is counted as if it packed B too, although it reads B in place when B is not
+     * transposed. A cut into short tiles would read B in place throughout, whose cost the estimate does
+     * not know: cheap for a small B and dear for a long, wide one (a 128 × 4608 × 512 product cut into
+     * tiles of 24 rows ran slower; docs/kernels.md). So a product whose 2 tiles per thread
+     * ({@link GemmTiles#rowsPerTile}) already read B in place keeps that cut; {@link #cut} calls this
      * only for the others. The cut decides who computes which block of C, never how a block is summed,
      * so results stay the same for any thread count.
      */
-    int rowsPerTile(int m, int n, int tileCols, int threads) {
+    int balancedRowsPerTile(int m, int n, int tileCols, int threads) {
         int colTiles = (n + tileCols - 1) / tileCols;
         int panels = (m + mr - 1) / mr;
         int bestRows = m;
@@ -271,12 +293,14 @@ public final class GemmSimd implements GemmKernel {
 
     /**
      * Columns per strip for a product with few rows (at most {@link #IN_PLACE_B_ROWS}), cut into column
-     * strips of all its rows for {@code threads} threads: {@link #rowsPerTile}'s estimate, over 1 to 4
-     * strips per thread. With so few rows B is read in place however C is cut; each strip packs all of A
-     * again. A ResNet layer's 64 × 784 product (25 panels of 32 columns) in 4 strips of 7, 7, 7 and 4
+     * strips of all its rows for {@code threads} threads: {@link #balancedRowsPerTile}'s estimate, over 1
+     * to 4 strips per thread. With so few rows B is read in place, or, when B is transposed, each strip
+     * packs only its own columns of B, so B costs the same however C is cut; each strip packs all of A
+     * again. A strip is at least one whole panel (NR columns), so with fewer panels than threads some
+     * thread would get no strip: {@link #cut} then cuts the rows instead. A ResNet layer's 64 × 784 product (25 panels of 32 columns) in 4 strips of 7, 7, 7 and 4
      * panels leaves one thread 14 panels and the other 11; 2 strips of 13 and 12 even them out.
      */
-    int stripCols(int m, int n, int threads) {
+    int balancedStripCols(int m, int n, int threads) {
         int rows = paddedRows(m);
         int bestCols = TILE_COLS;
         long bestTime = Long.MAX_VALUE;

@@ -64,6 +64,9 @@ class GemmFacadeTest {
         // Few rows and a long k: GemmSimd cuts the columns into narrower strips with 2 and 3 threads,
         // reads B in place, and sums k in more than one block.
         checkBitIdenticalForAnyThreadCount(40, 700, 1500, false);
+        // Few rows and fewer column panels than threads (a Linear(784, 32) layer's forward pass at batch
+        // 64): GemmSimd cuts the rows, and packs its part of the transposed B in each tile.
+        checkBitIdenticalForAnyThreadCount(64, 32, 784, true);
     }
 
     @Test
@@ -73,7 +76,7 @@ class GemmFacadeTest {
                 for (int m : new int[] {65, 100, 128, 160, 256, 300, 512, 1000}) {
                     for (int n : new int[] {10, 400, 1100, 4608}) {
                         int tileCols = GemmSimd.TILE_COLS;
-                        int rows = kernel.rowsPerTile(m, n, tileCols, threads);
+                        int rows = kernel.balancedRowsPerTile(m, n, tileCols, threads);
                         String where = kernel + ", " + threads + " threads, m = " + m + ", n = " + n + ": " + rows + " rows";
                         assertEquals(0, rows % kernel.mr, where + " is not a whole number of blocks");
                         int tiles = ((m + rows - 1) / rows) * ((n + tileCols - 1) / tileCols);
@@ -88,16 +91,26 @@ class GemmFacadeTest {
     }
 
     @Test
-    void simdStripsForFewRowsAreWholePanelsAndOneAtLeastPerThread() {
+    void simdCutForFewRowsIsInWholePanelsAndGivesEveryThreadATileWhenCHasBlocksEnough() {
+        // n = 10 and 32 are fewer NR-wide panels than threads (a Linear(784, 32) layer's forward pass at
+        // batch 64 is 64 × 32): column strips alone cannot feed every thread there, so the rows must be cut.
         for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
             for (int threads = 2; threads <= 4; threads++) {
+                Threads.set(threads);
                 for (int m : new int[] {1, 6, 16, 40, 64}) {
-                    for (int n : new int[] {300, 784, 1000, 2000}) {
-                        int cols = kernel.stripCols(m, n, threads);
-                        String where = kernel + ", " + threads + " threads, " + m + " × " + n + ": strips of " + cols;
+                    for (int n : new int[] {10, 32, 300, 784, 1000, 2000}) {
+                        int[] cut = kernel.cut(m, n, true);
+                        int rows = cut[0];
+                        int cols = cut[1];
+                        int tiles = ((m + rows - 1) / rows) * ((n + cols - 1) / cols);
+                        String where = kernel + ", " + threads + " threads, " + m + " × " + n + ": tiles of "
+                                + rows + " × " + cols;
                         assertEquals(0, cols % GemmSimd.NR, where + " are not whole panels");
                         assertTrue(cols <= GemmSimd.TILE_COLS, where + " are wider than a tile");
-                        assertTrue((n + cols - 1) / cols >= threads, where + " leave a thread without a strip");
+                        assertTrue(rows >= m || rows % kernel.mr == 0, where + " are not whole row blocks");
+                        int blocks = ((m + kernel.mr - 1) / kernel.mr) * ((n + GemmSimd.NR - 1) / GemmSimd.NR);
+                        assertTrue(tiles >= Math.min(threads, blocks), where + ": " + tiles + " tiles leave a thread"
+                                + " without work although C has " + blocks + " blocks");
                     }
                 }
             }

@@ -3,6 +3,7 @@ package kindling.examples;
 import java.io.IOException;
 import java.nio.file.Path;
 import kindling.data.DataLoader;
+import kindling.data.Dataset;
 import kindling.data.ImageData;
 import kindling.data.transforms.Resize;
 import kindling.examples.charts.Charts;
@@ -62,36 +63,28 @@ public final class AlexNetExample {
         // The data: Fashion-MNIST's 28×28 images, resized (bilinear) as they are batched, as d2l's resize=224.
         ImageData data = options.fashionMnist();
         System.out.println("Data: " + data);
-        int side = book ? 224 : AlexNet.SMALL_INPUT;
-        Resize resize = new Resize(side, side);
-        DataLoader train = DataLoader.builder(data.train()).batchSize(batchSize).shuffle(0).transform(resize).build();
-        DataLoader test = DataLoader.builder(data.test()).batchSize(batchSize).transform(resize).build();
+        int side = side(book);
+        DataLoader train = trainingBatches(data.train(), book, batchSize);
+        DataLoader test = DataLoader.builder(data.test()).batchSize(batchSize).transform(new Resize(side, side)).build();
 
         // The model. The book's network is traced at 224×224 first, as d2l prints it; the CPU-sized
         // one keeps every layer and shrinks the widths.
         if (!book) {
             ClassifierRun.traceShapes("The book's AlexNet", AlexNet.d2l(), 224);
         }
-        Generator.manualSeed(seed);
-        Sequential net = book ? AlexNet.d2l() : AlexNet.small();
+        Recipe recipe = recipe(book, seed, lr, epochs, Path.of("checkpoints", "alexnet", variant));
+        Sequential net = recipe.net();
         String title = "AlexNet (" + variant + ")";
         ClassifierRun.describe(title, net, side);
-
-        // The loss and the optimizer: the book's SGD, or Adam, which the small network learns faster with.
-        CrossEntropyLoss loss = new CrossEntropyLoss();
-        Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
-                : Adam.builder(net.parameters()).lr(lr).build();
 
         // Training: the Trainer runs LeNetExample's loop (zeroGrad, forward, loss, backward, step) per
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, Threads.get());
-        // After every epoch the Trainer saves a checkpoint: the weights, the optimizer's state (Adam's
-        // moments), the history and the state of the random generator that draws dropout's masks.
-        // --resume continues the last run from it (start it with the same options), and it ends with
-        // exactly the weights of a run that never stopped: the fingerprint printed at the end is the same.
-        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test")
-                .checkpoints(Path.of("checkpoints", "alexnet", variant)).build();
+        // --resume continues the last run from its checkpoint (start it with the same options), and it
+        // ends with exactly the weights of a run that never stopped: the fingerprint printed at the end
+        // is the same.
+        Trainer trainer = recipe.trainer().validationName("test").build();
         if (options.has("resume")) {
             int done = trainer.resume();
             System.out.println(done == 0 ? "No checkpoint in " + trainer.checkpointFile() + " yet: starting from epoch 1"
@@ -104,5 +97,34 @@ public final class AlexNetExample {
         ClassifierRun.reportTest("alexnet", variant, title, net, test, data);
         ClassifierRun.saveWeights("alexnet", variant, net);
         ClassifierRun.printFingerprint(net);
+    }
+
+    /** The network and the Trainer (not yet built) that {@link #recipe} sets up. */
+    record Recipe(Sequential net, Trainer.Builder trainer) {
+    }
+
+    /**
+     * The training recipe, shared with AlexNetExampleTest so that the test trains what main trains:
+     * the generator seeded, the variant's network, its optimizer (the book's SGD, or Adam, which the
+     * small network learns faster with), cross-entropy, and a Trainer for {@code epochs} that saves a
+     * checkpoint into {@code checkpoints} after every epoch: the weights, the optimizer's state (Adam's
+     * moments), the history and the state of the random generator that draws dropout's masks.
+     */
+    static Recipe recipe(boolean book, int seed, float lr, int epochs, Path checkpoints) {
+        Generator.manualSeed(seed);
+        Sequential net = book ? AlexNet.d2l() : AlexNet.small();
+        Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
+                : Adam.builder(net.parameters()).lr(lr).build();
+        return new Recipe(net, Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).checkpoints(checkpoints));
+    }
+
+    /** Image side the variant trains on: 224 for the book's network, {@link AlexNet#SMALL_INPUT} for the small one. */
+    static int side(boolean book) {
+        return book ? 224 : AlexNet.SMALL_INPUT;
+    }
+
+    /** Training batches: Fashion-MNIST's 28×28 images resized (bilinear) as they are batched, shuffled with seed 0. */
+    static DataLoader trainingBatches(Dataset images, boolean book, int batchSize) {
+        return DataLoader.builder(images).batchSize(batchSize).shuffle(0).transform(new Resize(side(book), side(book))).build();
     }
 }

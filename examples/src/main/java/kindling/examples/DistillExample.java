@@ -45,11 +45,11 @@ import kindling.train.Trainer;
  * logits are softened by the same T. The first term's gradient with respect to them is
  * (softmax(s/T) − q)/T, and for a large T the difference itself shrinks like 1/T, so the whole
  * shrinks like 1/T²; multiplying by T² keeps it on the scale of the second term whatever T is (the
- * paper's section 2). PyTorch's tutorial writes the first term with
- * {@code KLDivLoss}; the cross-entropy differs from that KL divergence by the entropy of q, which does
- * not depend on the student, so the gradients are the same.
+ * paper's section 2). PyTorch's tutorial writes the first term out by hand as the KL divergence
+ * KL(q ‖ p); the cross-entropy differs from it by the entropy of q, which does not depend on the
+ * student, so the gradients are the same.
  * <pre>
- *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset, a few minutes
+ *   mvn -q compile exec:java -Dexec.args="distill"                          # bundled subset (time: docs/examples.md)
  *   mvn -q compile exec:java -Dexec.args="distill --temperature 4 --alpha 0.9"
  *   mvn -q compile exec:java -Dexec.args="distill --help"                   # every option with its default
  * </pre>
@@ -205,7 +205,7 @@ public final class DistillExample {
         }
     }
 
-    /** One line per class: its probability at T = 1 and at T, the larger of the two in a bar. */
+    /** One line per class: its probability at T = 1 and at T, and a bar of the probability at T (40 # for 1). */
     static String probabilityTable(String[] classes, float[] atOne, float[] atT, double temperature) {
         StringBuilder table = new StringBuilder(String.format("  %-12s %8s %8s%n", "class", "T = 1", "T = " + temperature));
         for (int c = 0; c < classes.length; c++) {

@@ -10,12 +10,6 @@ import java.nio.file.Path;
 import kindling.data.DataLoader;
 import kindling.data.FashionMnist;
 import kindling.data.TensorDataset;
-import kindling.data.transforms.Resize;
-import kindling.examples.models.AlexNet;
-import kindling.nn.CrossEntropyLoss;
-import kindling.nn.Sequential;
-import kindling.optim.Adam;
-import kindling.tensor.Generator;
 import kindling.train.Trainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,19 +34,15 @@ class AlexNetExampleTest {
         assertEquals(straight, resumed);
     }
 
-    /** What {@code AlexNetExample.main} does up to the fingerprint, with a fresh model and optimizer. */
+    /** What {@code AlexNetExample.main} does up to the fingerprint (its recipe), with a fresh model and optimizer. */
     private static long train(TensorDataset data, Path checkpoints, int epochs, boolean resume) throws IOException {
-        Generator.manualSeed(0);
-        Sequential net = AlexNet.small();
-        Resize resize = new Resize(AlexNet.SMALL_INPUT, AlexNet.SMALL_INPUT);
-        DataLoader train = DataLoader.builder(data).batchSize(16).shuffle(0).transform(resize).build();
-        Trainer trainer = Trainer.builder(net, new CrossEntropyLoss(), Adam.builder(net.parameters()).lr(0.001f).build())
-                .epochs(epochs).checkpoints(checkpoints).output(new PrintStream(OutputStream.nullOutputStream()), false)
-                .build();
+        AlexNetExample.Recipe recipe = AlexNetExample.recipe(false, 0, 0.001f, epochs, checkpoints);
+        DataLoader train = AlexNetExample.trainingBatches(data, false, 16);
+        Trainer trainer = recipe.trainer().output(new PrintStream(OutputStream.nullOutputStream()), false).build();
         if (resume) {
             assertEquals(1, trainer.resume());
         }
         trainer.fit(train, null);
-        return ClassifierRun.fingerprint(net);
+        return ClassifierRun.fingerprint(recipe.net());
     }
 }

@@ -96,36 +96,66 @@ class CharLMExampleTest {
     }
 
     @Test
-    void maxNormKeepsTheLetterVectorsInUseShort() {
+    void maxNormKeepsTheLetterVectorsInUseShortAndLeavesUnusedOnesAlone() {
         List<String> words = List.of("apple", "brown", "cider", "dune", "eagle");
+        float lr = 0.02f;
         Generator.manualSeed(1);
         CharLM free = new CharLM("gru", 8, 16);
         Generator.manualSeed(1);
         CharLM limited = new CharLM("gru", 8, 16, 0, 1.0);
         assertEquals("Embedding(27, 8, max_norm=1.0)", limited.embedding.toString());
+        assertArrayEquals(free.embedding.weight.toArray(), limited.embedding.weight.toArray(), "the same N(0, 1) start");
         double start = CharLMExample.largestRowNorm(limited.embedding.weight);
-        assertEquals(CharLMExample.largestRowNorm(free.embedding.weight), start, "the same N(0, 1) start");
         assertTrue(start > 2, "N(0, 1) rows of 8 are about √8 long: " + start);
+        // Each step looks the rows up (the lookup scales every picked row down to at most 1), then Adam
+        // moves them. All five words are in every batch, so after the last step each used row is at most
+        // 1 plus one Adam step, which is at most lr·(1 − β1)/√(1 − β2) per element (Kingma and Ba,
+        // section 2.1; PyTorch's betas 0.9 and 0.999), times √8 for a row of 8.
+        double bound = 1 + Math.sqrt(8) * lr * (1 - 0.9) / Math.sqrt(1 - 0.999);
+        int[] used = words.stream().flatMapToInt(String::chars).distinct().map(c -> CharLM.token((char) c)).toArray();
+        double longestUsedAtStart = 0;
+        for (int token : used) {
+            longestUsedAtStart = Math.max(longestUsedAtStart, rowNorm(limited.embedding.weight, token));
+        }
+        assertTrue(longestUsedAtStart > bound, "a used row starts longer than the bound: " + longestUsedAtStart);
         float[] zBefore = limited.embedding.weight.select(0, CharLM.token('z')).toArray();
+        double zNorm = rowNorm(limited.embedding.weight, CharLM.token('z'));
+        assertTrue(zNorm > 1, "'z' starts longer than the limit: " + zNorm);
         for (CharLM model : List.of(free, limited)) {
-            Optimizer optimizer = Adam.builder(model.parameters()).lr(0.02f).build();
+            Optimizer optimizer = Adam.builder(model.parameters()).lr(lr).build();
             for (int step = 0; step < 20; step++) {
                 CharLMExample.trainEpoch(model, optimizer, words, 5, 1f, new Random(step), null);
             }
         }
-        // No word has a 'z': its row was never picked, so never scaled down.
+        double longestFree = 0;
+        for (int token : used) {
+            double limitedNorm = rowNorm(limited.embedding.weight, token);
+            assertTrue(limitedNorm <= bound, "limited: '" + CharLM.ALPHABET.charAt(token) + "' is " + limitedNorm + " long");
+            longestFree = Math.max(longestFree, rowNorm(free.embedding.weight, token));
+        }
+        assertTrue(longestFree > bound, "free: the longest used row is only " + longestFree + " long");
+        // No word has a 'z': its row was never picked, so never scaled down, and Adam, with no gradient
+        // for it ever, never moved it.
         assertArrayEquals(zBefore, limited.embedding.weight.select(0, CharLM.token('z')).toArray());
+        // Last, a lookup of every row, 'z' too, scales each down to at most 1.
         float[] all = new float[CharLM.VOCAB];
         for (int token = 0; token < all.length; token++) {
             all[token] = token;
         }
         try (NoGrad ignored = NoGrad.enter()) {
-            limited.forward(Tensor.of(all, 1, all.length));      // a lookup of every row scales each down to 1
+            limited.forward(Tensor.of(all, 1, all.length));
         }
         assertTrue(CharLMExample.largestRowNorm(limited.embedding.weight) <= 1 + 1e-6,
-                "limited: " + CharLMExample.largestRowNorm(limited.embedding.weight));
-        assertTrue(CharLMExample.largestRowNorm(free.embedding.weight) > 2,
-                "free: " + CharLMExample.largestRowNorm(free.embedding.weight));
+                "limited after a lookup of every row: " + CharLMExample.largestRowNorm(limited.embedding.weight));
+    }
+
+    /** The length (2-norm) of one row of an embedding table. */
+    private static double rowNorm(Tensor table, int row) {
+        double squares = 0;
+        for (float value : table.select(0, row).toArray()) {
+            squares += (double) value * value;
+        }
+        return Math.sqrt(squares);
     }
 
     @Test

@@ -203,7 +203,10 @@ public class Embedding extends Module {
             return this;
         }
 
-        /** Rows the input picks are scaled down, before each lookup, to a p-norm of at most this (&gt; 0). */
+        /**
+         * Rows the input picks are scaled down, before each lookup, to a p-norm of at most this (&gt; 0;
+         * NaN, the default, for no limit).
+         */
         public Builder maxNorm(double maxNorm) {
             this.maxNorm = maxNorm;
             return this;

@@ -49,8 +49,7 @@ public final class CharLM extends Module {
      * every picked row that has grown longer.
      */
     public CharLM(String cell, int embeddingDim, int hiddenSize, int projSize, double maxNorm) {
-        Embedding.Builder table = Embedding.builder(VOCAB, embeddingDim);
-        embedding = registerModule("embedding", Double.isNaN(maxNorm) ? table.build() : table.maxNorm(maxNorm).build());
+        embedding = registerModule("embedding", Embedding.builder(VOCAB, embeddingDim).maxNorm(maxNorm).build());
         rnn = registerModule("rnn", switch (cell) {
             case "lstm" -> LSTM.builder(embeddingDim, hiddenSize).projSize(projSize).batchFirst(true).build();
             case "gru" -> {

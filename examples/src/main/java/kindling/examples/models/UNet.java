@@ -139,10 +139,11 @@ public final class UNet extends Module {
         show(trace, "up2Sample", h);
         h = up2.forward(Tensor.cat(1, h, skip2), emb);
         show(trace, "up2 (after cat skip2)", h);
-        // A stride-2 transposed convolution can reach two sizes from 14×14 (28 or 29 with this kernel
-        // and padding), just as a stride-2 convolution sends two sizes to 14 (27 and 28 for pool1).
-        // Asking for skip1's size picks the one the concatenation below needs, instead of an
-        // outputPadding worked out by hand (PyTorch: self.up(h, output_size=skip1.size())).
+        // Ask for the size the concatenation below needs, skip1's, rather than work out an outputPadding
+        // by hand (PyTorch's idiom: self.up(h, output_size=skip1.size())). From 14×14 this layer can give
+        // 28 or 29; 28 is its default, and the layer checks that the size asked for is one it can give.
+        // The choice matters where the way down rounds an odd side down (a 2×2 max pool sends 27 to 13,
+        // and from 13 the layer gives 26 or 27); pool1 rounds up (27 → 14), so only even sides come back.
         h = up1Sample.forward(h, skip1.size(2), skip1.size(3));
         show(trace, "up1Sample", h);
         h = up1.forward(Tensor.cat(1, h, skip1), emb);
