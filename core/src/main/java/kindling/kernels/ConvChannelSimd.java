@@ -103,7 +103,7 @@ final class ConvChannelSimd {
         if (!accepts(g)) {
             return false;
         }
-        double share = (double) g.outPlane() / (ConvSimd.Layout.panels(g, ConvSimd.REGISTERS) * ConvSimd.NR);
+        double share = (double) g.outPlane() / ConvSimd.Layout.computedPositions(g, ConvSimd.REGISTERS);
         return share < MAX_CONVSIMD_SHARE;
     }
 

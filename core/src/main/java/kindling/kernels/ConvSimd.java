@@ -162,11 +162,12 @@ final class ConvSimd {
 
     /**
      * Whether this kernel suits layer g: at least {@link #MIN_USEFUL_SHARE} of the positions it would
-     * compute are outputs. The share depends on the vector width (a panel is three vectors), so a
+     * compute are outputs ({@link Layout#computedPositions}). The share depends on the vector width
+     * (a panel is three or four vectors), so a
      * 256-bit machine sends more layers here than a 512-bit one.
      */
     static boolean suits(ConvGeometry g) {
-        return g.outPlane() >= MIN_USEFUL_SHARE * Layout.panels(g, REGISTERS) * NR;
+        return g.outPlane() >= MIN_USEFUL_SHARE * Layout.computedPositions(g, REGISTERS);
     }
 
     /** Sizes of the padded, phase-split image and the tap offsets, shared by every image of a call. */
@@ -211,6 +212,15 @@ final class ConvSimd {
         static int panels(ConvGeometry g, int registers) {
             int nr = positionsPerBlock(filtersPerBlock(g.outPerGroup(), registers));
             return (positions(g, columns(g)) + nr - 1) / nr;
+        }
+
+        /**
+         * The output positions a layout for g would compute: its {@link #panels} times the positions of
+         * the block (NR for blocks of 8 or 4 filters, NARROW_NR for 6 or 3), real outputs or not.
+         */
+        static long computedPositions(ConvGeometry g, int registers) {
+            int nr = positionsPerBlock(filtersPerBlock(g.outPerGroup(), registers));
+            return (long) panels(g, registers) * nr;
         }
 
         /** The layout for micro-kernels that fill {@code registers} vector registers (16 or 32). */

@@ -59,7 +59,7 @@ final class ConvStacked {
             return false;
         }
         Stack stack = new Stack(g);
-        long computed = (long) ConvSimd.Layout.panels(stack.tall, ConvSimd.REGISTERS) * ConvSimd.NR;
+        long computed = ConvSimd.Layout.computedPositions(stack.tall, ConvSimd.REGISTERS);
         return (long) stack.images * g.outPlane() >= ConvSimd.MIN_USEFUL_SHARE * computed;
     }
 
