@@ -1,7 +1,7 @@
 package kindling.kernels;
 
 /**
- * A convolution on small planes (ResNet's 7×7 and 4×4 stages) run by the direct kernel
+ * A convolution on small planes (ResNet.small()'s 7×7 stage) run by the direct kernel
  * {@link ConvSimd} on a few tall images, each a stack of several images one above the other, for
  * {@link Conv2dKernels} in mode simd; {@link ConvNaive} is the textbook sum the tests hold it to.
  *
