@@ -181,9 +181,17 @@ public final class Conv2dKernels {
      * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
      * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
-     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w). (In mode
-     * simd a layer that {@code ConvSimd} suits goes there, a tiny plane to {@code ConvDense}, and another
-     * small output plane takes {@code backwardWeightSmallPlane}: ∂L/∂Y · colᵀ as written.)
+     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
+     *
+     * <p>In mode simd the other paths are tried first, in this order: a small output plane
+     * ({@code Im2Col.SMALL_PLANE}) with at least {@code WIDE_WEIGHTS} weights that {@code ConvDense}
+     * does not suit goes to {@code backwardWeightWide}; then a layer that {@code ConvSimd} suits to
+     * its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
+     * that {@code ConvStacked} suits to it; any other small plane to {@code backwardWeightSmallPlane}
+     * (∂L/∂Y · colᵀ as written). The wide path comes before {@code ConvSimd} because with that many
+     * weights the direct kernel's partial sums, each an array as large as ∂L/∂W, and the short
+     * product per image cost more than they save: ResNet-18's 256 → 256 layer on 6×6 planes, which
+     * {@code ConvSimd} suits, was faster on the wide path (docs/kernels.md).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
