@@ -672,10 +672,10 @@ final class ConvSimd {
      * zero on the rows j ≥ W_out, up to {@code rowsPerGroup} rows per group.
      * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
      * planes of ∂L/∂y, staged through a tile in the L1 cache ({@link #stagedTranspose}); the filters
-     * past the last whole vector are copied one float at a time. A scalar loop over one filter's plane
-     * writes gradT {@code filters} floats apart, a new cache line for nearly every float (across 1.1 MB
-     * on AlexNet's conv1); walking it in tiles of positions that stay in the L1 cache helped little, the
-     * gathers took less than half the time.
+     * past the last whole vector are copied one float at a time. Why not a scalar loop over one
+     * filter's plane: it would write gradT {@code filters} floats apart, a new cache line for nearly
+     * every float (across 1.1 MB on AlexNet's conv1); the gathers write each line of gradT whole
+     * (measured variants in docs/kernels.md).
      */
     private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int rowLength,
                                           int rowsPerGroup, float[] gradT) {
