@@ -195,10 +195,10 @@ final class ConvChannelSimd {
                 int window = xIndex + i * rowStep + j;
                 int tileIndex = (i * g.outWidth() + j) * filters;
                 switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
-                    case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    default -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                    case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    default -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
                 }
             }
         }
