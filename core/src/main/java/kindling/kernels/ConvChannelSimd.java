@@ -198,7 +198,8 @@ final class ConvChannelSimd {
                     case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
                     case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
                     case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
-                    default -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 2106 -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    default -> throw new IllegalStateException("ConvChannelSimd: no micro-kernel for the block " + block);
                 }
             }
         }
