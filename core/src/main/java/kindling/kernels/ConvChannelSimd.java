@@ -209,7 +209,9 @@ final class ConvChannelSimd {
      * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
      * planes. Each vector of a plane is one gather down the tile's column o ({@code tileColumn} = 0,
      * C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping the one before it with
-     * the same values); a plane smaller than a vector goes one float at a time.
+     * the same values); a plane smaller than a vector goes one float at a time. That branch runs:
+     * {@link #accepts} asks two vectors of filters for one row of at least 10 pixels only, so with 16
+     * lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets such planes).
      */
     private static void storeImage(float[] tile, int[] tileColumn, float[] bias, ConvGeometry g, int n, float[] y) {
         int filters = g.outChannels();
