@@ -40,7 +40,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       tile (pixels × filters) → y (filters × pixels), + bias
  * </pre>
  * Images are grouped into runs so that each task holds enough work to pay for handing it out (one
- * LeNet image is a few microseconds). Each output sums its taps in one fixed order (input channel,
+ * LeNet image is too little; the figures are in docs/kernels.md). Each output sums its taps in one fixed order (input channel,
  * filter row, filter column) on one thread, so results do not depend on the thread count.
  * Accepts one group and a column stride of 1 (the J pixels of a block read adjacent inputs); any
  * row stride, dilation and padding.
@@ -49,7 +49,7 @@ final class ConvChannelSimd {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
-    /** Multiply-adds one task should hold at least (some tens of microseconds): images are grouped until it does. */
+    /** Multiply-adds one task should hold at least, to pay for handing it out: images are grouped until it does. */
     static final long TASK_MULTIPLY_ADDS = 1L << 21;
     /** At most this many floats in an image's tile (output pixels × filters), 512 KB: in the L2 cache. */
     static final int MAX_TILE_FLOATS = 1 << 17;

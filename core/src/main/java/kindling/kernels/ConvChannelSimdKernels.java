@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors and a broadcast pixel fit. The sizes are spelt out, one variable per register, because
  * the JIT keeps a {@code FloatVector} in a register only when it is a local variable, and the loop
  * over the taps is a single loop: with the sums live across two nested loops, the JIT of JDK 17
- * kept them as objects on the heap, fifty times slower. The kernels are printed by a short script
+ * kept them as objects on the heap, many times slower (docs/kernels.md). The kernels are printed by a short script
  * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes).
  *
  * <p>Each kernel computes, for r &lt; R, t &lt; J and v &lt; V,
