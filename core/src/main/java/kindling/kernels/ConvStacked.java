@@ -34,8 +34,12 @@ package kindling.kernels;
  * do not depend on the thread count.
  */
 final class ConvStacked {
-    /** Stacks the batch is cut into: one per partial sum of {@link ConvSimd#backwardWeight}, and enough to share among threads. */
-    static final int STACKS = 8;
+    /**
+     * Stacks the batch is cut into: one per partial sum of {@link ConvSimd#backwardWeight} (its
+     * {@link ConvSimd#MAX_PARTIALS}), and enough to share among threads. The forward runs ConvSimd
+     * on the stacks as a batch of tall images, so it too hands out at most this many tasks.
+     */
+    static final int STACKS = ConvSimd.MAX_PARTIALS;
     /** Output planes of at most this many positions are stacked ({@link Im2Col#SMALL_PLANE}). */
     static final int MAX_PLANE = Im2Col.SMALL_PLANE;
 
