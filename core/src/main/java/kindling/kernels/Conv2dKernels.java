@@ -244,12 +244,7 @@ public final class Conv2dKernels {
             int columns = images * g.outPlane();
             float[] colT = workspace(0, columns * rowLength);
             Im2ColSimd.im2colTransposed(x, g, first, images, table, colT);
-            for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
-                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                        Operand.of(colT, group * g.patchSize(), rowLength),
-                        1f, Operand.of(partial, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
-            }
+            productPerGroup(g, columns, gradProduct, productOffset, colT, 1f, partial);
         });
         float[] gradW = partials[0];
         for (int s = 1; s < partials.length; s++) {            // in order of s, whoever computed them
@@ -287,14 +282,25 @@ public final class Conv2dKernels {
                     slot * g.outPlane() * rowLength));
             float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
             int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
-            for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
-                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                        Operand.of(colT, group * g.patchSize(), rowLength),
-                        first == 0 ? 0f : 1f, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
-            }
+            productPerGroup(g, columns, gradProduct, productOffset, colT, first == 0 ? 0f : 1f, gradW);
         }
         return gradW;
+    }
+
+    /**
+     * gradW = ∂L/∂Y · colᵀ + β·gradW per group, in W's layout (C_out, C_in/groups, k_h, k_w): ∂L/∂Y is
+     * the C_out × {@code columns} matrix at {@code productOffset} in {@code gradProduct}, colᵀ the
+     * {@code columns} × (C_in·k_h·k_w) matrix {@code colT} (group by group along its rows).
+     */
+    private static void productPerGroup(ConvGeometry g, int columns, float[] gradProduct, int productOffset,
+                                        float[] colT, float beta, float[] gradW) {
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        for (int group = 0; group < g.groups(); group++) {
+            Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                    Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                    Operand.of(colT, group * g.patchSize(), rowLength),
+                    beta, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
+        }
     }
 
     /** What one chunk of images adds to a partial sum of ∂L/∂W. */
