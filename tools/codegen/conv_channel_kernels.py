@@ -8,10 +8,10 @@ for V, R, J in kernels:
     out.append(f"""
     /**
      * {V} vector{'s' if V > 1 else ''} of filters × {R} row{'s' if R > 1 else ''} × {J} columns of output pixels ({n} sums):
-     * tile[tileIndex + r·tileRow + t·{V}·LANES + v·LANES ..] = Σ_k packed[wIndex + k·{V}·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
+     * tile[tileIndex + r·tileRow + t·{V}·LANES + v·LANES ..] = Σ_k packed[k·{V}·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
      * for r &lt; {R}, t &lt; {J}, v &lt; {V}.
      */
-    static void kernel{V}x{R}x{J}(float[] src, int window, int rowStep, int[] taps, float[] packed, int wIndex,
+    static void kernel{V}x{R}x{J}(float[] src, int window, int rowStep, int[] taps, float[] packed,
             float[] tile, int tileIndex, int tileRow) {{""")
     for r in range(R):
         for t in range(J):
@@ -19,7 +19,7 @@ for V, R, J in kernels:
                 out.append(f"        FloatVector c{r}_{t}_{v} = FloatVector.zero(SPECIES);")
     out.append(f"""        for (int k = 0; k < taps.length; k++) {{
             int at = window + taps[k];
-            int wk = wIndex + k * {str(V) + ' * ' if V > 1 else ''}LANES;""")
+            int wk = k * {str(V) + ' * ' if V > 1 else ''}LANES;""")
     for v in range(V):
         off = f" + {v} * LANES" if v > 1 else (" + LANES" if v == 1 else "")
         out.append(f"            FloatVector w{v} = FloatVector.fromArray(SPECIES, packed, wk{off});")

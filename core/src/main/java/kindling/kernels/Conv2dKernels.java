@@ -181,9 +181,17 @@ public final class Conv2dKernels {
      * is GEMM's A, read along its rows as stored, and only the small ∂L/∂Y (C_out rows) is read
      * across (faster on ResNet's 3×3 layer; see docs/performance.md). The chunks are dealt out in order to a fixed number
      * of partial sums (chunks 0..a to the first, a+1..b to the second, ...), computed in parallel and
-     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w). (In mode
-     * simd a layer that {@code ConvSimd} suits goes there, a tiny plane to {@code ConvDense}, and another
-     * small output plane takes {@code backwardWeightSmallPlane}: ∂L/∂Y · colᵀ as written.)
+     * then added in order, and the sum is transposed back to (C_out, C_in/groups, k_h, k_w).
+     *
+     * <p>In mode simd the other paths are tried first, in this order: a small output plane
+     * ({@code Im2Col.SMALL_PLANE}) with at least {@code WIDE_WEIGHTS} weights that {@code ConvDense}
+     * does not suit goes to {@code backwardWeightWide}; then a layer that {@code ConvSimd} suits to
+     * its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
+     * that {@code ConvStacked} suits to it; any other small plane to {@code backwardWeightSmallPlane}
+     * (∂L/∂Y · colᵀ as written). The wide path comes before {@code ConvSimd} because with that many
+     * weights the direct kernel's partial sums, each an array as large as ∂L/∂W, and the short
+     * product per image cost more than they save: ResNet-18's 256 → 256 layer on 6×6 planes, which
+     * {@code ConvSimd} suits, was faster on the wide path (docs/kernels.md).
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
@@ -236,12 +244,7 @@ public final class Conv2dKernels {
             int columns = images * g.outPlane();
             float[] colT = workspace(0, columns * rowLength);
             Im2ColSimd.im2colTransposed(x, g, first, images, table, colT);
-            for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
-                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                        Operand.of(colT, group * g.patchSize(), rowLength),
-                        1f, Operand.of(partial, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
-            }
+            productPerGroup(g, columns, gradProduct, productOffset, colT, 1f, partial);
         });
         float[] gradW = partials[0];
         for (int s = 1; s < partials.length; s++) {            // in order of s, whoever computed them
@@ -279,14 +282,25 @@ public final class Conv2dKernels {
                     slot * g.outPlane() * rowLength));
             float[] gradProduct = images == 1 ? gradY : gatherGradient(gradY, g, first, images);
             int productOffset = images == 1 ? first * g.outChannels() * g.outPlane() : 0;
-            for (int group = 0; group < g.groups(); group++) {
-                Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
-                        Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
-                        Operand.of(colT, group * g.patchSize(), rowLength),
-                        first == 0 ? 0f : 1f, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
-            }
+            productPerGroup(g, columns, gradProduct, productOffset, colT, first == 0 ? 0f : 1f, gradW);
         }
         return gradW;
+    }
+
+    /**
+     * gradW = ∂L/∂Y · colᵀ + β·gradW per group, in W's layout (C_out, C_in/groups, k_h, k_w): ∂L/∂Y is
+     * the C_out × {@code columns} matrix at {@code productOffset} in {@code gradProduct}, colᵀ the
+     * {@code columns} × (C_in·k_h·k_w) matrix {@code colT} (group by group along its rows).
+     */
+    private static void productPerGroup(ConvGeometry g, int columns, float[] gradProduct, int productOffset,
+                                        float[] colT, float beta, float[] gradW) {
+        int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
+        for (int group = 0; group < g.groups(); group++) {
+            Gemm.gemm(g.outPerGroup(), g.patchSize(), columns,
+                    Operand.of(gradProduct, productOffset + group * g.outPerGroup() * columns, columns),
+                    Operand.of(colT, group * g.patchSize(), rowLength),
+                    beta, Operand.of(gradW, group * g.outPerGroup() * g.patchSize(), g.patchSize()));
+        }
     }
 
     /** What one chunk of images adds to a partial sum of ∂L/∂W. */

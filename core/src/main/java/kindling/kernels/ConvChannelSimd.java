@@ -40,7 +40,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       tile (pixels × filters) → y (filters × pixels), + bias
  * </pre>
  * Images are grouped into runs so that each task holds enough work to pay for handing it out (one
- * LeNet image is a few microseconds). Each output sums its taps in one fixed order (input channel,
+ * LeNet image is too little; the figures are in docs/kernels.md). Each output sums its taps in one fixed order (input channel,
  * filter row, filter column) on one thread, so results do not depend on the thread count.
  * Accepts one group and a column stride of 1 (the J pixels of a block read adjacent inputs); any
  * row stride, dilation and padding.
@@ -49,7 +49,7 @@ final class ConvChannelSimd {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
-    /** Multiply-adds one task should hold at least (some tens of microseconds): images are grouped until it does. */
+    /** Multiply-adds one task should hold at least, to pay for handing it out: images are grouped until it does. */
     static final long TASK_MULTIPLY_ADDS = 1L << 21;
     /** At most this many floats in an image's tile (output pixels × filters), 512 KB: in the L2 cache. */
     static final int MAX_TILE_FLOATS = 1 << 17;
@@ -103,7 +103,7 @@ final class ConvChannelSimd {
         if (!accepts(g)) {
             return false;
         }
-        double share = (double) g.outPlane() / (ConvSimd.Layout.panels(g, ConvSimd.REGISTERS) * ConvSimd.NR);
+        double share = (double) g.outPlane() / ConvSimd.Layout.computedPositions(g, ConvSimd.REGISTERS);
         return share < MAX_CONVSIMD_SHARE;
     }
 
@@ -195,10 +195,11 @@ final class ConvChannelSimd {
                 int window = xIndex + i * rowStep + j;
                 int tileIndex = (i * g.outWidth() + j) * filters;
                 switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
-                    case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
-                    default -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, 0, tile, tileIndex, tileRow);
+                    case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 1110 -> ConvChannelSimdKernels.kernel1x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    case 2106 -> ConvChannelSimdKernels.kernel2x1x6(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    default -> throw new IllegalStateException("ConvChannelSimd: no micro-kernel for the block " + block);
                 }
             }
         }
@@ -208,7 +209,9 @@ final class ConvChannelSimd {
      * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
      * planes. Each vector of a plane is one gather down the tile's column o ({@code tileColumn} = 0,
      * C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping the one before it with
-     * the same values); a plane smaller than a vector goes one float at a time.
+     * the same values); a plane smaller than a vector goes one float at a time. That branch runs:
+     * {@link #accepts} asks two vectors of filters for one row of at least 10 pixels only, so with 16
+     * lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets such planes).
      */
     private static void storeImage(float[] tile, int[] tileColumn, float[] bias, ConvGeometry g, int n, float[] y) {
         int filters = g.outChannels();

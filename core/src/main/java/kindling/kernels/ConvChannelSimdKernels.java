@@ -12,13 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * vectors and a broadcast pixel fit. The sizes are spelt out, one variable per register, because
  * the JIT keeps a {@code FloatVector} in a register only when it is a local variable, and the loop
  * over the taps is a single loop: with the sums live across two nested loops, the JIT of JDK 17
- * kept them as objects on the heap, fifty times slower. The kernels are printed by a short script
+ * kept them as objects on the heap, many times slower (docs/kernels.md). The kernels are printed by a short script
  * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes).
  *
  * <p>Each kernel computes, for r &lt; R, t &lt; J and v &lt; V,
  * <pre>
  *   tile[tileIndex + r·tileRow + (t·V + v)·LANES ..+ LANES]
- *       = Σ_k packed[wIndex + (k·V + v)·LANES ..+ LANES] · src[window + taps[k] + r·rowStep + t]
+ *       = Σ_k packed[(k·V + v)·LANES ..+ LANES] · src[window + taps[k] + r·rowStep + t]
  * </pre>
  * where taps[k] is where tap k = (c, a, b) lies from the start of a pixel's window and
  * {@code window} where the block's first pixel's window starts. Per tap: V vector loads of
@@ -33,12 +33,15 @@ final class ConvChannelSimdKernels {
     private ConvChannelSimdKernels() {
     }
 
+    // The methods below are generated: printed by `python3 tools/codegen/conv_channel_kernels.py` and
+    // pasted here, after the constructor. Edit the script and paste its output again, not them.
+
     /**
      * 1 vector of filters × 2 rows × 10 columns of output pixels (20 sums):
-     * tile[tileIndex + r·tileRow + t·1·LANES + v·LANES ..] = Σ_k packed[wIndex + k·1·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
+     * tile[tileIndex + r·tileRow + t·1·LANES + v·LANES ..] = Σ_k packed[k·1·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
      * for r &lt; 2, t &lt; 10, v &lt; 1.
      */
-    static void kernel1x2x10(float[] src, int window, int rowStep, int[] taps, float[] packed, int wIndex,
+    static void kernel1x2x10(float[] src, int window, int rowStep, int[] taps, float[] packed,
             float[] tile, int tileIndex, int tileRow) {
         FloatVector c0_0_0 = FloatVector.zero(SPECIES);
         FloatVector c0_1_0 = FloatVector.zero(SPECIES);
@@ -62,7 +65,7 @@ final class ConvChannelSimdKernels {
         FloatVector c1_9_0 = FloatVector.zero(SPECIES);
         for (int k = 0; k < taps.length; k++) {
             int at = window + taps[k];
-            int wk = wIndex + k * LANES;
+            int wk = k * LANES;
             FloatVector w0 = FloatVector.fromArray(SPECIES, packed, wk);
             FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
             c0_0_0 = w0.fma(x0_0, c0_0_0);
@@ -130,10 +133,10 @@ final class ConvChannelSimdKernels {
 
     /**
      * 2 vectors of filters × 1 row × 10 columns of output pixels (20 sums):
-     * tile[tileIndex + r·tileRow + t·2·LANES + v·LANES ..] = Σ_k packed[wIndex + k·2·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
+     * tile[tileIndex + r·tileRow + t·2·LANES + v·LANES ..] = Σ_k packed[k·2·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
      * for r &lt; 1, t &lt; 10, v &lt; 2.
      */
-    static void kernel2x1x10(float[] src, int window, int rowStep, int[] taps, float[] packed, int wIndex,
+    static void kernel2x1x10(float[] src, int window, int rowStep, int[] taps, float[] packed,
             float[] tile, int tileIndex, int tileRow) {
         FloatVector c0_0_0 = FloatVector.zero(SPECIES);
         FloatVector c0_0_1 = FloatVector.zero(SPECIES);
@@ -157,7 +160,7 @@ final class ConvChannelSimdKernels {
         FloatVector c0_9_1 = FloatVector.zero(SPECIES);
         for (int k = 0; k < taps.length; k++) {
             int at = window + taps[k];
-            int wk = wIndex + k * 2 * LANES;
+            int wk = k * 2 * LANES;
             FloatVector w0 = FloatVector.fromArray(SPECIES, packed, wk);
             FloatVector w1 = FloatVector.fromArray(SPECIES, packed, wk + LANES);
             FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
@@ -215,10 +218,10 @@ final class ConvChannelSimdKernels {
 
     /**
      * 1 vector of filters × 1 row × 10 columns of output pixels (10 sums):
-     * tile[tileIndex + r·tileRow + t·1·LANES + v·LANES ..] = Σ_k packed[wIndex + k·1·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
+     * tile[tileIndex + r·tileRow + t·1·LANES + v·LANES ..] = Σ_k packed[k·1·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
      * for r &lt; 1, t &lt; 10, v &lt; 1.
      */
-    static void kernel1x1x10(float[] src, int window, int rowStep, int[] taps, float[] packed, int wIndex,
+    static void kernel1x1x10(float[] src, int window, int rowStep, int[] taps, float[] packed,
             float[] tile, int tileIndex, int tileRow) {
         FloatVector c0_0_0 = FloatVector.zero(SPECIES);
         FloatVector c0_1_0 = FloatVector.zero(SPECIES);
@@ -232,7 +235,7 @@ final class ConvChannelSimdKernels {
         FloatVector c0_9_0 = FloatVector.zero(SPECIES);
         for (int k = 0; k < taps.length; k++) {
             int at = window + taps[k];
-            int wk = wIndex + k * LANES;
+            int wk = k * LANES;
             FloatVector w0 = FloatVector.fromArray(SPECIES, packed, wk);
             FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
             c0_0_0 = w0.fma(x0_0, c0_0_0);
@@ -269,10 +272,10 @@ final class ConvChannelSimdKernels {
 
     /**
      * 2 vectors of filters × 1 row × 6 columns of output pixels (12 sums):
-     * tile[tileIndex + r·tileRow + t·2·LANES + v·LANES ..] = Σ_k packed[wIndex + k·2·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
+     * tile[tileIndex + r·tileRow + t·2·LANES + v·LANES ..] = Σ_k packed[k·2·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]
      * for r &lt; 1, t &lt; 6, v &lt; 2.
      */
-    static void kernel2x1x6(float[] src, int window, int rowStep, int[] taps, float[] packed, int wIndex,
+    static void kernel2x1x6(float[] src, int window, int rowStep, int[] taps, float[] packed,
             float[] tile, int tileIndex, int tileRow) {
         FloatVector c0_0_0 = FloatVector.zero(SPECIES);
         FloatVector c0_0_1 = FloatVector.zero(SPECIES);
@@ -288,7 +291,7 @@ final class ConvChannelSimdKernels {
         FloatVector c0_5_1 = FloatVector.zero(SPECIES);
         for (int k = 0; k < taps.length; k++) {
             int at = window + taps[k];
-            int wk = wIndex + k * 2 * LANES;
+            int wk = k * 2 * LANES;
             FloatVector w0 = FloatVector.fromArray(SPECIES, packed, wk);
             FloatVector w1 = FloatVector.fromArray(SPECIES, packed, wk + LANES);
             FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);

@@ -162,11 +162,12 @@ final class ConvSimd {
 
     /**
      * Whether this kernel suits layer g: at least {@link #MIN_USEFUL_SHARE} of the positions it would
-     * compute are outputs. The share depends on the vector width (a panel is three vectors), so a
+     * compute are outputs ({@link Layout#computedPositions}). The share depends on the vector width
+     * (a panel is three or four vectors), so a
      * 256-bit machine sends more layers here than a 512-bit one.
      */
     static boolean suits(ConvGeometry g) {
-        return g.outPlane() >= MIN_USEFUL_SHARE * Layout.panels(g, REGISTERS) * NR;
+        return g.outPlane() >= MIN_USEFUL_SHARE * Layout.computedPositions(g, REGISTERS);
     }
 
     /** Sizes of the padded, phase-split image and the tap offsets, shared by every image of a call. */
@@ -211,6 +212,15 @@ final class ConvSimd {
         static int panels(ConvGeometry g, int registers) {
             int nr = positionsPerBlock(filtersPerBlock(g.outPerGroup(), registers));
             return (positions(g, columns(g)) + nr - 1) / nr;
+        }
+
+        /**
+         * The output positions a layout for g would compute: its {@link #panels} times the positions of
+         * the block (NR for blocks of 8 or 4 filters, NARROW_NR for 6 or 3), real outputs or not.
+         */
+        static long computedPositions(ConvGeometry g, int registers) {
+            int nr = positionsPerBlock(filtersPerBlock(g.outPerGroup(), registers));
+            return (long) panels(g, registers) * nr;
         }
 
         /** The layout for micro-kernels that fill {@code registers} vector registers (16 or 32). */
@@ -662,10 +672,10 @@ final class ConvSimd {
      * zero on the rows j ≥ W_out, up to {@code rowsPerGroup} rows per group.
      * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
      * planes of ∂L/∂y, staged through a tile in the L1 cache ({@link #stagedTranspose}); the filters
-     * past the last whole vector are copied one float at a time. A scalar loop over one filter's plane
-     * writes gradT {@code filters} floats apart, a new cache line for nearly every float (across 1.1 MB
-     * on AlexNet's conv1); walking it in tiles of positions that stay in the L1 cache helped little, the
-     * gathers took less than half the time.
+     * past the last whole vector are copied one float at a time. Why not a scalar loop over one
+     * filter's plane: it would write gradT {@code filters} floats apart, a new cache line for nearly
+     * every float (across 1.1 MB on AlexNet's conv1); the gathers write each line of gradT whole
+     * (measured variants in docs/kernels.md).
      */
     private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int rowLength,
                                           int rowsPerGroup, float[] gradT) {

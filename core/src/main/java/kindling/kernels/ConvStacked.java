@@ -1,7 +1,7 @@
 package kindling.kernels;
 
 /**
- * A convolution on small planes (ResNet's 7×7 and 4×4 stages) run by the direct kernel
+ * A convolution on small planes (ResNet.small()'s 7×7 stage) run by the direct kernel
  * {@link ConvSimd} on a few tall images, each a stack of several images one above the other, for
  * {@link Conv2dKernels} in mode simd; {@link ConvNaive} is the textbook sum the tests hold it to.
  *
@@ -34,8 +34,12 @@ package kindling.kernels;
  * do not depend on the thread count.
  */
 final class ConvStacked {
-    /** Stacks the batch is cut into: one per partial sum of {@link ConvSimd#backwardWeight}, and enough to share among threads. */
-    static final int STACKS = 8;
+    /**
+     * Stacks the batch is cut into: one per partial sum of {@link ConvSimd#backwardWeight} (its
+     * {@link ConvSimd#MAX_PARTIALS}), and enough to share among threads. The forward runs ConvSimd
+     * on the stacks as a batch of tall images, so it too hands out at most this many tasks.
+     */
+    static final int STACKS = ConvSimd.MAX_PARTIALS;
     /** Output planes of at most this many positions are stacked ({@link Im2Col#SMALL_PLANE}). */
     static final int MAX_PLANE = Im2Col.SMALL_PLANE;
 
@@ -59,7 +63,7 @@ final class ConvStacked {
             return false;
         }
         Stack stack = new Stack(g);
-        long computed = (long) ConvSimd.Layout.panels(stack.tall, ConvSimd.REGISTERS) * ConvSimd.NR;
+        long computed = ConvSimd.Layout.computedPositions(stack.tall, ConvSimd.REGISTERS);
         return (long) stack.images * g.outPlane() >= ConvSimd.MIN_USEFUL_SHARE * computed;
     }
 

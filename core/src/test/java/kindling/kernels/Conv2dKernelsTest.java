@@ -151,31 +151,44 @@ class Conv2dKernelsTest {
     @Test
     void weightGradientWithManyWeightsOnSmallPlanesMatchesTheTextbookLoop() {
         // At least WIDE_WEIGHTS weights on a small output plane: one running sum over chunks of
-        // images, each chunk's product split among the threads (backwardWeightWide in mode simd).
+        // images, each chunk's product split among the threads (backwardWeightWide, mode simd).
         ConvGeometry[] layers = {
             ConvGeometry.of(7, 128, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // ResNet-18's last stage, narrower
             ConvGeometry.of(5, 128, 6, 6, 300, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),    // stride 2, 6×6 → 3×3, odd C_out
             ConvGeometry.of(3, 256, 5, 5, 260, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),   // groups, 5×5
+            // 8×8 planes, 20 images: chunks of 16 and 4, so the second chunk adds (β = 1) its gathered
+            // ∂L/∂y's product to the running sum of the first
+            ConvGeometry.of(20, 128, 8, 8, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         };
-        for (ConvGeometry g : layers) {
-            assertTrue((long) g.outChannels() * g.patchSize() >= Conv2dKernels.WIDE_WEIGHTS, g.toString());
-            assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE && !ConvDense.suits(g), g.toString());
-            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-            float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-            float[] expected = ConvNaive.backwardWeight(x, gradY, g);
-            int before = Threads.get();
-            try {
-                Threads.set(1);
-                float[] dw1 = Conv2dKernels.backwardWeight(x, gradY, g);
-                assertClose(expected, dw1, g + " dw");
-                for (int threads = 2; threads <= 3; threads++) {
-                    Threads.set(threads);
-                    assertArrayEquals(dw1, Conv2dKernels.backwardWeight(x, gradY, g), g + " dw at " + threads + " threads");
+        int wideChunks = 0;
+        KernelMode mode = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (ConvGeometry g : layers) {
+                assertTrue((long) g.outChannels() * g.patchSize() >= Conv2dKernels.WIDE_WEIGHTS, g.toString());
+                assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE && !ConvDense.suits(g), g.toString());
+                if (g.batch() > (Conv2dKernels.WIDE_COLUMNS + g.outPlane() - 1) / g.outPlane()) {
+                    wideChunks++;
                 }
-            } finally {
-                Threads.set(before);
+                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+                int before = Threads.get();
+                try {
+                    Threads.set(1);
+                    float[] dw1 = Conv2dKernels.backwardWeight(x, gradY, g);
+                    assertClose(expected, dw1, g + " dw");
+                    for (int threads = 2; threads <= 3; threads++) {
+                        Threads.set(threads);
+                        assertArrayEquals(dw1, Conv2dKernels.backwardWeight(x, gradY, g), g + " dw at " + threads + " threads");
+                    }
+                } finally {
+                    Threads.set(before);
+                }
             }
+        } finally {
+            Kernels.setMode(mode);
         }
+        assertTrue(wideChunks > 0, "a layer needs more than one chunk of WIDE_COLUMNS positions");
     }
 
     @Test
