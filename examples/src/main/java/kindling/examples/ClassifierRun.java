@@ -65,22 +65,31 @@ final class ClassifierRun {
     }
 
     /**
-     * A CRC-32 of every parameter's bits, in {@code parameters()} order: two runs print the same
-     * fingerprint exactly when they ended with the same weights, to the last bit (an interrupted run
-     * resumed from its checkpoint against one that never stopped, say).
+     * A CRC-32 of every parameter's bits, in {@code parameters()} order, then of every buffer's (batch
+     * norm's running statistics and its count of batches): two runs print the same fingerprint exactly
+     * when they ended with the same weights and statistics, to the last bit (an interrupted run resumed
+     * from its checkpoint against one that never stopped, say). A network without buffers has the
+     * fingerprint of its parameters alone.
      */
     static long fingerprint(Module net) {
         CRC32 crc = new CRC32();
         for (Tensor parameter : net.parameters()) {
-            for (float value : parameter.toArray()) {
-                int bits = Float.floatToRawIntBits(value);
-                crc.update(bits);
-                crc.update(bits >>> 8);
-                crc.update(bits >>> 16);
-                crc.update(bits >>> 24);
-            }
+            update(crc, parameter);
+        }
+        for (Tensor buffer : net.namedBuffers().values()) {
+            update(crc, buffer);
         }
         return crc.getValue();
+    }
+
+    private static void update(CRC32 crc, Tensor tensor) {
+        for (float value : tensor.toArray()) {
+            int bits = Float.floatToRawIntBits(value);
+            crc.update(bits);
+            crc.update(bits >>> 8);
+            crc.update(bits >>> 16);
+            crc.update(bits >>> 24);
+        }
     }
 
     /** Prints {@link #fingerprint}, for comparing a resumed run with an uninterrupted one. */

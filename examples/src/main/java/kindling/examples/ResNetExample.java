@@ -1,6 +1,7 @@
 package kindling.examples;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import kindling.data.DataLoader;
 import kindling.data.Dataset;
 import kindling.data.FashionMnist;
@@ -27,6 +28,7 @@ import kindling.train.Trainer;
  * <pre>
  *   mvn -q compile exec:java -Dexec.args="resnet"                          # the small variant (default)
  *   mvn -q compile exec:java -Dexec.args="resnet --variant d2l"            # the book's: hours on a CPU
+ *   mvn -q compile exec:java -Dexec.args="resnet --resume"                 # continue an interrupted run
  *   mvn -q compile exec:java -Dexec.args="resnet --help"   # every option with its default
  * </pre>
  * {@code d2l} is the book's network and recipe: ResNet-18 (11.2M parameters) on images resized to
@@ -37,7 +39,8 @@ import kindling.train.Trainer;
  * (about 170 images/s); {@code --train-size 60000} trains on all of them. {@code --train-size N}
  * trains on the first N training images (the test set is always whole).
  * The data comes from the first place that has Fashion-MNIST (see {@link FashionMnist}); {@code --subset}
- * uses the 6,000/1,000-image subset bundled with the examples.
+ * uses the 6,000/1,000-image subset bundled with the examples. After every epoch the run saves a
+ * checkpoint to {@code checkpoints/resnet/<variant>/}; {@code --resume} continues from it.
  */
 public final class ResNetExample {
     private ResNetExample() {
@@ -51,6 +54,7 @@ public final class ResNetExample {
                 .integer("batch-size", "images per optimizer step").byDefault("128 for small, 256 for d2l")
                 .number("lr", "learning rate").byDefault("0.001 for small (Adam), 0.05 for d2l (SGD)")
                 .integer("train-size", "train on the first N training images").byDefault("15000 for small, all for d2l")
+                .flag("resume", "continue from checkpoints/resnet/<variant>/checkpoint.safetensors, written after every epoch")
                 .fashionMnist().threads().seed().show()
                 .parse(args);
         String variant = options.choice("variant");
@@ -87,30 +91,55 @@ public final class ResNetExample {
         if (!book) {
             ClassifierRun.traceShapes("The book's ResNet-18", ResNet.d2l(), 96);
         }
-        Generator.manualSeed(seed);
-        Sequential net = book ? ResNet.d2l() : ResNet.small();
+        Recipe recipe = recipe(book, seed, lr, epochs, Path.of("checkpoints", "resnet", variant));
+        Sequential net = recipe.net();
         String title = "ResNet (" + variant + ")";
         ClassifierRun.describe(title, net, size);
-
-        // The loss and the optimizer.
-        CrossEntropyLoss loss = new CrossEntropyLoss();
-        Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
-                : Adam.builder(net.parameters()).lr(lr).build();
 
         // Training: the Trainer runs LeNetExample's loop (zeroGrad, forward, loss, backward, step) per
         // batch, and evaluates on the test set after each epoch.
         System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
                 book ? "SGD" : "Adam", lr, size, size, Threads.get());
-        Trainer trainer = Trainer.builder(net, loss, optimizer).epochs(epochs).validationName("test").build();
+        // --resume continues the last run from its checkpoint (start it with the same options). The
+        // checkpoint holds batch norm's running statistics with the weights, so the resumed run ends
+        // with exactly the weights and statistics of a run that never stopped: the fingerprint printed
+        // at the end is the same.
+        Trainer trainer = recipe.trainer().validationName("test").build();
+        if (options.has("resume")) {
+            int done = trainer.resume();
+            System.out.println(done == 0 ? "No checkpoint in " + trainer.checkpointFile() + " yet: starting from epoch 1"
+                    : "Resumed from " + trainer.checkpointFile() + " after epoch " + done);
+        }
         History history = trainer.fit(trainLoader, testLoader);
 
         // Evaluation and charts: the curves, the test confusion matrix, the misclassified test images.
         ClassifierRun.reportTraining("resnet", variant, title, history, data);
         ClassifierRun.reportTest("resnet", variant, title, net, testLoader, data);
+        ClassifierRun.saveWeights("resnet", variant, net);
+        ClassifierRun.printFingerprint(net);
+    }
+
+    /** The network and the Trainer (not yet built) that {@link #recipe} sets up. */
+    record Recipe(Sequential net, Trainer.Builder trainer) {
+    }
+
+    /**
+     * The training recipe, shared with ResNetExampleTest so that the test trains what main trains:
+     * the generator seeded, the variant's network, its optimizer (the book's SGD, or Adam, which the
+     * small network learns faster with), cross-entropy, and a Trainer for {@code epochs} that saves a
+     * checkpoint into {@code checkpoints} after every epoch: the weights with batch norm's running
+     * statistics, the optimizer's state (Adam's moments), the history and the random generator's state.
+     */
+    static Recipe recipe(boolean book, int seed, float lr, int epochs, Path checkpoints) {
+        Generator.manualSeed(seed);
+        Sequential net = book ? ResNet.d2l() : ResNet.small();
+        Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
+                : Adam.builder(net.parameters()).lr(lr).build();
+        return new Recipe(net, Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).checkpoints(checkpoints));
     }
 
     /** The first {@code n} examples of {@code dataset} (all of them if it has fewer). */
-    private static Dataset first(Dataset dataset, int n) {
+    static Dataset first(Dataset dataset, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("--train-size must be at least 1, got " + n);
         }

@@ -1,0 +1,48 @@
+package kindling.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import kindling.data.DataLoader;
+import kindling.data.Dataset;
+import kindling.data.FashionMnist;
+import kindling.train.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResNetExampleTest {
+    /**
+     * The resnet example's recipe (ResNet.small() with its batch norms, Adam, shuffled batches, a
+     * checkpoint after every epoch) on 32 images: two epochs at once, and one epoch, then a new
+     * process's worth of objects resuming for the second, end with the same fingerprint, which covers
+     * batch norm's running statistics as well as the weights.
+     */
+    @Test
+    void aRunResumedFromItsCheckpointEndsWithTheWeightsAndStatisticsOfOneThatNeverStopped(@TempDir Path folder)
+            throws IOException {
+        Dataset few = ResNetExample.first(FashionMnist.loadBundledSubset().train(), 32);
+
+        long straight = train(few, folder.resolve("straight"), 2, false);
+        long firstEpoch = train(few, folder.resolve("interrupted"), 1, false);
+        long resumed = train(few, folder.resolve("interrupted"), 2, true);
+
+        assertNotEquals(firstEpoch, resumed, "the resumed run trained its second epoch");
+        assertEquals(straight, resumed);
+    }
+
+    /** What {@code ResNetExample.main} does up to the fingerprint (its recipe), with a fresh model and optimizer. */
+    private static long train(Dataset data, Path checkpoints, int epochs, boolean resume) throws IOException {
+        ResNetExample.Recipe recipe = ResNetExample.recipe(false, 0, 0.001f, epochs, checkpoints);
+        DataLoader train = DataLoader.builder(data).batchSize(16).shuffle(0).build();
+        Trainer trainer = recipe.trainer().output(new PrintStream(OutputStream.nullOutputStream()), false).build();
+        if (resume) {
+            assertEquals(1, trainer.resume());
+        }
+        trainer.fit(train, null);
+        return ClassifierRun.fingerprint(recipe.net());
+    }
+}
