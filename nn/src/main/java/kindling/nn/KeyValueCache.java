@@ -10,7 +10,7 @@ import kindling.tensor.Tensor;
  * generation computes only the new position: d2l's {@code state[2][self.i]} (section 11.7), Hugging Face's
  * {@code past_key_values}. One {@link LayerCache} per decoder layer holds
  * <pre>
- *   self-attention   K, V  (N, h, t, d)    the projected keys and values of the t target positions decoded so far;
+ *   self-attention   K, V  (N, h, t, d)    the projected keys and values of the t target positions decoded so far,
  *                                           each step appends its new position: t → t + 1
  *   cross-attention  K, V  (N, h, S, d)    the projected keys and values of the memory (the encoder's output),
  *                                           computed at the first step and reused at every later one
