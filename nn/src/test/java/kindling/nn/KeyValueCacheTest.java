@@ -87,6 +87,29 @@ class KeyValueCacheTest {
     }
 
     @Test
+    void transformerDecodeStepIsDecodeOnTheWholePrefix() {
+        Generator.manualSeed(7);
+        Transformer model = Transformer.builder().dModel(8).nhead(2).numEncoderLayers(1).numDecoderLayers(2)
+                .dimFeedforward(16).normFirst(true).build();                       // sequence first, final norms
+        model.eval();
+        Tensor src = Tensor.randn(5, 2, 8);
+        Tensor tgt = Tensor.randn(4, 2, 8);
+        AttentionMask padding = AttentionMask.padding(new int[] {5, 2}, 5);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor memory = model.encode(src, null, padding);
+            Tensor full = model.decode(tgt, memory, AttentionMask.causal(4), null, null, padding);
+            assertClose(model.forward(src, tgt, null, AttentionMask.causal(4), null, padding, null, padding), full,
+                    "forward = encode, decode");
+            KeyValueCache cache = model.decoder.newCache();
+            for (int i = 0; i < 4; i++) {
+                assertClose(full.narrow(0, i, 1), model.decodeStep(tgt.narrow(0, i, 1), memory, padding, cache),
+                        "Transformer.decodeStep, position " + i);
+            }
+            assertEquals("KeyValueCache(layers=2, batch=2, length=4)", cache.toString());
+        }
+    }
+
+    @Test
     void unbatchedStepsToo() {
         TransformerDecoder decoder = decoder(true, true, 2, 3);
         Tensor tgt = Tensor.randn(4, 8);
