@@ -21,6 +21,7 @@ import kindling.examples.seq2seq.DateBatches;
 import kindling.examples.seq2seq.Dates;
 import kindling.kernels.Threads;
 import kindling.nn.CrossEntropyLoss;
+import kindling.nn.KeyValueCache;
 import kindling.nn.Module;
 import kindling.nn.MultiheadAttention;
 import kindling.nn.Transformer;
@@ -31,6 +32,7 @@ import kindling.optim.CosineAnnealingLR;
 import kindling.tensor.Generator;
 import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
+import kindling.train.CachedNextTokenModel;
 import kindling.train.Hypothesis;
 import kindling.train.NextTokenModel;
 import kindling.train.ProgressBar;
@@ -44,12 +46,15 @@ import kindling.train.SequenceSearch;
  *   mvn -q compile exec:java -Dexec.args="seq2seq"            the Transformer, then the GRU
  *   mvn -q compile exec:java -Dexec.args="seq2seq --quick"    fewer steps and dates (under two minutes), lower accuracy
  *   options: --model both|transformer|rnn  --steps N  --rnn-steps N  --batch-size N  --lr X  --d-model N
- *            --heads N  --layers N  --test N  --alpha X  --threads N  --seed N  --show
+ *            --heads N  --layers N  --test N  --alpha X  --timing-dates N  --timing-rounds N  --threads N
+ *            --seed N  --show
  * </pre>
  * It prints the data, the shape of every tensor through one decoder layer, trains each model with teacher
  * forcing (Adam, cross-entropy on every output character), then translates held-out dates (never seen in any
  * format in training) with greedy search and beam search of widths 1, 3 and 5, and prints the exact-match
- * accuracy table and a few translations with their beam scores. Charts in {@code charts/seq2seq/}: the training
+ * accuracy table and a few translations with their beam scores. The searches decode step by step with each model's
+ * cache (the Transformer's key/value cache, whose shapes it prints step by step, and the GRU's state); the
+ * example times them against rerunning the decoder on whole prefixes, on the same dates. Charts in {@code charts/seq2seq/}: the training
  * curves and the cross-attention heat maps (source characters × output characters).
  */
 public final class Seq2SeqExample {
@@ -78,6 +83,8 @@ public final class Seq2SeqExample {
                 .integer("layers", 2, "encoder and decoder layers")
                 .integer("test", "held-out dates to translate").byDefault("200, 50 with --quick")
                 .number("alpha", 0.7, "length-normalisation exponent of beam search")
+                .integer("timing-dates", 50, "held-out dates decoded with and without the key/value cache to time it")
+                .integer("timing-rounds", 3, "alternating rounds of that timing (medians are printed)")
                 .threads().seed().show()
                 .parse(args);
         Charts.showWindows(options.has("show"));
@@ -92,6 +99,8 @@ public final class Seq2SeqExample {
         int layers = options.getInt("layers", 2);
         int testSize = options.getInt("test", quick ? 50 : 200);
         double alpha = options.getDouble("alpha", 0.7);
+        int timingDates = Math.min(options.getInt("timing-dates", 50), testSize);
+        int timingRounds = options.getInt("timing-rounds", 3);
         Threads.set(options.getInt("threads", Threads.get()));
         Generator.manualSeed(options.getInt("seed", 0));
 
@@ -122,6 +131,11 @@ public final class Seq2SeqExample {
                 results.add(trainAndEvaluate("Transformer", transformer, transformer, steps, batchSize, lr, split,
                         source, target, heldOut, alpha));
                 printTranslations(transformer, source, target, heldOut.subList(0, 5), alpha);
+                System.out.println("\nThe key/value cache while beam search of width 3 decodes \""
+                        + heldOut.get(0).human() + "\":");
+                traceCache(System.out, transformer, encode(source, heldOut.get(0).human()), alpha);
+                printTiming(System.out, "Transformer", timeDecoding(transformer, transformer, source,
+                        heldOut.subList(0, timingDates), alpha, timingRounds));
                 for (Path map : transformerHeatMaps(transformer, source, target, heldOut.get(0), dir)) {
                     System.out.println("Cross-attention heat map: " + map.toAbsolutePath());
                 }
@@ -134,6 +148,8 @@ public final class Seq2SeqExample {
                 results.add(trainAndEvaluate("GRU + attention", rnn, rnn, rnnSteps, batchSize, 0.005f, split, source,
                         target, heldOut, alpha));
                 printTranslations(rnn, source, target, heldOut.subList(0, 5), alpha);
+                printTiming(System.out, "GRU decoder", timeDecoding(rnn, rnn, source, heldOut.subList(0, timingDates),
+                        alpha, timingRounds));
                 Path map = rnnHeatMap(rnn, source, target, heldOut.get(0), dir);
                 System.out.println("Attention heat map: " + map.toAbsolutePath());
             }
@@ -272,6 +288,144 @@ public final class Seq2SeqExample {
                             h.finished() ? "" : "   (no <eos>)");
                 }
             }
+        }
+    }
+
+    /**
+     * The decoding times of the four searches (greedy, beams 1, 3, 5) over the same dates, with the model's
+     * cache and without it, one entry per round, and whether both found the same hypotheses.
+     */
+    record DecodeTiming(int dates, double[] cachedSeconds, double[] uncachedSeconds, boolean sameHypotheses) {
+    }
+
+    /**
+     * Decodes {@code dates} with all four searches {@code rounds} times with the cache (the model's
+     * {@link kindling.train.CachedNextTokenModel}) and as many times without it ({@code next::logProbs}, which
+     * reruns the decoder on whole prefixes), alternating which goes first, and compares every hypothesis.
+     */
+    static DecodeTiming timeDecoding(Module model, Translator translator, Vocab source, List<Dates.Pair> dates,
+            double alpha, int rounds) {
+        model.eval();
+        double[] cached = new double[rounds];
+        double[] uncached = new double[rounds];
+        List<List<Hypothesis>> first = null;
+        boolean same = true;
+        for (int r = 0; r < rounds; r++) {
+            for (int k = 0; k < 2; k++) {
+                boolean useCache = (r + k) % 2 == 0;                         // cached first in even rounds
+                long start = System.nanoTime();
+                List<List<Hypothesis>> found = decodeAll(translator, source, dates, alpha, useCache);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                (useCache ? cached : uncached)[r] = seconds;
+                if (first == null) {
+                    first = found;
+                } else {
+                    same &= sameHypotheses(first, found);
+                }
+            }
+        }
+        return new DecodeTiming(dates.size(), cached, uncached, same);
+    }
+
+    /** Greedy search and beam search of each width, for every date: 4 lists of hypotheses per date. */
+    private static List<List<Hypothesis>> decodeAll(Translator translator, Vocab source, List<Dates.Pair> dates,
+            double alpha, boolean useCache) {
+        List<List<Hypothesis>> all = new ArrayList<>();
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (Dates.Pair pair : dates) {
+                NextTokenModel next = translator.nextTokenModel(encode(source, pair.human()));
+                NextTokenModel search = useCache ? next : next::logProbs;     // a plain NextTokenModel: no cache
+                all.add(List.of(SequenceSearch.greedy(search, Vocab.BOS_INDEX, Vocab.EOS_INDEX, maxLength())));
+                for (int width : BEAM_WIDTHS) {
+                    all.add(SequenceSearch.beam(search, Vocab.BOS_INDEX, Vocab.EOS_INDEX, width, maxLength(), alpha));
+                }
+            }
+        }
+        return all;
+    }
+
+    /** The same token sequences in the same order, and log-probabilities equal to float rounding. */
+    private static boolean sameHypotheses(List<List<Hypothesis>> a, List<List<Hypothesis>> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).size() != b.get(i).size()) {
+                return false;
+            }
+            for (int j = 0; j < a.get(i).size(); j++) {
+                Hypothesis x = a.get(i).get(j);
+                Hypothesis y = b.get(i).get(j);
+                if (!x.tokens().equals(y.tokens()) || Math.abs(x.logProbability() - y.logProbability()) > 1e-4) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static void printTiming(PrintStream out, String name, DecodeTiming timing) {
+        double cached = median(timing.cachedSeconds());
+        double uncached = median(timing.uncachedSeconds());
+        out.printf(Locale.ROOT, "%s: decoding %d held-out dates (greedy, beams 1, 3, 5), %d rounds alternating, "
+                        + "median (min-max): cached %.2f s (%.2f-%.2f), whole prefixes rerun %.2f s (%.2f-%.2f), %.1fx; "
+                        + "the same hypotheses: %s%n", name, timing.dates(), timing.cachedSeconds().length, cached,
+                min(timing.cachedSeconds()), max(timing.cachedSeconds()), uncached, min(timing.uncachedSeconds()),
+                max(timing.uncachedSeconds()), uncached / cached, timing.sameHypotheses() ? "yes" : "NO");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    }
+
+    /**
+     * What the Transformer's key/value cache holds at each step of a beam search of width 3 on {@code src}
+     * (1, S): the beams' parents, the new tokens fed, and the shapes of layer 0's cached keys. Decodes through
+     * the same {@link kindling.train.CachedNextTokenModel} as the searches, watching its calls.
+     */
+    static void traceCache(PrintStream out, DateTransformer model, Tensor src, double alpha) {
+        model.eval();
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor memory = model.encode(src, null);
+            CachedNextTokenModel traced = new CachedNextTokenModel() {
+                @Override
+                public Tensor logProbs(int[][] prefixes) {
+                    throw new UnsupportedOperationException("traced step by step only");
+                }
+
+                @Override
+                public Decoding startDecoding() {
+                    KeyValueCache cache = model.transformer.decoder.newCache();
+                    return (prefixes, parentBeams) -> {
+                        if (parentBeams != null) {
+                            cache.reorder(parentBeams);
+                        }
+                        int t = prefixes[0].length;
+                        Tensor shared = memory.expand(prefixes.length, memory.size(1), memory.size(2));
+                        Tensor newTokens = DateTransformer.tokens(prefixes, t - 1);
+                        Tensor scores = model.decodeStep(newTokens, shared, null, cache);
+                        KeyValueCache.LayerCache layer0 = cache.layer(0);
+                        out.printf("  step %-2d parents %-10s new tokens %-8s self-attention K, V %-15s "
+                                        + "cross-attention K, V %-15s scores %s%n", t - 1,
+                                parentBeams == null ? "-" : java.util.Arrays.toString(parentBeams).replace(" ", ""),
+                                Shape.format(newTokens.shape()), Shape.format(layer0.selfAttention().keys().shape()),
+                                Shape.format(layer0.crossAttention().keys().shape()), Shape.format(scores.shape()));
+                        return scores.select(1, 0).logSoftmax(-1);
+                    };
+                }
+            };
+            SequenceSearch.beam(traced, Vocab.BOS_INDEX, Vocab.EOS_INDEX, 3, maxLength(), alpha);
         }
     }
 

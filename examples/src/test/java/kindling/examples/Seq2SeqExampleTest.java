@@ -128,4 +128,40 @@ class Seq2SeqExampleTest {
             assertEquals(accuracy.get("greedy"), accuracy.get("beam 1"));         // width 1 is greedy
         }
     }
+
+    /**
+     * Both models decode step by step (the Transformer's key/value cache, the GRU's kept state) and find the
+     * hypotheses of the uncached searches; the cache's shapes at each step of a beam of 3 are the ones written
+     * here. No timing is checked, only that the comparison ran.
+     */
+    @Test
+    void cachedDecodingFindsTheUncachedHypotheses() {
+        Generator.manualSeed(2);
+        Vocab source = DateBatches.sourceVocab();
+        Vocab target = DateBatches.targetVocab();
+        Dates.Split split = Dates.split(42, 0.1);
+        List<Dates.Pair> dates = Dates.sample(new Random(2), split.test(), 2);
+        DateTransformer transformer = new DateTransformer(source.size(), target.size(), 16, 2, 2, 32);
+        AttentionGruTranslator rnn = new AttentionGruTranslator(source.size(), target.size(), 8, 16);
+        Seq2SeqExample.train(transformer, transformer, 20, 16, 0.005f, split.train(), source, target, new Random(1), null);
+        Seq2SeqExample.train(rnn, rnn, 10, 16, 0.01f, split.train(), source, target, new Random(1), null);
+        for (Seq2SeqExample.DecodeTiming timing : List.of(
+                Seq2SeqExample.timeDecoding(transformer, transformer, source, dates, 0.7, 1),
+                Seq2SeqExample.timeDecoding(rnn, rnn, source, dates, 0.7, 1))) {
+            assertTrue(timing.sameHypotheses());
+            assertEquals(1, timing.cachedSeconds().length);
+            assertTrue(timing.cachedSeconds()[0] > 0 && timing.uncachedSeconds()[0] > 0);
+        }
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Seq2SeqExample.traceCache(new PrintStream(bytes, true, StandardCharsets.UTF_8), transformer,
+                Seq2SeqExample.encode(source, "5 mar 2002"), 0.7);
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\\R");
+        // "5 mar 2002": S = 10 characters; 2 heads of 8. Step 0 feeds <bos> alone, then three beams.
+        assertEquals("  step 0  parents -          new tokens (1, 1)   self-attention K, V (1, 2, 1, 8)    "
+                + "cross-attention K, V (1, 2, 10, 8)   scores (1, 1, 15)", lines[0]);
+        assertTrue(lines[1].matches("  step 1  parents \\[0,0,0\\] +new tokens \\(3, 1\\) +self-attention K, V "
+                + "\\(3, 2, 2, 8\\) +cross-attention K, V \\(3, 2, 10, 8\\) +scores \\(3, 1, 15\\)"), lines[1]);
+        assertTrue(lines[2].contains("self-attention K, V (3, 2, 3, 8)"), lines[2]);
+    }
 }

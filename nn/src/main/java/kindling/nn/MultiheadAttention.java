@@ -47,6 +47,38 @@ public class MultiheadAttention extends Module {
     public record Output(Tensor output, Tensor weights) {
     }
 
+    /**
+     * Keys and values already projected and split into heads, each (N, h, S, d): K = key · W_kᵀ + b_k and
+     * V = value · W_vᵀ + b_v, feature i·d + j in head i, column j, as {@link #projectKeyValue} makes them.
+     * What a {@link KeyValueCache} keeps per attention sub-layer, so that a decoder step projects only its new
+     * positions ({@link #append}) and the memory's keys and values are projected once.
+     *
+     * @param keys   (N, h, S, d)
+     * @param values (N, h, S, d)
+     */
+    public record KeyValue(Tensor keys, Tensor values) {
+
+        /** These S positions followed by {@code next}'s S', along dim 2: (N, h, S + S', d). */
+        public KeyValue append(KeyValue next) {
+            return new KeyValue(Tensor.cat(2, keys, next.keys), Tensor.cat(2, values, next.values));
+        }
+
+        /** The sequences {@code index} (1-D, whole numbers; repeats allowed) of the batch, in that order. */
+        public KeyValue indexSelect(Tensor index) {
+            return new KeyValue(keys.indexSelect(0, index), values.indexSelect(0, index));
+        }
+
+        /** N, the number of sequences. */
+        public int batchSize() {
+            return keys.size(0);
+        }
+
+        /** S, the number of key positions. */
+        public int length() {
+            return keys.size(2);
+        }
+    }
+
     private final int embedDim;
     private final int numHeads;
     private final int headDim;
@@ -120,17 +152,63 @@ public class MultiheadAttention extends Module {
      */
     public Output forward(Tensor query, Tensor key, Tensor value, AttentionMask keyPaddingMask, AttentionMask attnMask,
             boolean needWeights, boolean averageAttnWeights) {
-        boolean batched = checkInputs(query, key, value);
-        Tensor q = toBatchFirst(query, batched);                         // (N, L, E)
+        checkInputs(query, key, value);
+        return forward(query, projectKeyValue(key, value), keyPaddingMask, attnMask, needWeights, averageAttnWeights);
+    }
+
+    /**
+     * The keys and values projected and split into heads, (N, h, S, d) each; key and value as in
+     * {@link #forward(Tensor, Tensor, Tensor, AttentionMask, AttentionMask, boolean, boolean) forward}: (S, N, E),
+     * (N, S, E) with batchFirst, or unbatched (S, E) (then N = 1).
+     * <pre>
+     *   K = key · W_kᵀ + b_k      V = value · W_vᵀ + b_v      (N, S, E) → (N, S, h, d) → (N, h, S, d)
+     * </pre>
+     */
+    public KeyValue projectKeyValue(Tensor key, Tensor value) {
+        if ((key.dim() != 2 && key.dim() != 3) || key.size(-1) != embedDim
+                || !java.util.Arrays.equals(key.shape(), value.shape())) {
+            String layout = batchFirst ? "(N, S, E)" : "(S, N, E)";
+            throw new ShapeException(describe() + ": projectKeyValue expected key and value " + layout.replace("E", ""
+                    + embedDim) + " or unbatched (S, " + embedDim + "), both the same shape, but got key "
+                    + Shape.format(key.shape()) + ", value " + Shape.format(value.shape()));
+        }
+        boolean batched = key.dim() == 3;
         Tensor k = toBatchFirst(key, batched);                           // (N, S, E)
         Tensor v = toBatchFirst(value, batched);
-        int n = q.size(0);
-        int l = q.size(1);
+        int n = k.size(0);
         int s = k.size(1);
+        return new KeyValue(splitHeads(project(k, 1), n, s), splitHeads(project(v, 2), n, s));   // (N, h, S, d)
+    }
+
+    /**
+     * Attention of {@code query} over keys and values already projected into heads (for instance those a
+     * {@link KeyValueCache} kept from earlier decoding steps); otherwise as
+     * {@link #forward(Tensor, Tensor, Tensor, AttentionMask, AttentionMask, boolean, boolean) forward}, which is
+     * this method on {@code projectKeyValue(key, value)}. query (L, N, E), (N, L, E) with batchFirst, or
+     * unbatched (L, E); keyValue (N, h, S, d) with N = 1 for an unbatched query.
+     */
+    public Output forward(Tensor query, KeyValue keyValue, AttentionMask keyPaddingMask, AttentionMask attnMask,
+            boolean needWeights, boolean averageAttnWeights) {
+        boolean batched = query.dim() == 3;
+        int n = batched ? query.size(batchFirst ? 0 : 1) : 1;
+        int[] expected = {n, numHeads, keyValue.length(), headDim};
+        if ((query.dim() != 2 && query.dim() != 3) || query.size(-1) != embedDim
+                || !java.util.Arrays.equals(keyValue.keys().shape(), expected)
+                || !java.util.Arrays.equals(keyValue.values().shape(), expected)) {
+            String layout = batchFirst ? "(N, L, E)" : "(L, N, E)";
+            throw new ShapeException(describe() + ": expected query " + layout.replace("E", "" + embedDim)
+                    + " (or unbatched (L, " + embedDim + "), N = 1) and keys and values (N, numHeads, S, headDim) = (N, "
+                    + numHeads + ", S, " + headDim + ") with the same N but got query " + Shape.format(query.shape())
+                    + ", keys " + Shape.format(keyValue.keys().shape()) + ", values "
+                    + Shape.format(keyValue.values().shape()));
+        }
+        Tensor q = toBatchFirst(query, batched);                         // (N, L, E)
+        int l = q.size(1);
+        int s = keyValue.length();
         AttentionMask mask = combineMasks(keyPaddingMask, attnMask, batched, n, l, s);
         Tensor qHeads = splitHeads(project(q, 0), n, l);                  // (N, h, L, d)
-        Tensor kHeads = splitHeads(project(k, 1), n, s);                  // (N, h, S, d)
-        Tensor vHeads = splitHeads(project(v, 2), n, s);                  // (N, h, S, d)
+        Tensor kHeads = keyValue.keys();                                  // (N, h, S, d)
+        Tensor vHeads = keyValue.values();                                // (N, h, S, d)
         Attention.Result attended = Attention.scaledDotProduct(qHeads, kHeads, vHeads, mask,
                 isTraining() ? dropout : 0, null);
         Tensor concat = attended.output().permute(0, 2, 1, 3).reshape(n, l, embedDim);  // heads side by side

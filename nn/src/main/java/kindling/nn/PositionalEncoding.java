@@ -65,11 +65,21 @@ public class PositionalEncoding extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        if (input.dim() != 3 || input.size(2) != numHiddens || input.size(1) > maxLen) {
-            throw new ShapeException(describe() + ": expected input (N, L, " + numHiddens + ") with L <= "
-                    + maxLen + " but got " + Shape.format(input.shape()));
+        return forward(input, 0);
+    }
+
+    /**
+     * The encoding of positions {@code start} .. {@code start} + L − 1: y = dropout(x + P[start:start+L, :]).
+     * Step-by-step decoding with a {@link KeyValueCache} feeds one new position at a time, the one at
+     * {@code start} = the number of positions already decoded; {@code forward(x)} is {@code forward(x, 0)}.
+     */
+    public Tensor forward(Tensor input, int start) {
+        if (input.dim() != 3 || input.size(2) != numHiddens || start < 0 || start + input.size(1) > maxLen) {
+            throw new ShapeException(describe() + ": expected input (N, L, " + numHiddens + ") with "
+                    + (start == 0 ? "L" : "start + L") + " <= " + maxLen + " but got " + Shape.format(input.shape())
+                    + (start == 0 ? "" : " at start " + start));
         }
-        return dropout.forward(input.add(table.narrow(1, 0, input.size(1))));
+        return dropout.forward(input.add(table.narrow(1, start, input.size(1))));
     }
 
     public int numHiddens() {

@@ -18,7 +18,9 @@ import kindling.tensor.Tensor;
  * </pre>
  * In training the whole target is fed at once, shifted right behind a begin-of-sequence token, with the
  * causal {@code tgtMask = generateSquareSubsequentMask(T)} (teacher forcing). In generation the memory is
- * computed once ({@link #encode}) and the decoder is run again on the growing prefix ({@link #decode}).
+ * computed once ({@link #encode}) and the decoder is run again on the growing prefix ({@link #decode}), or
+ * only on the new position with the earlier positions' keys and values kept in a {@link KeyValueCache}
+ * ({@link #decodeStep}).
  *
  * <p><b>Shape</b> (S source and T target positions, N batch, E = dModel): src (S, N, E), tgt (T, N, E),
  * output (T, N, E); batch first (N, S, E), (N, T, E), (N, T, E); unbatched (S, E), (T, E), (T, E).
@@ -117,6 +119,16 @@ public class Transformer extends Module {
     public Tensor decode(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
             AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
         return decoder.forward(tgt, memory, tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask);
+    }
+
+    /**
+     * One step of incremental decoding: {@code decoder.forwardStep} on the new target positions {@code tgt}
+     * (usually one), reading the keys and values of the earlier ones from {@code cache}
+     * ({@code decoder.newCache()}); the same output as {@link #decode} on the whole prefix with the causal
+     * mask, for the new positions.
+     */
+    public Tensor decodeStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask, KeyValueCache cache) {
+        return decoder.forwardStep(tgt, memory, memoryKeyPaddingMask, cache);
     }
 
     /** PyTorch's two checks, with the shapes: the same batch size, and E features in both. */

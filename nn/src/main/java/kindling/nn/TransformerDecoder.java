@@ -72,6 +72,42 @@ public class TransformerDecoder extends Module {
         return norm == null ? x : norm.forward(x);
     }
 
+    /** An empty {@link KeyValueCache} for {@link #forwardStep}, one {@link KeyValueCache.LayerCache} per layer. */
+    public KeyValueCache newCache() {
+        return new KeyValueCache(numLayers());
+    }
+
+    /**
+     * One step of incremental decoding: the stack (then norm) on the L new target positions {@code tgt}
+     * (usually L = 1) after the t positions {@code cache} holds, each layer with its own
+     * {@link KeyValueCache.LayerCache}; see {@link TransformerDecoderLayer#forwardStep}. Equal to the last L
+     * positions of {@code forward(all t + L positions, memory, causal mask, null, null, memoryKeyPaddingMask)}
+     * in eval mode, to float rounding, at 1 position of work per layer and step instead of t + L.
+     * <pre>
+     *   TransformerDecoder decoder = new TransformerDecoder(
+     *           TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).batchFirst(true).build(), 2);
+     *   decoder.eval();
+     *   Tensor memory = Tensor.randn(1, 5, 8);                      // (N, S, E)
+     *   Tensor tgt = Tensor.randn(1, 4, 8);                         // (N, T, E)
+     *   Tensor all = decoder.forward(tgt, memory, AttentionMask.causal(4), null, null, null);   // (1, 4, 8)
+     *   KeyValueCache cache = decoder.newCache();
+     *   for (int t = 0; t &lt; 4; t++) {
+     *       Tensor yt = decoder.forwardStep(tgt.narrow(1, t, 1), memory, null, cache);        // = all[:, t]
+     *   }
+     * </pre>
+     */
+    public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask, KeyValueCache cache) {
+        if (cache == null || cache.numLayers() != numLayers()) {
+            throw new IllegalArgumentException(describe() + ": forwardStep needs a KeyValueCache of " + numLayers()
+                    + " layers (newCache()), got " + cache);
+        }
+        Tensor x = tgt;
+        for (int i = 0; i < numLayers(); i++) {
+            x = layer(i).forwardStep(x, memory, memoryKeyPaddingMask, cache.layer(i));
+        }
+        return norm == null ? x : norm.forward(x);
+    }
+
     /** The layer {@code i}. */
     public TransformerDecoderLayer layer(int i) {
         return (TransformerDecoderLayer) layers.get(i);

@@ -127,6 +127,96 @@ public class TransformerDecoderLayer extends Module {
     }
 
     /**
+     * One step of incremental decoding (d2l's {@code TransformerDecoderBlock.forward(X, state)} in prediction):
+     * the block on the L new target positions {@code tgt} (usually L = 1) that follow the t positions whose
+     * keys and values {@code cache} holds, giving the same output for them as {@link #forward} on the whole
+     * target with the causal mask (eval mode; to float rounding).
+     * <pre>
+     *   self-attention:  K, V = cache.selfAttention ++ project(x_new)     (N, h, t + L, d)   the new positions appended
+     *                    query i of the L new ones (position t + i) reads keys 0 .. t + i
+     *   cross-attention: K, V = cache.crossAttention                      (N, h, S, d)       projected from memory at
+     *                                                                                          the first step only
+     *   feed-forward:    on the L new positions
+     * </pre>
+     * tgt (N, L, E) with batchFirst, (L, N, E) without, or unbatched (L, E); memory and
+     * {@code memoryKeyPaddingMask} (may be null) as in {@link #forward}, for the same N sequences as the
+     * cache. No target masks: the causal one is implied, and generated targets have no padding.
+     */
+    public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask,
+            KeyValueCache.LayerCache cache) {
+        checkInputs(tgt, memory);
+        checkCache(tgt, memory, memoryKeyPaddingMask, cache);
+        Tensor x = tgt;
+        if (options.normFirst) {
+            x = x.add(cachedSelfAttentionBlock(norm1.forward(x), cache));
+            x = x.add(cachedCrossAttentionBlock(norm2.forward(x), memory, memoryKeyPaddingMask, cache));
+            x = x.add(feedForwardBlock(norm3.forward(x)));
+        } else {
+            x = norm1.forward(x.add(cachedSelfAttentionBlock(x, cache)));
+            x = norm2.forward(x.add(cachedCrossAttentionBlock(x, memory, memoryKeyPaddingMask, cache)));
+            x = norm3.forward(x.add(feedForwardBlock(x)));
+        }
+        return x;
+    }
+
+    /**
+     * SA(x) on the L new positions: their keys and values appended to the cache's t, then attention over all
+     * t + L. A new position t + i may read keys 0 .. t + i: the last L rows of the causal mask of t + L
+     * positions (no mask for L = 1, which may read them all).
+     */
+    private Tensor cachedSelfAttentionBlock(Tensor x, KeyValueCache.LayerCache cache) {
+        int past = cache.length();
+        MultiheadAttention.KeyValue added = selfAttn.projectKeyValue(x, x);                 // (N, h, L, d)
+        cache.selfAttention = past == 0 ? added : cache.selfAttention.append(added);     // (N, h, t + L, d)
+        int l = added.length();
+        AttentionMask mask = l == 1 ? null
+                : AttentionMask.additive(AttentionMask.causal(past + l).additive().narrow(0, past, l));
+        return dropout1.forward(selfAttn.forward(x, cache.selfAttention, null, mask, false, true).output());
+    }
+
+    /** CA(x, m) with the memory's keys and values projected once, at the first step, and kept in the cache. */
+    private Tensor cachedCrossAttentionBlock(Tensor x, Tensor memory, AttentionMask keyPaddingMask,
+            KeyValueCache.LayerCache cache) {
+        if (cache.crossAttention == null) {
+            cache.crossAttention = multiheadAttn.projectKeyValue(memory, memory);          // (N, h, S, d)
+        }
+        return dropout2.forward(multiheadAttn.forward(x, cache.crossAttention, keyPaddingMask, null, false, true)
+                .output());
+    }
+
+    /**
+     * Checked before the cache changes: the padding mask fits, and the cache, if filled, holds the same N
+     * sequences as tgt and the keys of a memory as long as this one.
+     */
+    private void checkCache(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask,
+            KeyValueCache.LayerCache cache) {
+        if (cache == null) {
+            throw new IllegalArgumentException(describe() + ": forwardStep needs a KeyValueCache.LayerCache "
+                    + "(TransformerDecoder.newCache().layer(i) or new KeyValueCache(1).layer(0)), got null");
+        }
+        int rank = tgt.dim();
+        int n = rank == 2 ? 1 : tgt.size(options.batchFirst ? 0 : 1);
+        int s = memory.size(rank == 2 || options.batchFirst ? -2 : 0);
+        int[] expectedPadding = rank == 2 ? new int[] {s} : new int[] {n, s};
+        if (memoryKeyPaddingMask != null && !java.util.Arrays.equals(memoryKeyPaddingMask.shape(), expectedPadding)) {
+            throw new ShapeException(describe() + ": forwardStep expected memoryKeyPaddingMask "
+                    + (rank == 2 ? "(S)" : "(N, S)") + " = " + Shape.format(expectedPadding) + " for tgt "
+                    + Shape.format(tgt.shape()) + " and memory " + Shape.format(memory.shape()) + " but got "
+                    + Shape.format(memoryKeyPaddingMask.shape()));
+        }
+        if (cache.length() == 0) {
+            return;
+        }
+        if (n != cache.batchSize() || s != cache.crossAttention.length()) {
+            throw new ShapeException(describe() + ": forwardStep got tgt " + Shape.format(tgt.shape()) + " and memory "
+                    + Shape.format(memory.shape()) + " (N = " + n + " sequences, S = " + s + ") but the cache holds N = "
+                    + cache.batchSize() + " sequences of t = " + cache.length() + " positions, memory keys "
+                    + Shape.format(cache.crossAttention.keys().shape()) + " (N, h, S, d); after beam search keeps, "
+                    + "repeats or drops sequences, call KeyValueCache.reorder(parentBeams) before the next step");
+        }
+    }
+
+    /**
      * The cross-attention weights per head, (N, nhead, T, S) (unbatched (nhead, T, S)): how much each target
      * position reads each source position in this layer, for heat maps. The same computation as
      * {@link #forward} up to the cross-attention, which is then asked for its weights.

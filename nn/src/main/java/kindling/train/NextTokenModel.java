@@ -19,6 +19,8 @@ import kindling.tensor.Tensor;
  * 1 + 2 + … + T ≈ T²/2 position-steps per beam; a decoder that keeps each layer's keys and values from the
  * previous steps (a key/value cache) does one position per step, T in all. An RNN decoder that keeps its
  * hidden state does one step per call; rerun from the prefix it costs T²/2 like the uncached Transformer.
+ * A model that keeps such state between calls implements {@link CachedNextTokenModel}, which the searches
+ * use when they are given one: they then tell it, at every step, which earlier prefix each new one extends.
  */
 @FunctionalInterface
 public interface NextTokenModel {

@@ -35,7 +35,10 @@ import kindling.tensor.Tensor;
  *
  * <p>Cost: step t calls {@link NextTokenModel#logProbs} once with up to k prefixes of length t, and picks the
  * k best of k·V extensions; what the call itself costs (rerunning the prefix, or a key/value cache) is said
- * by the model, see {@link NextTokenModel}. Runs without building a graph ({@link NoGrad}).
+ * by the model, see {@link NextTokenModel}. A {@link CachedNextTokenModel} is decoded step by step instead:
+ * one {@link CachedNextTokenModel#startDecoding()} per search, and each step passes, beside the prefixes, the
+ * index of the previous step's prefix that each one extends, so the model can reorder its cache. Runs
+ * without building a graph ({@link NoGrad}).
  */
 public final class SequenceSearch {
 
@@ -52,8 +55,10 @@ public final class SequenceSearch {
         int[] prefix = {bos};
         double logProbability = 0;
         try (NoGrad ignored = NoGrad.enter()) {
+            CachedNextTokenModel.Decoding decoding = startDecoding(model);
             for (int step = 0; step < maxLen; step++) {
-                float[] row = logProbs(model, new int[][] {prefix})[0];
+                int[] parents = step == 0 ? null : new int[] {0};        // the one sequence continues
+                float[] row = logProbs(decoding, new int[][] {prefix}, parents)[0];
                 int best = 0;
                 for (int v = 1; v < row.length; v++) {        // the first of equal maxima, as argmax
                     if (row[v] > row[best]) {
@@ -84,15 +89,20 @@ public final class SequenceSearch {
             throw new IllegalArgumentException("SequenceSearch.beam: alpha must be >= 0, got " + alpha);
         }
         checkMaxLen(maxLen);
-        List<Beam> live = List.of(new Beam(new int[] {bos}, 0));
+        List<Beam> live = List.of(new Beam(new int[] {bos}, 0, -1));
         List<Hypothesis> done = new ArrayList<>();
         try (NoGrad ignored = NoGrad.enter()) {
+            CachedNextTokenModel.Decoding decoding = startDecoding(model);
             for (int step = 0; step < maxLen && !live.isEmpty(); step++) {
                 int[][] prefixes = new int[live.size()][];
+                int[] parents = step == 0 ? null : new int[live.size()];
                 for (int b = 0; b < live.size(); b++) {
                     prefixes[b] = live.get(b).prefix;
+                    if (parents != null) {
+                        parents[b] = live.get(b).parent;                 // which sequence of the last step it extends
+                    }
                 }
-                float[][] rows = logProbs(model, prefixes);
+                float[][] rows = logProbs(decoding, prefixes, parents);
                 List<Extension> best = bestExtensions(live, rows, beamWidth);
                 List<Beam> next = new ArrayList<>();
                 for (Extension e : best) {
@@ -100,7 +110,7 @@ public final class SequenceSearch {
                     if (e.token == eos) {
                         done.add(hypothesis(prefix, e.logProbability, alpha, true));
                     } else {
-                        next.add(new Beam(prefix, e.logProbability));
+                        next.add(new Beam(prefix, e.logProbability, e.beam));
                     }
                 }
                 live = next;
@@ -118,8 +128,11 @@ public final class SequenceSearch {
         return logProbability / Math.pow(length, alpha);
     }
 
-    /** A live prefix ({@code <bos>} first) and its log-probability. */
-    private record Beam(int[] prefix, double logProbability) {
+    /**
+     * A live prefix ({@code <bos>} first), its log-probability, and the index of the live prefix of the previous
+     * step it extends (−1 for the first).
+     */
+    private record Beam(int[] prefix, double logProbability, int parent) {
     }
 
     /** Live beam {@code beam} extended by {@code token}, with the extension's total log-probability. */
@@ -160,9 +173,20 @@ public final class SequenceSearch {
         return new Hypothesis(tokens, logProbability, lengthNormalised(logProbability, tokens.size(), alpha), finished);
     }
 
+    /**
+     * The model's own step-by-step decoding if it is a {@link CachedNextTokenModel}; otherwise one that asks
+     * {@link NextTokenModel#logProbs} for the whole prefixes every step and needs no parents.
+     */
+    private static CachedNextTokenModel.Decoding startDecoding(NextTokenModel model) {
+        if (model instanceof CachedNextTokenModel cached) {
+            return cached.startDecoding();
+        }
+        return (prefixes, parentBeams) -> model.logProbs(prefixes);
+    }
+
     /** The model's answer as rows, after checking it is (B, V). */
-    private static float[][] logProbs(NextTokenModel model, int[][] prefixes) {
-        Tensor out = model.logProbs(prefixes);
+    private static float[][] logProbs(CachedNextTokenModel.Decoding decoding, int[][] prefixes, int[] parentBeams) {
+        Tensor out = decoding.logProbs(prefixes, parentBeams);
         if (out.dim() != 2 || out.size(0) != prefixes.length) {
             throw new ShapeException("SequenceSearch: the NextTokenModel should return log-probabilities (B, V) with B = "
                     + prefixes.length + " prefixes of length " + prefixes[0].length + " but returned "

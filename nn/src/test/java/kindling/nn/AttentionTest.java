@@ -95,6 +95,12 @@ class AttentionTest {
         ShapeException e = assertThrows(ShapeException.class, () -> encoding.forward(Tensor.zeros(2, 61, 4)));
         assertEquals("PositionalEncoding(numHiddens=4, maxLen=60): expected input (N, L, 4) with L <= 60 but got "
                 + "(2, 61, 4)", e.getMessage());
+        // The positions start..start+L−1, as step-by-step decoding feeds them: row 3 of P for start 3.
+        assertEquals(1 + Math.cos(3 / 100.0), encoding.forward(Tensor.ones(2, 1, 4), 3).get(1, 0, 3), 1e-6);
+        assertEquals(y.narrow(1, 3, 2).toString(), encoding.forward(Tensor.ones(2, 2, 4), 3).toString());
+        e = assertThrows(ShapeException.class, () -> encoding.forward(Tensor.zeros(2, 2, 4), 59));
+        assertEquals("PositionalEncoding(numHiddens=4, maxLen=60): expected input (N, L, 4) with start + L <= 60 but "
+                + "got (2, 2, 4) at start 59", e.getMessage());
         assertEquals("PositionalEncoding(\n  (dropout): Dropout(p=0.2, inplace=False)\n)",
                 new PositionalEncoding(8, 0.2).toString());
     }

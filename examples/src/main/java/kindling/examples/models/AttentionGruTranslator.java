@@ -10,7 +10,7 @@ import kindling.nn.Linear;
 import kindling.nn.Module;
 import kindling.nn.functional.AttentionMask;
 import kindling.tensor.Tensor;
-import kindling.train.NextTokenModel;
+import kindling.train.CachedNextTokenModel;
 
 /**
  * An RNN encoder–decoder with additive attention (Bahdanau et al. 2015), as d2l's 11.4
@@ -87,25 +87,58 @@ public class AttentionGruTranslator extends Module implements Translator {
     }
 
     /**
-     * The search's view for one source (1, S): the encoder runs once; each call reruns the decoder loop over
-     * the whole prefixes (t GRU steps at step t, no state kept between calls) and returns the last step's
-     * log-softmax.
+     * One step of the decoder loop for N sequences: from the state s_{t−1} (N, H) and the tokens y_{t−1} (N),
+     * the new state s_t and its scores (N, V_tgt); {@link #decode} is this step repeated.
+     */
+    public Tensor[] decodeStep(Tensor tokens, Tensor state, Tensor encoded, AttentionMask srcPadding) {
+        AdditiveAttention.Output read = attention.forward(state.unsqueeze(1), encoded, encoded, srcPadding);
+        Tensor context = read.output().squeeze(1);                             // (N, 2H)
+        Tensor next = decoderCell.forward(Tensor.cat(1, tgtEmbedding.forward(tokens), context), state);
+        return new Tensor[] {next, output.forward(next)};
+    }
+
+    /**
+     * The search's view for one source (1, S); the encoder runs once. Uncached
+     * ({@link CachedNextTokenModel#logProbs(int[][])}) each call reruns the decoder loop over the whole prefixes
+     * (t GRU steps at step t); cached ({@link CachedNextTokenModel#startDecoding()}) the decoder's state s (B, H)
+     * is kept between calls, reordered by the parent beams, and each call runs one GRU step on the newest token.
+     * Both return the log-softmax of the last step's scores.
      */
     @Override
-    public NextTokenModel nextTokenModel(Tensor src) {
+    public CachedNextTokenModel nextTokenModel(Tensor src) {
         Tensor encoded = encode(src);
-        return prefixes -> {
-            int beams = prefixes.length;
-            int t = prefixes[0].length;
-            float[] tokens = new float[beams * t];
-            for (int b = 0; b < beams; b++) {
-                for (int i = 0; i < t; i++) {
-                    tokens[b * t + i] = prefixes[b][i];
-                }
+        return new CachedNextTokenModel() {
+            @Override
+            public Tensor logProbs(int[][] prefixes) {
+                int t = prefixes[0].length;
+                Tensor shared = encoded.expand(prefixes.length, encoded.size(1), encoded.size(2));
+                Tensor scores = decode(DateTransformer.tokens(prefixes, 0), shared, null).scores();
+                return scores.select(1, t - 1).logSoftmax(-1);
             }
-            Tensor shared = encoded.expand(beams, encoded.size(1), encoded.size(2));
-            Tensor scores = decode(Tensor.wrap(tokens, beams, t), shared, null).scores();
-            return scores.select(1, t - 1).logSoftmax(-1);
+
+            @Override
+            public Decoding startDecoding() {
+                Tensor[] state = {Tensor.zeros(1, hiddenSize)};                  // s_0 for the one first prefix
+                return (prefixes, parentBeams) -> {
+                    if (parentBeams != null) {                                   // row b continues row parentBeams[b]
+                        state[0] = state[0].indexSelect(0, Tensor.wrap(indices(parentBeams), parentBeams.length));
+                    }
+                    int t = prefixes[0].length;
+                    Tensor last = DateTransformer.tokens(prefixes, t - 1).reshape(prefixes.length);
+                    Tensor shared = encoded.expand(prefixes.length, encoded.size(1), encoded.size(2));
+                    Tensor[] stepped = decodeStep(last, state[0], shared, null);
+                    state[0] = stepped[0];
+                    return stepped[1].logSoftmax(-1);
+                };
+            }
         };
+    }
+
+    private static float[] indices(int[] parentBeams) {
+        float[] index = new float[parentBeams.length];
+        for (int b = 0; b < index.length; b++) {
+            index[b] = parentBeams[b];
+        }
+        return index;
     }
 }

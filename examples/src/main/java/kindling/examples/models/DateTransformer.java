@@ -1,6 +1,7 @@
 package kindling.examples.models;
 
 import kindling.nn.Embedding;
+import kindling.nn.KeyValueCache;
 import kindling.nn.Linear;
 import kindling.nn.Module;
 import kindling.nn.PositionalEncoding;
@@ -8,7 +9,7 @@ import kindling.nn.Transformer;
 import kindling.nn.TransformerDecoderLayer;
 import kindling.nn.functional.AttentionMask;
 import kindling.tensor.Tensor;
-import kindling.train.NextTokenModel;
+import kindling.train.CachedNextTokenModel;
 
 /**
  * A small encoder–decoder Transformer that translates character sequences, as d2l's 11.7 and PyTorch's
@@ -21,6 +22,8 @@ import kindling.train.NextTokenModel;
  *                                                             to the memory (its padding masked out)
  *                                                          → generator                         (N, T, V_tgt)
  * </pre>
+ * When generating, {@link #decodeStep} feeds one new position at a time and keeps the decoder's keys and values
+ * of the earlier ones in a {@link KeyValueCache}; {@link #nextTokenModel} offers both ways to the searches.
  * Unlike d2l's {@code TransformerEncoder} and {@code DigitTransformer}, the embeddings are not multiplied by
  * √d: drawn N(0, 1) and scaled by √64 = 8 they drown the sinusoids (values in [−1, 1]) that say where each
  * character is, and this task is mostly copying characters by position (the third digit of the year, the
@@ -71,26 +74,64 @@ public class DateTransformer extends Module implements Translator {
     }
 
     /**
-     * The search's view of this model for one source {@code src} (1, S), unpadded: the memory is computed
-     * once; each call reruns the decoder on the whole prefixes (no key/value cache, so step t costs t
-     * positions) and returns the log-softmax of the last position's scores.
+     * The scores (N, L, V_tgt) of the next token after each of the L new positions {@code tgt} (N, L), which
+     * follow the {@code cache.length()} positions already decoded: their embeddings with the positional
+     * encodings of positions t .. t + L − 1, then the decoder with the {@link KeyValueCache}, which gives the
+     * same scores as {@link #decode} on the whole prefix for those positions.
+     */
+    public Tensor decodeStep(Tensor tgt, Tensor memory, AttentionMask srcPadding, KeyValueCache cache) {
+        Tensor x = positionalEncoding.forward(tgtEmbedding.forward(tgt), cache.length());
+        return generator.forward(transformer.decodeStep(x, memory, srcPadding, cache));
+    }
+
+    /**
+     * The search's view of this model for one source {@code src} (1, S), unpadded; the memory is computed
+     * once. Uncached ({@link CachedNextTokenModel#logProbs(int[][])}, or when the search is given
+     * {@code model::logProbs}), each call reruns the decoder on the whole prefixes, so step t costs t positions.
+     * Cached ({@link CachedNextTokenModel#startDecoding()}, what the searches use), each step reorders the
+     * key/value cache by the parent beams and feeds only the newest token of every prefix: one position.
+     * Both return the log-softmax of the last position's scores, the same to float rounding.
      */
     @Override
-    public NextTokenModel nextTokenModel(Tensor src) {
+    public CachedNextTokenModel nextTokenModel(Tensor src) {
         Tensor memory = encode(src, null);                                   // (1, S, d)
-        return prefixes -> {
-            int beams = prefixes.length;
-            int t = prefixes[0].length;
-            float[] tokens = new float[beams * t];
-            for (int b = 0; b < beams; b++) {
-                for (int i = 0; i < t; i++) {
-                    tokens[b * t + i] = prefixes[b][i];
-                }
+        int s = memory.size(1);
+        return new CachedNextTokenModel() {
+            @Override
+            public Tensor logProbs(int[][] prefixes) {
+                int t = prefixes[0].length;
+                Tensor shared = memory.expand(prefixes.length, s, dModel);   // one memory for every beam
+                Tensor scores = decode(tokens(prefixes, 0), shared, null);   // (B, t, V): all t positions again
+                return scores.select(1, t - 1).logSoftmax(-1);               // (B, V_tgt)
             }
-            Tensor shared = memory.expand(beams, memory.size(1), dModel);    // one memory for every beam
-            Tensor scores = decode(Tensor.wrap(tokens, beams, t), shared, null);
-            return scores.select(1, t - 1).logSoftmax(-1);                   // (B, V_tgt)
+
+            @Override
+            public Decoding startDecoding() {
+                KeyValueCache cache = transformer.decoder.newCache();
+                return (prefixes, parentBeams) -> {
+                    if (parentBeams != null) {
+                        cache.reorder(parentBeams);                           // the cache follows the beams
+                    }
+                    int t = prefixes[0].length;
+                    Tensor shared = memory.expand(prefixes.length, s, dModel);
+                    Tensor scores = decodeStep(tokens(prefixes, t - 1), shared, null, cache);   // (B, 1, V)
+                    return scores.select(1, 0).logSoftmax(-1);
+                };
+            }
         };
+    }
+
+    /** Columns {@code from} .. t − 1 of the B prefixes of length t, as a (B, t − from) tensor of token indices. */
+    public static Tensor tokens(int[][] prefixes, int from) {
+        int beams = prefixes.length;
+        int t = prefixes[0].length - from;
+        float[] tokens = new float[beams * t];
+        for (int b = 0; b < beams; b++) {
+            for (int i = 0; i < t; i++) {
+                tokens[b * t + i] = prefixes[b][from + i];
+            }
+        }
+        return Tensor.wrap(tokens, beams, t);
     }
 
     /**

@@ -1,0 +1,143 @@
+package kindling.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import kindling.tensor.Tensor;
+
+/**
+ * The keys and values a {@link TransformerDecoder} keeps from earlier decoding steps, so that each step of
+ * generation computes only the new position: d2l's {@code state[2][self.i]} (section 11.7), Hugging Face's
+ * {@code past_key_values}. One {@link LayerCache} per decoder layer holds
+ * <pre>
+ *   self-attention   K, V  (N, h, t, d)    the projected keys and values of the t target positions decoded so far,
+ *                                           each step appends its new position: t → t + 1
+ *   cross-attention  K, V  (N, h, S, d)    the projected keys and values of the memory (the encoder's output),
+ *                                           computed at the first step and reused at every later one
+ * </pre>
+ * (N sequences, h heads of d = E / h features, S source positions). Step t then costs one query against t + 1
+ * keys per layer instead of rerunning all t + 1 positions, and gives the same numbers: under the causal mask
+ * position i never reads a later position, so the keys, values and outputs of positions 0..t−1 do not change
+ * when position t is added; the cache keeps them instead of recomputing them.
+ *
+ * <p>Beam search changes the batch between steps: the k live sequences of the next step are extensions of
+ * some of this step's sequences, a parent may have several children or none, and finished sequences leave.
+ * {@link #reorder(int[])} (Hugging Face's {@code reorder_cache}) takes row {@code parentBeams[b]} of every
+ * cached tensor as the new row b, so the cache follows the beams; the number of rows may shrink or grow.
+ * <pre>
+ *   TransformerDecoder decoder = new TransformerDecoder(
+ *           TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).batchFirst(true).build(), 2);
+ *   decoder.eval();
+ *   Tensor memory = Tensor.randn(1, 5, 8);                     // (N, S, E): the encoder's output for one source
+ *   KeyValueCache cache = decoder.newCache();                  // empty: length 0
+ *   Tensor y0 = decoder.forwardStep(Tensor.randn(1, 1, 8), memory, null, cache);   // position 0 → length 1
+ *   cache.reorder(new int[] {0, 0, 0});                        // three beams, all children of sequence 0
+ *   Tensor y1 = decoder.forwardStep(Tensor.randn(3, 1, 8), memory.expand(3, 5, 8), null, cache); // length 2
+ *   cache.reorder(new int[] {2, 0});                           // two beams left: children of 2 and of 0
+ * </pre>
+ * For inference (eval mode, under {@code NoGrad}): with dropout active the steps would draw other masks than a
+ * full forward pass.
+ */
+public final class KeyValueCache {
+
+    /** One decoder layer's keys and values, each (N, h, positions, d), or null before the first step. */
+    public static final class LayerCache {
+        MultiheadAttention.KeyValue selfAttention;
+        MultiheadAttention.KeyValue crossAttention;
+
+        /** The self-attention's keys and values of the t positions decoded so far, (N, h, t, d); null when empty. */
+        public MultiheadAttention.KeyValue selfAttention() {
+            return selfAttention;
+        }
+
+        /** The cross-attention's keys and values of the memory, (N, h, S, d); null before the first step. */
+        public MultiheadAttention.KeyValue crossAttention() {
+            return crossAttention;
+        }
+
+        /** t, the number of target positions cached (0 when empty). */
+        public int length() {
+            return selfAttention == null ? 0 : selfAttention.length();
+        }
+
+        /** N, the number of sequences (0 when empty). */
+        public int batchSize() {
+            return selfAttention == null ? 0 : selfAttention.batchSize();
+        }
+
+        void reorder(Tensor index) {
+            if (selfAttention != null) {
+                selfAttention = selfAttention.indexSelect(index);
+            }
+            if (crossAttention != null) {
+                crossAttention = crossAttention.indexSelect(index);
+            }
+        }
+    }
+
+    private final List<LayerCache> layers = new ArrayList<>();
+
+    /** An empty cache for a decoder of {@code numLayers} layers ({@link TransformerDecoder#newCache()}). */
+    public KeyValueCache(int numLayers) {
+        if (numLayers < 1) {
+            throw new IllegalArgumentException("KeyValueCache: numLayers must be >= 1, got " + numLayers);
+        }
+        for (int i = 0; i < numLayers; i++) {
+            layers.add(new LayerCache());
+        }
+    }
+
+    /** Layer {@code i}'s keys and values. */
+    public LayerCache layer(int i) {
+        return layers.get(i);
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    /** t, the number of target positions decoded so far (0 for a new cache). */
+    public int length() {
+        return layers.get(0).length();
+    }
+
+    /** N, the number of sequences the cache holds (0 for a new cache). */
+    public int batchSize() {
+        return layers.get(0).batchSize();
+    }
+
+    /**
+     * Follows the beams: new sequence b continues old sequence {@code parentBeams[b]}, in every layer's self- and
+     * cross-attention keys and values ({@code indexSelect} along the batch). Indices may repeat (a beam with
+     * several children) or be left out (a beam with none, or one that finished), so the batch becomes
+     * {@code parentBeams.length}. On an empty cache there is nothing to reorder and this does nothing.
+     */
+    public void reorder(int[] parentBeams) {
+        int n = batchSize();
+        if (n == 0) {
+            return;
+        }
+        if (parentBeams.length == 0) {
+            throw new IllegalArgumentException("KeyValueCache.reorder: no sequences left (parentBeams is empty); "
+                    + "the cache holds " + n + " sequences of " + length() + " positions");
+        }
+        float[] index = new float[parentBeams.length];
+        for (int b = 0; b < parentBeams.length; b++) {
+            if (parentBeams[b] < 0 || parentBeams[b] >= n) {
+                throw new IndexOutOfBoundsException("KeyValueCache.reorder: parentBeams " + Arrays.toString(parentBeams)
+                        + " holds " + parentBeams[b] + " but the cache holds " + n + " sequences (0.." + (n - 1) + ")");
+            }
+            index[b] = parentBeams[b];
+        }
+        Tensor rows = Tensor.wrap(index, index.length);
+        for (LayerCache layer : layers) {
+            layer.reorder(rows);
+        }
+    }
+
+    /** "KeyValueCache(layers=2, batch=3, length=4)". */
+    @Override
+    public String toString() {
+        return "KeyValueCache(layers=" + numLayers() + ", batch=" + batchSize() + ", length=" + length() + ")";
+    }
+}

@@ -1,0 +1,236 @@
+package kindling.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import kindling.autograd.NoGrad;
+import kindling.nn.functional.AttentionMask;
+import kindling.tensor.Generator;
+import kindling.tensor.ShapeException;
+import kindling.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Step-by-step decoding with a {@link KeyValueCache} gives the full causal forward pass's outputs, position by
+ * position, in both norm placements, both layouts, with several layers, padding, and beams reordered.
+ */
+class KeyValueCacheTest {
+    private static final float TOLERANCE = 2e-5f;
+
+    private static TransformerDecoder decoder(boolean normFirst, boolean batchFirst, int layers, long seed) {
+        Generator.manualSeed(seed);
+        TransformerDecoderLayer layer = TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).dropout(0.1)
+                .normFirst(normFirst).batchFirst(batchFirst).activation(normFirst ? "gelu" : "relu").build();
+        TransformerDecoder decoder = new TransformerDecoder(() -> layer.copy(), layers, normFirst ? new LayerNorm(8) : null);
+        for (Tensor p : decoder.parameters()) {                 // LayerNorms and biases away from 1 and 0 too
+            try (NoGrad ignored = NoGrad.enter()) {
+                p.copy_(p.add(Tensor.randn(p.shape()).mul(0.3f)));
+            }
+        }
+        decoder.eval();                                          // no dropout: the steps equal the full pass
+        return decoder;
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        float diff = expected.sub(actual).abs().max().item();
+        assertTrue(diff <= TOLERANCE, what + ": cached and uncached differ by " + diff);
+    }
+
+    /** Positions {@code start} .. start + length − 1 of a (N, T, E) or (T, N, E) tensor. */
+    private static Tensor positions(Tensor x, boolean batchFirst, int start, int length) {
+        return x.narrow(batchFirst ? 1 : 0, start, length);
+    }
+
+    @Test
+    void oneStepAtATimeEqualsTheFullCausalPass() {
+        for (boolean normFirst : new boolean[] {false, true}) {
+            for (boolean batchFirst : new boolean[] {true, false}) {
+                TransformerDecoder decoder = decoder(normFirst, batchFirst, 3, normFirst ? 1 : 2);
+                int n = 2;
+                int t = 6;
+                int s = 5;
+                Tensor tgt = batchFirst ? Tensor.randn(n, t, 8) : Tensor.randn(t, n, 8);
+                Tensor memory = batchFirst ? Tensor.randn(n, s, 8) : Tensor.randn(s, n, 8);
+                AttentionMask padding = AttentionMask.padding(new int[] {5, 3}, s);   // the second source is shorter
+                String what = "normFirst " + normFirst + ", batchFirst " + batchFirst;
+                try (NoGrad ignored = NoGrad.enter()) {
+                    Tensor full = decoder.forward(tgt, memory, AttentionMask.causal(t), null, null, padding);
+                    KeyValueCache cache = decoder.newCache();
+                    for (int i = 0; i < t; i++) {
+                        Tensor step = decoder.forwardStep(positions(tgt, batchFirst, i, 1), memory, padding, cache);
+                        assertClose(positions(full, batchFirst, i, 1), step, what + ", position " + i);
+                        assertEquals(i + 1, cache.length());
+                        assertEquals(n, cache.batchSize());
+                    }
+                    // What the cache holds: (N, h, t, d) target keys per layer, (N, h, S, d) memory keys.
+                    assertArrayEquals(new int[] {n, 2, t, 4}, cache.layer(2).selfAttention().keys().shape());
+                    assertArrayEquals(new int[] {n, 2, s, 4}, cache.layer(2).crossAttention().values().shape());
+
+                    // Several positions per step (a prompt, then single tokens): the last rows of the causal mask.
+                    KeyValueCache chunked = decoder.newCache();
+                    int start = 0;
+                    for (int length : new int[] {3, 1, 2}) {
+                        Tensor step = decoder.forwardStep(positions(tgt, batchFirst, start, length), memory, padding,
+                                chunked);
+                        assertClose(positions(full, batchFirst, start, length), step, what + ", positions " + start
+                                + ".." + (start + length - 1));
+                        start += length;
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void transformerDecodeStepIsDecodeOnTheWholePrefix() {
+        Generator.manualSeed(7);
+        Transformer model = Transformer.builder().dModel(8).nhead(2).numEncoderLayers(1).numDecoderLayers(2)
+                .dimFeedforward(16).normFirst(true).build();                       // sequence first, final norms
+        model.eval();
+        Tensor src = Tensor.randn(5, 2, 8);
+        Tensor tgt = Tensor.randn(4, 2, 8);
+        AttentionMask padding = AttentionMask.padding(new int[] {5, 2}, 5);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor memory = model.encode(src, null, padding);
+            Tensor full = model.decode(tgt, memory, AttentionMask.causal(4), null, null, padding);
+            assertClose(model.forward(src, tgt, null, AttentionMask.causal(4), null, padding, null, padding), full,
+                    "forward = encode, decode");
+            KeyValueCache cache = model.decoder.newCache();
+            for (int i = 0; i < 4; i++) {
+                assertClose(full.narrow(0, i, 1), model.decodeStep(tgt.narrow(0, i, 1), memory, padding, cache),
+                        "Transformer.decodeStep, position " + i);
+            }
+            assertEquals("KeyValueCache(layers=2, batch=2, length=4)", cache.toString());
+        }
+    }
+
+    @Test
+    void unbatchedStepsToo() {
+        TransformerDecoder decoder = decoder(true, true, 2, 3);
+        Tensor tgt = Tensor.randn(4, 8);
+        Tensor memory = Tensor.randn(3, 8);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor full = decoder.forward(tgt, memory, AttentionMask.causal(4), null, null, null);
+            KeyValueCache cache = decoder.newCache();
+            for (int i = 0; i < 4; i++) {
+                assertClose(full.narrow(0, i, 1), decoder.forwardStep(tgt.narrow(0, i, 1), memory, null, cache),
+                        "unbatched position " + i);
+            }
+            assertEquals(1, cache.batchSize());
+        }
+    }
+
+    /**
+     * Beam search's bookkeeping: after two steps of three sequences, continue sequences 2, 0, 0 (one dropped,
+     * one repeated), then 1 and 0 of those; each step must equal the full pass over the reordered prefixes.
+     */
+    @Test
+    void reorderFollowsTheBeams() {
+        for (boolean normFirst : new boolean[] {false, true}) {
+            TransformerDecoder decoder = decoder(normFirst, true, 2, 4);
+            Tensor memoryOne = Tensor.randn(1, 5, 8);              // one source, shared by every beam
+            List<Tensor> prefixes = new ArrayList<>();            // each beam's inputs so far, (1, t, 8)
+            for (int b = 0; b < 3; b++) {
+                prefixes.add(Tensor.randn(1, 1, 8));
+            }
+            int[][] orders = {null, null, {2, 0, 0}, {1, 0}, {0, 0, 1, 1}};
+            try (NoGrad ignored = NoGrad.enter()) {
+                KeyValueCache cache = decoder.newCache();
+                for (int step = 0; step < orders.length; step++) {
+                    if (orders[step] != null) {
+                        cache.reorder(orders[step]);
+                        List<Tensor> kept = new ArrayList<>();
+                        for (int parent : orders[step]) {
+                            kept.add(Tensor.cat(1, prefixes.get(parent), Tensor.randn(1, 1, 8)));   // a new token each
+                        }
+                        prefixes = kept;
+                    } else if (step > 0) {
+                        prefixes.replaceAll(p -> Tensor.cat(1, p, Tensor.randn(1, 1, 8)));
+                    }
+                    int n = prefixes.size();
+                    int t = step + 1;
+                    Tensor all = Tensor.cat(prefixes, 0);              // (n, t, 8)
+                    Tensor memory = memoryOne.expand(n, 5, 8);
+                    Tensor full = decoder.forward(all, memory, AttentionMask.causal(t), null, null, null);
+                    Tensor stepOut = decoder.forwardStep(all.narrow(1, t - 1, 1), memory, null, cache);
+                    assertClose(full.narrow(1, t - 1, 1), stepOut, "normFirst " + normFirst + ", step " + step);
+                    assertEquals(n, cache.batchSize());
+                    assertEquals(t, cache.length());
+                }
+            }
+        }
+    }
+
+    @Test
+    void misuseIsExplainedWithTheModuleAndTheShapes() {
+        TransformerDecoder decoder = decoder(false, true, 2, 5);
+        KeyValueCache cache = decoder.newCache();
+        try (NoGrad ignored = NoGrad.enter()) {
+            decoder.forwardStep(Tensor.randn(3, 1, 8), Tensor.randn(3, 5, 8), null, cache);
+            ShapeException batch = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(2, 1, 8), Tensor.randn(2, 5, 8), null, cache));
+            assertEquals("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at layers.0: forwardStep got "
+                    + "tgt (2, 1, 8) and memory (2, 5, 8) (N = 2 sequences, S = 5) but the cache holds N = 3 sequences "
+                    + "of t = 1 positions, memory keys (3, 2, 5, 4) (N, h, S, d); after beam search keeps, repeats or "
+                    + "drops sequences, call KeyValueCache.reorder(parentBeams) before the next step",
+                    batch.getMessage());
+            ShapeException source = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(3, 1, 8), Tensor.randn(3, 6, 8), null, cache));
+            assertTrue(source.getMessage().contains("memory (3, 6, 8) (N = 3 sequences, S = 6)"), source.getMessage());
+            ShapeException padding = assertThrows(ShapeException.class, () -> decoder.forwardStep(Tensor.randn(3, 1, 8),
+                    Tensor.randn(3, 5, 8), AttentionMask.padding(new int[] {5, 4}, 5), cache));
+            assertEquals("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at layers.0: forwardStep "
+                    + "expected memoryKeyPaddingMask (N, S) = (3, 5) for tgt (3, 1, 8) and memory (3, 5, 8) but got "
+                    + "(2, 5)", padding.getMessage());
+            assertEquals(1, cache.length(), "a refused step leaves the cache as it was");
+            ShapeException width = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(3, 1, 6), Tensor.randn(3, 5, 8), null, cache));
+            assertTrue(width.getMessage().startsWith("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at "
+                    + "layers.0: expected tgt (N, T, 8)"), width.getMessage());
+
+            IllegalArgumentException layers = assertThrows(IllegalArgumentException.class,
+                    () -> decoder.forwardStep(Tensor.randn(3, 1, 8), Tensor.randn(3, 5, 8), null, new KeyValueCache(3)));
+            assertEquals("TransformerDecoder(): forwardStep needs a KeyValueCache of 2 layers (newCache()), got "
+                    + "KeyValueCache(layers=3, batch=0, length=0)", layers.getMessage());
+            IndexOutOfBoundsException index = assertThrows(IndexOutOfBoundsException.class,
+                    () -> cache.reorder(new int[] {0, 3}));
+            assertEquals("KeyValueCache.reorder: parentBeams [0, 3] holds 3 but the cache holds 3 sequences (0..2)",
+                    index.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> cache.reorder(new int[0]));
+
+            MultiheadAttention mha = decoder.layer(1).selfAttn;
+            MultiheadAttention.KeyValue kv = cache.layer(1).selfAttention();
+            ShapeException heads = assertThrows(ShapeException.class,
+                    () -> mha.forward(Tensor.randn(2, 1, 8), kv, null, null, false, true));
+            assertEquals("MultiheadAttention(embed_dim=8, num_heads=2, batch_first=True) at layers.1.self_attn: expected "
+                    + "query (N, L, 8) (or unbatched (L, 8), N = 1) and keys and values (N, numHeads, S, headDim) = (N, 2, "
+                    + "S, 4) with the same N but got query (2, 1, 8), keys (3, 2, 1, 4), values (3, 2, 1, 4)",
+                    heads.getMessage());
+        }
+    }
+
+    @Test
+    void multiheadAttentionOnProjectedKeysIsItsForward() {
+        Generator.manualSeed(6);
+        MultiheadAttention mha = MultiheadAttention.builder(8, 4).build();   // sequence first
+        Tensor query = Tensor.randn(3, 2, 8);
+        Tensor key = Tensor.randn(5, 2, 8);
+        Tensor value = Tensor.randn(5, 2, 8);
+        AttentionMask padding = AttentionMask.padding(new int[] {5, 2}, 5);
+        MultiheadAttention.Output direct = mha.forward(query, key, value, padding, null, true, false);
+        MultiheadAttention.KeyValue kv = mha.projectKeyValue(key, value);
+        assertArrayEquals(new int[] {2, 4, 5, 2}, kv.keys().shape());
+        MultiheadAttention.Output viaCache = mha.forward(query, kv, padding, null, true, false);
+        assertEquals(direct.output().toString(), viaCache.output().toString());
+        assertEquals(direct.weights().toString(), viaCache.weights().toString());
+        MultiheadAttention.KeyValue split = mha.projectKeyValue(key.narrow(0, 0, 2), value.narrow(0, 0, 2))
+                .append(mha.projectKeyValue(key.narrow(0, 2, 3), value.narrow(0, 2, 3)));
+        assertClose(kv.keys(), split.keys(), "keys projected in two parts");
+        assertClose(kv.values(), split.values(), "values projected in two parts");
+    }
+}
