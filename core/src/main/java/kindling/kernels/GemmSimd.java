@@ -137,6 +137,11 @@ public final class GemmSimd implements GemmKernel {
 
     /** Rows of C in one micro-kernel block: 6 or 12. */
     final int mr;
+    /**
+     * Whether full panels of A stored m×k are packed by gathers ({@link #packPanelByGathers}): for the
+     * 12-row kernel, the one chosen with 16-lane vectors, whose gathers are cheap.
+     */
+    final boolean gathersA;
 
     /** A kernel with an mr-row block (6 or 12). */
     GemmSimd(int mr) {
@@ -144,6 +149,7 @@ public final class GemmSimd implements GemmKernel {
             throw new IllegalArgumentException("GemmSimd: the micro-kernels have 6 or 12 rows but got " + mr);
         }
         this.mr = mr;
+        this.gathersA = mr == 2 * MR;
     }
 
     /**
@@ -388,7 +394,7 @@ public final class GemmSimd implements GemmKernel {
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
                     float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
-                    packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
+                    packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
                     // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
                     // every A panel of the row block streams past it from L2.
                     for (int j = 0; j < cols; j += NR) {
@@ -434,21 +440,28 @@ public final class GemmSimd implements GemmKernel {
      * {@link GemmPacking#packA} into panels of mr rows (the last one 6 rows tall when its rows fit, see
      * {@link #panelHeight}). The full panels have copies written for them:
      * <ul>
-     *   <li>A stored m×k: six rows at a time: each step p reads one value from each of 6 rows and writes
-     *       6 in a row, with no inner loop (a loop of 6 costs the JIT more than its work);</li>
+     *   <li>A stored m×k, with 16-lane vectors (the 12-row kernel): by gathers that each fill one whole
+     *       vector of the panel ({@link #packPanelByGathers});</li>
+     *   <li>A stored m×k, with narrower vectors (the 6-row kernel): six rows at a time: each step p reads
+     *       one value from each of 6 rows and writes 6 in a row, with no inner loop (a loop of 6 costs
+     *       the JIT more than its work);</li>
      *   <li>A stored k×m (transposed): step p of a panel is already a contiguous run of A's row p, so it
      *       is copied a whole vector at a time ({@link #packTransposedPanel}).</li>
      * </ul>
      * {@code dst} needs {@link #PACK_SLACK} floats beyond the packed block.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
-               float[] dst) {
+               float[] dst, GemmPacking.Buffers buffers) {
+        int[] gatherMap = !transA && gathersA ? buffers.gatherMap(mr, MR, LANES, lda) : null;
         for (int panel = 0; panel < rows; panel += mr) {
             int validRows = Math.min(mr, rows - panel);
             int height = panelHeight(validRows);
             int out = panel * depth;
             if (transA && validRows == height) {
                 packTransposedPanel(a, aOffset + p0 * lda + row0 + panel, lda, depth, dst, out, height);
+            } else if (!transA && validRows == height && gathersA) {
+                packPanelByGathers(a, aOffset + (row0 + panel) * lda + p0, lda, depth, dst, out, height,
+                        gatherMap, height == mr ? 0 : mr * LANES);
             } else if (!transA && validRows == height) {
                 for (int r = 0; r < height; r += MR) {
                     packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
@@ -479,6 +492,39 @@ public final class GemmSimd implements GemmKernel {
                         dst[out + q] = a[src + q];
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One full panel of A stored m×k ({@code height} rows from {@code first}, lda apart) by gathers.
+     * Packing is a transpose: a panel step holds one value from each row. Copied one float at a time
+     * that is a load and a store per value. But LANES steps of the panel are {@code height} whole
+     * vectors in a row, and lane l of the t-th of them holds a fixed place of the source:
+     * <pre>
+     *   f = t·LANES + l          (the place in these LANES steps of the panel)
+     *   packed[p·height + f] = A[first + (f mod height)·lda + p + f / height]        p a multiple of LANES
+     * </pre>
+     * so one gather with the index map {@code map[f] = (f mod height)·lda + f / height} loads each of
+     * those vectors, and it is stored whole. The steps after the last multiple of LANES are copied
+     * float by float. The map depends only on height, lda and LANES and is made once per product
+     * ({@link GemmPacking.Buffers#gatherMap}); {@code mapOffset} picks the map for this height.
+     * A gather of 16 lanes (AVX-512) costs about half what 16 single copies do; with 8 lanes (AVX2) it
+     * was no faster than {@link #packSixRows}, so only the 16-lane kernel uses it ({@link #gathersA}).
+     */
+    private static void packPanelByGathers(float[] a, int first, int lda, int depth, float[] dst, int out,
+                                           int height, int[] map, int mapOffset) {
+        int fullSteps = depth - depth % LANES;
+        for (int p = 0; p < fullSteps; p += LANES) {
+            int step = out + p * height;
+            for (int t = 0; t < height; t++) {
+                FloatVector.fromArray(SPECIES, a, first + p, map, mapOffset + t * LANES)
+                        .intoArray(dst, step + t * LANES);
+            }
+        }
+        for (int p = fullSteps; p < depth; p++) {
+            for (int r = 0; r < height; r++) {
+                dst[out + p * height + r] = a[first + r * lda + p];
             }
         }
     }
