@@ -147,6 +147,7 @@ final class GemmPacking {
         private float[] packedB = new float[0];
         private float[] scratch = new float[0];
         private float[][] packedBRows = new float[0][0];
+        private float[] sharedB = new float[0];
         private int[] gatherMap = new int[0];
         private int gatherMapKey = -1;
 
@@ -166,6 +167,17 @@ final class GemmPacking {
                 packedB = new float[size];
             }
             return packedB;
+        }
+
+        /**
+         * A packed B block that the threads of one product share (so kept apart from {@link #packedB},
+         * which the calling thread's own tiles use).
+         */
+        float[] sharedB(int size) {
+            if (sharedB.length < size) {
+                sharedB = new float[size];
+            }
+            return sharedB;
         }
 
         /** At least {@code rows} arrays of at least {@code cols} floats each. */

@@ -184,6 +184,10 @@ public final class GemmSimd implements GemmKernel {
             new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
             return;
         }
+        if (parallel && sharesB(m, n, k)) {
+            new SharedBProduct(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).run();
+            return;
+        }
         int[] cut = cut(m, n, parallel);
         int tileRows = cut[0];
         int tileCols = cut[1];
@@ -393,45 +397,160 @@ public final class GemmSimd implements GemmKernel {
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
-                    packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
-                    // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
-                    // every A panel of the row block streams past it from L2.
-                    for (int j = 0; j < cols; j += NR) {
-                        int validCols = Math.min(NR, cols - j);
-                        float[] panel = packedB;
-                        int panelIndex = j * depth;
-                        int panelStride = NR;
-                        if (readBInPlace && validCols == NR) {
-                            panel = b;                                   // row p of the panel is B's row p0 + p
-                            panelIndex = bOffset + p0 * ldb + col0 + j;
-                            panelStride = ldb;
-                        } else if (readBInPlace) {
-                            // the last, narrower panel: packed, so that its reads stay in bounds
-                            packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
-                            panelIndex = 0;
-                        }
-                        for (int i = 0; i < blockRows; i += mr) {
-                            int validRows = Math.min(mr, blockRows - i);
-                            int height = panelHeight(validRows);
-                            if (height == MR) {
-                                microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
-                            } else {
-                                microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
-                            }
-                            int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            if (overwrite && validRows == height && validCols == NR) {
-                                storeFullBlock(block, height, c, cIndex, ldc);
-                            } else if (overwrite) {
-                                storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
-                            } else if (validRows == height && validCols == NR) {
-                                addFullBlock(block, height, c, cIndex, ldc);
-                            } else {
-                                addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
-                            }
-                        }
-                    }
+                    rowBlock(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, overwrite, readBInPlace,
+                            b, bOffset, ldb, packedB, col0, cols, c, cOffset, ldc, buffers, block);
                 }
+            }
+        }
+    }
+
+    /**
+     * One block of rows against one packed block of B (or B read in place): A's rows packed, then every
+     * B panel times every A panel, each block of C stored ({@code overwrite}) or added.
+     */
+    private void rowBlock(boolean transA, float[] a, int aOffset, int lda, int blockRow0, int blockRows, int p0,
+                          int depth, boolean overwrite, boolean readBInPlace, float[] b, int bOffset, int ldb,
+                          float[] packedB, int col0, int cols, float[] c, int cOffset, int ldc,
+                          GemmPacking.Buffers buffers, float[] block) {
+        float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
+        packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
+        // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
+        // every A panel of the row block streams past it from L2.
+        for (int j = 0; j < cols; j += NR) {
+            int validCols = Math.min(NR, cols - j);
+            float[] panel = packedB;
+            int panelIndex = j * depth;
+            int panelStride = NR;
+            if (readBInPlace && validCols == NR) {
+                panel = b;                                   // row p of the panel is B's row p0 + p
+                panelIndex = bOffset + p0 * ldb + col0 + j;
+                panelStride = ldb;
+            } else if (readBInPlace) {
+                // the last, narrower panel: packed, so that its reads stay in bounds
+                packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
+                panelIndex = 0;
+            }
+            for (int i = 0; i < blockRows; i += mr) {
+                int validRows = Math.min(mr, blockRows - i);
+                int height = panelHeight(validRows);
+                if (height == MR) {
+                    microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                } else {
+                    microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                }
+                int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
+                if (overwrite && validRows == height && validCols == NR) {
+                    storeFullBlock(block, height, c, cIndex, ldc);
+                } else if (overwrite) {
+                    storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                } else if (validRows == height && validCols == NR) {
+                    addFullBlock(block, height, c, cIndex, ldc);
+                } else {
+                    addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a product on several threads packs B once for all of them ({@link SharedBProduct}): when C
+     * is a single strip of columns ({@link #TILE_COLS} or fewer) with rows enough for every thread to
+     * take several row blocks ({@link #SHARED_B_MIN_ROWS}) and work enough ({@link #SHARED_B_MIN_WORK}). Cut into tiles of rows that each pack their
+     * own B, every thread would pack the whole of B; and a tile per thread leaves a thread that the
+     * machine runs slower (another program on its core) the last to finish.
+     */
+    boolean sharesB(int m, int n, int k) {
+        return n <= TILE_COLS && m >= SHARED_B_MIN_ROWS && (long) m * n * k >= SHARED_B_MIN_WORK;
+    }
+
+    /** Fewest rows of C for {@link SharedBProduct}: below this, tiles that read B in place serve better. */
+    static final int SHARED_B_MIN_ROWS = 2 * IN_PLACE_B_ROWS + 1;
+    /**
+     * Fewest multiply-adds (2²⁴, 256³) for {@link SharedBProduct}: it hands work to the threads twice per
+     * k-block, which a product of a few tens of microseconds would feel.
+     */
+    static final long SHARED_B_MIN_WORK = 1L << 24;
+
+    /**
+     * A product on several threads whose packed B all threads share. For each k-block, two parallel
+     * loops:
+     * <pre>
+     *   parallel for each group of B panels:   pack op(B)[pc.., group's columns]    (into one shared block)
+     *   parallel for each row block of C:       pack op(A)[block rows, pc..], then every B panel × every A panel
+     * </pre>
+     * The row blocks are small (about 4 per thread, whole mr-row panels), so a thread that runs faster
+     * takes more of them: the threads finish together even when the machine runs one of them slower.
+     * Every element of C is still summed over the same k-blocks in the same order, by the same
+     * micro-kernel, so the results are those of one thread, bit for bit. The shared block lives in the
+     * calling thread's buffers, which only this product uses until it returns.
+     */
+    private final class SharedBProduct {
+        private final boolean transA;
+        private final boolean transB;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final float[] a;
+        private final int aOffset;
+        private final int lda;
+        private final float[] b;
+        private final int bOffset;
+        private final int ldb;
+        private final float beta;
+        private final float[] c;
+        private final int cOffset;
+        private final int ldc;
+
+        SharedBProduct(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                       float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOffset = aOffset;
+            this.lda = lda;
+            this.b = b;
+            this.bOffset = bOffset;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOffset = cOffset;
+            this.ldc = ldc;
+        }
+
+        void run() {
+            int threads = Threads.get();
+            int panels = (n + NR - 1) / NR;
+            int panelsPerGroup = (panels + 2 * threads - 1) / (2 * threads);
+            int groups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+            // about 4 row blocks per thread, whole mr-row panels, at most ROW_BLOCK rows
+            int blockRows = Math.min(ROW_BLOCK, ((m + 4 * threads - 1) / (4 * threads) + mr - 1) / mr * mr);
+            int rowBlocks = (m + blockRows - 1) / blockRows;
+            if (k == 0 || beta != 0f) {
+                Threads.parallelFor(rowBlocks, t -> {
+                    int row0 = t * blockRows;
+                    GemmPacking.scale(Math.min(blockRows, m - row0), n, beta, c, cOffset + row0 * ldc, ldc);
+                });
+            }
+            float[] packedB = GemmPacking.Buffers.forCurrentThread().sharedB(GemmPacking.packedSize(n, Math.min(DEPTH, k), NR));
+            for (int p0 = 0; p0 < k; p0 += DEPTH) {
+                int depth = Math.min(DEPTH, k - p0);
+                int pc = p0;
+                Threads.parallelFor(groups, g -> {
+                    int col0 = g * panelsPerGroup * NR;
+                    packB(transB, b, bOffset, ldb, pc, depth, col0, Math.min(panelsPerGroup * NR, n - col0),
+                            packedB, col0 * depth);
+                });
+                boolean overwrite = p0 == 0 && beta == 0f;
+                Threads.parallelFor(rowBlocks, t -> {
+                    GemmPacking.Buffers buffers = GemmPacking.Buffers.forCurrentThread();
+                    int row0 = t * blockRows;
+                    rowBlock(transA, a, aOffset, lda, row0, Math.min(blockRows, m - row0), pc, depth, overwrite,
+                            false, b, bOffset, ldb, packedB, 0, n, c, cOffset, ldc, buffers,
+                            buffers.scratch(mr * NR));
+                });
             }
         }
     }
@@ -559,21 +678,28 @@ public final class GemmSimd implements GemmKernel {
      */
     static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
                       float[] dst) {
+        packB(transB, b, bOffset, ldb, p0, depth, col0, cols, dst, 0);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, float[])} into dst from {@code dstOffset}. */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
+                      float[] dst, int dstOffset) {
         if (transB) {
-            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst);
+            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst, dstOffset);
             return;
         }
         int fullCols = cols - cols % NR;
         for (int p = 0; p < depth; p++) {
             int src = bOffset + (p0 + p) * ldb + col0;
-            int out = p * NR;                                   // row p of panel 0; the next panel is NR·depth on
+            int out = dstOffset + p * NR;                       // row p of panel 0; the next panel is NR·depth on
             for (int j = 0; j < fullCols; j += NR, out += NR * depth) {
                 FloatVector.fromArray(SPECIES, b, src + j).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, src + j + LANES).intoArray(dst, out + LANES);
             }
         }
         if (fullCols < cols) {
-            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst, fullCols * depth);
+            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst,
+                    dstOffset + fullCols * depth);
         }
     }
 
@@ -585,7 +711,7 @@ public final class GemmSimd implements GemmKernel {
      * The last, narrower panel is {@link GemmPacking#packB}'s: copied value by value, and padded with zeros.
      */
     private static void packTransposedB(float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
-                                        float[] dst) {
+                                        float[] dst, int dstOffset) {
         int fullCols = cols - cols % NR;
         int[] rowStarts = new int[LANES];                      // the gather's lanes: LANES rows of B, ldb apart
         for (int lane = 0; lane < LANES; lane++) {
@@ -594,7 +720,7 @@ public final class GemmSimd implements GemmKernel {
         for (int j = 0; j < fullCols; j += NR) {
             int firstHalf = bOffset + (col0 + j) * ldb + p0;    // B[col0 + j][p0]
             int secondHalf = firstHalf + LANES * ldb;           // B[col0 + j + LANES][p0]
-            int out = j * depth;
+            int out = dstOffset + j * depth;
             for (int p = 0; p < depth; p++, out += NR) {
                 FloatVector.fromArray(SPECIES, b, firstHalf + p, rowStarts, 0).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, secondHalf + p, rowStarts, 0).intoArray(dst, out + LANES);
@@ -602,7 +728,7 @@ public final class GemmSimd implements GemmKernel {
         }
         if (fullCols < cols) {
             GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0 + fullCols, cols - fullCols, NR,
-                    dst, fullCols * depth);
+                    dst, dstOffset + fullCols * depth);
         }
     }
 
