@@ -50,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       cost a noticeable share of the time and kept two threads from scaling. The packing loops
  *       themselves are written for the panel sizes, since the generic loops of {@link GemmPacking}
  *       (one float at a time, a test for the padding in the loop) cost a large share of a product:
- *       B is copied a vector at a time (gathered across rows when B is stored transposed), A six
- *       named rows at a time (a vector at a time when A is stored transposed).</li>
+ *       B is copied a vector at a time (gathered across rows when B is stored transposed), A by
+ *       gathers that each fill a whole vector of the panel with the 12-row block, six named rows at a
+ *       time with the 6-row one (a vector at a time when A is stored transposed).</li>
  *   <li>The pass over C: with β = 0 the tile is not cleared first, the first k-block's sums are
  *       stored ({@code storeFullBlock}) and only later k-blocks add theirs, so C is written once
  *       per k-block and never read before it is written.</li>
@@ -63,7 +64,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical. Where the rows are
  *       cut, {@link #balancedRowsPerTile} picks the cut whose busiest thread has the least to do, counting
  *       whole micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread;
- *       {@link #cut} says which cut a product gets.</li>
+ *       {@link #cut} says which cut a product gets. A large product whose C is one strip of columns
+ *       instead packs B once for all threads and hands out small row blocks ({@code SharedBProduct}).</li>
  *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
  *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
  *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
