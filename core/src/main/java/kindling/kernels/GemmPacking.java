@@ -147,6 +147,9 @@ final class GemmPacking {
         private float[] packedB = new float[0];
         private float[] scratch = new float[0];
         private float[][] packedBRows = new float[0][0];
+        private float[] sharedB = new float[0];
+        private int[] gatherMap = new int[0];
+        private int gatherMapKey = -1;
 
         static Buffers forCurrentThread() {
             return PER_THREAD.get();
@@ -166,12 +169,43 @@ final class GemmPacking {
             return packedB;
         }
 
+        /**
+         * A packed B block that the threads of one product share (so kept apart from {@link #packedB},
+         * which the calling thread's own tiles use).
+         */
+        float[] sharedB(int size) {
+            if (sharedB.length < size) {
+                sharedB = new float[size];
+            }
+            return sharedB;
+        }
+
         /** At least {@code rows} arrays of at least {@code cols} floats each. */
         float[][] packedBRows(int rows, int cols) {
             if (packedBRows.length < rows || packedBRows[0].length < cols) {
                 packedBRows = new float[rows][cols];
             }
             return packedBRows;
+        }
+
+        /**
+         * The index maps of {@code GemmSimd}'s gathers that pack A, for panels of {@code tall} rows (at
+         * [0, tall·lanes)) and of {@code shortRows} rows (after them), rows {@code lda} apart:
+         * {@code map[f] = (f mod height)·lda + f / height}. Remade only when lda or the sizes change.
+         */
+        int[] gatherMap(int tall, int shortRows, int lanes, int lda) {
+            int size = (tall + shortRows) * lanes;
+            if (gatherMapKey != lda || gatherMap.length != size) {
+                gatherMap = new int[size];
+                for (int f = 0; f < tall * lanes; f++) {
+                    gatherMap[f] = (f % tall) * lda + f / tall;
+                }
+                for (int f = 0; f < shortRows * lanes; f++) {
+                    gatherMap[tall * lanes + f] = (f % shortRows) * lda + f / shortRows;
+                }
+                gatherMapKey = lda;
+            }
+            return gatherMap;
         }
 
         float[] scratch(int size) {

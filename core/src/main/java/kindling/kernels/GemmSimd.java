@@ -50,8 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       cost a noticeable share of the time and kept two threads from scaling. The packing loops
  *       themselves are written for the panel sizes, since the generic loops of {@link GemmPacking}
  *       (one float at a time, a test for the padding in the loop) cost a large share of a product:
- *       B is copied a vector at a time (gathered across rows when B is stored transposed), A six
- *       named rows at a time (a vector at a time when A is stored transposed).</li>
+ *       B is copied a vector at a time (gathered across rows when B is stored transposed), A by
+ *       gathers that each fill a whole vector of the panel with the 12-row block, six named rows at a
+ *       time with the 6-row one (a vector at a time when A is stored transposed).</li>
  *   <li>The pass over C: with β = 0 the tile is not cleared first, the first k-block's sums are
  *       stored ({@code storeFullBlock}) and only later k-blocks add theirs, so C is written once
  *       per k-block and never read before it is written.</li>
@@ -63,7 +64,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       k-blocks in the same order on 1 thread or 16, so results are bit-identical. Where the rows are
  *       cut, {@link #balancedRowsPerTile} picks the cut whose busiest thread has the least to do, counting
  *       whole micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread;
- *       {@link #cut} says which cut a product gets.</li>
+ *       {@link #cut} says which cut a product gets. A large product whose C is one strip of columns
+ *       instead packs B once for all threads and hands out small row blocks ({@code SharedBProduct}).</li>
  *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
  *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
  *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
@@ -137,6 +139,11 @@ public final class GemmSimd implements GemmKernel {
 
     /** Rows of C in one micro-kernel block: 6 or 12. */
     final int mr;
+    /**
+     * Whether full panels of A stored m×k are packed by gathers ({@link #packPanelByGathers}): for the
+     * 12-row kernel, the one chosen with 16-lane vectors, whose gathers are cheap.
+     */
+    final boolean gathersA;
 
     /** A kernel with an mr-row block (6 or 12). */
     GemmSimd(int mr) {
@@ -144,6 +151,7 @@ public final class GemmSimd implements GemmKernel {
             throw new IllegalArgumentException("GemmSimd: the micro-kernels have 6 or 12 rows but got " + mr);
         }
         this.mr = mr;
+        this.gathersA = mr == 2 * MR;
     }
 
     /**
@@ -176,6 +184,10 @@ public final class GemmSimd implements GemmKernel {
         if (GemmSimdDot.suits(transA, transB, m, n, k)) {
             int tileRows = GemmTiles.rowsPerTile(m, n, GemmSimdDot.TILE_COLS, GemmSimdDot.ROWS, parallel);
             new GemmSimdDot(tileRows, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).runAll(parallel);
+            return;
+        }
+        if (parallel && sharesB(m, n, k)) {
+            new SharedBProduct(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).run();
             return;
         }
         int[] cut = cut(m, n, parallel);
@@ -387,45 +399,160 @@ public final class GemmSimd implements GemmKernel {
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
-                    packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA);
-                    // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
-                    // every A panel of the row block streams past it from L2.
-                    for (int j = 0; j < cols; j += NR) {
-                        int validCols = Math.min(NR, cols - j);
-                        float[] panel = packedB;
-                        int panelIndex = j * depth;
-                        int panelStride = NR;
-                        if (readBInPlace && validCols == NR) {
-                            panel = b;                                   // row p of the panel is B's row p0 + p
-                            panelIndex = bOffset + p0 * ldb + col0 + j;
-                            panelStride = ldb;
-                        } else if (readBInPlace) {
-                            // the last, narrower panel: packed, so that its reads stay in bounds
-                            packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
-                            panelIndex = 0;
-                        }
-                        for (int i = 0; i < blockRows; i += mr) {
-                            int validRows = Math.min(mr, blockRows - i);
-                            int height = panelHeight(validRows);
-                            if (height == MR) {
-                                microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
-                            } else {
-                                microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
-                            }
-                            int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
-                            if (overwrite && validRows == height && validCols == NR) {
-                                storeFullBlock(block, height, c, cIndex, ldc);
-                            } else if (overwrite) {
-                                storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
-                            } else if (validRows == height && validCols == NR) {
-                                addFullBlock(block, height, c, cIndex, ldc);
-                            } else {
-                                addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
-                            }
-                        }
-                    }
+                    rowBlock(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, overwrite, readBInPlace,
+                            b, bOffset, ldb, packedB, col0, cols, c, cOffset, ldc, buffers, block);
                 }
+            }
+        }
+    }
+
+    /**
+     * One block of rows against one packed block of B (or B read in place): A's rows packed, then every
+     * B panel times every A panel, each block of C stored ({@code overwrite}) or added.
+     */
+    private void rowBlock(boolean transA, float[] a, int aOffset, int lda, int blockRow0, int blockRows, int p0,
+                          int depth, boolean overwrite, boolean readBInPlace, float[] b, int bOffset, int ldb,
+                          float[] packedB, int col0, int cols, float[] c, int cOffset, int ldc,
+                          GemmPacking.Buffers buffers, float[] block) {
+        float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
+        packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
+        // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
+        // every A panel of the row block streams past it from L2.
+        for (int j = 0; j < cols; j += NR) {
+            int validCols = Math.min(NR, cols - j);
+            float[] panel = packedB;
+            int panelIndex = j * depth;
+            int panelStride = NR;
+            if (readBInPlace && validCols == NR) {
+                panel = b;                                   // row p of the panel is B's row p0 + p
+                panelIndex = bOffset + p0 * ldb + col0 + j;
+                panelStride = ldb;
+            } else if (readBInPlace) {
+                // the last, narrower panel: packed, so that its reads stay in bounds
+                packB(false, b, bOffset, ldb, p0, depth, col0 + j, validCols, packedB);
+                panelIndex = 0;
+            }
+            for (int i = 0; i < blockRows; i += mr) {
+                int validRows = Math.min(mr, blockRows - i);
+                int height = panelHeight(validRows);
+                if (height == MR) {
+                    microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                } else {
+                    microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                }
+                int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
+                if (overwrite && validRows == height && validCols == NR) {
+                    storeFullBlock(block, height, c, cIndex, ldc);
+                } else if (overwrite) {
+                    storePartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                } else if (validRows == height && validCols == NR) {
+                    addFullBlock(block, height, c, cIndex, ldc);
+                } else {
+                    addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether a product on several threads packs B once for all of them ({@link SharedBProduct}): when C
+     * is a single strip of columns ({@link #TILE_COLS} or fewer) with rows enough for every thread to
+     * take several row blocks ({@link #SHARED_B_MIN_ROWS}) and work enough ({@link #SHARED_B_MIN_WORK}). Cut into tiles of rows that each pack their
+     * own B, every thread would pack the whole of B; and a tile per thread leaves a thread that the
+     * machine runs slower (another program on its core) the last to finish.
+     */
+    boolean sharesB(int m, int n, int k) {
+        return n <= TILE_COLS && m >= SHARED_B_MIN_ROWS && (long) m * n * k >= SHARED_B_MIN_WORK;
+    }
+
+    /** Fewest rows of C for {@link SharedBProduct}: below this, tiles that read B in place serve better. */
+    static final int SHARED_B_MIN_ROWS = 2 * IN_PLACE_B_ROWS + 1;
+    /**
+     * Fewest multiply-adds (2²⁴, 256³) for {@link SharedBProduct}: it hands work to the threads twice per
+     * k-block, which a product of a few tens of microseconds would feel.
+     */
+    static final long SHARED_B_MIN_WORK = 1L << 24;
+
+    /**
+     * A product on several threads whose packed B all threads share. For each k-block, two parallel
+     * loops:
+     * <pre>
+     *   parallel for each group of B panels:   pack op(B)[pc.., group's columns]    (into one shared block)
+     *   parallel for each row block of C:       pack op(A)[block rows, pc..], then every B panel × every A panel
+     * </pre>
+     * The row blocks are small (about 4 per thread, whole mr-row panels), so a thread that runs faster
+     * takes more of them: the threads finish together even when the machine runs one of them slower.
+     * Every element of C is still summed over the same k-blocks in the same order, by the same
+     * micro-kernel, so the results are those of one thread, bit for bit. The shared block lives in the
+     * calling thread's buffers, which only this product uses until it returns.
+     */
+    private final class SharedBProduct {
+        private final boolean transA;
+        private final boolean transB;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final float[] a;
+        private final int aOffset;
+        private final int lda;
+        private final float[] b;
+        private final int bOffset;
+        private final int ldb;
+        private final float beta;
+        private final float[] c;
+        private final int cOffset;
+        private final int ldc;
+
+        SharedBProduct(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                       float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc) {
+            this.transA = transA;
+            this.transB = transB;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOffset = aOffset;
+            this.lda = lda;
+            this.b = b;
+            this.bOffset = bOffset;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOffset = cOffset;
+            this.ldc = ldc;
+        }
+
+        void run() {
+            int threads = Threads.get();
+            int panels = (n + NR - 1) / NR;
+            int panelsPerGroup = (panels + 2 * threads - 1) / (2 * threads);
+            int groups = (panels + panelsPerGroup - 1) / panelsPerGroup;
+            // about 4 row blocks per thread, whole mr-row panels, at most ROW_BLOCK rows
+            int blockRows = Math.min(ROW_BLOCK, ((m + 4 * threads - 1) / (4 * threads) + mr - 1) / mr * mr);
+            int rowBlocks = (m + blockRows - 1) / blockRows;
+            if (k == 0 || beta != 0f) {
+                Threads.parallelFor(rowBlocks, t -> {
+                    int row0 = t * blockRows;
+                    GemmPacking.scale(Math.min(blockRows, m - row0), n, beta, c, cOffset + row0 * ldc, ldc);
+                });
+            }
+            float[] packedB = GemmPacking.Buffers.forCurrentThread().sharedB(GemmPacking.packedSize(n, Math.min(DEPTH, k), NR));
+            for (int p0 = 0; p0 < k; p0 += DEPTH) {
+                int depth = Math.min(DEPTH, k - p0);
+                int pc = p0;
+                Threads.parallelFor(groups, g -> {
+                    int col0 = g * panelsPerGroup * NR;
+                    packB(transB, b, bOffset, ldb, pc, depth, col0, Math.min(panelsPerGroup * NR, n - col0),
+                            packedB, col0 * depth);
+                });
+                boolean overwrite = p0 == 0 && beta == 0f;
+                Threads.parallelFor(rowBlocks, t -> {
+                    GemmPacking.Buffers buffers = GemmPacking.Buffers.forCurrentThread();
+                    int row0 = t * blockRows;
+                    rowBlock(transA, a, aOffset, lda, row0, Math.min(blockRows, m - row0), pc, depth, overwrite,
+                            false, b, bOffset, ldb, packedB, 0, n, c, cOffset, ldc, buffers,
+                            buffers.scratch(mr * NR));
+                });
             }
         }
     }
@@ -434,21 +561,28 @@ public final class GemmSimd implements GemmKernel {
      * {@link GemmPacking#packA} into panels of mr rows (the last one 6 rows tall when its rows fit, see
      * {@link #panelHeight}). The full panels have copies written for them:
      * <ul>
-     *   <li>A stored m×k: six rows at a time: each step p reads one value from each of 6 rows and writes
-     *       6 in a row, with no inner loop (a loop of 6 costs the JIT more than its work);</li>
+     *   <li>A stored m×k, with 16-lane vectors (the 12-row kernel): by gathers that each fill one whole
+     *       vector of the panel ({@link #packPanelByGathers});</li>
+     *   <li>A stored m×k, with narrower vectors (the 6-row kernel): six rows at a time: each step p reads
+     *       one value from each of 6 rows and writes 6 in a row, with no inner loop (a loop of 6 costs
+     *       the JIT more than its work);</li>
      *   <li>A stored k×m (transposed): step p of a panel is already a contiguous run of A's row p, so it
      *       is copied a whole vector at a time ({@link #packTransposedPanel}).</li>
      * </ul>
      * {@code dst} needs {@link #PACK_SLACK} floats beyond the packed block.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
-               float[] dst) {
+               float[] dst, GemmPacking.Buffers buffers) {
+        int[] gatherMap = !transA && gathersA ? buffers.gatherMap(mr, MR, LANES, lda) : null;
         for (int panel = 0; panel < rows; panel += mr) {
             int validRows = Math.min(mr, rows - panel);
             int height = panelHeight(validRows);
             int out = panel * depth;
             if (transA && validRows == height) {
                 packTransposedPanel(a, aOffset + p0 * lda + row0 + panel, lda, depth, dst, out, height);
+            } else if (!transA && validRows == height && gathersA) {
+                packPanelByGathers(a, aOffset + (row0 + panel) * lda + p0, lda, depth, dst, out, height,
+                        gatherMap, height == mr ? 0 : mr * LANES);
             } else if (!transA && validRows == height) {
                 for (int r = 0; r < height; r += MR) {
                     packSixRows(a, aOffset + (row0 + panel + r) * lda + p0, lda, depth, dst, out + r, height);
@@ -483,6 +617,39 @@ public final class GemmSimd implements GemmKernel {
         }
     }
 
+    /**
+     * One full panel of A stored m×k ({@code height} rows from {@code first}, lda apart) by gathers.
+     * Packing is a transpose: a panel step holds one value from each row. Copied one float at a time
+     * that is a load and a store per value. But LANES steps of the panel are {@code height} whole
+     * vectors in a row, and lane l of the t-th of them holds a fixed place of the source:
+     * <pre>
+     *   f = t·LANES + l          (the place in these LANES steps of the panel)
+     *   packed[p·height + f] = A[first + (f mod height)·lda + p + f / height]        p a multiple of LANES
+     * </pre>
+     * so one gather with the index map {@code map[f] = (f mod height)·lda + f / height} loads each of
+     * those vectors, and it is stored whole. The steps after the last multiple of LANES are copied
+     * float by float. The map depends only on height, lda and LANES and is made once per product
+     * ({@link GemmPacking.Buffers#gatherMap}); {@code mapOffset} picks the map for this height.
+     * A gather of 16 lanes (AVX-512) costs about half what 16 single copies do; with 8 lanes (AVX2) it
+     * was no faster than {@link #packSixRows}, so only the 16-lane kernel uses it ({@link #gathersA}).
+     */
+    private static void packPanelByGathers(float[] a, int first, int lda, int depth, float[] dst, int out,
+                                           int height, int[] map, int mapOffset) {
+        int fullSteps = depth - depth % LANES;
+        for (int p = 0; p < fullSteps; p += LANES) {
+            int step = out + p * height;
+            for (int t = 0; t < height; t++) {
+                FloatVector.fromArray(SPECIES, a, first + p, map, mapOffset + t * LANES)
+                        .intoArray(dst, step + t * LANES);
+            }
+        }
+        for (int p = fullSteps; p < depth; p++) {
+            for (int r = 0; r < height; r++) {
+                dst[out + p * height + r] = a[first + r * lda + p];
+            }
+        }
+    }
+
     /** Rows first .. first+5·lda of A (depth values each) into dst[out + p·stride + 0..5]. */
     private static void packSixRows(float[] a, int first, int lda, int depth, float[] dst, int out, int stride) {
         int r0 = first;
@@ -513,21 +680,28 @@ public final class GemmSimd implements GemmKernel {
      */
     static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
                       float[] dst) {
+        packB(transB, b, bOffset, ldb, p0, depth, col0, cols, dst, 0);
+    }
+
+    /** {@link #packB(boolean, float[], int, int, int, int, int, int, float[])} into dst from {@code dstOffset}. */
+    static void packB(boolean transB, float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
+                      float[] dst, int dstOffset) {
         if (transB) {
-            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst);
+            packTransposedB(b, bOffset, ldb, p0, depth, col0, cols, dst, dstOffset);
             return;
         }
         int fullCols = cols - cols % NR;
         for (int p = 0; p < depth; p++) {
             int src = bOffset + (p0 + p) * ldb + col0;
-            int out = p * NR;                                   // row p of panel 0; the next panel is NR·depth on
+            int out = dstOffset + p * NR;                       // row p of panel 0; the next panel is NR·depth on
             for (int j = 0; j < fullCols; j += NR, out += NR * depth) {
                 FloatVector.fromArray(SPECIES, b, src + j).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, src + j + LANES).intoArray(dst, out + LANES);
             }
         }
         if (fullCols < cols) {
-            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst, fullCols * depth);
+            packNarrowPanel(b, bOffset + p0 * ldb + col0 + fullCols, ldb, depth, cols - fullCols, dst,
+                    dstOffset + fullCols * depth);
         }
     }
 
@@ -539,7 +713,7 @@ public final class GemmSimd implements GemmKernel {
      * The last, narrower panel is {@link GemmPacking#packB}'s: copied value by value, and padded with zeros.
      */
     private static void packTransposedB(float[] b, int bOffset, int ldb, int p0, int depth, int col0, int cols,
-                                        float[] dst) {
+                                        float[] dst, int dstOffset) {
         int fullCols = cols - cols % NR;
         int[] rowStarts = new int[LANES];                      // the gather's lanes: LANES rows of B, ldb apart
         for (int lane = 0; lane < LANES; lane++) {
@@ -548,7 +722,7 @@ public final class GemmSimd implements GemmKernel {
         for (int j = 0; j < fullCols; j += NR) {
             int firstHalf = bOffset + (col0 + j) * ldb + p0;    // B[col0 + j][p0]
             int secondHalf = firstHalf + LANES * ldb;           // B[col0 + j + LANES][p0]
-            int out = j * depth;
+            int out = dstOffset + j * depth;
             for (int p = 0; p < depth; p++, out += NR) {
                 FloatVector.fromArray(SPECIES, b, firstHalf + p, rowStarts, 0).intoArray(dst, out);
                 FloatVector.fromArray(SPECIES, b, secondHalf + p, rowStarts, 0).intoArray(dst, out + LANES);
@@ -556,7 +730,7 @@ public final class GemmSimd implements GemmKernel {
         }
         if (fullCols < cols) {
             GemmPacking.packB(true, b, bOffset, ldb, p0, depth, col0 + fullCols, cols - fullCols, NR,
-                    dst, fullCols * depth);
+                    dst, dstOffset + fullCols * depth);
         }
     }
 

@@ -67,6 +67,11 @@ class GemmFacadeTest {
         // Few rows and fewer column panels than threads (a Linear(784, 32) layer's forward pass at batch
         // 64): GemmSimd cuts the rows, and packs its part of the transposed B in each tile.
         checkBitIdenticalForAnyThreadCount(64, 32, 784, true);
+        // Many rows, one strip of columns (at most GemmSimd.TILE_COLS with 8 lanes or 16) and work enough:
+        // GemmSimd packs B once for all threads and hands out small row blocks; k in two blocks.
+        assertTrue(GemmSimd.INSTANCE.sharesB(301, 500, 1100) && GemmSimd.INSTANCE.sharesB(260, 470, 150));
+        checkBitIdenticalForAnyThreadCount(301, 500, 1100, false);
+        checkBitIdenticalForAnyThreadCount(260, 470, 150, true);
     }
 
     @Test

@@ -38,7 +38,9 @@ class GemmKernelsTest {
             // few rows or columns and a long k: GemmSimd's in-place B and dot-product paths, k past their blocks
             {5, 97, 2100}, {20, 100, 300}, {150, 7, 1030}, {3, 40, 300}, {20, 30, 2060}, {64, 70, 1100},
             // rows that leave 1..11 over a 12-row block (the last panel 6 or 12 rows tall), past a row block
-            {16, 45, 33}, {23, 40, 17}, {29, 33, 9}, {150, 90, 70}, {157, 65, 300}};
+            {16, 45, 33}, {23, 40, 17}, {29, 33, 9}, {150, 90, 70}, {157, 65, 300},
+            // many rows and work enough for GemmSimd's B packed once for all threads (with β too)
+            {203, 310, 300}};
         long seed = 1000;
         for (int[] shape : shapes) {
             for (int transposes = 0; transposes < 4; transposes++) {
