@@ -1,9 +1,10 @@
 """PyTorch's side of kindling.benchmarks.ConvLayerTable: every distinct convolution layer of the two
-ResNet training steps (ResNet.small() on 28x28, d2l's ResNet-18 on 96x96, batch 128), forward
+ResNet training steps (ResNet.small() on 28x28, d2l's ResNet-18 on 96x96, batch 128) and of d2l's
+LeNet (batch 256), forward
 (F.conv2d), dL/dx (torch.nn.grad.conv2d_input) and dL/dW (torch.nn.grad.conv2d_weight), one call at a
 time, medians with quartiles in ms.
 
-    OPENBLAS_NUM_THREADS=n OMP_NUM_THREADS=n python3 benchmarks/conv_layers.py threads calls [small|d2l|all] [names]
+    OPENBLAS_NUM_THREADS=n OMP_NUM_THREADS=n python3 benchmarks/conv_layers.py threads calls [small|d2l|lenet|all] [names]
 """
 import sys
 import time
@@ -35,7 +36,10 @@ LAYERS = [  # name, count, C_in, C_out, H (= W), k, stride, padding
     ("r-256>512s2", 1, 256, 512, 6, 3, 2, 1),
     ("r-256>512k1", 1, 256, 512, 6, 1, 2, 0),
     ("r-512x3", 3, 512, 512, 3, 3, 1, 1),
+    ("l-conv1", 1, 1, 6, 28, 5, 1, 2),
+    ("l-conv2", 1, 6, 16, 14, 5, 1, 0),
 ]
+PREFIX = {"small": "s-", "d2l": "r-", "lenet": "l-"}
 
 
 def quantile(ordered, q):
@@ -49,11 +53,11 @@ def main(threads, calls, network, only):
     torch.set_num_threads(threads)
     torch.manual_seed(17)
     for name, count, cin, cout, size, k, s, p in LAYERS:
-        if network != "all" and not name.startswith("r-" if network == "d2l" else "s-"):
+        if network != "all" and not name.startswith(PREFIX.get(network, "s-")):
             continue
         if only and name not in only:
             continue
-        x = torch.rand(128, cin, size, size) * 2 - 1
+        x = torch.rand(256 if name.startswith("l-") else 128, cin, size, size) * 2 - 1
         w = torch.rand(cout, cin, k, k) * 2 - 1
         with torch.no_grad():
             gy = torch.rand_like(F.conv2d(x, w, None, s, p)) * 2 - 1

@@ -11,14 +11,14 @@ import kindling.kernels.Threads;
 
 /**
  * Every distinct convolution layer of the two ResNet training steps (ResNet.small() on 28×28 and
- * d2l's ResNet-18 on 96×96, batch 128), timed one kernel call at a time: forward, ∂L/∂x and ∂L/∂W
+ * d2l's ResNet-18 on 96×96, batch 128) and of d2l's LeNet (batch 256), timed one kernel call at a time: forward, ∂L/∂x and ∂L/∂W
  * through {@link Conv2dKernels}, the calls a training step makes. {@code benchmarks/conv_layers.py}
  * times the same layers in PyTorch ({@code F.conv2d}, {@code torch.nn.grad.conv2d_input} and
  * {@code conv2d_weight}), so the two tables say which layers lose most, weighted by how often each
  * occurs in its network.
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp benchmarks.jar kindling.benchmarks.ConvLayerTable \
- *        threads calls [small|d2l|all] [layer-name ...]
+ *        threads calls [small|d2l|lenet|all] [layer-name ...]
  * </pre>
  * Prints one line per layer and operation: the median of {@code calls} timed calls with its
  * quartiles, in ms.
@@ -59,13 +59,31 @@ public final class ConvLayerTable {
             new Layer("r-256x6", 3, 256, 256, 6, 3, 1, 1),
             new Layer("r-256>512s2", 1, 256, 512, 6, 3, 2, 1),
             new Layer("r-256>512k1", 1, 256, 512, 6, 1, 2, 0),
-            new Layer("r-512x3", 3, 512, 512, 3, 3, 1, 1));
+            new Layer("r-512x3", 3, 512, 512, 3, 3, 1, 1),
+            new Layer("l-conv1", 1, 1, 6, 28, 5, 1, 2),
+            new Layer("l-conv2", 1, 6, 16, 14, 5, 1, 0));
 
-    /** Arguments: threads, timed calls per operation, then optionally a network (small, d2l, all) and layer names. */
+    /** The batch of a layer's network: 256 for d2l's LeNet (prefix l), 128 for the ResNets. */
+    static int batchOf(Layer layer) {
+        return layer.name().startsWith("l-") ? LENET_BATCH : 128;
+    }
+
+    private static final int LENET_BATCH = 256;
+
+    /** The name prefix of a network's layers: small (s-), d2l (r-), lenet (l-). */
+    private static String prefixOf(String network) {
+        return switch (network) {
+            case "d2l" -> "r-";
+            case "lenet" -> "l-";
+            default -> "s-";
+        };
+    }
+
+    /** Arguments: threads, timed calls per operation, then optionally a network (small, d2l, lenet, all) and layer names. */
     public static void main(String[] args) {
         if (args.length < 2) {
             System.err.println("usage: java --add-modules jdk.incubator.vector -cp benchmarks.jar"
-                    + " kindling.benchmarks.ConvLayerTable threads calls [small|d2l|all] [layer-name ...]");
+                    + " kindling.benchmarks.ConvLayerTable threads calls [small|d2l|lenet|all] [layer-name ...]");
             System.exit(2);
         }
         int threads = Integer.parseInt(args[0]);
@@ -75,14 +93,14 @@ public final class ConvLayerTable {
         Threads.set(threads);
         List<Layer> layers = new ArrayList<>();
         for (Layer layer : LAYERS) {
-            boolean inNetwork = network.equals("all") || layer.name().startsWith(network.equals("d2l") ? "r-" : "s-");
+            boolean inNetwork = network.equals("all") || layer.name().startsWith(prefixOf(network));
             if (inNetwork && (only.isEmpty() || only.contains(layer.name()))) {
                 layers.add(layer);
             }
         }
         Random random = new Random(17);
         for (Layer layer : layers) {
-            ConvGeometry g = layer.geometry(128);
+            ConvGeometry g = layer.geometry(batchOf(layer));
             float[] x = ConvBenchmark.uniform(random, g.batch() * g.inChannels() * g.height() * g.width());
             float[] w = ConvBenchmark.uniform(random, g.outChannels() * g.patchSize());
             float[] gradY = ConvBenchmark.uniform(random, g.batch() * g.outChannels() * g.outPlane());

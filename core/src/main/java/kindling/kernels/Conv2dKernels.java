@@ -185,8 +185,9 @@ public final class Conv2dKernels {
      *
      * <p>In mode simd the other paths are tried first, in this order: a small output plane
      * ({@code Im2Col.SMALL_PLANE}) with at least {@code WIDE_WEIGHTS} weights that {@code ConvDense}
-     * does not suit goes to {@code backwardWeightWide}; then a layer that {@code ConvSimd} suits to
-     * its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
+     * does not suit goes to {@code backwardWeightWide}; then a layer with fewer filters than a
+     * vector's lanes that {@code ConvWeightSimd} suits to it (positions in the lanes); then a layer
+     * that {@code ConvSimd} suits to its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
      * that {@code ConvStacked} suits to it; any other small plane to {@code backwardWeightSmallPlane}
      * (∂L/∂Y · colᵀ as written). The wide path comes before {@code ConvSimd} because with that many
      * weights the direct kernel's partial sums, each an array as large as ∂L/∂W, and the short
@@ -196,6 +197,9 @@ public final class Conv2dKernels {
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
             return backwardWeightWide(x, gradY, g);
+        }
+        if (Kernels.simd() && ConvWeightSimd.suits(g)) {
+            return ConvWeightSimd.backwardWeight(x, gradY, g);
         }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);
