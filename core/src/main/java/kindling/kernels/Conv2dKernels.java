@@ -75,6 +75,9 @@ public final class Conv2dKernels {
         if (Kernels.simd() && ConvChannelSimd.suits(g)) {
             return ConvChannelSimd.forward(x, w, bias, g);
         }
+        if (Kernels.simd() && ConvPanelSimd.suits(g)) {
+            return ConvPanelSimd.forward(x, w, bias, g);
+        }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.forward(x, w, bias, g);
         }
