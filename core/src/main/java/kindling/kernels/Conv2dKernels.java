@@ -15,6 +15,8 @@ package kindling.kernels;
  * A forward whose filters fill one or two vectors exactly (LeNet's conv2: 16) and on which ConvSimd
  * would compute many positions for nothing goes in mode simd to {@code ConvChannelSimd}, a direct
  * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits}).
+ * A strided forward with a short filter (AlexNet's conv1) goes in mode simd to {@code ConvPanelSimd},
+ * which numbers its outputs as y does and stores them there directly ({@code ConvPanelSimd.suits}).
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
  * <pre>
  *   forward:   col = im2col(x)                      (C_in·k_h·k_w) × (images·H_out·W_out)
@@ -74,6 +76,9 @@ public final class Conv2dKernels {
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         if (Kernels.simd() && ConvChannelSimd.suits(g)) {
             return ConvChannelSimd.forward(x, w, bias, g);
+        }
+        if (Kernels.simd() && ConvPanelSimd.suits(g)) {
+            return ConvPanelSimd.forward(x, w, bias, g);
         }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.forward(x, w, bias, g);

@@ -1,0 +1,419 @@
+package kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The forward of a strided convolution with a short filter (AlexNet's first layer: 1 → 96 channels,
+ * 11×11, stride 4) as a direct convolution whose output positions are numbered as y numbers them, so
+ * that the sums go straight into y with the bias, and no copy back is needed.
+ * {@link ConvNaive#forward} is the same contract as the textbook sum, and the tests hold this class
+ * to it. Only loaded in kernel mode simd (see {@link Conv2dKernels#forward}).
+ *
+ * <h2>Why not {@link ConvSimd}'s layout</h2>
+ * {@link ConvSimd} splits the padded image into phase planes and numbers the output positions in flat
+ * rows of W_q columns, more than W_out (the taps of a row's last outputs reach W_q − W_out columns
+ * further), so its sums land in a buffer of flat rows as large as the image's outputs (over a megabyte
+ * on AlexNet's conv1) and are copied back to (C_out, H_out, W_out) afterwards, a pass over memory as
+ * long as y on top of the multiply-adds.
+ *
+ * <h2>The trick: one copy of each phase plane per column shift</h2>
+ * A tap (c, a, b) reads phase plane (a·d_h mod s_h, b·d_w mod s_w) of channel c, ⌊a·d_h/s_h⌋ rows and
+ * ⌊b·d_w/s_w⌋ columns further than the output position. Copy each phase plane once per column shift
+ * e = 0 .. ⌊(k_w−1)·d_w/s_w⌋, keeping only W_out columns: S[c][phase][e][u][j] = xq[c][phase][u][j + e].
+ * Those rows are exactly W_out wide, so output q = i·W_out + j, numbered as in y, reads
+ * <pre>
+ *   S index of (position q, tap k) = q + tapS[k],   tapS[k] = plane(c, phase, e)·|S plane| + ⌊a·d_h/s_h⌋·W_out
+ * </pre>
+ * consecutive positions read consecutive floats even across the end of a row: a vector of outputs is
+ * one load, and a panel of NR outputs is NR consecutive floats of each of MR planes of y. AlexNet's
+ * conv1 has 3 shifts, so S holds 48 planes where the phase split has 16, a cheap copy (whole rows of
+ * 54 floats) next to 121 · 96 multiply-adds per output.
+ *
+ * <h2>The loops</h2>
+ * <pre>
+ *   for each (image, band of BAND panels)              (in parallel: tasks independent of the threads)
+ *     xq = the band's rows of the padded, phase-split image        (ConvSimd.padAndSplit)
+ *     S  = their column-shifted copies, only the band's rows
+ *     for each block of MR filters
+ *       for each panel of the band
+ *         micro-kernel: for k in 0..K: 3 vector loads of S[q + tapS[k]], MR broadcasts of W[o][k],
+ *                       3·MR FMAs into registers that start at the bias; stored into y
+ * </pre>
+ * The blocks walk the band's panels (block outermost), so each block writes MR planes of y in long
+ * runs: the lines of y come from memory, and the hardware prefetchers follow a few sequential streams
+ * but not C_out short ones per panel. The last panel of a plane, partly past its end, and a block with
+ * padding filters go through a small tile, of which only the real outputs are copied.
+ *
+ * <p>The work is cut into (image, band) tasks, more than threads: y, allocated in the first task (see
+ * {@link ConvSimd.Output}; the JVM zeroes it on that thread), then delays one thread while the others
+ * take more bands, and each task pads and copies only the rows its band reads. Each output is one sum,
+ * over k in a fixed order, computed by one task: results do not depend on the thread count.
+ *
+ * <p>Blocks of 8 filters × 3 vectors (24 accumulators) with 32 vector registers (AVX-512), 4 × 3 with
+ * 16 (AVX2), whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}).
+ */
+final class ConvPanelSimd {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    /** Output positions per panel: three vectors. */
+    static final int NR = 3 * LANES;
+    /** Panels per task. */
+    static final int BAND = 8;
+    /** The most taps (C_in/groups·k_h·k_w) a layer may have here: longer filters were not measured. */
+    static final int MAX_PATCH = 256;
+
+    /** Per-thread buffers: the padded image, the band's shifted copies and a tile, kept from call to call. */
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private static final class Workspace {
+        private float[] image = new float[0];
+        private float[] shifted = new float[0];
+        private float[] tile = new float[0];
+        /** The layout whose zero padding {@code image} holds, or null. */
+        private ConvSimd.Layout cleared;
+
+        /** The padded-image buffer, zero wherever padAndSplit writes no value (as ConvSimd's). */
+        float[] image(ConvSimd.Layout layout, ConvGeometry g) {
+            int size = layout.imageFloats(g);
+            if (image.length < size) {
+                image = new float[size];
+            } else if (cleared != layout) {
+                java.util.Arrays.fill(image, 0, size, 0f);
+            }
+            cleared = layout;
+            return image;
+        }
+
+        float[] shifted(int size) {
+            if (shifted.length < size) {
+                shifted = new float[size];
+            }
+            return shifted;
+        }
+
+        float[] tile(int size) {
+            if (tile.length < size) {
+                tile = new float[size];
+            }
+            return tile;
+        }
+    }
+
+    private ConvPanelSimd() {
+    }
+
+    /**
+     * Whether this path suits layer g: a stride above 1 (a stride-1 layer's flat rows waste little and
+     * stay with {@link ConvSimd}), a short patch ({@link #MAX_PATCH}), and output planes of at least a
+     * band of panels.
+     */
+    static boolean suits(ConvGeometry g) {
+        return (g.strideH() > 1 || g.strideW() > 1) && g.patchSize() <= MAX_PATCH
+                && g.outPlane() >= BAND * NR;
+    }
+
+    /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
+        return forward(x, w, bias, g, ConvSimd.REGISTERS);
+    }
+
+    /** {@link #forward} with the micro-kernel for {@code registers} vector registers (the tests run both). */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers) {
+        int size = g.batch() * g.outChannels() * g.outPlane();
+        if (size == 0) {
+            return new float[0];
+        }
+        ConvSimd.Layout layout = new ConvSimd.Layout(g, registers);
+        int mr = registers >= 32 ? 8 : 4;
+        int blocks = (g.outPerGroup() + mr - 1) / mr;
+        int[] natural = new int[g.patchSize()];
+        for (int k = 0; k < natural.length; k++) {
+            natural[k] = k;
+        }
+        float[] packed = ConvSimd.packFilters(w, g, mr, natural);
+        float[] paddedBias = new float[g.groups() * blocks * mr];     // zero for the padding filters
+        for (int group = 0; group < g.groups(); group++) {
+            for (int o = 0; o < g.outPerGroup(); o++) {
+                paddedBias[group * blocks * mr + o] = bias == null ? 0f : bias[group * g.outPerGroup() + o];
+            }
+        }
+        int panels = (g.outPlane() + NR - 1) / NR;
+        int bands = (panels + BAND - 1) / BAND;
+        ConvSimd.Output output = new ConvSimd.Output(size);
+        Threads.parallelFor(g.batch() * bands, task -> band(x, packed, paddedBias, g, layout, mr,
+                task / bands, task % bands, output));
+        return output.array();
+    }
+
+    /** The outputs of image n at the positions of band number {@code band}. */
+    private static void band(float[] x, float[] packed, float[] paddedBias, ConvGeometry g, ConvSimd.Layout layout,
+                             int mr, int n, int band, ConvSimd.Output output) {
+        if (n == 0 && band == 0) {
+            output.array();               // allocated first, while the other threads compute (see ConvSimd.Output)
+        }
+        int plane = g.outPlane();
+        int outWidth = g.outWidth();
+        int patch = g.patchSize();
+        int first = band * BAND * NR;
+        int end = Math.min(plane, first + BAND * NR);
+        int panels = (end - first + NR - 1) / NR;
+        Workspace workspace = WORKSPACE.get();
+        float[] xq = workspace.image(layout, g);
+        // Output rows first/W_out..(end−1)/W_out read phase rows from the first of them to the last plus
+        // the filter's reach in rows of a phase plane.
+        int uFrom = first / outWidth;
+        int uTo = (end - 1) / outWidth + (g.kernelH() - 1) * g.dilationH() / g.strideH() + 1;
+        ConvSimd.padAndSplit(x, g, layout, n, xq, uFrom, uTo);
+        float[] tile = workspace.tile(mr * NR);
+        int blocks = (g.outPerGroup() + mr - 1) / mr;
+        float[] y = null;
+        int shifts = (g.kernelW() - 1) * g.dilationW() / g.strideW() + 1;
+        int bandRows = uTo - uFrom;
+        int sPlane = bandRows * outWidth;
+        int[] tapS = shiftedTaps(g, shifts, sPlane);        // the same for every group
+        int planesS = g.inPerGroup() * g.strideH() * g.strideW() * shifts;
+        float[] sb = workspace.shifted(planesS * sPlane + 2 * NR);    // + 2·NR: the last panel reads past the band
+        for (int group = 0; group < g.groups(); group++) {
+            copyShifted(xq, group * g.inPerGroup() * layout.channelFloats, g, layout, shifts, uFrom, uTo, sb);
+            if (y == null) {
+                y = output.array();
+            }
+            for (int block = 0; block < blocks; block++) {
+                int row = (group * blocks + block) * mr;
+                int filters = Math.min(mr, g.outPerGroup() - block * mr);
+                int channel = group * g.outPerGroup() + block * mr;
+                for (int p = 0; p < panels; p++) {
+                    int q = first + p * NR;
+                    int count = Math.min(NR, end - q);
+                    boolean whole = count == NR && filters == mr;
+                    float[] out = whole ? y : tile;
+                    int outIndex = whole ? (n * g.outChannels() + channel) * plane + q : 0;
+                    int ldo = whole ? plane : NR;
+                    int xIndex = q - uFrom * outWidth;
+                    if (mr == 8) {
+                        kernel8x3(sb, xIndex, tapS, patch, packed, row * patch, paddedBias, row, out, outIndex, ldo);
+                    } else {
+                        kernel4x3(sb, xIndex, tapS, patch, packed, row * patch, paddedBias, row, out, outIndex, ldo);
+                    }
+                    if (!whole) {
+                        for (int r = 0; r < filters; r++) {
+                            System.arraycopy(tile, r * NR, y, (n * g.outChannels() + channel + r) * plane + q, count);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * tapS[k] for the taps k = (c, a, b) of one group: where tap k's plane of S starts, plus its rows
+     * ⌊a·d_h/s_h⌋ of W_out floats; S planes of {@code sPlane} floats, ordered [c][phase][shift].
+     */
+    static int[] shiftedTaps(ConvGeometry g, int shifts, int sPlane) {
+        int[] tapS = new int[g.patchSize()];
+        int k = 0;
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < g.kernelW(); b++) {
+                    int along = a * g.dilationH();
+                    int across = b * g.dilationW();
+                    int phase = (along % g.strideH()) * g.strideW() + across % g.strideW();
+                    int planeIndex = (c * g.strideH() * g.strideW() + phase) * shifts + across / g.strideW();
+                    tapS[k++] = planeIndex * sPlane + along / g.strideH() * g.outWidth();
+                }
+            }
+        }
+        return tapS;
+    }
+
+    /**
+     * S[c][phase][e][u − uFrom][j] = xq[xBase + c·|channel| + phase·|phase plane| + u·W_q + j + e] for
+     * uFrom ≤ u &lt; uTo, j &lt; W_out: the band's rows of every phase plane of one group, once per column
+     * shift e, W_out floats each, copied in whole vectors (the last one ending at the row's end).
+     */
+    static void copyShifted(float[] xq, int xBase, ConvGeometry g, ConvSimd.Layout layout, int shifts,
+                            int uFrom, int uTo, float[] s) {
+        int outWidth = g.outWidth();
+        int sPlane = (uTo - uFrom) * outWidth;
+        int last = Math.max(0, outWidth - LANES);
+        for (int cp = 0; cp < g.inPerGroup() * g.strideH() * g.strideW(); cp++) {
+            for (int shift = 0; shift < shifts; shift++) {
+                int planeStart = (cp * shifts + shift) * sPlane;
+                for (int u = uFrom; u < uTo; u++) {
+                    int from = xBase + cp * layout.rows * layout.cols + u * layout.cols + shift;
+                    int to = planeStart + (u - uFrom) * outWidth;
+                    if (outWidth < LANES) {
+                        System.arraycopy(xq, from, s, to, outWidth);
+                        continue;
+                    }
+                    for (int j = 0; j < last; j += LANES) {
+                        FloatVector.fromArray(SPECIES, xq, from + j).intoArray(s, to + j);
+                    }
+                    FloatVector.fromArray(SPECIES, xq, from + last).intoArray(s, to + last);
+                }
+            }
+        }
+    }
+
+    /**
+     * out[outIndex + r·ldo + p] = bias[bIndex + r] + Σ_k packed[wIndex + k·8 + r] · s[pIndex + tap[k] + p]
+     * for r &lt; 8, p &lt; NR: 8 filters at 3 vectors of positions, the 24 sums in registers for the whole
+     * k loop (32 vector registers: AVX-512). The sums start at the bias: adding it at the end
+     * would put 24 more vector operations into a method whose inlined size C2 limits.
+     */
+    static void kernel8x3(float[] panel, int pIndex, int[] tap, int patch, float[] packed, int wIndex, float[] bias, int bIndex,
+                          float[] out, int outIndex, int ldo) {
+        FloatVector b0 = FloatVector.broadcast(SPECIES, bias[bIndex]);
+        FloatVector c00 = b0;
+        FloatVector c01 = b0;
+        FloatVector c02 = b0;
+        FloatVector b1 = FloatVector.broadcast(SPECIES, bias[bIndex + 1]);
+        FloatVector c10 = b1;
+        FloatVector c11 = b1;
+        FloatVector c12 = b1;
+        FloatVector b2 = FloatVector.broadcast(SPECIES, bias[bIndex + 2]);
+        FloatVector c20 = b2;
+        FloatVector c21 = b2;
+        FloatVector c22 = b2;
+        FloatVector b3 = FloatVector.broadcast(SPECIES, bias[bIndex + 3]);
+        FloatVector c30 = b3;
+        FloatVector c31 = b3;
+        FloatVector c32 = b3;
+        FloatVector b4 = FloatVector.broadcast(SPECIES, bias[bIndex + 4]);
+        FloatVector c40 = b4;
+        FloatVector c41 = b4;
+        FloatVector c42 = b4;
+        FloatVector b5 = FloatVector.broadcast(SPECIES, bias[bIndex + 5]);
+        FloatVector c50 = b5;
+        FloatVector c51 = b5;
+        FloatVector c52 = b5;
+        FloatVector b6 = FloatVector.broadcast(SPECIES, bias[bIndex + 6]);
+        FloatVector c60 = b6;
+        FloatVector c61 = b6;
+        FloatVector c62 = b6;
+        FloatVector b7 = FloatVector.broadcast(SPECIES, bias[bIndex + 7]);
+        FloatVector c70 = b7;
+        FloatVector c71 = b7;
+        FloatVector c72 = b7;
+        for (int k = 0; k < patch; k++) {
+            int at = pIndex + tap[k];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, panel, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, panel, at + LANES);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, panel, at + 2 * LANES);
+            int wk = wIndex + k * 8;
+            FloatVector w = FloatVector.broadcast(SPECIES, packed[wk]);
+            c00 = x0.fma(w, c00);
+            c01 = x1.fma(w, c01);
+            c02 = x2.fma(w, c02);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 1]);
+            c10 = x0.fma(w, c10);
+            c11 = x1.fma(w, c11);
+            c12 = x2.fma(w, c12);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 2]);
+            c20 = x0.fma(w, c20);
+            c21 = x1.fma(w, c21);
+            c22 = x2.fma(w, c22);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 3]);
+            c30 = x0.fma(w, c30);
+            c31 = x1.fma(w, c31);
+            c32 = x2.fma(w, c32);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 4]);
+            c40 = x0.fma(w, c40);
+            c41 = x1.fma(w, c41);
+            c42 = x2.fma(w, c42);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 5]);
+            c50 = x0.fma(w, c50);
+            c51 = x1.fma(w, c51);
+            c52 = x2.fma(w, c52);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 6]);
+            c60 = x0.fma(w, c60);
+            c61 = x1.fma(w, c61);
+            c62 = x2.fma(w, c62);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 7]);
+            c70 = x0.fma(w, c70);
+            c71 = x1.fma(w, c71);
+            c72 = x2.fma(w, c72);
+        }
+        c00.intoArray(out, outIndex);
+        c01.intoArray(out, outIndex + LANES);
+        c02.intoArray(out, outIndex + 2 * LANES);
+        c10.intoArray(out, outIndex + ldo);
+        c11.intoArray(out, outIndex + ldo + LANES);
+        c12.intoArray(out, outIndex + ldo + 2 * LANES);
+        c20.intoArray(out, outIndex + 2 * ldo);
+        c21.intoArray(out, outIndex + 2 * ldo + LANES);
+        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
+        c30.intoArray(out, outIndex + 3 * ldo);
+        c31.intoArray(out, outIndex + 3 * ldo + LANES);
+        c32.intoArray(out, outIndex + 3 * ldo + 2 * LANES);
+        c40.intoArray(out, outIndex + 4 * ldo);
+        c41.intoArray(out, outIndex + 4 * ldo + LANES);
+        c42.intoArray(out, outIndex + 4 * ldo + 2 * LANES);
+        c50.intoArray(out, outIndex + 5 * ldo);
+        c51.intoArray(out, outIndex + 5 * ldo + LANES);
+        c52.intoArray(out, outIndex + 5 * ldo + 2 * LANES);
+        c60.intoArray(out, outIndex + 6 * ldo);
+        c61.intoArray(out, outIndex + 6 * ldo + LANES);
+        c62.intoArray(out, outIndex + 6 * ldo + 2 * LANES);
+        c70.intoArray(out, outIndex + 7 * ldo);
+        c71.intoArray(out, outIndex + 7 * ldo + LANES);
+        c72.intoArray(out, outIndex + 7 * ldo + 2 * LANES);
+    }
+
+    /** {@link #kernel8x3} for 4 filters (12 accumulators: 16 vector registers, AVX2). */
+    static void kernel4x3(float[] panel, int pIndex, int[] tap, int patch, float[] packed, int wIndex, float[] bias, int bIndex,
+                          float[] out, int outIndex, int ldo) {
+        FloatVector b0 = FloatVector.broadcast(SPECIES, bias[bIndex]);
+        FloatVector c00 = b0;
+        FloatVector c01 = b0;
+        FloatVector c02 = b0;
+        FloatVector b1 = FloatVector.broadcast(SPECIES, bias[bIndex + 1]);
+        FloatVector c10 = b1;
+        FloatVector c11 = b1;
+        FloatVector c12 = b1;
+        FloatVector b2 = FloatVector.broadcast(SPECIES, bias[bIndex + 2]);
+        FloatVector c20 = b2;
+        FloatVector c21 = b2;
+        FloatVector c22 = b2;
+        FloatVector b3 = FloatVector.broadcast(SPECIES, bias[bIndex + 3]);
+        FloatVector c30 = b3;
+        FloatVector c31 = b3;
+        FloatVector c32 = b3;
+        for (int k = 0; k < patch; k++) {
+            int at = pIndex + tap[k];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, panel, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, panel, at + LANES);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, panel, at + 2 * LANES);
+            int wk = wIndex + k * 4;
+            FloatVector w = FloatVector.broadcast(SPECIES, packed[wk]);
+            c00 = x0.fma(w, c00);
+            c01 = x1.fma(w, c01);
+            c02 = x2.fma(w, c02);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 1]);
+            c10 = x0.fma(w, c10);
+            c11 = x1.fma(w, c11);
+            c12 = x2.fma(w, c12);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 2]);
+            c20 = x0.fma(w, c20);
+            c21 = x1.fma(w, c21);
+            c22 = x2.fma(w, c22);
+            w = FloatVector.broadcast(SPECIES, packed[wk + 3]);
+            c30 = x0.fma(w, c30);
+            c31 = x1.fma(w, c31);
+            c32 = x2.fma(w, c32);
+        }
+        c00.intoArray(out, outIndex);
+        c01.intoArray(out, outIndex + LANES);
+        c02.intoArray(out, outIndex + 2 * LANES);
+        c10.intoArray(out, outIndex + ldo);
+        c11.intoArray(out, outIndex + ldo + LANES);
+        c12.intoArray(out, outIndex + ldo + 2 * LANES);
+        c20.intoArray(out, outIndex + 2 * ldo);
+        c21.intoArray(out, outIndex + 2 * ldo + LANES);
+        c22.intoArray(out, outIndex + 2 * ldo + 2 * LANES);
+        c30.intoArray(out, outIndex + 3 * ldo);
+        c31.intoArray(out, outIndex + 3 * ldo + LANES);
+        c32.intoArray(out, outIndex + 3 * ldo + 2 * LANES);
+    }
+}

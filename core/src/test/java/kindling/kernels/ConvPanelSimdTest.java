@@ -1,0 +1,106 @@
+package kindling.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The strided forward with im2col fused into the packing of its panels against the textbook loops,
+ * whatever the kernel mode of the run, with the micro-kernels for 16 and 32 vector registers alike.
+ */
+class ConvPanelSimdTest {
+    private final SplittableRandom random = new SplittableRandom(29);
+
+    @BeforeEach
+    void needsTheVectorModule() {
+        assumeTrue(Kernels.vectorModulePresent(), "ConvPanelSimd needs --add-modules jdk.incubator.vector");
+    }
+
+    private float[] randomArray(int length) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnRandomGeometries() {
+        // Strides, dilations, uneven padding, groups, filter counts on and off the blocks, output rows
+        // narrower and wider than a vector and than a panel, planes of one band and of several with a
+        // partial last panel; the path itself takes any geometry.
+        for (int trial = 0; trial < 120; trial++) {
+            int groups = 1 + random.nextInt(2);
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), groups * (1 + random.nextInt(3)),
+                    1 + random.nextInt(70), 1 + random.nextInt(70), groups * (1 + random.nextInt(13)),
+                    1 + random.nextInt(6), 1 + random.nextInt(6), 1 + random.nextInt(4), 1 + random.nextInt(4),
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3),
+                    1 + random.nextInt(2), 1 + random.nextInt(2), groups);
+            if (g.outHeight() >= 1 && g.outWidth() >= 1) {
+                assertMatches(g);
+            }
+        }
+    }
+
+    @Test
+    void matchesTheTextbookLoopsOnAlexNetsFirstLayer() {
+        assertTrue(ConvPanelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1)));
+        assertMatches(ConvGeometry.of(2, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1));
+        assertMatches(ConvGeometry.of(1, 3, 67, 67, 10, 11, 11, 4, 4, 2, 2, 2, 2, 1, 1, 1));   // 3 channels, 10 filters
+    }
+
+    @Test
+    void takesStridedLayersWithShortPatchesOnly() {
+        assertFalse(ConvPanelSimd.suits(ConvGeometry.of(32, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));   // stride 1
+        assertFalse(ConvPanelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
+        assertFalse(ConvPanelSimd.suits(ConvGeometry.of(8, 64, 24, 24, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)));   // 576 taps
+        assertFalse(ConvPanelSimd.suits(ConvGeometry.of(8, 16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)));    // 7×7 plane
+    }
+
+    @Test
+    void resultsAreBitIdenticalForAnyThreadCount() {
+        ConvGeometry g = ConvGeometry.of(3, 2, 100, 90, 13, 5, 5, 2, 3, 1, 2, 0, 1, 1, 1, 1);
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        int before = Threads.get();
+        try {
+            for (int registers : new int[] {16, 32}) {
+                Threads.set(1);
+                float[] one = ConvPanelSimd.forward(x, w, bias, g, registers);
+                Threads.set(3);
+                for (int repeat = 0; repeat < 3; repeat++) {
+                    assertArrayEquals(one, ConvPanelSimd.forward(x, w, bias, g, registers), "registers " + registers);
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    private void assertMatches(ConvGeometry g) {
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        float[] expected = ConvNaive.forward(x, w, bias, g);
+        float[] expectedNoBias = ConvNaive.forward(x, w, null, g);
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expected, ConvPanelSimd.forward(x, w, bias, g, registers), g + " forward, registers " + registers);
+            assertClose(expectedNoBias, ConvPanelSimd.forward(x, w, null, g, registers), g + " no bias, registers " + registers);
+        }
+    }
+
+    private static void assertClose(float[] expected, float[] actual, String where) {
+        assertEquals(expected.length, actual.length, where);
+        for (int i = 0; i < expected.length; i++) {
+            float tolerance = 1e-4f * Math.max(1f, Math.abs(expected[i]));
+            assertEquals(expected[i], actual[i], tolerance, where + " at " + i);
+        }
+    }
+}
