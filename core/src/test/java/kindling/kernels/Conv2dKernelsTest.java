@@ -269,6 +269,53 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void flippedAndPackedFiltersFollowTheirDefinitionsOnAnyThreadCount() {
+        // Small (copied on the calling thread) and large enough to be shared by the threads; input
+        // channels per group not a multiple of the flip's tile, output channels not a multiple of mr.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(1, 6, 5, 5, 4, 3, 2, 1, 1, 1, 1, 0, 1, 1, 1, 2),
+            ConvGeometry.of(1, 2 * 37, 5, 5, 2 * 110, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        };
+        assertTrue(layers[1].outChannels() * layers[1].patchSize() >= Conv2dKernels.FLIP_PARALLEL);
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : layers) {
+                int taps = g.kernelH() * g.kernelW();
+                float[] w = randomArray(g.outChannels() * g.patchSize());
+                float[] flipped = new float[w.length];
+                int[] order = new int[g.patchSize()];
+                for (int k = 0; k < order.length; k++) {
+                    order[k] = order.length - 1 - k;                     // any order of the taps
+                }
+                int mr = 8;
+                int blocks = (g.outPerGroup() + mr - 1) / mr;
+                float[] packed = new float[g.groups() * blocks * g.patchSize() * mr];
+                for (int group = 0; group < g.groups(); group++) {
+                    for (int o = 0; o < g.outPerGroup(); o++) {
+                        int filter = (group * g.outPerGroup() + o) * g.patchSize();
+                        for (int c = 0; c < g.inPerGroup(); c++) {
+                            for (int t = 0; t < taps; t++) {
+                                flipped[((group * g.inPerGroup() + c) * g.outPerGroup() + o) * taps + t] =
+                                        w[filter + c * taps + taps - 1 - t];
+                            }
+                        }
+                        for (int k = 0; k < g.patchSize(); k++) {
+                            packed[((group * blocks + o / mr) * g.patchSize() + k) * mr + o % mr] = w[filter + order[k]];
+                        }
+                    }
+                }
+                for (int threads : new int[] {1, 3}) {
+                    Threads.set(threads);
+                    assertArrayEquals(flipped, Conv2dKernels.flippedFilters(w, g), g + " flipped, threads " + threads);
+                    assertArrayEquals(packed, ConvSimd.packFilters(w, g, mr, order), g + " packed, threads " + threads);
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void chunkShapesOfRealLayersMatchTheTextbookLoops() {
         // One image per chunk (written in place, several partial weight sums), a few images per chunk
         // with a shorter last chunk (copied), and a stride-2 padded layer (edges of im2col).
