@@ -64,6 +64,13 @@ public final class Conv2dKernels {
     /** A chunk of {@link #backwardWeightWide} holds about this many output positions. */
     static final int WIDE_COLUMNS = 1024;
 
+    /**
+     * Per-thread buffer for the flipped filters of {@link #backwardInput}, reused from call to call: a
+     * new array for them each call was a large allocation (9 MB on a 512-channel 3×3 layer) that the
+     * JVM zeroes before the copy fills it, on the calling thread alone.
+     */
+    private static final ThreadLocal<float[]> FLIPPED = ThreadLocal.withInitial(() -> new float[0]);
+
     /** Per-thread buffers for a chunk's col matrix and its (C_out × columns) product. */
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -143,7 +150,12 @@ public final class Conv2dKernels {
         }
         ConvGeometry asConvolution = gradientAsConvolution(g);
         if (asConvolution != null) {
-            return forward(gradY, flippedFilters(w, g), null, asConvolution);
+            float[] flipped = FLIPPED.get();
+            if (flipped.length < w.length) {
+                flipped = new float[w.length];
+                FLIPPED.set(flipped);
+            }
+            return forward(gradY, flippedFilters(w, g, flipped), null, asConvolution);
         }
         float[] gradX = new float[g.batch() * g.inChannels() * g.height() * g.width()];
         int chunk = imagesPerChunk(g);
@@ -451,10 +463,17 @@ public final class Conv2dKernels {
      * the whole ∂L/∂x. Each weight is only copied, so W' does not depend on the tiling or the threads.
      */
     static float[] flippedFilters(float[] w, ConvGeometry g) {
+        return flippedFilters(w, g, new float[w.length]);
+    }
+
+    /**
+     * {@link #flippedFilters(float[], ConvGeometry)} written into the first {@code w.length} floats of
+     * {@code flipped} (which may be longer); returns {@code flipped}.
+     */
+    static float[] flippedFilters(float[] w, ConvGeometry g, float[] flipped) {
         int taps = g.kernelH() * g.kernelW();
         int in = g.inPerGroup();
         int out = g.outPerGroup();
-        float[] flipped = new float[w.length];
         int tilesPerGroup = (in + FLIP_CHANNELS - 1) / FLIP_CHANNELS;
         Threads.Task tile = index -> {
             int group = index / tilesPerGroup;

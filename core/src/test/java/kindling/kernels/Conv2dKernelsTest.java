@@ -307,6 +307,11 @@ class Conv2dKernelsTest {
                 for (int threads : new int[] {1, 3}) {
                     Threads.set(threads);
                     assertArrayEquals(flipped, Conv2dKernels.flippedFilters(w, g), g + " flipped, threads " + threads);
+                    float[] reused = new float[w.length + 5];
+                    java.util.Arrays.fill(reused, Float.NaN);
+                    Conv2dKernels.flippedFilters(w, g, reused);
+                    assertArrayEquals(flipped, java.util.Arrays.copyOf(reused, w.length),
+                            g + " flipped into a longer buffer, threads " + threads);
                     assertArrayEquals(packed, ConvSimd.packFilters(w, g, mr, order), g + " packed, threads " + threads);
                 }
             }
