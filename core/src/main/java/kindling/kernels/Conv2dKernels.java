@@ -92,7 +92,7 @@ public final class Conv2dKernels {
             return ConvStacked.forward(x, w, bias, g);
         }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
-        int chunk = imagesPerChunk(g);
+        int chunk = imagesPerEvenChunk(g);
         int chunks = chunkCount(g, chunk);
         forEachChunk(chunks, c -> {
             int first = c * chunk;
@@ -158,7 +158,7 @@ public final class Conv2dKernels {
             return forward(gradY, flippedFilters(w, g, flipped), null, asConvolution);
         }
         float[] gradX = new float[g.batch() * g.inChannels() * g.height() * g.width()];
-        int chunk = imagesPerChunk(g);
+        int chunk = imagesPerEvenChunk(g);
         forEachChunk(chunkCount(g, chunk), c -> {
             int first = c * chunk;
             int images = Math.min(chunk, g.batch() - first);
@@ -509,6 +509,28 @@ public final class Conv2dKernels {
         int wide = (MIN_COLUMNS + Math.max(g.outPlane(), 1) - 1) / Math.max(g.outPlane(), 1);
         int fits = (int) Math.max(1, COL_FLOATS / perImage);
         return Math.max(1, Math.min(Math.max(g.batch(), 1), Math.min(wide, fits)));
+    }
+
+    /**
+     * Images per chunk of {@link #forward} and {@link #backwardInput}: {@link #imagesPerChunk}, but a few
+     * chunks in an odd number (3, 5 or 7) become one fewer, larger chunks when their col matrix still
+     * fits {@link #COL_FLOATS}. A batch of 128 on 3×3 planes (ResNet-18's 512-channel layers) is 4 chunks
+     * of 29 images and one of 12; two threads then take 3 and 2 of them, 70 images against 58, and one
+     * waits for the other at the end of every call. 4 chunks of 32 give each thread 64, and pack the
+     * filters (the GEMMs' A) 4 times rather than 5. The chunks still depend only on the shapes, and
+     * every output is its own column of a GEMM whatever the chunk around it, so the result does not
+     * depend on the thread count. The weight gradient keeps {@link #imagesPerChunk}: its chunks decide
+     * its partial sums.
+     */
+    static int imagesPerEvenChunk(ConvGeometry g) {
+        int chunk = imagesPerChunk(g);
+        int chunks = chunkCount(g, chunk);
+        if (chunks % 2 == 0 || chunks < 3 || chunks > MAX_PARTIALS) {
+            return chunk;
+        }
+        long perImage = Math.max(1L, (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outPlane());
+        int larger = (g.batch() + chunks - 2) / (chunks - 1);
+        return larger * perImage <= COL_FLOATS ? larger : chunk;
     }
 
     private static int chunkCount(ConvGeometry g, int imagesPerChunk) {

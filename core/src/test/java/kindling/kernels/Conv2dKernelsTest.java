@@ -269,6 +269,29 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void anOddNumberOfFewChunksBecomesAnEvenNumberOfLargerOnes() {
+        // ResNet-18's 512-channel layer on 3×3 planes: 4 chunks of 29 images and one of 12 become 4 of 32.
+        ConvGeometry resnet = ConvGeometry.of(128, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(29, Conv2dKernels.imagesPerChunk(resnet));
+        assertEquals(32, Conv2dKernels.imagesPerEvenChunk(resnet));
+        // 3 chunks of 29 become 2 of 44 (the second one shorter): forward, ∂L/∂x through col2im and,
+        // with 32 channels, as a convolution; at any thread count.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(87, 2, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(87, 32, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        };
+        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(layers[0]));
+        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(Conv2dKernels.gradientAsConvolution(layers[1])));
+        for (ConvGeometry g : layers) {
+            assertFastMatchesNaive(g);
+            assertSameForAnyThreadCount(g);
+        }
+        // Chunks already even, or too many to matter, stay as they are.
+        ConvGeometry even = ConvGeometry.of(8, 64, 32, 32, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2dKernels.imagesPerChunk(even), Conv2dKernels.imagesPerEvenChunk(even));
+    }
+
+    @Test
     void flippedAndPackedFiltersFollowTheirDefinitionsOnAnyThreadCount() {
         // Small (copied on the calling thread) and large enough to be shared by the threads; input
         // channels per group not a multiple of the flip's tile, output channels not a multiple of mr.
