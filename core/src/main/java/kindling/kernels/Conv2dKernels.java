@@ -66,6 +66,13 @@ public final class Conv2dKernels {
     /** A chunk of {@link #backwardWeightWide} holds about this many output positions. */
     static final int WIDE_COLUMNS = 1024;
 
+    /**
+     * Per-thread buffer for the flipped filters of {@link #backwardInput}, reused from call to call: a
+     * new array for them each call was a large allocation (9 MB on a 512-channel 3×3 layer) that the
+     * JVM zeroes before the copy fills it, on the calling thread alone.
+     */
+    private static final ThreadLocal<float[]> FLIPPED = ThreadLocal.withInitial(() -> new float[0]);
+
     /** Per-thread buffers for a chunk's col matrix and its (C_out × columns) product. */
     private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
 
@@ -90,7 +97,7 @@ public final class Conv2dKernels {
             return ConvStacked.forward(x, w, bias, g);
         }
         float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
-        int chunk = imagesPerChunk(g);
+        int chunk = imagesPerEvenChunk(g);
         int chunks = chunkCount(g, chunk);
         forEachChunk(chunks, c -> {
             int first = c * chunk;
@@ -148,10 +155,15 @@ public final class Conv2dKernels {
         }
         ConvGeometry asConvolution = gradientAsConvolution(g);
         if (asConvolution != null) {
-            return forward(gradY, flippedFilters(w, g), null, asConvolution);
+            float[] flipped = FLIPPED.get();
+            if (flipped.length < w.length) {
+                flipped = new float[w.length];
+                FLIPPED.set(flipped);
+            }
+            return forward(gradY, flippedFilters(w, g, flipped), null, asConvolution);
         }
         float[] gradX = new float[g.batch() * g.inChannels() * g.height() * g.width()];
-        int chunk = imagesPerChunk(g);
+        int chunk = imagesPerEvenChunk(g);
         forEachChunk(chunkCount(g, chunk), c -> {
             int first = c * chunk;
             int images = Math.min(chunk, g.batch() - first);
@@ -444,19 +456,54 @@ public final class Conv2dKernels {
                 g.dilationH(), g.dilationW(), g.groups());
     }
 
-    /** W'[c][o][a][b] = W[o][c][k_h−1−a][k_w−1−b] within each group: W' is (C_in, C_out/groups, k_h, k_w). */
+    /** Input channels per tile of {@link #flippedFilters}: the rows of W' that one tile writes side by side. */
+    static final int FLIP_CHANNELS = 16;
+    /** From this many weights on, {@link #flippedFilters} hands its tiles to the threads. */
+    static final int FLIP_PARALLEL = 1 << 16;
+
+    /**
+     * W'[c][o][a][b] = W[o][c][k_h−1−a][k_w−1−b] within each group: W' is (C_in, C_out/groups, k_h, k_w).
+     * A transposition of the (o, c) blocks of k_h·k_w weights, done in tiles of {@link #FLIP_CHANNELS}
+     * input channels: a tile reads, for each o, its channels' weights where they lie side by side in W,
+     * and appends them to its channels' rows of W', so that both arrays are walked in runs rather than
+     * one filter-block stride per weight (W of a 512-channel 3×3 layer is 9 MB, far beyond the cache,
+     * and the plain loop over o, c wrote W' 18 KB apart each time). The tiles write disjoint parts of
+     * W', so they run on the threads when W is large: the copy is otherwise a serial pass in front of
+     * the whole ∂L/∂x. Each weight is only copied, so W' does not depend on the tiling or the threads.
+     */
     static float[] flippedFilters(float[] w, ConvGeometry g) {
+        return flippedFilters(w, g, new float[w.length]);
+    }
+
+    /**
+     * {@link #flippedFilters(float[], ConvGeometry)} written into the first {@code w.length} floats of
+     * {@code flipped} (which may be longer); returns {@code flipped}.
+     */
+    static float[] flippedFilters(float[] w, ConvGeometry g, float[] flipped) {
         int taps = g.kernelH() * g.kernelW();
-        float[] flipped = new float[w.length];
-        for (int group = 0; group < g.groups(); group++) {
-            for (int o = 0; o < g.outPerGroup(); o++) {
-                for (int c = 0; c < g.inPerGroup(); c++) {
-                    int from = ((group * g.outPerGroup() + o) * g.inPerGroup() + c) * taps;
-                    int to = ((group * g.inPerGroup() + c) * g.outPerGroup() + o) * taps;
+        int in = g.inPerGroup();
+        int out = g.outPerGroup();
+        int tilesPerGroup = (in + FLIP_CHANNELS - 1) / FLIP_CHANNELS;
+        Threads.Task tile = index -> {
+            int group = index / tilesPerGroup;
+            int c0 = (index % tilesPerGroup) * FLIP_CHANNELS;
+            int c1 = Math.min(in, c0 + FLIP_CHANNELS);
+            for (int o = 0; o < out; o++) {
+                for (int c = c0; c < c1; c++) {
+                    int from = ((group * out + o) * in + c) * taps;
+                    int to = ((group * in + c) * out + o) * taps;
                     for (int t = 0; t < taps; t++) {
                         flipped[to + t] = w[from + taps - 1 - t];      // a, b → k_h−1−a, k_w−1−b
                     }
                 }
+            }
+        };
+        int tiles = g.groups() * tilesPerGroup;
+        if (w.length >= FLIP_PARALLEL) {
+            Threads.parallelFor(tiles, tile);
+        } else {
+            for (int t = 0; t < tiles; t++) {
+                tile.run(t);
             }
         }
         return flipped;
@@ -471,6 +518,28 @@ public final class Conv2dKernels {
         int wide = (MIN_COLUMNS + Math.max(g.outPlane(), 1) - 1) / Math.max(g.outPlane(), 1);
         int fits = (int) Math.max(1, COL_FLOATS / perImage);
         return Math.max(1, Math.min(Math.max(g.batch(), 1), Math.min(wide, fits)));
+    }
+
+    /**
+     * Images per chunk of {@link #forward} and {@link #backwardInput}: {@link #imagesPerChunk}, but a few
+     * chunks in an odd number (3, 5 or 7) become one fewer, larger chunks when their col matrix still
+     * fits {@link #COL_FLOATS}. A batch of 128 on 3×3 planes (ResNet-18's 512-channel layers) is 4 chunks
+     * of 29 images and one of 12; two threads then take 3 and 2 of them, 70 images against 58, and one
+     * waits for the other at the end of every call. 4 chunks of 32 give each thread 64, and pack the
+     * filters (the GEMMs' A) 4 times rather than 5. The chunks still depend only on the shapes, and
+     * every output is its own column of a GEMM whatever the chunk around it, so the result does not
+     * depend on the thread count. The weight gradient keeps {@link #imagesPerChunk}: its chunks decide
+     * its partial sums.
+     */
+    static int imagesPerEvenChunk(ConvGeometry g) {
+        int chunk = imagesPerChunk(g);
+        int chunks = chunkCount(g, chunk);
+        if (chunks % 2 == 0 || chunks < 3 || chunks > MAX_PARTIALS) {
+            return chunk;
+        }
+        long perImage = Math.max(1L, (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outPlane());
+        int larger = (g.batch() + chunks - 2) / (chunks - 1);
+        return larger * perImage <= COL_FLOATS ? larger : chunk;
     }
 
     private static int chunkCount(ConvGeometry g, int imagesPerChunk) {

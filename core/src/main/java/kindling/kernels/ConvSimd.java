@@ -337,13 +337,26 @@ final class ConvSimd {
         int patch = g.patchSize();
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         float[] packed = new float[g.groups() * blocks * patch * mr];
-        for (int group = 0; group < g.groups(); group++) {
-            for (int o = 0; o < g.outPerGroup(); o++) {
+        // One task per block of mr filters: each writes only its own block, so on a large layer (a 9 MB
+        // copy for 512 → 512 channels, 3×3) the threads share what would be a serial pass in front of
+        // the convolution; only copies, so the result does not depend on the threads.
+        Threads.Task block = index -> {
+            int group = index / blocks;
+            int first = (index % blocks) * mr;
+            int last = Math.min(g.outPerGroup(), first + mr);
+            for (int o = first; o < last; o++) {
                 int filter = (group * g.outPerGroup() + o) * patch;
-                int base = (group * blocks + o / mr) * patch * mr + o % mr;
+                int base = index * patch * mr + o % mr;
                 for (int k = 0; k < patch; k++) {
                     packed[base + k * mr] = w[filter + order[k]];
                 }
+            }
+        };
+        if (w.length >= Conv2dKernels.FLIP_PARALLEL) {
+            Threads.parallelFor(g.groups() * blocks, block);
+        } else {
+            for (int t = 0; t < g.groups() * blocks; t++) {
+                block.run(t);
             }
         }
         return packed;

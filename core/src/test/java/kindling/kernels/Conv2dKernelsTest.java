@@ -269,6 +269,81 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void anOddNumberOfFewChunksBecomesAnEvenNumberOfLargerOnes() {
+        // ResNet-18's 512-channel layer on 3×3 planes: 4 chunks of 29 images and one of 12 become 4 of 32.
+        ConvGeometry resnet = ConvGeometry.of(128, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(29, Conv2dKernels.imagesPerChunk(resnet));
+        assertEquals(32, Conv2dKernels.imagesPerEvenChunk(resnet));
+        // 3 chunks of 29 become 2 of 44 (the second one shorter): forward, ∂L/∂x through col2im and,
+        // with 32 channels, as a convolution; at any thread count.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(87, 2, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(87, 32, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+        };
+        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(layers[0]));
+        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(Conv2dKernels.gradientAsConvolution(layers[1])));
+        for (ConvGeometry g : layers) {
+            assertFastMatchesNaive(g);
+            assertSameForAnyThreadCount(g);
+        }
+        // Chunks already even, or too many to matter, stay as they are.
+        ConvGeometry even = ConvGeometry.of(8, 64, 32, 32, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(Conv2dKernels.imagesPerChunk(even), Conv2dKernels.imagesPerEvenChunk(even));
+    }
+
+    @Test
+    void flippedAndPackedFiltersFollowTheirDefinitionsOnAnyThreadCount() {
+        // Small (copied on the calling thread) and large enough to be shared by the threads; input
+        // channels per group not a multiple of the flip's tile, output channels not a multiple of mr.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(1, 6, 5, 5, 4, 3, 2, 1, 1, 1, 1, 0, 1, 1, 1, 2),
+            ConvGeometry.of(1, 2 * 37, 5, 5, 2 * 110, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+        };
+        assertTrue(layers[1].outChannels() * layers[1].patchSize() >= Conv2dKernels.FLIP_PARALLEL);
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : layers) {
+                int taps = g.kernelH() * g.kernelW();
+                float[] w = randomArray(g.outChannels() * g.patchSize());
+                float[] flipped = new float[w.length];
+                int[] order = new int[g.patchSize()];
+                for (int k = 0; k < order.length; k++) {
+                    order[k] = order.length - 1 - k;                     // any order of the taps
+                }
+                int mr = 8;
+                int blocks = (g.outPerGroup() + mr - 1) / mr;
+                float[] packed = new float[g.groups() * blocks * g.patchSize() * mr];
+                for (int group = 0; group < g.groups(); group++) {
+                    for (int o = 0; o < g.outPerGroup(); o++) {
+                        int filter = (group * g.outPerGroup() + o) * g.patchSize();
+                        for (int c = 0; c < g.inPerGroup(); c++) {
+                            for (int t = 0; t < taps; t++) {
+                                flipped[((group * g.inPerGroup() + c) * g.outPerGroup() + o) * taps + t] =
+                                        w[filter + c * taps + taps - 1 - t];
+                            }
+                        }
+                        for (int k = 0; k < g.patchSize(); k++) {
+                            packed[((group * blocks + o / mr) * g.patchSize() + k) * mr + o % mr] = w[filter + order[k]];
+                        }
+                    }
+                }
+                for (int threads : new int[] {1, 3}) {
+                    Threads.set(threads);
+                    assertArrayEquals(flipped, Conv2dKernels.flippedFilters(w, g), g + " flipped, threads " + threads);
+                    float[] reused = new float[w.length + 5];
+                    java.util.Arrays.fill(reused, Float.NaN);
+                    Conv2dKernels.flippedFilters(w, g, reused);
+                    assertArrayEquals(flipped, java.util.Arrays.copyOf(reused, w.length),
+                            g + " flipped into a longer buffer, threads " + threads);
+                    assertArrayEquals(packed, ConvSimd.packFilters(w, g, mr, order), g + " packed, threads " + threads);
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void chunkShapesOfRealLayersMatchTheTextbookLoops() {
         // One image per chunk (written in place, several partial weight sums), a few images per chunk
         // with a shorter last chunk (copied), and a stride-2 padded layer (edges of im2col).
