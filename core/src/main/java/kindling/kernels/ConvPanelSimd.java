@@ -105,12 +105,15 @@ final class ConvPanelSimd {
 
     /**
      * Whether this path suits layer g: a stride above 1 (a stride-1 layer's flat rows waste little and
-     * stay with {@link ConvSimd}), a short patch ({@link #MAX_PATCH}), and output planes of at least a
-     * band of panels.
+     * stay with {@link ConvSimd}), a filter that reaches past the stride in some direction (a 1×1
+     * stride-2 shortcut reads one phase of the four, while this path copies them all), a short patch
+     * ({@link #MAX_PATCH}), and output planes of at least a band of panels.
      */
     static boolean suits(ConvGeometry g) {
-        return (g.strideH() > 1 || g.strideW() > 1) && g.patchSize() <= MAX_PATCH
-                && g.outPlane() >= BAND * NR;
+        boolean strided = g.strideH() > 1 || g.strideW() > 1;
+        boolean overlapping = g.dilationH() * (g.kernelH() - 1) + 1 > g.strideH()
+                || g.dilationW() * (g.kernelW() - 1) + 1 > g.strideW();
+        return strided && overlapping && g.patchSize() <= MAX_PATCH && g.outPlane() >= BAND * NR;
     }
 
     /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */

@@ -61,6 +61,8 @@ class ConvPanelSimdTest {
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(8, 64, 24, 24, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)));   // 576 taps
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(8, 16, 14, 14, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)));    // 7×7 plane
+        assertFalse(ConvPanelSimd.suits(ConvGeometry.of(8, 64, 56, 56, 128, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1)));   // 1×1 shortcut
+        assertTrue(ConvPanelSimd.suits(ConvGeometry.of(8, 16, 56, 56, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1)));     // 3×3 stride 2
     }
 
     @Test
