@@ -7,8 +7,10 @@ import kindling.tensor.Tensor;
 
 /**
  * The keys and values a {@link TransformerDecoder} keeps from earlier decoding steps, so that each step of
- * generation computes only the new position: d2l's {@code state[2][self.i]} (section 11.7), Hugging Face's
- * {@code past_key_values}. One {@link LayerCache} per decoder layer holds
+ * generation projects only the new position, as Hugging Face's {@code past_key_values}. (d2l's
+ * {@code TransformerDecoderBlock}, section 11.7, keeps something else in {@code state[2][self.i]}: the block's
+ * inputs X of the earlier positions, from which it re-projects the keys and values of all of them, and of the
+ * memory, at every step.) One {@link LayerCache} per decoder layer holds
  * <pre>
  *   self-attention   K, V  (N, h, t, d)    the projected keys and values of the t target positions decoded so far,
  *                                           each step appends its new position: t → t + 1
