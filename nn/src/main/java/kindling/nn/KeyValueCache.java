@@ -112,9 +112,15 @@ public final class KeyValueCache {
      * Follows the beams: new sequence b continues old sequence {@code parentBeams[b]}, in every layer's self- and
      * cross-attention keys and values ({@code indexSelect} along the batch). Indices may repeat (a beam with
      * several children) or be left out (a beam with none, or one that finished), so the batch becomes
-     * {@code parentBeams.length}. On an empty cache there is nothing to reorder and this does nothing.
+     * {@code parentBeams.length}. On an empty cache there is nothing to reorder and this does nothing; when
+     * {@code parentBeams} is 0, 1, .., n − 1 (every sequence continues itself, as in greedy search) nothing is
+     * copied. Otherwise every cached tensor is copied: O(t) per sequence and layer.
      */
     public void reorder(int[] parentBeams) {
+        if (parentBeams == null) {
+            throw new IllegalArgumentException("KeyValueCache.reorder: parentBeams is null; pass the index of the "
+                    + "previous step's sequence that each new one continues (new int[] {0} for a single sequence)");
+        }
         int n = batchSize();
         if (n == 0) {
             return;
@@ -123,15 +129,18 @@ public final class KeyValueCache {
             throw new IllegalArgumentException("KeyValueCache.reorder: no sequences left (parentBeams is empty); "
                     + "the cache holds " + n + " sequences of " + length() + " positions");
         }
-        float[] index = new float[parentBeams.length];
+        boolean unchanged = parentBeams.length == n;
         for (int b = 0; b < parentBeams.length; b++) {
             if (parentBeams[b] < 0 || parentBeams[b] >= n) {
                 throw new IndexOutOfBoundsException("KeyValueCache.reorder: parentBeams " + Arrays.toString(parentBeams)
                         + " holds " + parentBeams[b] + " but the cache holds " + n + " sequences (0.." + (n - 1) + ")");
             }
-            index[b] = parentBeams[b];
+            unchanged &= parentBeams[b] == b;
         }
-        Tensor rows = Tensor.wrap(index, index.length);
+        if (unchanged) {              // 0, 1, .., n − 1 (greedy search's {0} every step): nothing to copy
+            return;
+        }
+        Tensor rows = Embedding.indices(parentBeams);
         for (LayerCache layer : layers) {
             layer.reorder(rows);
         }

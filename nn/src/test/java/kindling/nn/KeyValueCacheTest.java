@@ -2,6 +2,7 @@ package kindling.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,38 +128,54 @@ class KeyValueCacheTest {
 
     /**
      * Beam search's bookkeeping: after two steps of three sequences, continue sequences 2, 0, 0 (one dropped,
-     * one repeated), then 1 and 0 of those; each step must equal the full pass over the reordered prefixes.
+     * one repeated) with two new positions each, then 1 and 0 of those, then 0, 0, 1, 1; each step must equal
+     * the full pass over the reordered prefixes. Every sequence reads its own memory and source padding, so the
+     * cached cross-attention keys and values must follow the beams as well as the self-attention ones.
      */
     @Test
     void reorderFollowsTheBeams() {
         for (boolean normFirst : new boolean[] {false, true}) {
             TransformerDecoder decoder = decoder(normFirst, true, 2, 4);
-            Tensor memoryOne = Tensor.randn(1, 5, 8);              // one source, shared by every beam
+            Tensor memories = Tensor.randn(3, 5, 8);              // a different source for each first sequence
+            int[] sourceLengths = {5, 2, 4};
+            int[] roots = {0, 1, 2};                               // which source each beam translates
             List<Tensor> prefixes = new ArrayList<>();            // each beam's inputs so far, (1, t, 8)
             for (int b = 0; b < 3; b++) {
                 prefixes.add(Tensor.randn(1, 1, 8));
             }
             int[][] orders = {null, null, {2, 0, 0}, {1, 0}, {0, 0, 1, 1}};
+            int[] added = {1, 1, 2, 1, 1};                         // positions fed per step: 2 right after a reorder
+            int t = 0;
             try (NoGrad ignored = NoGrad.enter()) {
                 KeyValueCache cache = decoder.newCache();
                 for (int step = 0; step < orders.length; step++) {
+                    int l = added[step];
                     if (orders[step] != null) {
                         cache.reorder(orders[step]);
                         List<Tensor> kept = new ArrayList<>();
-                        for (int parent : orders[step]) {
-                            kept.add(Tensor.cat(1, prefixes.get(parent), Tensor.randn(1, 1, 8)));   // a new token each
+                        int[] keptRoots = new int[orders[step].length];
+                        for (int b = 0; b < orders[step].length; b++) {
+                            int parent = orders[step][b];
+                            kept.add(Tensor.cat(1, prefixes.get(parent), Tensor.randn(1, l, 8)));   // new tokens each
+                            keptRoots[b] = roots[parent];
                         }
                         prefixes = kept;
+                        roots = keptRoots;
                     } else if (step > 0) {
-                        prefixes.replaceAll(p -> Tensor.cat(1, p, Tensor.randn(1, 1, 8)));
+                        prefixes.replaceAll(p -> Tensor.cat(1, p, Tensor.randn(1, l, 8)));
                     }
+                    t += l;
                     int n = prefixes.size();
-                    int t = step + 1;
                     Tensor all = Tensor.cat(prefixes, 0);              // (n, t, 8)
-                    Tensor memory = memoryOne.expand(n, 5, 8);
-                    Tensor full = decoder.forward(all, memory, AttentionMask.causal(t), null, null, null);
-                    Tensor stepOut = decoder.forwardStep(all.narrow(1, t - 1, 1), memory, null, cache);
-                    assertClose(full.narrow(1, t - 1, 1), stepOut, "normFirst " + normFirst + ", step " + step);
+                    Tensor memory = memories.indexSelect(0, Embedding.indices(roots));   // (n, 5, 8)
+                    int[] lengths = new int[n];
+                    for (int b = 0; b < n; b++) {
+                        lengths[b] = sourceLengths[roots[b]];
+                    }
+                    AttentionMask padding = AttentionMask.padding(lengths, 5);
+                    Tensor full = decoder.forward(all, memory, AttentionMask.causal(t), null, null, padding);
+                    Tensor stepOut = decoder.forwardStep(all.narrow(1, t - l, l), memory, padding, cache);
+                    assertClose(full.narrow(1, t - l, l), stepOut, "normFirst " + normFirst + ", step " + step);
                     assertEquals(n, cache.batchSize());
                     assertEquals(t, cache.length());
                 }
@@ -202,6 +219,11 @@ class KeyValueCacheTest {
             assertEquals("KeyValueCache.reorder: parentBeams [0, 3] holds 3 but the cache holds 3 sequences (0..2)",
                     index.getMessage());
             assertThrows(IllegalArgumentException.class, () -> cache.reorder(new int[0]));
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> cache.reorder(null));
+            assertTrue(none.getMessage().startsWith("KeyValueCache.reorder: parentBeams is null"), none.getMessage());
+            MultiheadAttention.KeyValue before = cache.layer(1).crossAttention();
+            cache.reorder(new int[] {0, 1, 2});                   // every sequence continues itself: no copy
+            assertSame(before, cache.layer(1).crossAttention());
 
             MultiheadAttention mha = decoder.layer(1).selfAttn;
             MultiheadAttention.KeyValue kv = cache.layer(1).selfAttention();
