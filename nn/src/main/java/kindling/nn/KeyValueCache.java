@@ -67,6 +67,20 @@ public final class KeyValueCache {
             return selfAttention == null ? 0 : selfAttention.batchSize();
         }
 
+        /** The two entries as they are now: immutable records, so keeping them is enough to undo a step. */
+        record Saved(MultiheadAttention.KeyValue selfAttention, MultiheadAttention.KeyValue crossAttention) {
+        }
+
+        Saved save() {
+            return new Saved(selfAttention, crossAttention);
+        }
+
+        /** Back to {@code saved}, after a step that failed part way. */
+        void restore(Saved saved) {
+            selfAttention = saved.selfAttention();
+            crossAttention = saved.crossAttention();
+        }
+
         void reorder(Tensor index) {
             if (selfAttention != null) {
                 selfAttention = selfAttention.indexSelect(index);

@@ -2,6 +2,7 @@ package kindling.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,7 +124,60 @@ class KeyValueCacheTest {
                         "unbatched position " + i);
             }
             assertEquals(1, cache.batchSize());
+
+            KeyValueCache chunked = decoder.newCache();             // several positions per step, unbatched too
+            assertClose(full.narrow(0, 0, 3), decoder.forwardStep(tgt.narrow(0, 0, 3), memory, null, chunked),
+                    "unbatched positions 0..2");
+            assertClose(full.narrow(0, 3, 1), decoder.forwardStep(tgt.narrow(0, 3, 1), memory, null, chunked),
+                    "unbatched position 3 after three");
+            assertEquals(4, chunked.length());
         }
+    }
+
+    /**
+     * A step that fails in the second layer leaves the first layer's cache as it was. Layer 1 reads (T, N, E)
+     * where layer 0 reads (N, T, E): for one sequence and a memory of one position both accept one new
+     * position, but two new positions (1, 2, 8) pass layer 0 (N = 1, L = 2) and fail layer 1's input check
+     * (it sees N = 2 targets against N = 1 memory).
+     */
+    @Test
+    void aStepThatFailsPartWayLeavesTheCacheAsItWas() {
+        Generator.manualSeed(8);
+        boolean[] batchFirst = {true, false};
+        int[] made = {0};
+        TransformerDecoder decoder = new TransformerDecoder(() -> TransformerDecoderLayer.builder(8, 2)
+                .dimFeedforward(16).batchFirst(batchFirst[made[0]++]).build(), 2, null);
+        decoder.eval();
+        Tensor memory = Tensor.randn(1, 1, 8);
+        try (NoGrad ignored = NoGrad.enter()) {
+            KeyValueCache cache = decoder.newCache();
+            ShapeException first = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(1, 2, 8), memory, null, cache));
+            assertTrue(first.getMessage().contains("at layers.1"), first.getMessage());
+            assertNull(cache.layer(0).selfAttention());
+            assertNull(cache.layer(0).crossAttention());
+
+            decoder.forwardStep(Tensor.randn(1, 1, 8), memory, null, cache);
+            MultiheadAttention.KeyValue self = cache.layer(0).selfAttention();
+            MultiheadAttention.KeyValue cross = cache.layer(0).crossAttention();
+            ShapeException later = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(1, 2, 8), memory, null, cache));
+            assertTrue(later.getMessage().contains("at layers.1"), later.getMessage());
+            assertSame(self, cache.layer(0).selfAttention());
+            assertSame(cross, cache.layer(0).crossAttention());
+            assertEquals(1, cache.length());
+        }
+    }
+
+    @Test
+    void positionalEncodingRefusesANegativeStart() {
+        PositionalEncoding positions = new PositionalEncoding(8, 0, 16);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> positions.forward(Tensor.randn(1, 1, 8), -1));
+        assertEquals("PositionalEncoding(numHiddens=8, maxLen=16): expected start >= 0 (the number of positions "
+                + "already encoded) but got -1", e.getMessage());
+        Tensor x = Tensor.randn(2, 3, 8);
+        assertClose(positions.forward(x).narrow(1, 1, 2), positions.forward(x.narrow(1, 1, 2), 1), "start 1");
     }
 
     /**
