@@ -17,10 +17,11 @@ import kindling.tensor.Tensor;
  *   cross-attention  K, V  (N, h, S, d)    the projected keys and values of the memory (the encoder's output),
  *                                           computed at the first step and reused at every later one
  * </pre>
- * (N sequences, h heads of d = E / h features, S source positions). Step t then costs one query against t + 1
- * keys per layer instead of rerunning all t + 1 positions, and gives the same numbers: under the causal mask
- * position i never reads a later position, so the keys, values and outputs of positions 0..t−1 do not change
- * when position t is added; the cache keeps them instead of recomputing them.
+ * (N sequences, h heads of d = E / h features, S source positions). Step t then projects and feeds forward one
+ * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, and
+ * appending to the cache copies them, so a step costs O(t) with a small constant. It gives the same numbers:
+ * under the causal mask position i never reads a later position, so the keys, values and outputs of positions
+ * 0..t−1 do not change when position t is added; the cache keeps them instead of recomputing them.
  *
  * <p>Beam search changes the batch between steps: the k live sequences of the next step are extensions of
  * some of this step's sequences, a parent may have several children or none, and finished sequences leave.

@@ -89,7 +89,8 @@ public class DateTransformer extends Module implements Translator {
      * once. Uncached ({@link CachedNextTokenModel#logProbs(int[][])}, or when the search is given
      * {@code model::logProbs}), each call reruns the decoder on the whole prefixes, so step t costs t positions.
      * Cached ({@link CachedNextTokenModel#startDecoding()}, what the searches use), each step reorders the
-     * key/value cache by the parent beams and feeds only the newest token of every prefix: one position.
+     * key/value cache by the parent beams and feeds only the newest token of every prefix: the projections and
+     * feed-forward networks work on one position, the attention reads the t cached ones.
      * Both return the log-softmax of the last position's scores, the same to float rounding.
      */
     @Override
