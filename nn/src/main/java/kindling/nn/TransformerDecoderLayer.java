@@ -141,7 +141,9 @@ public class TransformerDecoderLayer extends Module {
     }
 
     /**
-     * One step of incremental decoding (d2l's {@code TransformerDecoderBlock.forward(X, state)} in prediction):
+     * One step of incremental decoding (the step d2l's {@code TransformerDecoderBlock.forward(X, state)} takes in
+     * prediction, except that d2l keeps the earlier inputs and re-projects them, where this keeps their keys and
+     * values):
      * the block on the L new target positions {@code tgt} (usually L = 1) that follow the t positions whose
      * keys and values {@code cache} holds, giving the same output for them as {@link #forward} on the whole
      * target with the causal mask (eval mode; to float rounding).
