@@ -406,23 +406,14 @@ public final class Seq2SeqExample {
 
                 @Override
                 public Decoding startDecoding() {
-                    KeyValueCache cache = model.transformer.decoder.newCache();
-                    return (prefixes, parentBeams) -> {
-                        if (parentBeams != null) {
-                            cache.reorder(parentBeams);
-                        }
-                        int t = prefixes[0].length;
-                        Tensor shared = memory.expand(prefixes.length, memory.size(1), memory.size(2));
-                        Tensor newTokens = DateTransformer.tokens(prefixes, t - 1);
-                        Tensor scores = model.decodeStep(newTokens, shared, null, cache);
+                    return model.startDecoding(memory, (parentBeams, newTokens, cache, scores) -> {
                         KeyValueCache.LayerCache layer0 = cache.layer(0);
                         out.printf("  step %-2d parents %-10s new tokens %-8s self-attention K, V %-15s "
-                                        + "cross-attention K, V %-15s scores %s%n", t - 1,
+                                        + "cross-attention K, V %-15s scores %s%n", cache.length() - 1,
                                 parentBeams == null ? "-" : java.util.Arrays.toString(parentBeams).replace(" ", ""),
                                 Shape.format(newTokens.shape()), Shape.format(layer0.selfAttention().keys().shape()),
                                 Shape.format(layer0.crossAttention().keys().shape()), Shape.format(scores.shape()));
-                        return scores.select(1, 0).logSoftmax(-1);
-                    };
+                    });
                 }
             };
             SequenceSearch.beam(traced, Vocab.BOS_INDEX, Vocab.EOS_INDEX, 3, maxLength(), alpha);

@@ -13,13 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import kindling.autograd.NoGrad;
 import kindling.data.text.Vocab;
 import kindling.examples.models.AttentionGruTranslator;
 import kindling.examples.models.DateTransformer;
 import kindling.examples.seq2seq.DateBatches;
 import kindling.examples.seq2seq.Dates;
+import kindling.nn.Embedding;
+import kindling.nn.functional.AttentionMask;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
+import kindling.train.CachedNextTokenModel;
 import org.junit.jupiter.api.Test;
 
 /** The date data, the shape trace, and a few training steps of both models (never a training run). */
@@ -127,6 +131,44 @@ class Seq2SeqExampleTest {
             assertEquals(List.of("greedy", "beam 1", "beam 3", "beam 5"), List.copyOf(accuracy.keySet()));
             assertEquals(accuracy.get("greedy"), accuracy.get("beam 1"));         // width 1 is greedy
         }
+    }
+
+    /**
+     * The GRU's {@code decodeStep}, threaded by hand from s_0 = 0, gives {@code decode}'s scores and attention
+     * weights at every position; its cached decoding may start with several prefixes and follows the parents.
+     */
+    @Test
+    void theGruStepIsTheDecoderLoopsStep() {
+        Generator.manualSeed(3);
+        AttentionGruTranslator rnn = new AttentionGruTranslator(12, 9, 8, 16);
+        rnn.eval();
+        Tensor src = Embedding.indices(new int[][] {{3, 4, 5, 6, 0}, {7, 8, 2, 0, 0}}, 0);
+        AttentionMask padding = AttentionMask.padding(new int[] {4, 3}, 5);
+        Tensor tgt = Embedding.indices(new int[][] {{1, 2, 3}, {1, 5, 4}}, 0);
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor encoded = rnn.encode(src);
+            AttentionGruTranslator.Decoded all = rnn.decode(tgt, encoded, padding);
+            Tensor state = Tensor.zeros(2, 16);
+            for (int t = 0; t < 3; t++) {
+                AttentionGruTranslator.Step step = rnn.decodeStep(tgt.select(1, t), state, encoded, padding);
+                assertClose(all.scores().select(1, t), step.scores(), "scores at " + t);
+                assertClose(all.weights().select(1, t), step.weights(), "weights at " + t);
+                state = step.state();
+            }
+
+            CachedNextTokenModel model = rnn.nextTokenModel(src.narrow(0, 0, 1));
+            CachedNextTokenModel.Decoding decoding = model.startDecoding();
+            int[][] first = {{1}, {1}};                                 // two prefixes at the first call
+            assertClose(model.logProbs(first), decoding.logProbs(first, null), "two first prefixes");
+            int[][] second = {{1, 3}, {1, 5}, {1, 6}};
+            assertClose(model.logProbs(second), decoding.logProbs(second, new int[] {1, 0, 0}), "three children");
+        }
+    }
+
+    private static void assertClose(Tensor expected, Tensor actual, String what) {
+        assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+        float diff = expected.sub(actual).abs().max().item();
+        assertTrue(diff <= 1e-5f, what + ": differ by " + diff);
     }
 
     /**

@@ -143,6 +143,31 @@ public class Embedding extends Module {
         return paddingRow;
     }
 
+    /**
+     * The whole numbers {@code values} as an (n) tensor of indices (tensors hold floats), the input an
+     * Embedding and {@code Tensor.indexSelect} take: {@code x.indexSelect(0, Embedding.indices(2, 0, 0))}.
+     */
+    public static Tensor indices(int... values) {
+        float[] data = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = values[i];
+        }
+        return Tensor.wrap(data, values.length);
+    }
+
+    /**
+     * Columns {@code from} .. t − 1 of B rows of length t, as a (B, t − from) tensor of indices: the tokens
+     * of B prefixes for an Embedding, all of them ({@code from} = 0) or only the newest ({@code from} = t − 1).
+     */
+    public static Tensor indices(int[][] rows, int from) {
+        int t = rows[0].length - from;
+        int[] flat = new int[rows.length * t];
+        for (int b = 0; b < rows.length; b++) {
+            System.arraycopy(rows[b], from, flat, b * t, t);
+        }
+        return indices(flat).reshape(rows.length, t);
+    }
+
     public int numEmbeddings() {
         return numEmbeddings;
     }

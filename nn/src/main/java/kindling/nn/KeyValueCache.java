@@ -7,18 +7,21 @@ import kindling.tensor.Tensor;
 
 /**
  * The keys and values a {@link TransformerDecoder} keeps from earlier decoding steps, so that each step of
- * generation computes only the new position: d2l's {@code state[2][self.i]} (section 11.7), Hugging Face's
- * {@code past_key_values}. One {@link LayerCache} per decoder layer holds
+ * generation projects only the new position, as Hugging Face's {@code past_key_values}. (d2l's
+ * {@code TransformerDecoderBlock}, section 11.7, keeps something else in {@code state[2][self.i]}: the block's
+ * inputs X of the earlier positions, from which it re-projects the keys and values of all of them, and of the
+ * memory, at every step.) One {@link LayerCache} per decoder layer holds
  * <pre>
  *   self-attention   K, V  (N, h, t, d)    the projected keys and values of the t target positions decoded so far,
  *                                           each step appends its new position: t → t + 1
  *   cross-attention  K, V  (N, h, S, d)    the projected keys and values of the memory (the encoder's output),
  *                                           computed at the first step and reused at every later one
  * </pre>
- * (N sequences, h heads of d = E / h features, S source positions). Step t then costs one query against t + 1
- * keys per layer instead of rerunning all t + 1 positions, and gives the same numbers: under the causal mask
- * position i never reads a later position, so the keys, values and outputs of positions 0..t−1 do not change
- * when position t is added; the cache keeps them instead of recomputing them.
+ * (N sequences, h heads of d = E / h features, S source positions). Step t then projects and feeds forward one
+ * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, and
+ * appending to the cache copies them, so a step costs O(t) with a small constant. It gives the same numbers:
+ * under the causal mask position i never reads a later position, so the keys, values and outputs of positions
+ * 0..t−1 do not change when position t is added; the cache keeps them instead of recomputing them.
  *
  * <p>Beam search changes the batch between steps: the k live sequences of the next step are extensions of
  * some of this step's sequences, a parent may have several children or none, and finished sequences leave.
@@ -63,6 +66,20 @@ public final class KeyValueCache {
         /** N, the number of sequences (0 when empty). */
         public int batchSize() {
             return selfAttention == null ? 0 : selfAttention.batchSize();
+        }
+
+        /** The two entries as they are now: immutable records, so keeping them is enough to undo a step. */
+        record Saved(MultiheadAttention.KeyValue selfAttention, MultiheadAttention.KeyValue crossAttention) {
+        }
+
+        Saved save() {
+            return new Saved(selfAttention, crossAttention);
+        }
+
+        /** Back to {@code saved}, after a step that failed part way. */
+        void restore(Saved saved) {
+            selfAttention = saved.selfAttention();
+            crossAttention = saved.crossAttention();
         }
 
         void reorder(Tensor index) {
@@ -110,9 +127,15 @@ public final class KeyValueCache {
      * Follows the beams: new sequence b continues old sequence {@code parentBeams[b]}, in every layer's self- and
      * cross-attention keys and values ({@code indexSelect} along the batch). Indices may repeat (a beam with
      * several children) or be left out (a beam with none, or one that finished), so the batch becomes
-     * {@code parentBeams.length}. On an empty cache there is nothing to reorder and this does nothing.
+     * {@code parentBeams.length}. On an empty cache there is nothing to reorder and this does nothing; when
+     * {@code parentBeams} is 0, 1, .., n − 1 (every sequence continues itself, as in greedy search) nothing is
+     * copied. Otherwise every cached tensor is copied: O(t) per sequence and layer.
      */
     public void reorder(int[] parentBeams) {
+        if (parentBeams == null) {
+            throw new IllegalArgumentException("KeyValueCache.reorder: parentBeams is null; pass the index of the "
+                    + "previous step's sequence that each new one continues (new int[] {0} for a single sequence)");
+        }
         int n = batchSize();
         if (n == 0) {
             return;
@@ -121,15 +144,18 @@ public final class KeyValueCache {
             throw new IllegalArgumentException("KeyValueCache.reorder: no sequences left (parentBeams is empty); "
                     + "the cache holds " + n + " sequences of " + length() + " positions");
         }
-        float[] index = new float[parentBeams.length];
+        boolean unchanged = parentBeams.length == n;
         for (int b = 0; b < parentBeams.length; b++) {
             if (parentBeams[b] < 0 || parentBeams[b] >= n) {
                 throw new IndexOutOfBoundsException("KeyValueCache.reorder: parentBeams " + Arrays.toString(parentBeams)
                         + " holds " + parentBeams[b] + " but the cache holds " + n + " sequences (0.." + (n - 1) + ")");
             }
-            index[b] = parentBeams[b];
+            unchanged &= parentBeams[b] == b;
         }
-        Tensor rows = Tensor.wrap(index, index.length);
+        if (unchanged) {              // 0, 1, .., n − 1 (greedy search's {0} every step): nothing to copy
+            return;
+        }
+        Tensor rows = Embedding.indices(parentBeams);
         for (LayerCache layer : layers) {
             layer.reorder(rows);
         }

@@ -74,7 +74,11 @@ public class PositionalEncoding extends Module {
      * {@code start} = the number of positions already decoded; {@code forward(x)} is {@code forward(x, 0)}.
      */
     public Tensor forward(Tensor input, int start) {
-        if (input.dim() != 3 || input.size(2) != numHiddens || start < 0 || start + input.size(1) > maxLen) {
+        if (start < 0) {
+            throw new IllegalArgumentException(describe() + ": expected start >= 0 (the number of positions already "
+                    + "encoded) but got " + start);
+        }
+        if (input.dim() != 3 || input.size(2) != numHiddens || start + input.size(1) > maxLen) {
             throw new ShapeException(describe() + ": expected input (N, L, " + numHiddens + ") with "
                     + (start == 0 ? "L" : "start + L") + " <= " + maxLen + " but got " + Shape.format(input.shape())
                     + (start == 0 ? "" : " at start " + start));

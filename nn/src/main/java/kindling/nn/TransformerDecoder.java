@@ -82,7 +82,11 @@ public class TransformerDecoder extends Module {
      * (usually L = 1) after the t positions {@code cache} holds, each layer with its own
      * {@link KeyValueCache.LayerCache}; see {@link TransformerDecoderLayer#forwardStep}. Equal to the last L
      * positions of {@code forward(all t + L positions, memory, causal mask, null, null, memoryKeyPaddingMask)}
-     * in eval mode, to float rounding, at 1 position of work per layer and step instead of t + L.
+     * in eval mode, to float rounding. Per layer and step the projections and the feed-forward network work on
+     * the L new positions instead of t + L; the attention still reads all t + L cached keys and values, and
+     * appending to the cache (and {@link KeyValueCache#reorder} in beam search) copies them: O(t) per step, not
+     * O(1). If any layer fails, every layer's cache is put back as it was before the step, and the exception
+     * is rethrown.
      * <pre>
      *   TransformerDecoder decoder = new TransformerDecoder(
      *           TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).batchFirst(true).build(), 2);
@@ -101,11 +105,22 @@ public class TransformerDecoder extends Module {
             throw new IllegalArgumentException(describe() + ": forwardStep needs a KeyValueCache of " + numLayers()
                     + " layers (newCache()), got " + cache);
         }
-        Tensor x = tgt;
+        KeyValueCache.LayerCache.Saved[] saved = new KeyValueCache.LayerCache.Saved[numLayers()];
         for (int i = 0; i < numLayers(); i++) {
-            x = layer(i).forwardStep(x, memory, memoryKeyPaddingMask, cache.layer(i));
+            saved[i] = cache.layer(i).save();
         }
-        return norm == null ? x : norm.forward(x);
+        try {
+            Tensor x = tgt;
+            for (int i = 0; i < numLayers(); i++) {
+                x = layer(i).forwardStep(x, memory, memoryKeyPaddingMask, cache.layer(i));
+            }
+            return norm == null ? x : norm.forward(x);
+        } catch (Throwable e) {          // a step refused by layer 2 must not leave layers 0 and 1 one step ahead
+            for (int i = 0; i < numLayers(); i++) {
+                cache.layer(i).restore(saved[i]);
+            }
+            throw e;
+        }
     }
 
     /** The layer {@code i}. */

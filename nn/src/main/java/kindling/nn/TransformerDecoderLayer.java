@@ -1,5 +1,6 @@
 package kindling.nn;
 
+import java.util.function.UnaryOperator;
 import kindling.nn.functional.AttentionMask;
 import kindling.tensor.Shape;
 import kindling.tensor.ShapeException;
@@ -113,21 +114,36 @@ public class TransformerDecoderLayer extends Module {
     public Tensor forward(Tensor tgt, Tensor memory, AttentionMask tgtMask, AttentionMask memoryMask,
             AttentionMask tgtKeyPaddingMask, AttentionMask memoryKeyPaddingMask) {
         checkInputs(tgt, memory);
+        return block(tgt, x -> selfAttentionBlock(x, tgtMask, tgtKeyPaddingMask),
+                x -> crossAttentionBlock(x, memory, memoryMask, memoryKeyPaddingMask));
+    }
+
+    /**
+     * The three sub-layers with their residual connections and norms, around the given self-attention SA and
+     * cross-attention CA (the whole target's, or the cached step's):
+     * <pre>
+     *   normFirst:  x = x + SA(norm1(x));   x = x + CA(norm2(x));   x = x + FF(norm3(x))
+     *   post-norm:  x = norm1(x + SA(x));   x = norm2(x + CA(x));   x = norm3(x + FF(x))
+     * </pre>
+     */
+    private Tensor block(Tensor tgt, UnaryOperator<Tensor> selfAttention, UnaryOperator<Tensor> crossAttention) {
         Tensor x = tgt;
         if (options.normFirst) {
-            x = x.add(selfAttentionBlock(norm1.forward(x), tgtMask, tgtKeyPaddingMask));
-            x = x.add(crossAttentionBlock(norm2.forward(x), memory, memoryMask, memoryKeyPaddingMask));
+            x = x.add(selfAttention.apply(norm1.forward(x)));
+            x = x.add(crossAttention.apply(norm2.forward(x)));
             x = x.add(feedForwardBlock(norm3.forward(x)));
         } else {
-            x = norm1.forward(x.add(selfAttentionBlock(x, tgtMask, tgtKeyPaddingMask)));
-            x = norm2.forward(x.add(crossAttentionBlock(x, memory, memoryMask, memoryKeyPaddingMask)));
+            x = norm1.forward(x.add(selfAttention.apply(x)));
+            x = norm2.forward(x.add(crossAttention.apply(x)));
             x = norm3.forward(x.add(feedForwardBlock(x)));
         }
         return x;
     }
 
     /**
-     * One step of incremental decoding (d2l's {@code TransformerDecoderBlock.forward(X, state)} in prediction):
+     * One step of incremental decoding (the step d2l's {@code TransformerDecoderBlock.forward(X, state)} takes in
+     * prediction, except that d2l keeps the earlier inputs and re-projects them, where this keeps their keys and
+     * values):
      * the block on the L new target positions {@code tgt} (usually L = 1) that follow the t positions whose
      * keys and values {@code cache} holds, giving the same output for them as {@link #forward} on the whole
      * target with the causal mask (eval mode; to float rounding).
@@ -141,22 +157,22 @@ public class TransformerDecoderLayer extends Module {
      * tgt (N, L, E) with batchFirst, (L, N, E) without, or unbatched (L, E); memory and
      * {@code memoryKeyPaddingMask} (may be null) as in {@link #forward}, for the same N sequences as the
      * cache. No target masks: the causal one is implied, and generated targets have no padding.
+     * {@code memory} is read at the first step only, to fill the cross-attention cache; at later steps only its
+     * shape is checked (its N and S against the cache), so pass the same memory, reordered with the beams,
+     * every step. The padding mask is read at every step. If the step fails, the cache is left as it was.
      */
     public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask,
             KeyValueCache.LayerCache cache) {
         checkInputs(tgt, memory);
         checkCache(tgt, memory, memoryKeyPaddingMask, cache);
-        Tensor x = tgt;
-        if (options.normFirst) {
-            x = x.add(cachedSelfAttentionBlock(norm1.forward(x), cache));
-            x = x.add(cachedCrossAttentionBlock(norm2.forward(x), memory, memoryKeyPaddingMask, cache));
-            x = x.add(feedForwardBlock(norm3.forward(x)));
-        } else {
-            x = norm1.forward(x.add(cachedSelfAttentionBlock(x, cache)));
-            x = norm2.forward(x.add(cachedCrossAttentionBlock(x, memory, memoryKeyPaddingMask, cache)));
-            x = norm3.forward(x.add(feedForwardBlock(x)));
+        KeyValueCache.LayerCache.Saved saved = cache.save();
+        try {
+            return block(tgt, x -> cachedSelfAttentionBlock(x, cache),
+                    x -> cachedCrossAttentionBlock(x, memory, memoryKeyPaddingMask, cache));
+        } catch (Throwable e) {                  // not half a step: the cache as before, then the error
+            cache.restore(saved);
+            throw e;
         }
-        return x;
     }
 
     /**

@@ -17,7 +17,8 @@ import kindling.tensor.Tensor;
  * Transformer decoder that simply reruns on the whole prefix does t positions of work at step t (its causal
  * mask makes the earlier positions' outputs the same as last time), so a sequence of length T costs
  * 1 + 2 + … + T ≈ T²/2 position-steps per beam; a decoder that keeps each layer's keys and values from the
- * previous steps (a key/value cache) does one position per step, T in all. An RNN decoder that keeps its
+ * previous steps (a key/value cache) projects and feeds forward one position per step, T in all (its
+attention still reads, and its cache copies, the t earlier keys and values: O(t) per step, with a small constant). An RNN decoder that keeps its
  * hidden state does one step per call; rerun from the prefix it costs T²/2 like the uncached Transformer.
  * A model that keeps such state between calls implements {@link CachedNextTokenModel}, which the searches
  * use when they are given one: they then tell it, at every step, which earlier prefix each new one extends.

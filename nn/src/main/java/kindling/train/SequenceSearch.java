@@ -181,14 +181,23 @@ public final class SequenceSearch {
         if (model instanceof CachedNextTokenModel cached) {
             return cached.startDecoding();
         }
-        return (prefixes, parentBeams) -> model.logProbs(prefixes);
+        return new Rerun(model);
+    }
+
+    /** A plain {@link NextTokenModel} seen as a decoding: the whole prefixes every step, no parents needed. */
+    private record Rerun(NextTokenModel model) implements CachedNextTokenModel.Decoding {
+        @Override
+        public Tensor logProbs(int[][] prefixes, int[] parentBeams) {
+            return model.logProbs(prefixes);
+        }
     }
 
     /** The model's answer as rows, after checking it is (B, V). */
     private static float[][] logProbs(CachedNextTokenModel.Decoding decoding, int[][] prefixes, int[] parentBeams) {
         Tensor out = decoding.logProbs(prefixes, parentBeams);
         if (out.dim() != 2 || out.size(0) != prefixes.length) {
-            throw new ShapeException("SequenceSearch: the NextTokenModel should return log-probabilities (B, V) with B = "
+            String called = decoding instanceof Rerun ? "NextTokenModel.logProbs" : "CachedNextTokenModel.Decoding.logProbs";
+            throw new ShapeException("SequenceSearch: " + called + " should return log-probabilities (B, V) with B = "
                     + prefixes.length + " prefixes of length " + prefixes[0].length + " but returned "
                     + Shape.format(out.shape()));
         }

@@ -2,6 +2,8 @@ package kindling.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,43 +124,112 @@ class KeyValueCacheTest {
                         "unbatched position " + i);
             }
             assertEquals(1, cache.batchSize());
+
+            KeyValueCache chunked = decoder.newCache();             // several positions per step, unbatched too
+            assertClose(full.narrow(0, 0, 3), decoder.forwardStep(tgt.narrow(0, 0, 3), memory, null, chunked),
+                    "unbatched positions 0..2");
+            assertClose(full.narrow(0, 3, 1), decoder.forwardStep(tgt.narrow(0, 3, 1), memory, null, chunked),
+                    "unbatched position 3 after three");
+            assertEquals(4, chunked.length());
         }
     }
 
     /**
+     * A step that fails in the second layer leaves the first layer's cache as it was. Layer 1 reads (T, N, E)
+     * where layer 0 reads (N, T, E): for one sequence and a memory of one position both accept one new
+     * position, but two new positions (1, 2, 8) pass layer 0 (N = 1, L = 2) and fail layer 1's input check
+     * (it sees N = 2 targets against N = 1 memory).
+     */
+    @Test
+    void aStepThatFailsPartWayLeavesTheCacheAsItWas() {
+        Generator.manualSeed(8);
+        boolean[] batchFirst = {true, false};
+        int[] made = {0};
+        TransformerDecoder decoder = new TransformerDecoder(() -> TransformerDecoderLayer.builder(8, 2)
+                .dimFeedforward(16).batchFirst(batchFirst[made[0]++]).build(), 2, null);
+        decoder.eval();
+        Tensor memory = Tensor.randn(1, 1, 8);
+        try (NoGrad ignored = NoGrad.enter()) {
+            KeyValueCache cache = decoder.newCache();
+            ShapeException first = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(1, 2, 8), memory, null, cache));
+            assertTrue(first.getMessage().contains("at layers.1"), first.getMessage());
+            assertNull(cache.layer(0).selfAttention());
+            assertNull(cache.layer(0).crossAttention());
+
+            decoder.forwardStep(Tensor.randn(1, 1, 8), memory, null, cache);
+            MultiheadAttention.KeyValue self = cache.layer(0).selfAttention();
+            MultiheadAttention.KeyValue cross = cache.layer(0).crossAttention();
+            ShapeException later = assertThrows(ShapeException.class,
+                    () -> decoder.forwardStep(Tensor.randn(1, 2, 8), memory, null, cache));
+            assertTrue(later.getMessage().contains("at layers.1"), later.getMessage());
+            assertSame(self, cache.layer(0).selfAttention());
+            assertSame(cross, cache.layer(0).crossAttention());
+            assertEquals(1, cache.length());
+        }
+    }
+
+    @Test
+    void positionalEncodingRefusesANegativeStart() {
+        PositionalEncoding positions = new PositionalEncoding(8, 0, 16);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> positions.forward(Tensor.randn(1, 1, 8), -1));
+        assertEquals("PositionalEncoding(numHiddens=8, maxLen=16): expected start >= 0 (the number of positions "
+                + "already encoded) but got -1", e.getMessage());
+        Tensor x = Tensor.randn(2, 3, 8);
+        assertClose(positions.forward(x).narrow(1, 1, 2), positions.forward(x.narrow(1, 1, 2), 1), "start 1");
+    }
+
+    /**
      * Beam search's bookkeeping: after two steps of three sequences, continue sequences 2, 0, 0 (one dropped,
-     * one repeated), then 1 and 0 of those; each step must equal the full pass over the reordered prefixes.
+     * one repeated) with two new positions each, then 1 and 0 of those, then 0, 0, 1, 1; each step must equal
+     * the full pass over the reordered prefixes. Every sequence reads its own memory and source padding, so the
+     * cached cross-attention keys and values must follow the beams as well as the self-attention ones.
      */
     @Test
     void reorderFollowsTheBeams() {
         for (boolean normFirst : new boolean[] {false, true}) {
             TransformerDecoder decoder = decoder(normFirst, true, 2, 4);
-            Tensor memoryOne = Tensor.randn(1, 5, 8);              // one source, shared by every beam
+            Tensor memories = Tensor.randn(3, 5, 8);              // a different source for each first sequence
+            int[] sourceLengths = {5, 2, 4};
+            int[] roots = {0, 1, 2};                               // which source each beam translates
             List<Tensor> prefixes = new ArrayList<>();            // each beam's inputs so far, (1, t, 8)
             for (int b = 0; b < 3; b++) {
                 prefixes.add(Tensor.randn(1, 1, 8));
             }
             int[][] orders = {null, null, {2, 0, 0}, {1, 0}, {0, 0, 1, 1}};
+            int[] added = {1, 1, 2, 1, 1};                         // positions fed per step: 2 right after a reorder
+            int t = 0;
             try (NoGrad ignored = NoGrad.enter()) {
                 KeyValueCache cache = decoder.newCache();
                 for (int step = 0; step < orders.length; step++) {
+                    int l = added[step];
                     if (orders[step] != null) {
                         cache.reorder(orders[step]);
                         List<Tensor> kept = new ArrayList<>();
-                        for (int parent : orders[step]) {
-                            kept.add(Tensor.cat(1, prefixes.get(parent), Tensor.randn(1, 1, 8)));   // a new token each
+                        int[] keptRoots = new int[orders[step].length];
+                        for (int b = 0; b < orders[step].length; b++) {
+                            int parent = orders[step][b];
+                            kept.add(Tensor.cat(1, prefixes.get(parent), Tensor.randn(1, l, 8)));   // new tokens each
+                            keptRoots[b] = roots[parent];
                         }
                         prefixes = kept;
+                        roots = keptRoots;
                     } else if (step > 0) {
-                        prefixes.replaceAll(p -> Tensor.cat(1, p, Tensor.randn(1, 1, 8)));
+                        prefixes.replaceAll(p -> Tensor.cat(1, p, Tensor.randn(1, l, 8)));
                     }
+                    t += l;
                     int n = prefixes.size();
-                    int t = step + 1;
                     Tensor all = Tensor.cat(prefixes, 0);              // (n, t, 8)
-                    Tensor memory = memoryOne.expand(n, 5, 8);
-                    Tensor full = decoder.forward(all, memory, AttentionMask.causal(t), null, null, null);
-                    Tensor stepOut = decoder.forwardStep(all.narrow(1, t - 1, 1), memory, null, cache);
-                    assertClose(full.narrow(1, t - 1, 1), stepOut, "normFirst " + normFirst + ", step " + step);
+                    Tensor memory = memories.indexSelect(0, Embedding.indices(roots));   // (n, 5, 8)
+                    int[] lengths = new int[n];
+                    for (int b = 0; b < n; b++) {
+                        lengths[b] = sourceLengths[roots[b]];
+                    }
+                    AttentionMask padding = AttentionMask.padding(lengths, 5);
+                    Tensor full = decoder.forward(all, memory, AttentionMask.causal(t), null, null, padding);
+                    Tensor stepOut = decoder.forwardStep(all.narrow(1, t - l, l), memory, padding, cache);
+                    assertClose(full.narrow(1, t - l, l), stepOut, "normFirst " + normFirst + ", step " + step);
                     assertEquals(n, cache.batchSize());
                     assertEquals(t, cache.length());
                 }
@@ -202,6 +273,11 @@ class KeyValueCacheTest {
             assertEquals("KeyValueCache.reorder: parentBeams [0, 3] holds 3 but the cache holds 3 sequences (0..2)",
                     index.getMessage());
             assertThrows(IllegalArgumentException.class, () -> cache.reorder(new int[0]));
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> cache.reorder(null));
+            assertTrue(none.getMessage().startsWith("KeyValueCache.reorder: parentBeams is null"), none.getMessage());
+            MultiheadAttention.KeyValue before = cache.layer(1).crossAttention();
+            cache.reorder(new int[] {0, 1, 2});                   // every sequence continues itself: no copy
+            assertSame(before, cache.layer(1).crossAttention());
 
             MultiheadAttention mha = decoder.layer(1).selfAttn;
             MultiheadAttention.KeyValue kv = cache.layer(1).selfAttention();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import kindling.autograd.NoGrad;
 import kindling.nn.Embedding;
@@ -33,8 +34,8 @@ class CachedSearchTest {
     /**
      * A decoder-only toy around a {@link TransformerDecoder}: token embedding + positions → decoder over a fixed
      * random memory (1, S, E) → Linear → log-softmax. Uncached, {@link #logProbs(int[][])} reruns the prefixes;
-     * cached, each step feeds the newest token and keeps the rest in a {@link KeyValueCache}. {@link #checked}
-     * counts the steps at which the prefixes were rebuilt from the parents and found equal to the search's.
+     * cached, each step feeds the newest token and keeps the rest in a {@link KeyValueCache}, after checking that
+     * the parents rebuild the prefixes the search passes. {@link #batchSizes} records the B of every cached step.
      */
     static final class TinyDecoder implements CachedNextTokenModel {
         final Embedding embedding;
@@ -44,7 +45,6 @@ class CachedSearchTest {
         final Tensor memory;
         final List<Integer> batchSizes = new ArrayList<>();
         int cachedSteps;
-        int checked;
 
         TinyDecoder(boolean normFirst, int layers, long seed) {
             this(normFirst, layers, seed, 0);
@@ -67,22 +67,11 @@ class CachedSearchTest {
             }
         }
 
-        private Tensor tokens(int[][] rows, int from) {
-            int t = rows[0].length - from;
-            float[] values = new float[rows.length * t];
-            for (int b = 0; b < rows.length; b++) {
-                for (int i = 0; i < t; i++) {
-                    values[b * t + i] = rows[b][from + i];
-                }
-            }
-            return Tensor.wrap(values, rows.length, t);
-        }
-
         @Override
         public Tensor logProbs(int[][] prefixes) {
             int n = prefixes.length;
             int t = prefixes[0].length;
-            Tensor x = positions.forward(embedding.forward(tokens(prefixes, 0)));
+            Tensor x = positions.forward(embedding.forward(Embedding.indices(prefixes, 0)));
             Tensor y = decoder.forward(x, memory.expand(n, 4, 8), AttentionMask.causal(t), null, null, null);
             return output.forward(y.select(1, t - 1)).logSoftmax(-1);
         }
@@ -109,10 +98,9 @@ class CachedSearchTest {
                 }
                 rebuilt.clear();
                 rebuilt.addAll(next);
-                checked++;
                 cachedSteps++;
                 batchSizes.add(n);
-                Tensor x = positions.forward(embedding.forward(tokens(prefixes, t - 1)), t - 1);   // (n, 1, 8)
+                Tensor x = positions.forward(embedding.forward(Embedding.indices(prefixes, t - 1)), t - 1);   // (n, 1, 8)
                 Tensor y = decoder.forwardStep(x, memory.expand(n, 4, 8), null, cache);
                 assertEquals(t, cache.length());
                 return output.forward(y.select(1, 0)).logSoftmax(-1);
@@ -141,12 +129,19 @@ class CachedSearchTest {
                 Hypothesis g1 = SequenceSearch.greedy(uncached, BOS, EOS, 9);
                 Hypothesis g2 = SequenceSearch.greedy(model, BOS, EOS, 9);
                 assertSameHypotheses(List.of(g1), List.of(g2), what + ", greedy");
+                // One cached step per generated token, one sequence each: the search went through the cache.
+                assertEquals(g2.tokens().size(), model.cachedSteps, what + ", greedy's cached steps");
+                assertEquals(Collections.nCopies(g2.tokens().size(), 1), model.batchSizes, what + ", greedy's batches");
                 for (int width : new int[] {1, 3, 5}) {
+                    model.batchSizes.clear();
                     assertSameHypotheses(SequenceSearch.beam(uncached, BOS, EOS, width, 9, 0.7),
                             SequenceSearch.beam(model, BOS, EOS, width, 9, 0.7), what + ", beam " + width);
+                    List<Integer> sizes = model.batchSizes;
+                    assertTrue(!sizes.isEmpty() && sizes.get(0) == 1 && Collections.max(sizes) <= width
+                            && (width == 1 || Collections.max(sizes) > 1), what + ", beam " + width + "'s batches: "
+                            + sizes);
                     searches++;
                 }
-                assertTrue(model.cachedSteps > 0 && model.checked == model.cachedSteps);
             }
         }
         assertEquals(18, searches);
@@ -158,7 +153,7 @@ class CachedSearchTest {
         TinyDecoder model = new TinyDecoder(false, 2, 11, 2.5f);
         List<Hypothesis> beam = SequenceSearch.beam(model, BOS, EOS, 4, 12, 0.7);
         List<Integer> sizes = model.batchSizes;
-        assertTrue(model.checked == sizes.size() && sizes.size() > 2, "steps checked: " + model.checked);
+        assertTrue(sizes.size() > 2 && sizes.get(0) == 1, "cached steps' batches: " + sizes);
         assertTrue(sizes.get(sizes.size() - 1) < 4 && sizes.contains(4), "the batch should grow to 4 beams, then "
                 + "shrink as they finish: " + sizes);
         assertSameHypotheses(SequenceSearch.beam(model::logProbs, BOS, EOS, 4, 12, 0.7), beam, "beam 4");

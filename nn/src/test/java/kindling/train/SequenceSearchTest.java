@@ -136,7 +136,22 @@ class SequenceSearchTest {
         assertThrows(IllegalArgumentException.class, () -> SequenceSearch.greedy(table(GREEDY_LOSES), BOS, EOS, 0));
         NextTokenModel wrong = prefixes -> Tensor.zeros(4);
         Exception e = assertThrows(IllegalArgumentException.class, () -> SequenceSearch.greedy(wrong, BOS, EOS, 5));
-        assertEquals("SequenceSearch: the NextTokenModel should return log-probabilities (B, V) with B = 1 prefixes "
-                + "of length 1 but returned (4,)", e.getMessage());
+        assertEquals("SequenceSearch: NextTokenModel.logProbs should return log-probabilities (B, V) with B = 1 "
+                + "prefixes of length 1 but returned (4,)", e.getMessage());
+        CachedNextTokenModel wrongSteps = new CachedNextTokenModel() {
+            @Override
+            public Tensor logProbs(int[][] prefixes) {
+                return Tensor.zeros(prefixes.length, 3);
+            }
+
+            @Override
+            public Decoding startDecoding() {
+                return (prefixes, parentBeams) -> Tensor.zeros(2, 3);
+            }
+        };
+        Exception cached = assertThrows(IllegalArgumentException.class,
+                () -> SequenceSearch.beam(wrongSteps, BOS, EOS, 2, 5, 0.7));
+        assertEquals("SequenceSearch: CachedNextTokenModel.Decoding.logProbs should return log-probabilities (B, V) "
+                + "with B = 1 prefixes of length 1 but returned (2, 3)", cached.getMessage());
     }
 }

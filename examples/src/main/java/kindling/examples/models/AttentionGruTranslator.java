@@ -41,6 +41,10 @@ public class AttentionGruTranslator extends Module implements Translator {
     public record Decoded(Tensor scores, Tensor weights) {
     }
 
+    /** One step for N sequences: the new state s_t (N, H), its scores (N, V_tgt), the attention weights (N, S). */
+    public record Step(Tensor state, Tensor scores, Tensor weights) {
+    }
+
     public AttentionGruTranslator(int srcVocab, int tgtVocab, int embedSize, int hiddenSize) {
         this.hiddenSize = hiddenSize;
         this.srcEmbedding = registerModule("srcEmbedding", new Embedding(srcVocab, embedSize, 0));
@@ -69,32 +73,29 @@ public class AttentionGruTranslator extends Module implements Translator {
         return encoder.forward(srcEmbedding.forward(src), null).output();
     }
 
-    /** The decoder loop over the T positions of {@code tgt}. */
+    /** The decoder loop over the T positions of {@code tgt}: {@link #decodeStep} from s_0 = 0, T times. */
     public Decoded decode(Tensor tgt, Tensor encoded, AttentionMask srcPadding) {
-        int n = tgt.size(0);
-        Tensor embedded = tgtEmbedding.forward(tgt);                          // (N, T, e)
-        Tensor state = Tensor.zeros(n, hiddenSize);
+        Tensor state = Tensor.zeros(tgt.size(0), hiddenSize);
         List<Tensor> scores = new ArrayList<>();
         List<Tensor> weights = new ArrayList<>();
         for (int t = 0; t < tgt.size(1); t++) {
-            AdditiveAttention.Output read = attention.forward(state.unsqueeze(1), encoded, encoded, srcPadding);
-            Tensor context = read.output().squeeze(1);                         // (N, 2H)
-            state = decoderCell.forward(Tensor.cat(1, embedded.select(1, t), context), state);
-            scores.add(output.forward(state));
-            weights.add(read.weights().squeeze(1));                             // (N, S)
+            Step step = decodeStep(tgt.select(1, t), state, encoded, srcPadding);
+            state = step.state();
+            scores.add(step.scores());
+            weights.add(step.weights());
         }
         return new Decoded(Tensor.stack(scores, 1), Tensor.stack(weights, 1));
     }
 
     /**
      * One step of the decoder loop for N sequences: from the state s_{t−1} (N, H) and the tokens y_{t−1} (N),
-     * the new state s_t and its scores (N, V_tgt); {@link #decode} is this step repeated.
+     * the new state s_t, its scores (N, V_tgt) and the attention weights (N, S) read with s_{t−1}.
      */
-    public Tensor[] decodeStep(Tensor tokens, Tensor state, Tensor encoded, AttentionMask srcPadding) {
+    public Step decodeStep(Tensor tokens, Tensor state, Tensor encoded, AttentionMask srcPadding) {
         AdditiveAttention.Output read = attention.forward(state.unsqueeze(1), encoded, encoded, srcPadding);
         Tensor context = read.output().squeeze(1);                             // (N, 2H)
         Tensor next = decoderCell.forward(Tensor.cat(1, tgtEmbedding.forward(tokens), context), state);
-        return new Tensor[] {next, output.forward(next)};
+        return new Step(next, output.forward(next), read.weights().squeeze(1));
     }
 
     /**
@@ -112,33 +113,27 @@ public class AttentionGruTranslator extends Module implements Translator {
             public Tensor logProbs(int[][] prefixes) {
                 int t = prefixes[0].length;
                 Tensor shared = encoded.expand(prefixes.length, encoded.size(1), encoded.size(2));
-                Tensor scores = decode(DateTransformer.tokens(prefixes, 0), shared, null).scores();
+                Tensor scores = decode(Embedding.indices(prefixes, 0), shared, null).scores();
                 return scores.select(1, t - 1).logSoftmax(-1);
             }
 
             @Override
             public Decoding startDecoding() {
-                Tensor[] state = {Tensor.zeros(1, hiddenSize)};                  // s_0 for the one first prefix
+                Tensor[] state = {null};
                 return (prefixes, parentBeams) -> {
-                    if (parentBeams != null) {                                   // row b continues row parentBeams[b]
-                        state[0] = state[0].indexSelect(0, Tensor.wrap(indices(parentBeams), parentBeams.length));
+                    if (parentBeams == null) {                                   // s_0 = 0 for every first prefix
+                        state[0] = Tensor.zeros(prefixes.length, hiddenSize);
+                    } else {                                                     // row b continues row parentBeams[b]
+                        state[0] = state[0].indexSelect(0, Embedding.indices(parentBeams));
                     }
                     int t = prefixes[0].length;
-                    Tensor last = DateTransformer.tokens(prefixes, t - 1).reshape(prefixes.length);
+                    Tensor last = Embedding.indices(prefixes, t - 1).reshape(prefixes.length);
                     Tensor shared = encoded.expand(prefixes.length, encoded.size(1), encoded.size(2));
-                    Tensor[] stepped = decodeStep(last, state[0], shared, null);
-                    state[0] = stepped[0];
-                    return stepped[1].logSoftmax(-1);
+                    Step step = decodeStep(last, state[0], shared, null);
+                    state[0] = step.state();
+                    return step.scores().logSoftmax(-1);
                 };
             }
         };
-    }
-
-    private static float[] indices(int[] parentBeams) {
-        float[] index = new float[parentBeams.length];
-        for (int b = 0; b < index.length; b++) {
-            index[b] = parentBeams[b];
-        }
-        return index;
     }
 }

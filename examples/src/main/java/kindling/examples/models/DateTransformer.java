@@ -89,7 +89,8 @@ public class DateTransformer extends Module implements Translator {
      * once. Uncached ({@link CachedNextTokenModel#logProbs(int[][])}, or when the search is given
      * {@code model::logProbs}), each call reruns the decoder on the whole prefixes, so step t costs t positions.
      * Cached ({@link CachedNextTokenModel#startDecoding()}, what the searches use), each step reorders the
-     * key/value cache by the parent beams and feeds only the newest token of every prefix: one position.
+     * key/value cache by the parent beams and feeds only the newest token of every prefix: the projections and
+     * feed-forward networks work on one position, the attention reads the t cached ones.
      * Both return the log-softmax of the last position's scores, the same to float rounding.
      */
     @Override
@@ -101,37 +102,43 @@ public class DateTransformer extends Module implements Translator {
             public Tensor logProbs(int[][] prefixes) {
                 int t = prefixes[0].length;
                 Tensor shared = memory.expand(prefixes.length, s, dModel);   // one memory for every beam
-                Tensor scores = decode(tokens(prefixes, 0), shared, null);   // (B, t, V): all t positions again
+                Tensor scores = decode(Embedding.indices(prefixes, 0), shared, null);   // (B, t, V): all t again
                 return scores.select(1, t - 1).logSoftmax(-1);               // (B, V_tgt)
             }
 
             @Override
             public Decoding startDecoding() {
-                KeyValueCache cache = transformer.decoder.newCache();
-                return (prefixes, parentBeams) -> {
-                    if (parentBeams != null) {
-                        cache.reorder(parentBeams);                           // the cache follows the beams
-                    }
-                    int t = prefixes[0].length;
-                    Tensor shared = memory.expand(prefixes.length, s, dModel);
-                    Tensor scores = decodeStep(tokens(prefixes, t - 1), shared, null, cache);   // (B, 1, V)
-                    return scores.select(1, 0).logSoftmax(-1);
-                };
+                return DateTransformer.this.startDecoding(memory, null);
             }
         };
     }
 
-    /** Columns {@code from} .. t − 1 of the B prefixes of length t, as a (B, t − from) tensor of token indices. */
-    public static Tensor tokens(int[][] prefixes, int from) {
-        int beams = prefixes.length;
-        int t = prefixes[0].length - from;
-        float[] tokens = new float[beams * t];
-        for (int b = 0; b < beams; b++) {
-            for (int i = 0; i < t; i++) {
-                tokens[b * t + i] = prefixes[b][from + i];
+    /** Sees each cached step: the parents, the new tokens (B, 1), the cache after the step, the scores (B, 1, V). */
+    @FunctionalInterface
+    public interface StepWatcher {
+        void step(int[] parentBeams, Tensor newTokens, KeyValueCache cache, Tensor scores);
+    }
+
+    /**
+     * The cached decoding of one source's {@code memory} (1, S, d) that {@link #nextTokenModel} hands the
+     * searches: each step reorders the key/value cache by the parent beams and feeds the newest token of every
+     * prefix; {@code watcher} (may be null) is shown every step.
+     */
+    public CachedNextTokenModel.Decoding startDecoding(Tensor memory, StepWatcher watcher) {
+        KeyValueCache cache = transformer.decoder.newCache();
+        return (prefixes, parentBeams) -> {
+            if (parentBeams != null) {
+                cache.reorder(parentBeams);                                   // the cache follows the beams
             }
-        }
-        return Tensor.wrap(tokens, beams, t);
+            int t = prefixes[0].length;
+            Tensor shared = memory.expand(prefixes.length, memory.size(1), dModel);
+            Tensor newTokens = Embedding.indices(prefixes, t - 1);            // (B, 1)
+            Tensor scores = decodeStep(newTokens, shared, null, cache);       // (B, 1, V)
+            if (watcher != null) {
+                watcher.step(parentBeams, newTokens, cache, scores);
+            }
+            return scores.select(1, 0).logSoftmax(-1);
+        };
     }
 
     /**
