@@ -83,7 +83,11 @@ public final class Conv2dKernels {
     private Conv2dKernels() {
     }
 
-    /** y = conv(x, w) + bias; {@code bias} may be null. */
+    /**
+     * y = conv(x, w) + bias; {@code bias} may be null. {@code w} may be longer than the weights: only
+     * its first C_out · C_in/groups · k_h · k_w floats are read ({@link #backwardInput} passes its
+     * reused buffer of flipped filters), and no path decides anything from {@code w.length}.
+     */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         if (Kernels.simd() && ConvChannelSimd.suits(g)) {
             return ConvChannelSimd.forward(x, w, bias, g);

@@ -352,7 +352,8 @@ final class ConvSimd {
                 }
             }
         };
-        if (w.length >= Conv2dKernels.FLIP_PARALLEL) {
+        // From the weights' count, not w.length: w may be a longer buffer (see Conv2dKernels.forward).
+        if ((long) g.outChannels() * patch >= Conv2dKernels.FLIP_PARALLEL) {
             Threads.parallelFor(g.groups() * blocks, block);
         } else {
             for (int t = 0; t < g.groups() * blocks; t++) {
