@@ -53,7 +53,7 @@ def main(threads, calls, network, only):
     torch.set_num_threads(threads)
     torch.manual_seed(17)
     for name, count, cin, cout, size, k, s, p in LAYERS:
-        if network != "all" and not name.startswith(PREFIX.get(network, "s-")):
+        if network != "all" and not name.startswith(PREFIX[network]):
             continue
         if only and name not in only:
             continue
@@ -80,6 +80,11 @@ def main(threads, calls, network, only):
                 flush=True)
 
 
+USAGE = "usage: python3 benchmarks/conv_layers.py threads calls [small|d2l|lenet|all] [layer-name ...]"
+
 if __name__ == "__main__":
     a = sys.argv[1:]
-    main(int(a[0]), int(a[1]), a[2] if len(a) > 2 else "all", a[3:])
+    network = a[2] if len(a) > 2 else "all"
+    if len(a) < 2 or (network != "all" and network not in PREFIX):
+        sys.exit(USAGE)
+    main(int(a[0]), int(a[1]), network, a[3:])

@@ -70,25 +70,26 @@ public final class ConvLayerTable {
 
     private static final int LENET_BATCH = 256;
 
-    /** The name prefix of a network's layers: small (s-), d2l (r-), lenet (l-). */
+    /** The name prefix of a network's layers: small (s-), d2l (r-), lenet (l-); null for any other name. */
     private static String prefixOf(String network) {
         return switch (network) {
+            case "small" -> "s-";
             case "d2l" -> "r-";
             case "lenet" -> "l-";
-            default -> "s-";
+            default -> null;
         };
     }
 
     /** Arguments: threads, timed calls per operation, then optionally a network (small, d2l, lenet, all) and layer names. */
     public static void main(String[] args) {
-        if (args.length < 2) {
+        String network = args.length > 2 ? args[2] : "all";
+        if (args.length < 2 || (!network.equals("all") && prefixOf(network) == null)) {
             System.err.println("usage: java --add-modules jdk.incubator.vector -cp benchmarks.jar"
                     + " kindling.benchmarks.ConvLayerTable threads calls [small|d2l|lenet|all] [layer-name ...]");
             System.exit(2);
         }
         int threads = Integer.parseInt(args[0]);
         int calls = Integer.parseInt(args[1]);
-        String network = args.length > 2 ? args[2] : "all";
         List<String> only = args.length > 3 ? Arrays.asList(args).subList(3, args.length) : List.of();
         Threads.set(threads);
         List<Layer> layers = new ArrayList<>();

@@ -58,6 +58,10 @@ public final class Conv2dKernels {
     static final int MAX_PARTIALS = 8;
     /** ... and only while the partial sums together stay under this many floats. */
     static final int PARTIAL_FLOATS = 1 << 22;
+    /** {@link #imagesPerEvenChunk} merges an odd number of chunks only up to this many. */
+    static final int MAX_MERGED_CHUNKS = 7;
+    /** ... and only when each chunk grows by at most 1/MERGE_GROWTH of its images (29 → 32 does). */
+    static final int MERGE_GROWTH = 4;
     /**
      * From this many weights on, a small plane's weight gradient is one running sum that the threads
      * share by splitting each chunk's product ({@link #backwardWeightWide}) instead of partial sums.
@@ -79,7 +83,11 @@ public final class Conv2dKernels {
     private Conv2dKernels() {
     }
 
-    /** y = conv(x, w) + bias; {@code bias} may be null. */
+    /**
+     * y = conv(x, w) + bias; {@code bias} may be null. {@code w} may be longer than the weights: only
+     * its first C_out · C_in/groups · k_h · k_w floats are read ({@link #backwardInput} passes its
+     * reused buffer of flipped filters), and no path decides anything from {@code w.length}.
+     */
     public static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         if (Kernels.simd() && ConvChannelSimd.suits(g)) {
             return ConvChannelSimd.forward(x, w, bias, g);
@@ -522,24 +530,28 @@ public final class Conv2dKernels {
 
     /**
      * Images per chunk of {@link #forward} and {@link #backwardInput}: {@link #imagesPerChunk}, but a few
-     * chunks in an odd number (3, 5 or 7) become one fewer, larger chunks when their col matrix still
+     * chunks in an odd number (3, 5 or 7, up to {@link #MAX_MERGED_CHUNKS}) become one chunk fewer when
+     * that makes each chunk at most a quarter larger ({@link #MERGE_GROWTH}) and its col matrix still
      * fits {@link #COL_FLOATS}. A batch of 128 on 3×3 planes (ResNet-18's 512-channel layers) is 4 chunks
      * of 29 images and one of 12; two threads then take 3 and 2 of them, 70 images against 58, and one
      * waits for the other at the end of every call. 4 chunks of 32 give each thread 64, and pack the
-     * filters (the GEMMs' A) 4 times rather than 5. The chunks still depend only on the shapes, and
-     * every output is its own column of a GEMM whatever the chunk around it, so the result does not
-     * depend on the thread count. The weight gradient keeps {@link #imagesPerChunk}: its chunks decide
-     * its partial sums.
+     * filters (the GEMMs' A) 4 times rather than 5. Small chunks stay as they are: 7 chunks of one
+     * image would become 4 of two, and with as many threads as chunks each thread would then do twice
+     * the work of one chunk instead of once. The chunks still depend only on the shapes, and every
+     * output is its own column of a GEMM whatever the chunk around it, so the result does not depend
+     * on the thread count. The weight gradient keeps {@link #imagesPerChunk}: its chunks decide its
+     * partial sums.
      */
     static int imagesPerEvenChunk(ConvGeometry g) {
         int chunk = imagesPerChunk(g);
         int chunks = chunkCount(g, chunk);
-        if (chunks % 2 == 0 || chunks < 3 || chunks > MAX_PARTIALS) {
+        if (chunks % 2 == 0 || chunks < 3 || chunks > MAX_MERGED_CHUNKS) {
             return chunk;
         }
         long perImage = Math.max(1L, (long) g.inChannels() * g.kernelH() * g.kernelW() * g.outPlane());
         int larger = (g.batch() + chunks - 2) / (chunks - 1);
-        return larger * perImage <= COL_FLOATS ? larger : chunk;
+        boolean modest = larger <= chunk + chunk / MERGE_GROWTH;
+        return modest && larger * perImage <= COL_FLOATS ? larger : chunk;
     }
 
     private static int chunkCount(ConvGeometry g, int imagesPerChunk) {

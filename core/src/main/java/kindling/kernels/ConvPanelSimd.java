@@ -143,15 +143,38 @@ final class ConvPanelSimd {
         }
         int panels = (g.outPlane() + NR - 1) / NR;
         int bands = (panels + BAND - 1) / BAND;
+        // The shifted copies' planes lie the tallest band's rows apart in every band, so that one table
+        // of tap offsets serves every task of the call.
+        int sRows = 0;
+        for (int band = 0; band < bands; band++) {
+            sRows = Math.max(sRows, lastRow(g, band) - firstRow(g, band));
+        }
+        int shifts = (g.kernelW() - 1) * g.dilationW() / g.strideW() + 1;
+        int sPlane = sRows * g.outWidth();
+        int[] tapS = shiftedTaps(g, shifts, sPlane);        // the same for every band and group
         ConvSimd.Output output = new ConvSimd.Output(size);
         Threads.parallelFor(g.batch() * bands, task -> band(x, packed, paddedBias, g, layout, mr,
-                task / bands, task % bands, output));
+                shifts, sPlane, tapS, task / bands, task % bands, output));
         return output.array();
+    }
+
+    /** The first phase row that band number {@code band} reads: the row of its first output. */
+    private static int firstRow(ConvGeometry g, int band) {
+        return band * BAND * NR / g.outWidth();
+    }
+
+    /**
+     * One past the last phase row that band number {@code band} reads: the row of its last output plus
+     * the filter's reach in rows of a phase plane.
+     */
+    private static int lastRow(ConvGeometry g, int band) {
+        int end = Math.min(g.outPlane(), (band + 1) * BAND * NR);
+        return (end - 1) / g.outWidth() + (g.kernelH() - 1) * g.dilationH() / g.strideH() + 1;
     }
 
     /** The outputs of image n at the positions of band number {@code band}. */
     private static void band(float[] x, float[] packed, float[] paddedBias, ConvGeometry g, ConvSimd.Layout layout,
-                             int mr, int n, int band, ConvSimd.Output output) {
+                             int mr, int shifts, int sPlane, int[] tapS, int n, int band, ConvSimd.Output output) {
         if (n == 0 && band == 0) {
             output.array();               // allocated first, while the other threads compute (see ConvSimd.Output)
         }
@@ -163,22 +186,16 @@ final class ConvPanelSimd {
         int panels = (end - first + NR - 1) / NR;
         Workspace workspace = WORKSPACE.get();
         float[] xq = workspace.image(layout, g);
-        // Output rows first/W_out..(end−1)/W_out read phase rows from the first of them to the last plus
-        // the filter's reach in rows of a phase plane.
-        int uFrom = first / outWidth;
-        int uTo = (end - 1) / outWidth + (g.kernelH() - 1) * g.dilationH() / g.strideH() + 1;
+        int uFrom = firstRow(g, band);
+        int uTo = lastRow(g, band);
         ConvSimd.padAndSplit(x, g, layout, n, xq, uFrom, uTo);
         float[] tile = workspace.tile(mr * NR);
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         float[] y = null;
-        int shifts = (g.kernelW() - 1) * g.dilationW() / g.strideW() + 1;
-        int bandRows = uTo - uFrom;
-        int sPlane = bandRows * outWidth;
-        int[] tapS = shiftedTaps(g, shifts, sPlane);        // the same for every group
         int planesS = g.inPerGroup() * g.strideH() * g.strideW() * shifts;
         float[] sb = workspace.shifted(planesS * sPlane + 2 * NR);    // + 2·NR: the last panel reads past the band
         for (int group = 0; group < g.groups(); group++) {
-            copyShifted(xq, group * g.inPerGroup() * layout.channelFloats, g, layout, shifts, uFrom, uTo, sb);
+            copyShifted(xq, group * g.inPerGroup() * layout.channelFloats, g, layout, shifts, uFrom, uTo, sPlane, sb);
             if (y == null) {
                 y = output.array();
             }
@@ -233,12 +250,12 @@ final class ConvPanelSimd {
     /**
      * S[c][phase][e][u − uFrom][j] = xq[xBase + c·|channel| + phase·|phase plane| + u·W_q + j + e] for
      * uFrom ≤ u &lt; uTo, j &lt; W_out: the band's rows of every phase plane of one group, once per column
-     * shift e, W_out floats each, copied in whole vectors (the last one ending at the row's end).
+     * shift e, W_out floats each, copied in whole vectors (the last one ending at the row's end). The
+     * planes of S start {@code sPlane} floats apart, at least (uTo − uFrom)·W_out.
      */
     static void copyShifted(float[] xq, int xBase, ConvGeometry g, ConvSimd.Layout layout, int shifts,
-                            int uFrom, int uTo, float[] s) {
+                            int uFrom, int uTo, int sPlane, float[] s) {
         int outWidth = g.outWidth();
-        int sPlane = (uTo - uFrom) * outWidth;
         int last = Math.max(0, outWidth - LANES);
         for (int cp = 0; cp < g.inPerGroup() * g.strideH() * g.strideW(); cp++) {
             for (int shift = 0; shift < shifts; shift++) {

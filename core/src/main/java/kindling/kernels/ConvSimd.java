@@ -352,7 +352,8 @@ final class ConvSimd {
                 }
             }
         };
-        if (w.length >= Conv2dKernels.FLIP_PARALLEL) {
+        // From the weights' count, not w.length: w may be a longer buffer (see Conv2dKernels.forward).
+        if ((long) g.outChannels() * patch >= Conv2dKernels.FLIP_PARALLEL) {
             Threads.parallelFor(g.groups() * blocks, block);
         } else {
             for (int t = 0; t < g.groups() * blocks; t++) {
@@ -606,7 +607,8 @@ final class ConvSimd {
             return gradW;
         }
         Layout layout = new Layout(g);
-        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);  // extra taps read tap 0's pixels, results dropped
+        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);
+        java.util.Arrays.fill(taps, patch, taps.length, layout.tap[0]);  // extra taps read tap 0's pixels, results dropped
         // The positions the kernels walk: every flat position q = i·W_q + j up to the last valid one when
         // few of them are extra columns (∂L/∂y is zero there, see transposeGradient), so that q is the
         // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise

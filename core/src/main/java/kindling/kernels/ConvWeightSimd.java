@@ -38,7 +38,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the result does not depend on the thread count. Blocks: 3 filters × 5 taps (15 sums) with 32 vector
  * registers ({@code ConvSimd.REGISTERS}), 2 × 5 (10) with 16; filter and tap counts that are not
  * multiples of the block are padded with zero filters (computed, never stored) and with copies of tap
- * 0 (results dropped). On the extra columns gq is an exact zero: 0 · x is 0 for a finite x, but NaN
+ * 0's offset (results dropped). On the extra columns gq is an exact zero: 0 · x is 0 for a finite x, but NaN
  * for an Inf or NaN, so an x holding one can make ∂L/∂W NaN where the textbook loop stays finite (as
  * on ConvSimd's flat walk; the forward's y is then not finite anyway).
  */
@@ -112,7 +112,8 @@ final class ConvWeightSimd {
         int filters = (g.outChannels() + filterBlock - 1) / filterBlock * filterBlock;
         int tapsPadded = (patch + tapBlock - 1) / tapBlock * tapBlock;
         ConvSimd.Layout layout = new ConvSimd.Layout(g);
-        int[] taps = Arrays.copyOf(layout.tap, tapsPadded);       // the extra taps read tap 0's pixels, results dropped
+        int[] taps = Arrays.copyOf(layout.tap, tapsPadded);
+        Arrays.fill(taps, patch, tapsPadded, layout.tap[0]);       // the extra taps read tap 0's pixels, results dropped
         int ldg = (layout.positions + LANES - 1) / LANES * LANES;  // positions walked per image, whole vectors
         int ldSum = tapsPadded * LANES;                            // sums: [filter][tap][lane]
         int plane = g.outPlane();

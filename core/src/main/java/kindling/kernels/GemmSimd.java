@@ -141,7 +141,8 @@ public final class GemmSimd implements GemmKernel {
     final int mr;
     /**
      * Whether full panels of A stored m×k are packed by gathers ({@link #packPanelByGathers}): for the
-     * 12-row kernel, the one chosen with 16-lane vectors, whose gathers are cheap.
+     * 12-row kernel. {@link #INSTANCE} is that kernel only with 16-lane vectors, whose gathers are
+     * cheap; the tests also run it with 8 lanes, gathers included, so that they are checked on any machine.
      */
     final boolean gathersA;
 
@@ -630,8 +631,9 @@ public final class GemmSimd implements GemmKernel {
      * those vectors, and it is stored whole. The steps after the last multiple of LANES are copied
      * float by float. The map depends only on height, lda and LANES and is made once per product
      * ({@link GemmPacking.Buffers#gatherMap}); {@code mapOffset} picks the map for this height.
-     * A gather of 16 lanes (AVX-512) costs about half what 16 single copies do; with 8 lanes (AVX2) it
-     * was no faster than {@link #packSixRows}, so only the 16-lane kernel uses it ({@link #gathersA}).
+     * One gather and one store replace LANES single copies; with 16 lanes (AVX-512) that pays, with 8 (AVX2) it did not
+     * beat {@link #packSixRows} (figures in docs/kernels.md), so only the 12-row kernel, which
+     * {@link #INSTANCE} is with 16 lanes, uses it ({@link #gathersA}).
      */
     private static void packPanelByGathers(float[] a, int first, int lda, int depth, float[] dst, int out,
                                            int height, int[] map, int mapOffset) {

@@ -274,18 +274,27 @@ class Conv2dKernelsTest {
         ConvGeometry resnet = ConvGeometry.of(128, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
         assertEquals(29, Conv2dKernels.imagesPerChunk(resnet));
         assertEquals(32, Conv2dKernels.imagesPerEvenChunk(resnet));
-        // 3 chunks of 29 become 2 of 44 (the second one shorter): forward, ∂L/∂x through col2im and,
-        // with 32 channels, as a convolution; at any thread count.
-        ConvGeometry[] layers = {
-            ConvGeometry.of(87, 2, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
-            ConvGeometry.of(87, 32, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
-        };
-        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(layers[0]));
-        assertEquals(44, Conv2dKernels.imagesPerEvenChunk(Conv2dKernels.gradientAsConvolution(layers[1])));
-        for (ConvGeometry g : layers) {
+        // A stride-2 layer on 8×8 planes (4×4 outputs): 4 chunks of 16 images and one of 8 become 4 of
+        // 18 (the last one shorter). No other kernel of mode simd suits it, so forward and ∂L/∂x
+        // (through Im2ColSimd's col2im) run these chunks in modes plain and simd alike.
+        ConvGeometry strided = ConvGeometry.of(72, 2, 8, 8, 3, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(16, Conv2dKernels.imagesPerChunk(strided));
+        assertEquals(18, Conv2dKernels.imagesPerEvenChunk(strided));
+        assertTrue(!ConvChannelSimd.suits(strided) && !ConvPanelSimd.suits(strided) && !ConvSimd.suits(strided)
+                && !ConvDense.suits(strided) && !ConvStacked.suits(strided), "the chunks must run in mode simd too");
+        // 32 channels on 3×3 planes: 3 chunks of 29 images become 2 of 35, for the forward and for
+        // ∂L/∂x as a convolution. In mode plain only: in mode simd ConvDense takes this layer.
+        ConvGeometry channels = ConvGeometry.of(70, 32, 3, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(35, Conv2dKernels.imagesPerEvenChunk(channels));
+        assertEquals(35, Conv2dKernels.imagesPerEvenChunk(Conv2dKernels.gradientAsConvolution(channels)));
+        for (ConvGeometry g : new ConvGeometry[] {strided, channels}) {
             assertFastMatchesNaive(g);
             assertSameForAnyThreadCount(g);
         }
+        // Small chunks stay as they are: 7 chunks of one image would become 4 of two.
+        ConvGeometry single = ConvGeometry.of(7, 1, 16, 16, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(1, Conv2dKernels.imagesPerChunk(single));
+        assertEquals(1, Conv2dKernels.imagesPerEvenChunk(single));
         // Chunks already even, or too many to matter, stay as they are.
         ConvGeometry even = ConvGeometry.of(8, 64, 32, 32, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
         assertEquals(Conv2dKernels.imagesPerChunk(even), Conv2dKernels.imagesPerEvenChunk(even));

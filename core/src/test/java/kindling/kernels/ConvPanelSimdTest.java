@@ -11,8 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The strided forward with im2col fused into the packing of its panels against the textbook loops,
- * whatever the kernel mode of the run, with the micro-kernels for 16 and 32 vector registers alike.
+ * The strided forward (outputs numbered as in y, from column-shifted copies of the phase planes)
+ * against the textbook loops, whatever the kernel mode of the run, with the micro-kernels for 16 and
+ * 32 vector registers alike.
  */
 class ConvPanelSimdTest {
     private final SplittableRandom random = new SplittableRandom(29);

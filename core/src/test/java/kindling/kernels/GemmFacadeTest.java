@@ -72,6 +72,10 @@ class GemmFacadeTest {
         assertTrue(GemmSimd.INSTANCE.sharesB(301, 500, 1100) && GemmSimd.INSTANCE.sharesB(260, 470, 150));
         checkBitIdenticalForAnyThreadCount(301, 500, 1100, false);
         checkBitIdenticalForAnyThreadCount(260, 470, 150, true);
+        // The same shared B with A transposed, and with β ≠ 0 (C read before it is written).
+        checkBitIdenticalForAnyThreadCount(301, 500, 1100, true, false, 0f);
+        checkBitIdenticalForAnyThreadCount(260, 470, 150, false, true, 0.5f);
+        checkBitIdenticalForAnyThreadCount(260, 470, 150, true, true, 1f);
     }
 
     @Test
@@ -123,25 +127,31 @@ class GemmFacadeTest {
     }
 
     private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transB) {
+        checkBitIdenticalForAnyThreadCount(m, n, k, false, transB, 0f);
+    }
+
+    private void checkBitIdenticalForAnyThreadCount(int m, int n, int k, boolean transA, boolean transB, float beta) {
         assertTrue((long) m * n * k >= GemmSimd.PARALLEL_THRESHOLD,
                 "(" + m + ", " + n + ", " + k + ") is below GemmSimd's parallel threshold: it would test one thread only");
         float[] a = randomValues(m * k, 3);
         float[] b = randomValues(k * n, 4);
+        float[] aOperand = transA ? transposeOf(a, m, k) : a;
         float[] bOperand = transB ? transposeOf(b, k, n) : b;
+        float[] c0 = randomValues(m * n, 5);
         for (GemmKernel kernel : new GemmKernel[] {GemmPlain.INSTANCE, GemmSimd.SIXTEEN_REGISTERS,
                 GemmSimd.THIRTY_TWO_REGISTERS}) {
             float[] reference = null;
             for (int threads = 1; threads <= 3; threads++) {
                 Threads.set(threads);
-                float[] c = new float[m * n];
-                kernel.gemm(false, transB, m, n, k, a, 0, k, bOperand, 0, transB ? k : n, 0f, c, 0, n);
+                float[] c = c0.clone();
+                kernel.gemm(transA, transB, m, n, k, aOperand, 0, transA ? m : k, bOperand, 0, transB ? k : n, beta, c, 0, n);
                 if (reference == null) {
                     reference = c;
                 } else {
                     for (int i = 0; i < c.length; i++) {
                         assertEquals(Float.floatToRawIntBits(reference[i]), Float.floatToRawIntBits(c[i]),
                                 kernel + " with " + threads + " threads differs from 1 thread at index " + i
-                                        + " for (" + m + ", " + n + ", " + k + ")");
+                                        + " for (" + m + ", " + n + ", " + k + "), transA " + transA + ", β " + beta);
                     }
                 }
             }

@@ -1,5 +1,7 @@
 package kindling.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,14 +43,23 @@ class GemmKernelsTest {
             {16, 45, 33}, {23, 40, 17}, {29, 33, 9}, {150, 90, 70}, {157, 65, 300},
             // many rows and work enough for GemmSimd's B packed once for all threads (with β too)
             {203, 310, 300}};
-        long seed = 1000;
-        for (int[] shape : shapes) {
-            for (int transposes = 0; transposes < 4; transposes++) {
-                boolean transA = (transposes & 1) != 0;
-                boolean transB = (transposes & 2) != 0;
-                checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0f, 5, Float.NaN, seed++));
-                checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0.5f, 2, null, seed++));
+        // Two threads whatever this host's core count: the shared B is a path for several threads only.
+        int threadsBefore = Threads.get();
+        Threads.set(2);
+        try {
+            assertTrue(GemmSimd.SIXTEEN_REGISTERS.sharesB(203, 310, 300) && GemmSimd.THIRTY_TWO_REGISTERS.sharesB(203, 310, 300),
+                    "{203, 310, 300} must reach SharedBProduct");
+            long seed = 1000;
+            for (int[] shape : shapes) {
+                for (int transposes = 0; transposes < 4; transposes++) {
+                    boolean transA = (transposes & 1) != 0;
+                    boolean transB = (transposes & 2) != 0;
+                    checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0f, 5, Float.NaN, seed++));
+                    checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0.5f, 2, null, seed++));
+                }
             }
+        } finally {
+            Threads.set(threadsBefore);
         }
     }
 
