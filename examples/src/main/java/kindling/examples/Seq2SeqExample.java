@@ -398,10 +398,11 @@ public final class Seq2SeqExample {
         model.eval();
         try (NoGrad ignored = NoGrad.enter()) {
             Tensor memory = model.encode(src, null);
+            CachedNextTokenModel uncached = model.nextTokenModel(src);
             CachedNextTokenModel traced = new CachedNextTokenModel() {
                 @Override
                 public Tensor logProbs(int[][] prefixes) {
-                    throw new UnsupportedOperationException("traced step by step only");
+                    return uncached.logProbs(prefixes);                   // the whole-prefix answer, untraced
                 }
 
                 @Override
