@@ -42,3 +42,49 @@ for V, R, J in kernels:
                 out.append(f"        c{r}_{t}_{v}.intoArray(tile, {' + '.join(parts)});")
     out.append("    }")
 print("\n".join(out))
+
+# The weight-gradient kernels: V vectors of filters x R rows x J columns of TAPS, the loop over the
+# output pixels inside; each image's sums start at zero and are added to the partial sums at the end.
+weight_kernels = [(1, 5, 5), (1, 1, 5), (2, 1, 5)]
+out = []
+for V, R, J in weight_kernels:
+    n = V * R * J
+    out.append(f"""
+    /**
+     * ∂L/∂W of {V} vector{'s' if V > 1 else ''} of filters × {R} row{'s' if R > 1 else ''} × {J} columns of taps ({n} sums), one image:
+     * partial[partialIndex + r·partialRow + t·{V}·LANES + v·LANES ..] += Σ_p gradT[p·{V}·LANES + v·LANES ..] · src[window + pixels[p] + r·tapRowStep + t]
+     * for r &lt; {R}, t &lt; {J}, v &lt; {V}, the pixels p in order.
+     */
+    static void weightKernel{V}x{R}x{J}(float[] src, int window, int tapRowStep, int[] pixels, float[] gradT,
+            float[] partial, int partialIndex, int partialRow) {{""")
+    def where(r, t, v):
+        parts = ["partialIndex"]
+        if r: parts.append(f"{str(r) + ' * ' if r > 1 else ''}partialRow")
+        off = t * V + v
+        if off: parts.append(f"{off} * LANES" if off > 1 else "LANES")
+        return ' + '.join(parts)
+    for r in range(R):
+        for t in range(J):
+            for v in range(V):
+                out.append(f"        FloatVector c{r}_{t}_{v} = FloatVector.zero(SPECIES);")
+    out.append(f"""        for (int p = 0; p < pixels.length; p++) {{
+            int at = window + pixels[p];
+            int gp = p * {str(V) + ' * ' if V > 1 else ''}LANES;""")
+    for v in range(V):
+        off = f" + {v} * LANES" if v > 1 else (" + LANES" if v == 1 else "")
+        out.append(f"            FloatVector g{v} = FloatVector.fromArray(SPECIES, gradT, gp{off});")
+    for r in range(R):
+        a = "at" if r == 0 else f"at{r}"
+        if r > 0:
+            out.append(f"            int at{r} = at + {str(r) + ' * ' if r > 1 else ''}tapRowStep;")
+        for t in range(J):
+            out.append(f"            FloatVector x{r}_{t} = FloatVector.broadcast(SPECIES, src[{a}{' + ' + str(t) if t else ''}]);")
+            for v in range(V):
+                out.append(f"            c{r}_{t}_{v} = g{v}.fma(x{r}_{t}, c{r}_{t}_{v});")
+    out.append("        }")
+    for r in range(R):
+        for t in range(J):
+            for v in range(V):
+                out.append(f"        c{r}_{t}_{v}.add(FloatVector.fromArray(SPECIES, partial, {where(r, t, v)})).intoArray(partial, {where(r, t, v)});")
+    out.append("    }")
+print("\n".join(out))

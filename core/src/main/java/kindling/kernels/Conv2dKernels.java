@@ -14,7 +14,9 @@ package kindling.kernels;
  * which runs {@code ConvSimd} on tall stacks of images.
  * A forward whose filters fill one or two vectors exactly (LeNet's conv2: 16) and on which ConvSimd
  * would compute many positions for nothing goes in mode simd to {@code ConvChannelSimd}, a direct
- * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits}).
+ * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits});
+ * so does such a layer's weight gradient when its filters are whole blocks of taps
+ * ({@code ConvChannelSimd.suitsWeight}: height and width multiples of 5, as LeNet's 5×5).
  * A strided forward with a short filter (AlexNet's conv1) goes in mode simd to {@code ConvPanelSimd},
  * which numbers its outputs as y does and stores them there directly ({@code ConvPanelSimd.suits}).
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.
@@ -212,7 +214,8 @@ public final class Conv2dKernels {
      * ({@code Im2Col.SMALL_PLANE}) with at least {@code WIDE_WEIGHTS} weights that {@code ConvDense}
      * does not suit goes to {@code backwardWeightWide}; then a layer with fewer filters than a
      * vector's lanes that {@code ConvWeightSimd} suits to it (positions in the lanes); then a layer
-     * that {@code ConvSimd} suits to its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
+     * whose filters fill one or two vectors that {@code ConvChannelSimd.suitsWeight} suits to it
+     * (filters in the lanes, LeNet's conv2); then a layer that {@code ConvSimd} suits to its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
      * that {@code ConvStacked} suits to it; any other small plane to {@code backwardWeightSmallPlane}
      * (∂L/∂Y · colᵀ as written). The wide path comes before {@code ConvSimd} because with that many
      * weights the direct kernel's partial sums, each an array as large as ∂L/∂W, and the short
@@ -225,6 +228,9 @@ public final class Conv2dKernels {
         }
         if (Kernels.simd() && ConvWeightSimd.suits(g)) {
             return ConvWeightSimd.backwardWeight(x, gradY, g);
+        }
+        if (Kernels.simd() && ConvChannelSimd.suitsWeight(g)) {
+            return ConvChannelSimd.backwardWeight(x, gradY, g);
         }
         if (Kernels.simd() && ConvSimd.suits(g)) {
             return ConvSimd.backwardWeight(x, gradY, g);

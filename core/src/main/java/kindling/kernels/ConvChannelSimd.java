@@ -4,10 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The 2-D convolution forward as a direct convolution vectorised over the OUTPUT CHANNELS, for layers
- * with few filters that fill one or two whole vectors (LeNet's conv2: 16 filters, one AVX-512
- * vector or two AVX2 vectors). {@link ConvNaive} is the same contract as the textbook sum, and the
- * tests hold this class to it. Only loaded in kernel mode simd (see {@link Conv2dKernels#forward}).
+ * The 2-D convolution forward, and its weight gradient, as a direct convolution vectorised over the
+ * OUTPUT CHANNELS, for layers with few filters that fill one or two whole vectors (LeNet's conv2: 16
+ * filters, one AVX-512 vector or two AVX2 vectors). {@link ConvNaive} is the same contract as the
+ * textbook sum, and the tests hold this class to it. Only loaded in kernel mode simd (see
+ * {@link Conv2dKernels#forward} and {@link Conv2dKernels#backwardWeight}); the weight gradient is
+ * described at {@link #backwardWeight(float[], float[], ConvGeometry, int)}.
  *
  * <h2>The idea: one input pixel times a vector of filters</h2>
  * Every output pixel (i, j) of every filter o sums the same taps (c, a, b) of the input:
@@ -229,6 +231,145 @@ final class ConvChannelSimd {
             for (int p = 0; p < plane; p += LANES) {
                 int q = Math.min(p, plane - LANES);
                 FloatVector.fromArray(SPECIES, tile, q * filters + o, tileColumn, 0).add(bv).intoArray(y, to + q);
+            }
+        }
+    }
+
+    /** The weight-gradient micro-kernel's block: V vectors of filters × R rows × J columns of taps. */
+    record WeightBlock(int vectors, int rows, int columns) {
+        /** The block of the weight kernels for {@code registers} vector registers with V = {@code vectors}. */
+        static WeightBlock of(int vectors, int registers) {
+            if (vectors != 1 && vectors != 2) {
+                throw new IllegalArgumentException("ConvChannelSimd: weight kernels for 1 or 2 vectors of filters, not " + vectors);
+            }
+            if (vectors == 1 && registers >= 32) {
+                return new WeightBlock(1, 5, 5);
+            }
+            return new WeightBlock(vectors, 1, 5);
+        }
+    }
+
+    /** ∂L/∂W is summed in this many partial sums at most (runs of images), whatever the thread count. */
+    static final int WEIGHT_RUNS = 8;
+
+    /**
+     * Whether {@link #backwardWeight} can compute layer g: what {@link #accepts} asks, no dilation, and
+     * filters whose rows and columns are whole blocks of taps (the blocks of 16 and 32 registers alike:
+     * filters 5, 10, ... wide, LeNet's 5×5 among them), so that every tap belongs to exactly one block.
+     */
+    static boolean acceptsWeight(ConvGeometry g) {
+        if (!accepts(g) || g.dilationH() != 1 || g.dilationW() != 1) {
+            return false;
+        }
+        int vectors = g.outChannels() / LANES;
+        WeightBlock small = WeightBlock.of(vectors, 16);
+        WeightBlock large = WeightBlock.of(vectors, 32);
+        return g.kernelH() % small.rows == 0 && g.kernelH() % large.rows == 0
+                && g.kernelW() % small.columns == 0 && g.kernelW() % large.columns == 0;
+    }
+
+    /** Whether this kernel's weight gradient is worth taking for layer g: {@link #suits} and {@link #acceptsWeight}. */
+    static boolean suitsWeight(ConvGeometry g) {
+        return suits(g) && acceptsWeight(g);
+    }
+
+    /** ∂L/∂W; same contract as {@link ConvNaive#backwardWeight}. */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
+        return backwardWeight(x, gradY, g, ConvSimd.REGISTERS);
+    }
+
+    /**
+     * ∂L/∂W with the weight kernels for {@code registers} vector registers (the tests run both). The
+     * forward turned around: the filters are still in the lanes, but the sums are now the weights, one
+     * vector of filters per tap, and the loop inside runs over the output pixels:
+     * <pre>
+     *   ∂L/∂W[o][k] = Σ_n Σ_p ∂L/∂y[n][o][p] · x[n][tap k of pixel p]
+     *   sums[k][o ..+ LANES] += gradT[p][o ..+ LANES] · broadcast(x[tap k of pixel p])
+     * </pre>
+     * Per pixel and block of R × J taps: V vector loads of ∂L/∂y, R·J broadcasts of one input value
+     * each, V·R·J FMAs, the sums in registers for all the pixels of an image. ∂L/∂y of an image is
+     * first transposed to pixels × filters (gradT, a per-thread buffer, with vector gathers: the
+     * forward's {@link #storeImage} the other way round), so that a pixel's filters are one vector.
+     * The images are cut into at most {@link #WEIGHT_RUNS} runs, which depend on the batch alone;
+     * each run adds its images in order into its own partial sums, the runs go to the threads, and
+     * the partial sums are added in order of the runs: the same bits for any thread count.
+     */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers) {
+        int filters = g.outChannels();
+        int vectors = filters / LANES;
+        WeightBlock block = WeightBlock.of(vectors, registers);
+        int srcRows = (g.outHeight() - 1) * g.strideH() + g.kernelH();
+        int srcCols = g.outWidth() + g.kernelW() - 1;
+        boolean direct = g.padTop() == 0 && g.padLeft() == 0 && srcRows <= g.height() && srcCols <= g.width();
+        int rowsOf = direct ? g.height() : srcRows;
+        int colsOf = direct ? g.width() : srcCols;
+        int plane = g.outPlane();
+        int[] pixels = new int[plane];                   // pixel p = (i, j) → where its window starts
+        for (int i = 0, p = 0; i < g.outHeight(); i++) {
+            for (int j = 0; j < g.outWidth(); j++, p++) {
+                pixels[p] = i * g.strideH() * colsOf + j;
+            }
+        }
+        int[] planeColumn = new int[LANES];              // a gather across the filters' planes at one pixel
+        for (int lane = 0; lane < LANES; lane++) {
+            planeColumn[lane] = lane * plane;
+        }
+        int patch = g.patchSize();
+        int runs = Math.min(g.batch(), WEIGHT_RUNS);
+        float[][] partials = new float[runs][];
+        Threads.parallelFor(runs, run -> {
+            float[] partial = new float[patch * filters];           // [tap k][filter o]
+            Workspace workspace = WORKSPACE.get();
+            float[] gradT = workspace.tile(plane * filters);
+            for (int n = run * g.batch() / runs; n < (run + 1) * g.batch() / runs; n++) {
+                float[] src = x;
+                int xIndex = n * g.inChannels() * g.height() * g.width();
+                if (!direct) {
+                    src = workspace.image(g.inChannels() * rowsOf * colsOf);
+                    pad(x, g, n, rowsOf, colsOf, src);
+                    xIndex = 0;
+                }
+                for (int v = 0; v < vectors; v++) {                  // gradT[p][o] = ∂L/∂y[n][o][p]
+                    int from = (n * filters + v * LANES) * plane;
+                    for (int p = 0; p < plane; p++) {
+                        FloatVector.fromArray(SPECIES, gradY, from + p, planeColumn, 0)
+                                .intoArray(gradT, p * filters + v * LANES);
+                    }
+                }
+                imageWeight(src, xIndex, rowsOf, colsOf, pixels, gradT, g, block, partial);
+            }
+            partials[run] = partial;
+        });
+        float[] gradW = new float[filters * patch];
+        for (int o = 0; o < filters; o++) {
+            for (int k = 0; k < patch; k++) {
+                float sum = partials[0][k * filters + o];
+                for (int run = 1; run < runs; run++) {           // in order of the runs, whoever computed them
+                    sum += partials[run][k * filters + o];
+                }
+                gradW[o * patch + k] = sum;
+            }
+        }
+        return gradW;
+    }
+
+    /** One image's share of ∂L/∂W, added to {@code partial} ([tap k][filter o]), block of taps by block. */
+    private static void imageWeight(float[] src, int xIndex, int rows, int cols, int[] pixels, float[] gradT,
+                                    ConvGeometry g, WeightBlock block, float[] partial) {
+        int filters = g.outChannels();
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int a = 0; a < g.kernelH(); a += block.rows) {
+                for (int b = 0; b < g.kernelW(); b += block.columns) {
+                    int window = xIndex + (c * rows + a) * cols + b;
+                    int partialIndex = ((c * g.kernelH() + a) * g.kernelW() + b) * filters;
+                    int partialRow = g.kernelW() * filters;
+                    switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
+                        case 1505 -> ConvChannelSimdKernels.weightKernel1x5x5(src, window, cols, pixels, gradT, partial, partialIndex, partialRow);
+                        case 1105 -> ConvChannelSimdKernels.weightKernel1x1x5(src, window, cols, pixels, gradT, partial, partialIndex, partialRow);
+                        case 2105 -> ConvChannelSimdKernels.weightKernel2x1x5(src, window, cols, pixels, gradT, partial, partialIndex, partialRow);
+                        default -> throw new IllegalStateException("ConvChannelSimd: no weight kernel for the block " + block);
+                    }
+                }
             }
         }
     }

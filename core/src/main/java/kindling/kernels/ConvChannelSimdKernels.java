@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT keeps a {@code FloatVector} in a register only when it is a local variable, and the loop
  * over the taps is a single loop: with the sums live across two nested loops, the JIT of JDK 17
  * kept them as objects on the heap, many times slower (docs/kernels.md). The kernels are printed by a short script
- * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes).
+ * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes, and the weight kernels' pattern, three sizes).
  *
  * <p>Each kernel computes, for r &lt; R, t &lt; J and v &lt; V,
  * <pre>
@@ -25,6 +25,17 @@ import jdk.incubator.vector.VectorSpecies;
  * weights, R·J broadcasts of one input value each, V·R·J FMAs. Within a row the J loads are at
  * {@code at + 0}, {@code at + 1}, ... {@code at + J − 1}: fixed distances from one index, so the JIT
  * checks the array bounds of the first and the last only.
+ *
+ * <p>The weight kernels ({@code weightKernel1x5x5}: 1 vector of filters × 5 rows × 5 columns of TAPS)
+ * are the same pattern turned around for ∂L/∂W ({@link ConvChannelSimd#backwardWeight}): the sums
+ * are V·R·J weights' vectors of filters, the loop runs over the output pixels of one image, and per
+ * pixel they load V vectors of ∂L/∂y (gradT, pixels × filters) and broadcast R·J input values:
+ * <pre>
+ *   partial[partialIndex + r·partialRow + (t·V + v)·LANES ..+ LANES]
+ *       += Σ_p gradT[(p·V + v)·LANES ..+ LANES] · src[window + pixels[p] + r·tapRowStep + t]
+ * </pre>
+ * Each image's sums start at zero in the registers and are added to the partial sums at the end,
+ * so a weight's sum over one image's pixels is one short chain, not one chain over the whole batch.
  */
 final class ConvChannelSimdKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -325,5 +336,207 @@ final class ConvChannelSimdKernels {
         c0_4_1.intoArray(tile, tileIndex + 9 * LANES);
         c0_5_0.intoArray(tile, tileIndex + 10 * LANES);
         c0_5_1.intoArray(tile, tileIndex + 11 * LANES);
+    }
+
+    /**
+     * ∂L/∂W of 1 vector of filters × 5 rows × 5 columns of taps (25 sums), one image:
+     * partial[partialIndex + r·partialRow + t·1·LANES + v·LANES ..] += Σ_p gradT[p·1·LANES + v·LANES ..] · src[window + pixels[p] + r·tapRowStep + t]
+     * for r &lt; 5, t &lt; 5, v &lt; 1, the pixels p in order.
+     */
+    static void weightKernel1x5x5(float[] src, int window, int tapRowStep, int[] pixels, float[] gradT,
+            float[] partial, int partialIndex, int partialRow) {
+        FloatVector c0_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_4_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_4_0 = FloatVector.zero(SPECIES);
+        FloatVector c2_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c2_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c2_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c2_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c2_4_0 = FloatVector.zero(SPECIES);
+        FloatVector c3_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c3_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c3_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c3_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c3_4_0 = FloatVector.zero(SPECIES);
+        FloatVector c4_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c4_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c4_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c4_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c4_4_0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < pixels.length; p++) {
+            int at = window + pixels[p];
+            int gp = p * LANES;
+            FloatVector g0 = FloatVector.fromArray(SPECIES, gradT, gp);
+            FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
+            c0_0_0 = g0.fma(x0_0, c0_0_0);
+            FloatVector x0_1 = FloatVector.broadcast(SPECIES, src[at + 1]);
+            c0_1_0 = g0.fma(x0_1, c0_1_0);
+            FloatVector x0_2 = FloatVector.broadcast(SPECIES, src[at + 2]);
+            c0_2_0 = g0.fma(x0_2, c0_2_0);
+            FloatVector x0_3 = FloatVector.broadcast(SPECIES, src[at + 3]);
+            c0_3_0 = g0.fma(x0_3, c0_3_0);
+            FloatVector x0_4 = FloatVector.broadcast(SPECIES, src[at + 4]);
+            c0_4_0 = g0.fma(x0_4, c0_4_0);
+            int at1 = at + tapRowStep;
+            FloatVector x1_0 = FloatVector.broadcast(SPECIES, src[at1]);
+            c1_0_0 = g0.fma(x1_0, c1_0_0);
+            FloatVector x1_1 = FloatVector.broadcast(SPECIES, src[at1 + 1]);
+            c1_1_0 = g0.fma(x1_1, c1_1_0);
+            FloatVector x1_2 = FloatVector.broadcast(SPECIES, src[at1 + 2]);
+            c1_2_0 = g0.fma(x1_2, c1_2_0);
+            FloatVector x1_3 = FloatVector.broadcast(SPECIES, src[at1 + 3]);
+            c1_3_0 = g0.fma(x1_3, c1_3_0);
+            FloatVector x1_4 = FloatVector.broadcast(SPECIES, src[at1 + 4]);
+            c1_4_0 = g0.fma(x1_4, c1_4_0);
+            int at2 = at + 2 * tapRowStep;
+            FloatVector x2_0 = FloatVector.broadcast(SPECIES, src[at2]);
+            c2_0_0 = g0.fma(x2_0, c2_0_0);
+            FloatVector x2_1 = FloatVector.broadcast(SPECIES, src[at2 + 1]);
+            c2_1_0 = g0.fma(x2_1, c2_1_0);
+            FloatVector x2_2 = FloatVector.broadcast(SPECIES, src[at2 + 2]);
+            c2_2_0 = g0.fma(x2_2, c2_2_0);
+            FloatVector x2_3 = FloatVector.broadcast(SPECIES, src[at2 + 3]);
+            c2_3_0 = g0.fma(x2_3, c2_3_0);
+            FloatVector x2_4 = FloatVector.broadcast(SPECIES, src[at2 + 4]);
+            c2_4_0 = g0.fma(x2_4, c2_4_0);
+            int at3 = at + 3 * tapRowStep;
+            FloatVector x3_0 = FloatVector.broadcast(SPECIES, src[at3]);
+            c3_0_0 = g0.fma(x3_0, c3_0_0);
+            FloatVector x3_1 = FloatVector.broadcast(SPECIES, src[at3 + 1]);
+            c3_1_0 = g0.fma(x3_1, c3_1_0);
+            FloatVector x3_2 = FloatVector.broadcast(SPECIES, src[at3 + 2]);
+            c3_2_0 = g0.fma(x3_2, c3_2_0);
+            FloatVector x3_3 = FloatVector.broadcast(SPECIES, src[at3 + 3]);
+            c3_3_0 = g0.fma(x3_3, c3_3_0);
+            FloatVector x3_4 = FloatVector.broadcast(SPECIES, src[at3 + 4]);
+            c3_4_0 = g0.fma(x3_4, c3_4_0);
+            int at4 = at + 4 * tapRowStep;
+            FloatVector x4_0 = FloatVector.broadcast(SPECIES, src[at4]);
+            c4_0_0 = g0.fma(x4_0, c4_0_0);
+            FloatVector x4_1 = FloatVector.broadcast(SPECIES, src[at4 + 1]);
+            c4_1_0 = g0.fma(x4_1, c4_1_0);
+            FloatVector x4_2 = FloatVector.broadcast(SPECIES, src[at4 + 2]);
+            c4_2_0 = g0.fma(x4_2, c4_2_0);
+            FloatVector x4_3 = FloatVector.broadcast(SPECIES, src[at4 + 3]);
+            c4_3_0 = g0.fma(x4_3, c4_3_0);
+            FloatVector x4_4 = FloatVector.broadcast(SPECIES, src[at4 + 4]);
+            c4_4_0 = g0.fma(x4_4, c4_4_0);
+        }
+        c0_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex)).intoArray(partial, partialIndex);
+        c0_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + LANES)).intoArray(partial, partialIndex + LANES);
+        c0_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * LANES)).intoArray(partial, partialIndex + 2 * LANES);
+        c0_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * LANES)).intoArray(partial, partialIndex + 3 * LANES);
+        c0_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * LANES)).intoArray(partial, partialIndex + 4 * LANES);
+        c1_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + partialRow)).intoArray(partial, partialIndex + partialRow);
+        c1_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + partialRow + LANES)).intoArray(partial, partialIndex + partialRow + LANES);
+        c1_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + partialRow + 2 * LANES)).intoArray(partial, partialIndex + partialRow + 2 * LANES);
+        c1_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + partialRow + 3 * LANES)).intoArray(partial, partialIndex + partialRow + 3 * LANES);
+        c1_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + partialRow + 4 * LANES)).intoArray(partial, partialIndex + partialRow + 4 * LANES);
+        c2_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * partialRow)).intoArray(partial, partialIndex + 2 * partialRow);
+        c2_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * partialRow + LANES)).intoArray(partial, partialIndex + 2 * partialRow + LANES);
+        c2_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * partialRow + 2 * LANES)).intoArray(partial, partialIndex + 2 * partialRow + 2 * LANES);
+        c2_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * partialRow + 3 * LANES)).intoArray(partial, partialIndex + 2 * partialRow + 3 * LANES);
+        c2_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * partialRow + 4 * LANES)).intoArray(partial, partialIndex + 2 * partialRow + 4 * LANES);
+        c3_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * partialRow)).intoArray(partial, partialIndex + 3 * partialRow);
+        c3_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * partialRow + LANES)).intoArray(partial, partialIndex + 3 * partialRow + LANES);
+        c3_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * partialRow + 2 * LANES)).intoArray(partial, partialIndex + 3 * partialRow + 2 * LANES);
+        c3_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * partialRow + 3 * LANES)).intoArray(partial, partialIndex + 3 * partialRow + 3 * LANES);
+        c3_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * partialRow + 4 * LANES)).intoArray(partial, partialIndex + 3 * partialRow + 4 * LANES);
+        c4_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * partialRow)).intoArray(partial, partialIndex + 4 * partialRow);
+        c4_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * partialRow + LANES)).intoArray(partial, partialIndex + 4 * partialRow + LANES);
+        c4_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * partialRow + 2 * LANES)).intoArray(partial, partialIndex + 4 * partialRow + 2 * LANES);
+        c4_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * partialRow + 3 * LANES)).intoArray(partial, partialIndex + 4 * partialRow + 3 * LANES);
+        c4_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * partialRow + 4 * LANES)).intoArray(partial, partialIndex + 4 * partialRow + 4 * LANES);
+    }
+
+    /**
+     * ∂L/∂W of 1 vector of filters × 1 row × 5 columns of taps (5 sums), one image:
+     * partial[partialIndex + r·partialRow + t·1·LANES + v·LANES ..] += Σ_p gradT[p·1·LANES + v·LANES ..] · src[window + pixels[p] + r·tapRowStep + t]
+     * for r &lt; 1, t &lt; 5, v &lt; 1, the pixels p in order.
+     */
+    static void weightKernel1x1x5(float[] src, int window, int tapRowStep, int[] pixels, float[] gradT,
+            float[] partial, int partialIndex, int partialRow) {
+        FloatVector c0_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_4_0 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < pixels.length; p++) {
+            int at = window + pixels[p];
+            int gp = p * LANES;
+            FloatVector g0 = FloatVector.fromArray(SPECIES, gradT, gp);
+            FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
+            c0_0_0 = g0.fma(x0_0, c0_0_0);
+            FloatVector x0_1 = FloatVector.broadcast(SPECIES, src[at + 1]);
+            c0_1_0 = g0.fma(x0_1, c0_1_0);
+            FloatVector x0_2 = FloatVector.broadcast(SPECIES, src[at + 2]);
+            c0_2_0 = g0.fma(x0_2, c0_2_0);
+            FloatVector x0_3 = FloatVector.broadcast(SPECIES, src[at + 3]);
+            c0_3_0 = g0.fma(x0_3, c0_3_0);
+            FloatVector x0_4 = FloatVector.broadcast(SPECIES, src[at + 4]);
+            c0_4_0 = g0.fma(x0_4, c0_4_0);
+        }
+        c0_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex)).intoArray(partial, partialIndex);
+        c0_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + LANES)).intoArray(partial, partialIndex + LANES);
+        c0_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * LANES)).intoArray(partial, partialIndex + 2 * LANES);
+        c0_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * LANES)).intoArray(partial, partialIndex + 3 * LANES);
+        c0_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * LANES)).intoArray(partial, partialIndex + 4 * LANES);
+    }
+
+    /**
+     * ∂L/∂W of 2 vectors of filters × 1 row × 5 columns of taps (10 sums), one image:
+     * partial[partialIndex + r·partialRow + t·2·LANES + v·LANES ..] += Σ_p gradT[p·2·LANES + v·LANES ..] · src[window + pixels[p] + r·tapRowStep + t]
+     * for r &lt; 1, t &lt; 5, v &lt; 2, the pixels p in order.
+     */
+    static void weightKernel2x1x5(float[] src, int window, int tapRowStep, int[] pixels, float[] gradT,
+            float[] partial, int partialIndex, int partialRow) {
+        FloatVector c0_0_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_0_1 = FloatVector.zero(SPECIES);
+        FloatVector c0_1_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_1_1 = FloatVector.zero(SPECIES);
+        FloatVector c0_2_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_2_1 = FloatVector.zero(SPECIES);
+        FloatVector c0_3_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_3_1 = FloatVector.zero(SPECIES);
+        FloatVector c0_4_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_4_1 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < pixels.length; p++) {
+            int at = window + pixels[p];
+            int gp = p * 2 * LANES;
+            FloatVector g0 = FloatVector.fromArray(SPECIES, gradT, gp);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, gradT, gp + LANES);
+            FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
+            c0_0_0 = g0.fma(x0_0, c0_0_0);
+            c0_0_1 = g1.fma(x0_0, c0_0_1);
+            FloatVector x0_1 = FloatVector.broadcast(SPECIES, src[at + 1]);
+            c0_1_0 = g0.fma(x0_1, c0_1_0);
+            c0_1_1 = g1.fma(x0_1, c0_1_1);
+            FloatVector x0_2 = FloatVector.broadcast(SPECIES, src[at + 2]);
+            c0_2_0 = g0.fma(x0_2, c0_2_0);
+            c0_2_1 = g1.fma(x0_2, c0_2_1);
+            FloatVector x0_3 = FloatVector.broadcast(SPECIES, src[at + 3]);
+            c0_3_0 = g0.fma(x0_3, c0_3_0);
+            c0_3_1 = g1.fma(x0_3, c0_3_1);
+            FloatVector x0_4 = FloatVector.broadcast(SPECIES, src[at + 4]);
+            c0_4_0 = g0.fma(x0_4, c0_4_0);
+            c0_4_1 = g1.fma(x0_4, c0_4_1);
+        }
+        c0_0_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex)).intoArray(partial, partialIndex);
+        c0_0_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + LANES)).intoArray(partial, partialIndex + LANES);
+        c0_1_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 2 * LANES)).intoArray(partial, partialIndex + 2 * LANES);
+        c0_1_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 3 * LANES)).intoArray(partial, partialIndex + 3 * LANES);
+        c0_2_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 4 * LANES)).intoArray(partial, partialIndex + 4 * LANES);
+        c0_2_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 5 * LANES)).intoArray(partial, partialIndex + 5 * LANES);
+        c0_3_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 6 * LANES)).intoArray(partial, partialIndex + 6 * LANES);
+        c0_3_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 7 * LANES)).intoArray(partial, partialIndex + 7 * LANES);
+        c0_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 8 * LANES)).intoArray(partial, partialIndex + 8 * LANES);
+        c0_4_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 9 * LANES)).intoArray(partial, partialIndex + 9 * LANES);
     }
 }

@@ -103,6 +103,75 @@ class ConvChannelSimdTest {
         }
     }
 
+    @Test
+    void weightGradientMatchesTheTextbookLoopsOnRandomGeometries() {
+        // Filters 5 or 10 taps high and wide (whole blocks of taps), one and two vectors of filters,
+        // odd input channel counts, row strides, uneven padding (and none: x read in place), batches of 1.
+        int tested = 0;
+        for (int trial = 0; tested < 60; trial++) {
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(3), 1 + random.nextInt(4),
+                    12 + random.nextInt(20), 14 + random.nextInt(20), lanes() * (1 + random.nextInt(2)),
+                    5 * (1 + random.nextInt(2)), 5 * (1 + random.nextInt(2)), 1 + random.nextInt(3), 1,
+                    random.nextInt(3), random.nextInt(3), random.nextInt(3), random.nextInt(3), 1, 1, 1);
+            if (ConvChannelSimd.acceptsWeight(g)) {
+                assertWeightMatches(g);
+                tested++;
+            }
+        }
+    }
+
+    @Test
+    void weightGradientMatchesTheTextbookLoopsOnTheBenchmarkLayerAndItsNeighbours() {
+        assertWeightMatches(ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1));     // LeNet conv2
+        assertWeightMatches(ConvGeometry.of(2, 6, 14, 14, 16, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1));     // padded
+        assertWeightMatches(ConvGeometry.of(1, 3, 15, 19, 2 * lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)); // two vectors
+        // A row stride leaves the last rows unread: x read in place, the last window ends before x does.
+        assertWeightMatches(ConvGeometry.of(2, 3, 23, 21, lanes(), 5, 5, 2, 1, 0, 0, 0, 0, 1, 1, 1));
+    }
+
+    @Test
+    void weightGradientTakesWholeBlocksOfTapsOnly() {
+        assertTrue(ConvChannelSimd.suitsWeight(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1))); // LeNet conv2
+        assertFalse(ConvChannelSimd.acceptsWeight(ConvGeometry.of(4, 6, 14, 14, 16, 3, 3, 1, 1, 0, 0, 0, 0, 1, 1, 1)));  // 3×3
+        assertFalse(ConvChannelSimd.acceptsWeight(ConvGeometry.of(4, 6, 14, 14, 16, 5, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1)));  // 4 wide
+        assertFalse(ConvChannelSimd.acceptsWeight(ConvGeometry.of(4, 6, 24, 24, 16, 5, 5, 1, 1, 0, 0, 0, 0, 2, 2, 1)));  // dilated
+        assertFalse(ConvChannelSimd.acceptsWeight(ConvGeometry.of(4, 6, 14, 14, 24, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));  // not whole vectors
+    }
+
+    @Test
+    void weightGradientGivesTheSameBitsAtOneTwoAndThreeThreads() {
+        // More images than runs (uneven runs), and a padded layer with a row stride and two vectors.
+        ConvGeometry[] layers = {
+            ConvGeometry.of(41, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(11, 3, 30, 31, 2 * lanes(), 5, 10, 2, 1, 1, 2, 0, 1, 1, 1, 1),
+        };
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : layers) {
+                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                Threads.set(1);
+                float[] one = ConvChannelSimd.backwardWeight(x, gradY, g);
+                assertClose(ConvNaive.backwardWeight(x, gradY, g), one, g + " at 1 thread");
+                for (int threads : new int[] {2, 3}) {
+                    Threads.set(threads);
+                    assertArrayEquals(one, ConvChannelSimd.backwardWeight(x, gradY, g), g + " at " + threads + " threads");
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    private void assertWeightMatches(ConvGeometry g) {
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+        for (int registers : new int[] {16, 32}) {
+            assertClose(expected, ConvChannelSimd.backwardWeight(x, gradY, g, registers), g + " ∂L/∂W, registers " + registers);
+        }
+    }
+
     private void assertMatches(ConvGeometry g) {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
