@@ -959,7 +959,7 @@ TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
   thread, where handing work to a second thread costs about what the second core gains, so its 2-thread
   figure there is its 1-thread one again, and a difference between them is the machine's noise."""
 
-TEXT_CONV = """`ConvBenchmark` (JMH, with `-prof gc`). Kindling is the kernel level (`Conv2dKernels`, which in mode simd
+TEXT_CONV = """`ConvBenchmark` (JMH, with `-prof gc`; five 1 s warm-up iterations, since the two-thread layers are still being compiled after two, then three measured; `--quick`: 1 and 1). Kindling is the kernel level (`Conv2dKernels`, which in mode simd
 runs `ConvSimd`, a direct convolution with the Vector API; ∂L/∂x of the strided AlexNet layer is
 GEMM + col2im); forward + backward is `forward`, `backwardInput`, `backwardWeight` and `backwardBias` with a
 fixed ∂L/∂y. `naive` is `ConvNaive.forward`, one thread. ND4J is `DynamicCustomOp` `conv2d` then

@@ -78,12 +78,15 @@ if [[ ${#JAVA25[@]} -gt 0 ]]; then
 fi
 
 if [[ -n "$QUICK" ]]; then
-  JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s)
+  JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s); CONV_ITER=("${JMH_ITER[@]}")
   GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x300x150)
   TRAIN_LENET=(5 50 10 50); TRAIN_LENET2=(5 50); TRAIN_RESNET=(1 3); TRAIN_RESNET18=(1 1)
   TRAIN25_LENET=(5 50); TRAIN25_RESNET=()
 else
   JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
+  # two-thread convolutions are still being compiled after two 1 s warm-up iterations (the first
+  # iterations of LeNet conv2 forward + backward take several times the steady time): five
+  CONV_ITER=(-f 1 -wi 5 -i 3 -w 1s -r 1s)
   GEMM_SHAPES=()
   # (warm-up steps, timed steps[, heap checks]): medians over at least 50 steps, except ResNet-18,
   # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS
@@ -95,7 +98,7 @@ log "JMH: GEMM"
 "${JAVA[@]}" -jar "$JAR" GemmBenchmark "${JMH_ITER[@]}" "${GEMM_SHAPES[@]}" -rf json -rff "$OUT/gemm.json" > "$OUT/gemm.log" 2>&1
 mark gemm
 log "JMH: convolution (with -prof gc)"
-"${JAVA[@]}" -jar "$JAR" ConvBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/conv.json" > "$OUT/conv.log" 2>&1
+"${JAVA[@]}" -jar "$JAR" ConvBenchmark "${CONV_ITER[@]}" -prof gc -rf json -rff "$OUT/conv.json" > "$OUT/conv.log" 2>&1
 mark conv
 log "JMH: pooling and batch norm (with -prof gc)"
 "${JAVA[@]}" -jar "$JAR" PoolNormBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/poolnorm.json" > "$OUT/poolnorm.log" 2>&1
