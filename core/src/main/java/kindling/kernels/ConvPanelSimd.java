@@ -111,8 +111,9 @@ final class ConvPanelSimd {
 
         /**
          * A buffer of {@code size} floats for one band's outputs in the call of {@code output}, or null
-         * when this thread already holds {@link ConvPanelSimd#MAX_STAGED_FLOATS} of them in that call. Buffers taken
-         * in an earlier call are free again: every staged band was copied into y before its call returned.
+         * when one more would take this thread's buffers in that call past
+         * {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats. Buffers taken in an earlier call are free
+         * again: every staged band was copied into y before its call returned.
          */
         float[] staging(Output output, int size) {
             if (stagingCall != output) {
@@ -136,8 +137,8 @@ final class ConvPanelSimd {
      * array in the thread that allocates it, a pass over memory as long as y (9 MB on AlexNet's conv1,
      * about a millisecond, as long as a dozen bands take), which no other thread can share. The tasks
      * that start before y exists compute their band into a buffer of their thread ({@link #stage}),
-     * copied into y once it exists, instead of waiting for it; after {@link ConvPanelSimd#MAX_STAGED_FLOATS} of
-     * them a thread waits ({@link #await}). Which thread allocates, and whether a band went through
+     * copied into y once it exists, instead of waiting for it; with {@link ConvPanelSimd#MAX_STAGED_FLOATS}
+     * floats of them a thread waits ({@link #await}). Which thread allocates, and whether a band went through
      * a buffer, changes no value of y.
      */
     static final class Output {
@@ -145,6 +146,8 @@ final class ConvPanelSimd {
         private final int outChannels;
         private final int plane;
         private volatile float[] y;
+        /** Whether {@link #allocate} failed. */
+        private boolean failed;
         /** Bands computed before y existed and not yet copied: buffer, image, first position, end. */
         private final java.util.List<Object[]> pending = new java.util.ArrayList<>();
 
@@ -156,7 +159,16 @@ final class ConvPanelSimd {
 
         /** Allocates y (once) and copies into it the bands that were staged meanwhile. */
         float[] allocate() {
-            float[] array = new float[size];
+            float[] array;
+            try {
+                array = new float[size];
+            } catch (RuntimeException | Error e) {       // an OutOfMemoryError must not leave the others waiting
+                synchronized (this) {
+                    failed = true;
+                    notifyAll();
+                }
+                throw e;
+            }
             java.util.List<Object[]> bands;
             synchronized (this) {
                 y = array;
@@ -178,6 +190,9 @@ final class ConvPanelSimd {
         /** y, waiting for it if need be. */
         synchronized float[] await() {
             while (y == null) {
+                if (failed) {
+                    throw new IllegalStateException("the output of the convolution could not be allocated");
+                }
                 try {
                     wait();
                 } catch (InterruptedException e) {
@@ -296,6 +311,8 @@ final class ConvPanelSimd {
         int first = band * BAND * NR;
         int end = Math.min(plane, first + BAND * NR);
         int panels = (end - first + NR - 1) / NR;
+        // Image 0's first band, the first task handed out, allocates y before anything else.
+        float[] y = n == 0 && band == 0 ? output.allocate() : output.ready();
         Workspace workspace = WORKSPACE.get();
         float[] xq = workspace.image(layout, g);
         int uFrom = firstRow(g, band);
@@ -307,7 +324,9 @@ final class ConvPanelSimd {
         float[] sb = workspace.shifted(planesS * sPlane + 2 * NR);    // + 2·NR: the last panel reads past the band
         // Where the band's outputs go: y, or while y is being allocated a buffer of the band's
         // positions, bandLength floats per channel (see Output).
-        float[] y = n == 0 && band == 0 ? output.allocate() : output.ready();
+        if (y == null) {
+            y = output.ready();
+        }
         int bandLength = BAND * NR;
         float[] staged = y == null ? workspace.staging(output, g.outChannels() * bandLength) : null;
         if (y == null && staged == null) {
