@@ -47,7 +47,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The work is cut into (image, band) tasks, more than threads, and each task pads and copies only
  * the rows its band reads. y is allocated in the first task, and the JVM zeroes it on that thread, a
- * pass over 9 MB on AlexNet's conv1 that takes as long as a dozen bands: the tasks that start on the
+ * pass over 9 MB on AlexNet's conv1 that takes as long as half a dozen bands: the tasks that start on the
  * other threads meanwhile store their band into a buffer of their own, copied into y once it exists
  * ({@link Output}), instead of waiting for it. Each output is one sum, over k in a fixed order,
  * computed by one task: results do not depend on the thread count.
@@ -60,8 +60,14 @@ final class ConvPanelSimd {
     private static final int LANES = SPECIES.length();
     /** Output positions per panel: three vectors. */
     static final int NR = 3 * LANES;
-    /** Panels per task. */
-    static final int BAND = 8;
+    /**
+     * Panels per task. A band pads and copies the phase rows its outputs read, two more than its own
+     * on AlexNet's conv1 (the filter reaches ⌊(k_h − 1)·d_h/s_h⌋ rows further) plus a partly used one
+     * at each end: 16 panels (14 output rows there) copy a fifth fewer rows than 8.
+     */
+    static final int BAND = 16;
+    /** The fewest panels of an output plane for this path ({@link #suits}). */
+    static final int MIN_PANELS = 8;
     /** The most taps (C_in/groups·k_h·k_w) a layer may have here: longer filters were not measured. */
     static final int MAX_PATCH = 256;
     /** The most floats of staged bands ({@link Output}) a thread keeps: 2 MB. */
@@ -135,7 +141,7 @@ final class ConvPanelSimd {
     /**
      * y, allocated by the task of image 0's first band, the first handed out. The JVM zeroes a new
      * array in the thread that allocates it, a pass over memory as long as y (9 MB on AlexNet's conv1,
-     * about a millisecond, as long as a dozen bands take), which no other thread can share. The tasks
+     * about a millisecond, as long as half a dozen bands take), which no other thread can share. The tasks
      * that start before y exists compute their band into a buffer of their thread ({@link #stage}),
      * copied into y once it exists, instead of waiting for it; with {@link ConvPanelSimd#MAX_STAGED_FLOATS}
      * floats of them a thread waits ({@link #await}). Which thread allocates, and whether a band went through
@@ -237,13 +243,13 @@ final class ConvPanelSimd {
      * Whether this path suits layer g: a stride above 1 (a stride-1 layer's flat rows waste little and
      * stay with {@link ConvSimd}), a filter that reaches past the stride in some direction (a 1×1
      * stride-2 shortcut reads one phase of the four, while this path copies them all), a short patch
-     * ({@link #MAX_PATCH}), and output planes of at least a band of panels.
+     * ({@link #MAX_PATCH}), and output planes of at least {@link #MIN_PANELS} panels.
      */
     static boolean suits(ConvGeometry g) {
         boolean strided = g.strideH() > 1 || g.strideW() > 1;
         boolean overlapping = g.dilationH() * (g.kernelH() - 1) + 1 > g.strideH()
                 || g.dilationW() * (g.kernelW() - 1) + 1 > g.strideW();
-        return strided && overlapping && g.patchSize() <= MAX_PATCH && g.outPlane() >= BAND * NR;
+        return strided && overlapping && g.patchSize() <= MAX_PATCH && g.outPlane() >= MIN_PANELS * NR;
     }
 
     /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
