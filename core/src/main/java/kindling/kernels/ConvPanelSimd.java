@@ -73,7 +73,7 @@ final class ConvPanelSimd {
     /** The most floats of staged bands ({@link Output}) a thread keeps: 2 MB. */
     static final int MAX_STAGED_FLOATS = 1 << 19;
 
-    /** Per-thread buffers: the padded image, the band's shifted copies and a tile, kept from call to call. */
+    /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private static final class Workspace {
