@@ -45,10 +45,12 @@ import jdk.incubator.vector.VectorSpecies;
  * but not C_out short ones per panel. The last panel of a plane, partly past its end, and a block with
  * padding filters go through a small tile, of which only the real outputs are copied.
  *
- * <p>The work is cut into (image, band) tasks, more than threads: y, allocated in the first task (see
- * {@link ConvSimd.Output}; the JVM zeroes it on that thread), then delays one thread while the others
- * take more bands, and each task pads and copies only the rows its band reads. Each output is one sum,
- * over k in a fixed order, computed by one task: results do not depend on the thread count.
+ * <p>The work is cut into (image, band) tasks, more than threads, and each task pads and copies only
+ * the rows its band reads. y is allocated in the first task, and the JVM zeroes it on that thread, a
+ * pass over 9 MB on AlexNet's conv1 that takes as long as half a dozen bands: the tasks that start on the
+ * other threads meanwhile store their band into a buffer of their own, copied into y once it exists
+ * ({@link Output}), instead of waiting for it. Each output is one sum, over k in a fixed order,
+ * computed by one task: results do not depend on the thread count.
  *
  * <p>Blocks of 8 filters × 3 vectors (24 accumulators) with 32 vector registers (AVX-512), 4 × 3 with
  * 16 (AVX2), whatever the vector width ({@link FloatVector#SPECIES_PREFERRED}).
@@ -58,12 +60,20 @@ final class ConvPanelSimd {
     private static final int LANES = SPECIES.length();
     /** Output positions per panel: three vectors. */
     static final int NR = 3 * LANES;
-    /** Panels per task. */
-    static final int BAND = 8;
+    /**
+     * Panels per task. A band pads and copies the phase rows its outputs read, two more than its own
+     * on AlexNet's conv1 (the filter reaches ⌊(k_h − 1)·d_h/s_h⌋ rows further) plus a partly used one
+     * at each end: 16 panels (14 output rows there) copy a fifth fewer rows than 8.
+     */
+    static final int BAND = 16;
+    /** The fewest panels of an output plane for this path ({@link #suits}). */
+    static final int MIN_PANELS = 8;
     /** The most taps (C_in/groups·k_h·k_w) a layer may have here: longer filters were not measured. */
     static final int MAX_PATCH = 256;
+    /** The most floats of staged bands ({@link Output}) a thread keeps: 2 MB. */
+    static final int MAX_STAGED_FLOATS = 1 << 19;
 
-    /** Per-thread buffers: the padded image, the band's shifted copies and a tile, kept from call to call. */
+    /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private static final class Workspace {
@@ -98,6 +108,132 @@ final class ConvPanelSimd {
             }
             return tile;
         }
+
+        /** Bands of outputs kept while y is being allocated; reused from call to call. */
+        private final java.util.List<float[]> staging = new java.util.ArrayList<>();
+        /** The call whose bands {@code staging} holds, and how many of its buffers that call took. */
+        private Output stagingCall;
+        private int staged;
+
+        /**
+         * A buffer of {@code size} floats for one band's outputs in the call of {@code output}, or null
+         * when one more would take this thread's buffers in that call past
+         * {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats. Buffers taken in an earlier call are free
+         * again: every staged band was copied into y before its call returned.
+         */
+        float[] staging(Output output, int size) {
+            if (stagingCall != output) {
+                stagingCall = output;
+                staged = 0;
+            }
+            if ((long) (staged + 1) * size > MAX_STAGED_FLOATS) {
+                return null;
+            }
+            if (staged == staging.size()) {
+                staging.add(new float[size]);
+            } else if (staging.get(staged).length < size) {
+                staging.set(staged, new float[size]);
+            }
+            return staging.get(staged++);
+        }
+    }
+
+    /**
+     * y, allocated by the task of image 0's first band, the first handed out. The JVM zeroes a new
+     * array in the thread that allocates it, a pass over memory as long as y (9 MB on AlexNet's conv1,
+     * about a millisecond, as long as half a dozen bands take), which no other thread can share. The tasks
+     * that start before y exists compute their band into a buffer of their thread ({@link #stage}),
+     * copied into y once it exists, instead of waiting for it; with {@link ConvPanelSimd#MAX_STAGED_FLOATS}
+     * floats of them a thread waits ({@link #await}). Which thread allocates, and whether a band went through
+     * a buffer, changes no value of y.
+     */
+    static final class Output {
+        private final int size;
+        private final int outChannels;
+        private final int plane;
+        private volatile float[] y;
+        /** Whether {@link #allocate} failed. */
+        private boolean failed;
+        /** Bands computed before y existed and not yet copied: buffer, image, first position, end. */
+        private final java.util.List<Object[]> pending = new java.util.ArrayList<>();
+
+        Output(int size, int outChannels, int plane) {
+            this.size = size;
+            this.outChannels = outChannels;
+            this.plane = plane;
+        }
+
+        /** Allocates y (once) and copies into it the bands that were staged meanwhile. */
+        float[] allocate() {
+            float[] array;
+            try {
+                array = new float[size];
+            } catch (RuntimeException | Error e) {       // an OutOfMemoryError must not leave the others waiting
+                synchronized (this) {
+                    failed = true;
+                    notifyAll();
+                }
+                throw e;
+            }
+            java.util.List<Object[]> bands;
+            synchronized (this) {
+                y = array;
+                notifyAll();
+                bands = new java.util.ArrayList<>(pending);
+                pending.clear();
+            }
+            for (Object[] band : bands) {
+                copy(band);
+            }
+            return array;
+        }
+
+        /** y, or null while it is being allocated. */
+        float[] ready() {
+            return y;
+        }
+
+        /** y, waiting for it if need be. */
+        synchronized float[] await() {
+            while (y == null) {
+                if (failed) {
+                    throw new IllegalStateException("the output of the convolution could not be allocated");
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the output", e);
+                }
+            }
+            return y;
+        }
+
+        /**
+         * The outputs of image n at positions first .. end − 1, channel o's at
+         * {@code band[o·bandLength + q − first]}: copied into y now if it exists, else by {@link #allocate}.
+         */
+        void stage(float[] band, int n, int first, int end, int bandLength) {
+            Object[] entry = {band, n, first, end, bandLength};
+            synchronized (this) {
+                if (y == null) {
+                    pending.add(entry);
+                    return;
+                }
+            }
+            copy(entry);
+        }
+
+        private void copy(Object[] entry) {
+            float[] band = (float[]) entry[0];
+            int n = (Integer) entry[1];
+            int first = (Integer) entry[2];
+            int end = (Integer) entry[3];
+            int bandLength = (Integer) entry[4];
+            for (int o = 0; o < outChannels; o++) {
+                System.arraycopy(band, o * bandLength, y, (n * outChannels + o) * plane + first, end - first);
+            }
+        }
     }
 
     private ConvPanelSimd() {
@@ -107,13 +243,13 @@ final class ConvPanelSimd {
      * Whether this path suits layer g: a stride above 1 (a stride-1 layer's flat rows waste little and
      * stay with {@link ConvSimd}), a filter that reaches past the stride in some direction (a 1×1
      * stride-2 shortcut reads one phase of the four, while this path copies them all), a short patch
-     * ({@link #MAX_PATCH}), and output planes of at least a band of panels.
+     * ({@link #MAX_PATCH}), and output planes of at least {@link #MIN_PANELS} panels.
      */
     static boolean suits(ConvGeometry g) {
         boolean strided = g.strideH() > 1 || g.strideW() > 1;
         boolean overlapping = g.dilationH() * (g.kernelH() - 1) + 1 > g.strideH()
                 || g.dilationW() * (g.kernelW() - 1) + 1 > g.strideW();
-        return strided && overlapping && g.patchSize() <= MAX_PATCH && g.outPlane() >= BAND * NR;
+        return strided && overlapping && g.patchSize() <= MAX_PATCH && g.outPlane() >= MIN_PANELS * NR;
     }
 
     /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
@@ -152,10 +288,10 @@ final class ConvPanelSimd {
         int shifts = (g.kernelW() - 1) * g.dilationW() / g.strideW() + 1;
         int sPlane = sRows * g.outWidth();
         int[] tapS = shiftedTaps(g, shifts, sPlane);        // the same for every band and group
-        ConvSimd.Output output = new ConvSimd.Output(size);
+        Output output = new Output(size, g.outChannels(), g.outPlane());
         Threads.parallelFor(g.batch() * bands, task -> band(x, packed, paddedBias, g, layout, mr,
                 shifts, sPlane, tapS, task / bands, task % bands, output));
-        return output.array();
+        return output.await();
     }
 
     /** The first phase row that band number {@code band} reads: the row of its first output. */
@@ -174,16 +310,15 @@ final class ConvPanelSimd {
 
     /** The outputs of image n at the positions of band number {@code band}. */
     private static void band(float[] x, float[] packed, float[] paddedBias, ConvGeometry g, ConvSimd.Layout layout,
-                             int mr, int shifts, int sPlane, int[] tapS, int n, int band, ConvSimd.Output output) {
-        if (n == 0 && band == 0) {
-            output.array();               // allocated first, while the other threads compute (see ConvSimd.Output)
-        }
+                             int mr, int shifts, int sPlane, int[] tapS, int n, int band, Output output) {
         int plane = g.outPlane();
         int outWidth = g.outWidth();
         int patch = g.patchSize();
         int first = band * BAND * NR;
         int end = Math.min(plane, first + BAND * NR);
         int panels = (end - first + NR - 1) / NR;
+        // Image 0's first band, the first task handed out, allocates y before anything else.
+        float[] y = n == 0 && band == 0 ? output.allocate() : output.ready();
         Workspace workspace = WORKSPACE.get();
         float[] xq = workspace.image(layout, g);
         int uFrom = firstRow(g, band);
@@ -191,25 +326,34 @@ final class ConvPanelSimd {
         ConvSimd.padAndSplit(x, g, layout, n, xq, uFrom, uTo);
         float[] tile = workspace.tile(mr * NR);
         int blocks = (g.outPerGroup() + mr - 1) / mr;
-        float[] y = null;
         int planesS = g.inPerGroup() * g.strideH() * g.strideW() * shifts;
         float[] sb = workspace.shifted(planesS * sPlane + 2 * NR);    // + 2·NR: the last panel reads past the band
+        // Where the band's outputs go: y, or while y is being allocated a buffer of the band's
+        // positions, bandLength floats per channel (see Output).
+        if (y == null) {
+            y = output.ready();
+        }
+        int bandLength = BAND * NR;
+        float[] staged = y == null ? workspace.staging(output, g.outChannels() * bandLength) : null;
+        if (y == null && staged == null) {
+            y = output.await();
+        }
+        float[] dst = staged != null ? staged : y;
         for (int group = 0; group < g.groups(); group++) {
             copyShifted(xq, group * g.inPerGroup() * layout.channelFloats, g, layout, shifts, uFrom, uTo, sPlane, sb);
-            if (y == null) {
-                y = output.array();
-            }
             for (int block = 0; block < blocks; block++) {
                 int row = (group * blocks + block) * mr;
                 int filters = Math.min(mr, g.outPerGroup() - block * mr);
                 int channel = group * g.outPerGroup() + block * mr;
+                int channelIndex = staged != null ? channel * bandLength - first : (n * g.outChannels() + channel) * plane;
+                int ldy = staged != null ? bandLength : plane;
                 for (int p = 0; p < panels; p++) {
                     int q = first + p * NR;
                     int count = Math.min(NR, end - q);
                     boolean whole = count == NR && filters == mr;
-                    float[] out = whole ? y : tile;
-                    int outIndex = whole ? (n * g.outChannels() + channel) * plane + q : 0;
-                    int ldo = whole ? plane : NR;
+                    float[] out = whole ? dst : tile;
+                    int outIndex = whole ? channelIndex + q : 0;
+                    int ldo = whole ? ldy : NR;
                     int xIndex = q - uFrom * outWidth;
                     if (mr == 8) {
                         kernel8x3(sb, xIndex, tapS, patch, packed, row * patch, paddedBias, row, out, outIndex, ldo);
@@ -218,11 +362,14 @@ final class ConvPanelSimd {
                     }
                     if (!whole) {
                         for (int r = 0; r < filters; r++) {
-                            System.arraycopy(tile, r * NR, y, (n * g.outChannels() + channel + r) * plane + q, count);
+                            System.arraycopy(tile, r * NR, dst, channelIndex + r * ldy + q, count);
                         }
                     }
                 }
             }
+        }
+        if (staged != null) {
+            output.stage(staged, n, first, end, bandLength);
         }
     }
 

@@ -87,6 +87,51 @@ class ConvPanelSimdTest {
         }
     }
 
+    @Test
+    void alexNetsFirstLayerIsBitIdenticalOnOneTwoAndThreeThreads() {
+        // y (2 MB) takes long enough to allocate that the other threads' first bands go through their
+        // staging buffers (ConvPanelSimd.Output), which must change no value.
+        ConvGeometry g = ConvGeometry.of(2, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            float[] one = ConvPanelSimd.forward(x, w, bias, g);
+            for (int threads : new int[] {2, 3}) {
+                Threads.set(threads);
+                for (int repeat = 0; repeat < 5; repeat++) {
+                    assertArrayEquals(one, ConvPanelSimd.forward(x, w, bias, g), threads + " threads");
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void stagedBandsLandInYWhetherStagedBeforeOrAfterTheAllocation() {
+        int channels = 3;
+        int plane = 10;
+        int bandLength = 4;
+        ConvPanelSimd.Output output = new ConvPanelSimd.Output(2 * channels * plane, channels, plane);
+        assertEquals(null, output.ready());
+        float[] early = randomArray(channels * bandLength);
+        output.stage(early, 1, 4, 8, bandLength);              // image 1, positions 4..7, before y exists
+        float[] y = output.allocate();
+        float[] late = randomArray(channels * bandLength);
+        output.stage(late, 0, 8, 10, bandLength);              // image 0, positions 8..9 (a short last band)
+        assertEquals(y, output.ready());
+        assertEquals(y, output.await());
+        float[] expected = new float[y.length];
+        for (int o = 0; o < channels; o++) {
+            System.arraycopy(early, o * bandLength, expected, (channels + o) * plane + 4, 4);
+            System.arraycopy(late, o * bandLength, expected, o * plane + 8, 2);
+        }
+        assertArrayEquals(expected, y);
+    }
+
     private void assertMatches(ConvGeometry g) {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] w = randomArray(g.outChannels() * g.patchSize());
