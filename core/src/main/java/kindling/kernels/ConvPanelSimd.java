@@ -111,8 +111,12 @@ final class ConvPanelSimd {
 
         /** Bands of outputs kept while y is being allocated; reused from call to call. */
         private final java.util.List<float[]> staging = new java.util.ArrayList<>();
-        /** The call whose bands {@code staging} holds, and how many of its buffers that call took. */
-        private Output stagingCall;
+        /**
+         * The call whose bands {@code staging} holds ({@link Output#call}: a number, not the Output,
+         * which would keep that call's y alive in this thread after it returned), and how many of its
+         * buffers that call took.
+         */
+        private long stagingCall = -1;
         private int staged;
 
         /**
@@ -122,8 +126,8 @@ final class ConvPanelSimd {
          * again: every staged band was copied into y before its call returned.
          */
         float[] staging(Output output, int size) {
-            if (stagingCall != output) {
-                stagingCall = output;
+            if (stagingCall != output.call) {
+                stagingCall = output.call;
                 staged = 0;
             }
             if ((long) (staged + 1) * size > MAX_STAGED_FLOATS) {
@@ -148,14 +152,24 @@ final class ConvPanelSimd {
      * a buffer, changes no value of y.
      */
     static final class Output {
+        private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+        /** This call's number, distinct from every other call's (see {@link Workspace#staging}). */
+        final long call = CALLS.getAndIncrement();
         private final int size;
         private final int outChannels;
         private final int plane;
         private volatile float[] y;
         /** Whether {@link #allocate} failed. */
         private boolean failed;
-        /** Bands computed before y existed and not yet copied: buffer, image, first position, end. */
-        private final java.util.List<Object[]> pending = new java.util.ArrayList<>();
+        /** Bands computed before y existed and not yet copied. */
+        private final java.util.List<StagedBand> pending = new java.util.ArrayList<>();
+
+        /**
+         * The outputs of image {@code image} at positions first .. end − 1, channel o's at
+         * {@code values[o·bandLength + q − first]}.
+         */
+        private record StagedBand(float[] values, int image, int first, int end, int bandLength) {
+        }
 
         Output(int size, int outChannels, int plane) {
             this.size = size;
@@ -175,14 +189,14 @@ final class ConvPanelSimd {
                 }
                 throw e;
             }
-            java.util.List<Object[]> bands;
+            java.util.List<StagedBand> bands;
             synchronized (this) {
                 y = array;
                 notifyAll();
                 bands = new java.util.ArrayList<>(pending);
                 pending.clear();
             }
-            for (Object[] band : bands) {
+            for (StagedBand band : bands) {
                 copy(band);
             }
             return array;
@@ -214,7 +228,7 @@ final class ConvPanelSimd {
          * {@code band[o·bandLength + q − first]}: copied into y now if it exists, else by {@link #allocate}.
          */
         void stage(float[] band, int n, int first, int end, int bandLength) {
-            Object[] entry = {band, n, first, end, bandLength};
+            StagedBand entry = new StagedBand(band, n, first, end, bandLength);
             synchronized (this) {
                 if (y == null) {
                     pending.add(entry);
@@ -224,14 +238,10 @@ final class ConvPanelSimd {
             copy(entry);
         }
 
-        private void copy(Object[] entry) {
-            float[] band = (float[]) entry[0];
-            int n = (Integer) entry[1];
-            int first = (Integer) entry[2];
-            int end = (Integer) entry[3];
-            int bandLength = (Integer) entry[4];
+        private void copy(StagedBand band) {
             for (int o = 0; o < outChannels; o++) {
-                System.arraycopy(band, o * bandLength, y, (n * outChannels + o) * plane + first, end - first);
+                System.arraycopy(band.values(), o * band.bandLength(), y,
+                        (band.image() * outChannels + o) * plane + band.first(), band.end() - band.first());
             }
         }
     }
