@@ -796,17 +796,21 @@ final class ConvSimd {
     static float[] sumPerChannel(float[] y, int batch, int channels, int plane) {
         float[] sums = new float[channels];
         Threads.parallelFor(channels, c -> {
+            float[] lanes = LaneSums.scratch();
             float total = 0f;
             for (int n = 0; n < batch; n++) {
-                total += planeSum(y, (n * channels + c) * plane, plane);
+                total += planeSum(y, (n * channels + c) * plane, plane, lanes);
             }
             sums[c] = total;
         });
         return sums;
     }
 
-    /** y[from] + ... + y[from + length − 1]: four vectors of partial sums, then the tail. */
-    private static float planeSum(float[] y, int from, int length) {
+    /**
+     * y[from] + ... + y[from + length − 1]: four vectors of partial sums, their lanes added in lane
+     * order ({@link LaneSums}, the same in every JIT tier), then the tail.
+     */
+    private static float planeSum(float[] y, int from, int length, float[] lanes) {
         FloatVector s0 = FloatVector.zero(SPECIES);
         FloatVector s1 = FloatVector.zero(SPECIES);
         FloatVector s2 = FloatVector.zero(SPECIES);
@@ -821,7 +825,7 @@ final class ConvSimd {
         for (int bound = length - LANES; i <= bound; i += LANES) {
             s0 = s0.add(FloatVector.fromArray(SPECIES, y, from + i));
         }
-        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        float sum = i == 0 ? 0f : LaneSums.inOrder(s0.add(s1).add(s2.add(s3)), lanes);   // a plane under a vector: no lanes
         for (; i < length; i++) {
             sum += y[from + i];
         }

@@ -14,7 +14,7 @@ package kindling.kernels;
  * naive runs the plain loop on the calling thread).
  *
  * <p>Two implementations of each of these two, chosen by the {@link Kernels#mode() kernel mode}: {@code ElementwiseSimd}
- * (the Vector API, a vector of lanes at a time, with its vector exponential) in mode {@code simd},
+ * (the Vector API, a vector of lanes at a time, with an exponential of its own made of FMAs) in mode {@code simd},
  * otherwise the plain loops here, which are also the naive twins. They agree exactly for the mask and to a few float ulps for the
  * sigmoid (tested). d2l's LeNet spent a sixth of its training step in sigmoids computed one
  * {@code Math.exp} at a time.

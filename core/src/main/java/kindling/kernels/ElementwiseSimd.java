@@ -1,13 +1,14 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Elementwise} with the Vector API: the same formulas on a vector of lanes at a time, the
- * sigmoid with the JDK's vector exponential ({@code VectorOperators.EXP}) instead of one
+ * sigmoid with a vector exponential written out here ({@link #expNonPositive}) instead of one
  * {@code Math.exp} call per element, the ReLU mask as a blend instead of a branch. The last
  * {@code length mod lanes} elements go through the plain loops. Only loaded when the JVM has
  * {@code jdk.incubator.vector}.
@@ -23,12 +24,56 @@ final class ElementwiseSimd {
         int i = from;
         for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
             FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);          // e^(−|x|), in (0, 1]
+            FloatVector e = expNonPositive(v.abs().neg());                        // e^(−|x|), in (0, 1]
             FloatVector positive = one.div(one.add(e));                           // σ(|x|)
             VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
             positive.blend(e.mul(positive), negative).intoArray(y, i);          // σ(x) = e·σ(|x|) for x < 0
         }
         Elementwise.sigmoidPlain(x, y, i, to);
+    }
+
+    private static final float LOG2_E = 1.44269504f;
+    /** 1.5 · 2²³: added to a float of magnitude below 2²², rounds it to an integer kept in the low mantissa bits. */
+    private static final float ROUNDER = 12582912f;
+    /** ln 2 in two parts: LN2_HI has few enough bits that n · LN2_HI is exact for the n used here. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    /**
+     * e^x for x ≤ 0 (NaN gives NaN), within about one float rounding of the exact value, written with
+     * adds, multiplies and FMAs only. Why not {@code lanewise(VectorOperators.EXP)}: its results are
+     * not specified to the bit, and the JIT's compiled version (a vector math library routine) and the
+     * Java fallback that runs before compilation (one {@code Math.exp} per lane) round differently in
+     * the last bit, so a sigmoid network trained twice in one JVM would end with different weights.
+     * Basic operations and FMA are exactly rounded by IEEE 754 in every tier, so this gives the same
+     * bits interpreted and compiled (the method of Cephes' {@code expf}):
+     * <pre>
+     *   n = round(x · log₂ e)            (an FMA with 1.5 · 2²³ rounds to an integer in one step)
+     *   r = x − n · ln 2                 (ln 2 in a high and a low part: r is nearly exact, |r| ≤ ln 2 / 2)
+     *   e^r ≈ 1 + r + r² · p(r)          (p of degree 5, Cephes' coefficients)
+     *   e^x = e^r · 2^(n₁) · 2^(n − n₁)  (two powers of two built from their exponent bits, n₁ = n / 2,
+     *                                     so that results down to the smallest subnormal float come out)
+     * </pre>
+     * Below x = −104, e^x is under half the smallest float and the result is 0.
+     */
+    static FloatVector expNonPositive(FloatVector x) {
+        FloatVector xc = x.max(-104f);                                        // NaN stays NaN
+        FloatVector rounded = xc.fma(LOG2_E, ROUNDER);                        // n + 1.5 · 2²³
+        FloatVector n = rounded.sub(ROUNDER);                                 // n, exactly
+        FloatVector r = xc.sub(n.mul(LN2_HI));                                // n · LN2_HI is exact
+        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
+        FloatVector er = p.fma(r.mul(r), r).add(1f);                          // e^r
+        // n sits in the low bits of rounded's mantissa, offset by 2²² (the bits of 1.5 · 2²³ are 0x4B400000).
+        IntVector ni = rounded.reinterpretAsInts().sub(0x4B400000);
+        IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector scale2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return er.mul(scale1).mul(scale2);
     }
 
     static void reluBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {

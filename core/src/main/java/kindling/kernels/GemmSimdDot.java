@@ -1,7 +1,6 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   for each block of ROWS rows of A and COLS rows of B      (4 × 3 = 12 dot products at once)
  *     for p in 0..k step LANES
  *       load LANES values of each of the 7 rows, 12 vector FMAs into 12 accumulators
- *     C[block] += the lanes of each accumulator, summed           (+ the last k mod LANES one by one)
+ *     C[block] += the lanes of each accumulator, summed in lane order  (+ the last k mod LANES one by one)
  * </pre>
  * Why not the packed micro-kernel: packing copies (m + n)·k values for m·n·k multiply-adds, so with
  * m = 6 or n = 25 the copies cost as much as the products. Here every row is read where it is,
@@ -40,6 +39,8 @@ final class GemmSimdDot extends GemmTiles {
     static final int COLS = 3;
     /** k-block length: 7 rows of DEPTH floats (28 KB) fit in a 32 KB L1. */
     static final int DEPTH = 1024;
+    /** Floats of {@link #dotBlock}'s block: its 12 results, then the 12 accumulators' lanes. */
+    static final int BLOCK_SCRATCH = ROWS * COLS * (1 + LANES);
     /** Columns of C per task; rows are cut by {@link GemmTiles#rowsPerTile}. */
     static final int TILE_COLS = 32 * COLS;
 
@@ -60,7 +61,7 @@ final class GemmSimdDot extends GemmTiles {
 
     @Override
     void computeTile(int row0, int rows, int col0, int cols, GemmPacking.Buffers buffers) {
-        float[] block = buffers.scratch(ROWS * COLS);
+        float[] block = buffers.scratch(BLOCK_SCRATCH);
         int lastRow = row0 + rows - 1;
         int lastCol = col0 + cols - 1;
         for (int p0 = 0; p0 < k; p0 += DEPTH) {
@@ -89,7 +90,7 @@ final class GemmSimdDot extends GemmTiles {
 
     /**
      * The 4 × 3 dot products of A's rows at a0..a3 with B's rows at b0..b2, over {@code depth} values,
-     * into {@code block} (row-major 4 × 3).
+     * into {@code block} (row-major 4 × 3; {@link #BLOCK_SCRATCH} floats, the rest scratch).
      */
     static void dotBlock(int depth, float[] a, int a0, int a1, int a2, int a3,
                          float[] b, int b0, int b1, int b2, float[] block) {
@@ -119,18 +120,24 @@ final class GemmSimdDot extends GemmTiles {
             s31 = x.fma(y1, s31);
             s32 = x.fma(y2, s32);
         }
-        block[0] = s00.reduceLanes(VectorOperators.ADD);
-        block[1] = s01.reduceLanes(VectorOperators.ADD);
-        block[2] = s02.reduceLanes(VectorOperators.ADD);
-        block[3] = s10.reduceLanes(VectorOperators.ADD);
-        block[4] = s11.reduceLanes(VectorOperators.ADD);
-        block[5] = s12.reduceLanes(VectorOperators.ADD);
-        block[6] = s20.reduceLanes(VectorOperators.ADD);
-        block[7] = s21.reduceLanes(VectorOperators.ADD);
-        block[8] = s22.reduceLanes(VectorOperators.ADD);
-        block[9] = s30.reduceLanes(VectorOperators.ADD);
-        block[10] = s31.reduceLanes(VectorOperators.ADD);
-        block[11] = s32.reduceLanes(VectorOperators.ADD);
+        // Each accumulator's lanes in lane order (LaneSums: the same in every JIT tier), through the
+        // scratch after the block's 12 results.
+        int at = ROWS * COLS;
+        s00.intoArray(block, at);
+        s01.intoArray(block, at + LANES);
+        s02.intoArray(block, at + 2 * LANES);
+        s10.intoArray(block, at + 3 * LANES);
+        s11.intoArray(block, at + 4 * LANES);
+        s12.intoArray(block, at + 5 * LANES);
+        s20.intoArray(block, at + 6 * LANES);
+        s21.intoArray(block, at + 7 * LANES);
+        s22.intoArray(block, at + 8 * LANES);
+        s30.intoArray(block, at + 9 * LANES);
+        s31.intoArray(block, at + 10 * LANES);
+        s32.intoArray(block, at + 11 * LANES);
+        for (int q = 0; q < ROWS * COLS; q++) {
+            block[q] = LaneSums.inOrder(block, at + q * LANES);
+        }
         // The last depth mod LANES steps, one value at a time.
         int[] aRows = {a0, a1, a2, a3};
         int[] bRows = {b0, b1, b2};

@@ -1,7 +1,6 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -213,6 +212,7 @@ public final class GroupNormKernels {
         /** {@link GroupNormKernels#shiftedSums}: float lanes over chunks of {@link GroupNormKernels#CHUNK}, each chunk added in double. */
         static void shiftedSums(float[] x, int from, int length, float shift, double[] sums) {
             FloatVector k = FloatVector.broadcast(SPECIES, shift);
+            float[] lanes = LaneSums.scratch();
             int end = from + length;
             int vectorEnd = from + SPECIES.loopBound(length);
             int i = from;
@@ -225,8 +225,8 @@ public final class GroupNormKernels {
                     sum = sum.add(d);
                     squares = d.fma(d, squares);
                 }
-                sums[0] += sum.reduceLanes(VectorOperators.ADD);
-                sums[1] += squares.reduceLanes(VectorOperators.ADD);
+                sums[0] += LaneSums.inOrder(sum, lanes);
+                sums[1] += LaneSums.inOrder(squares, lanes);
             }
             GroupNormKernels.shiftedSums(x, i, end - i, shift, sums);
         }
@@ -251,6 +251,7 @@ public final class GroupNormKernels {
 
         /** {@link GroupNormKernels#gradSums}: float lanes over chunks of {@link GroupNormKernels#CHUNK}, each chunk added in double. */
         static void gradSums(float[] g, float[] normalized, int from, int length, double[] sums) {
+            float[] lanes = LaneSums.scratch();
             int end = from + length;
             int vectorEnd = from + SPECIES.loopBound(length);
             int i = from;
@@ -263,8 +264,8 @@ public final class GroupNormKernels {
                     sum = sum.add(gv);
                     sumXHat = gv.fma(FloatVector.fromArray(SPECIES, normalized, i), sumXHat);
                 }
-                sums[0] += sum.reduceLanes(VectorOperators.ADD);
-                sums[1] += sumXHat.reduceLanes(VectorOperators.ADD);
+                sums[0] += LaneSums.inOrder(sum, lanes);
+                sums[1] += LaneSums.inOrder(sumXHat, lanes);
             }
             GroupNormKernels.gradSums(g, normalized, i, end - i, sums);
         }

@@ -1,7 +1,6 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -44,15 +43,16 @@ final class NormSimd {
         double count = (double) batch * spatial;
         if (mean == null) {
             float first = batch * spatial == 0 ? 0 : x[c * spatial];        // x₀, for the sums
+            float[] scratch = LaneSums.scratch();
             double sum = 0;
             for (int n = 0; n < batch; n++) {                                // first pass: Σ (x − x₀)
-                sum += shiftedSum(x, (n * channels + c) * spatial, spatial, first);
+                sum += shiftedSum(x, (n * channels + c) * spatial, spatial, first, scratch);
             }
             double meanShifted = sum / count;
             float delta = (float) meanShifted;
             double squares = 0;
             for (int n = 0; n < batch; n++) {                                // second pass: Σ (x − μ)²
-                squares += centredSquares(x, (n * channels + c) * spatial, spatial, first, delta);
+                squares += centredSquares(x, (n * channels + c) * spatial, spatial, first, delta, scratch);
             }
             batchMean[c] = first + meanShifted;
             batchVariance[c] = squares / count;                              // biased: divided by M
@@ -82,8 +82,12 @@ final class NormSimd {
         }
     }
 
-    /** Σ (x − shift) over x[from, from + length): float lanes per block, blocks added in double. */
-    private static double shiftedSum(float[] x, int from, int length, float shift) {
+    /**
+     * Σ (x − shift) over x[from, from + length): float lanes per block, blocks added in double. Each
+     * block's lanes are added in lane order ({@link LaneSums}), so the sum is the same to the bit
+     * whether this runs interpreted or compiled.
+     */
+    private static double shiftedSum(float[] x, int from, int length, float shift, float[] scratch) {
         double sum = 0;
         int lanes = FLOATS.length();
         int end = from + length;
@@ -94,7 +98,7 @@ final class NormSimd {
             for (; i <= blockEnd - lanes; i += lanes) {
                 lanesSum = lanesSum.add(FloatVector.fromArray(FLOATS, x, i).sub(shift));
             }
-            sum += lanesSum.reduceLanes(VectorOperators.ADD);
+            sum += LaneSums.inOrder(lanesSum, scratch);
         }
         for (; i < end; i++) {
             sum += x[i] - shift;
@@ -103,7 +107,8 @@ final class NormSimd {
     }
 
     /** Σ ((x − shift) − δ)² over x[from, from + length), blocked as {@link #shiftedSum}. */
-    private static double centredSquares(float[] x, int from, int length, float shift, float delta) {
+    private static double centredSquares(float[] x, int from, int length, float shift, float delta,
+                                         float[] scratch) {
         double squares = 0;
         int lanes = FLOATS.length();
         int end = from + length;
@@ -115,7 +120,7 @@ final class NormSimd {
                 FloatVector d = FloatVector.fromArray(FLOATS, x, i).sub(shift).sub(delta);
                 lanesSum = d.fma(d, lanesSum);
             }
-            squares += lanesSum.reduceLanes(VectorOperators.ADD);
+            squares += LaneSums.inOrder(lanesSum, scratch);
         }
         for (; i < end; i++) {
             double d = x[i] - shift - delta;
@@ -132,6 +137,7 @@ final class NormSimd {
         float delta = (float) (saveMean[c] - shift);
         float invSigma = (float) invStd[c];
         int lanes = FLOATS.length();
+        float[] scratch = LaneSums.scratch();
         double channelSum = 0;
         double channelSumXHat = 0;
         for (int n = 0; n < batch; n++) {                                    // Σ g and Σ g · x̂
@@ -147,8 +153,8 @@ final class NormSimd {
                     FloatVector xHat = FloatVector.fromArray(FLOATS, x, i).sub(shift).sub(delta).mul(invSigma);
                     sumXHat = grad.fma(xHat, sumXHat);
                 }
-                channelSum += sum.reduceLanes(VectorOperators.ADD);
-                channelSumXHat += sumXHat.reduceLanes(VectorOperators.ADD);
+                channelSum += LaneSums.inOrder(sum, scratch);
+                channelSumXHat += LaneSums.inOrder(sumXHat, scratch);
             }
             for (; i < end; i++) {
                 float xHat = (x[i] - shift - delta) * invSigma;

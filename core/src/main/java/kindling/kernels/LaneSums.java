@@ -1,0 +1,55 @@
+package kindling.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The lanes of a vector of partial sums added into one float in a fixed order, lane 0 first:
+ * (((0 + v₀) + v₁) + v₂) + ... + v_{L−1}. Every kernel that ends a vector sum goes through here
+ * instead of {@code reduceLanes(VectorOperators.ADD)}.
+ *
+ * <p>Why not {@code reduceLanes}: its javadoc leaves the order of the additions unspecified, and
+ * float addition is not associative, so two orders may round differently in the last bit. The JVM
+ * runs the same code in different ways over a run's life: interpreted at first, where the
+ * JDK's Java fallback adds the lanes one after another, then compiled, where the JIT's
+ * instruction sequence may add them as a tree (JDK 25's does on x86; JDK 17's adds them in lane
+ * order). A batch norm whose sums round differently in its first steps than in its later ones made
+ * two identical trainings in one JVM end with different weights. Here the order is written out in
+ * plain Java, which every tier must follow to the bit.
+ *
+ * <p>The cost: L dependent float additions instead of a log₂ L deep tree, a few tens of cycles per
+ * sum. The kernels that use it reduce once per block of hundreds of values or more, so it does not
+ * show in their times. Lane order is also what the Java fallback and JDK 17's compiled code
+ * compute, so the results are the ones those gave before.
+ */
+final class LaneSums {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Lanes of {@link FloatVector#SPECIES_PREFERRED}: the length a scratch array needs per vector. */
+    static final int LANES = SPECIES.length();
+
+    private LaneSums() {
+    }
+
+    /** A scratch array for {@link #inOrder(FloatVector, float[])}: one per thread, not shared. */
+    static float[] scratch() {
+        return new float[LANES];
+    }
+
+    /**
+     * The lanes of {@code v} added in lane order, through {@code scratch} (at least {@link #LANES}
+     * floats, overwritten): a vector store, then plain scalar additions.
+     */
+    static float inOrder(FloatVector v, float[] scratch) {
+        v.intoArray(scratch, 0);
+        return inOrder(scratch, 0);
+    }
+
+    /** lanes[from] + ... + lanes[from + LANES − 1], added one after another from 0, lane 0 first. */
+    static float inOrder(float[] lanes, int from) {
+        float sum = 0f;
+        for (int i = 0; i < LANES; i++) {
+            sum += lanes[from + i];
+        }
+        return sum;
+    }
+}
