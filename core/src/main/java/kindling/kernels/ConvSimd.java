@@ -558,12 +558,26 @@ final class ConvSimd {
         return three <= two ? 3 : 2;
     }
 
-    /** Taps per block of the weight-gradient micro-kernel with {@code vectors} vectors of filters: 12 or 24 sums. */
-    static int weightBlockTaps(int vectors, int registers) {
+    /**
+     * Taps per block of the weight-gradient micro-kernel with {@code vectors} vectors of filters: 12 or 24
+     * sums. A block's taps past the patch are computed and dropped, so a short patch (a first layer's 3×3
+     * filters on one channel: 9 taps) would fill 9 of 24 sums; when blocks of {@link #TAPS} compute at
+     * least a third fewer taps in all (16 for 9 taps), the one-vector kernel takes those instead.
+     */
+    static int weightBlockTaps(int vectors, int registers, int patch) {
         if (registers < 32) {
             return vectors == 1 ? TAPS : WIDE_TAPS;
         }
-        return 24 / vectors;
+        int taps = 24 / vectors;
+        if (vectors == 1 && roundUp(patch, TAPS) * 3 <= roundUp(patch, taps) * 2) {
+            return TAPS;
+        }
+        return taps;
+    }
+
+    /** n rounded up to a multiple of block. */
+    private static int roundUp(int n, int block) {
+        return (n + block - 1) / block * block;
     }
 
     /** The weight gradient is summed in at most this many partial sums over fixed runs of images. */
@@ -574,7 +588,8 @@ final class ConvSimd {
      * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
      * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
-     * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3) while it walks
+     * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3, or 8 × one vector for a
+     * short patch, see {@link #weightBlockTaps}) while it walks
      * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
      * 1 in {@link #MIN_COLUMNS_PER_EXTRA_COLUMN} columns of the flat rows is extra and the stride is 1
      * (ResNet's 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the
@@ -599,7 +614,7 @@ final class ConvSimd {
         // padded to whole blocks.
         int vectors = weightBlockVectors(g.outPerGroup(), registers);
         int width = vectors * LANES;
-        int tapBlock = weightBlockTaps(vectors, registers);
+        int tapBlock = weightBlockTaps(vectors, registers, patch);
         int filters = (g.outPerGroup() + width - 1) / width * width;
         int sums = g.groups() * patch * filters;                          // [group][k][filter]
         float[] gradW = new float[g.outChannels() * patch];

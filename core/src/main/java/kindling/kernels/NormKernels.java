@@ -13,6 +13,9 @@ package kindling.kernels;
  * thread count and equal to the naive twin's. Statistics are accumulated in double, so a channel with
  * a large mean loses no precision. The layer norm's parameter gradients (sums over rows per element)
  * stay on one thread: splitting them would need partial sums per thread and a fixed-order reduction.
+ * In mode simd, batch norm on small planes ({@code NormSimd.blocked}) hands out blocks of channels
+ * instead of single channels: each block is one contiguous run of every image, walked by whole
+ * vectors (see {@code NormSimd.batchNormBlock}); the blocks depend on the shape only.
  */
 public final class NormKernels {
     private NormKernels() {
@@ -28,7 +31,12 @@ public final class NormKernels {
                     batchMean, batchVariance, saveMean, invStd, out);
             return;
         }
-        if (Kernels.simd()) {                                                // each channel, in parallel
+        if (Kernels.simd() && NormSimd.blocked(batch, spatial)) {            // blocks of channels, in parallel
+            int per = NormSimd.channelsPerBlock(channels, spatial);
+            forEach((channels + per - 1) / per, x.length, b -> NormSimd.batchNormBlock(x, b * per,
+                    Math.min(channels, (b + 1) * per), batch, channels, spatial, gamma, beta,
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
+        } else if (Kernels.simd()) {                                         // each channel, in parallel
             forEach(channels, x.length, c -> NormSimd.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
                     mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
         } else {
@@ -46,7 +54,12 @@ public final class NormKernels {
                     sumGrad, sumGradXHat, gradX);
             return;
         }
-        if (Kernels.simd()) {                                                // each channel, in parallel
+        if (Kernels.simd() && NormSimd.blocked(batch, spatial)) {            // blocks of channels, in parallel
+            int per = NormSimd.channelsPerBlock(channels, spatial);
+            forEach((channels + per - 1) / per, g.length, b -> NormSimd.batchNormBackwardBlock(g, x, saveMean,
+                    invStd, gamma, batchStatistics, b * per, Math.min(channels, (b + 1) * per), batch, channels,
+                    spatial, sumGrad, sumGradXHat, gradX));
+        } else if (Kernels.simd()) {                                         // each channel, in parallel
             forEach(channels, g.length, c -> NormSimd.batchNormBackwardChannel(g, x, saveMean, invStd, gamma,
                     batchStatistics, c, batch, channels, spatial, sumGrad, sumGradXHat, gradX));
         } else {

@@ -90,6 +90,7 @@ class Conv2dKernelsTest {
             ConvGeometry.of(4, 3, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),       // a single pixel
             ConvGeometry.of(3, 4, 2, 3, 2, 3, 3, 1, 1, 2, 1, 1, 0, 2, 1, 1),       // uneven padding, dilation
             ConvGeometry.of(6, 2, 3, 2, 3, 2, 4, 1, 2, 1, 0, 2, 1, 1, 1, 1),       // a wide kernel, stride across
+            ConvGeometry.of(3, 45, 2, 2, 47, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),     // M large enough to be built in parallel
         };
         for (ConvGeometry g : layers) {
             assertTrue(ConvDense.suits(g), g.toString());
@@ -100,6 +101,21 @@ class Conv2dKernelsTest {
             assertClose(ConvNaive.forward(x, w, null, g), ConvDense.forward(x, w, null, g), g + " dense forward");
             assertClose(ConvNaive.backwardInput(gradY, w, g), ConvDense.backwardInput(gradY, w, g), g + " dense dx");
             assertClose(ConvNaive.backwardWeight(x, gradY, g), ConvDense.backwardWeight(x, gradY, g), g + " dense dw");
+            int before = Threads.get();
+            try {
+                Threads.set(1);
+                float[] y1 = ConvDense.forward(x, w, null, g);
+                float[] dx1 = ConvDense.backwardInput(gradY, w, g);
+                float[] dw1 = ConvDense.backwardWeight(x, gradY, g);
+                for (int threads = 2; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    assertArrayEquals(y1, ConvDense.forward(x, w, null, g), g + " dense forward at " + threads + " threads");
+                    assertArrayEquals(dx1, ConvDense.backwardInput(gradY, w, g), g + " dense dx at " + threads + " threads");
+                    assertArrayEquals(dw1, ConvDense.backwardWeight(x, gradY, g), g + " dense dw at " + threads + " threads");
+                }
+            } finally {
+                Threads.set(before);
+            }
         }
         assertTrue(!ConvDense.suits(ConvGeometry.of(2, 4, 4, 4, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)), "4×4 > 3·3 pixels");
         assertTrue(!ConvDense.suits(ConvGeometry.of(2, 4, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2)), "groups");

@@ -44,13 +44,17 @@ class NormKernelsTest {
     /**
      * The Vector API batch norm against the twin: shapes with whole vectors and tails, channel counts
      * that are no multiple of a vector, a spatial size crossing NormSimd.BLOCK, and a channel whose
-     * mean (1000) is large beside its spread, which float sums would lose without the shift.
+     * mean (1000) is large beside its spread, which float sums would lose without the shift. Small planes
+     * (up to NormSimd.MAX_BLOCKED_SPATIAL positions) take the channel-block loops: blocks that end inside a
+     * vector, a last block shorter than the others, a run shorter than one vector, and more images than
+     * NormSimd.FLUSH_IMAGES.
      */
     @Test
     void batchNormSimdMatchesItsTwinClosely() {
         assumeTrue(Kernels.vectorModulePresent(), "the Vector API is not in this JVM");
         int[][] shapes = {{0, 3, 4}, {1, 1, 1}, {2, 3, 1}, {3, 5, 7}, {4, 3, 17}, {8, 16, 300}, {2, 5, 2100},
-            {32, 3, 49}, {5, 7, 784}};
+            {32, 3, 49}, {5, 7, 784}, {70, 9, 4}, {8, 40, 4}, {3, 33, 16}, {2, 17, 49}, {65, 5, 1}, {4, 130, 2},
+            {6, 20, 64}, {2, 3, 65}, {130, 12, 16}};
         KernelMode before = Kernels.setMode(KernelMode.SIMD);
         try {
             Threads.set(3);
@@ -59,6 +63,43 @@ class NormKernelsTest {
                     for (float offset : new float[] {0f, 1000f}) {
                         checkBatchNormClose(shape[0], shape[1], shape[2], batchStatistics, offset);
                     }
+                }
+            }
+        } finally {
+            Threads.set(threadsBefore);
+            Kernels.setMode(before);
+        }
+    }
+
+    /**
+     * Mode simd gives the same bits on 1 and on 3 threads, on planes of every size class: the channel
+     * blocks and the per-channel loops depend on the shape only.
+     */
+    @Test
+    void batchNormSimdDoesNotDependOnTheThreadCount() {
+        assumeTrue(Kernels.vectorModulePresent(), "the Vector API is not in this JVM");
+        int[][] shapes = {{130, 64, 4}, {20, 70, 16}, {40, 32, 49}, {16, 16, 196}};
+        KernelMode before = Kernels.setMode(KernelMode.SIMD);
+        try {
+            for (int[] shape : shapes) {
+                int batch = shape[0];
+                int channels = shape[1];
+                int spatial = shape[2];
+                float[] x = randomArray(random, batch * channels * spatial);
+                float[] gamma = randomArray(random, channels);
+                float[] beta = randomArray(random, channels);
+                float[][][] arrays = new float[2][2][];
+                double[][][] stats = new double[2][6][];
+                for (int run = 0; run < 2; run++) {
+                    Threads.set(run == 0 ? 1 : 3);
+                    runBatchNorm(false, x, batch, channels, spatial, gamma, beta, null, null, arrays[run], stats[run]);
+                }
+                String what = "(" + batch + ", " + channels + ", " + spatial + ") on 1 and 3 threads";
+                for (int i = 0; i < 2; i++) {
+                    assertArrayEquals(arrays[0][i], arrays[1][i], 0f, what + ": array " + i);
+                }
+                for (int i = 0; i < 6; i++) {
+                    assertArrayEquals(stats[0][i], stats[1][i], 0.0, what + ": statistic " + i);
                 }
             }
         } finally {
