@@ -105,6 +105,20 @@ class JitTierDeterminismTest {
                 sumGrad, sumGradXHat, gradX);
         crcs.add("batchNorm=" + crc(y, gradX, mean, variance, invStd, sumGrad, sumGradXHat));
 
+        // The same values as small planes (2×2, the last stages of a ResNet), which batch norm
+        // sums by blocks of channels instead of channel by channel.
+        int smallSpatial = 4;
+        int smallBatch = x.length / (channels * smallSpatial);
+        int smallLength = smallBatch * channels * smallSpatial;
+        float[] smallX = java.util.Arrays.copyOf(x, smallLength);
+        float[] smallY = new float[smallLength];
+        NormKernels.batchNormForward(smallX, smallBatch, channels, smallSpatial, gamma, beta, null, null, 1e-5,
+                mean, variance, saveMean, invStd, smallY);
+        float[] smallGradX = new float[smallLength];
+        NormKernels.batchNormBackward(java.util.Arrays.copyOf(g, smallLength), smallX, saveMean, invStd, gamma,
+                true, smallBatch, channels, smallSpatial, sumGrad, sumGradXHat, smallGradX);
+        crcs.add("batchNormSmallPlanes=" + crc(smallY, smallGradX, mean, variance, invStd, sumGrad, sumGradXHat));
+
         int groups = 2;
         float[] normalized = new float[x.length];
         double[] groupMean = new double[batch * groups];
