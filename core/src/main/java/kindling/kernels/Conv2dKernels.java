@@ -69,7 +69,11 @@ public final class Conv2dKernels {
      * share by splitting each chunk's product ({@link #backwardWeightWide}) instead of partial sums.
      */
     static final int WIDE_WEIGHTS = 1 << 18;
-    /** A chunk of {@link #backwardWeightWide} holds about this many output positions. */
+    /**
+     * A chunk of {@link #backwardWeightWide} holds at most this many output positions (unless one image
+     * has more): the length of {@code GemmSimd}'s k-blocks, so that each chunk's product is one pass
+     * over ∂L/∂W ({@link #imagesPerWideChunk}).
+     */
     static final int WIDE_COLUMNS = 1024;
 
     /**
@@ -224,7 +228,7 @@ public final class Conv2dKernels {
      */
     public static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         if (smallPlaneInSimd(g) && !ConvDense.suits(g) && (long) g.outChannels() * g.patchSize() >= WIDE_WEIGHTS) {
-            return backwardWeightWide(x, gradY, g);
+            return backwardWeightWide(x, gradY, g, imagesPerWideChunk(g));
         }
         if (Kernels.simd() && ConvWeightSimd.suits(g)) {
             return ConvWeightSimd.backwardWeight(x, gradY, g);
@@ -295,17 +299,15 @@ public final class Conv2dKernels {
      * 6×6 planes has 590,000): ∂L/∂W = ∂L/∂Y · colᵀ as in {@link #backwardWeightSmallPlane}, but one
      * running sum instead of partial sums. With so many weights, partial sums cost a lot: each is a
      * new array as large as ∂L/∂W, and adding them up at the end is a pass over all of them on one
-     * thread. Here the chunks of images ({@link #WIDE_COLUMNS} positions, a long k for the product)
-     * go one after the other, in order, each adding its product to ∂L/∂W; the threads share each
+     * thread. Here the chunks of images ({@link #imagesPerWideChunk}: up to {@link #WIDE_COLUMNS}
+     * positions, a long k for the product) go one after the other, in order, each adding its product
+     * to ∂L/∂W; the threads share each
      * chunk's work instead: its colᵀ image by image, and its product tile by tile of ∂L/∂W (as
      * {@link Gemm} always does, each tile summed over k in the same order whatever the thread count).
      * So every weight's sum runs over the chunks in the same order on any number of threads.
      */
-    private static float[] backwardWeightWide(float[] x, float[] gradY, ConvGeometry g) {
+    static float[] backwardWeightWide(float[] x, float[] gradY, ConvGeometry g, int chunk) {
         int rowLength = g.inChannels() * g.kernelH() * g.kernelW();
-        int perImage = Math.max(1, g.outPlane());
-        int chunk = Math.max(1, Math.min(g.batch(),
-                Math.min((WIDE_COLUMNS + perImage - 1) / perImage, COL_FLOATS / Math.max(1, perImage * rowLength))));
         Im2ColSimd.TransposedTable table = new Im2ColSimd.TransposedTable(g);
         float[] gradW = new float[g.outChannels() * g.patchSize()];
         for (int first = 0; first < g.batch(); first += chunk) {
@@ -320,6 +322,27 @@ public final class Conv2dKernels {
             productPerGroup(g, columns, gradProduct, productOffset, colT, first == 0 ? 0f : 1f, gradW);
         }
         return gradW;
+    }
+
+    /**
+     * Images per chunk of {@link #backwardWeightWide}: as many chunks as it takes to keep each within
+     * {@link #WIDE_COLUMNS} output positions (and its colᵀ within {@link #COL_FLOATS}), and the batch
+     * shared out evenly among them. The positions are the k of the chunk's product, and
+     * {@code GemmSimd} sums k in blocks of 1024 ({@code GemmSimd.DEPTH}), each block one pass over
+     * the product's C, here ∂L/∂W itself. Rounding the images up to reach 1024 positions (29 images of
+     * 6×6, 1044 positions; 114 of 3×3, 1026) made every chunk two k-blocks, the second of 20 or 2
+     * steps, and so one more pass over ∂L/∂W (2.4 MB on a 256-channel 3×3 layer, 9.4 MB on a
+     * 512-channel one) for almost no multiply-adds; 128 images of 3×3 became chunks of 114 and 14.
+     * Now 128 images of 6×6 are 5 chunks of 26 (the last 24), 936 positions each; of 3×3, 2 of 64.
+     * Depends only on the shapes, so the sums still run in the same order on any number of threads.
+     */
+    static int imagesPerWideChunk(ConvGeometry g) {
+        int batch = Math.max(1, g.batch());
+        long perImage = Math.max(1, g.outPlane());
+        long rowLength = (long) g.inChannels() * g.kernelH() * g.kernelW();
+        long most = Math.max(1, Math.min(WIDE_COLUMNS / perImage, COL_FLOATS / Math.max(1, perImage * rowLength)));
+        long chunks = (batch + most - 1) / most;
+        return (int) Math.min(batch, (batch + chunks - 1) / chunks);
     }
 
     /**

@@ -66,6 +66,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       whole micro-kernel blocks and each tile's packing, rather than a fixed number of tiles per thread;
  *       {@link #cut} says which cut a product gets. A large product whose C is one strip of columns
  *       instead packs B once for all threads and hands out small row blocks ({@code SharedBProduct}).</li>
+ *   <li>On one thread, a product wider than one strip with a small A packs A once for all strips,
+ *       which are then narrow enough for the packed B strip to stay in L2 ({@link #gemmReusingA}).</li>
  *   <li>Products below {@link #PARALLEL_THRESHOLD} (2¹⁹ multiply-adds, about 80³) run on the calling
  *       thread: handing work to another thread and splitting C into more tiles (each packing B again)
  *       costs more than the second core gains on a product that takes a few tens of microseconds.</li>
@@ -189,6 +191,11 @@ public final class GemmSimd implements GemmKernel {
         }
         if (parallel && sharesB(m, n, k)) {
             new SharedBProduct(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc).run();
+            return;
+        }
+        if (!parallel && reusesA(m, n, k)) {
+            gemmReusingA(transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc,
+                    REUSE_STRIP_COLS);
             return;
         }
         int[] cut = cut(m, n, parallel);
@@ -400,7 +407,7 @@ public final class GemmSimd implements GemmKernel {
                 // of the work, so the taller the strip, the cheaper.
                 for (int blockRow0 = row0; blockRow0 < row0 + rows; blockRow0 += ROW_BLOCK) {
                     int blockRows = Math.min(ROW_BLOCK, row0 + rows - blockRow0);
-                    rowBlock(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, overwrite, readBInPlace,
+                    rowBlock(transA, a, aOffset, lda, null, 0, blockRow0, blockRows, p0, depth, overwrite, readBInPlace,
                             b, bOffset, ldb, packedB, col0, cols, c, cOffset, ldc, buffers, block);
                 }
             }
@@ -408,15 +415,21 @@ public final class GemmSimd implements GemmKernel {
     }
 
     /**
-     * One block of rows against one packed block of B (or B read in place): A's rows packed, then every
-     * B panel times every A panel, each block of C stored ({@code overwrite}) or added.
+     * One block of rows against one packed block of B (or B read in place): A's rows packed (unless
+     * {@code prepackedA} holds them already, from {@code packedAt} on: see {@link #packWhole}), then
+     * every B panel times every A panel, each block of C stored ({@code overwrite}) or added.
      */
-    private void rowBlock(boolean transA, float[] a, int aOffset, int lda, int blockRow0, int blockRows, int p0,
-                          int depth, boolean overwrite, boolean readBInPlace, float[] b, int bOffset, int ldb,
-                          float[] packedB, int col0, int cols, float[] c, int cOffset, int ldc,
-                          GemmPacking.Buffers buffers, float[] block) {
-        float[] packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
-        packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
+    private void rowBlock(boolean transA, float[] a, int aOffset, int lda, float[] prepackedA, int packedAt,
+                          int blockRow0, int blockRows, int p0, int depth, boolean overwrite, boolean readBInPlace,
+                          float[] b, int bOffset, int ldb, float[] packedB, int col0, int cols, float[] c,
+                          int cOffset, int ldc, GemmPacking.Buffers buffers, float[] block) {
+        float[] packedA = prepackedA;
+        int aBase = packedAt;                                // where the block's first panel starts in packedA
+        if (packedA == null) {
+            aBase = 0;
+            packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
+            packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
+        }
         // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
         // every A panel of the row block streams past it from L2.
         for (int j = 0; j < cols; j += NR) {
@@ -437,9 +450,9 @@ public final class GemmSimd implements GemmKernel {
                 int validRows = Math.min(mr, blockRows - i);
                 int height = panelHeight(validRows);
                 if (height == MR) {
-                    microKernel6x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                    microKernel6x2(depth, packedA, aBase + i * depth, panel, panelIndex, panelStride, block);
                 } else {
-                    microKernel12x2(depth, packedA, i * depth, panel, panelIndex, panelStride, block);
+                    microKernel12x2(depth, packedA, aBase + i * depth, panel, panelIndex, panelStride, block);
                 }
                 int cIndex = cOffset + (blockRow0 + i) * ldc + col0 + j;
                 if (overwrite && validRows == height && validCols == NR) {
@@ -450,6 +463,111 @@ public final class GemmSimd implements GemmKernel {
                     addFullBlock(block, height, c, cIndex, ldc);
                 } else {
                     addPartialBlock(block, c, cIndex, ldc, validRows, validCols);
+                }
+            }
+        }
+    }
+
+    /**
+     * Per-thread buffer for {@link #packWhole}: all of op(A)'s blocks, packed, reused from call to call.
+     */
+    private static final ThreadLocal<float[]> WHOLE_A = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * op(A) packed whole, every k-block's and row block's panels one after the other, as
+     * {@code rowBlock} would pack them; offsets[kBlock · rowBlocks + rowBlock] receives where each
+     * block starts. In this thread's {@link #WHOLE_A}, valid until its next call.
+     */
+    float[] packWhole(boolean transA, float[] a, int aOffset, int lda, int m, int k, int[] offsets,
+                      GemmPacking.Buffers buffers) {
+        int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        int kBlocks = (k + DEPTH - 1) / DEPTH;
+        int size = 0;
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int depth = Math.min(DEPTH, k - kb * DEPTH);
+            for (int rb = 0; rb < rowBlocks; rb++) {
+                offsets[kb * rowBlocks + rb] = size;
+                size += GemmPacking.packedSize(Math.min(ROW_BLOCK, m - rb * ROW_BLOCK), depth, mr);
+            }
+        }
+        float[] panels = WHOLE_A.get();
+        if (panels.length < size + PACK_SLACK) {
+            panels = new float[size + PACK_SLACK];
+            WHOLE_A.set(panels);
+        }
+        float[] block = buffers.packedA(GemmPacking.packedSize(Math.min(ROW_BLOCK, m), Math.min(DEPTH, k), mr) + PACK_SLACK);
+        for (int kb = 0; kb < kBlocks; kb++) {
+            int depth = Math.min(DEPTH, k - kb * DEPTH);
+            for (int rb = 0; rb < rowBlocks; rb++) {
+                int blockRows = Math.min(ROW_BLOCK, m - rb * ROW_BLOCK);
+                // packed where rowBlock packs, then copied: packA may write PACK_SLACK floats past the block
+                packA(transA, a, aOffset, lda, rb * ROW_BLOCK, blockRows, kb * DEPTH, depth, block, buffers);
+                System.arraycopy(block, 0, panels, offsets[kb * rowBlocks + rb], GemmPacking.packedSize(blockRows, depth, mr));
+            }
+        }
+        return panels;
+    }
+
+    /**
+     * Columns of C per strip of {@link #gemmReusingA}: 8 panels with AVX-512, 16 with AVX2; the packed B
+     * strip (k-block × 256 floats, 1 MB at k = 1024) stays in L2 beside the packed A.
+     */
+    static final int REUSE_STRIP_COLS = 256;
+    /**
+     * Most floats of packed A for which {@link #gemmReusingA} is chosen (2 MB, ResNet-18's 256-filter
+     * weight-gradient products have 0.27 M): A is then read from L2 by every strip. A larger A read again
+     * by every strip from L3 (a 512-channel layer's 4608 × 512 filters: 2.4 M) gained nothing.
+     */
+    static final int REUSE_A_FLOATS = 1 << 19;
+
+    /**
+     * Whether a product on one thread runs as {@link #gemmReusingA}: C wider than one strip of
+     * {@link #TILE_COLS} (the loop nest of {@link #gemm} packs A again for every strip), rows enough
+     * that B is packed (more than {@link #IN_PLACE_B_ROWS}), and a packed A of at most
+     * {@link #REUSE_A_FLOATS}.
+     */
+    boolean reusesA(int m, int n, int k) {
+        return n > TILE_COLS && m > IN_PLACE_B_ROWS && k > 0 && (long) paddedRows(m) * k <= REUSE_A_FLOATS;
+    }
+
+    /**
+     * C = op(A) · op(B) + β·C on the calling thread, A packed once ({@link #packWhole}) and reused by
+     * every strip of {@code stripCols} columns:
+     * <pre>
+     *   pack op(A) whole: every k-block's row blocks                   (once, not once per strip)
+     *   for each strip of stripCols columns
+     *     for pc in 0..k step DEPTH
+     *       pack op(B)[pc.., strip cols]                                 (DEPTH × stripCols, in L2)
+     *       for each row block: its packed A panels × every B panel      (as in gemm)
+     * </pre>
+     * {@link #gemm}'s strips are {@link #TILE_COLS} wide (1024 columns with AVX-512), so that one packed
+     * A serves many columns; a packed B strip of 1024 columns is 4 MB at k = 1024, beyond L2. With A
+     * packed once, the strips can be narrow ({@link #REUSE_STRIP_COLS}), so that the B strip stays in
+     * L2 too, at no extra packing of A. Every element of C is summed over the same k-blocks in the same
+     * order by the same micro-kernel as in {@link #gemm}, so the result is the same, bit for bit, as on
+     * any number of threads.
+     */
+    void gemmReusingA(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, int lda,
+                      float[] b, int bOffset, int ldb, float beta, float[] c, int cOffset, int ldc, int stripCols) {
+        GemmPacking.Buffers buffers = GemmPacking.Buffers.forCurrentThread();
+        int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
+        int[] offsets = new int[rowBlocks * ((k + DEPTH - 1) / DEPTH)];
+        float[] panels = packWhole(transA, a, aOffset, lda, m, k, offsets, buffers);
+        float[] block = buffers.scratch(mr * NR);
+        if (beta != 0f) {
+            GemmPacking.scale(m, n, beta, c, cOffset, ldc);           // as gemm's tiles: β first, then add
+        }
+        for (int col0 = 0; col0 < n; col0 += stripCols) {
+            int cols = Math.min(stripCols, n - col0);
+            for (int p0 = 0; p0 < k; p0 += DEPTH) {
+                int depth = Math.min(DEPTH, k - p0);
+                float[] packedB = buffers.packedB(GemmPacking.packedSize(cols, depth, NR));
+                packB(transB, b, bOffset, ldb, p0, depth, col0, cols, packedB);
+                for (int rb = 0; rb < rowBlocks; rb++) {
+                    int blockRow0 = rb * ROW_BLOCK;
+                    rowBlock(false, null, 0, 0, panels, offsets[p0 / DEPTH * rowBlocks + rb], blockRow0,
+                            Math.min(ROW_BLOCK, m - blockRow0), p0, depth, p0 == 0 && beta == 0f, false,
+                            b, bOffset, ldb, packedB, col0, cols, c, cOffset, ldc, buffers, block);
                 }
             }
         }
@@ -550,7 +668,7 @@ public final class GemmSimd implements GemmKernel {
                 Threads.parallelFor(rowBlocks, t -> {
                     GemmPacking.Buffers buffers = GemmPacking.Buffers.forCurrentThread();
                     int row0 = t * blockRows;
-                    rowBlock(transA, a, aOffset, lda, row0, Math.min(blockRows, m - row0), pc, depth, overwrite,
+                    rowBlock(transA, a, aOffset, lda, null, 0, row0, Math.min(blockRows, m - row0), pc, depth, overwrite,
                             false, b, bOffset, ldb, packedB, 0, n, c, cOffset, ldc, buffers,
                             buffers.scratch(mr * NR));
                 });

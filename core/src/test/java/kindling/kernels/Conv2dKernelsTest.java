@@ -172,7 +172,7 @@ class Conv2dKernelsTest {
             ConvGeometry.of(7, 128, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // ResNet-18's last stage, narrower
             ConvGeometry.of(5, 128, 6, 6, 300, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),    // stride 2, 6×6 → 3×3, odd C_out
             ConvGeometry.of(3, 256, 5, 5, 260, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),   // groups, 5×5
-            // 8×8 planes, 20 images: chunks of 16 and 4, so the second chunk adds (β = 1) its gathered
+            // 8×8 planes, 20 images: two chunks of 10, so the second chunk adds (β = 1) its gathered
             // ∂L/∂y's product to the running sum of the first
             ConvGeometry.of(20, 128, 8, 8, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
         };
@@ -182,7 +182,7 @@ class Conv2dKernelsTest {
             for (ConvGeometry g : layers) {
                 assertTrue((long) g.outChannels() * g.patchSize() >= Conv2dKernels.WIDE_WEIGHTS, g.toString());
                 assertTrue(g.outPlane() <= Im2Col.SMALL_PLANE && !ConvDense.suits(g), g.toString());
-                if (g.batch() > (Conv2dKernels.WIDE_COLUMNS + g.outPlane() - 1) / g.outPlane()) {
+                if (g.batch() > Conv2dKernels.imagesPerWideChunk(g)) {
                     wideChunks++;
                 }
                 float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
@@ -205,6 +205,32 @@ class Conv2dKernelsTest {
             Kernels.setMode(mode);
         }
         assertTrue(wideChunks > 0, "a layer needs more than one chunk of WIDE_COLUMNS positions");
+    }
+
+    @Test
+    void wideWeightGradientChunksAreOneKBlockEachAndEven() {
+        // A chunk's positions are the k of its product; GemmSimd sums k in blocks of DEPTH, each one
+        // pass over ∂L/∂W, so a chunk must not run a few positions into a second block.
+        assertEquals(GemmSimd.DEPTH, Conv2dKernels.WIDE_COLUMNS);
+        ConvGeometry[] layers = {
+            ConvGeometry.of(128, 256, 6, 6, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // ResNet-18, 256 channels at 6×6
+            ConvGeometry.of(128, 512, 3, 3, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),    // 512 at 3×3 (colᵀ bound)
+            ConvGeometry.of(128, 256, 6, 6, 512, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),    // 256 → 512, stride 2
+            ConvGeometry.of(128, 128, 12, 12, 256, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1),  // 128 → 256, stride 2
+            ConvGeometry.of(20, 128, 8, 8, 256, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+            ConvGeometry.of(3, 64, 40, 40, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),      // one image past 1024 positions
+        };
+        int[] expected = {26, 64, 64, 26, 10, 1};
+        for (int i = 0; i < layers.length; i++) {
+            ConvGeometry g = layers[i];
+            int chunk = Conv2dKernels.imagesPerWideChunk(g);
+            assertEquals(expected[i], chunk, g.toString());
+            int chunks = (g.batch() + chunk - 1) / chunk;
+            assertTrue(chunk == 1 || chunk * g.outPlane() <= Conv2dKernels.WIDE_COLUMNS, g + ": " + chunk + " images");
+            assertTrue(chunk == 1 || (long) chunk * g.outPlane() * g.inChannels() * 9 <= Conv2dKernels.COL_FLOATS, g.toString());
+            // even: no chunk has fewer images than one less than the others, beyond the last one's remainder
+            assertTrue(g.batch() - (chunks - 1) * chunk > chunk - chunks, g + ": last chunk of " + (g.batch() - (chunks - 1) * chunk));
+        }
     }
 
     @Test

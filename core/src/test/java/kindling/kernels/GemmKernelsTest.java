@@ -1,5 +1,6 @@
 package kindling.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,41 @@ class GemmKernelsTest {
                     boolean transB = (transposes & 2) != 0;
                     checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0f, 5, Float.NaN, seed++));
                     checkAllKernels(new GemmTestSupport.Problem(transA, transB, shape[0], shape[1], shape[2], 0.5f, 2, null, seed++));
+                }
+            }
+        } finally {
+            Threads.set(threadsBefore);
+        }
+    }
+
+    @Test
+    void oneThreadProductsWithAPackedOnceMatchNaiveAndTwoThreads() {
+        // On one thread, C wider than one strip with a small A: GemmSimd packs A once for all strips
+        // (gemmReusingA), k past one k-block too; the sums must be those of the threaded tiles, bit for bit.
+        int[][] shapes = {{100, 1100, 70}, {157, 2100, 1030}, {70, 1030, 300}, {65, 1500, 9}};
+        int threadsBefore = Threads.get();
+        try {
+            long seed = 4000;
+            for (int[] shape : shapes) {
+                for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+                    assertTrue(kernel.reusesA(shape[0], shape[1], shape[2]), shape[0] + "x" + shape[1] + "x" + shape[2]);
+                }
+                for (int transposes = 0; transposes < 4; transposes++) {
+                    boolean transA = (transposes & 1) != 0;
+                    boolean transB = (transposes & 2) != 0;
+                    for (float beta : new float[] {0f, 0.5f, 1f}) {
+                        GemmTestSupport.Problem problem = new GemmTestSupport.Problem(transA, transB, shape[0], shape[1],
+                                shape[2], beta, 3, beta == 0f ? Float.NaN : null, seed++);
+                        Threads.set(1);
+                        checkAllKernels(problem);
+                        for (GemmSimd kernel : new GemmSimd[] {GemmSimd.SIXTEEN_REGISTERS, GemmSimd.THIRTY_TWO_REGISTERS}) {
+                            Threads.set(1);
+                            float[] one = problem.run(kernel);
+                            Threads.set(2);
+                            assertArrayEquals(one, problem.run(kernel), kernel + " " + shape[0] + "x" + shape[1] + "x"
+                                    + shape[2] + " transA=" + transA + " transB=" + transB + " beta=" + beta);
+                        }
+                    }
                 }
             }
         } finally {
