@@ -159,8 +159,8 @@ final class ConvPanelSimd {
         private final int outChannels;
         private final int plane;
         private volatile float[] y;
-        /** Whether {@link #allocate} failed. */
-        private boolean failed;
+        /** Why {@link #allocate} failed (an OutOfMemoryError), or null. */
+        private Throwable failure;
         /** Bands computed before y existed and not yet copied. */
         private final java.util.List<StagedBand> pending = new java.util.ArrayList<>();
 
@@ -184,7 +184,7 @@ final class ConvPanelSimd {
                 array = new float[size];
             } catch (RuntimeException | Error e) {       // an OutOfMemoryError must not leave the others waiting
                 synchronized (this) {
-                    failed = true;
+                    failure = e;
                     notifyAll();
                 }
                 throw e;
@@ -210,8 +210,9 @@ final class ConvPanelSimd {
         /** y, waiting for it if need be. */
         synchronized float[] await() {
             while (y == null) {
-                if (failed) {
-                    throw new IllegalStateException("the output of the convolution could not be allocated");
+                if (failure != null) {
+                    // The cause matters: this may be the first exception of the parallel loop, the one its caller sees.
+                    throw new IllegalStateException("the output of the convolution could not be allocated", failure);
                 }
                 try {
                     wait();

@@ -3,6 +3,8 @@ package kindling.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -108,6 +110,16 @@ class ConvPanelSimdTest {
         } finally {
             Threads.set(before);
         }
+    }
+
+    @Test
+    void aFailedAllocationReachesTheThreadsWaitingForYWithItsCause() {
+        // Past the largest array the JVM makes: the allocation fails at once, without filling the heap.
+        ConvPanelSimd.Output output = new ConvPanelSimd.Output(Integer.MAX_VALUE, 1, 1);
+        OutOfMemoryError failure = assertThrows(OutOfMemoryError.class, output::allocate);
+        // A waiting thread's exception may be the first of the parallel loop, the one its caller sees.
+        IllegalStateException waiting = assertThrows(IllegalStateException.class, output::await);
+        assertSame(failure, waiting.getCause());
     }
 
     @Test
