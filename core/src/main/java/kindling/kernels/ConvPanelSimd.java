@@ -76,7 +76,7 @@ final class ConvPanelSimd {
     /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    private static final class Workspace {
+    static final class Workspace {
         private float[] image = new float[0];
         private float[] shifted = new float[0];
         private float[] tile = new float[0];
@@ -123,22 +123,35 @@ final class ConvPanelSimd {
          * A buffer of {@code size} floats for one band's outputs in the call of {@code output}, or null
          * when one more would take this thread's buffers in that call past
          * {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats. Buffers taken in an earlier call are free
-         * again: every staged band was copied into y before its call returned.
+         * again: every staged band was copied into y before its call returned. They are dropped when a
+         * call's bands have another size, so that all the buffers kept have one size and together stay
+         * within {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats (mixing an earlier layer's larger buffers
+         * with a later one's could keep more).
          */
         float[] staging(Output output, int size) {
             if (stagingCall != output.call) {
                 stagingCall = output.call;
                 staged = 0;
+                if (!staging.isEmpty() && staging.get(0).length != size) {
+                    staging.clear();
+                }
             }
             if ((long) (staged + 1) * size > MAX_STAGED_FLOATS) {
                 return null;
             }
             if (staged == staging.size()) {
                 staging.add(new float[size]);
-            } else if (staging.get(staged).length < size) {
-                staging.set(staged, new float[size]);
             }
             return staging.get(staged++);
+        }
+
+        /** The floats of staged-band buffers this workspace keeps between calls. */
+        long stagedFloats() {
+            long floats = 0;
+            for (float[] buffer : staging) {
+                floats += buffer.length;
+            }
+            return floats;
         }
     }
 
