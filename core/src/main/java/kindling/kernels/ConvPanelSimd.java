@@ -66,7 +66,11 @@ final class ConvPanelSimd {
      * at each end: 16 panels (14 output rows there) copy a fifth fewer rows than 8.
      */
     static final int BAND = 16;
-    /** The fewest panels of an output plane for this path ({@link #suits}). */
+    /**
+     * The fewest panels of an output plane for this path ({@link #suits}): the threshold the path was
+     * measured with when a band was 8 panels, kept when bands grew to {@link #BAND} so that no layer
+     * changed path; a smaller plane makes a single band, shorter than BAND.
+     */
     static final int MIN_PANELS = 8;
     /** The most taps (C_in/groups·k_h·k_w) a layer may have here: longer filters were not measured. */
     static final int MAX_PATCH = 256;
