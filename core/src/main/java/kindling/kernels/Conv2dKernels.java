@@ -16,7 +16,8 @@ package kindling.kernels;
  * would compute many positions for nothing goes in mode simd to {@code ConvChannelSimd}, a direct
  * convolution with the filters in the lanes, before all of these ({@code ConvChannelSimd.suits});
  * so does such a layer's weight gradient when its filters are whole blocks of taps
- * ({@code ConvChannelSimd.suitsWeight}: height and width multiples of 5, as LeNet's 5×5).
+ * ({@code ConvChannelSimd.suitsWeight}: a width multiple of 5, and with one vector of filters a height
+ * multiple of 5 too, as LeNet's 5×5).
  * A strided forward with a short filter (AlexNet's conv1) goes in mode simd to {@code ConvPanelSimd},
  * which numbers its outputs as y does and stores them there directly ({@code ConvPanelSimd.suits}).
  * What follows is the path of mode plain, and of mode simd for small planes and for ∂L/∂x with a stride.

@@ -196,6 +196,7 @@ final class ConvChannelSimd {
                 int j = Math.min(j0, g.outWidth() - block.columns);  // the last block of columns ends at the row's end
                 int window = xIndex + i * rowStep + j;
                 int tileIndex = (i * g.outWidth() + j) * filters;
+                // The block's V, R and J as the digits of one number (1210: 1 vector × 2 rows × 10 columns).
                 switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
                     case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
                     case 2110 -> ConvChannelSimdKernels.kernel2x1x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
@@ -363,6 +364,7 @@ final class ConvChannelSimd {
                     int window = xIndex + (c * rows + a) * cols + b;
                     int partialIndex = ((c * g.kernelH() + a) * g.kernelW() + b) * filters;
                     int partialRow = g.kernelW() * filters;
+                    // The block's V, R and J as the digits of one number (1505: 1 vector × 5 rows × 5 columns).
                     switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
                         case 1505 -> ConvChannelSimdKernels.weightKernel1x5x5(src, window, cols, pixels, gradT, partial, partialIndex, partialRow);
                         case 1105 -> ConvChannelSimdKernels.weightKernel1x1x5(src, window, cols, pixels, gradT, partial, partialIndex, partialRow);

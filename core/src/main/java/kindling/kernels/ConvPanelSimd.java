@@ -66,7 +66,11 @@ final class ConvPanelSimd {
      * at each end: 16 panels (14 output rows there) copy a fifth fewer rows than 8.
      */
     static final int BAND = 16;
-    /** The fewest panels of an output plane for this path ({@link #suits}). */
+    /**
+     * The fewest panels of an output plane for this path ({@link #suits}): the threshold the path was
+     * measured with when a band was 8 panels, kept when bands grew to {@link #BAND} so that no layer
+     * changed path; a smaller plane makes a single band, shorter than BAND.
+     */
     static final int MIN_PANELS = 8;
     /** The most taps (C_in/groups·k_h·k_w) a layer may have here: longer filters were not measured. */
     static final int MAX_PATCH = 256;
@@ -76,7 +80,7 @@ final class ConvPanelSimd {
     /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    private static final class Workspace {
+    static final class Workspace {
         private float[] image = new float[0];
         private float[] shifted = new float[0];
         private float[] tile = new float[0];
@@ -123,22 +127,35 @@ final class ConvPanelSimd {
          * A buffer of {@code size} floats for one band's outputs in the call of {@code output}, or null
          * when one more would take this thread's buffers in that call past
          * {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats. Buffers taken in an earlier call are free
-         * again: every staged band was copied into y before its call returned.
+         * again: every staged band was copied into y before its call returned. They are dropped when a
+         * call's bands have another size, so that all the buffers kept have one size and together stay
+         * within {@link ConvPanelSimd#MAX_STAGED_FLOATS} floats (mixing an earlier layer's larger buffers
+         * with a later one's could keep more).
          */
         float[] staging(Output output, int size) {
             if (stagingCall != output.call) {
                 stagingCall = output.call;
                 staged = 0;
+                if (!staging.isEmpty() && staging.get(0).length != size) {
+                    staging.clear();
+                }
             }
             if ((long) (staged + 1) * size > MAX_STAGED_FLOATS) {
                 return null;
             }
             if (staged == staging.size()) {
                 staging.add(new float[size]);
-            } else if (staging.get(staged).length < size) {
-                staging.set(staged, new float[size]);
             }
             return staging.get(staged++);
+        }
+
+        /** The floats of staged-band buffers this workspace keeps between calls. */
+        long stagedFloats() {
+            long floats = 0;
+            for (float[] buffer : staging) {
+                floats += buffer.length;
+            }
+            return floats;
         }
     }
 
@@ -159,8 +176,8 @@ final class ConvPanelSimd {
         private final int outChannels;
         private final int plane;
         private volatile float[] y;
-        /** Whether {@link #allocate} failed. */
-        private boolean failed;
+        /** Why {@link #allocate} failed (an OutOfMemoryError), or null. */
+        private Throwable failure;
         /** Bands computed before y existed and not yet copied. */
         private final java.util.List<StagedBand> pending = new java.util.ArrayList<>();
 
@@ -184,7 +201,7 @@ final class ConvPanelSimd {
                 array = new float[size];
             } catch (RuntimeException | Error e) {       // an OutOfMemoryError must not leave the others waiting
                 synchronized (this) {
-                    failed = true;
+                    failure = e;
                     notifyAll();
                 }
                 throw e;
@@ -210,8 +227,9 @@ final class ConvPanelSimd {
         /** y, waiting for it if need be. */
         synchronized float[] await() {
             while (y == null) {
-                if (failed) {
-                    throw new IllegalStateException("the output of the convolution could not be allocated");
+                if (failure != null) {
+                    // The cause matters: this may be the first exception of the parallel loop, the one its caller sees.
+                    throw new IllegalStateException("the output of the convolution could not be allocated", failure);
                 }
                 try {
                     wait();

@@ -127,6 +127,11 @@ class ConvChannelSimdTest {
         assertWeightMatches(ConvGeometry.of(1, 3, 15, 19, 2 * lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)); // two vectors
         // A row stride leaves the last rows unread: x read in place, the last window ends before x does.
         assertWeightMatches(ConvGeometry.of(2, 3, 23, 21, lanes(), 5, 5, 2, 1, 0, 0, 0, 0, 1, 1, 1));
+        // Two vectors of filters take blocks of one row of taps with 16 and 32 registers alike: any
+        // filter height, here 3 (LeNet's conv2 with AVX2's 8 lanes is two vectors too).
+        ConvGeometry threeHigh = ConvGeometry.of(2, 3, 17, 19, 2 * lanes(), 3, 5, 1, 1, 1, 0, 1, 2, 1, 1, 1);
+        assertTrue(ConvChannelSimd.acceptsWeight(threeHigh));
+        assertWeightMatches(threeHigh);
     }
 
     @Test

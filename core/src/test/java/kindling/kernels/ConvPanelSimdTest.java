@@ -3,6 +3,8 @@ package kindling.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -108,6 +110,33 @@ class ConvPanelSimdTest {
         } finally {
             Threads.set(before);
         }
+    }
+
+    @Test
+    void aThreadKeepsAtMostMaxStagedFloatsOfStagingBuffersFromCallToCall() {
+        ConvPanelSimd.Workspace workspace = new ConvPanelSimd.Workspace();
+        int quarter = ConvPanelSimd.MAX_STAGED_FLOATS / 4;
+        ConvPanelSimd.Output first = new ConvPanelSimd.Output(1, 1, 1);
+        for (int band = 0; band < 4; band++) {
+            assertEquals(quarter, workspace.staging(first, quarter).length);
+        }
+        assertEquals(null, workspace.staging(first, quarter), "a fifth band waits for y instead");
+        // A later call (another layer) with larger bands: its buffers must not add to the first call's.
+        ConvPanelSimd.Output second = new ConvPanelSimd.Output(1, 1, 1);
+        float[] band = workspace.staging(second, 2 * quarter);
+        assertTrue(workspace.stagedFloats() <= ConvPanelSimd.MAX_STAGED_FLOATS, workspace.stagedFloats() + " floats kept");
+        // and a call with bands of the same size reuses the buffer
+        assertSame(band, workspace.staging(new ConvPanelSimd.Output(1, 1, 1), 2 * quarter));
+    }
+
+    @Test
+    void aFailedAllocationReachesTheThreadsWaitingForYWithItsCause() {
+        // Past the largest array the JVM makes: the allocation fails at once, without filling the heap.
+        ConvPanelSimd.Output output = new ConvPanelSimd.Output(Integer.MAX_VALUE, 1, 1);
+        OutOfMemoryError failure = assertThrows(OutOfMemoryError.class, output::allocate);
+        // A waiting thread's exception may be the first of the parallel loop, the one its caller sees.
+        IllegalStateException waiting = assertThrows(IllegalStateException.class, output::await);
+        assertSame(failure, waiting.getCause());
     }
 
     @Test
