@@ -30,9 +30,16 @@ final class LaneSums {
     private LaneSums() {
     }
 
-    /** A scratch array for {@link #inOrder(FloatVector, float[])}: one per thread, not shared. */
+    /** One scratch array per thread, made once: the kernels ask for it once per channel or group. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    /**
+     * The calling thread's scratch array for {@link #inOrder(FloatVector, float[])}, the same array on
+     * every call from that thread. Sharing it is safe because {@code inOrder} overwrites it and reads it
+     * back before it returns: no caller keeps anything in it between calls.
+     */
     static float[] scratch() {
-        return new float[LANES];
+        return SCRATCH.get();
     }
 
     /**
