@@ -18,8 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * plain Java, which every tier must follow to the bit.
  *
  * <p>The cost: L dependent float additions instead of a log₂ L deep tree, a few tens of cycles per
- * sum. The kernels that use it reduce once per block of hundreds of values or more, so it does not
- * show in their times. Lane order is also what the Java fallback and JDK 17's compiled code
+ * sum. Where a kernel reduces once per block of a thousand values (batch norm's and group norm's long
+ * planes) that does not show; where the blocks are short (a convolution's bias gradient on 7×7
+ * planes, batch norm's channel loops on planes of about a hundred positions, one sum per image) it
+ * is a larger share of the work. Lane order is also what the Java fallback and JDK 17's compiled code
  * compute, so the results are the ones those gave before.
  */
 final class LaneSums {
@@ -30,9 +32,16 @@ final class LaneSums {
     private LaneSums() {
     }
 
-    /** A scratch array for {@link #inOrder(FloatVector, float[])}: one per thread, not shared. */
+    /** One scratch array per thread, made once: the kernels ask for it once per channel or group. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    /**
+     * The calling thread's scratch array for {@link #inOrder(FloatVector, float[])}, the same array on
+     * every call from that thread. Sharing it is safe because {@code inOrder} overwrites it and reads it
+     * back before it returns: no caller keeps anything in it between calls.
+     */
     static float[] scratch() {
-        return new float[LANES];
+        return SCRATCH.get();
     }
 
     /**

@@ -79,6 +79,10 @@ class JitTierDeterminismTest {
     private static final float[] A = gaussians(M * K, 1f, 0f);
     private static final float[] B = gaussians(N * K, 1f, 0f);
     private static final float[] WIDE = gaussians(X.length, 30f, 0f);   // down to the underflow of e^(−|x|)
+    /** Channels of the small-plane batch norm: enough that a block of channels spans whole vectors. */
+    private static final int SMALL_CHANNELS = 64;
+    private static final float[] SMALL_GAMMA = gaussians(SMALL_CHANNELS, 0.2f, 1f);
+    private static final float[] SMALL_BETA = gaussians(SMALL_CHANNELS, 0.2f, 0f);
 
     /** One CRC-32 per kernel of its outputs' bits, joined: which kernel differs shows in the message. */
     static String fingerprint() {
@@ -106,18 +110,28 @@ class JitTierDeterminismTest {
         crcs.add("batchNorm=" + crc(y, gradX, mean, variance, invStd, sumGrad, sumGradXHat));
 
         // The same values as small planes (2×2, the last stages of a ResNet), which batch norm
-        // sums by blocks of channels instead of channel by channel.
+        // sums by blocks of channels instead of channel by channel; with 64 channels a block is 8
+        // channels, a run of 32 floats per image, so its vector loops run too.
         int smallSpatial = 4;
-        int smallBatch = x.length / (channels * smallSpatial);
-        int smallLength = smallBatch * channels * smallSpatial;
+        int smallChannels = SMALL_CHANNELS;
+        int smallBatch = x.length / (smallChannels * smallSpatial);
+        int smallLength = smallBatch * smallChannels * smallSpatial;
         float[] smallX = java.util.Arrays.copyOf(x, smallLength);
         float[] smallY = new float[smallLength];
-        NormKernels.batchNormForward(smallX, smallBatch, channels, smallSpatial, gamma, beta, null, null, 1e-5,
-                mean, variance, saveMean, invStd, smallY);
+        double[] smallMean = new double[smallChannels];
+        double[] smallVariance = new double[smallChannels];
+        double[] smallSaveMean = new double[smallChannels];
+        double[] smallInvStd = new double[smallChannels];
+        NormKernels.batchNormForward(smallX, smallBatch, smallChannels, smallSpatial, SMALL_GAMMA, SMALL_BETA,
+                null, null, 1e-5, smallMean, smallVariance, smallSaveMean, smallInvStd, smallY);
+        double[] smallSumGrad = new double[smallChannels];
+        double[] smallSumGradXHat = new double[smallChannels];
         float[] smallGradX = new float[smallLength];
-        NormKernels.batchNormBackward(java.util.Arrays.copyOf(g, smallLength), smallX, saveMean, invStd, gamma,
-                true, smallBatch, channels, smallSpatial, sumGrad, sumGradXHat, smallGradX);
-        crcs.add("batchNormSmallPlanes=" + crc(smallY, smallGradX, mean, variance, invStd, sumGrad, sumGradXHat));
+        NormKernels.batchNormBackward(java.util.Arrays.copyOf(g, smallLength), smallX, smallSaveMean, smallInvStd,
+                SMALL_GAMMA, true, smallBatch, smallChannels, smallSpatial, smallSumGrad, smallSumGradXHat,
+                smallGradX);
+        crcs.add("batchNormSmallPlanes=" + crc(smallY, smallGradX, smallMean, smallVariance, smallInvStd,
+                smallSumGrad, smallSumGradXHat));
 
         int groups = 2;
         float[] normalized = new float[x.length];
