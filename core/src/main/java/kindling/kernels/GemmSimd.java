@@ -428,7 +428,7 @@ public final class GemmSimd implements GemmKernel {
         if (packedA == null) {
             aBase = 0;
             packedA = buffers.packedA(GemmPacking.packedSize(blockRows, depth, mr) + PACK_SLACK);
-            packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, buffers);
+            packA(transA, a, aOffset, lda, blockRow0, blockRows, p0, depth, packedA, 0, buffers);
         }
         // B panel outside, A panel inside: the B panel (depth × NR) stays in L1 while
         // every A panel of the row block streams past it from L2.
@@ -495,14 +495,14 @@ public final class GemmSimd implements GemmKernel {
             panels = new float[size + PACK_SLACK];
             WHOLE_A.set(panels);
         }
-        float[] block = buffers.packedA(GemmPacking.packedSize(Math.min(ROW_BLOCK, m), Math.min(DEPTH, k), mr) + PACK_SLACK);
+        // In order of the offsets: packA may write up to PACK_SLACK floats past a block, which lands in
+        // the next block's place (packed afterwards, over it) or, after the last, in the slack at the end.
         for (int kb = 0; kb < kBlocks; kb++) {
             int depth = Math.min(DEPTH, k - kb * DEPTH);
             for (int rb = 0; rb < rowBlocks; rb++) {
                 int blockRows = Math.min(ROW_BLOCK, m - rb * ROW_BLOCK);
-                // packed where rowBlock packs, then copied: packA may write PACK_SLACK floats past the block
-                packA(transA, a, aOffset, lda, rb * ROW_BLOCK, blockRows, kb * DEPTH, depth, block, buffers);
-                System.arraycopy(block, 0, panels, offsets[kb * rowBlocks + rb], GemmPacking.packedSize(blockRows, depth, mr));
+                packA(transA, a, aOffset, lda, rb * ROW_BLOCK, blockRows, kb * DEPTH, depth, panels,
+                        offsets[kb * rowBlocks + rb], buffers);
             }
         }
         return panels;
@@ -691,12 +691,12 @@ public final class GemmSimd implements GemmKernel {
      * {@code dst} needs {@link #PACK_SLACK} floats beyond the packed block.
      */
     void packA(boolean transA, float[] a, int aOffset, int lda, int row0, int rows, int p0, int depth,
-               float[] dst, GemmPacking.Buffers buffers) {
+               float[] dst, int dstOffset, GemmPacking.Buffers buffers) {
         int[] gatherMap = !transA && gathersA ? buffers.gatherMap(mr, MR, LANES, lda) : null;
         for (int panel = 0; panel < rows; panel += mr) {
             int validRows = Math.min(mr, rows - panel);
             int height = panelHeight(validRows);
-            int out = panel * depth;
+            int out = dstOffset + panel * depth;
             if (transA && validRows == height) {
                 packTransposedPanel(a, aOffset + p0 * lda + row0 + panel, lda, depth, dst, out, height);
             } else if (!transA && validRows == height && gathersA) {
