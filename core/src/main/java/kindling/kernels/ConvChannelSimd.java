@@ -170,14 +170,8 @@ final class ConvChannelSimd {
             Workspace workspace = WORKSPACE.get();
             float[] tile = workspace.tile(plane * filters);
             for (int n = t * perTask; n < Math.min(g.batch(), (t + 1) * perTask); n++) {
-                float[] src = x;
-                int xIndex = n * g.inChannels() * g.height() * g.width();
-                if (!direct) {
-                    src = workspace.image(g.inChannels() * rowsOf * colsOf);
-                    pad(x, g, n, rowsOf, colsOf, src);
-                    xIndex = 0;
-                }
-                image(src, xIndex, colsOf, taps, packed, g, block, tile);
+                float[] src = source(x, g, n, direct, rowsOf, colsOf, workspace);
+                image(src, sourceIndex(g, n, direct), colsOf, taps, packed, g, block, tile);
                 storeImage(tile, tileColumn, bias, g, n, output.array());
             }
         });
@@ -323,13 +317,8 @@ final class ConvChannelSimd {
             Workspace workspace = WORKSPACE.get();
             float[] gradT = workspace.tile(plane * filters);
             for (int n = run * g.batch() / runs; n < (run + 1) * g.batch() / runs; n++) {
-                float[] src = x;
-                int xIndex = n * g.inChannels() * g.height() * g.width();
-                if (!direct) {
-                    src = workspace.image(g.inChannels() * rowsOf * colsOf);
-                    pad(x, g, n, rowsOf, colsOf, src);
-                    xIndex = 0;
-                }
+                float[] src = source(x, g, n, direct, rowsOf, colsOf, workspace);
+                int xIndex = sourceIndex(g, n, direct);
                 for (int v = 0; v < vectors; v++) {                  // gradT[p][o] = ∂L/∂y[n][o][p]
                     int from = (n * filters + v * LANES) * plane;
                     for (int p = 0; p < plane; p++) {
@@ -374,6 +363,26 @@ final class ConvChannelSimd {
                 }
             }
         }
+    }
+
+    /**
+     * Image n as the kernels read it: x itself when the outputs' windows lie inside the unpadded image
+     * ({@code direct}), else its {@code rows} × {@code cols} padded copy ({@link #pad}) in this thread's
+     * workspace. {@link #sourceIndex} says where the image starts in it.
+     */
+    private static float[] source(float[] x, ConvGeometry g, int n, boolean direct, int rows, int cols,
+                                  Workspace workspace) {
+        if (direct) {
+            return x;
+        }
+        float[] src = workspace.image(g.inChannels() * rows * cols);
+        pad(x, g, n, rows, cols, src);
+        return src;
+    }
+
+    /** Where image n starts in {@link #source}'s array. */
+    private static int sourceIndex(ConvGeometry g, int n, boolean direct) {
+        return direct ? n * g.inChannels() * g.height() * g.width() : 0;
     }
 
     /**
