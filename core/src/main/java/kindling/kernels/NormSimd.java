@@ -277,9 +277,7 @@ final class NormSimd {
             int base = n * stride + start;
             int j = 0;
             for (; j <= run - lanes; j += lanes) {
-                FloatVector xHat = FloatVector.fromArray(FLOATS, x, base + j)
-                        .sub(FloatVector.fromArray(FLOATS, shift, j)).sub(FloatVector.fromArray(FLOATS, delta, j))
-                        .mul(FloatVector.fromArray(FLOATS, scale, j));
+                FloatVector xHat = xHat(x, base + j, shift, delta, scale, j);
                 xHat.fma(FloatVector.fromArray(FLOATS, g, j), FloatVector.fromArray(FLOATS, b, j))
                         .intoArray(out, base + j);
             }
@@ -339,6 +337,16 @@ final class NormSimd {
         return sums;
     }
 
+    /**
+     * x̂ = ((x − K) − δ) · (1/σ) for the lanes of a block's run from j, x read from {@code index}: the
+     * float operations of the channel loops, in their order, so that forward and backward agree on x̂.
+     */
+    private static FloatVector xHat(float[] x, int index, float[] shift, float[] delta, float[] invSigma, int j) {
+        return FloatVector.fromArray(FLOATS, x, index)
+                .sub(FloatVector.fromArray(FLOATS, shift, j)).sub(FloatVector.fromArray(FLOATS, delta, j))
+                .mul(FloatVector.fromArray(FLOATS, invSigma, j));
+    }
+
     /** Σ over a channel's lanes sums[from .. from + spatial), in order. */
     private static double channelSum(double[] sums, int from, int spatial) {
         double sum = 0;
@@ -393,9 +401,7 @@ final class NormSimd {
             int base = n * stride + start;
             int j = 0;
             for (; j <= run - lanes; j += lanes) {
-                FloatVector xHat = FloatVector.fromArray(FLOATS, x, base + j)
-                        .sub(FloatVector.fromArray(FLOATS, shift, j)).sub(FloatVector.fromArray(FLOATS, delta, j))
-                        .mul(FloatVector.fromArray(FLOATS, invSigma, j));
+                FloatVector xHat = xHat(x, base + j, shift, delta, invSigma, j);
                 FloatVector.fromArray(FLOATS, g, base + j).sub(FloatVector.fromArray(FLOATS, meanGrad, j))
                         .sub(xHat.mul(FloatVector.fromArray(FLOATS, meanGradXHat, j)))
                         .mul(FloatVector.fromArray(FLOATS, scale, j)).intoArray(gradX, base + j);
