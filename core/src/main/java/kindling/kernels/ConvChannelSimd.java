@@ -93,7 +93,24 @@ final class ConvChannelSimd {
             }
             return vectors == 1 ? new Block(1, 1, 10) : new Block(2, 1, 6);
         }
+
+        /**
+         * Whether layer g takes the row kernel ({@code rowKernel1x2x10x5}) for this block: the 2 × 10
+         * block of one vector of filters, filters {@link #ROW_TAPS} taps wide with no column dilation.
+         */
+        boolean sharesRows(ConvGeometry g) {
+            return vectors == 1 && rows == 2 && columns == 10 && g.kernelW() == ROW_TAPS && g.dilationW() == 1;
+        }
     }
+
+    /**
+     * The filter width of the row kernel (LeNet's 5 × 5 filters). Per row of taps (c, a) it keeps the 5
+     * weight vectors in registers and broadcasts each input value of an output row once for the 5
+     * taps that read it: 5 + 2·14 loads per 100 FMAs on a 2 × 10 block, where the kernel that walks
+     * the taps one by one loads one weight vector and 20 input values per 20 FMAs and is bound by
+     * the loads. Each sum still takes its terms in the order of the taps, so both give the same bits.
+     */
+    static final int ROW_TAPS = 5;
 
     /**
      * Whether this kernel is worth taking for layer g: it {@link #accepts} g, and ConvSimd would
@@ -145,14 +162,7 @@ final class ConvChannelSimd {
         boolean direct = g.padTop() == 0 && g.padLeft() == 0 && srcRows <= g.height() && srcCols <= g.width();
         int rowsOf = direct ? g.height() : srcRows;
         int colsOf = direct ? g.width() : srcCols;
-        int[] taps = new int[g.patchSize()];              // tap (c, a, b) → its offset from a window's start
-        for (int c = 0, k = 0; c < g.inChannels(); c++) {
-            for (int a = 0; a < g.kernelH(); a++) {
-                for (int b = 0; b < g.kernelW(); b++, k++) {
-                    taps[k] = c * rowsOf * colsOf + a * g.dilationH() * colsOf + b * g.dilationW();
-                }
-            }
-        }
+        int[] taps = offsets(g, rowsOf, colsOf, block.sharesRows(g));
         int plane = g.outPlane();
         int[] tileColumn = new int[LANES];                // a gather down one filter's column of the tile
         for (int lane = 0; lane < LANES; lane++) {
@@ -178,18 +188,41 @@ final class ConvChannelSimd {
         return output.array();
     }
 
+    /**
+     * Where each tap (c, a, b) lies from the start of an output pixel's window in a source of
+     * {@code rows} × {@code cols} floats per channel, in the order of the taps; or, for the row kernel
+     * ({@code rowsOfTaps}), where each row of taps (c, a) starts.
+     */
+    private static int[] offsets(ConvGeometry g, int rows, int cols, boolean rowsOfTaps) {
+        int width = rowsOfTaps ? 1 : g.kernelW();
+        int[] offsets = new int[g.inChannels() * g.kernelH() * width];
+        for (int c = 0, k = 0; c < g.inChannels(); c++) {
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < width; b++, k++) {
+                    offsets[k] = c * rows * cols + a * g.dilationH() * cols + b * g.dilationW();
+                }
+            }
+        }
+        return offsets;
+    }
+
     /** The tile of one image: tile[(i·W_out + j)·C_out + o] = y[o][i][j] without the bias. */
     private static void image(float[] src, int xIndex, int cols, int[] taps, float[] packed, ConvGeometry g,
                               Block block, float[] tile) {
         int filters = g.outChannels();
         int rowStep = g.strideH() * cols;
         int tileRow = g.outWidth() * filters;
+        boolean sharesRows = block.sharesRows(g);        // then taps holds the rows of taps
         for (int i0 = 0; i0 < g.outHeight(); i0 += block.rows) {
             int i = Math.min(i0, g.outHeight() - block.rows);        // the last block of rows ends at the last row
             for (int j0 = 0; j0 < g.outWidth(); j0 += block.columns) {
                 int j = Math.min(j0, g.outWidth() - block.columns);  // the last block of columns ends at the row's end
                 int window = xIndex + i * rowStep + j;
                 int tileIndex = (i * g.outWidth() + j) * filters;
+                if (sharesRows) {
+                    ConvChannelSimdKernels.rowKernel1x2x10x5(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    continue;
+                }
                 // The block's V, R and J as the digits of one number (1210: 1 vector × 2 rows × 10 columns).
                 switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
                     case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
