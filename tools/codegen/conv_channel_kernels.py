@@ -1,6 +1,12 @@
 #!/usr/bin/python3
 """Prints the micro-kernels of core/.../kernels/ConvChannelSimdKernels.java (paste them after its
-constructor): V vectors of filters x R output rows x J output columns, one variable per register."""
+constructor), one variable per register, in three groups:
+  kernelVxRxJ        the forward: V vectors of filters x R output rows x J output columns, the loop
+                     over the taps one by one;
+  weightKernelVxRxJ  the weight gradient: V vectors of filters x R rows x J columns of taps, the loop
+                     over the output pixels of one image;
+  rowKernel1xRxJxKW  the forward for filters KW taps wide: 1 vector of filters x R rows x J columns,
+                     the loop over the rows of taps, each input value broadcast once per row of taps."""
 kernels = [(1, 2, 10), (2, 1, 10), (1, 1, 10), (2, 1, 6)]
 out = []
 for V, R, J in kernels:
@@ -86,5 +92,50 @@ for V, R, J in weight_kernels:
         for t in range(J):
             for v in range(V):
                 out.append(f"        c{r}_{t}_{v}.add(FloatVector.fromArray(SPECIES, partial, {where(r, t, v)})).intoArray(partial, {where(r, t, v)});")
+    out.append("    }")
+print("\n".join(out))
+
+# The row kernels: V = 1 vector of filters x R rows x J columns of output pixels for filters KW taps
+# wide, the loop over the ROWS of taps (c, a). Per row of taps the KW weight vectors stay in registers
+# and each of the J + KW - 1 input values of an output row is broadcast once and used by every
+# (pixel, tap) pair that reads it: column t with tap b reads input column t + b.
+row_kernels = [(2, 10, 5)]
+out = []
+for R, J, KW in row_kernels:
+    n = R * J
+    out.append(f"""
+    /**
+     * 1 vector of filters × {R} row{'s' if R > 1 else ''} × {J} columns of output pixels ({n} sums), filters {KW} taps wide, the
+     * loop over the rows of taps q = (c, a), broadcasts shared between the taps of a row:
+     * tile[tileIndex + r·tileRow + t·LANES ..] = Σ_q Σ_b packed[(q·{KW} + b)·LANES ..] · src[window + tapRows[q] + r·rowStep + t + b]
+     * for r &lt; {R}, t &lt; {J}, b &lt; {KW}; each sum takes its terms in the order of the taps (q, b), as kernel1x{R}x{J} does.
+     */
+    static void rowKernel1x{R}x{J}x{KW}(float[] src, int window, int rowStep, int[] tapRows, float[] packed,
+            float[] tile, int tileIndex, int tileRow) {{""")
+    for r in range(R):
+        for t in range(J):
+            out.append(f"        FloatVector c{r}_{t} = FloatVector.zero(SPECIES);")
+    out.append(f"""        for (int q = 0; q < tapRows.length; q++) {{
+            int at = window + tapRows[q];
+            int wq = q * {KW} * LANES;""")
+    for b in range(KW):
+        out.append(f"            FloatVector w{b} = FloatVector.fromArray(SPECIES, packed, wq{' + ' + (str(b) + ' * ' if b > 1 else '') + 'LANES' if b else ''});")
+    for r in range(R):
+        a = "at" if r == 0 else f"at{r}"
+        if r > 0:
+            out.append(f"            int at{r} = at + {str(r) + ' * ' if r > 1 else ''}rowStep;")
+        for u in range(J + KW - 1):
+            out.append(f"            FloatVector x{r}_{u} = FloatVector.broadcast(SPECIES, src[{a}{' + ' + str(u) if u else ''}]);")
+            for b in range(KW):
+                t = u - b
+                if 0 <= t < J:
+                    out.append(f"            c{r}_{t} = w{b}.fma(x{r}_{u}, c{r}_{t});")
+    out.append("        }")
+    for r in range(R):
+        for t in range(J):
+            parts = ["tileIndex"]
+            if r: parts.append(f"{str(r) + ' * ' if r > 1 else ''}tileRow")
+            if t: parts.append(f"{t} * LANES" if t > 1 else "LANES")
+            out.append(f"        c{r}_{t}.intoArray(tile, {' + '.join(parts)});")
     out.append("    }")
 print("\n".join(out))

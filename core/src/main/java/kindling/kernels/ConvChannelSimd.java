@@ -1,5 +1,7 @@
 package kindling.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -33,13 +35,20 @@ import jdk.incubator.vector.VectorSpecies;
  * written to a small per-image tile, and while it is in the L1 cache each filter's column of the
  * tile is read with vector gathers and stored as a run of y's plane, the bias added on the way.
  *
+ * <p>y itself (1.6 MB on LeNet's conv2, which the JVM zeroes when it allocates it) is allocated by
+ * the thread that takes the first task, while the other threads start computing at once: the tiles
+ * of the first images wait in a buffer of the calling thread ({@link #MAX_EARLY_FLOATS}) until a
+ * thread that has y stores them, so no thread waits for the allocation.
+ *
  * <h2>The loops</h2>
  * <pre>
  *   for each run of images (in parallel; one image's outputs never depend on another's)
+ *     (the first run: allocate y)
  *     for each image
  *       src = x itself, or the zero-padded copy of the image             (per-thread buffer)
  *       for each block of R output rows, for each block of J output columns: micro-kernel → tile
  *       tile (pixels × filters) → y (filters × pixels), + bias
+ *         (y not allocated yet: the tile waits; it is stored by the next thread that has y)
  * </pre>
  * Images are grouped into runs so that each task holds enough work to pay for handing it out (one
  * LeNet image is too little; the figures are in docs/kernels.md). Each output sums its taps in one fixed order (input channel,
@@ -62,12 +71,20 @@ final class ConvChannelSimd {
     private static final class Workspace {
         private float[] image = new float[0];
         private float[] tile = new float[0];
+        private float[] early = new float[0];
 
         float[] image(int size) {
             if (image.length < size) {
                 image = new float[size];
             }
             return image;
+        }
+
+        float[] early(int size) {
+            if (early.length < size) {
+                early = new float[size];
+            }
+            return early;
         }
 
         float[] tile(int size) {
@@ -93,7 +110,24 @@ final class ConvChannelSimd {
             }
             return vectors == 1 ? new Block(1, 1, 10) : new Block(2, 1, 6);
         }
+
+        /**
+         * Whether layer g takes the row kernel ({@code rowKernel1x2x10x5}) for this block: the 2 × 10
+         * block of one vector of filters, filters {@link #ROW_TAPS} taps wide with no column dilation.
+         */
+        boolean sharesRows(ConvGeometry g) {
+            return vectors == 1 && rows == 2 && columns == 10 && g.kernelW() == ROW_TAPS && g.dilationW() == 1;
+        }
     }
+
+    /**
+     * The filter width of the row kernel (LeNet's 5 × 5 filters). Per row of taps (c, a) it keeps the 5
+     * weight vectors in registers and broadcasts each input value of an output row once for the 5
+     * taps that read it: 5 + 2·14 loads per 100 FMAs on a 2 × 10 block, where the kernel that walks
+     * the taps one by one loads one weight vector and 20 input values per 20 FMAs and is bound by
+     * the loads. Each sum still takes its terms in the order of the taps, so both give the same bits.
+     */
+    static final int ROW_TAPS = 5;
 
     /**
      * Whether this kernel is worth taking for layer g: it {@link #accepts} g, and ConvSimd would
@@ -145,14 +179,7 @@ final class ConvChannelSimd {
         boolean direct = g.padTop() == 0 && g.padLeft() == 0 && srcRows <= g.height() && srcCols <= g.width();
         int rowsOf = direct ? g.height() : srcRows;
         int colsOf = direct ? g.width() : srcCols;
-        int[] taps = new int[g.patchSize()];              // tap (c, a, b) → its offset from a window's start
-        for (int c = 0, k = 0; c < g.inChannels(); c++) {
-            for (int a = 0; a < g.kernelH(); a++) {
-                for (int b = 0; b < g.kernelW(); b++, k++) {
-                    taps[k] = c * rowsOf * colsOf + a * g.dilationH() * colsOf + b * g.dilationW();
-                }
-            }
-        }
+        int[] taps = offsets(g, rowsOf, colsOf, block.sharesRows(g));
         int plane = g.outPlane();
         int[] tileColumn = new int[LANES];                // a gather down one filter's column of the tile
         for (int lane = 0; lane < LANES; lane++) {
@@ -162,34 +189,139 @@ final class ConvChannelSimd {
         long perImage = (long) filters * plane * g.patchSize();
         int perTask = (int) Math.min(g.batch(), Math.max(1, TASK_MULTIPLY_ADDS / Math.max(1, perImage)));
         int tasks = (g.batch() + perTask - 1) / perTask;
-        ConvSimd.Output output = new ConvSimd.Output(g.batch() * filters * plane);
+        int tileFloats = plane * filters;
+        Output output = new Output(g.batch() * tileFloats);
+        // Tiles of the first images may wait in the calling thread's workspace while y is allocated.
+        int early = Threads.get() > 1 ? Math.min(g.batch(), MAX_EARLY_FLOATS / tileFloats) : 0;
+        float[] earlyTiles = early > 0 ? WORKSPACE.get().early(early * tileFloats) : null;
+        AtomicIntegerArray parked = new AtomicIntegerArray(early);   // image n's tile: 1 waits in earlyTiles, 2 stored
+        AtomicInteger waiting = new AtomicInteger();
         Threads.parallelFor(tasks, t -> {
             if (t == 0) {
-                output.array();         // allocated first, while the other threads compute (see ConvSimd.Output)
+                output.allocate();      // while the other threads compute
             }
-            Workspace workspace = WORKSPACE.get();
-            float[] tile = workspace.tile(plane * filters);
+            float[] tile = WORKSPACE.get().tile(tileFloats);
             for (int n = t * perTask; n < Math.min(g.batch(), (t + 1) * perTask); n++) {
-                float[] src = source(x, g, n, direct, rowsOf, colsOf, workspace);
-                image(src, sourceIndex(g, n, direct), colsOf, taps, packed, g, block, tile);
-                storeImage(tile, tileColumn, bias, g, n, output.array());
+                boolean mayWait = n < early;
+                float[] into = mayWait ? earlyTiles : tile;
+                int at = mayWait ? n * tileFloats : 0;
+                float[] src = source(x, g, n, direct, rowsOf, colsOf, WORKSPACE.get());
+                image(src, sourceIndex(g, n, direct), colsOf, taps, packed, g, block, into, at);
+                float[] y = output.ready();
+                if (y == null && mayWait) {
+                    parked.set(n, 1);
+                    waiting.incrementAndGet();
+                    continue;
+                }
+                if (y == null) {
+                    y = output.await();
+                }
+                storeImage(into, at, tileColumn, bias, g, n, y);
+                if (waiting.get() > 0) {
+                    storeParked(earlyTiles, tileColumn, bias, g, parked, waiting, y);
+                }
             }
         });
-        return output.array();
+        float[] y = output.ready();
+        storeParked(earlyTiles, tileColumn, bias, g, parked, waiting, y);   // any left: a thread's last images
+        return y;
+    }
+
+    /**
+     * Most floats of tiles kept for the images computed before y is allocated (512 KB: L2-sized). The
+     * thread that takes the first task allocates y (1.6 MB on LeNet's conv2, which the JVM zeroes:
+     * about as long as 50 images take); the others keep computing meanwhile, and the tiles of those
+     * images wait here, in the calling thread's workspace, each at its image's place, until a thread
+     * that has y stores them.
+     */
+    static final int MAX_EARLY_FLOATS = 1 << 17;
+
+    /** Stores every tile that waits in {@code earlyTiles} ({@code parked} 1) and no thread has claimed yet. */
+    private static void storeParked(float[] earlyTiles, int[] tileColumn, float[] bias, ConvGeometry g,
+                                    AtomicIntegerArray parked, AtomicInteger waiting, float[] y) {
+        int tileFloats = g.outPlane() * g.outChannels();
+        for (int n = 0; n < parked.length() && waiting.get() > 0; n++) {
+            if (parked.get(n) == 1 && parked.compareAndSet(n, 1, 2)) {
+                waiting.decrementAndGet();
+                storeImage(earlyTiles, n * tileFloats, tileColumn, bias, g, n, y);
+            }
+        }
+    }
+
+    /**
+     * The output array, allocated by the thread that takes the first task. {@link #ready} does not
+     * wait: null until it is there; {@link #await} spins until it is (a fraction of a millisecond),
+     * or throws if the allocation failed.
+     */
+    private static final class Output {
+        private final int size;
+        private volatile float[] y;
+        private volatile Throwable failure;
+
+        Output(int size) {
+            this.size = size;
+        }
+
+        void allocate() {
+            try {
+                y = new float[size];
+            } catch (Throwable e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        float[] ready() {
+            return y;
+        }
+
+        float[] await() {
+            float[] array;
+            while ((array = y) == null) {
+                if (failure != null) {
+                    throw new IllegalStateException("ConvChannelSimd: the output could not be allocated", failure);
+                }
+                Thread.onSpinWait();
+            }
+            return array;
+        }
+    }
+
+    /**
+     * Where each tap (c, a, b) lies from the start of an output pixel's window in a source of
+     * {@code rows} × {@code cols} floats per channel, in the order of the taps; or, for the row kernel
+     * ({@code rowsOfTaps}), where each row of taps (c, a) starts.
+     */
+    private static int[] offsets(ConvGeometry g, int rows, int cols, boolean rowsOfTaps) {
+        int width = rowsOfTaps ? 1 : g.kernelW();
+        int[] offsets = new int[g.inChannels() * g.kernelH() * width];
+        for (int c = 0, k = 0; c < g.inChannels(); c++) {
+            for (int a = 0; a < g.kernelH(); a++) {
+                for (int b = 0; b < width; b++, k++) {
+                    offsets[k] = c * rows * cols + a * g.dilationH() * cols + b * g.dilationW();
+                }
+            }
+        }
+        return offsets;
     }
 
     /** The tile of one image: tile[(i·W_out + j)·C_out + o] = y[o][i][j] without the bias. */
     private static void image(float[] src, int xIndex, int cols, int[] taps, float[] packed, ConvGeometry g,
-                              Block block, float[] tile) {
+                              Block block, float[] tile, int tileAt) {
         int filters = g.outChannels();
         int rowStep = g.strideH() * cols;
         int tileRow = g.outWidth() * filters;
+        boolean sharesRows = block.sharesRows(g);        // then taps holds the rows of taps
         for (int i0 = 0; i0 < g.outHeight(); i0 += block.rows) {
             int i = Math.min(i0, g.outHeight() - block.rows);        // the last block of rows ends at the last row
             for (int j0 = 0; j0 < g.outWidth(); j0 += block.columns) {
                 int j = Math.min(j0, g.outWidth() - block.columns);  // the last block of columns ends at the row's end
                 int window = xIndex + i * rowStep + j;
-                int tileIndex = (i * g.outWidth() + j) * filters;
+                int tileIndex = tileAt + (i * g.outWidth() + j) * filters;
+                if (sharesRows) {
+                    ConvChannelSimdKernels.rowKernel1x2x10x5(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
+                    continue;
+                }
                 // The block's V, R and J as the digits of one number (1210: 1 vector × 2 rows × 10 columns).
                 switch (block.vectors * 1000 + block.rows * 100 + block.columns) {
                     case 1210 -> ConvChannelSimdKernels.kernel1x2x10(src, window, rowStep, taps, packed, tile, tileIndex, tileRow);
@@ -210,7 +342,8 @@ final class ConvChannelSimd {
      * {@link #accepts} asks two vectors of filters for one row of at least 10 pixels only, so with 16
      * lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets such planes).
      */
-    private static void storeImage(float[] tile, int[] tileColumn, float[] bias, ConvGeometry g, int n, float[] y) {
+    private static void storeImage(float[] tile, int tileAt, int[] tileColumn, float[] bias, ConvGeometry g, int n,
+                                   float[] y) {
         int filters = g.outChannels();
         int plane = g.outPlane();
         for (int o = 0; o < filters; o++) {
@@ -218,14 +351,14 @@ final class ConvChannelSimd {
             float b = bias == null ? 0f : bias[o];
             if (plane < LANES) {
                 for (int p = 0; p < plane; p++) {
-                    y[to + p] = tile[p * filters + o] + b;
+                    y[to + p] = tile[tileAt + p * filters + o] + b;
                 }
                 continue;
             }
             FloatVector bv = FloatVector.broadcast(SPECIES, b);
             for (int p = 0; p < plane; p += LANES) {
                 int q = Math.min(p, plane - LANES);
-                FloatVector.fromArray(SPECIES, tile, q * filters + o, tileColumn, 0).add(bv).intoArray(y, to + q);
+                FloatVector.fromArray(SPECIES, tile, tileAt + q * filters + o, tileColumn, 0).add(bv).intoArray(y, to + q);
             }
         }
     }
@@ -244,7 +377,17 @@ final class ConvChannelSimd {
         }
     }
 
-    /** ∂L/∂W is summed in this many partial sums at most (runs of images), whatever the thread count. */
+    /**
+     * ∂L/∂W is summed in this many partial sums at most (runs of images), whatever the thread count.
+     * The runs must not depend on the thread count (the sums would round differently), so their
+     * number is fixed, and it is a compromise. Each run is one task: with fewer runs than threads a
+     * thread idles, and with few runs per thread the threads finish unevenly (8 runs: 4 and 4 on two
+     * threads, 3, 3 and 2 on three; a thread held up by other work is made up for by the other taking
+     * a run more). Each run costs one partial sum of C_out · C_in · k_h · k_w floats (9.6 KB on
+     * LeNet's conv2) and one more addition per weight at the end, and its images' sums start from
+     * zero in registers anyway: so 8, enough for the 2 to 8 cores of the machines this library runs
+     * on, costs a few microseconds against the milliseconds of the sums themselves.
+     */
     static final int WEIGHT_RUNS = 8;
 
     /**

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT keeps a {@code FloatVector} in a register only when it is a local variable, and the loop
  * over the taps is a single loop: with the sums live across two nested loops, the JIT of JDK 17
  * kept them as objects on the heap, many times slower (docs/kernels.md). The kernels are printed by a short script
- * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes, and the weight kernels' pattern, three sizes).
+ * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes; the row kernel; and the weight kernels' pattern, three sizes).
  *
  * <p>Each kernel computes, for r &lt; R, t &lt; J and v &lt; V,
  * <pre>
@@ -25,6 +25,14 @@ import jdk.incubator.vector.VectorSpecies;
  * weights, R·J broadcasts of one input value each, V·R·J FMAs. Within a row the J loads are at
  * {@code at + 0}, {@code at + 1}, ... {@code at + J − 1}: fixed distances from one index, so the JIT
  * checks the array bounds of the first and the last only.
+ *
+ * <p>The row kernel ({@code rowKernel1x2x10x5}: 1 vector × 2 rows × 10 columns, filters 5 taps wide)
+ * computes the same sums with fewer loads. Its loop runs over the ROWS of taps q = (c, a), and per
+ * row of taps it loads the 5 weight vectors once and broadcasts each of the 14 input values of an
+ * output row once: input column u serves the pixels t = u − b for the taps b = 0..4 that read it.
+ * Per row of taps 5 + 2·14 loads for 100 FMAs, against 5·21 in {@code kernel1x2x10}, whose one
+ * load per FMA the two load ports cannot feed at the FMA units' pace. Each sum still takes its
+ * terms in the order of the taps (c, a, b), so both kernels give the same bits.
  *
  * <p>The weight kernels ({@code weightKernel1x5x5}: 1 vector of filters × 5 rows × 5 columns of TAPS)
  * are the same pattern turned around for ∂L/∂W ({@link ConvChannelSimd#backwardWeight}): the sums
@@ -46,6 +54,7 @@ final class ConvChannelSimdKernels {
 
     // The methods below are generated: printed by `python3 tools/codegen/conv_channel_kernels.py` and
     // pasted here, after the constructor. Edit the script and paste its output again, not them.
+
 
     /**
      * 1 vector of filters × 2 rows × 10 columns of output pixels (20 sums):
@@ -538,5 +547,193 @@ final class ConvChannelSimdKernels {
         c0_3_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 7 * LANES)).intoArray(partial, partialIndex + 7 * LANES);
         c0_4_0.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 8 * LANES)).intoArray(partial, partialIndex + 8 * LANES);
         c0_4_1.add(FloatVector.fromArray(SPECIES, partial, partialIndex + 9 * LANES)).intoArray(partial, partialIndex + 9 * LANES);
+    }
+
+    /**
+     * 1 vector of filters × 2 rows × 10 columns of output pixels (20 sums), filters 5 taps wide, the
+     * loop over the rows of taps q = (c, a), broadcasts shared between the taps of a row:
+     * tile[tileIndex + r·tileRow + t·LANES ..] = Σ_q Σ_b packed[(q·5 + b)·LANES ..] · src[window + tapRows[q] + r·rowStep + t + b]
+     * for r &lt; 2, t &lt; 10, b &lt; 5; each sum takes its terms in the order of the taps (q, b), as kernel1x2x10 does.
+     */
+    static void rowKernel1x2x10x5(float[] src, int window, int rowStep, int[] tapRows, float[] packed,
+            float[] tile, int tileIndex, int tileRow) {
+        FloatVector c0_0 = FloatVector.zero(SPECIES);
+        FloatVector c0_1 = FloatVector.zero(SPECIES);
+        FloatVector c0_2 = FloatVector.zero(SPECIES);
+        FloatVector c0_3 = FloatVector.zero(SPECIES);
+        FloatVector c0_4 = FloatVector.zero(SPECIES);
+        FloatVector c0_5 = FloatVector.zero(SPECIES);
+        FloatVector c0_6 = FloatVector.zero(SPECIES);
+        FloatVector c0_7 = FloatVector.zero(SPECIES);
+        FloatVector c0_8 = FloatVector.zero(SPECIES);
+        FloatVector c0_9 = FloatVector.zero(SPECIES);
+        FloatVector c1_0 = FloatVector.zero(SPECIES);
+        FloatVector c1_1 = FloatVector.zero(SPECIES);
+        FloatVector c1_2 = FloatVector.zero(SPECIES);
+        FloatVector c1_3 = FloatVector.zero(SPECIES);
+        FloatVector c1_4 = FloatVector.zero(SPECIES);
+        FloatVector c1_5 = FloatVector.zero(SPECIES);
+        FloatVector c1_6 = FloatVector.zero(SPECIES);
+        FloatVector c1_7 = FloatVector.zero(SPECIES);
+        FloatVector c1_8 = FloatVector.zero(SPECIES);
+        FloatVector c1_9 = FloatVector.zero(SPECIES);
+        for (int q = 0; q < tapRows.length; q++) {
+            int at = window + tapRows[q];
+            int wq = q * 5 * LANES;
+            FloatVector w0 = FloatVector.fromArray(SPECIES, packed, wq);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, packed, wq + LANES);
+            FloatVector w2 = FloatVector.fromArray(SPECIES, packed, wq + 2 * LANES);
+            FloatVector w3 = FloatVector.fromArray(SPECIES, packed, wq + 3 * LANES);
+            FloatVector w4 = FloatVector.fromArray(SPECIES, packed, wq + 4 * LANES);
+            FloatVector x0_0 = FloatVector.broadcast(SPECIES, src[at]);
+            c0_0 = w0.fma(x0_0, c0_0);
+            FloatVector x0_1 = FloatVector.broadcast(SPECIES, src[at + 1]);
+            c0_1 = w0.fma(x0_1, c0_1);
+            c0_0 = w1.fma(x0_1, c0_0);
+            FloatVector x0_2 = FloatVector.broadcast(SPECIES, src[at + 2]);
+            c0_2 = w0.fma(x0_2, c0_2);
+            c0_1 = w1.fma(x0_2, c0_1);
+            c0_0 = w2.fma(x0_2, c0_0);
+            FloatVector x0_3 = FloatVector.broadcast(SPECIES, src[at + 3]);
+            c0_3 = w0.fma(x0_3, c0_3);
+            c0_2 = w1.fma(x0_3, c0_2);
+            c0_1 = w2.fma(x0_3, c0_1);
+            c0_0 = w3.fma(x0_3, c0_0);
+            FloatVector x0_4 = FloatVector.broadcast(SPECIES, src[at + 4]);
+            c0_4 = w0.fma(x0_4, c0_4);
+            c0_3 = w1.fma(x0_4, c0_3);
+            c0_2 = w2.fma(x0_4, c0_2);
+            c0_1 = w3.fma(x0_4, c0_1);
+            c0_0 = w4.fma(x0_4, c0_0);
+            FloatVector x0_5 = FloatVector.broadcast(SPECIES, src[at + 5]);
+            c0_5 = w0.fma(x0_5, c0_5);
+            c0_4 = w1.fma(x0_5, c0_4);
+            c0_3 = w2.fma(x0_5, c0_3);
+            c0_2 = w3.fma(x0_5, c0_2);
+            c0_1 = w4.fma(x0_5, c0_1);
+            FloatVector x0_6 = FloatVector.broadcast(SPECIES, src[at + 6]);
+            c0_6 = w0.fma(x0_6, c0_6);
+            c0_5 = w1.fma(x0_6, c0_5);
+            c0_4 = w2.fma(x0_6, c0_4);
+            c0_3 = w3.fma(x0_6, c0_3);
+            c0_2 = w4.fma(x0_6, c0_2);
+            FloatVector x0_7 = FloatVector.broadcast(SPECIES, src[at + 7]);
+            c0_7 = w0.fma(x0_7, c0_7);
+            c0_6 = w1.fma(x0_7, c0_6);
+            c0_5 = w2.fma(x0_7, c0_5);
+            c0_4 = w3.fma(x0_7, c0_4);
+            c0_3 = w4.fma(x0_7, c0_3);
+            FloatVector x0_8 = FloatVector.broadcast(SPECIES, src[at + 8]);
+            c0_8 = w0.fma(x0_8, c0_8);
+            c0_7 = w1.fma(x0_8, c0_7);
+            c0_6 = w2.fma(x0_8, c0_6);
+            c0_5 = w3.fma(x0_8, c0_5);
+            c0_4 = w4.fma(x0_8, c0_4);
+            FloatVector x0_9 = FloatVector.broadcast(SPECIES, src[at + 9]);
+            c0_9 = w0.fma(x0_9, c0_9);
+            c0_8 = w1.fma(x0_9, c0_8);
+            c0_7 = w2.fma(x0_9, c0_7);
+            c0_6 = w3.fma(x0_9, c0_6);
+            c0_5 = w4.fma(x0_9, c0_5);
+            FloatVector x0_10 = FloatVector.broadcast(SPECIES, src[at + 10]);
+            c0_9 = w1.fma(x0_10, c0_9);
+            c0_8 = w2.fma(x0_10, c0_8);
+            c0_7 = w3.fma(x0_10, c0_7);
+            c0_6 = w4.fma(x0_10, c0_6);
+            FloatVector x0_11 = FloatVector.broadcast(SPECIES, src[at + 11]);
+            c0_9 = w2.fma(x0_11, c0_9);
+            c0_8 = w3.fma(x0_11, c0_8);
+            c0_7 = w4.fma(x0_11, c0_7);
+            FloatVector x0_12 = FloatVector.broadcast(SPECIES, src[at + 12]);
+            c0_9 = w3.fma(x0_12, c0_9);
+            c0_8 = w4.fma(x0_12, c0_8);
+            FloatVector x0_13 = FloatVector.broadcast(SPECIES, src[at + 13]);
+            c0_9 = w4.fma(x0_13, c0_9);
+            int at1 = at + rowStep;
+            FloatVector x1_0 = FloatVector.broadcast(SPECIES, src[at1]);
+            c1_0 = w0.fma(x1_0, c1_0);
+            FloatVector x1_1 = FloatVector.broadcast(SPECIES, src[at1 + 1]);
+            c1_1 = w0.fma(x1_1, c1_1);
+            c1_0 = w1.fma(x1_1, c1_0);
+            FloatVector x1_2 = FloatVector.broadcast(SPECIES, src[at1 + 2]);
+            c1_2 = w0.fma(x1_2, c1_2);
+            c1_1 = w1.fma(x1_2, c1_1);
+            c1_0 = w2.fma(x1_2, c1_0);
+            FloatVector x1_3 = FloatVector.broadcast(SPECIES, src[at1 + 3]);
+            c1_3 = w0.fma(x1_3, c1_3);
+            c1_2 = w1.fma(x1_3, c1_2);
+            c1_1 = w2.fma(x1_3, c1_1);
+            c1_0 = w3.fma(x1_3, c1_0);
+            FloatVector x1_4 = FloatVector.broadcast(SPECIES, src[at1 + 4]);
+            c1_4 = w0.fma(x1_4, c1_4);
+            c1_3 = w1.fma(x1_4, c1_3);
+            c1_2 = w2.fma(x1_4, c1_2);
+            c1_1 = w3.fma(x1_4, c1_1);
+            c1_0 = w4.fma(x1_4, c1_0);
+            FloatVector x1_5 = FloatVector.broadcast(SPECIES, src[at1 + 5]);
+            c1_5 = w0.fma(x1_5, c1_5);
+            c1_4 = w1.fma(x1_5, c1_4);
+            c1_3 = w2.fma(x1_5, c1_3);
+            c1_2 = w3.fma(x1_5, c1_2);
+            c1_1 = w4.fma(x1_5, c1_1);
+            FloatVector x1_6 = FloatVector.broadcast(SPECIES, src[at1 + 6]);
+            c1_6 = w0.fma(x1_6, c1_6);
+            c1_5 = w1.fma(x1_6, c1_5);
+            c1_4 = w2.fma(x1_6, c1_4);
+            c1_3 = w3.fma(x1_6, c1_3);
+            c1_2 = w4.fma(x1_6, c1_2);
+            FloatVector x1_7 = FloatVector.broadcast(SPECIES, src[at1 + 7]);
+            c1_7 = w0.fma(x1_7, c1_7);
+            c1_6 = w1.fma(x1_7, c1_6);
+            c1_5 = w2.fma(x1_7, c1_5);
+            c1_4 = w3.fma(x1_7, c1_4);
+            c1_3 = w4.fma(x1_7, c1_3);
+            FloatVector x1_8 = FloatVector.broadcast(SPECIES, src[at1 + 8]);
+            c1_8 = w0.fma(x1_8, c1_8);
+            c1_7 = w1.fma(x1_8, c1_7);
+            c1_6 = w2.fma(x1_8, c1_6);
+            c1_5 = w3.fma(x1_8, c1_5);
+            c1_4 = w4.fma(x1_8, c1_4);
+            FloatVector x1_9 = FloatVector.broadcast(SPECIES, src[at1 + 9]);
+            c1_9 = w0.fma(x1_9, c1_9);
+            c1_8 = w1.fma(x1_9, c1_8);
+            c1_7 = w2.fma(x1_9, c1_7);
+            c1_6 = w3.fma(x1_9, c1_6);
+            c1_5 = w4.fma(x1_9, c1_5);
+            FloatVector x1_10 = FloatVector.broadcast(SPECIES, src[at1 + 10]);
+            c1_9 = w1.fma(x1_10, c1_9);
+            c1_8 = w2.fma(x1_10, c1_8);
+            c1_7 = w3.fma(x1_10, c1_7);
+            c1_6 = w4.fma(x1_10, c1_6);
+            FloatVector x1_11 = FloatVector.broadcast(SPECIES, src[at1 + 11]);
+            c1_9 = w2.fma(x1_11, c1_9);
+            c1_8 = w3.fma(x1_11, c1_8);
+            c1_7 = w4.fma(x1_11, c1_7);
+            FloatVector x1_12 = FloatVector.broadcast(SPECIES, src[at1 + 12]);
+            c1_9 = w3.fma(x1_12, c1_9);
+            c1_8 = w4.fma(x1_12, c1_8);
+            FloatVector x1_13 = FloatVector.broadcast(SPECIES, src[at1 + 13]);
+            c1_9 = w4.fma(x1_13, c1_9);
+        }
+        c0_0.intoArray(tile, tileIndex);
+        c0_1.intoArray(tile, tileIndex + LANES);
+        c0_2.intoArray(tile, tileIndex + 2 * LANES);
+        c0_3.intoArray(tile, tileIndex + 3 * LANES);
+        c0_4.intoArray(tile, tileIndex + 4 * LANES);
+        c0_5.intoArray(tile, tileIndex + 5 * LANES);
+        c0_6.intoArray(tile, tileIndex + 6 * LANES);
+        c0_7.intoArray(tile, tileIndex + 7 * LANES);
+        c0_8.intoArray(tile, tileIndex + 8 * LANES);
+        c0_9.intoArray(tile, tileIndex + 9 * LANES);
+        c1_0.intoArray(tile, tileIndex + tileRow);
+        c1_1.intoArray(tile, tileIndex + tileRow + LANES);
+        c1_2.intoArray(tile, tileIndex + tileRow + 2 * LANES);
+        c1_3.intoArray(tile, tileIndex + tileRow + 3 * LANES);
+        c1_4.intoArray(tile, tileIndex + tileRow + 4 * LANES);
+        c1_5.intoArray(tile, tileIndex + tileRow + 5 * LANES);
+        c1_6.intoArray(tile, tileIndex + tileRow + 6 * LANES);
+        c1_7.intoArray(tile, tileIndex + tileRow + 7 * LANES);
+        c1_8.intoArray(tile, tileIndex + tileRow + 8 * LANES);
+        c1_9.intoArray(tile, tileIndex + tileRow + 9 * LANES);
     }
 }

@@ -35,6 +35,26 @@ class ConvChannelSimdTest {
         return a;
     }
 
+    /** A random input x of layer g. */
+    private float[] input(ConvGeometry g) {
+        return randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+    }
+
+    /** Random weights W of layer g. */
+    private float[] weights(ConvGeometry g) {
+        return randomArray(g.outChannels() * g.patchSize());
+    }
+
+    /** A random bias of layer g. */
+    private float[] bias(ConvGeometry g) {
+        return randomArray(g.outChannels());
+    }
+
+    /** A random ∂L/∂y of layer g. */
+    private float[] gradOutput(ConvGeometry g) {
+        return randomArray(g.batch() * g.outChannels() * g.outPlane());
+    }
+
     @Test
     void matchesTheTextbookLoopsOnRandomGeometries() {
         // One and two vectors of filters, odd input channel counts, row strides, dilations, uneven
@@ -79,17 +99,20 @@ class ConvChannelSimdTest {
 
     @Test
     void givesTheSameBitsAtOneTwoAndThreeThreads() {
-        // Enough images for several runs of images per task, and a padded layer with a row stride.
+        // Enough images for several runs of images per task, a padded layer with a row stride, and
+        // planes so large that only the first images' tiles may wait while y is allocated (the others
+        // wait for y).
         ConvGeometry[] layers = {
             ConvGeometry.of(41, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
             ConvGeometry.of(5, 3, 30, 31, 2 * lanes(), 3, 5, 2, 1, 1, 2, 0, 1, 1, 1, 1),
+            ConvGeometry.of(7, 2, 68, 68, lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
         };
         int before = Threads.get();
         try {
             for (ConvGeometry g : layers) {
-                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-                float[] w = randomArray(g.outChannels() * g.patchSize());
-                float[] bias = randomArray(g.outChannels());
+                float[] x = input(g);
+                float[] w = weights(g);
+                float[] bias = bias(g);
                 Threads.set(1);
                 float[] one = ConvChannelSimd.forward(x, w, bias, g);
                 assertClose(ConvNaive.forward(x, w, bias, g), one, g + " at 1 thread");
@@ -153,8 +176,8 @@ class ConvChannelSimdTest {
         int before = Threads.get();
         try {
             for (ConvGeometry g : layers) {
-                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] x = input(g);
+                float[] gradY = gradOutput(g);
                 Threads.set(1);
                 float[] one = ConvChannelSimd.backwardWeight(x, gradY, g);
                 assertClose(ConvNaive.backwardWeight(x, gradY, g), one, g + " at 1 thread");
@@ -169,8 +192,8 @@ class ConvChannelSimdTest {
     }
 
     private void assertWeightMatches(ConvGeometry g) {
-        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        float[] x = input(g);
+        float[] gradY = gradOutput(g);
         float[] expected = ConvNaive.backwardWeight(x, gradY, g);
         for (int registers : new int[] {16, 32}) {
             assertClose(expected, ConvChannelSimd.backwardWeight(x, gradY, g, registers), g + " ∂L/∂W, registers " + registers);
@@ -178,9 +201,9 @@ class ConvChannelSimdTest {
     }
 
     private void assertMatches(ConvGeometry g) {
-        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-        float[] w = randomArray(g.outChannels() * g.patchSize());
-        float[] bias = randomArray(g.outChannels());
+        float[] x = input(g);
+        float[] w = weights(g);
+        float[] bias = bias(g);
         float[] expected = ConvNaive.forward(x, w, bias, g);
         float[] expectedNoBias = ConvNaive.forward(x, w, null, g);
         for (int registers : new int[] {16, 32}) {
