@@ -77,6 +77,14 @@ final class ConvPanelSimd {
     /** The most floats of staged bands ({@link Output}) a thread keeps: 2 MB. */
     static final int MAX_STAGED_FLOATS = 1 << 19;
 
+    /**
+     * For tests only: when set, every band is computed into a staging buffer while its thread has one
+     * free (then copied into y by {@link Output#stage}), and the first task allocates y only after its
+     * own band, so that bands go through both of {@link Output}'s copies (after and before y exists)
+     * whatever the timing; y must come out bit for bit the same.
+     */
+    static volatile boolean stageEveryBand;
+
     /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -84,18 +92,23 @@ final class ConvPanelSimd {
         private float[] image = new float[0];
         private float[] shifted = new float[0];
         private float[] tile = new float[0];
-        /** The layout whose zero padding {@code image} holds, or null. */
-        private ConvSimd.Layout cleared;
+        /**
+         * The geometry whose zero padding {@code image} holds, or null. Every call builds its own
+         * {@link ConvSimd.Layout}, but the places padAndSplit writes depend on the geometry only (the
+         * layout's phase planes are sized from it), so a buffer cleared for an equal geometry needs no
+         * new clearing: each band overwrites the rows it reads, and the padding stays zero.
+         */
+        private ConvGeometry cleared;
 
         /** The padded-image buffer, zero wherever padAndSplit writes no value (as ConvSimd's). */
         float[] image(ConvSimd.Layout layout, ConvGeometry g) {
             int size = layout.imageFloats(g);
             if (image.length < size) {
                 image = new float[size];
-            } else if (cleared != layout) {
+            } else if (!g.equals(cleared)) {
                 java.util.Arrays.fill(image, 0, size, 0f);
             }
-            cleared = layout;
+            cleared = g;
             return image;
         }
 
@@ -346,7 +359,9 @@ final class ConvPanelSimd {
         int end = Math.min(plane, first + BAND * NR);
         int panels = (end - first + NR - 1) / NR;
         // Image 0's first band, the first task handed out, allocates y before anything else.
-        float[] y = n == 0 && band == 0 ? output.allocate() : output.ready();
+        boolean stageAll = stageEveryBand;
+        boolean allocates = n == 0 && band == 0;
+        float[] y = allocates && !stageAll ? output.allocate() : output.ready();
         Workspace workspace = WORKSPACE.get();
         float[] xq = workspace.image(layout, g);
         int uFrom = firstRow(g, band);
@@ -362,9 +377,9 @@ final class ConvPanelSimd {
             y = output.ready();
         }
         int bandLength = BAND * NR;
-        float[] staged = y == null ? workspace.staging(output, g.outChannels() * bandLength) : null;
+        float[] staged = y == null || stageAll ? workspace.staging(output, g.outChannels() * bandLength) : null;
         if (y == null && staged == null) {
-            y = output.await();
+            y = allocates ? output.allocate() : output.await();
         }
         float[] dst = staged != null ? staged : y;
         for (int group = 0; group < g.groups(); group++) {
@@ -398,6 +413,9 @@ final class ConvPanelSimd {
         }
         if (staged != null) {
             output.stage(staged, n, first, end, bandLength);
+        }
+        if (allocates && output.ready() == null) {
+            output.allocate();                          // stageEveryBand: after the first band, not before
         }
     }
 

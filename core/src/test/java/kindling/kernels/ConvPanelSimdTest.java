@@ -113,6 +113,43 @@ class ConvPanelSimdTest {
     }
 
     @Test
+    void bandsForcedThroughTheStagingBuffersGiveTheDirectPathsBits() {
+        // Which bands go through a staging buffer depends on timing; stageEveryBand sends every band
+        // there (y allocated after the first band: copies before and after y exists), here with two
+        // groups, filters off the blocks (the tile), and a plane of three bands, the last one short.
+        ConvGeometry g = ConvGeometry.of(2, 4, 81, 81, 10, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 2);
+        int bandLength = ConvPanelSimd.BAND * ConvPanelSimd.NR;
+        assertTrue(g.outPlane() > 2 * bandLength && g.outPlane() % bandLength != 0, "three bands, the last short");
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        float[] naive = ConvNaive.forward(x, w, bias, g);
+        int before = Threads.get();
+        try {
+            for (int registers : new int[] {16, 32}) {
+                Threads.set(1);
+                float[] direct = ConvPanelSimd.forward(x, w, bias, g, registers);
+                assertClose(naive, direct, "direct, registers " + registers);
+                for (int threads : new int[] {1, 2, 3}) {
+                    Threads.set(threads);
+                    ConvPanelSimd.stageEveryBand = true;
+                    try {
+                        for (int repeat = 0; repeat < 3; repeat++) {
+                            float[] staged = ConvPanelSimd.forward(x, w, bias, g, registers);
+                            assertArrayEquals(direct, staged, "registers " + registers + ", " + threads + " threads");
+                            assertClose(naive, staged, "staged, registers " + registers);
+                        }
+                    } finally {
+                        ConvPanelSimd.stageEveryBand = false;
+                    }
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void aThreadKeepsAtMostMaxStagedFloatsOfStagingBuffersFromCallToCall() {
         ConvPanelSimd.Workspace workspace = new ConvPanelSimd.Workspace();
         int quarter = ConvPanelSimd.MAX_STAGED_FLOATS / 4;
