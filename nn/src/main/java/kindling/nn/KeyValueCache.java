@@ -19,8 +19,10 @@ import kindling.tensor.Tensor;
  *                                           computed at the first step and reused at every later one
  * </pre>
  * (N sequences, h heads of d = E / h features, S source positions). Step t then projects and feeds forward one
- * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, and
- * appending to the cache copies them, so a step costs O(t) with a small constant. It gives the same numbers:
+ * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, so a
+ * step costs O(t) with a small constant. Appending copies only the new position: the self-attention keys and
+ * values live in a buffer with room to spare, whose capacity doubles when it is full, and the t filled
+ * positions are a view of it ({@link LayerCache#selfAttention()}). It gives the same numbers:
  * under the causal mask position i never reads a later position, so the keys, values and outputs of positions
  * 0..t−1 do not change when position t is added; the cache keeps them instead of recomputing them.
  *
