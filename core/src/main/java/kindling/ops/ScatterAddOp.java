@@ -14,8 +14,11 @@ import kindling.tensor.Tensor;
  *              ∂L/∂src[i][j][k] = ∂L/∂y[index[i][j][k]][j][k]      (gather of ∂L/∂y)
  * </pre>
  * Shape: index has x's rank, is no larger than src in any dim and no larger than x except along
- * dim; y has x's shape. Only the first {@code index.shape()} elements of src are used: the others
- * get gradient 0 (PyTorch 1.13 fails in backward in that case).
+ * dim; y has x's shape. As in PyTorch ({@code index.size(d) <= src.size(d)} for all d), src may be
+ * larger than index: only the part index covers, src[0 .. index.size(0) − 1][0 .. index.size(1) − 1]...,
+ * is added, and the rest of src gets gradient 0, since y does not depend on it. (PyTorch 1.13's
+ * autograd refuses that backward rather than compute it: its src gradient has index's shape; the
+ * golden test computes PyTorch's gradient on the covered part cut out of src.)
  */
 public final class ScatterAddOp extends Function {
     private int[] srcShape;

@@ -1265,6 +1265,7 @@ public final class Tensor {
     /**
      * A copy of this with {@code src} added at the places {@code index} chooses along {@code dim}:
      * {@code out[index[i][j]][j] += src[i][j]} for dim 0, as {@code torch.scatter_add} (out of place).
+     * src may be larger than index in any dim: only the part index covers is added (and gets a gradient).
      */
     public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
         return ScatterAddOp.apply(this, dim, index, src);

@@ -14,7 +14,9 @@ import kindling.tensor.Tensor;
  * elements get none.
  *
  * <p>Shape: input any, output the same. No parameters. The mask comes from the generator given to
- * the constructor, or {@link Generator#global()}.
+ * the constructor, or {@link Generator#global()}. A generator of its own is registered as
+ * {@code generator} ({@link #namedGenerators()}), so a {@code Trainer} checkpoint saves its state and
+ * a resumed run draws the masks the uninterrupted run drew.
  */
 public class Dropout extends Module {
     private final double p;
@@ -35,7 +37,7 @@ public class Dropout extends Module {
             throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
         }
         this.p = p;
-        this.generator = generator;
+        this.generator = registerGenerator("generator", generator);
     }
 
     public double p() {

@@ -3,6 +3,7 @@ package kindling.nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import kindling.autograd.GradMode;
 import kindling.tensor.Tensor;
 
 /**
@@ -18,8 +19,10 @@ import kindling.tensor.Tensor;
  *                                           computed at the first step and reused at every later one
  * </pre>
  * (N sequences, h heads of d = E / h features, S source positions). Step t then projects and feeds forward one
- * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, and
- * appending to the cache copies them, so a step costs O(t) with a small constant. It gives the same numbers:
+ * position per layer instead of rerunning all t + 1; its one query still reads the t + 1 keys and values, so a
+ * step costs O(t) with a small constant. Appending copies only the new position: the self-attention keys and
+ * values live in a buffer with room to spare, whose capacity doubles when it is full, and the t filled
+ * positions are a view of it ({@link LayerCache#selfAttention()}). It gives the same numbers:
  * under the causal mask position i never reads a later position, so the keys, values and outputs of positions
  * 0..t−1 do not change when position t is added; the cache keeps them instead of recomputing them.
  *
@@ -45,7 +48,13 @@ public final class KeyValueCache {
 
     /** One decoder layer's keys and values, each (N, h, positions, d), or null before the first step. */
     public static final class LayerCache {
+        /** Positions a buffer holds when it is first made; each later buffer holds at least twice the last. */
+        static final int MIN_CAPACITY = 8;
+
+        /** The t filled positions: a view of the first t of {@link #selfBuffer}. */
         MultiheadAttention.KeyValue selfAttention;
+        /** (N, h, capacity, d): positions 0 .. t − 1 filled, the rest free for the next steps. */
+        MultiheadAttention.KeyValue selfBuffer;
         MultiheadAttention.KeyValue crossAttention;
 
         /** The self-attention's keys and values of the t positions decoded so far, (N, h, t, d); null when empty. */
@@ -68,23 +77,75 @@ public final class KeyValueCache {
             return selfAttention == null ? 0 : selfAttention.batchSize();
         }
 
-        /** The two entries as they are now: immutable records, so keeping them is enough to undo a step. */
-        record Saved(MultiheadAttention.KeyValue selfAttention, MultiheadAttention.KeyValue crossAttention) {
+        /** The buffer's capacity in positions (0 when empty). */
+        int capacity() {
+            return selfBuffer == null ? 0 : selfBuffer.length();
+        }
+
+        /**
+         * The entries as they are now: immutable records, so keeping them is enough to undo a step. (A step
+         * writes into the buffer only past the t filled positions, which the saved view does not show.)
+         */
+        record Saved(MultiheadAttention.KeyValue selfAttention, MultiheadAttention.KeyValue selfBuffer,
+                MultiheadAttention.KeyValue crossAttention) {
         }
 
         Saved save() {
-            return new Saved(selfAttention, crossAttention);
+            return new Saved(selfAttention, selfBuffer, crossAttention);
         }
 
         /** Back to {@code saved}, after a step that failed part way. */
         void restore(Saved saved) {
             selfAttention = saved.selfAttention();
+            selfBuffer = saved.selfBuffer();
             crossAttention = saved.crossAttention();
+        }
+
+        /**
+         * Appends the L new positions' keys and values {@code added} (N, h, L, d) after the t cached ones and
+         * returns all t + L, the same numbers {@code selfAttention.append(added)} gives. They are copied into
+         * the free positions of the buffer, and the t + L filled ones are a view of it ({@code narrow}), so a
+         * step copies L positions, not t + L. A full buffer is replaced by one of twice the capacity (at
+         * least t + L), into which the t filled positions are copied once: over T steps the copies add up to
+         * fewer than 2T positions (1 + 2 + 4 + ... &lt; 2T), where a {@code cat} every step copies
+         * 1 + 2 + ... + T = T(T + 1)/2.
+         *
+         * <p>While autograd records (not under {@code NoGrad}) this is {@code cat}, as before: a write in place
+         * would change a tensor the graph keeps for the backward pass.
+         */
+        MultiheadAttention.KeyValue append(MultiheadAttention.KeyValue added) {
+            int t = length();
+            int l = added.length();
+            if (GradMode.isEnabled()) {
+                selfAttention = t == 0 ? added : selfAttention.append(added);
+                selfBuffer = selfAttention;                    // full: the next step without recording regrows it
+                return selfAttention;
+            }
+            if (t + l > capacity()) {
+                int[] shape = added.keys().shape();           // (N, h, L, d)
+                int grown = Math.max(t + l, Math.max(2 * capacity(), MIN_CAPACITY));
+                MultiheadAttention.KeyValue bigger = new MultiheadAttention.KeyValue(
+                        Tensor.zeros(shape[0], shape[1], grown, shape[3]), Tensor.zeros(shape[0], shape[1], grown, shape[3]));
+                if (t > 0) {
+                    bigger.keys().narrow(2, 0, t).copy_(selfAttention.keys());
+                    bigger.values().narrow(2, 0, t).copy_(selfAttention.values());
+                }
+                selfBuffer = bigger;
+            }
+            selfBuffer.keys().narrow(2, t, l).copy_(added.keys());
+            selfBuffer.values().narrow(2, t, l).copy_(added.values());
+            selfAttention = new MultiheadAttention.KeyValue(selfBuffer.keys().narrow(2, 0, t + l),
+                    selfBuffer.values().narrow(2, 0, t + l));
+            return selfAttention;
         }
 
         void reorder(Tensor index) {
             if (selfAttention != null) {
-                selfAttention = selfAttention.indexSelect(index);
+                // The rows of the whole buffer, so the capacity stays; the filled part is again a view of it.
+                int t = length();
+                selfBuffer = selfBuffer.indexSelect(index);
+                selfAttention = new MultiheadAttention.KeyValue(selfBuffer.keys().narrow(2, 0, t),
+                        selfBuffer.values().narrow(2, 0, t));
             }
             if (crossAttention != null) {
                 crossAttention = crossAttention.indexSelect(index);

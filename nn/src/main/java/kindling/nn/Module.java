@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import kindling.io.SafeTensors;
+import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 
 /**
@@ -25,6 +26,8 @@ import kindling.tensor.Tensor;
  *       ({@link #registerBuffer});
  *   <li><b>child modules</b> ({@link #registerModule}), whose parameters and buffers are the parent's too.
  * </ul>
+ * A module that draws random numbers from a {@link Generator} of its own (a {@link Dropout} given one)
+ * also registers it ({@link #registerGenerator}), so that a training checkpoint can save its state.
  * A constructor reads top to bottom:
  * <pre>
  *   class SmallNet extends Module {
@@ -56,6 +59,7 @@ public abstract class Module {
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Set<String> nonPersistentBuffers = new HashSet<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Generator> generators = new LinkedHashMap<>();
     private boolean training = true;
     private Module parent;
     private String nameInParent = "";
@@ -100,6 +104,22 @@ public abstract class Module {
             nonPersistentBuffers.add(name);
         }
         return tensor;
+    }
+
+    /**
+     * Registers a generator this module draws from under {@code name} and returns it; null (the
+     * module draws from {@link Generator#global()}) registers nothing. A generator is not a tensor,
+     * so it is not in {@link #stateDict()} (PyTorch's modules have no generators of their own); it is
+     * listed by {@link #namedGenerators()}, which is how a {@code Trainer} checkpoint saves its state
+     * ({@link Generator#getState()}) and a resumed run puts it back, so that the resumed run draws what
+     * the uninterrupted one drew.
+     */
+    protected Generator registerGenerator(String name, Generator generator) {
+        checkNewName("registerGenerator", name);
+        if (generator != null) {
+            generators.put(name, generator);
+        }
+        return generator;
     }
 
     /**
@@ -203,7 +223,7 @@ public abstract class Module {
         return module;
     }
 
-    /** Names are non-empty, contain no '.', and are unique among a module's parameters, buffers and children. */
+    /** Names are non-empty, contain no '.', and are unique among a module's parameters, buffers, children and generators. */
     private void checkNewName(String method, String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException(describe() + ": " + method + ": name must be non-empty");
@@ -214,7 +234,8 @@ public abstract class Module {
         }
         String usedBy = parameters.containsKey(name) ? "a parameter"
                 : buffers.containsKey(name) ? "a buffer"
-                : children.containsKey(name) ? "a child module" : null;
+                : children.containsKey(name) ? "a child module"
+                : generators.containsKey(name) ? "a generator" : null;
         if (usedBy != null) {
             throw new IllegalArgumentException(describe() + ": " + method + ": name '" + name
                     + "' is already used by " + usedBy);
@@ -354,6 +375,26 @@ public abstract class Module {
             Module module = entry.getValue();
             for (Map.Entry<String, Tensor> own : (wantParameters ? module.parameters : module.buffers).entrySet()) {
                 if (own.getValue() != null && seen.add(own.getValue())) {
+                    out.put(join(entry.getKey(), own.getKey()), own.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every generator registered with {@link #registerGenerator} by dotted path
+     * ({@code classifier.2.generator}), in the order of {@link #namedParameters()}. A generator shared
+     * by several modules appears once, at its first path; the global generator never appears (a
+     * checkpoint saves it on its own).
+     */
+    public Map<String, Generator> namedGenerators() {
+        Map<String, Generator> out = new LinkedHashMap<>();
+        Set<Generator> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        seen.add(Generator.global());
+        for (Map.Entry<String, Module> entry : namedModules().entrySet()) {
+            for (Map.Entry<String, Generator> own : entry.getValue().generators.entrySet()) {
+                if (seen.add(own.getValue())) {
                     out.put(join(entry.getKey(), own.getKey()), own.getValue());
                 }
             }

@@ -91,7 +91,7 @@ public abstract class RNNBase extends Module {
         this.bias = b.bias;
         this.batchFirst = b.batchFirst;
         this.dropout = b.dropout;
-        this.dropoutGenerator = b.generator;
+        this.dropoutGenerator = registerGenerator("generator", b.generator);
         this.bidirectional = b.bidirectional;
         int gateRows = cell.gates * hiddenSize;
         for (int layer = 0; layer < numLayers; layer++) {
@@ -386,7 +386,9 @@ public abstract class RNNBase extends Module {
 
         /**
          * Where the dropout masks come from (default: {@link Generator#global()}), as {@link Dropout}'s
-         * generator: a run of its own, independent of what else draws from the global generator.
+         * generator: a run of its own, independent of what else draws from the global generator. It is
+         * registered as the module's {@code generator} ({@link Module#namedGenerators()}), so a
+         * {@code Trainer} checkpoint saves its state.
          */
         public Builder<M> generator(Generator generator) {
             this.generator = generator;

@@ -131,6 +131,17 @@ public class Transformer extends Module {
         return decoder.forwardStep(tgt, memory, memoryKeyPaddingMask, cache);
     }
 
+    /**
+     * {@link #decodeStep(Tensor, Tensor, AttentionMask, KeyValueCache)} with the target's key padding mask
+     * (N, t + L), the t cached positions and the L new ones: {@link #decode}'s {@code tgtKeyPaddingMask} cut to
+     * the positions so far ({@link TransformerDecoder#forwardStep(Tensor, Tensor, AttentionMask, AttentionMask,
+     * KeyValueCache)}).
+     */
+    public Tensor decodeStep(Tensor tgt, Tensor memory, AttentionMask tgtKeyPaddingMask,
+            AttentionMask memoryKeyPaddingMask, KeyValueCache cache) {
+        return decoder.forwardStep(tgt, memory, tgtKeyPaddingMask, memoryKeyPaddingMask, cache);
+    }
+
     /** PyTorch's two checks, with the shapes: the same batch size, and E features in both. */
     private void checkInputs(Tensor src, Tensor tgt) {
         int batchDim = batchFirst ? 0 : 1;

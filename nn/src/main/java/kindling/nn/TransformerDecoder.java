@@ -83,10 +83,10 @@ public class TransformerDecoder extends Module {
      * {@link KeyValueCache.LayerCache}; see {@link TransformerDecoderLayer#forwardStep}. Equal to the last L
      * positions of {@code forward(all t + L positions, memory, causal mask, null, null, memoryKeyPaddingMask)}
      * in eval mode, to float rounding. Per layer and step the projections and the feed-forward network work on
-     * the L new positions instead of t + L; the attention still reads all t + L cached keys and values, and
-     * appending to the cache (and {@link KeyValueCache#reorder} in beam search) copies them: O(t) per step, not
-     * O(1). If any layer fails, every layer's cache is put back as it was before the step, and the exception
-     * is rethrown.
+     * the L new positions instead of t + L; the attention still reads all t + L cached keys and values (O(t)
+     * per step, not O(1)), but appending copies only the L new ones into the cache's free room (its buffer
+     * doubles when full; {@link KeyValueCache#reorder} in beam search copies the whole cache). If any layer
+     * fails, every layer's cache is put back as it was before the step, and the exception is rethrown.
      * <pre>
      *   TransformerDecoder decoder = new TransformerDecoder(
      *           TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).batchFirst(true).build(), 2);
@@ -101,6 +101,32 @@ public class TransformerDecoder extends Module {
      * </pre>
      */
     public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask, KeyValueCache cache) {
+        return forwardStep(tgt, memory, null, memoryKeyPaddingMask, cache);
+    }
+
+    /**
+     * {@link #forwardStep(Tensor, Tensor, AttentionMask, KeyValueCache)} with the target's key padding mask
+     * (N, t + L): the full pass's {@code tgtKeyPaddingMask} cut to the t + L positions so far, so that decoding a
+     * padded batch step by step gives {@code forward(tgt, memory, causal(T), null, tgtKeyPaddingMask,
+     * memoryKeyPaddingMask)} at every position; see {@link TransformerDecoderLayer#forwardStep(Tensor, Tensor,
+     * AttentionMask, AttentionMask, KeyValueCache.LayerCache)}.
+     * <pre>
+     *   TransformerDecoder decoder = new TransformerDecoder(
+     *           TransformerDecoderLayer.builder(8, 2).dimFeedforward(16).batchFirst(true).build(), 2);
+     *   decoder.eval();
+     *   Tensor memory = Tensor.randn(2, 5, 8);                      // (N, S, E)
+     *   Tensor tgt = Tensor.randn(2, 4, 8);                         // (N, T, E): the second target is 2 long
+     *   AttentionMask padding = AttentionMask.padding(new int[] {4, 2}, 4);          // (N, T), as for forward
+     *   Tensor all = decoder.forward(tgt, memory, AttentionMask.causal(4), null, padding, null);
+     *   KeyValueCache cache = decoder.newCache();
+     *   for (int t = 0; t &lt; 4; t++) {
+     *       AttentionMask soFar = AttentionMask.additive(padding.additive().narrow(1, 0, t + 1));   // (N, t + 1)
+     *       Tensor yt = decoder.forwardStep(tgt.narrow(1, t, 1), memory, soFar, null, cache);    // = all[:, t]
+     *   }
+     * </pre>
+     */
+    public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask tgtKeyPaddingMask,
+            AttentionMask memoryKeyPaddingMask, KeyValueCache cache) {
         if (cache == null || cache.numLayers() != numLayers()) {
             throw new IllegalArgumentException(describe() + ": forwardStep needs a KeyValueCache of " + numLayers()
                     + " layers (newCache()), got " + cache);
@@ -112,7 +138,7 @@ public class TransformerDecoder extends Module {
         try {
             Tensor x = tgt;
             for (int i = 0; i < numLayers(); i++) {
-                x = layer(i).forwardStep(x, memory, memoryKeyPaddingMask, cache.layer(i));
+                x = layer(i).forwardStep(x, memory, tgtKeyPaddingMask, memoryKeyPaddingMask, cache.layer(i));
             }
             return norm == null ? x : norm.forward(x);
         } catch (Throwable e) {          // a step refused by layer 2 must not leave layers 0 and 1 one step ahead

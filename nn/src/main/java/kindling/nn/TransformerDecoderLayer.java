@@ -156,18 +156,37 @@ public class TransformerDecoderLayer extends Module {
      * </pre>
      * tgt (N, L, E) with batchFirst, (L, N, E) without, or unbatched (L, E); memory and
      * {@code memoryKeyPaddingMask} (may be null) as in {@link #forward}, for the same N sequences as the
-     * cache. No target masks: the causal one is implied, and generated targets have no padding.
+     * cache. No target attention mask: the causal one is implied. Generated targets have no padding; for
+     * targets that do (a batch of sequences of different lengths decoded step by step) see
+     * {@link #forwardStep(Tensor, Tensor, AttentionMask, AttentionMask, KeyValueCache.LayerCache)}.
      * {@code memory} is read at the first step only, to fill the cross-attention cache; at later steps only its
      * shape is checked (its N and S against the cache), so pass the same memory, reordered with the beams,
      * every step. The padding mask is read at every step. If the step fails, the cache is left as it was.
+     * The keys and values of the new positions are written into free room of the cache (see
+     * {@link KeyValueCache}), so a step copies only them.
      */
     public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask,
             KeyValueCache.LayerCache cache) {
+        return forwardStep(tgt, memory, null, memoryKeyPaddingMask, cache);
+    }
+
+    /**
+     * {@link #forwardStep(Tensor, Tensor, AttentionMask, KeyValueCache.LayerCache)} with the target's key
+     * padding mask, as {@link #forward}'s {@code tgtKeyPaddingMask}: (N, t + L) (unbatched (t + L)), one
+     * column for each target position so far, the t cached and the L new ones, true (or −∞) where the
+     * position is padding, which no position then reads. It is the full pass's (N, T) mask cut to its first
+     * t + L columns ({@code AttentionMask.additive(padding.additive().narrow(1, 0, t + L))}), so step by step the outputs are those of
+     * {@code forward(tgt, memory, causal(T), null, tgtKeyPaddingMask, memoryKeyPaddingMask)} at every position,
+     * to float rounding. Null: no target padding. (Pad at the end, as {@code AttentionMask.padding} does: a
+     * position whose keys 0 .. i were all padding would have nothing to read.)
+     */
+    public Tensor forwardStep(Tensor tgt, Tensor memory, AttentionMask tgtKeyPaddingMask,
+            AttentionMask memoryKeyPaddingMask, KeyValueCache.LayerCache cache) {
         checkInputs(tgt, memory);
-        checkCache(tgt, memory, memoryKeyPaddingMask, cache);
+        checkCache(tgt, memory, tgtKeyPaddingMask, memoryKeyPaddingMask, cache);
         KeyValueCache.LayerCache.Saved saved = cache.save();
         try {
-            return block(tgt, x -> cachedSelfAttentionBlock(x, cache),
+            return block(tgt, x -> cachedSelfAttentionBlock(x, tgtKeyPaddingMask, cache),
                     x -> cachedCrossAttentionBlock(x, memory, memoryKeyPaddingMask, cache));
         } catch (Throwable e) {                  // not half a step: the cache as before, then the error
             cache.restore(saved);
@@ -178,16 +197,17 @@ public class TransformerDecoderLayer extends Module {
     /**
      * SA(x) on the L new positions: their keys and values appended to the cache's t, then attention over all
      * t + L. A new position t + i may read keys 0 .. t + i: the last L rows of the causal mask of t + L
-     * positions (no mask for L = 1, which may read them all).
+     * positions (no mask for L = 1, which may read them all), and of those only the ones the key padding
+     * mask (N, t + L) leaves, as in the full pass.
      */
-    private Tensor cachedSelfAttentionBlock(Tensor x, KeyValueCache.LayerCache cache) {
+    private Tensor cachedSelfAttentionBlock(Tensor x, AttentionMask keyPaddingMask, KeyValueCache.LayerCache cache) {
         int past = cache.length();
         MultiheadAttention.KeyValue added = selfAttn.projectKeyValue(x, x);                 // (N, h, L, d)
-        cache.selfAttention = past == 0 ? added : cache.selfAttention.append(added);     // (N, h, t + L, d)
+        cache.append(added);                                                              // (N, h, t + L, d)
         int l = added.length();
         AttentionMask mask = l == 1 ? null
                 : AttentionMask.additive(AttentionMask.causal(past + l).additive().narrow(0, past, l));
-        return dropout1.forward(selfAttn.forward(x, cache.selfAttention, null, mask, false, true).output());
+        return dropout1.forward(selfAttn.forward(x, cache.selfAttention, keyPaddingMask, mask, false, true).output());
     }
 
     /** CA(x, m) with the memory's keys and values projected once, at the first step, and kept in the cache. */
@@ -204,14 +224,23 @@ public class TransformerDecoderLayer extends Module {
      * Checked before the cache changes: the padding mask fits, and the cache, if filled, holds the same N
      * sequences as tgt and the keys of a memory as long as this one.
      */
-    private void checkCache(Tensor tgt, Tensor memory, AttentionMask memoryKeyPaddingMask,
-            KeyValueCache.LayerCache cache) {
+    private void checkCache(Tensor tgt, Tensor memory, AttentionMask tgtKeyPaddingMask,
+            AttentionMask memoryKeyPaddingMask, KeyValueCache.LayerCache cache) {
         if (cache == null) {
             throw new IllegalArgumentException(describe() + ": forwardStep needs a KeyValueCache.LayerCache "
                     + "(TransformerDecoder.newCache().layer(i) or new KeyValueCache(1).layer(0)), got null");
         }
         int rank = tgt.dim();
         int n = rank == 2 ? 1 : tgt.size(options.batchFirst ? 0 : 1);
+        int l = tgt.size(rank == 2 || !options.batchFirst ? 0 : 1);
+        int t = cache.length();
+        int[] expectedTgtPadding = rank == 2 ? new int[] {t + l} : new int[] {n, t + l};
+        if (tgtKeyPaddingMask != null && !java.util.Arrays.equals(tgtKeyPaddingMask.shape(), expectedTgtPadding)) {
+            throw new ShapeException(describe() + ": forwardStep expected tgtKeyPaddingMask "
+                    + (rank == 2 ? "(t + L)" : "(N, t + L)") + " = " + Shape.format(expectedTgtPadding)
+                    + " (the t = " + t + " cached positions and the L = " + l + " new ones of tgt "
+                    + Shape.format(tgt.shape()) + ") but got " + Shape.format(tgtKeyPaddingMask.shape()));
+        }
         int s = memory.size(rank == 2 || options.batchFirst ? -2 : 0);
         int[] expectedPadding = rank == 2 ? new int[] {s} : new int[] {n, s};
         if (memoryKeyPaddingMask != null && !java.util.Arrays.equals(memoryKeyPaddingMask.shape(), expectedPadding)) {

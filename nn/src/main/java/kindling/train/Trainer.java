@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +34,13 @@ import kindling.tensor.Tensor;
  * The whole loop is {@link #fit} and {@link #trainOneEpoch}: read them top to bottom.
  *
  * <p><b>Checkpoints</b> are one safetensors file per run ({@code checkpoint.safetensors}: the model's
- * state dict under {@code model.}, the optimizer's under {@code optimizer.}, the epoch, the history
- * and the global generator's state in its metadata), replaced atomically after every epoch, so a
- * crash leaves the previous epoch's file. {@link #resume} continues a run from it; with a
- * {@link DataLoader} the shuffling continues where it was, and dropout draws again what it would
- * have drawn, so an interrupted and resumed run ends with the same weights as one that never
- * stopped (a {@code Dropout} given its own generator is the exception: the checkpoint does not
- * see it).
+ * state dict under {@code model.}, the optimizer's under {@code optimizer.}; in its metadata the
+ * epoch, the history, the global generator's state and the state of every generator the model's
+ * modules own ({@link Module#namedGenerators()}, a {@code Dropout} given its own), replaced
+ * atomically after every epoch, so a crash leaves the previous epoch's file. {@link #resume}
+ * continues a run from it; with a {@link DataLoader} the shuffling continues where it was, and
+ * dropout draws again what it would have drawn, so an interrupted and resumed run ends with the same
+ * weights as one that never stopped.
  */
 public final class Trainer {
     /** Loss and accuracy over a data set. */
@@ -178,9 +179,17 @@ public final class Trainer {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("epoch", Integer.toString(history.epochs().size()));
         metadata.put("history", history.serialize());
-        long[] random = Generator.global().getState();
-        metadata.put("global_generator", Long.toHexString(random[0]) + " " + Long.toHexString(random[1]));
+        metadata.put("global_generator", stateText(Generator.global()));
+        // Under the module's path, as its tensors: "model.2.generator" is the generator of the
+        // Dropout at index 2. Metadata, not a tensor, so the model part still loads in PyTorch.
+        model.namedGenerators().forEach((key, generator) -> metadata.put("model." + key, stateText(generator)));
         SafeTensors.save(tensors, metadata, checkpointFile());
+    }
+
+    /** A generator's {@link Generator#getState()} as two hexadecimal numbers. */
+    private static String stateText(Generator generator) {
+        long[] state = generator.getState();
+        return Long.toHexString(state[0]) + " " + Long.toHexString(state[1]);
     }
 
     /**
@@ -188,8 +197,11 @@ public final class Trainer {
      * checkpoint, if there is one, so that {@link #fit} continues after the last completed epoch.
      * Returns the number of completed epochs (0 when there is no checkpoint).
      *
-     * <p>The global generator's state, when the checkpoint holds it, is put back last, so dropout
-     * draws what the uninterrupted run drew (a checkpoint written without it resumes the rest).
+     * <p>The generators' states are put back last: the global generator's and each of the model's own
+     * ({@link Module#namedGenerators()}, by path), so dropout draws what the uninterrupted run drew. A
+     * generator the checkpoint has no state for (a checkpoint written before generators were saved, or
+     * a Dropout that had none of its own then) is left as it is: the run resumes, but its masks differ
+     * from the uninterrupted run's. A saved state the model has no generator for is ignored.
      *
      * <p>All or nothing: either all four change, or, when anything in the checkpoint is missing,
      * garbled or does not fit (a model of another shape, an optimizer with another momentum), a
@@ -203,7 +215,14 @@ public final class Trainer {
         Map<String, Tensor> tensors = SafeTensors.load(file);
         Map<String, String> metadata = SafeTensors.metadata(file);
         History saved = savedHistory(file, metadata);
-        long[] random = savedGeneratorState(file, metadata);
+        long[] random = savedGeneratorState(file, metadata, "global_generator");
+        Map<Generator, long[]> ownRandom = new IdentityHashMap<>();
+        for (Map.Entry<String, Generator> entry : model.namedGenerators().entrySet()) {
+            long[] state = savedGeneratorState(file, metadata, "model." + entry.getKey());
+            if (state != null) {
+                ownRandom.put(entry.getValue(), state);
+            }
+        }
         Map<String, Tensor> modelState = new LinkedHashMap<>();
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         tensors.forEach((key, value) -> {
@@ -247,15 +266,18 @@ public final class Trainer {
         if (random != null) {
             Generator.global().setState(random);
         }
+        ownRandom.forEach(Generator::setState);
         return history.epochs().size();
     }
 
     /**
-     * The global generator's state when the checkpoint was saved, so dropout (and any other draw from
-     * the global generator) continues as in the uninterrupted run; null in a checkpoint without it.
+     * A generator's state when the checkpoint was saved (the global one's under
+     * {@code global_generator}, a module's own under {@code model.<path>}), so dropout (and any other
+     * draw from it) continues as in the uninterrupted run; null in a checkpoint without it.
      */
-    private static long[] savedGeneratorState(Path file, Map<String, String> metadata) throws CheckpointException {
-        String text = metadata.get("global_generator");
+    private static long[] savedGeneratorState(Path file, Map<String, String> metadata, String key)
+            throws CheckpointException {
+        String text = metadata.get(key);
         if (text == null) {
             return null;
         }
@@ -266,7 +288,7 @@ public final class Trainer {
             }
             return new long[] {Long.parseUnsignedLong(words[0], 16), Long.parseUnsignedLong(words[1], 16)};
         } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "cannot resume: garbled global_generator metadata '" + text
+            throw new CheckpointException(file, "cannot resume: garbled " + key + " metadata '" + text
                     + "': " + e.getMessage(), e);
         }
     }

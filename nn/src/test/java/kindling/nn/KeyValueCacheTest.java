@@ -2,6 +2,8 @@ package kindling.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,6 +86,159 @@ class KeyValueCacheTest {
                         start += length;
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * A batch of targets of different lengths (padded at the end) decoded step by step with the target's key
+     * padding mask cut to the positions so far gives the full pass with the same mask at every position, the
+     * padded ones included; one position at a time and in chunks, both norm placements and both layouts.
+     */
+    @Test
+    void stepsWithTheTargetPaddingMaskEqualTheFullMaskedPassAtEveryPosition() {
+        int[] lengths = {7, 4, 2};
+        for (boolean normFirst : new boolean[] {false, true}) {
+            for (boolean batchFirst : new boolean[] {true, false}) {
+                TransformerDecoder decoder = decoder(normFirst, batchFirst, 2, normFirst ? 11 : 12);
+                int n = 3;
+                int t = 7;
+                Tensor tgt = batchFirst ? Tensor.randn(n, t, 8) : Tensor.randn(t, n, 8);
+                Tensor memory = batchFirst ? Tensor.randn(n, 5, 8) : Tensor.randn(5, n, 8);
+                AttentionMask memoryPadding = AttentionMask.padding(new int[] {5, 3, 4}, 5);
+                String what = "normFirst " + normFirst + ", batchFirst " + batchFirst;
+                try (NoGrad ignored = NoGrad.enter()) {
+                    AttentionMask padding = AttentionMask.padding(lengths, t);
+                    Tensor full = decoder.forward(tgt, memory, AttentionMask.causal(t), null, padding, memoryPadding);
+                    Tensor unpadded = decoder.forward(tgt, memory, AttentionMask.causal(t), null, null, memoryPadding);
+                    assertTrue(full.sub(unpadded).abs().max().item() > 1e-3f, "the padding changes the full pass");
+                    KeyValueCache cache = decoder.newCache();
+                    for (int i = 0; i < t; i++) {
+                        Tensor step = decoder.forwardStep(positions(tgt, batchFirst, i, 1), memory,
+                                firstKeys(padding, i + 1), memoryPadding, cache);
+                        assertClose(positions(full, batchFirst, i, 1), step, what + ", position " + i);
+                    }
+                    KeyValueCache chunked = decoder.newCache();
+                    int start = 0;
+                    for (int length : new int[] {3, 1, 3}) {
+                        Tensor step = decoder.forwardStep(positions(tgt, batchFirst, start, length), memory,
+                                firstKeys(padding, start + length), memoryPadding, chunked);
+                        assertClose(positions(full, batchFirst, start, length), step, what + ", positions " + start
+                                + ".." + (start + length - 1));
+                        start += length;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The (N, T) key padding mask's first {@code keys} columns: the positions decoded so far. */
+    private static AttentionMask firstKeys(AttentionMask padding, int keys) {
+        return AttentionMask.additive(padding.additive().narrow(1, 0, keys));
+    }
+
+    @Test
+    void transformerDecodeStepTakesTheTargetPaddingMaskToo() {
+        Generator.manualSeed(9);
+        Transformer model = Transformer.builder().dModel(8).nhead(2).numEncoderLayers(1).numDecoderLayers(2)
+                .dimFeedforward(16).build();                                         // sequence first
+        model.eval();
+        Tensor src = Tensor.randn(5, 2, 8);
+        Tensor tgt = Tensor.randn(4, 2, 8);
+        int[] lengths = {4, 2};
+        try (NoGrad ignored = NoGrad.enter()) {
+            Tensor memory = model.encode(src, null, null);
+            AttentionMask padding = AttentionMask.padding(lengths, 4);
+            Tensor full = model.decode(tgt, memory, AttentionMask.causal(4), null, padding, null);
+            KeyValueCache cache = model.decoder.newCache();
+            for (int i = 0; i < 4; i++) {
+                assertClose(full.narrow(0, i, 1), model.decodeStep(tgt.narrow(0, i, 1), memory,
+                        firstKeys(padding, i + 1), null, cache), "Transformer.decodeStep, position " + i);
+            }
+            // Unbatched: a mask of the t + L positions.
+            TransformerDecoder decoder = decoder(true, true, 2, 13);
+            Tensor one = Tensor.randn(5, 8);
+            Tensor mem = Tensor.randn(3, 8);
+            AttentionMask pad = AttentionMask.additive(AttentionMask.padding(new int[] {3}, 5).additive().reshape(5));
+            Tensor whole = decoder.forward(one, mem, AttentionMask.causal(5), null, pad, null);
+            KeyValueCache unbatched = decoder.newCache();
+            for (int i = 0; i < 5; i++) {
+                AttentionMask sofar = AttentionMask.additive(pad.additive().narrow(0, 0, i + 1));
+                assertClose(whole.narrow(0, i, 1), decoder.forwardStep(one.narrow(0, i, 1), mem, sofar, null, unbatched),
+                        "unbatched position " + i);
+            }
+            ShapeException e = assertThrows(ShapeException.class, () -> decoder.forwardStep(one.narrow(0, 0, 1), mem,
+                    AttentionMask.additive(pad.additive().narrow(0, 0, 5)), null, unbatched));
+            assertEquals("TransformerDecoderLayer(d_model=8, nhead=2, batch_first=True) at layers.0: forwardStep expected "
+                    + "tgtKeyPaddingMask (t + L) = (6,) (the t = 5 cached positions and the L = 1 new ones of tgt (1, 8)) "
+                    + "but got (5,)", e.getMessage());
+            assertEquals(5, unbatched.length(), "a refused step leaves the cache as it was");
+        }
+    }
+
+    /**
+     * The self-attention cache grows into a buffer of doubling capacity, its t filled positions a view of it,
+     * holding exactly what appending with {@code cat} holds; while autograd records it appends with
+     * {@code cat}, so gradients flow back through the cached keys.
+     */
+    @Test
+    void theCacheGrowsIntoADoublingBufferAndHoldsWhatCatWouldHold() {
+        Generator.manualSeed(14);
+        KeyValueCache.LayerCache cache = new KeyValueCache(1).layer(0);
+        MultiheadAttention.KeyValue concatenated = null;
+        int[] steps = {1, 1, 3, 1, 1, 1, 1, 1, 5, 1, 1, 1};
+        int[] capacities = {8, 8, 8, 8, 8, 8, 16, 16, 16, 16, 32, 32};   // t = 1 2 5 6 7 8 9 10 15 16 17 18
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int i = 0; i < steps.length; i++) {
+                MultiheadAttention.KeyValue added = new MultiheadAttention.KeyValue(Tensor.randn(2, 3, steps[i], 4),
+                        Tensor.randn(2, 3, steps[i], 4));
+                concatenated = concatenated == null ? added : concatenated.append(added);
+                MultiheadAttention.KeyValue all = cache.append(added);
+                assertSame(all, cache.selfAttention());
+                assertArrayEquals(concatenated.keys().shape(), all.keys().shape());
+                assertArrayEquals(concatenated.keys().toArray(), all.keys().toArray(), "keys after step " + i);
+                assertArrayEquals(concatenated.values().toArray(), all.values().toArray(), "values after step " + i);
+                assertEquals(capacities[i], cache.capacity(), "capacity after step " + i);
+                if (all.length() < cache.capacity()) {
+                    assertFalse(all.keys().isContiguous(), "a view of the first t of the buffer's positions");
+                }
+            }
+            cache.reorder(Embedding.indices(new int[] {1, 1, 0}));
+            assertEquals(32, cache.capacity(), "a reorder keeps the capacity");
+            MultiheadAttention.KeyValue reordered = concatenated.indexSelect(Embedding.indices(new int[] {1, 1, 0}));
+            assertArrayEquals(reordered.keys().toArray(), cache.selfAttention().keys().toArray());
+            assertArrayEquals(reordered.values().toArray(), cache.selfAttention().values().toArray());
+        }
+
+        // Recording: cat, and the gradient reaches the keys of the first step.
+        KeyValueCache.LayerCache recorded = new KeyValueCache(1).layer(0);
+        Tensor first = Tensor.randn(1, 1, 1, 2).requiresGrad_();
+        recorded.append(new MultiheadAttention.KeyValue(first, first));
+        recorded.append(new MultiheadAttention.KeyValue(Tensor.randn(1, 1, 1, 2), Tensor.randn(1, 1, 1, 2)));
+        assertTrue(recorded.selfAttention().keys().isContiguous());
+        recorded.selfAttention().keys().sum().backward();
+        assertNotNull(first.grad());
+        assertArrayEquals(new float[] {1, 1}, first.grad().toArray());
+    }
+
+    /** Attention over a view of a larger buffer gives the very bits of attention over a contiguous copy. */
+    @Test
+    void attentionOverTheBuffersViewIsBitForBitAttentionOverACopy() {
+        Generator.manualSeed(15);
+        MultiheadAttention mha = MultiheadAttention.builder(16, 4).batchFirst(true).build();
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int t : new int[] {1, 5, 9, 16}) {
+                MultiheadAttention.KeyValue buffer = new MultiheadAttention.KeyValue(Tensor.randn(3, 4, 32, 4),
+                        Tensor.randn(3, 4, 32, 4));
+                MultiheadAttention.KeyValue view = new MultiheadAttention.KeyValue(buffer.keys().narrow(2, 0, t),
+                        buffer.values().narrow(2, 0, t));
+                MultiheadAttention.KeyValue copy = new MultiheadAttention.KeyValue(view.keys().copy(), view.values().copy());
+                Tensor query = Tensor.randn(3, 1, 16);
+                AttentionMask padding = AttentionMask.padding(new int[] {t, Math.max(1, t - 1), 1}, t);
+                MultiheadAttention.Output a = mha.forward(query, view, padding, null, true, false);
+                MultiheadAttention.Output b = mha.forward(query, copy, padding, null, true, false);
+                assertArrayEquals(b.output().toArray(), a.output().toArray(), "t = " + t);
+                assertArrayEquals(b.weights().toArray(), a.weights().toArray(), "t = " + t);
             }
         }
     }

@@ -16,6 +16,7 @@ import kindling.nn.TestLayers.BatchNorm1d;
 import kindling.nn.TestLayers.Linear;
 import kindling.nn.TestLayers.Net;
 import kindling.nn.TestLayers.ReLU;
+import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -299,5 +300,38 @@ class ModuleTest {
     void batchNormStandInHasPyTorchKeys() {
         assertEquals(List.of("weight", "bias", "running_mean", "running_var", "num_batches_tracked"),
                 new ArrayList<>(new BatchNorm1d(3).stateDict().keySet()));
+    }
+
+    @Test
+    void namedGeneratorsListsEachModulesOwnGeneratorByPathOnceAndNeverTheGlobalOne() {
+        Generator shared = new Generator(1);
+        Generator rnn = new Generator(2);
+        Sequential net = new Sequential(new Dropout(0.5, shared), new Dropout(0.5),
+                LSTM.builder(3, 4).numLayers(2).dropout(0.5).generator(rnn).build(), new Dropout(0.5, shared),
+                new Dropout(0.5, Generator.global()));
+        Map<String, Generator> generators = net.namedGenerators();
+        assertEquals(List.of("0.generator", "2.generator"), new ArrayList<>(generators.keySet()));
+        assertSame(shared, generators.get("0.generator"));
+        assertSame(rnn, generators.get("2.generator"));
+        assertTrue(new Dropout(0.5).namedGenerators().isEmpty());
+        // Not tensors: the state dict is PyTorch's, without them.
+        assertFalse(net.stateDict().keySet().stream().anyMatch(key -> key.contains("generator")));
+    }
+
+    @Test
+    void aGeneratorsNameIsCheckedAsAnyOther() {
+        class Noisy extends Module {
+            Noisy() {
+                registerBuffer("noise", Tensor.zeros(1));
+                registerGenerator("noise", new Generator(0));
+            }
+
+            @Override
+            public Tensor forward(Tensor input) {
+                return input;
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Noisy::new);
+        assertTrue(e.getMessage().endsWith("registerGenerator: name 'noise' is already used by a buffer"), e.getMessage());
     }
 }

@@ -17,6 +17,7 @@ import kindling.data.DataLoader;
 import kindling.data.TensorDataset;
 import kindling.io.SafeTensors;
 import kindling.nn.CrossEntropyLoss;
+import kindling.nn.Dropout;
 import kindling.nn.Linear;
 import kindling.nn.ReLU;
 import kindling.nn.Sequential;
@@ -223,5 +224,68 @@ class ResumeTest {
                 .startsWith(file + ": cannot resume: garbled global_generator metadata '12ab xyz'"));
         assertUnchanged(before, other.snapshot());
         assertArrayEquals(generatorBefore, Generator.global().getState());
+    }
+
+    /** A model whose Dropout (at index 2) draws from {@code generator}, with a quiet trainer for {@code epochs}. */
+    private static Trainer dropoutTrainer(Generator generator, int epochs, Path checkpoints) {
+        Generator.manualSeed(1);
+        Sequential net = new Sequential(new Linear(2, 4), new ReLU(), new Dropout(0.5, generator), new Linear(4, 2));
+        return Trainer.builder(net, new CrossEntropyLoss(), SGD.builder(net.parameters()).lr(0.1f).build()).epochs(epochs)
+                .checkpoints(checkpoints).output(new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8), false).build();
+    }
+
+    @Test
+    void aDropoutsOwnGeneratorIsSavedUnderItsPathAndPutBack() throws IOException {
+        Generator own = new Generator(21);
+        Trainer first = dropoutTrainer(own, 2, dir.resolve("own"));
+        first.fit(DataLoader.builder(data()).batchSize(16).build(), null);
+        long[] atSave = own.getState();
+        assertEquals(Long.toHexString(atSave[0]) + " " + Long.toHexString(atSave[1]),
+                SafeTensors.metadata(first.checkpointFile()).get("model.2.generator"));
+
+        Generator fresh = new Generator(99);
+        assertEquals(2, dropoutTrainer(fresh, 3, dir.resolve("own")).resume());
+        assertArrayEquals(atSave, fresh.getState());
+    }
+
+    @Test
+    void aCheckpointWithoutTheDropoutsGeneratorResumesAndLeavesThatGeneratorAlone() throws IOException {
+        Trainer first = dropoutTrainer(new Generator(21), 2, dir.resolve("own"));
+        first.fit(DataLoader.builder(data()).batchSize(16).build(), null);
+        Map<String, String> metadata = new LinkedHashMap<>(SafeTensors.metadata(first.checkpointFile()));
+        assertTrue(metadata.remove("model.2.generator") != null);
+        withMetadata(first.checkpointFile(), metadata);
+
+        Generator fresh = new Generator(99);
+        long[] before = fresh.getState();
+        assertEquals(2, dropoutTrainer(fresh, 3, dir.resolve("own")).resume());
+        assertArrayEquals(before, fresh.getState());
+    }
+
+    @Test
+    void aGarbledDropoutGeneratorStateNamesItsKeyAndChangesNothing() throws IOException {
+        Trainer first = dropoutTrainer(new Generator(21), 2, dir.resolve("own"));
+        first.fit(DataLoader.builder(data()).batchSize(16).build(), null);
+        Path file = first.checkpointFile();
+        Map<String, String> metadata = new LinkedHashMap<>(SafeTensors.metadata(file));
+        metadata.put("model.2.generator", "12ab");
+        withMetadata(file, metadata);
+
+        Generator fresh = new Generator(99);
+        long[] before = fresh.getState();
+        Trainer again = dropoutTrainer(fresh, 3, dir.resolve("own"));
+        Generator.global().nextLong();                 // not the checkpoint's global state: resume must not set it
+        long[] globalBefore = Generator.global().getState();
+        assertFalse(java.util.Arrays.equals(globalBefore, parseState(SafeTensors.metadata(file).get("global_generator"))));
+        assertEquals(file + ": cannot resume: garbled model.2.generator metadata '12ab': expected two hexadecimal numbers",
+                assertThrows(CheckpointException.class, again::resume).getMessage());
+        assertArrayEquals(before, fresh.getState());
+        assertArrayEquals(globalBefore, Generator.global().getState());
+    }
+
+    private static long[] parseState(String text) {
+        String[] words = text.split(" ");
+        return new long[] {Long.parseUnsignedLong(words[0], 16), Long.parseUnsignedLong(words[1], 16)};
     }
 }

@@ -125,6 +125,13 @@ class TrainerTest {
         assertResumedRunEndsWithTheUninterruptedWeights(TrainerTest::modelWithDropout, "dropout");
     }
 
+    @Test
+    void withADropoutThatHasItsOwnGeneratorAResumedRunEndsWithTheUninterruptedWeights() throws IOException {
+        // The fresh model's generator starts from another seed, as in a new process: only the state the
+        // checkpoint holds under model.2.generator makes its masks the uninterrupted run's.
+        assertResumedRunEndsWithTheUninterruptedWeights(TrainerTest::modelWithOwnDropoutGenerator, "own-generator");
+    }
+
     /**
      * Trains {@code model.apply(7)} for 4 epochs straight; and {@code model.apply(7)} for 2 epochs, then
      * a fresh {@code model.apply(99)} with the global generator moved on (a new process: other weights,
@@ -152,6 +159,12 @@ class TrainerTest {
     private static Sequential modelWithDropout(long seed) {
         Generator.manualSeed(seed);
         return new Sequential(new Linear(2, 16), new ReLU(), new Dropout(0.3), new Linear(16, 2));
+    }
+
+    private static Sequential modelWithOwnDropoutGenerator(long seed) {
+        Generator.manualSeed(seed);
+        return new Sequential(new Linear(2, 16), new ReLU(), new Dropout(0.3, new Generator(seed * 31 + 1)),
+                new Linear(16, 2));
     }
 
     @Test
