@@ -32,7 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       pixel, and a lane mask from the table's {@code padding[t][u]} then blends 0 into them: no
  *       branch, and an infinite pixel cannot leak through the padding (a blend, not a product).</li>
  * </ul>
- * The values copied are exactly the scalar twin's, so the choice of kernel never changes a result.
+ * A stride-1 layer whose output is as wide as its input ({@link #keepsRows}) needs neither: there a
+ * row of col is the plane itself, shifted, and {@link #im2colByShifts} copies it with plain vector
+ * loads. The values copied are exactly the scalar twin's, so the choice of kernel never changes a result.
  */
 final class Im2ColSimd {
     private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
@@ -50,6 +52,10 @@ final class Im2ColSimd {
      * {@link Im2Col#im2col}.
      */
     static void im2col(float[] x, ConvGeometry g, int first, int images, float[] col) {
+        if (keepsRows(g)) {
+            im2colByShifts(x, g, first, images, col);
+            return;
+        }
         int taps = g.kernelH() * g.kernelW();
         int positions = g.outPlane();
         int columns = images * positions;
@@ -88,6 +94,83 @@ final class Im2ColSimd {
                 }
                 for (; u < columns; u++) {                            // the last few, one by one
                     col[row + u] = padding[table + u] ? 0f : x[channelBase + source[table + u]];
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether layer g's output rows are its input rows shifted ({@link #im2colByShifts}): stride 1 and
+     * an output as wide as the input, so that output position q = i·W + j of tap (a, b) reads input
+     * pixel q + shift(a, b), one shift for the whole plane.
+     */
+    static boolean keepsRows(ConvGeometry g) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.outWidth() == g.width() && g.outPlane() > 0;
+    }
+
+    /**
+     * im2col of a layer that {@link #keepsRows}, by shifted loads instead of gathers. With stride 1 and
+     * W_out = W, output position (i, j) of tap (a, b) reads pixel (i + a·d_h − pad_top, j + b·d_w − pad_left),
+     * whose index in the plane is
+     * <pre>
+     *   q + shift(a, b),   q = i·W + j,   shift(a, b) = (a·d_h − pad_top)·W + (b·d_w − pad_left)
+     * </pre>
+     * so a vector of output positions is one contiguous load of the plane, moved by the tap's shift:
+     * the pixels that fall off the plane (above, below, or past a row's end into the next row) are
+     * the padding, and a lane mask built once per call ({@code padding[t][q]}) blends 0 into them (a
+     * blend selects, it does not multiply, so an infinite pixel cannot leak into the padding). A
+     * gather costs about a load per lane; this is one load, one blend and one store per vector. Near
+     * the ends of x, where a whole vector would read outside the array, the lanes go one by one. Each
+     * image's positions are written a whole vector at a time: the last vector of an image may run
+     * past its positions into the next image's (or the next row's), which are written afterwards
+     * (the vectors of a row go last one first, images in order within each; then taps, then
+     * channels, in order), and only the very end of col is written lane by lane. The values are the scalar twin's.
+     */
+    static void im2colByShifts(float[] x, ConvGeometry g, int first, int images, float[] col) {
+        int taps = g.kernelH() * g.kernelW();
+        int positions = g.outPlane();
+        int columns = images * positions;
+        int plane = g.height() * g.width();
+        int imageFloats = g.inChannels() * plane;
+        int lanes = FLOATS.length();
+        int span = ((positions + lanes - 1) / lanes) * lanes;      // positions rounded up to whole vectors
+        boolean[] padding = padding(taps * span);
+        int[] shift = sources(taps);
+        for (int a = 0; a < g.kernelH(); a++) {
+            for (int b = 0; b < g.kernelW(); b++) {
+                int t = a * g.kernelW() + b;
+                int di = a * g.dilationH() - g.padTop();
+                int dj = b * g.dilationW() - g.padLeft();
+                shift[t] = di * g.width() + dj;
+                for (int q = 0; q < span; q++) {
+                    int i = q / g.width() + di;
+                    int j = q % g.width() + dj;
+                    padding[t * span + q] = q >= positions || i < 0 || i >= g.height() || j < 0 || j >= g.width();
+                }
+            }
+        }
+        int end = g.inChannels() * taps * columns;
+        for (int c = 0; c < g.inChannels(); c++) {
+            for (int t = 0; t < taps; t++) {
+                int row = (c * taps + t) * columns;
+                int source = first * imageFloats + c * plane + shift[t];
+                // The last vector of each image first, for all images, then the one before...: an
+                // image's last vector, running past its positions, lands on the next image's first
+                // positions, which a later pass (or the next image, in the same pass) writes again.
+                for (int q = span - lanes; q >= 0; q -= lanes) {
+                    VectorMask<Float> pad = VectorMask.fromArray(FLOATS, padding, t * span + q);
+                    for (int slot = 0; slot < images; slot++) {
+                        int from = source + slot * imageFloats + q;
+                        int to = row + slot * positions + q;
+                        if (from >= 0 && from <= x.length - lanes && to <= end - lanes) {
+                            FloatVector.fromArray(FLOATS, x, from).blend(0f, pad).intoArray(col, to);
+                        } else {
+                            // the ends of x and of col: lane by lane (only the valid pixels are read)
+                            for (int e = 0; e < Math.min(lanes, positions - q); e++) {
+                                col[to + e] = padding[t * span + q + e] ? 0f : x[from + e];
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -234,6 +234,38 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void im2colByShiftsCopiesExactlyWhatTheScalarOneDoes() {
+        // Stride 1 with W_out = W: Im2ColSimd.im2col takes its shifted loads. Planes narrower and wider
+        // than a vector, uneven top and bottom padding, dilation, chunks ending at the end of x.
+        for (int trial = 0; trial < 300; trial++) {
+            int kernelW = 1 + random.nextInt(4);
+            int dilationW = 1 + random.nextInt(2);
+            int spanW = dilationW * (kernelW - 1);
+            int padLeft = random.nextInt(spanW + 1);
+            ConvGeometry g = ConvGeometry.of(1 + random.nextInt(5), 1 + random.nextInt(4), 1 + random.nextInt(9),
+                    1 + random.nextInt(10), 1 + random.nextInt(3), 1 + random.nextInt(4), kernelW, 1, 1,
+                    random.nextInt(3), random.nextInt(3), padLeft, spanW - padLeft, 1 + random.nextInt(2), dilationW, 1);
+            if (g.outHeight() < 1 || g.outPlane() > Im2Col.SMALL_PLANE) {
+                continue;
+            }
+            assertTrue(Im2ColSimd.keepsRows(g), g.toString());
+            float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+            x[random.nextInt(x.length)] = Float.POSITIVE_INFINITY;         // must not leak into the padding
+            int first = random.nextInt(g.batch());
+            int images = 1 + random.nextInt(g.batch() - first);
+            int columns = images * g.outPlane();
+            float[] expected = new float[g.inChannels() * g.kernelH() * g.kernelW() * columns];
+            for (int slot = 0; slot < images; slot++) {
+                Im2Col.im2col(x, g, first + slot, expected, slot, columns);
+            }
+            float[] actual = new float[expected.length];
+            java.util.Arrays.fill(actual, Float.NaN);                          // every value must be written
+            Im2ColSimd.im2col(x, g, first, images, actual);
+            assertArrayEquals(expected, actual, g + " images " + first + ".." + (first + images - 1));
+        }
+    }
+
+    @Test
     void vectorIm2colCopiesExactlyWhatTheScalarOneDoes() {
         for (int trial = 0; trial < 200; trial++) {
             ConvGeometry g = randomGeometry();
