@@ -79,7 +79,7 @@ def gc_figures(run):
     secondary = run.get("secondaryMetrics", {})
     alloc = next((m["score"] for k, m in secondary.items() if k.endswith("gc.alloc.rate.norm")), None)
     gc_time = next((m["score"] for k, m in secondary.items() if k.endswith("gc.time")), None)
-    iterations = len(run["primaryMetric"]["rawData"][0])
+    iterations = run.get("measurementIterations") or len(run["primaryMetric"]["rawData"][0])
     seconds = float(run["measurementTime"].split()[0]) * iterations
     if gc_time is None and alloc is not None:
         gc_time = 0.0                              # JMH omits gc.time when no collection happened
@@ -143,8 +143,9 @@ class Report:
         return self.torch.get("threads", {}).get(threads, {}).get("gemm_gflops", {}).get(shape)
 
     def conv_ms(self, method, layer, threads=None):
+        """The median time of one call in ms (JMH sample mode; the score, a mean, for older results)."""
         run = self.conv.get((method, layer, threads))
-        return None if run is None else run["primaryMetric"]["score"]
+        return None if run is None else jmh_quartiles(run)[0]
 
     def torch_conv_ms(self, layer, threads, which):
         return self.torch.get("threads", {}).get(threads, {}).get("conv", {}).get(layer, {}).get(which)
@@ -362,7 +363,7 @@ class Report:
     def conv_section(self):
         self.p("## Convolution (conv2d), forward and forward + backward", "", TEXT_CONV, "")
         for which, kind, factor in (("forward", "Forward", 1), ("forward + backward", "ForwardBackward", 3)):
-            self.p("**%s**, ms per call (GFLOP/s in brackets):" % which.capitalize(), "",
+            self.p("**%s**, median ms per call (GFLOP/s in brackets):" % which.capitalize(), "",
                    "| layer | naive | Kindling | ND4J | PyTorch | Kindling 2T | ND4J 2T | PyTorch 2T "
                    "| Kindling / ND4J | Kindling / PyTorch | 2T: Kindling / ND4J | 2T: Kindling / PyTorch |",
                    "|---|" + "---:|" * 11)
@@ -692,13 +693,13 @@ class Report:
                     missing += 1
                     cells.append("%sT —" % t)
                     continue
-                mean, low, high = jmh_spread(run)
-                r = torch_ms / mean
+                median, q1, q3 = jmh_quartiles(run)
+                r = torch_ms / median
                 worst = r if worst is None else min(worst, r)
-                cells.append("%sT %.2f× (%.2f–%.2f)" % (t, r, torch_ms / high, torch_ms / low))
+                cells.append("%sT %.2f× (%.2f–%.2f)" % (t, r, torch_ms / q3, torch_ms / q1))
             parts.append("%s %s" % (CONV_NAMES[layer].split(",")[0], ", ".join(cells)))
         ok = None if worst is None else (worst >= 0.8 and missing == 0)
-        self.p("- **conv2d %s ≥ 0.8× PyTorch on the three benchmark layers, 1 and 2 threads**: %s. %s%s." % (
+        self.p("- **conv2d %s ≥ 0.8× PyTorch on the three benchmark layers, medians, 1 and 2 threads**: %s. %s%s." % (
             which, verdict(ok), "; ".join(parts),
             "" if not missing or worst is None else " (%d of 6 figures missing)" % missing))
 
@@ -830,11 +831,38 @@ def ranges_overlap(a, b):
 
 def jmh_spread(run):
     """(score, fastest, slowest) of a JMH run: its score and the lowest and highest of its measurement
-    iterations (rawData, one list per fork); for a time per operation, fastest is the lowest."""
+    iterations (rawData, one list per fork; in sample mode the mean of each iteration's samples); for a
+    time per operation, fastest is the lowest."""
     metric = run["primaryMetric"]
     raw = [v for fork in metric.get("rawData", []) for v in fork]
+    if not raw and "rawDataHistogram" in metric:
+        raw = [sum(v * c for v, c in it) / sum(c for _, c in it)
+               for fork in metric["rawDataHistogram"] for it in fork if it]
     score = metric["score"]
     return score, (min(raw) if raw else score), (max(raw) if raw else score)
+
+
+def jmh_quartiles(run):
+    """(median, q1, q3) of the per-call times of a JMH sample-mode run, from its histogram of every
+    call (quartiles interpolated as torch_bench.py does); for a run in another mode, (score, fastest
+    iteration, slowest iteration), which is all it has."""
+    metric = run["primaryMetric"]
+    histogram = metric.get("rawDataHistogram")
+    if not histogram:
+        return jmh_spread(run)
+    counts = {}
+    for fork in histogram:
+        for iteration in fork:
+            for value, count in iteration:
+                counts[value] = counts.get(value, 0) + count
+    ordered = [v for v in sorted(counts) for _ in range(counts[v])]
+
+    def quantile(q):
+        position = q * (len(ordered) - 1)
+        low = int(position)
+        high = min(low + 1, len(ordered) - 1)
+        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    return quantile(0.5), quantile(0.25), quantile(0.75)
 
 
 def fmt_sig(value):
@@ -959,7 +987,7 @@ TEXT_GEMM_ANALYSIS = """What stays true from the GEMM work, whatever the load:
   thread, where handing work to a second thread costs about what the second core gains, so its 2-thread
   figure there is its 1-thread one again, and a difference between them is the machine's noise."""
 
-TEXT_CONV = """`ConvBenchmark` (JMH, with `-prof gc`; five 1 s warm-up iterations, since the two-thread layers are still being compiled after two, then three measured; `--quick`: 1 and 1). Kindling is the kernel level (`Conv2dKernels`, which in mode simd
+TEXT_CONV = """`ConvBenchmark` (JMH in sample mode, which times every call, with `-prof gc`; five 1 s warm-up iterations, since the two-thread layers are still being compiled after two, then three measured; `--quick`: 1 and 1). Every figure in the tables and goals is the median time of one call, as `torch_bench.py` reports PyTorch's, and the spread in the goals is the quartiles of Kindling's calls; a mean would also count the occasional call that a garbage collection interrupts, whose cost the `-prof gc` table below gives on its own. Kindling is the kernel level (`Conv2dKernels`, which in mode simd
 runs `ConvSimd`, a direct convolution with the Vector API; ∂L/∂x of the strided AlexNet layer is
 GEMM + col2im); forward + backward is `forward`, `backwardInput`, `backwardWeight` and `backwardBias` with a
 fixed ∂L/∂y. `naive` is `ConvNaive.forward`, one thread. ND4J is `DynamicCustomOp` `conv2d` then

@@ -45,8 +45,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * and a copy to C order, so both libraries convolve the same numbers.
  * ND4J's integer arguments, in order: k_h, k_w, s_h, s_w, p_h, p_w, d_h, d_w, same-mode (0),
  * data format (0 = NCHW), weight format (0).
+ *
+ * <p>Sample mode times every call, so that the report compares the median call with PyTorch's median
+ * call ({@code torch_bench.py}); a mean would also count the few calls a garbage collection
+ * interrupts, whose share {@code -prof gc} reports on its own.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
