@@ -111,16 +111,21 @@ public final class Conv2dKernels {
         if (Kernels.simd() && ConvStacked.suits(g)) {
             return ConvStacked.forward(x, w, bias, g);
         }
-        float[] y = new float[g.batch() * g.outChannels() * g.outPlane()];
+        // y is allocated by the first chunk's task, while the other threads compute their chunks (see ConvSimd.Output).
+        ConvSimd.Output output = new ConvSimd.Output(g.batch() * g.outChannels() * g.outPlane());
         int chunk = imagesPerEvenChunk(g);
         int chunks = chunkCount(g, chunk);
         forEachChunk(chunks, c -> {
+            if (c == 0) {
+                output.array();
+            }
             int first = c * chunk;
             int images = Math.min(chunk, g.batch() - first);
             int columns = images * g.outPlane();
             float[] col = im2colChunk(x, g, first, images);
             // One image: its block of y is the C_out × columns product itself.
             boolean inPlace = images == 1;
+            float[] y = inPlace ? output.array() : null;
             float[] product = inPlace ? y : workspace(1, g.outChannels() * columns);
             int productOffset = inPlace ? first * g.outChannels() * g.outPlane() : 0;
             for (int group = 0; group < g.groups(); group++) {
@@ -132,6 +137,7 @@ public final class Conv2dKernels {
             if (inPlace && bias == null) {
                 return;
             }
+            y = output.array();
             for (int slot = 0; slot < images; slot++) {                        // back to (N, C_out, H_out, W_out)
                 for (int o = 0; o < g.outChannels(); o++) {
                     float b = bias == null ? 0f : bias[o];
@@ -143,7 +149,7 @@ public final class Conv2dKernels {
                 }
             }
         });
-        return y;
+        return output.array();
     }
 
     /**

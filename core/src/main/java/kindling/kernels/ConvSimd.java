@@ -116,13 +116,22 @@ final class ConvSimd {
 
     /** {@link #forward} with the micro-kernels for {@code registers} vector registers (the tests run both). */
     static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers) {
+        return forward(x, w, bias, g, registers, null);
+    }
+
+    /**
+     * {@link #forward}, writing y into the first N·C_out·H_out·W_out floats of {@code into} (every one of
+     * them is written) and returning it, or into a new array when {@code into} is null:
+     * {@code ConvStacked} passes a buffer it reuses for its tall output.
+     */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers, float[] into) {
         int size = g.batch() * g.outChannels() * g.outPlane();
         if (size == 0) {
-            return new float[0];
+            return into == null ? new float[0] : into;
         }
         Layout layout = new Layout(g, registers);
         float[] packed = packFilters(w, g, layout.mr, layout.rowOrder);
-        Output output = new Output(size);
+        Output output = new Output(size, into);
         Threads.parallelFor(g.batch(), n -> image(x, packed, bias, g, layout, n, output));
         return output.array();
     }
@@ -140,7 +149,13 @@ final class ConvSimd {
         private float[] y;
 
         Output(int size) {
+            this(size, null);
+        }
+
+        /** An output that is {@code y} (at least {@code size} floats) when not null: nothing to allocate. */
+        Output(int size, float[] y) {
             this.size = size;
+            this.y = y;
         }
 
         synchronized float[] array() {

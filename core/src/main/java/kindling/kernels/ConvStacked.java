@@ -26,7 +26,9 @@ package kindling.kernels;
  * row in eight); in exchange the panels run on through the stack, so a whole tall image is a few
  * panels of positions, and each stack is a task big enough for a thread. Stacking costs one copy
  * of x (and of ∂L/∂y for the weight gradient), and the output one copy back, passes over arrays a
- * few times smaller than the im2col matrix that the alternative writes and reads.
+ * few times smaller than the im2col matrix that the alternative writes and reads. The stacks and
+ * the tall output are temporaries: they live in buffers of the calling thread, reused from call to
+ * call, so that only y is a new array.
  *
  * <p>The batch is cut into {@link #STACKS} stacks (fewer for small batches) of ⌈N / STACKS⌉
  * images each, depending only on the shapes; the last stack's missing images are zeros. ConvSimd
@@ -70,14 +72,42 @@ final class ConvStacked {
     /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
     static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         Stack stack = new Stack(g);
-        float[] yt = ConvSimd.forward(stack.stackInput(x), w, bias, stack.tall);
+        float[] xt = stack.stackInput(x, buffer(INPUT, stack.inputFloats()));
+        float[] yt = ConvSimd.forward(xt, w, bias, stack.tall, ConvSimd.REGISTERS, buffer(OUTPUT, stack.outputFloats()));
         return stack.unstackOutput(yt);
     }
 
     /** ∂L/∂W. Same contract as {@link ConvNaive#backwardWeight}. */
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g) {
         Stack stack = new Stack(g);
-        return ConvSimd.backwardWeight(stack.stackInput(x), stack.stackOutput(gradY), stack.tall);
+        return ConvSimd.backwardWeight(stack.stackInput(x, buffer(INPUT, stack.inputFloats())),
+                stack.stackOutput(gradY, buffer(OUTPUT, stack.outputFloats())), stack.tall);
+    }
+
+    /** Which buffer of {@link #BUFFERS}: the stacked input, and the stacked output or ∂L/∂y. */
+    private static final int INPUT = 0;
+    private static final int OUTPUT = 1;
+
+    /**
+     * Per-thread buffers for the stacks, kept from call to call. The stacks only live during one call,
+     * and a new array for each was a pass of the JVM zeroing it on the calling thread alone, while the
+     * other threads waited for the copy that fills it (five such arrays in the three calls of a layer's
+     * training step). {@link Stack#stack} writes every float of a stack, its gaps and missing images
+     * as zeros, so nothing from an earlier call shows through.
+     */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** This thread's buffer {@code which}, at least {@code size} floats; one beyond {@link Conv2dKernels#COL_FLOATS} is not kept. */
+    private static float[] buffer(int which, int size) {
+        float[][] buffers = BUFFERS.get();
+        if (buffers[which].length >= size) {
+            return buffers[which];
+        }
+        float[] buffer = new float[size];
+        if (size <= Conv2dKernels.COL_FLOATS) {
+            buffers[which] = buffer;
+        }
+        return buffer;
     }
 
     /** How a batch is stacked: images per stack, the zero rows between them, and the tall geometry. */
@@ -111,15 +141,31 @@ final class ConvStacked {
                     g.dilationH(), g.dilationW(), g.groups(), (images - 1) * outPitch + g.outHeight(), g.outWidth());
         }
 
-        /** xt (stacks, C_in, tall H, W): image b·m + n's rows at n·(H + s), zeros elsewhere. */
-        float[] stackInput(float[] x) {
-            int plane = g.height() * g.width();
-            return stack(x, g.inChannels(), plane, tall.height() * tall.width(), inPitch * g.width());
+        /** Floats of the stacked input xt. */
+        int inputFloats() {
+            return stacks * g.inChannels() * tall.height() * tall.width();
         }
 
-        /** ∂L/∂yt (stacks, C_out, tall H_out, W_out): image b·m + n's rows at n·(H + s)/s_h, zeros elsewhere. */
-        float[] stackOutput(float[] gradY) {
-            return stack(gradY, g.outChannels(), g.outPlane(), tall.outPlane(), outPitch * g.outWidth());
+        /** Floats of the stacked output yt, or of ∂L/∂yt. */
+        int outputFloats() {
+            return stacks * g.outChannels() * tall.outPlane();
+        }
+
+        /**
+         * xt (stacks, C_in, tall H, W): image b·m + n's rows at n·(H + s), zeros elsewhere; written into
+         * the first {@link #inputFloats} of {@code into}, which is returned.
+         */
+        float[] stackInput(float[] x, float[] into) {
+            int plane = g.height() * g.width();
+            return stack(x, g.inChannels(), plane, tall.height() * tall.width(), inPitch * g.width(), into);
+        }
+
+        /**
+         * ∂L/∂yt (stacks, C_out, tall H_out, W_out): image b·m + n's rows at n·(H + s)/s_h, zeros
+         * elsewhere; written into the first {@link #outputFloats} of {@code into}, which is returned.
+         */
+        float[] stackOutput(float[] gradY, float[] into) {
+            return stack(gradY, g.outChannels(), g.outPlane(), tall.outPlane(), outPitch * g.outWidth(), into);
         }
 
         /**
@@ -145,16 +191,27 @@ final class ConvStacked {
 
         /**
          * Copies each image's plane of each channel of {@code a} (N, channels, plane) to its place in the
-         * stacks (stacks, channels, tallPlane): the plane of image b·m + n at n·pitch in its stack's
-         * channel. A new array, so the gaps are zeros; the stacks are filled in parallel, as above.
+         * stacks (stacks, channels, tallPlane) held in {@code stacked}: the plane of image b·m + n at
+         * n·pitch in its stack's channel. The buffer is reused from call to call, so every other float
+         * of a stack (the pitch − plane floats of the gap after each image but the last, and the planes
+         * of the last stack's missing images) is written as zero: a stack's channel is exactly
+         * (m − 1)·pitch + plane floats. The stacks are filled in parallel, each by one task.
          */
-        private float[] stack(float[] a, int channels, int plane, int tallPlane, int pitch) {
-            float[] stacked = new float[stacks * channels * tallPlane];
+        private float[] stack(float[] a, int channels, int plane, int tallPlane, int pitch, float[] stacked) {
             Threads.parallelFor(stacks, b -> {
-                for (int n = b * images; n < Math.min(g.batch(), (b + 1) * images); n++) {
-                    for (int c = 0; c < channels; c++) {
-                        System.arraycopy(a, (n * channels + c) * plane,
-                                stacked, (b * channels + c) * tallPlane + (n - b * images) * pitch, plane);
+                for (int c = 0; c < channels; c++) {
+                    int base = (b * channels + c) * tallPlane;
+                    for (int slot = 0; slot < images; slot++) {
+                        int n = b * images + slot;
+                        int to = base + slot * pitch;
+                        if (n < g.batch()) {
+                            System.arraycopy(a, (n * channels + c) * plane, stacked, to, plane);
+                        } else {
+                            java.util.Arrays.fill(stacked, to, to + plane, 0f);
+                        }
+                        if (slot < images - 1) {
+                            java.util.Arrays.fill(stacked, to + plane, to + pitch, 0f);
+                        }
                     }
                 }
             });

@@ -21,28 +21,70 @@ public final class NormKernels {
     private NormKernels() {
     }
 
-    /** Batch-norm forward; the contract of {@link NormNaive#batchNormForward}. */
-    public static void batchNormForward(float[] x, int batch, int channels, int spatial,
-                                        float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
-                                        double[] batchMean, double[] batchVariance,
-                                        double[] saveMean, double[] invStd, float[] out) {
+    /**
+     * Batch-norm forward; the contract of {@link NormNaive#batchNormForward}, with {@code out} null
+     * for a new output array, allocated here. Returns {@code out} (or the new array).
+     *
+     * <p>Why it may allocate the output itself: the JVM zeroes a new array on the thread that allocates
+     * it, a pass over memory as long as x (6 MB on ResNet.small()'s first layer) that no other thread
+     * can share. With several threads, in mode simd, the statistics of all channels are therefore
+     * computed first, in parallel, with the first task allocating the output while the others sum
+     * (statistics need no output), and the normalisation follows in a second parallel loop. The
+     * operations are those of the one-pass loop, so the result is the same to the bit; on one thread,
+     * or a tensor too small to share out, each channel (or block) is summed and normalised in one
+     * go, while its values are still in the cache.
+     */
+    public static float[] batchNormForward(float[] x, int batch, int channels, int spatial,
+                                           float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
+                                           double[] batchMean, double[] batchVariance,
+                                           double[] saveMean, double[] invStd, float[] out) {
         if (Kernels.naive()) {
+            float[] y = out == null ? new float[x.length] : out;
             NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
-                    batchMean, batchVariance, saveMean, invStd, out);
-            return;
+                    batchMean, batchVariance, saveMean, invStd, y);
+            return y;
         }
-        if (Kernels.simd() && NormSimd.blocked(batch, spatial)) {            // blocks of channels, in parallel
-            int per = NormSimd.channelsPerBlock(channels, spatial);
-            forEach((channels + per - 1) / per, x.length, b -> NormSimd.batchNormBlock(x, b * per,
+        boolean blocked = Kernels.simd() && NormSimd.blocked(batch, spatial);
+        int per = blocked ? NormSimd.channelsPerBlock(channels, spatial) : 1;
+        int tasks = (channels + per - 1) / per;
+        if (Kernels.simd() && Threads.get() > 1 && x.length >= Threads.ELEMENTWISE_BLOCK && tasks > 1) {
+            ConvSimd.Output output = new ConvSimd.Output(x.length, out);
+            Threads.parallelFor(tasks, t -> {                                // statistics, the output allocated meanwhile
+                if (t == 0) {
+                    output.array();
+                }
+                if (blocked) {
+                    NormSimd.blockStatistics(x, t * per, Math.min(channels, (t + 1) * per), batch, channels, spatial,
+                            mean, variance, eps, batchMean, batchVariance, saveMean, invStd);
+                } else {
+                    NormSimd.channelStatistics(x, t, batch, channels, spatial, mean, variance, eps,
+                            batchMean, batchVariance, saveMean, invStd);
+                }
+            });
+            float[] y = output.array();
+            Threads.parallelFor(tasks, t -> {                                // y = γ · x̂ + β
+                if (blocked) {
+                    NormSimd.normalizeBlock(x, t * per, Math.min(channels, (t + 1) * per), batch, channels, spatial,
+                            gamma, beta, saveMean, invStd, y);
+                } else {
+                    NormSimd.normalizeChannel(x, t, batch, channels, spatial, gamma, beta, saveMean, invStd, y);
+                }
+            });
+            return y;
+        }
+        float[] y = out == null ? new float[x.length] : out;
+        if (blocked) {                                                       // blocks of channels, in parallel
+            forEach(tasks, x.length, b -> NormSimd.batchNormBlock(x, b * per,
                     Math.min(channels, (b + 1) * per), batch, channels, spatial, gamma, beta,
-                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, y));
         } else if (Kernels.simd()) {                                         // each channel, in parallel
             forEach(channels, x.length, c -> NormSimd.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
-                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, y));
         } else {
             forEach(channels, x.length, c -> NormNaive.batchNormChannel(x, c, batch, channels, spatial, gamma, beta,
-                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, out));
+                    mean, variance, eps, batchMean, batchVariance, saveMean, invStd, y));
         }
+        return y;
     }
 
     /** Batch-norm backward; the contract of {@link NormNaive#batchNormBackward}. */

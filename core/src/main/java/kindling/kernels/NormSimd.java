@@ -43,6 +43,14 @@ final class NormSimd {
                                  float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                  double[] batchMean, double[] batchVariance,
                                  double[] saveMean, double[] invStd, float[] out) {
+        channelStatistics(x, c, batch, channels, spatial, mean, variance, eps, batchMean, batchVariance, saveMean, invStd);
+        normalizeChannel(x, c, batch, channels, spatial, gamma, beta, saveMean, invStd, out);
+    }
+
+    /** The first part of {@link #batchNormChannel}: channel c's μ and 1/σ (and the batch statistics). */
+    static void channelStatistics(float[] x, int c, int batch, int channels, int spatial,
+                                  float[] mean, float[] variance, double eps, double[] batchMean,
+                                  double[] batchVariance, double[] saveMean, double[] invStd) {
         double count = (double) batch * spatial;
         if (mean == null) {
             float first = batch * spatial == 0 ? 0 : x[c * spatial];        // x₀, for the sums
@@ -65,6 +73,11 @@ final class NormSimd {
             invStd[c] = 1 / Math.sqrt(variance[c] + eps);
             saveMean[c] = mean[c];
         }
+    }
+
+    /** The second part of {@link #batchNormChannel}: channel c of y = γ · x̂ + β, from its μ and 1/σ. */
+    static void normalizeChannel(float[] x, int c, int batch, int channels, int spatial,
+                                 float[] gamma, float[] beta, double[] saveMean, double[] invStd, float[] out) {
         float shift = (float) saveMean[c];                                   // K
         float delta = (float) (saveMean[c] - shift);                         // δ = μ − K
         float scale = (float) invStd[c];
@@ -232,12 +245,20 @@ final class NormSimd {
                                float[] gamma, float[] beta, float[] mean, float[] variance, double eps,
                                double[] batchMean, double[] batchVariance,
                                double[] saveMean, double[] invStd, float[] out) {
+        blockStatistics(x, c0, c1, batch, channels, spatial, mean, variance, eps, batchMean, batchVariance,
+                saveMean, invStd);
+        normalizeBlock(x, c0, c1, batch, channels, spatial, gamma, beta, saveMean, invStd, out);
+    }
+
+    /** The first part of {@link #batchNormBlock}: μ and 1/σ of channels c0 ≤ c &lt; c1 (and the batch statistics). */
+    static void blockStatistics(float[] x, int c0, int c1, int batch, int channels, int spatial,
+                                float[] mean, float[] variance, double eps, double[] batchMean,
+                                double[] batchVariance, double[] saveMean, double[] invStd) {
         int run = (c1 - c0) * spatial;
         int stride = channels * spatial;
         int start = c0 * spatial;
         float[] shift = new float[run];                                      // per lane: its channel's K
         float[] delta = new float[run];                                      // ... δ
-        float[] scale = new float[run];                                      // ... 1/σ (or γ/σ later)
         double count = (double) batch * spatial;
         if (mean == null) {
             for (int j = 0; j < run; j++) {
@@ -262,6 +283,17 @@ final class NormSimd {
                 saveMean[c] = mean[c];
             }
         }
+    }
+
+    /** The second part of {@link #batchNormBlock}: channels c0 ≤ c &lt; c1 of y = γ · x̂ + β, from their μ and 1/σ. */
+    static void normalizeBlock(float[] x, int c0, int c1, int batch, int channels, int spatial,
+                               float[] gamma, float[] beta, double[] saveMean, double[] invStd, float[] out) {
+        int run = (c1 - c0) * spatial;
+        int stride = channels * spatial;
+        int start = c0 * spatial;
+        float[] shift = new float[run];                                      // per lane: its channel's K
+        float[] delta = new float[run];                                      // ... δ
+        float[] scale = new float[run];                                      // ... 1/σ
         float[] g = new float[run];
         float[] b = new float[run];
         for (int j = 0; j < run; j++) {

@@ -4,6 +4,7 @@ import static kindling.kernels.KernelTwins.randomArray;
 import static kindling.kernels.KernelTwins.withFastKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
@@ -72,7 +73,7 @@ class NormKernelsTest {
     }
 
     /**
-     * Mode simd gives the same bits on 1 and on 3 threads, on planes of every size class: the channel
+     * Mode simd gives the same bits on 1, 2 and 3 threads, on planes of every size class: the channel
      * blocks and the per-channel loops depend on the shape only.
      */
     @Test
@@ -88,18 +89,20 @@ class NormKernelsTest {
                 float[] x = randomArray(random, batch * channels * spatial);
                 float[] gamma = randomArray(random, channels);
                 float[] beta = randomArray(random, channels);
-                float[][][] arrays = new float[2][2][];
-                double[][][] stats = new double[2][6][];
-                for (int run = 0; run < 2; run++) {
-                    Threads.set(run == 0 ? 1 : 3);
+                float[][][] arrays = new float[3][2][];
+                double[][][] stats = new double[3][6][];
+                for (int run = 0; run < 3; run++) {
+                    Threads.set(run + 1);
                     runBatchNorm(false, x, batch, channels, spatial, gamma, beta, null, null, arrays[run], stats[run]);
                 }
-                String what = "(" + batch + ", " + channels + ", " + spatial + ") on 1 and 3 threads";
-                for (int i = 0; i < 2; i++) {
-                    assertArrayEquals(arrays[0][i], arrays[1][i], 0f, what + ": array " + i);
-                }
-                for (int i = 0; i < 6; i++) {
-                    assertArrayEquals(stats[0][i], stats[1][i], 0.0, what + ": statistic " + i);
+                for (int run = 1; run < 3; run++) {
+                    String what = "(" + batch + ", " + channels + ", " + spatial + ") on 1 and " + (run + 1) + " threads";
+                    for (int i = 0; i < 2; i++) {
+                        assertArrayEquals(arrays[0][i], arrays[run][i], 0f, what + ": array " + i);
+                    }
+                    for (int i = 0; i < 6; i++) {
+                        assertArrayEquals(stats[0][i], stats[run][i], 0.0, what + ": statistic " + i);
+                    }
                 }
             }
         } finally {
@@ -191,8 +194,12 @@ class NormKernelsTest {
             NormNaive.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
                     batchMean, batchVariance, saveMean, invStd, out);
         } else {
-            NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, 1e-5,
-                    batchMean, batchVariance, saveMean, invStd, out);
+            assertSame(out, NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance,
+                    1e-5, batchMean, batchVariance, saveMean, invStd, out));
+            // null: the output allocated by the kernel (on the threads), the same values
+            float[] allocated = NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance,
+                    1e-5, new double[channels], new double[channels], new double[channels], new double[channels], null);
+            assertArrayEquals(out, allocated, 0f, "output allocated by batchNormForward");
         }
         float[] g = new SplittableRandomArrays(x.length).values;
         double[] sumGrad = new double[channels];

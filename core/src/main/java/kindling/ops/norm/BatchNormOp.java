@@ -56,9 +56,8 @@ public final class BatchNormOp extends Function {
         float[] beta = bias == null ? null : bias.data();
         double[] saveMean = new double[channels];
         double[] invStd = new double[channels];
-        float[] out = new float[x.length];
-        NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
-                batchMean, batchVariance, saveMean, invStd, out);
+        float[] out = NormKernels.batchNormForward(x, batch, channels, spatial, gamma, beta, mean, variance, eps,
+                batchMean, batchVariance, saveMean, invStd, null);             // allocated there, on the threads
         Tensor result = Tensor.wrap(out, shape);
         if (!needsGrad(input, weight, bias)) {
             return result;
