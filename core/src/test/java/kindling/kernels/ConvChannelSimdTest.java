@@ -87,6 +87,34 @@ class ConvChannelSimdTest {
     }
 
     @Test
+    void takesTheRowKernelForOneVectorOfFiltersFiveTapsWideWithNoColumnDilationOnly() {
+        ConvChannelSimd.Block rowBlock = ConvChannelSimd.Block.of(1, 32);
+        // The row kernel with a row stride, a row dilation, uneven padding and odd input channels.
+        ConvGeometry[] rows = {
+            ConvGeometry.of(2, 3, 25, 17, lanes(), 4, 5, 2, 1, 1, 0, 2, 1, 2, 1, 1),
+            ConvGeometry.of(1, 1, 12, 14, lanes(), 1, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        };
+        for (ConvGeometry g : rows) {
+            assertTrue(ConvChannelSimd.accepts(g) && rowBlock.sharesRows(g), g.toString());
+            assertMatches(g);
+        }
+        // Tap by tap: columns dilated, filters 4 or 6 wide, two vectors of filters, 16 registers.
+        ConvGeometry[] taps = {
+            ConvGeometry.of(2, 3, 25, 22, lanes(), 3, 5, 1, 1, 0, 0, 1, 1, 1, 2, 1),
+            ConvGeometry.of(2, 2, 14, 16, lanes(), 5, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 2, 14, 16, lanes(), 5, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        };
+        for (ConvGeometry g : taps) {
+            assertTrue(ConvChannelSimd.accepts(g) && !rowBlock.sharesRows(g), g.toString());
+            assertMatches(g);
+        }
+        ConvGeometry lenet = ConvGeometry.of(2, 6, 14, 14, 2 * lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        assertFalse(ConvChannelSimd.Block.of(2, 32).sharesRows(lenet));
+        assertFalse(ConvChannelSimd.Block.of(1, 16).sharesRows(ConvGeometry.of(2, 6, 14, 14, lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));
+        assertMatches(lenet);
+    }
+
+    @Test
     void takesLayersWithOneOrTwoVectorsOfFiltersWhereConvSimdWastesPositions() {
         assertTrue(ConvChannelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
