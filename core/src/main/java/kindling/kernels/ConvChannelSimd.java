@@ -323,11 +323,13 @@ final class ConvChannelSimd {
             try {
                 while ((array = y) == null) {
                     Throwable e = failure;
+                    // The allocation's own exception (it throws nothing checked), so that the caller
+                    // gets the same one whichever thread's is rethrown.
                     if (e instanceof Error error) {
                         throw error;
                     }
-                    if (e != null) {
-                        throw new IllegalStateException("ConvChannelSimd: the output could not be allocated", e);
+                    if (e instanceof RuntimeException exception) {
+                        throw exception;
                     }
                     Thread.onSpinWait();
                 }
