@@ -67,7 +67,13 @@ final class ConvChannelSimd {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
-    /** Per-thread buffers, kept from call to call: the padded image and the tile. */
+    /**
+     * Per-thread buffers, kept from call to call: the padded image, the tile, and (on a thread that
+     * calls {@link #forward} with more than one thread) the early tiles. Each grows to the largest
+     * layer the thread has met and is kept for the thread's life, so that a training step allocates
+     * nothing here: the tile and the early tiles at most 512 KB each ({@link #MAX_TILE_FLOATS},
+     * {@link #MAX_EARLY_FLOATS}), the padded image one image of the largest padded layer.
+     */
     private static final class Workspace {
         private float[] image = new float[0];
         private float[] tile = new float[0];
@@ -170,6 +176,15 @@ final class ConvChannelSimd {
 
     /** {@link #forward} with the micro-kernels for {@code registers} vector registers (the tests run both). */
     static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers) {
+        return forward(x, w, bias, g, registers, NEW_ARRAY);
+    }
+
+    /**
+     * {@link #forward} with y allocated by {@code allocation}: the tests hold the allocation back until
+     * the other threads have parked their tiles or wait in {@link Output#await}, so that those paths
+     * run whatever the timing.
+     */
+    static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g, int registers, Allocation allocation) {
         int filters = g.outChannels();
         Block block = Block.of(filters / LANES, registers);
         // The rows and columns of the source the outputs read; the source is x itself when they lie
@@ -190,12 +205,13 @@ final class ConvChannelSimd {
         int perTask = (int) Math.min(g.batch(), Math.max(1, TASK_MULTIPLY_ADDS / Math.max(1, perImage)));
         int tasks = (g.batch() + perTask - 1) / perTask;
         int tileFloats = plane * filters;
-        Output output = new Output(g.batch() * tileFloats);
         // Tiles of the first images may wait in the calling thread's workspace while y is allocated.
+        // With one thread the first task allocates y before any tile is computed: nothing waits.
         int early = Threads.get() > 1 ? Math.min(g.batch(), MAX_EARLY_FLOATS / tileFloats) : 0;
         float[] earlyTiles = early > 0 ? WORKSPACE.get().early(early * tileFloats) : null;
-        AtomicIntegerArray parked = new AtomicIntegerArray(early);   // image n's tile: 1 waits in earlyTiles, 2 stored
-        AtomicInteger waiting = new AtomicInteger();
+        Output output = new Output(g.batch() * tileFloats, early, allocation);
+        AtomicIntegerArray parked = output.parked;
+        AtomicInteger waiting = output.waiting;
         Threads.parallelFor(tasks, t -> {
             if (t == 0) {
                 output.allocate();      // while the other threads compute
@@ -248,23 +264,46 @@ final class ConvChannelSimd {
         }
     }
 
+    /** How y is allocated (the tests hold it back to make tiles wait, see {@link #forward}). */
+    interface Allocation {
+        /** A new zeroed array of {@code size} floats for y; {@code output} tells what the other threads are doing. */
+        float[] allocate(int size, Output output);
+    }
+
+    private static final Allocation NEW_ARRAY = (size, output) -> new float[size];
+
     /**
-     * The output array, allocated by the thread that takes the first task. {@link #ready} does not
-     * wait: null until it is there; {@link #await} spins until it is (a fraction of a millisecond),
-     * or throws if the allocation failed.
+     * The output array, allocated by the thread that takes the first task, and the tiles that wait for
+     * it. {@link #ready} does not wait: null until y is there; {@link #await} spins until it is (a
+     * fraction of a millisecond), or rethrows the allocation's error (an {@link OutOfMemoryError}
+     * reaches the caller as itself, whichever thread meets it first).
+     *
+     * <p>Image n &lt; {@code parked.length()} whose tile was computed before y was there is marked 1 in
+     * {@code parked} (after its tile is written: the volatile write publishes the tile) and counted in
+     * {@code waiting}; a thread that has y claims it by setting 1 → 2 with a compare-and-set, so each
+     * tile is stored exactly once, and the calling thread stores whatever is left after the loop.
      */
-    private static final class Output {
+    static final class Output {
         private final int size;
+        private final Allocation allocation;
         private volatile float[] y;
         private volatile Throwable failure;
+        /** Image n's tile: 0 not parked, 1 waits in the early tiles, 2 stored. */
+        final AtomicIntegerArray parked;
+        /** How many tiles are marked 1 in {@code parked} (exact once the loop has ended). */
+        final AtomicInteger waiting = new AtomicInteger();
+        /** How many threads spin in {@link #await} (for the tests). */
+        private final AtomicInteger spinning = new AtomicInteger();
 
-        Output(int size) {
+        Output(int size, int early, Allocation allocation) {
             this.size = size;
+            this.parked = new AtomicIntegerArray(early);
+            this.allocation = allocation;
         }
 
         void allocate() {
             try {
-                y = new float[size];
+                y = allocation.allocate(size, this);
             } catch (Throwable e) {
                 failure = e;
                 throw e;
@@ -276,14 +315,38 @@ final class ConvChannelSimd {
         }
 
         float[] await() {
-            float[] array;
-            while ((array = y) == null) {
-                if (failure != null) {
-                    throw new IllegalStateException("ConvChannelSimd: the output could not be allocated", failure);
-                }
-                Thread.onSpinWait();
+            float[] array = y;
+            if (array != null) {
+                return array;
             }
-            return array;
+            spinning.incrementAndGet();
+            try {
+                while ((array = y) == null) {
+                    Throwable e = failure;
+                    // The allocation's own exception (it throws nothing checked), so that the caller
+                    // gets the same one whichever thread's is rethrown.
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
+                    if (e instanceof RuntimeException exception) {
+                        throw exception;
+                    }
+                    Thread.onSpinWait();
+                }
+                return array;
+            } finally {
+                spinning.decrementAndGet();
+            }
+        }
+
+        /** How many tiles wait for y now. */
+        int waitingTiles() {
+            return waiting.get();
+        }
+
+        /** How many threads spin in {@link #await} now. */
+        int spinningThreads() {
+            return spinning.get();
         }
     }
 

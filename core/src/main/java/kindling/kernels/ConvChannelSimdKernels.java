@@ -55,7 +55,6 @@ final class ConvChannelSimdKernels {
     // The methods below are generated: printed by `python3 tools/codegen/conv_channel_kernels.py` and
     // pasted here, after the constructor. Edit the script and paste its output again, not them.
 
-
     /**
      * 1 vector of filters × 2 rows × 10 columns of output pixels (20 sums):
      * tile[tileIndex + r·tileRow + t·1·LANES + v·LANES ..] = Σ_k packed[k·1·LANES + v·LANES ..] · src[window + taps[k] + r·rowStep + t]

@@ -3,6 +3,8 @@ package kindling.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -85,6 +87,34 @@ class ConvChannelSimdTest {
     }
 
     @Test
+    void takesTheRowKernelForOneVectorOfFiltersFiveTapsWideWithNoColumnDilationOnly() {
+        ConvChannelSimd.Block rowBlock = ConvChannelSimd.Block.of(1, 32);
+        // The row kernel with a row stride, a row dilation, uneven padding and odd input channels.
+        ConvGeometry[] rows = {
+            ConvGeometry.of(2, 3, 25, 17, lanes(), 4, 5, 2, 1, 1, 0, 2, 1, 2, 1, 1),
+            ConvGeometry.of(1, 1, 12, 14, lanes(), 1, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        };
+        for (ConvGeometry g : rows) {
+            assertTrue(ConvChannelSimd.accepts(g) && rowBlock.sharesRows(g), g.toString());
+            assertMatches(g);
+        }
+        // Tap by tap: columns dilated, filters 4 or 6 wide, two vectors of filters, 16 registers.
+        ConvGeometry[] taps = {
+            ConvGeometry.of(2, 3, 25, 22, lanes(), 3, 5, 1, 1, 0, 0, 1, 1, 1, 2, 1),
+            ConvGeometry.of(2, 2, 14, 16, lanes(), 5, 4, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+            ConvGeometry.of(2, 2, 14, 16, lanes(), 5, 6, 1, 1, 0, 0, 0, 0, 1, 1, 1),
+        };
+        for (ConvGeometry g : taps) {
+            assertTrue(ConvChannelSimd.accepts(g) && !rowBlock.sharesRows(g), g.toString());
+            assertMatches(g);
+        }
+        ConvGeometry lenet = ConvGeometry.of(2, 6, 14, 14, 2 * lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        assertFalse(ConvChannelSimd.Block.of(2, 32).sharesRows(lenet));
+        assertFalse(ConvChannelSimd.Block.of(1, 16).sharesRows(ConvGeometry.of(2, 6, 14, 14, lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));
+        assertMatches(lenet);
+    }
+
+    @Test
     void takesLayersWithOneOrTwoVectorsOfFiltersWhereConvSimdWastesPositions() {
         assertTrue(ConvChannelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
@@ -124,6 +154,117 @@ class ConvChannelSimdTest {
         } finally {
             Threads.set(before);
         }
+    }
+
+    /**
+     * y's allocation held back until the other threads have done all they can without y: the tiles of
+     * the early images (all but image 0, which the allocating thread computes after) parked in the
+     * calling thread's buffer, and every other thread that took a later image spinning for y. Both
+     * counts only grow while y is missing, so once they are reached nothing moves until y is there.
+     */
+    private static final class HeldAllocation implements ConvChannelSimd.Allocation {
+        private final int parks;
+        private final int spinners;
+        private final Error failure;
+        private volatile String seen;
+
+        HeldAllocation(int parks, int spinners, Error failure) {
+            this.parks = parks;
+            this.spinners = spinners;
+            this.failure = failure;
+        }
+
+        @Override
+        public float[] allocate(int size, ConvChannelSimd.Output output) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((output.waitingTiles() != parks || output.spinningThreads() != spinners)
+                    && System.nanoTime() < deadline) {
+                Thread.yield();
+            }
+            seen = output.waitingTiles() + " tiles parked and " + output.spinningThreads() + " threads spinning";
+            if (failure != null) {
+                throw failure;
+            }
+            return new float[size];
+        }
+
+        void assertReached(String where) {
+            assertEquals(parks + " tiles parked and " + spinners + " threads spinning", seen, where);
+        }
+    }
+
+    /** Layers of one image per task whose first images' tiles fit the early buffer: 4, 2 or 1 of them. */
+    private static ConvGeometry[] layersWithEarlyTiles() {
+        return new ConvGeometry[] {
+            ConvGeometry.of(7, 2, 68, 68, lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),       // the row kernel
+            ConvGeometry.of(7, 2, 68, 68, 2 * lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),   // half as many early
+            ConvGeometry.of(2, 2, 68, 68, lanes(), 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),       // fewer tasks than threads
+        };
+    }
+
+    @Test
+    void tilesThatWaitForYAndThreadsThatSpinForItGiveTheSameBitsAtOneTwoAndThreeThreads() {
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : layersWithEarlyTiles()) {
+                // One image per task: the images are handed out one by one, in order.
+                assertTrue(2L * g.outChannels() * g.outPlane() * g.patchSize() > ConvChannelSimd.TASK_MULTIPLY_ADDS, g.toString());
+                float[] x = input(g);
+                float[] w = weights(g);
+                float[] bias = bias(g);
+                Threads.set(1);
+                float[] expected = ConvChannelSimd.forward(x, w, bias, g);
+                assertClose(ConvNaive.forward(x, w, bias, g), expected, g + " at 1 thread");
+                for (int threads = 1; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    HeldAllocation held = held(g, threads, null);
+                    float[] y = ConvChannelSimd.forward(x, w, bias, g, ConvSimd.REGISTERS, held);
+                    String where = g + " at " + threads + " threads";
+                    held.assertReached(where);
+                    assertArrayEquals(expected, y, where);
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void aFailedAllocationReachesTheCallerAsItselfAndTheNextCallWorks() {
+        int before = Threads.get();
+        try {
+            ConvGeometry g = layersWithEarlyTiles()[0];
+            float[] x = input(g);
+            float[] w = weights(g);
+            Threads.set(1);
+            float[] expected = ConvChannelSimd.forward(x, w, null, g);
+            for (int threads = 1; threads <= 3; threads++) {
+                Threads.set(threads);
+                OutOfMemoryError error = new OutOfMemoryError("held back by the test");
+                HeldAllocation held = held(g, threads, error);
+                String where = g + " at " + threads + " threads";
+                assertSame(error, assertThrows(OutOfMemoryError.class,
+                        () -> ConvChannelSimd.forward(x, w, null, g, ConvSimd.REGISTERS, held)), where);
+                held.assertReached(where);
+                assertArrayEquals(expected, ConvChannelSimd.forward(x, w, null, g), where + ", the call after");
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    /**
+     * The allocation for layer g at this thread count (one image per task): with one thread (or in
+     * kernel mode naive, where every loop runs on the calling thread) y comes first and nothing waits;
+     * else images 1 .. early − 1 park, and each other thread that takes a later image spins.
+     */
+    private static HeldAllocation held(ConvGeometry g, int threads, Error failure) {
+        int tileFloats = g.outPlane() * g.outChannels();
+        int early = threads > 1 ? Math.min(g.batch(), ConvChannelSimd.MAX_EARLY_FLOATS / tileFloats) : 0;
+        int helpers = Kernels.naive() ? 0 : Math.min(threads, g.batch()) - 1;
+        int parks = helpers > 0 ? Math.max(0, early - 1) : 0;
+        int spinners = Math.min(helpers, g.batch() - Math.max(early, 1));
+        return new HeldAllocation(parks, spinners, failure);
     }
 
     @Test
