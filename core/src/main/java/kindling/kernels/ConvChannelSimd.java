@@ -320,6 +320,9 @@ final class ConvChannelSimd {
                 return array;
             }
             spinning.incrementAndGet();
+            // With more threads than cores, the allocating thread may be the one this core's time
+            // slice would go to: give it up instead of spinning.
+            boolean spin = WorkerPool.spinning();
             try {
                 while ((array = y) == null) {
                     Throwable e = failure;
@@ -331,7 +334,11 @@ final class ConvChannelSimd {
                     if (e instanceof RuntimeException exception) {
                         throw exception;
                     }
-                    Thread.onSpinWait();
+                    if (spin) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
                 }
                 return array;
             } finally {

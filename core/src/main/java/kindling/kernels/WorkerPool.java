@@ -151,8 +151,11 @@ final class WorkerPool {
         return workers;
     }
 
-    /** True when spinning cannot take a core from the thread being waited for. */
-    private static boolean spinning() {
+    /**
+     * True when spinning cannot take a core from the thread being waited for: at most one thread of a
+     * region per core. Kernels that wait for another task of the same region ask this too.
+     */
+    static boolean spinning() {
         return Threads.get() <= CORES;
     }
 
