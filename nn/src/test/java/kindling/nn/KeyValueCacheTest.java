@@ -221,6 +221,37 @@ class KeyValueCacheTest {
         assertArrayEquals(new float[] {1, 1}, first.grad().toArray());
     }
 
+    /**
+     * A view the cache handed out keeps its numbers: a later step writes only past it, a full buffer is replaced
+     * (its filled part copied out, not moved), and a reorder makes a new buffer. A cache that wrote over its
+     * filled positions, or reordered the rows in place, would change a view a caller (or a saved step) holds.
+     */
+    @Test
+    void aViewHandedOutKeepsItsNumbersWhileTheCacheGrowsAndReorders() {
+        Generator.manualSeed(16);
+        KeyValueCache.LayerCache cache = new KeyValueCache(1).layer(0);
+        List<MultiheadAttention.KeyValue> handedOut = new ArrayList<>();
+        List<float[]> keysThen = new ArrayList<>();
+        List<float[]> valuesThen = new ArrayList<>();
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int step = 0; step < 20; step++) {                  // through capacities 8, 16 and 32
+                MultiheadAttention.KeyValue all = cache.append(new MultiheadAttention.KeyValue(
+                        Tensor.randn(2, 3, 1, 4), Tensor.randn(2, 3, 1, 4)));
+                handedOut.add(all);
+                keysThen.add(all.keys().toArray());
+                valuesThen.add(all.values().toArray());
+                if (step == 5 || step == 12) {
+                    cache.reorder(Embedding.indices(new int[] {1, 0}));
+                }
+            }
+        }
+        assertEquals(32, cache.capacity());
+        for (int step = 0; step < handedOut.size(); step++) {
+            assertArrayEquals(keysThen.get(step), handedOut.get(step).keys().toArray(), "keys of step " + step);
+            assertArrayEquals(valuesThen.get(step), handedOut.get(step).values().toArray(), "values of step " + step);
+        }
+    }
+
     /** Attention over a view of a larger buffer gives the very bits of attention over a contiguous copy. */
     @Test
     void attentionOverTheBuffersViewIsBitForBitAttentionOverACopy() {
@@ -312,7 +343,8 @@ class KeyValueCacheTest {
             assertNull(cache.layer(0).selfAttention());
             assertNull(cache.layer(0).crossAttention());
 
-            decoder.forwardStep(Tensor.randn(1, 1, 8), memory, null, cache);
+            Tensor x0 = Tensor.randn(1, 1, 8);
+            decoder.forwardStep(x0, memory, null, cache);
             MultiheadAttention.KeyValue self = cache.layer(0).selfAttention();
             MultiheadAttention.KeyValue cross = cache.layer(0).crossAttention();
             ShapeException later = assertThrows(ShapeException.class,
@@ -321,6 +353,17 @@ class KeyValueCacheTest {
             assertSame(self, cache.layer(0).selfAttention());
             assertSame(cross, cache.layer(0).crossAttention());
             assertEquals(1, cache.length());
+
+            // The refused step wrote its keys into layer 0's free room; the next steps overwrite them and give
+            // what a cache that never saw the refused step gives.
+            KeyValueCache clean = decoder.newCache();
+            decoder.forwardStep(x0, memory, null, clean);
+            for (int i = 0; i < 3; i++) {
+                Tensor x = Tensor.randn(1, 1, 8);
+                assertArrayEquals(decoder.forwardStep(x, memory, null, clean).toArray(),
+                        decoder.forwardStep(x, memory, null, cache).toArray(), "step " + (i + 1) + " after the refused one");
+            }
+            assertArrayEquals(clean.layer(0).selfAttention().keys().toArray(), cache.layer(0).selfAttention().keys().toArray());
         }
     }
 
