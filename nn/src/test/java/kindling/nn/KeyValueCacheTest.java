@@ -252,6 +252,27 @@ class KeyValueCacheTest {
         }
     }
 
+    /** A cache filled by a decoder of another width is refused before anything changes, naming the layer and shapes. */
+    @Test
+    void aCacheOfAnotherWidthIsRefusedWithTheLayerAndTheShapes() {
+        TransformerDecoder narrow = decoder(false, true, 1, 17);                              // E = 8, 2 heads
+        Generator.manualSeed(17);
+        TransformerDecoder wide = new TransformerDecoder(TransformerDecoderLayer.builder(12, 2).dimFeedforward(16)
+                .batchFirst(true).build(), 1);
+        wide.eval();
+        try (NoGrad ignored = NoGrad.enter()) {
+            KeyValueCache cache = narrow.newCache();
+            narrow.forwardStep(Tensor.randn(1, 1, 8), Tensor.randn(1, 3, 8), null, cache);
+            MultiheadAttention.KeyValue before = cache.layer(0).selfAttention();
+            ShapeException e = assertThrows(ShapeException.class,
+                    () -> wide.forwardStep(Tensor.randn(1, 1, 12), Tensor.randn(1, 3, 12), null, cache));
+            assertEquals("TransformerDecoderLayer(d_model=12, nhead=2, batch_first=True) at layers.0: forwardStep got "
+                    + "a cache of keys (1, 2, 1, 4) (N, h, t, d) but this layer's have h = 2 heads of d = 6 features: "
+                    + "the cache was filled by another decoder; give each decoder its own (newCache())", e.getMessage());
+            assertSame(before, cache.layer(0).selfAttention());
+        }
+    }
+
     /** Attention over a view of a larger buffer gives the very bits of attention over a contiguous copy. */
     @Test
     void attentionOverTheBuffersViewIsBitForBitAttentionOverACopy() {
