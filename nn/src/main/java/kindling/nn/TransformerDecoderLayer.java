@@ -221,8 +221,9 @@ public class TransformerDecoderLayer extends Module {
     }
 
     /**
-     * Checked before the cache changes: the padding mask fits, and the cache, if filled, holds the same N
-     * sequences as tgt and the keys of a memory as long as this one.
+     * Checked before the cache changes: the padding mask fits, and the cache, if filled, was filled by a layer
+     * of this width (h heads of d features, which the keys of the new positions must match to be appended),
+     * holds the same N sequences as tgt and the keys of a memory as long as this one.
      */
     private void checkCache(Tensor tgt, Tensor memory, AttentionMask tgtKeyPaddingMask,
             AttentionMask memoryKeyPaddingMask, KeyValueCache.LayerCache cache) {
@@ -251,6 +252,13 @@ public class TransformerDecoderLayer extends Module {
         }
         if (cache.length() == 0) {
             return;
+        }
+        int[] cached = cache.selfAttention.keys().shape();                                // (N, h, t, d)
+        if (cached[1] != options.nhead || cached[3] != options.dModel / options.nhead) {
+            throw new ShapeException(describe() + ": forwardStep got a cache of keys " + Shape.format(cached)
+                    + " (N, h, t, d) but this layer's have h = " + options.nhead + " heads of d = "
+                    + options.dModel / options.nhead + " features: the cache was filled by another decoder; "
+                    + "give each decoder its own (newCache())");
         }
         if (n != cache.batchSize() || s != cache.crossAttention.length()) {
             throw new ShapeException(describe() + ": forwardStep got tgt " + Shape.format(tgt.shape()) + " and memory "

@@ -221,6 +221,58 @@ class KeyValueCacheTest {
         assertArrayEquals(new float[] {1, 1}, first.grad().toArray());
     }
 
+    /**
+     * A view the cache handed out keeps its numbers: a later step writes only past it, a full buffer is replaced
+     * (its filled part copied out, not moved), and a reorder makes a new buffer. A cache that wrote over its
+     * filled positions, or reordered the rows in place, would change a view a caller (or a saved step) holds.
+     */
+    @Test
+    void aViewHandedOutKeepsItsNumbersWhileTheCacheGrowsAndReorders() {
+        Generator.manualSeed(16);
+        KeyValueCache.LayerCache cache = new KeyValueCache(1).layer(0);
+        List<MultiheadAttention.KeyValue> handedOut = new ArrayList<>();
+        List<float[]> keysThen = new ArrayList<>();
+        List<float[]> valuesThen = new ArrayList<>();
+        try (NoGrad ignored = NoGrad.enter()) {
+            for (int step = 0; step < 20; step++) {                  // through capacities 8, 16 and 32
+                MultiheadAttention.KeyValue all = cache.append(new MultiheadAttention.KeyValue(
+                        Tensor.randn(2, 3, 1, 4), Tensor.randn(2, 3, 1, 4)));
+                handedOut.add(all);
+                keysThen.add(all.keys().toArray());
+                valuesThen.add(all.values().toArray());
+                if (step == 5 || step == 12) {
+                    cache.reorder(Embedding.indices(new int[] {1, 0}));
+                }
+            }
+        }
+        assertEquals(32, cache.capacity());
+        for (int step = 0; step < handedOut.size(); step++) {
+            assertArrayEquals(keysThen.get(step), handedOut.get(step).keys().toArray(), "keys of step " + step);
+            assertArrayEquals(valuesThen.get(step), handedOut.get(step).values().toArray(), "values of step " + step);
+        }
+    }
+
+    /** A cache filled by a decoder of another width is refused before anything changes, naming the layer and shapes. */
+    @Test
+    void aCacheOfAnotherWidthIsRefusedWithTheLayerAndTheShapes() {
+        TransformerDecoder narrow = decoder(false, true, 1, 17);                              // E = 8, 2 heads
+        Generator.manualSeed(17);
+        TransformerDecoder wide = new TransformerDecoder(TransformerDecoderLayer.builder(12, 2).dimFeedforward(16)
+                .batchFirst(true).build(), 1);
+        wide.eval();
+        try (NoGrad ignored = NoGrad.enter()) {
+            KeyValueCache cache = narrow.newCache();
+            narrow.forwardStep(Tensor.randn(1, 1, 8), Tensor.randn(1, 3, 8), null, cache);
+            MultiheadAttention.KeyValue before = cache.layer(0).selfAttention();
+            ShapeException e = assertThrows(ShapeException.class,
+                    () -> wide.forwardStep(Tensor.randn(1, 1, 12), Tensor.randn(1, 3, 12), null, cache));
+            assertEquals("TransformerDecoderLayer(d_model=12, nhead=2, batch_first=True) at layers.0: forwardStep got "
+                    + "a cache of keys (1, 2, 1, 4) (N, h, t, d) but this layer's have h = 2 heads of d = 6 features: "
+                    + "the cache was filled by another decoder; give each decoder its own (newCache())", e.getMessage());
+            assertSame(before, cache.layer(0).selfAttention());
+        }
+    }
+
     /** Attention over a view of a larger buffer gives the very bits of attention over a contiguous copy. */
     @Test
     void attentionOverTheBuffersViewIsBitForBitAttentionOverACopy() {
@@ -312,7 +364,8 @@ class KeyValueCacheTest {
             assertNull(cache.layer(0).selfAttention());
             assertNull(cache.layer(0).crossAttention());
 
-            decoder.forwardStep(Tensor.randn(1, 1, 8), memory, null, cache);
+            Tensor x0 = Tensor.randn(1, 1, 8);
+            decoder.forwardStep(x0, memory, null, cache);
             MultiheadAttention.KeyValue self = cache.layer(0).selfAttention();
             MultiheadAttention.KeyValue cross = cache.layer(0).crossAttention();
             ShapeException later = assertThrows(ShapeException.class,
@@ -321,6 +374,17 @@ class KeyValueCacheTest {
             assertSame(self, cache.layer(0).selfAttention());
             assertSame(cross, cache.layer(0).crossAttention());
             assertEquals(1, cache.length());
+
+            // The refused step wrote its keys into layer 0's free room; the next steps overwrite them and give
+            // what a cache that never saw the refused step gives.
+            KeyValueCache clean = decoder.newCache();
+            decoder.forwardStep(x0, memory, null, clean);
+            for (int i = 0; i < 3; i++) {
+                Tensor x = Tensor.randn(1, 1, 8);
+                assertArrayEquals(decoder.forwardStep(x, memory, null, clean).toArray(),
+                        decoder.forwardStep(x, memory, null, cache).toArray(), "step " + (i + 1) + " after the refused one");
+            }
+            assertArrayEquals(clean.layer(0).selfAttention().keys().toArray(), cache.layer(0).selfAttention().keys().toArray());
         }
     }
 
