@@ -130,8 +130,11 @@ final class ConvStacked {
             int below = Math.max(0, (g.outHeight() - 1) * g.strideH() - g.padTop()
                     + (g.kernelH() - 1) * g.dilationH() - (g.height() - 1));
             int gap = Math.max(g.padTop(), below);
-            while ((g.height() + gap) % g.strideH() != 0) {
-                gap++;                                 // keep every image's first row on the stride's phase
+            // Keep every image's first row on the stride's phase, and its output rows apart from the next
+            // image's: with more padding than the filter spans (a 3×3 filter, padding 3), H_out exceeds
+            // (H + gap) / s_h for the gap above, and the planes of ∂L/∂y would overlap in the stacks.
+            while ((g.height() + gap) % g.strideH() != 0 || (g.height() + gap) / g.strideH() < g.outHeight()) {
+                gap++;
             }
             inPitch = g.height() + gap;
             outPitch = inPitch / g.strideH();
