@@ -16,7 +16,8 @@ package kindling.kernels;
  * i·s_h − pad_top + a·d_h, for a = 0 .. k_h − 1; these lie inside image n or in the zero rows around
  * it as long as {@code s ≥ pad_top} and {@code s ≥ pad_bottom}, so the zeros play the padding the
  * image would have had on its own. With (H + s) a multiple of the stride s_h, image n's output rows
- * start at row n·(H + s)/s_h of the tall output:
+ * start at row n·(H + s)/s_h of the tall output, and with (H + s)/s_h ≥ H_out (more zero rows when the
+ * padding is wider than the filter reaches) they end before image n + 1's begin:
  * <pre>
  *   xt[b][c][n·(H + s) + i][j]      = x[b·m + n][c][i][j]        (zero between the images)
  *   y[b·m + n][o][i][j]             = yt[b][o][n·(H + s)/s_h + i][j],   yt = conv(xt, W)
@@ -27,8 +28,10 @@ package kindling.kernels;
  * panels of positions, and each stack is a task big enough for a thread. Stacking costs one copy
  * of x (and of ∂L/∂y for the weight gradient), and the output one copy back, passes over arrays a
  * few times smaller than the im2col matrix that the alternative writes and reads. The stacks and
- * the tall output are temporaries: they live in buffers of the calling thread, reused from call to
- * call, so that only y is a new array.
+ * the tall output are temporaries: they live in two buffers of the calling thread, reused from call
+ * to call, so that only y is a new array. A thread keeps at most {@link Conv2dKernels#COL_FLOATS}
+ * floats (16 MB) in each, as it does for its im2col buffers; larger stacks (a big layer or batch) are
+ * new arrays, dropped when the call returns.
  *
  * <p>The batch is cut into {@link #STACKS} stacks (fewer for small batches) of ⌈N / STACKS⌉
  * images each, depending only on the shapes; the last stack's missing images are zeros. ConvSimd
@@ -90,14 +93,21 @@ final class ConvStacked {
 
     /**
      * Per-thread buffers for the stacks, kept from call to call. The stacks only live during one call,
-     * and a new array for each was a pass of the JVM zeroing it on the calling thread alone, while the
-     * other threads waited for the copy that fills it (five such arrays in the three calls of a layer's
+     * and a new array for each would be a pass of the JVM zeroing it on the calling thread alone, while
+     * the other threads wait for the copy that fills it (five such arrays in the three calls of a layer's
      * training step). {@link Stack#stack} writes every float of a stack, its gaps and missing images
-     * as zeros, so nothing from an earlier call shows through.
+     * as zeros, and {@code ConvSimd.forward} every float of the tall output, so nothing from an earlier
+     * call (another layer, a larger batch, or one that threw half way) shows through. Each buffer is kept
+     * only up to {@link Conv2dKernels#COL_FLOATS} floats (see {@link #buffer}), so a thread holds at most
+     * 32 MB here for the program's life.
      */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][0]);
 
-    /** This thread's buffer {@code which}, at least {@code size} floats; one beyond {@link Conv2dKernels#COL_FLOATS} is not kept. */
+    /**
+     * This thread's buffer {@code which}, at least {@code size} floats, with whatever an earlier call
+     * left in it. A buffer larger than {@link Conv2dKernels#COL_FLOATS} floats is a new array that is
+     * not kept, and the smaller one kept stays: the memory a thread keeps is bounded.
+     */
     private static float[] buffer(int which, int size) {
         float[][] buffers = BUFFERS.get();
         if (buffers[which].length >= size) {
@@ -130,8 +140,11 @@ final class ConvStacked {
             int below = Math.max(0, (g.outHeight() - 1) * g.strideH() - g.padTop()
                     + (g.kernelH() - 1) * g.dilationH() - (g.height() - 1));
             int gap = Math.max(g.padTop(), below);
-            while ((g.height() + gap) % g.strideH() != 0) {
-                gap++;                                 // keep every image's first row on the stride's phase
+            // Keep every image's first row on the stride's phase, and its output rows apart from the next
+            // image's: with more padding than the filter spans (a 3×3 filter, padding 3), H_out exceeds
+            // (H + gap) / s_h for the gap above, and the planes of ∂L/∂y would overlap in the stacks.
+            while ((g.height() + gap) % g.strideH() != 0 || (g.height() + gap) / g.strideH() < g.outHeight()) {
+                gap++;
             }
             inPitch = g.height() + gap;
             outPitch = inPitch / g.strideH();

@@ -133,6 +133,7 @@ class Conv2dKernelsTest {
             ConvGeometry.of(9, 4, 5, 6, 3, 3, 2, 1, 3, 2, 0, 1, 2, 2, 1, 1),      // uneven padding, dilation, strides
             ConvGeometry.of(17, 4, 6, 5, 6, 3, 3, 3, 1, 0, 2, 1, 1, 1, 1, 2),     // stride 3 down, groups
             ConvGeometry.of(2, 3, 3, 3, 2, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1),      // two images, no padding
+            ConvGeometry.of(16, 2, 3, 3, 2, 3, 3, 1, 1, 3, 3, 3, 3, 1, 1, 1),     // padding wider than the filter
         };
         for (ConvGeometry g : layers) {
             float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
