@@ -1,5 +1,7 @@
 package kindling.kernels;
 
+import java.util.Arrays;
+
 /**
  * A convolution on small planes (ResNet.small()'s 7×7 stage) run by the direct kernel
  * {@link ConvSimd} on a few tall images, each a stack of several images one above the other, for
@@ -220,10 +222,10 @@ final class ConvStacked {
                         if (n < g.batch()) {
                             System.arraycopy(a, (n * channels + c) * plane, stacked, to, plane);
                         } else {
-                            java.util.Arrays.fill(stacked, to, to + plane, 0f);
+                            Arrays.fill(stacked, to, to + plane, 0f);
                         }
                         if (slot < images - 1) {
-                            java.util.Arrays.fill(stacked, to + plane, to + pitch, 0f);
+                            Arrays.fill(stacked, to + plane, to + pitch, 0f);
                         }
                     }
                 }
