@@ -1,5 +1,6 @@
 package kindling.kernels;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -257,17 +258,17 @@ final class NormSimd {
         int run = (c1 - c0) * spatial;
         int stride = channels * spatial;
         int start = c0 * spatial;
-        float[] shift = new float[run];                                      // per lane: its channel's K
-        float[] delta = new float[run];                                      // ... δ
         double count = (double) batch * spatial;
         if (mean == null) {
+            float[] shift = new float[run];                                  // per lane: its channel's K
+            float[] delta = new float[run];                                  // ... δ
             for (int j = 0; j < run; j++) {
                 shift[j] = x[start + j / spatial * spatial];                 // x₀ of the lane's channel
             }
             double[] sums = laneSums(x, null, batch, stride, start, run, shift, delta, null, false);
             for (int c = c0; c < c1; c++) {                                  // first pass: Σ (x − x₀)
                 double meanShifted = channelSum(sums, (c - c0) * spatial, spatial) / count;
-                java.util.Arrays.fill(delta, (c - c0) * spatial, (c - c0 + 1) * spatial, (float) meanShifted);
+                Arrays.fill(delta, (c - c0) * spatial, (c - c0 + 1) * spatial, (float) meanShifted);
                 batchMean[c] = shift[(c - c0) * spatial] + meanShifted;
             }
             double[] squares = laneSums(x, null, batch, stride, start, run, shift, delta, null, true);
