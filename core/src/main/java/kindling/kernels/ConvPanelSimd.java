@@ -1,5 +1,9 @@
 package kindling.kernels;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -106,7 +110,7 @@ final class ConvPanelSimd {
             if (image.length < size) {
                 image = new float[size];
             } else if (!g.equals(cleared)) {
-                java.util.Arrays.fill(image, 0, size, 0f);
+                Arrays.fill(image, 0, size, 0f);
             }
             cleared = g;
             return image;
@@ -127,7 +131,7 @@ final class ConvPanelSimd {
         }
 
         /** Bands of outputs kept while y is being allocated; reused from call to call. */
-        private final java.util.List<float[]> staging = new java.util.ArrayList<>();
+        private final List<float[]> staging = new ArrayList<>();
         /**
          * The call whose bands {@code staging} holds ({@link Output#call}: a number, not the Output,
          * which would keep that call's y alive in this thread after it returned), and how many of its
@@ -182,7 +186,7 @@ final class ConvPanelSimd {
      * a buffer, changes no value of y.
      */
     static final class Output {
-        private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+        private static final AtomicLong CALLS = new AtomicLong();
         /** This call's number, distinct from every other call's (see {@link Workspace#staging}). */
         final long call = CALLS.getAndIncrement();
         private final int size;
@@ -192,7 +196,7 @@ final class ConvPanelSimd {
         /** Why {@link #allocate} failed (an OutOfMemoryError), or null. */
         private Throwable failure;
         /** Bands computed before y existed and not yet copied. */
-        private final java.util.List<StagedBand> pending = new java.util.ArrayList<>();
+        private final List<StagedBand> pending = new ArrayList<>();
 
         /**
          * The outputs of image {@code image} at positions first .. end − 1, channel o's at
@@ -219,11 +223,11 @@ final class ConvPanelSimd {
                 }
                 throw e;
             }
-            java.util.List<StagedBand> bands;
+            List<StagedBand> bands;
             synchronized (this) {
                 y = array;
                 notifyAll();
-                bands = new java.util.ArrayList<>(pending);
+                bands = new ArrayList<>(pending);
                 pending.clear();
             }
             for (StagedBand band : bands) {
