@@ -128,8 +128,14 @@ if [[ ${#JAVA25[@]} -gt 0 ]]; then
   mark kindling_training_jdk25
 fi
 
-log "PyTorch, right after, same machine"
-$PYTHON benchmarks/torch_bench.py "$OUT/torch.json" $QUICK
+# glibc's malloc hands a large freed block back to the kernel and maps a fresh one on the next call, so
+# every call of a PyTorch op whose buffers are a few MB pays page faults for them: on one AVX-512 VM
+# that made LeNet conv2's forward take 13 ms a call instead of 0.8. A PyTorch user who cares uses
+# jemalloc or tcmalloc, or these two glibc settings, which keep freed blocks for reuse: the peer at its best.
+log "PyTorch, right after, same machine (glibc keeps freed blocks: MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_)"
+TORCH_MALLOC=(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824)
+echo "torch_malloc=${TORCH_MALLOC[*]}" >> "$OUT/machine.txt"
+env "${TORCH_MALLOC[@]}" $PYTHON benchmarks/torch_bench.py "$OUT/torch.json" $QUICK
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "duration_s=$SECONDS" >> "$OUT/machine.txt"
