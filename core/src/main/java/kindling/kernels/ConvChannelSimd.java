@@ -406,16 +406,32 @@ final class ConvChannelSimd {
 
     /**
      * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
-     * planes. Each vector of a plane is one gather down the tile's column o ({@code tileColumn} = 0,
-     * C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping the one before it with
-     * the same values); a plane smaller than a vector goes one float at a time. That branch runs:
-     * {@link #accepts} asks two vectors of filters for one row of at least 10 pixels only, so with 16
-     * lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets such planes).
+     * planes. Where this machine's LANES has a generated transposition (4, 8 or 16 lanes:
+     * {@link ConvChannelSimdKernels#transpose}), the tile goes as LANES × LANES blocks (LANES pixels ×
+     * one vector of filters), each transposed in registers and stored as LANES runs of LANES pixels,
+     * the last block of a plane ending at the plane's end (overlapping the one before it with the same
+     * values). Otherwise each vector of a plane is one gather down the tile's column o
+     * ({@code tileColumn} = 0, C_out, 2·C_out, ...), with the same overlap; the gathers cost about
+     * twice the transpositions on LeNet's conv2. A plane smaller than a vector goes one float at a
+     * time. That branch runs: {@link #accepts} asks two vectors of filters for one row of at least 10
+     * pixels only, so with 16 lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets
+     * such planes).
      */
     private static void storeImage(float[] tile, int tileAt, int[] tileColumn, float[] bias, ConvGeometry g, int n,
                                    float[] y) {
         int filters = g.outChannels();
         int plane = g.outPlane();
+        if (plane >= LANES && ConvChannelSimdKernels.transposes()) {
+            for (int v = 0; v < filters; v += LANES) {
+                FloatVector bv = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, v);
+                int to = (n * filters + v) * plane;
+                for (int p = 0; p < plane; p += LANES) {
+                    int q = Math.min(p, plane - LANES);
+                    ConvChannelSimdKernels.transpose(tile, tileAt + q * filters + v, filters, bv, y, to + q, plane);
+                }
+            }
+            return;
+        }
         for (int o = 0; o < filters; o++) {
             int to = (n * filters + o) * plane;
             float b = bias == null ? 0f : bias[o];
