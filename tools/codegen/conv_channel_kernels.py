@@ -139,3 +139,35 @@ for R, J, KW in row_kernels:
             out.append(f"        c{r}_{t}.intoArray(tile, {' + '.join(parts)});")
     out.append("    }")
 print("\n".join(out))
+
+# The transpositions: an L x L block of the tile (L pixels' rows of one vector of filters) turned into
+# L runs of y's planes (L filters' runs of L pixels), in registers, for the lane counts L of the
+# machines Kindling meets (SSE/NEON 4, AVX2 8, AVX-512 16). log2(L) stages; the stage of distance d
+# swaps the off-diagonal d x d sub-blocks of every 2d x 2d block: rows r and r + d (r with bit d clear)
+# trade lanes through one rearrange each (lane l <- lane l ^ d) and a blend (the lanes with bit d set).
+out = []
+for L in (4, 8, 16):
+    out.append(f"""
+    /**
+     * y[to + l·yStride + r] = tile[from + r·tileStride + l] + bias[l] for r, l &lt; {L}: a {L} × {L} block of
+     * the tile transposed in registers ({L} loads, {L.bit_length() - 1} stages of {L} rearranges and {L} blends, {L} stores).
+     * Only for LANES = {L}.
+     */
+    static void transpose{L}(float[] tile, int from, int tileStride, FloatVector bias, float[] y, int to, int yStride) {{""")
+    def at(base, stride, r):
+        return base + ('' if r == 0 else f" + {str(r) + ' * ' if r > 1 else ''}{stride}")
+    for r in range(L):
+        out.append(f"        FloatVector r{r} = FloatVector.fromArray(SPECIES, tile, {at('from', 'tileStride', r)}).add(bias);")
+    d = L // 2
+    while d >= 1:
+        for r in range(L):
+            if r & d == 0:
+                a, b = f"r{r}", f"r{r + d}"
+                out.append(f"        FloatVector s{d}_{r} = {a}.blend({b}.rearrange(SWAP{d}), UPPER{d});")
+                out.append(f"        {b} = {a}.rearrange(SWAP{d}).blend({b}, UPPER{d});")
+                out.append(f"        {a} = s{d}_{r};")
+        d //= 2
+    for r in range(L):
+        out.append(f"        r{r}.intoArray(y, {at('to', 'yStride', r)});")
+    out.append("    }")
+print("\n".join(out))

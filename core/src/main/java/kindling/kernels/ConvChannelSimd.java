@@ -32,8 +32,9 @@ import jdk.incubator.vector.VectorSpecies;
  * values), and with no padding the kernel reads x where it is, with no copy.
  *
  * <p>The price: the sums come out as pixels × filters, while y is (C_out, H_out, W_out). They are
- * written to a small per-image tile, and while it is in the L1 cache each filter's column of the
- * tile is read with vector gathers and stored as a run of y's plane, the bias added on the way.
+ * written to a small per-image tile, and while it is in the L1 cache the tile is turned into runs
+ * of y's planes, in blocks of LANES pixels × LANES filters transposed in registers, the bias added
+ * on the way.
  *
  * <p>y itself (1.6 MB on LeNet's conv2, which the JVM zeroes when it allocates it) is allocated by
  * the thread that takes the first task, while the other threads start computing at once: the tiles
@@ -406,16 +407,32 @@ final class ConvChannelSimd {
 
     /**
      * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
-     * planes. Each vector of a plane is one gather down the tile's column o ({@code tileColumn} = 0,
-     * C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping the one before it with
-     * the same values); a plane smaller than a vector goes one float at a time. That branch runs:
-     * {@link #accepts} asks two vectors of filters for one row of at least 10 pixels only, so with 16
-     * lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets such planes).
+     * planes. Where this machine's LANES has a generated transposition (4, 8 or 16 lanes:
+     * {@link ConvChannelSimdKernels#transpose}), the tile goes as LANES × LANES blocks (LANES pixels ×
+     * one vector of filters), each transposed in registers and stored as LANES runs of LANES pixels,
+     * the last block of a plane ending at the plane's end (overlapping the one before it with the same
+     * values). Otherwise each vector of a plane is one gather down the tile's column o
+     * ({@code tileColumn} = 0, C_out, 2·C_out, ...), with the same overlap; the gathers cost about
+     * twice the transpositions on LeNet's conv2. A plane smaller than a vector goes one float at a
+     * time. That branch runs: {@link #accepts} asks two vectors of filters for one row of at least 10
+     * pixels only, so with 16 lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets
+     * such planes).
      */
     private static void storeImage(float[] tile, int tileAt, int[] tileColumn, float[] bias, ConvGeometry g, int n,
                                    float[] y) {
         int filters = g.outChannels();
         int plane = g.outPlane();
+        if (plane >= LANES && ConvChannelSimdKernels.transposes()) {
+            for (int v = 0; v < filters; v += LANES) {
+                FloatVector bv = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, v);
+                int to = (n * filters + v) * plane;
+                for (int p = 0; p < plane; p += LANES) {
+                    int q = Math.min(p, plane - LANES);
+                    ConvChannelSimdKernels.transpose(tile, tileAt + q * filters + v, filters, bv, y, to + q, plane);
+                }
+            }
+            return;
+        }
         for (int o = 0; o < filters; o++) {
             int to = (n * filters + o) * plane;
             float b = bias == null ? 0f : bias[o];
@@ -496,8 +513,10 @@ final class ConvChannelSimd {
      * </pre>
      * Per pixel and block of R × J taps: V vector loads of ∂L/∂y, R·J broadcasts of one input value
      * each, V·R·J FMAs, the sums in registers for all the pixels of an image. ∂L/∂y of an image is
-     * first transposed to pixels × filters (gradT, a per-thread buffer, with vector gathers: the
-     * forward's {@link #storeImage} the other way round), so that a pixel's filters are one vector.
+     * first transposed to pixels × filters (gradT, a per-thread buffer: the forward's
+     * {@link #storeImage} the other way round, LANES × LANES blocks in registers, or one vector gather
+     * per pixel on a machine with no generated transposition or a plane smaller than a vector), so
+     * that a pixel's filters are one vector.
      * The images are cut into at most {@link #WEIGHT_RUNS} runs, which depend on the batch alone;
      * each run adds its images in order into its own partial sums, the runs go to the threads, and
      * the partial sums are added in order of the runs: the same bits for any thread count.
@@ -522,6 +541,8 @@ final class ConvChannelSimd {
         for (int lane = 0; lane < LANES; lane++) {
             planeColumn[lane] = lane * plane;
         }
+        boolean transposes = plane >= LANES && ConvChannelSimdKernels.transposes();
+        FloatVector minusZero = FloatVector.broadcast(SPECIES, -0f);
         int patch = g.patchSize();
         int runs = Math.min(g.batch(), WEIGHT_RUNS);
         float[][] partials = new float[runs][];
@@ -534,6 +555,15 @@ final class ConvChannelSimd {
                 int xIndex = sourceIndex(g, n, direct);
                 for (int v = 0; v < vectors; v++) {                  // gradT[p][o] = ∂L/∂y[n][o][p]
                     int from = (n * filters + v * LANES) * plane;
+                    if (transposes) {
+                        // LANES filters' runs of LANES pixels turned into LANES pixels' vectors of
+                        // filters; adding −0 leaves every float as it is, −0 included.
+                        for (int p = 0; p < plane; p += LANES) {
+                            int q = Math.min(p, plane - LANES);
+                            ConvChannelSimdKernels.transpose(gradY, from + q, plane, minusZero, gradT, q * filters + v * LANES, filters);
+                        }
+                        continue;
+                    }
                     for (int p = 0; p < plane; p++) {
                         FloatVector.fromArray(SPECIES, gradY, from + p, planeColumn, 0)
                                 .intoArray(gradT, p * filters + v * LANES);

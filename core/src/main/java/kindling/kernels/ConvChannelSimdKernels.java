@@ -1,6 +1,8 @@
 package kindling.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the JIT keeps a {@code FloatVector} in a register only when it is a local variable, and the loop
  * over the taps is a single loop: with the sums live across two nested loops, the JIT of JDK 17
  * kept them as objects on the heap, many times slower (docs/kernels.md). The kernels are printed by a short script
- * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes; the row kernel; and the weight kernels' pattern, three sizes).
+ * ({@code tools/codegen/conv_channel_kernels.py}: one pattern, four sizes; the row kernel; the weight kernels' pattern, three sizes;
+ * and the transpositions, for 4, 8 and 16 lanes).
  *
  * <p>Each kernel computes, for r &lt; R, t &lt; J and v &lt; V,
  * <pre>
@@ -44,12 +47,60 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  * Each image's sums start at zero in the registers and are added to the partial sums at the end,
  * so a weight's sum over one image's pixels is one short chain, not one chain over the whole batch.
+ *
+ * <p>The transpositions ({@code transpose16}: a 16 × 16 block) turn LANES pixels' rows of the tile
+ * (filters in the lanes) into LANES filters' runs of y (pixels in the lanes) in registers, for
+ * {@link ConvChannelSimd}'s store of a tile. In the stage of distance d, rows r and r + d (bit d of r
+ * clear) swap the lanes with bit d set of r for those with bit d clear of r + d: one rearrange
+ * (lane l ← lane l ^ d) and one blend per row. log2(LANES) stages transpose the block; each float is
+ * only moved, and the bias added before, so y gets the same bits as from a gather.
  */
 final class ConvChannelSimdKernels {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
+    /** Lane l ← lane l ^ d (the stage of distance d of the transpositions); null where d ≥ LANES. */
+    private static final VectorShuffle<Float> SWAP1 = swap(1);
+    private static final VectorShuffle<Float> SWAP2 = swap(2);
+    private static final VectorShuffle<Float> SWAP4 = swap(4);
+    private static final VectorShuffle<Float> SWAP8 = swap(8);
+    /** The lanes l with bit d set. */
+    private static final VectorMask<Float> UPPER1 = upper(1);
+    private static final VectorMask<Float> UPPER2 = upper(2);
+    private static final VectorMask<Float> UPPER4 = upper(4);
+    private static final VectorMask<Float> UPPER8 = upper(8);
+
     private ConvChannelSimdKernels() {
+    }
+
+    private static VectorShuffle<Float> swap(int d) {
+        return d < LANES ? VectorShuffle.fromOp(SPECIES, lane -> lane ^ d) : null;
+    }
+
+    private static VectorMask<Float> upper(int d) {
+        boolean[] set = new boolean[LANES];
+        for (int lane = 0; lane < LANES; lane++) {
+            set[lane] = (lane & d) != 0;
+        }
+        return VectorMask.fromArray(SPECIES, set, 0);
+    }
+
+    /** Whether a generated transposition ({@code transpose4}, {@code 8}, {@code 16}) exists for this machine's LANES. */
+    static boolean transposes() {
+        return LANES == 4 || LANES == 8 || LANES == 16;
+    }
+
+    /**
+     * y[to + l·yStride + r] = tile[from + r·tileStride + l] + bias[l] for r, l &lt; LANES: one LANES × LANES
+     * block of the tile transposed in registers, by the generated method of this LANES ({@link #transposes}).
+     */
+    static void transpose(float[] tile, int from, int tileStride, FloatVector bias, float[] y, int to, int yStride) {
+        switch (LANES) {
+            case 16 -> transpose16(tile, from, tileStride, bias, y, to, yStride);
+            case 8 -> transpose8(tile, from, tileStride, bias, y, to, yStride);
+            case 4 -> transpose4(tile, from, tileStride, bias, y, to, yStride);
+            default -> throw new IllegalStateException("ConvChannelSimdKernels: no transposition for " + LANES + " lanes");
+        }
     }
 
     // The methods below are generated: printed by `python3 tools/codegen/conv_channel_kernels.py` and
@@ -734,5 +785,229 @@ final class ConvChannelSimdKernels {
         c1_7.intoArray(tile, tileIndex + tileRow + 7 * LANES);
         c1_8.intoArray(tile, tileIndex + tileRow + 8 * LANES);
         c1_9.intoArray(tile, tileIndex + tileRow + 9 * LANES);
+    }
+
+    /**
+     * y[to + l·yStride + r] = tile[from + r·tileStride + l] + bias[l] for r, l &lt; 4: a 4 × 4 block of
+     * the tile transposed in registers (4 loads, 2 stages of 4 rearranges and 4 blends, 4 stores).
+     * Only for LANES = 4.
+     */
+    static void transpose4(float[] tile, int from, int tileStride, FloatVector bias, float[] y, int to, int yStride) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, tile, from).add(bias);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, tile, from + tileStride).add(bias);
+        FloatVector r2 = FloatVector.fromArray(SPECIES, tile, from + 2 * tileStride).add(bias);
+        FloatVector r3 = FloatVector.fromArray(SPECIES, tile, from + 3 * tileStride).add(bias);
+        FloatVector s2_0 = r0.blend(r2.rearrange(SWAP2), UPPER2);
+        r2 = r0.rearrange(SWAP2).blend(r2, UPPER2);
+        r0 = s2_0;
+        FloatVector s2_1 = r1.blend(r3.rearrange(SWAP2), UPPER2);
+        r3 = r1.rearrange(SWAP2).blend(r3, UPPER2);
+        r1 = s2_1;
+        FloatVector s1_0 = r0.blend(r1.rearrange(SWAP1), UPPER1);
+        r1 = r0.rearrange(SWAP1).blend(r1, UPPER1);
+        r0 = s1_0;
+        FloatVector s1_2 = r2.blend(r3.rearrange(SWAP1), UPPER1);
+        r3 = r2.rearrange(SWAP1).blend(r3, UPPER1);
+        r2 = s1_2;
+        r0.intoArray(y, to);
+        r1.intoArray(y, to + yStride);
+        r2.intoArray(y, to + 2 * yStride);
+        r3.intoArray(y, to + 3 * yStride);
+    }
+
+    /**
+     * y[to + l·yStride + r] = tile[from + r·tileStride + l] + bias[l] for r, l &lt; 8: a 8 × 8 block of
+     * the tile transposed in registers (8 loads, 3 stages of 8 rearranges and 8 blends, 8 stores).
+     * Only for LANES = 8.
+     */
+    static void transpose8(float[] tile, int from, int tileStride, FloatVector bias, float[] y, int to, int yStride) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, tile, from).add(bias);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, tile, from + tileStride).add(bias);
+        FloatVector r2 = FloatVector.fromArray(SPECIES, tile, from + 2 * tileStride).add(bias);
+        FloatVector r3 = FloatVector.fromArray(SPECIES, tile, from + 3 * tileStride).add(bias);
+        FloatVector r4 = FloatVector.fromArray(SPECIES, tile, from + 4 * tileStride).add(bias);
+        FloatVector r5 = FloatVector.fromArray(SPECIES, tile, from + 5 * tileStride).add(bias);
+        FloatVector r6 = FloatVector.fromArray(SPECIES, tile, from + 6 * tileStride).add(bias);
+        FloatVector r7 = FloatVector.fromArray(SPECIES, tile, from + 7 * tileStride).add(bias);
+        FloatVector s4_0 = r0.blend(r4.rearrange(SWAP4), UPPER4);
+        r4 = r0.rearrange(SWAP4).blend(r4, UPPER4);
+        r0 = s4_0;
+        FloatVector s4_1 = r1.blend(r5.rearrange(SWAP4), UPPER4);
+        r5 = r1.rearrange(SWAP4).blend(r5, UPPER4);
+        r1 = s4_1;
+        FloatVector s4_2 = r2.blend(r6.rearrange(SWAP4), UPPER4);
+        r6 = r2.rearrange(SWAP4).blend(r6, UPPER4);
+        r2 = s4_2;
+        FloatVector s4_3 = r3.blend(r7.rearrange(SWAP4), UPPER4);
+        r7 = r3.rearrange(SWAP4).blend(r7, UPPER4);
+        r3 = s4_3;
+        FloatVector s2_0 = r0.blend(r2.rearrange(SWAP2), UPPER2);
+        r2 = r0.rearrange(SWAP2).blend(r2, UPPER2);
+        r0 = s2_0;
+        FloatVector s2_1 = r1.blend(r3.rearrange(SWAP2), UPPER2);
+        r3 = r1.rearrange(SWAP2).blend(r3, UPPER2);
+        r1 = s2_1;
+        FloatVector s2_4 = r4.blend(r6.rearrange(SWAP2), UPPER2);
+        r6 = r4.rearrange(SWAP2).blend(r6, UPPER2);
+        r4 = s2_4;
+        FloatVector s2_5 = r5.blend(r7.rearrange(SWAP2), UPPER2);
+        r7 = r5.rearrange(SWAP2).blend(r7, UPPER2);
+        r5 = s2_5;
+        FloatVector s1_0 = r0.blend(r1.rearrange(SWAP1), UPPER1);
+        r1 = r0.rearrange(SWAP1).blend(r1, UPPER1);
+        r0 = s1_0;
+        FloatVector s1_2 = r2.blend(r3.rearrange(SWAP1), UPPER1);
+        r3 = r2.rearrange(SWAP1).blend(r3, UPPER1);
+        r2 = s1_2;
+        FloatVector s1_4 = r4.blend(r5.rearrange(SWAP1), UPPER1);
+        r5 = r4.rearrange(SWAP1).blend(r5, UPPER1);
+        r4 = s1_4;
+        FloatVector s1_6 = r6.blend(r7.rearrange(SWAP1), UPPER1);
+        r7 = r6.rearrange(SWAP1).blend(r7, UPPER1);
+        r6 = s1_6;
+        r0.intoArray(y, to);
+        r1.intoArray(y, to + yStride);
+        r2.intoArray(y, to + 2 * yStride);
+        r3.intoArray(y, to + 3 * yStride);
+        r4.intoArray(y, to + 4 * yStride);
+        r5.intoArray(y, to + 5 * yStride);
+        r6.intoArray(y, to + 6 * yStride);
+        r7.intoArray(y, to + 7 * yStride);
+    }
+
+    /**
+     * y[to + l·yStride + r] = tile[from + r·tileStride + l] + bias[l] for r, l &lt; 16: a 16 × 16 block of
+     * the tile transposed in registers (16 loads, 4 stages of 16 rearranges and 16 blends, 16 stores).
+     * Only for LANES = 16.
+     */
+    static void transpose16(float[] tile, int from, int tileStride, FloatVector bias, float[] y, int to, int yStride) {
+        FloatVector r0 = FloatVector.fromArray(SPECIES, tile, from).add(bias);
+        FloatVector r1 = FloatVector.fromArray(SPECIES, tile, from + tileStride).add(bias);
+        FloatVector r2 = FloatVector.fromArray(SPECIES, tile, from + 2 * tileStride).add(bias);
+        FloatVector r3 = FloatVector.fromArray(SPECIES, tile, from + 3 * tileStride).add(bias);
+        FloatVector r4 = FloatVector.fromArray(SPECIES, tile, from + 4 * tileStride).add(bias);
+        FloatVector r5 = FloatVector.fromArray(SPECIES, tile, from + 5 * tileStride).add(bias);
+        FloatVector r6 = FloatVector.fromArray(SPECIES, tile, from + 6 * tileStride).add(bias);
+        FloatVector r7 = FloatVector.fromArray(SPECIES, tile, from + 7 * tileStride).add(bias);
+        FloatVector r8 = FloatVector.fromArray(SPECIES, tile, from + 8 * tileStride).add(bias);
+        FloatVector r9 = FloatVector.fromArray(SPECIES, tile, from + 9 * tileStride).add(bias);
+        FloatVector r10 = FloatVector.fromArray(SPECIES, tile, from + 10 * tileStride).add(bias);
+        FloatVector r11 = FloatVector.fromArray(SPECIES, tile, from + 11 * tileStride).add(bias);
+        FloatVector r12 = FloatVector.fromArray(SPECIES, tile, from + 12 * tileStride).add(bias);
+        FloatVector r13 = FloatVector.fromArray(SPECIES, tile, from + 13 * tileStride).add(bias);
+        FloatVector r14 = FloatVector.fromArray(SPECIES, tile, from + 14 * tileStride).add(bias);
+        FloatVector r15 = FloatVector.fromArray(SPECIES, tile, from + 15 * tileStride).add(bias);
+        FloatVector s8_0 = r0.blend(r8.rearrange(SWAP8), UPPER8);
+        r8 = r0.rearrange(SWAP8).blend(r8, UPPER8);
+        r0 = s8_0;
+        FloatVector s8_1 = r1.blend(r9.rearrange(SWAP8), UPPER8);
+        r9 = r1.rearrange(SWAP8).blend(r9, UPPER8);
+        r1 = s8_1;
+        FloatVector s8_2 = r2.blend(r10.rearrange(SWAP8), UPPER8);
+        r10 = r2.rearrange(SWAP8).blend(r10, UPPER8);
+        r2 = s8_2;
+        FloatVector s8_3 = r3.blend(r11.rearrange(SWAP8), UPPER8);
+        r11 = r3.rearrange(SWAP8).blend(r11, UPPER8);
+        r3 = s8_3;
+        FloatVector s8_4 = r4.blend(r12.rearrange(SWAP8), UPPER8);
+        r12 = r4.rearrange(SWAP8).blend(r12, UPPER8);
+        r4 = s8_4;
+        FloatVector s8_5 = r5.blend(r13.rearrange(SWAP8), UPPER8);
+        r13 = r5.rearrange(SWAP8).blend(r13, UPPER8);
+        r5 = s8_5;
+        FloatVector s8_6 = r6.blend(r14.rearrange(SWAP8), UPPER8);
+        r14 = r6.rearrange(SWAP8).blend(r14, UPPER8);
+        r6 = s8_6;
+        FloatVector s8_7 = r7.blend(r15.rearrange(SWAP8), UPPER8);
+        r15 = r7.rearrange(SWAP8).blend(r15, UPPER8);
+        r7 = s8_7;
+        FloatVector s4_0 = r0.blend(r4.rearrange(SWAP4), UPPER4);
+        r4 = r0.rearrange(SWAP4).blend(r4, UPPER4);
+        r0 = s4_0;
+        FloatVector s4_1 = r1.blend(r5.rearrange(SWAP4), UPPER4);
+        r5 = r1.rearrange(SWAP4).blend(r5, UPPER4);
+        r1 = s4_1;
+        FloatVector s4_2 = r2.blend(r6.rearrange(SWAP4), UPPER4);
+        r6 = r2.rearrange(SWAP4).blend(r6, UPPER4);
+        r2 = s4_2;
+        FloatVector s4_3 = r3.blend(r7.rearrange(SWAP4), UPPER4);
+        r7 = r3.rearrange(SWAP4).blend(r7, UPPER4);
+        r3 = s4_3;
+        FloatVector s4_8 = r8.blend(r12.rearrange(SWAP4), UPPER4);
+        r12 = r8.rearrange(SWAP4).blend(r12, UPPER4);
+        r8 = s4_8;
+        FloatVector s4_9 = r9.blend(r13.rearrange(SWAP4), UPPER4);
+        r13 = r9.rearrange(SWAP4).blend(r13, UPPER4);
+        r9 = s4_9;
+        FloatVector s4_10 = r10.blend(r14.rearrange(SWAP4), UPPER4);
+        r14 = r10.rearrange(SWAP4).blend(r14, UPPER4);
+        r10 = s4_10;
+        FloatVector s4_11 = r11.blend(r15.rearrange(SWAP4), UPPER4);
+        r15 = r11.rearrange(SWAP4).blend(r15, UPPER4);
+        r11 = s4_11;
+        FloatVector s2_0 = r0.blend(r2.rearrange(SWAP2), UPPER2);
+        r2 = r0.rearrange(SWAP2).blend(r2, UPPER2);
+        r0 = s2_0;
+        FloatVector s2_1 = r1.blend(r3.rearrange(SWAP2), UPPER2);
+        r3 = r1.rearrange(SWAP2).blend(r3, UPPER2);
+        r1 = s2_1;
+        FloatVector s2_4 = r4.blend(r6.rearrange(SWAP2), UPPER2);
+        r6 = r4.rearrange(SWAP2).blend(r6, UPPER2);
+        r4 = s2_4;
+        FloatVector s2_5 = r5.blend(r7.rearrange(SWAP2), UPPER2);
+        r7 = r5.rearrange(SWAP2).blend(r7, UPPER2);
+        r5 = s2_5;
+        FloatVector s2_8 = r8.blend(r10.rearrange(SWAP2), UPPER2);
+        r10 = r8.rearrange(SWAP2).blend(r10, UPPER2);
+        r8 = s2_8;
+        FloatVector s2_9 = r9.blend(r11.rearrange(SWAP2), UPPER2);
+        r11 = r9.rearrange(SWAP2).blend(r11, UPPER2);
+        r9 = s2_9;
+        FloatVector s2_12 = r12.blend(r14.rearrange(SWAP2), UPPER2);
+        r14 = r12.rearrange(SWAP2).blend(r14, UPPER2);
+        r12 = s2_12;
+        FloatVector s2_13 = r13.blend(r15.rearrange(SWAP2), UPPER2);
+        r15 = r13.rearrange(SWAP2).blend(r15, UPPER2);
+        r13 = s2_13;
+        FloatVector s1_0 = r0.blend(r1.rearrange(SWAP1), UPPER1);
+        r1 = r0.rearrange(SWAP1).blend(r1, UPPER1);
+        r0 = s1_0;
+        FloatVector s1_2 = r2.blend(r3.rearrange(SWAP1), UPPER1);
+        r3 = r2.rearrange(SWAP1).blend(r3, UPPER1);
+        r2 = s1_2;
+        FloatVector s1_4 = r4.blend(r5.rearrange(SWAP1), UPPER1);
+        r5 = r4.rearrange(SWAP1).blend(r5, UPPER1);
+        r4 = s1_4;
+        FloatVector s1_6 = r6.blend(r7.rearrange(SWAP1), UPPER1);
+        r7 = r6.rearrange(SWAP1).blend(r7, UPPER1);
+        r6 = s1_6;
+        FloatVector s1_8 = r8.blend(r9.rearrange(SWAP1), UPPER1);
+        r9 = r8.rearrange(SWAP1).blend(r9, UPPER1);
+        r8 = s1_8;
+        FloatVector s1_10 = r10.blend(r11.rearrange(SWAP1), UPPER1);
+        r11 = r10.rearrange(SWAP1).blend(r11, UPPER1);
+        r10 = s1_10;
+        FloatVector s1_12 = r12.blend(r13.rearrange(SWAP1), UPPER1);
+        r13 = r12.rearrange(SWAP1).blend(r13, UPPER1);
+        r12 = s1_12;
+        FloatVector s1_14 = r14.blend(r15.rearrange(SWAP1), UPPER1);
+        r15 = r14.rearrange(SWAP1).blend(r15, UPPER1);
+        r14 = s1_14;
+        r0.intoArray(y, to);
+        r1.intoArray(y, to + yStride);
+        r2.intoArray(y, to + 2 * yStride);
+        r3.intoArray(y, to + 3 * yStride);
+        r4.intoArray(y, to + 4 * yStride);
+        r5.intoArray(y, to + 5 * yStride);
+        r6.intoArray(y, to + 6 * yStride);
+        r7.intoArray(y, to + 7 * yStride);
+        r8.intoArray(y, to + 8 * yStride);
+        r9.intoArray(y, to + 9 * yStride);
+        r10.intoArray(y, to + 10 * yStride);
+        r11.intoArray(y, to + 11 * yStride);
+        r12.intoArray(y, to + 12 * yStride);
+        r13.intoArray(y, to + 13 * yStride);
+        r14.intoArray(y, to + 14 * yStride);
+        r15.intoArray(y, to + 15 * yStride);
     }
 }

@@ -115,6 +115,29 @@ class ConvChannelSimdTest {
     }
 
     @Test
+    void transposeMovesEachFloatOfABlockToItsMirrorPlaceWithTheBiasAndWritesNothingElse() {
+        assumeTrue(ConvChannelSimdKernels.transposes(), "no generated transposition for " + lanes() + " lanes");
+        int lanes = lanes();
+        int tileStride = 2 * lanes + 3;                      // a block inside a wider tile, off any alignment
+        int yStride = lanes + 5;
+        float[] tile = randomArray(5 + lanes * tileStride);
+        float[] bias = randomArray(lanes);
+        float[] y = new float[7 + lanes * yStride];
+        java.util.Arrays.fill(y, Float.NaN);
+        ConvChannelSimdKernels.transpose(tile, 5, tileStride, FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, bias, 0),
+                y, 7, yStride);
+        for (int i = 0; i < y.length; i++) {
+            int l = (i - 7) / yStride;
+            int r = (i - 7) % yStride;
+            if (i >= 7 && r < lanes) {
+                assertEquals(tile[5 + r * tileStride + l] + bias[l], y[i], 0f, "y at row " + l + ", lane " + r);
+            } else {
+                assertTrue(Float.isNaN(y[i]), "written outside the block at " + i);
+            }
+        }
+    }
+
+    @Test
     void takesLayersWithOneOrTwoVectorsOfFiltersWhereConvSimdWastesPositions() {
         assertTrue(ConvChannelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
         assertFalse(ConvChannelSimd.suits(ConvGeometry.of(8, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1))); // AlexNet conv1
