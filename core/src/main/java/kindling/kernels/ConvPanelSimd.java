@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -24,8 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>The trick: one copy of each phase plane per column shift</h2>
  * A tap (c, a, b) reads phase plane (a·d_h mod s_h, b·d_w mod s_w) of channel c, ⌊a·d_h/s_h⌋ rows and
  * ⌊b·d_w/s_w⌋ columns further than the output position. Copy each phase plane once per column shift
- * e = 0 .. ⌊(k_w−1)·d_w/s_w⌋, keeping only W_out columns: S[c][phase][e][u][j] = xq[c][phase][u][j + e].
- * Those rows are exactly W_out wide, so output q = i·W_out + j, numbered as in y, reads
+ * e = 0 .. ⌊(k_w−1)·d_w/s_w⌋, keeping only W_out columns: S[c][phase][e][u][j] = xq[c][phase][u][j + e],
+ * xq being the padded image split into phase planes. Those rows are exactly W_out wide, so output
+ * q = i·W_out + j, numbered as in y, reads
  * <pre>
  *   S index of (position q, tap k) = q + tapS[k],   tapS[k] = plane(c, phase, e)·|S plane| + ⌊a·d_h/s_h⌋·W_out
  * </pre>
@@ -37,8 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <h2>The loops</h2>
  * <pre>
  *   for each (image, band of BAND panels)              (in parallel: tasks independent of the threads)
- *     xq = the band's rows of the padded, phase-split image        (ConvSimd.padAndSplit)
- *     S  = their column-shifted copies, only the band's rows
+ *     S  = the band's rows of the padded image's phase planes, once per column shift, built
+ *          from x row by row: each image row padded, split into column phases, copied shifted
  *     for each block of MR filters
  *       for each panel of the band
  *         micro-kernel: for k in 0..K: 3 vector loads of S[q + tapS[k]], MR broadcasts of W[o][k],
@@ -49,8 +52,8 @@ import jdk.incubator.vector.VectorSpecies;
  * but not C_out short ones per panel. The last panel of a plane, partly past its end, and a block with
  * padding filters go through a small tile, of which only the real outputs are copied.
  *
- * <p>The work is cut into (image, band) tasks, more than threads, and each task pads and copies only
- * the rows its band reads. y is allocated in the first task, and the JVM zeroes it on that thread, a
+ * <p>The work is cut into (image, band) tasks, more than threads, and each task builds only the rows
+ * of S its band reads ({@link #buildShifted}). y is allocated in the first task, and the JVM zeroes it on that thread, a
  * pass over 9 MB on AlexNet's conv1 that takes as long as half a dozen bands: the tasks that start on the
  * other threads meanwhile store their band into a buffer of their own, copied into y once it exists
  * ({@link Output}), instead of waiting for it. Each output is one sum, over k in a fixed order,
@@ -93,28 +96,10 @@ final class ConvPanelSimd {
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     static final class Workspace {
-        private float[] image = new float[0];
         private float[] shifted = new float[0];
         private float[] tile = new float[0];
-        /**
-         * The geometry whose zero padding {@code image} holds, or null. Every call builds its own
-         * {@link ConvSimd.Layout}, but the places padAndSplit writes depend on the geometry only (the
-         * layout's phase planes are sized from it), so a buffer cleared for an equal geometry needs no
-         * new clearing: each band overwrites the rows it reads, and the padding stays zero.
-         */
-        private ConvGeometry cleared;
-
-        /** The padded-image buffer, zero wherever padAndSplit writes no value (as ConvSimd's). */
-        float[] image(ConvSimd.Layout layout, ConvGeometry g) {
-            int size = layout.imageFloats(g);
-            if (image.length < size) {
-                image = new float[size];
-            } else if (!g.equals(cleared)) {
-                Arrays.fill(image, 0, size, 0f);
-            }
-            cleared = g;
-            return image;
-        }
+        private float[] row = new float[0];
+        private float[] phases = new float[0];
 
         float[] shifted(int size) {
             if (shifted.length < size) {
@@ -128,6 +113,22 @@ final class ConvPanelSimd {
                 tile = new float[size];
             }
             return tile;
+        }
+
+        /** One padded image row ({@link #buildShifted}), at least {@code size} floats. */
+        float[] row(int size) {
+            if (row.length < size) {
+                row = new float[size];
+            }
+            return row;
+        }
+
+        /** One image row split into its column phases ({@link #buildShifted}), at least {@code size} floats. */
+        float[] phases(int size) {
+            if (phases.length < size) {
+                phases = new float[size];
+            }
+            return phases;
         }
 
         /** Bands of outputs kept while y is being allocated; reused from call to call. */
@@ -308,7 +309,6 @@ final class ConvPanelSimd {
         if (size == 0) {
             return new float[0];
         }
-        ConvSimd.Layout layout = new ConvSimd.Layout(g, registers);
         int mr = registers >= 32 ? 8 : 4;
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         int[] natural = new int[g.patchSize()];
@@ -334,7 +334,7 @@ final class ConvPanelSimd {
         int sPlane = sRows * g.outWidth();
         int[] tapS = shiftedTaps(g, shifts, sPlane);        // the same for every band and group
         Output output = new Output(size, g.outChannels(), g.outPlane());
-        Threads.parallelFor(g.batch() * bands, task -> band(x, packed, paddedBias, g, layout, mr,
+        Threads.parallelFor(g.batch() * bands, task -> band(x, packed, paddedBias, g, mr,
                 shifts, sPlane, tapS, task / bands, task % bands, output));
         return output.await();
     }
@@ -354,7 +354,7 @@ final class ConvPanelSimd {
     }
 
     /** The outputs of image n at the positions of band number {@code band}. */
-    private static void band(float[] x, float[] packed, float[] paddedBias, ConvGeometry g, ConvSimd.Layout layout,
+    private static void band(float[] x, float[] packed, float[] paddedBias, ConvGeometry g,
                              int mr, int shifts, int sPlane, int[] tapS, int n, int band, Output output) {
         int plane = g.outPlane();
         int outWidth = g.outWidth();
@@ -367,10 +367,8 @@ final class ConvPanelSimd {
         boolean allocates = n == 0 && band == 0;
         float[] y = allocates && !stageAll ? output.allocate() : output.ready();
         Workspace workspace = WORKSPACE.get();
-        float[] xq = workspace.image(layout, g);
         int uFrom = firstRow(g, band);
         int uTo = lastRow(g, band);
-        ConvSimd.padAndSplit(x, g, layout, n, xq, uFrom, uTo);
         float[] tile = workspace.tile(mr * NR);
         int blocks = (g.outPerGroup() + mr - 1) / mr;
         int planesS = g.inPerGroup() * g.strideH() * g.strideW() * shifts;
@@ -387,7 +385,7 @@ final class ConvPanelSimd {
         }
         float[] dst = staged != null ? staged : y;
         for (int group = 0; group < g.groups(); group++) {
-            copyShifted(xq, group * g.inPerGroup() * layout.channelFloats, g, layout, shifts, uFrom, uTo, sPlane, sb);
+            buildShifted(x, g, n, group * g.inPerGroup(), shifts, uFrom, uTo, sPlane, sb, workspace);
             for (int block = 0; block < blocks; block++) {
                 int row = (group * blocks + block) * mr;
                 int filters = Math.min(mr, g.outPerGroup() - block * mr);
@@ -445,31 +443,121 @@ final class ConvPanelSimd {
     }
 
     /**
-     * S[c][phase][e][u − uFrom][j] = xq[xBase + c·|channel| + phase·|phase plane| + u·W_q + j + e] for
-     * uFrom ≤ u &lt; uTo, j &lt; W_out: the band's rows of every phase plane of one group, once per column
-     * shift e, W_out floats each, copied in whole vectors (the last one ending at the row's end). The
-     * planes of S start {@code sPlane} floats apart, at least (uTo − uFrom)·W_out.
+     * S[c][phase][e][u − uFrom][j] = xpad[c₀ + c][u·s_h + p_h][(j + e)·s_w + p_w] for the channels c of one
+     * group (from c₀), uFrom ≤ u &lt; uTo, j &lt; W_out, phase = p_h·s_w + p_w, where xpad is image n
+     * with its zero padding: the band's rows of every phase plane, once per column shift e, W_out
+     * floats each, built straight from x. Each image row the band reads is copied once into a padded
+     * row, split into its s_w column phases (W_out + shifts − 1 floats each, a float at a time), and
+     * each phase row is copied shifts times, shifted, in whole vectors (the last one ending at the
+     * row's end). Rows of the padding are written as zeros: the buffer holds another band's rows
+     * before. The planes of S start {@code sPlane} floats apart, at least (uTo − uFrom)·W_out.
      */
-    static void copyShifted(float[] xq, int xBase, ConvGeometry g, ConvSimd.Layout layout, int shifts,
-                            int uFrom, int uTo, int sPlane, float[] s) {
+    static void buildShifted(float[] x, ConvGeometry g, int n, int firstChannel, int shifts,
+                             int uFrom, int uTo, int sPlane, float[] s, Workspace workspace) {
+        int sh = g.strideH();
+        int sw = g.strideW();
+        int height = g.height();
+        int width = g.width();
         int outWidth = g.outWidth();
+        int cols = outWidth + shifts - 1;                   // the phase columns the shifted rows read
+        int phaseStride = (cols + LANES - 1) / LANES * LANES; // whole vectors, for splitColumns
+        int rowLength = sw * cols;
+        float[] row = workspace.row(sw * phaseStride);
+        float[] phases = workspace.phases(sw * phaseStride);
+        boolean vectorSplit = (sw == 2 || sw == 4) && LANES % sw == 0;
+        // The image's columns land at t = w + pad_left of the padded row, the rest stays zero.
+        int tFrom = Math.min(rowLength, Math.max(0, g.padLeft()));
+        int tTo = Math.max(tFrom, Math.min(rowLength, g.padLeft() + width));
+        Arrays.fill(row, 0, sw * phaseStride, 0f);
         int last = Math.max(0, outWidth - LANES);
-        for (int cp = 0; cp < g.inPerGroup() * g.strideH() * g.strideW(); cp++) {
-            for (int shift = 0; shift < shifts; shift++) {
-                int planeStart = (cp * shifts + shift) * sPlane;
+        for (int c = 0; c < g.inPerGroup(); c++) {
+            int xBase = (n * g.inChannels() + firstChannel + c) * height * width;
+            for (int ph = 0; ph < sh; ph++) {
+                int planeBase = (c * sh + ph) * sw * shifts;    // the S plane of phase (ph, 0), shift 0
                 for (int u = uFrom; u < uTo; u++) {
-                    int from = xBase + cp * layout.rows * layout.cols + u * layout.cols + shift;
-                    int to = planeStart + (u - uFrom) * outWidth;
-                    if (outWidth < LANES) {
-                        System.arraycopy(xq, from, s, to, outWidth);
+                    int h = u * sh + ph - g.padTop();
+                    int to = (u - uFrom) * outWidth;
+                    if (h < 0 || h >= height) {
+                        for (int plane = planeBase; plane < planeBase + sw * shifts; plane++) {
+                            Arrays.fill(s, plane * sPlane + to, plane * sPlane + to + outWidth, 0f);
+                        }
                         continue;
                     }
-                    for (int j = 0; j < last; j += LANES) {
-                        FloatVector.fromArray(SPECIES, xq, from + j).intoArray(s, to + j);
+                    if (tTo > tFrom) {
+                        System.arraycopy(x, xBase + h * width + tFrom - g.padLeft(), row, tFrom, tTo - tFrom);
                     }
-                    FloatVector.fromArray(SPECIES, xq, from + last).intoArray(s, to + last);
+                    if (vectorSplit) {
+                        splitColumns(row, sw, phaseStride, phases);
+                    } else {
+                        for (int pw = 0; pw < sw; pw++) {
+                            for (int m = 0; m < cols; m++) {
+                                phases[pw * phaseStride + m] = row[m * sw + pw];
+                            }
+                        }
+                    }
+                    for (int pw = 0; pw < sw; pw++) {
+                        for (int shift = 0; shift < shifts; shift++) {
+                            int from = pw * phaseStride + shift;
+                            int into = (planeBase + pw * shifts + shift) * sPlane + to;
+                            if (outWidth < LANES) {
+                                System.arraycopy(phases, from, s, into, outWidth);
+                                continue;
+                            }
+                            for (int j = 0; j < last; j += LANES) {
+                                FloatVector.fromArray(SPECIES, phases, from + j).intoArray(s, into + j);
+                            }
+                            FloatVector.fromArray(SPECIES, phases, from + last).intoArray(s, into + last);
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /** Lane i of a vector of column phase p takes lane (s·i + p) mod LANES of one of s vectors: s = 2 and 4. */
+    private static final VectorShuffle<Float> TWO_0 = VectorShuffle.fromOp(SPECIES, i -> 2 * i % LANES);
+    private static final VectorShuffle<Float> TWO_1 = VectorShuffle.fromOp(SPECIES, i -> (2 * i + 1) % LANES);
+    private static final VectorShuffle<Float> FOUR_0 = VectorShuffle.fromOp(SPECIES, i -> 4 * i % LANES);
+    private static final VectorShuffle<Float> FOUR_1 = VectorShuffle.fromOp(SPECIES, i -> (4 * i + 1) % LANES);
+    private static final VectorShuffle<Float> FOUR_2 = VectorShuffle.fromOp(SPECIES, i -> (4 * i + 2) % LANES);
+    private static final VectorShuffle<Float> FOUR_3 = VectorShuffle.fromOp(SPECIES, i -> (4 * i + 3) % LANES);
+    /** Lanes t·LANES/s .. (t+1)·LANES/s − 1, the ones whose floats come from vector t of s. */
+    private static final VectorMask<Float> HALF_1 = SPECIES.indexInRange(-LANES / 2, LANES / 2);
+    private static final VectorMask<Float> QUARTER_1 = SPECIES.indexInRange(-LANES / 4, LANES / 4);
+    private static final VectorMask<Float> QUARTER_2 = SPECIES.indexInRange(-LANES / 2, LANES / 4);
+    private static final VectorMask<Float> QUARTER_3 = SPECIES.indexInRange(-3 * LANES / 4, LANES / 4);
+
+    /**
+     * phases[p·phaseStride + m] = row[m·s + p] for p &lt; s, m &lt; phaseStride: a padded image row split
+     * into its s column phases, s = 2 or 4 (dividing LANES), s vectors at a time. Phase p's vector takes
+     * the floats s·i + p of s consecutive vectors: each is rearranged so that its floats of phase p
+     * land in its quarter (half) of the lanes, and the quarters are blended. Vector gathers did this
+     * before and took most of a band's copying: s² rearranges and s(s − 1) blends per s vectors cost
+     * less than s gathers.
+     */
+    static void splitColumns(float[] row, int s, int phaseStride, float[] phases) {
+        if (s == 2) {
+            for (int m = 0; m < phaseStride; m += LANES) {
+                FloatVector v0 = FloatVector.fromArray(SPECIES, row, 2 * m);
+                FloatVector v1 = FloatVector.fromArray(SPECIES, row, 2 * m + LANES);
+                v0.rearrange(TWO_0).blend(v1.rearrange(TWO_0), HALF_1).intoArray(phases, m);
+                v0.rearrange(TWO_1).blend(v1.rearrange(TWO_1), HALF_1).intoArray(phases, phaseStride + m);
+            }
+            return;
+        }
+        for (int m = 0; m < phaseStride; m += LANES) {
+            FloatVector v0 = FloatVector.fromArray(SPECIES, row, 4 * m);
+            FloatVector v1 = FloatVector.fromArray(SPECIES, row, 4 * m + LANES);
+            FloatVector v2 = FloatVector.fromArray(SPECIES, row, 4 * m + 2 * LANES);
+            FloatVector v3 = FloatVector.fromArray(SPECIES, row, 4 * m + 3 * LANES);
+            v0.rearrange(FOUR_0).blend(v1.rearrange(FOUR_0), QUARTER_1).blend(v2.rearrange(FOUR_0), QUARTER_2)
+                    .blend(v3.rearrange(FOUR_0), QUARTER_3).intoArray(phases, m);
+            v0.rearrange(FOUR_1).blend(v1.rearrange(FOUR_1), QUARTER_1).blend(v2.rearrange(FOUR_1), QUARTER_2)
+                    .blend(v3.rearrange(FOUR_1), QUARTER_3).intoArray(phases, phaseStride + m);
+            v0.rearrange(FOUR_2).blend(v1.rearrange(FOUR_2), QUARTER_1).blend(v2.rearrange(FOUR_2), QUARTER_2)
+                    .blend(v3.rearrange(FOUR_2), QUARTER_3).intoArray(phases, 2 * phaseStride + m);
+            v0.rearrange(FOUR_3).blend(v1.rearrange(FOUR_3), QUARTER_1).blend(v2.rearrange(FOUR_3), QUARTER_2)
+                    .blend(v3.rearrange(FOUR_3), QUARTER_3).intoArray(phases, 3 * phaseStride + m);
         }
     }
 

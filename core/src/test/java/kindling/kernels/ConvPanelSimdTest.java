@@ -59,6 +59,37 @@ class ConvPanelSimdTest {
     }
 
     @Test
+    void splitsRowsIntoColumnPhasesAsTheDefinitionSays() {
+        // phases[p·phaseStride + m] = row[m·s + p], for the strides split in vectors (2 and 4), rows of
+        // one vector and of several.
+        int lanes = ConvPanelSimd.NR / 3;
+        for (int s : new int[] {2, 4}) {
+            for (int phaseStride : new int[] {lanes, 4 * lanes}) {
+                float[] row = randomArray(s * phaseStride);
+                float[] phases = new float[s * phaseStride];
+                ConvPanelSimd.splitColumns(row, s, phaseStride, phases);
+                for (int p = 0; p < s; p++) {
+                    for (int m = 0; m < phaseStride; m++) {
+                        assertEquals(row[m * s + p], phases[p * phaseStride + m], "s " + s + ", phase " + p + ", column " + m);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void matchesTheTextbookLoopsForEachColumnStrideAndLeftPadding() {
+        // The column split takes vectors for strides 2 and 4 and a float at a time for the others;
+        // left paddings shift the image inside the padded row, widths end mid-vector.
+        for (int strideW = 1; strideW <= 5; strideW++) {
+            for (int padLeft = 0; padLeft <= 2; padLeft++) {
+                assertMatches(ConvGeometry.of(2, 2, 23, 53 + strideW, 5, 5, 7, 2, strideW, 1, 0, padLeft, 2 - padLeft, 1, 1, 1));
+            }
+        }
+        assertMatches(ConvGeometry.of(1, 1, 40, 61, 9, 3, 3, 2, 4, 0, 0, 0, 0, 1, 2, 1));   // dilation 2 across
+    }
+
+    @Test
     void takesStridedLayersWithShortPatchesOnly() {
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(32, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));   // stride 1
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
