@@ -486,6 +486,33 @@ public final class Elementwise {
     }
 
     /**
+     * The product's backward in one pass: gradA[i] = g[i] · b[i] and gradB[i] = g[i] · a[i], reading g
+     * once for both (two separate products read it twice, and each is a pass over memory of its own).
+     * gradB may be g itself: each g[i] is read before either store to index i. Threads as {@link #map};
+     * naive twin {@link #mulBackwardNaive}.
+     */
+    public static void mulBackward(float[] g, float[] a, float[] b, float[] gradA, float[] gradB) {
+        Threads.parallelRange(g.length, Threads.CHEAP_PASS_MIN, (from, to) -> mulBackwardRange(g, a, b, gradA, gradB, from, to));
+    }
+
+    /** The naive twin of {@link #mulBackward}: one loop on the calling thread. */
+    public static void mulBackwardNaive(float[] g, float[] a, float[] b, float[] gradA, float[] gradB) {
+        for (int i = 0; i < g.length; i++) {
+            float gi = g[i];
+            gradA[i] = gi * b[i];
+            gradB[i] = gi * a[i];
+        }
+    }
+
+    private static void mulBackwardRange(float[] g, float[] a, float[] b, float[] gradA, float[] gradB, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            gradA[i] = gi * b[i];
+            gradB[i] = gi * a[i];
+        }
+    }
+
+    /**
      * Lengths from which {@link #copyOfRange} copies on several threads: a few megabytes, well past the
      * size where splitting a pass pays, so that the zeroing it adds is small beside the copy it splits.
      */
