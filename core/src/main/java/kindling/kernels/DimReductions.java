@@ -229,9 +229,11 @@ public final class DimReductions {
      *       rows into its columns in row order, a vectorisable loop over the columns; every out[m] gets
      *       the same additions in the same order as in the naive twin, so the two agree bit for bit.</li>
      *   <li>{@code inner} &gt; 1 (runs of {@code inner}): blocks of channels run in parallel, each reading
-     *       its runs in memory order and summing each run with eight independent partial sums (a single running sum waits four cycles per add,
-     *       eight keep the adder busy), the run totals added in order in double. This rounds differently
-     *       from the naive twin's one float running sum, to float precision.</li>
+     *       its runs in memory order and summing each run with eight independent partial sums (a single
+     *       running sum waits four cycles per add, eight keep the adder busy; in mode simd they are the
+     *       lanes of one vector, four runs side by side), the run totals added in order in double. This
+     *       rounds differently from the naive twin's one float running sum, to float precision, and is
+     *       the same to the bit at any thread count and in either mode.</li>
      * </ul>
      * {@code out} must hold zeros; naive twin {@link #sumChannelsNaive}.
      */
@@ -276,10 +278,10 @@ public final class DimReductions {
     /**
      * out[m] = Σ_o runSum(run (o, m)) for channels from ≤ m &lt; to, the run totals added in o order in
      * double. The runs are read in memory order (o outer, then the block's channels), the channels'
-     * totals kept side by side: walking one channel's runs across o instead would jump by mid·inner
-     * floats after every run of inner, which the hardware prefetcher follows badly, and made this pass
-     * about three times slower than reading the same bytes in order. Each total sees the same additions
-     * in the same order either way.
+     * totals kept side by side: walking one channel's runs across o instead jumps by mid·inner floats
+     * after every short run (784 floats for a 28×28 image), a pattern the hardware prefetcher follows
+     * badly, so the pass ran well below memory speed. Each total sees the same additions in the same
+     * order either way.
      */
     private static void sumRuns(float[] g, int outer, int mid, int inner, float[] out, int from, int to) {
         double[] totals = new double[to - from];
