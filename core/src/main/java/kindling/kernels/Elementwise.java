@@ -521,12 +521,11 @@ public final class Elementwise {
     /**
      * A new array holding src[from..to), as {@link java.util.Arrays#copyOfRange}: the copy behind
      * {@code clone}, {@code contiguous} and a leaf gradient that must not be shared. One thread copies
-     * with {@link java.util.Arrays#copyOfRange}, which skips the JVM's zeroing only for an array small
-     * enough for the thread's allocation buffer: a large one is zeroed first all the same (a pass that
-     * writes the whole array), and the copy is then bound by one core's memory bandwidth. With more than
-     * one thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by
-     * the JVM on the calling thread) and then filled in the blocks of {@link Threads#parallelRange},
-     * several cores writing at once. Naive twin {@link #copyOfRangeNaive}.
+     * into an array the JVM does not zero first (it sees that the copy fills all of it), but writing a
+     * large array that is not in the cache is bound by one core's memory bandwidth. With more than one
+     * thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by the
+     * JVM) and then filled in the blocks of {@link Threads#parallelRange}, several cores writing at
+     * once. Naive twin {@link #copyOfRangeNaive}.
      */
     public static float[] copyOfRange(float[] src, int from, int to) {
         int length = to - from;
@@ -536,26 +535,6 @@ public final class Elementwise {
         float[] out = new float[length];
         Threads.parallelRange(length, (start, end) -> System.arraycopy(src, from + start, out, start, end - start));
         return out;
-    }
-
-    /**
-     * {@code count} new arrays of {@code length} zeros. The JVM zeroes a new array on the thread that
-     * allocates it, and an array of megabytes, too large for that thread's allocation buffer, is zeroed
-     * by one call that writes all of it from one core (whatever the JIT knows about the code that fills
-     * it next). So an op that needs two large arrays (the product's two gradients) gets them zeroed side by
-     * side: from {@link #PARALLEL_COPY_MIN} elements, with more than one thread, each array is allocated
-     * by a task of {@link Threads#parallelFor}; otherwise all on the calling thread.
-     */
-    public static float[][] newArrays(int count, int length) {
-        float[][] arrays = new float[count][];
-        if (length < PARALLEL_COPY_MIN || Threads.get() == 1 || Kernels.naive()) {
-            for (int t = 0; t < count; t++) {
-                arrays[t] = new float[length];
-            }
-            return arrays;
-        }
-        Threads.parallelFor(count, t -> arrays[t] = new float[length]);
-        return arrays;
     }
 
     /** The naive twin of {@link #copyOfRange}: one loop on the calling thread. */

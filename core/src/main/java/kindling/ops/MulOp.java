@@ -14,8 +14,7 @@ import kindling.tensor.Tensor;
  * </pre>
  * Without broadcasting, both gradients come from one pass ({@link Elementwise#mulBackward}) that reads
  * ∂L/∂c once, and ∂L/∂b is written over ∂L/∂c itself when the backward walk says no one else can see
- * it; otherwise its array and ∂L/∂a's are allocated side by side ({@link Elementwise#newArrays}), so the
- * JVM zeroes them on two threads. Shape: a and b broadcast to c.
+ * it. Shape: a and b broadcast to c.
  */
 public final class MulOp extends Function {
     private Saved a;
@@ -41,9 +40,8 @@ public final class MulOp extends Function {
         if (needsInputGrad(0) && needsInputGrad(1) && Shape.same(a.shape(), gradOutput.shape())
                 && Shape.same(b.shape(), gradOutput.shape())) {
             float[] g = gradOutput.data();
-            float[][] fresh = Elementwise.newArrays(mayOverwriteGradOutput() ? 1 : 2, g.length);
-            float[] gradA = fresh[0];
-            float[] gradB = mayOverwriteGradOutput() ? g : fresh[1];            // g: no one else sees it
+            float[] gradA = new float[g.length];
+            float[] gradB = mayOverwriteGradOutput() ? g : new float[g.length];   // g: no one else sees it
             Elementwise.mulBackward(g, a.data(), b.data(), gradA, gradB);
             return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradB == g ? gradOutput : Tensor.wrap(gradB, b.shape())};
         }

@@ -205,27 +205,6 @@ class BiasKernelsTest {
     }
 
     @Test
-    void newArraysAreDistinctZerosOfTheLengthAtAnyThreadCount() {
-        try {
-            for (int length : new int[] {0, 5, Elementwise.PARALLEL_COPY_MIN + 3}) {
-                for (int threads : new int[] {1, 2, 3}) {
-                    Threads.set(threads);
-                    float[][] arrays = Elementwise.newArrays(3, length);
-                    assertEquals(3, arrays.length);
-                    for (int t = 0; t < 3; t++) {
-                        assertArrayEquals(new float[length], arrays[t], 0f);
-                        for (int u = 0; u < t; u++) {
-                            org.junit.jupiter.api.Assertions.assertNotSame(arrays[u], arrays[t]);
-                        }
-                    }
-                }
-            }
-        } finally {
-            Threads.set(threadsBefore);
-        }
-    }
-
-    @Test
     void addScaledAndScaleMatchTheirTwins() {
         try {
             for (int length : new int[] {0, 1, 7, Threads.ELEMENTWISE_BLOCK + 3, 3 * Threads.ELEMENTWISE_BLOCK}) {
