@@ -521,11 +521,12 @@ public final class Elementwise {
     /**
      * A new array holding src[from..to), as {@link java.util.Arrays#copyOfRange}: the copy behind
      * {@code clone}, {@code contiguous} and a leaf gradient that must not be shared. One thread copies
-     * into an array the JVM does not zero first (it sees that the copy fills all of it), but writing a
-     * large array that is not in the cache is bound by one core's memory bandwidth. With more than one
-     * thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by the
-     * JVM) and then filled in the blocks of {@link Threads#parallelRange}, several cores writing at
-     * once. Naive twin {@link #copyOfRangeNaive}.
+     * with {@link java.util.Arrays#copyOfRange}, which skips the JVM's zeroing only for an array small
+     * enough for the thread's allocation buffer: a large one is zeroed first all the same (a pass that
+     * writes the whole array), and the copy is then bound by one core's memory bandwidth. With more than
+     * one thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by
+     * the JVM on the calling thread) and then filled in the blocks of {@link Threads#parallelRange},
+     * several cores writing at once. Naive twin {@link #copyOfRangeNaive}.
      */
     public static float[] copyOfRange(float[] src, int from, int to) {
         int length = to - from;
