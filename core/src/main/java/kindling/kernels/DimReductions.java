@@ -228,10 +228,12 @@ public final class DimReductions {
      *   <li>{@code inner} = 1 (rows of {@code mid}): blocks of columns run in parallel, each adding the
      *       rows into its columns in row order, a vectorisable loop over the columns; every out[m] gets
      *       the same additions in the same order as in the naive twin, so the two agree bit for bit.</li>
-     *   <li>{@code inner} &gt; 1 (runs of {@code inner}): the channels run in parallel, each summing its
-     *       runs with eight independent partial sums (a single running sum waits four cycles per add,
-     *       eight keep the adder busy), the run totals added in order in double. This rounds differently
-     *       from the naive twin's one float running sum, to float precision.</li>
+     *   <li>{@code inner} &gt; 1 (runs of {@code inner}): blocks of channels run in parallel, each reading
+     *       its runs in memory order and summing each run with eight independent partial sums (a single
+     *       running sum waits four cycles per add, eight keep the adder busy; in mode simd they are the
+     *       lanes of one vector, four runs side by side), the run totals added in order in double. This
+     *       rounds differently from the naive twin's one float running sum, to float precision, and is
+     *       the same to the bit at any thread count and in either mode.</li>
      * </ul>
      * {@code out} must hold zeros; naive twin {@link #sumChannelsNaive}.
      */
@@ -254,19 +256,52 @@ public final class DimReductions {
             });
             return;
         }
-        Threads.Task channel = m -> {
-            double total = 0;
-            for (int o = 0; o < outer; o++) {
-                total += runSum(g, (o * mid + m) * inner, inner);
-            }
-            out[m] = (float) total;
-        };
+        int channelsPerTask = (mid + CHANNEL_TASKS - 1) / CHANNEL_TASKS;
+        int tasks = (mid + channelsPerTask - 1) / channelsPerTask;
+        Threads.Task channels = t -> sumRuns(g, outer, mid, inner, out, t * channelsPerTask,
+                Math.min(mid, (t + 1) * channelsPerTask));
         if ((long) outer * mid * inner < Threads.ELEMENTWISE_BLOCK) {
-            for (int m = 0; m < mid; m++) {
-                channel.run(m);
+            for (int t = 0; t < tasks; t++) {
+                channels.run(t);
             }
         } else {
-            Threads.parallelFor(mid, channel);
+            Threads.parallelFor(tasks, channels);
+        }
+    }
+
+    /**
+     * How many blocks of channels {@link #sumChannels} cuts the runs into: enough for a few threads to
+     * share, few enough that each block reads long stretches of consecutive memory.
+     */
+    private static final int CHANNEL_TASKS = 8;
+
+    /**
+     * out[m] = Σ_o runSum(run (o, m)) for channels from ≤ m &lt; to, the run totals added in o order in
+     * double. The runs are read in memory order (o outer, then the block's channels), the channels'
+     * totals kept side by side: walking one channel's runs across o instead jumps by mid·inner floats
+     * after every short run (784 floats for a 28×28 image), a pattern the hardware prefetcher follows
+     * badly, so the pass ran well below memory speed. Each total sees the same additions in the same
+     * order either way.
+     */
+    private static void sumRuns(float[] g, int outer, int mid, int inner, float[] out, int from, int to) {
+        double[] totals = new double[to - from];
+        float[] sums = new float[to - from];
+        boolean simd = Kernels.simd();
+        for (int o = 0; o < outer; o++) {
+            int base = (o * mid + from) * inner;
+            if (simd) {
+                ElementwiseSimd.runSums(g, base, inner, to - from, sums);   // the same sums, four runs at a time
+            } else {
+                for (int r = 0; r < to - from; r++) {
+                    sums[r] = runSum(g, base + r * inner, inner);
+                }
+            }
+            for (int r = 0; r < to - from; r++) {
+                totals[r] += sums[r];
+            }
+        }
+        for (int m = from; m < to; m++) {
+            out[m] = (float) totals[m - from];
         }
     }
 
@@ -296,7 +331,7 @@ public final class DimReductions {
     }
 
     /** g[from] + ... + g[from + n − 1] with eight partial sums, combined pairwise at the end. */
-    private static float runSum(float[] g, int from, int n) {
+    static float runSum(float[] g, int from, int n) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int i = from;
         int end = from + n;

@@ -486,6 +486,33 @@ public final class Elementwise {
     }
 
     /**
+     * The product's backward in one pass: gradA[i] = g[i] · b[i] and gradB[i] = g[i] · a[i], reading g
+     * once for both (two separate products read it twice, and each is a pass over memory of its own).
+     * gradB may be g itself: each g[i] is read before either store to index i. Threads as {@link #map};
+     * naive twin {@link #mulBackwardNaive}.
+     */
+    public static void mulBackward(float[] g, float[] a, float[] b, float[] gradA, float[] gradB) {
+        Threads.parallelRange(g.length, Threads.CHEAP_PASS_MIN, (from, to) -> mulBackwardRange(g, a, b, gradA, gradB, from, to));
+    }
+
+    /** The naive twin of {@link #mulBackward}: one loop on the calling thread. */
+    public static void mulBackwardNaive(float[] g, float[] a, float[] b, float[] gradA, float[] gradB) {
+        for (int i = 0; i < g.length; i++) {
+            float gi = g[i];
+            gradA[i] = gi * b[i];
+            gradB[i] = gi * a[i];
+        }
+    }
+
+    private static void mulBackwardRange(float[] g, float[] a, float[] b, float[] gradA, float[] gradB, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            gradA[i] = gi * b[i];
+            gradB[i] = gi * a[i];
+        }
+    }
+
+    /**
      * Lengths from which {@link #copyOfRange} copies on several threads: a few megabytes, well past the
      * size where splitting a pass pays, so that the zeroing it adds is small beside the copy it splits.
      */
@@ -494,11 +521,12 @@ public final class Elementwise {
     /**
      * A new array holding src[from..to), as {@link java.util.Arrays#copyOfRange}: the copy behind
      * {@code clone}, {@code contiguous} and a leaf gradient that must not be shared. One thread copies
-     * into an array the JVM does not zero first (it sees that the copy fills all of it), but writing a
-     * large array that is not in the cache is bound by one core's memory bandwidth. With more than one
-     * thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by the
-     * JVM) and then filled in the blocks of {@link Threads#parallelRange}, several cores writing at
-     * once. Naive twin {@link #copyOfRangeNaive}.
+     * with {@link java.util.Arrays#copyOfRange}, which skips the JVM's zeroing only for an array small
+     * enough for the thread's allocation buffer: a large one is zeroed first all the same (a pass that
+     * writes the whole array), and the copy is then bound by one core's memory bandwidth. With more than
+     * one thread and at least {@link #PARALLEL_COPY_MIN} elements, the array is allocated (and zeroed by
+     * the JVM on the calling thread) and then filled in the blocks of {@link Threads#parallelRange},
+     * several cores writing at once. Naive twin {@link #copyOfRangeNaive}.
      */
     public static float[] copyOfRange(float[] src, int from, int to) {
         int length = to - from;

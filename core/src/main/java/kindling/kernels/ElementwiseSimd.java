@@ -158,4 +158,60 @@ final class ElementwiseSimd {
         }
         DimReductions.sumRowsPlain(g, outer, mid, out, m, to);
     }
+
+    /** Eight lanes on every machine: the eight partial sums of {@code DimReductions.runSum}, one per lane. */
+    private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
+
+    /**
+     * sums[r] = runSum(g, base + r·inner, inner) for r &lt; runs: the run sums of a channel bias's
+     * gradient, equal bit for bit to the plain {@code DimReductions.runSum}. Its eight partial sums
+     * s0..s7, where s_j adds g[from + j], g[from + j + 8], ..., are the eight lanes of one vector, and
+     * the tail and the final pairing ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) are the plain
+     * code's. One vector of partial sums still waits for its previous add; four runs summed side by
+     * side keep four adds in flight.
+     */
+    static void runSums(float[] g, int base, int inner, int runs, float[] sums) {
+        int r = 0;
+        int whole = inner - EIGHT.length();
+        for (; r + 4 <= runs; r += 4) {
+            int b0 = base + r * inner;
+            int b1 = b0 + inner;
+            int b2 = b1 + inner;
+            int b3 = b2 + inner;
+            FloatVector s0 = FloatVector.zero(EIGHT);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            int k = 0;
+            for (; k <= whole; k += EIGHT.length()) {
+                s0 = s0.add(FloatVector.fromArray(EIGHT, g, b0 + k));
+                s1 = s1.add(FloatVector.fromArray(EIGHT, g, b1 + k));
+                s2 = s2.add(FloatVector.fromArray(EIGHT, g, b2 + k));
+                s3 = s3.add(FloatVector.fromArray(EIGHT, g, b3 + k));
+            }
+            sums[r] = finishRun(s0, g, b0 + k, b0 + inner);
+            sums[r + 1] = finishRun(s1, g, b1 + k, b1 + inner);
+            sums[r + 2] = finishRun(s2, g, b2 + k, b2 + inner);
+            sums[r + 3] = finishRun(s3, g, b3 + k, b3 + inner);
+        }
+        for (; r < runs; r++) {
+            int b0 = base + r * inner;
+            FloatVector s0 = FloatVector.zero(EIGHT);
+            int k = 0;
+            for (; k <= whole; k += EIGHT.length()) {
+                s0 = s0.add(FloatVector.fromArray(EIGHT, g, b0 + k));
+            }
+            sums[r] = finishRun(s0, g, b0 + k, b0 + inner);
+        }
+    }
+
+    /** The tail g[from..to) added into lane 0 one at a time, then the lanes paired as runSum pairs them. */
+    private static float finishRun(FloatVector partial, float[] g, int from, int to) {
+        float s0 = partial.lane(0);
+        for (int i = from; i < to; i++) {
+            s0 += g[i];
+        }
+        return ((s0 + partial.lane(1)) + (partial.lane(2) + partial.lane(3)))
+                + ((partial.lane(4) + partial.lane(5)) + (partial.lane(6) + partial.lane(7)));
+    }
 }

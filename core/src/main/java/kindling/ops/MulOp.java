@@ -12,8 +12,9 @@ import kindling.tensor.Tensor;
  *   forward:   c = a · b
  *   backward:  ∂L/∂a = ∂L/∂c · b,   ∂L/∂b = ∂L/∂c · a    (each summed back over its broadcast dims)
  * </pre>
- * Without broadcasting, ∂L/∂b is written over ∂L/∂c itself (after ∂L/∂a has read it) when the backward
- * walk says no one else can see it. Shape: a and b broadcast to c.
+ * Without broadcasting, both gradients come from one pass ({@link Elementwise#mulBackward}) that reads
+ * ∂L/∂c once, and ∂L/∂b is written over ∂L/∂c itself when the backward walk says no one else can see
+ * it. Shape: a and b broadcast to c.
  */
 public final class MulOp extends Function {
     private Saved a;
@@ -36,6 +37,14 @@ public final class MulOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor a = this.a.get();
         Tensor b = this.b.get();
+        if (needsInputGrad(0) && needsInputGrad(1) && Shape.same(a.shape(), gradOutput.shape())
+                && Shape.same(b.shape(), gradOutput.shape())) {
+            float[] g = gradOutput.data();
+            float[] gradA = new float[g.length];
+            float[] gradB = mayOverwriteGradOutput() ? g : new float[g.length];   // g: no one else sees it
+            Elementwise.mulBackward(g, a.data(), b.data(), gradA, gradB);
+            return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradB == g ? gradOutput : Tensor.wrap(gradB, b.shape())};
+        }
         Tensor gradA = needsInputGrad(0) ? Broadcast.sumTo(gradOutput.mul(b), a.shape()) : null;
         Tensor gradB = null;
         if (needsInputGrad(1)) {

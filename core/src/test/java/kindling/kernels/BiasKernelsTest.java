@@ -124,6 +124,87 @@ class BiasKernelsTest {
     }
 
     @Test
+    void channelRunsAreSummedAsBeforeBitForBit() {
+        // Each channel's total is its run sums (eight partial sums each) added in double in o order,
+        // whether the runs are read channel by channel or in memory order, by the plain or the vector code.
+        withFastKernels(() -> {
+            try {
+                for (int[] v : new int[][] {{4, 6, 49}, {9, 64, 100}, {3, 5, 784}, {2, 9, 7}, {5, 3, 8}, {2, 7, 17}}) {
+                    float[] g = randomArray(random, v[0] * v[1] * v[2]);
+                    float[] expected = new float[v[1]];
+                    for (int m = 0; m < v[1]; m++) {
+                        double total = 0;
+                        for (int o = 0; o < v[0]; o++) {
+                            total += DimReductions.runSum(g, (o * v[1] + m) * v[2], v[2]);
+                        }
+                        expected[m] = (float) total;
+                    }
+                    for (int threads : new int[] {1, 2, 3}) {
+                        Threads.set(threads);
+                        float[] fast = new float[v[1]];
+                        DimReductions.sumChannels(g, v[0], v[1], v[2], fast);
+                        assertArrayEquals(expected, fast, 0f, java.util.Arrays.toString(v) + " at " + threads + " threads");
+                    }
+                }
+            } finally {
+                Threads.set(threadsBefore);
+            }
+        });
+    }
+
+    @Test
+    void vectorRunSumsEqualThePlainRunSum() {
+        if (!Kernels.vectorModulePresent()) {
+            return;
+        }
+        for (int inner : new int[] {1, 7, 8, 9, 15, 16, 17, 100, 784}) {
+            for (int runs = 1; runs <= 9; runs++) {
+                int base = 3;
+                float[] g = randomArray(random, base + runs * inner + 5);
+                float[] sums = new float[runs];
+                ElementwiseSimd.runSums(g, base, inner, runs, sums);
+                for (int r = 0; r < runs; r++) {
+                    assertEquals(DimReductions.runSum(g, base + r * inner, inner), sums[r], 0f,
+                            "run " + r + " of " + runs + ", inner " + inner);
+                }
+            }
+        }
+    }
+
+    @Test
+    void mulBackwardMatchesItsTwinAndMayWriteOverG() {
+        try {
+            for (int length : new int[] {0, 1, 7, Threads.ELEMENTWISE_BLOCK + 3, Threads.CHEAP_PASS_MIN + 5}) {
+                float[] g = randomArray(random, length);
+                float[] a = randomArray(random, length);
+                float[] b = randomArray(random, length);
+                float[] naiveA = new float[length];
+                float[] naiveB = new float[length];
+                Elementwise.mulBackwardNaive(g, a, b, naiveA, naiveB);
+                for (int i = 0; i < length; i++) {
+                    assertEquals(g[i] * b[i], naiveA[i], 0f);
+                    assertEquals(g[i] * a[i], naiveB[i], 0f);
+                }
+                for (int threads : new int[] {1, 3}) {
+                    Threads.set(threads);
+                    float[] fastA = new float[length];
+                    float[] fastB = new float[length];
+                    Elementwise.mulBackward(g, a, b, fastA, fastB);
+                    assertArrayEquals(naiveA, fastA, 0f);
+                    assertArrayEquals(naiveB, fastB, 0f);
+                    float[] over = g.clone();                       // ∂L/∂b written over g itself
+                    float[] overA = new float[length];
+                    Elementwise.mulBackward(over, a, b, overA, over);
+                    assertArrayEquals(naiveA, overA, 0f);
+                    assertArrayEquals(naiveB, over, 0f);
+                }
+            }
+        } finally {
+            Threads.set(threadsBefore);
+        }
+    }
+
+    @Test
     void addScaledAndScaleMatchTheirTwins() {
         try {
             for (int length : new int[] {0, 1, 7, Threads.ELEMENTWISE_BLOCK + 3, 3 * Threads.ELEMENTWISE_BLOCK}) {
