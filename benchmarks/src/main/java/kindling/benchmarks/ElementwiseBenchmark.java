@@ -60,6 +60,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       second one. ND4J's row does {@code add}, {@code relu}, {@code relu_bp} and {@code add_bp} into
  *       preallocated arrays.</li>
  * </ul>
+ * The forward in-place rows read and write the same arrays on every call, Kindling's and ND4J's alike, so
+ * whatever part of them the last-level cache holds stays there: they time the op on an array that was
+ * just used, as in a step where the layer before has just written it, not at the memory speed of the
+ * out-of-place rows, whose outputs are new (Kindling) or rotate (ND4J). Compare them with each other.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
