@@ -49,6 +49,25 @@ import org.openjdk.jmh.annotations.Warmup;
  * (one (128, 64, 28, 28) array is 25.7 MB) and time ND4J at cache speed instead of memory speed, which
  * no step sees. Kindling's outputs are new arrays on every call, so they are not in the cache either;
  * the inputs are the same arrays on every call for both.
+ *
+ * <p>The in-place rows time the forms a training step can use instead ({@code relu_}, {@code add_}),
+ * beside ND4J doing the same in place (its output array is its input):
+ * <ul>
+ *   <li>{@code reluInPlaceForward}: {@code relu_} on a (128, 64, 28, 28) tensor that does not require grad
+ *       (nothing recorded), ND4J's {@code relu} with x as its output. Both read and write the one array;
+ *       after the first call every value is ≥ 0, which changes nothing for these branch-free loops.</li>
+ *   <li>{@code addInPlaceForward}: {@code x += y}, the residual sum, on tensors that do not require grad;
+ *       ND4J's {@code add} with x as its output. x grows by y on each call (no overflow in a run).</li>
+ *   <li>{@code addReluForwardBackward} and {@code addReluInPlaceForwardBackward}: the tail of a residual
+ *       block, {@code relu(a + b)} then backward, with a and b requiring grad. In place, the sum is a
+ *       new array (a and b are leaves) and {@code relu_} writes over it; out of place, relu allocates a
+ *       second one. ND4J's row does {@code add}, {@code relu}, {@code relu_bp} and {@code add_bp} into
+ *       preallocated arrays.</li>
+ * </ul>
+ * The forward in-place rows read and write the same arrays on every call, Kindling's and ND4J's alike, so
+ * whatever part of them the last-level cache holds stays there: they time the op on an array that was
+ * just used, as in a step where the layer before has just written it, not at the memory speed of the
+ * out-of-place rows, whose outputs are new (Kindling) or rotate (ND4J). Compare them with each other.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -77,6 +96,8 @@ public class ElementwiseBenchmark {
         Tensor biasConv;
         Tensor fc;
         Tensor biasFc;
+        Tensor plainX;
+        Tensor plainY;
         Tensor grad;
         Tensor gradSig;
         Tensor gradFc;
@@ -90,6 +111,8 @@ public class ElementwiseBenchmark {
             biasConv = Tensor.randn(64, 1, 1).requiresGrad_();
             fc = Tensor.randn(FC).requiresGrad_();
             biasFc = Tensor.randn(120).requiresGrad_();
+            plainX = Tensor.randn(ACT);
+            plainY = Tensor.randn(ACT);
             grad = Tensor.randn(ACT);
             gradSig = Tensor.randn(SIG);
             gradFc = Tensor.randn(FC);
@@ -262,6 +285,30 @@ public class ElementwiseBenchmark {
         return s.clearGradients(out);
     }
 
+    @Benchmark
+    public Tensor kindlingReluInPlaceForward(KindlingData s) {
+        return s.plainX.relu_();
+    }
+
+    @Benchmark
+    public Tensor kindlingAddInPlaceForward(KindlingData s) {
+        return s.plainX.add_(s.plainY);
+    }
+
+    @Benchmark
+    public Tensor kindlingAddReluForwardBackward(KindlingData s) {
+        Tensor out = s.x.add(s.y).relu();
+        out.backward(s.grad);
+        return s.clearGradients(out);
+    }
+
+    @Benchmark
+    public Tensor kindlingAddReluInPlaceForwardBackward(KindlingData s) {
+        Tensor out = s.x.add(s.y).relu_();
+        out.backward(s.grad);
+        return s.clearGradients(out);
+    }
+
     // ---------------------------------------------------------------------------------------- ND4J
 
     @Benchmark
@@ -340,5 +387,24 @@ public class ElementwiseBenchmark {
         s.next();
         exec("add", of(s.fc, s.biasFc), of(s.outFc));
         return exec("add_bp", of(s.fc, s.biasFc, s.gradFc), of(s.gradFcX, s.gradBiasFc));
+    }
+
+    @Benchmark
+    public INDArray nd4jReluInPlaceForward(Nd4jData s) {
+        return exec("relu", of(s.x), of(s.x), 0.0);
+    }
+
+    @Benchmark
+    public INDArray nd4jAddInPlaceForward(Nd4jData s) {
+        return exec("add", of(s.x, s.y), of(s.x));
+    }
+
+    @Benchmark
+    public INDArray nd4jAddReluForwardBackward(Nd4jData s) {
+        s.next();
+        INDArray sum = exec("add", of(s.x, s.y), of(s.out));
+        exec("relu", of(sum), of(s.gradY), 0.0);                  // gradY holds relu's output until add_bp
+        INDArray gradSum = exec("relu_bp", of(sum, s.grad), of(s.gradX), 0.0);
+        return exec("add_bp", of(s.x, s.y, gradSum), of(s.out, s.gradY));   // the sum is no longer needed
     }
 }

@@ -26,7 +26,11 @@ import kindling.tensor.Tensor;
  *       function has received so far. Adding, never assigning, is what makes a tensor used twice
  *       get the sum of both uses: ∂L/∂x = Σ over uses.</li>
  * </ol>
- * Unless the graph is retained, each function frees its saved tensors and lets go of its inputs once
+ * The edges are the ones each function fixed when it was recorded ({@link Function#producer}), not
+ * the inputs' {@code gradFn} now: an in-place op gives its tensor a new {@code gradFn}, and the ops that
+ * read the tensor before still send their gradients to the function that produced the old values.
+ *
+ * <p>Unless the graph is retained, each function frees its saved tensors and lets go of its inputs once
  * it has run, so that a loss kept after backward keeps no activation alive.
  *
  * <p>Who may own a gradient's storage. An optimizer or {@code GradClip} later writes a leaf's {@code grad}
@@ -86,7 +90,7 @@ public final class Backward {
                 boolean[] flows = new boolean[gradInputs.length];
                 for (int i = 0; i < gradInputs.length; i++) {
                     Tensor input = inputs.get(i);
-                    flows[i] = input != null && gradInputs[i] != null && input.requiresGrad();
+                    flows[i] = input != null && gradInputs[i] != null && fn.inputRequiresGrad(i);
                     if (flows[i]) {
                         owners.hold(gradInputs[i]);
                     }
@@ -95,7 +99,7 @@ public final class Backward {
                     if (!flows[i]) {
                         continue;
                     }
-                    Function producer = inputs.get(i).gradFn();
+                    Function producer = fn.producer(i);      // fixed when fn was recorded
                     if (producer == null) {
                         owners.drop(gradInputs[i]);
                         accumulateGrad(inputs.get(i), gradInputs[i], owners);
@@ -211,8 +215,7 @@ public final class Backward {
             List<Tensor> inputs = fn.inputs();
             if (i < inputs.size()) {
                 nextInput.push(i + 1);
-                Tensor input = inputs.get(i);
-                Function producer = input == null ? null : input.gradFn();
+                Function producer = fn.producer(i);
                 if (producer != null && visited.add(producer)) {
                     stack.push(producer);
                     nextInput.push(0);

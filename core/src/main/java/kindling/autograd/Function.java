@@ -29,6 +29,8 @@ import kindling.tensor.Tensor;
  */
 public abstract class Function {
     private Tensor[] inputs;
+    private Function[] producers;
+    private boolean[] inputRequiresGrad;
     private final List<Saved> saved = new ArrayList<>();
     private boolean released;
     private Tensor retainedOutput;
@@ -50,11 +52,71 @@ public abstract class Function {
     /**
      * Makes {@code output} the result of this function: sets its {@code gradFn} and remembers the
      * inputs as the graph's edges. Returns {@code output} for chaining.
+     *
+     * <p>Each edge is fixed now, as PyTorch's edges point at {@code grad_fn} nodes: the function that
+     * produced each input (its {@code gradFn} at this moment, or none for a leaf) and whether the input
+     * required grad. An in-place op may later give an input a new {@code gradFn} ({@link #recordInPlace});
+     * this function's gradient still goes to the producer of the values it read.
      */
     protected final Tensor record(Tensor output, Tensor... inputs) {
-        this.inputs = inputs.clone();
+        captureEdges(inputs);
         output.setGradFn(this);
         return output;
+    }
+
+    /**
+     * Makes this function the new {@code gradFn} of {@code target}, which an in-place op has just
+     * overwritten; {@code target} is also among {@code inputs} (usually first), so this function's edge
+     * for it leads to the function that produced its old values. Ops recorded earlier keep their edges to
+     * that old producer. A {@link #retainGradOf retained} gradient of {@code target} follows it to the new
+     * values, as PyTorch's {@code retain_grad} does. Call it after the write, and after saving what
+     * backward needs (a saved {@code target} must carry the version after the write).
+     */
+    protected final Tensor recordInPlace(Tensor target, Tensor... inputs) {
+        captureEdges(inputs);
+        Function previous = target.gradFn();
+        if (previous != null && previous.retainedOutput == target) {
+            previous.retainedOutput = null;
+            retainedOutput = target;
+        }
+        target.rebaseHistory(this);
+        return target;
+    }
+
+    private void captureEdges(Tensor[] inputs) {
+        this.inputs = inputs.clone();
+        producers = new Function[inputs.length];
+        inputRequiresGrad = new boolean[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] != null) {
+                producers[i] = inputs[i].gradFn();
+                inputRequiresGrad[i] = inputs[i].requiresGrad();
+            }
+        }
+    }
+
+    /**
+     * Refuses an in-place write to {@code target} that autograd could not follow, before anything is
+     * written: a leaf that requires grad (PyTorch's rule: change it only inside {@link NoGrad}), and a
+     * tensor whose storage a view shares. A view and its base are two tensors over one storage; after a
+     * recorded write through one, the other's {@code gradFn} would not know of it, and its gradient would
+     * be silently wrong (PyTorch rebases the views with {@code CopySlices}; Kindling refuses instead).
+     */
+    protected static void checkInPlace(String op, Tensor target, Tensor... others) {
+        if (target.requiresGrad() && target.isLeaf()) {
+            throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be changed in place "
+                    + "while recording; wrap the update in try (NoGrad scope = NoGrad.enter()) { ... }");
+        }
+        if (target.hasViews()) {
+            StringBuilder shapes = new StringBuilder(Shape.format(target.shape()));
+            for (Tensor other : others) {
+                shapes.append(" and ").append(Shape.format(other.shape()));
+            }
+            throw new IllegalStateException(op + " on " + shapes + ": the tensor being changed shares its storage "
+                    + "with a view (view, reshape, flatten, narrow, slice, select, expand, permute, transpose...) "
+                    + "and the op would be recorded; autograd cannot follow an in-place change through a view in "
+                    + "Kindling. Use the out-of-place op, or copy() the tensor first.");
+        }
     }
 
     /**
@@ -69,7 +131,7 @@ public abstract class Function {
 
     /** Whether input {@code index} needs a gradient: skip the work when it does not. */
     protected final boolean needsInputGrad(int index) {
-        return inputs[index] != null && inputs[index].requiresGrad();
+        return inputRequiresGrad[index];
     }
 
     /**
@@ -120,6 +182,20 @@ public abstract class Function {
     }
 
     /**
+     * The function that produced input {@code index} when this function was recorded (null for a leaf or
+     * constant): where the backward walk sends that input's gradient, as PyTorch's {@code next_functions}.
+     * It differs from {@code inputs().get(index).gradFn()} once an in-place op has changed the input since.
+     */
+    public Function producer(int index) {
+        return producers[index];
+    }
+
+    /** Whether input {@code index} required grad when this function was recorded: whether a gradient flows to it. */
+    final boolean inputRequiresGrad(int index) {
+        return inputRequiresGrad[index];
+    }
+
+    /**
      * Whether a backward pass without {@code retainGraph} has gone through this function and freed
      * what it kept: its saved tensors, its inputs and a retained output.
      */
@@ -155,6 +231,7 @@ public abstract class Function {
         }
         saved.clear();
         inputs = null;
+        producers = null;
         retainedOutput = null;
         released = true;
     }

@@ -68,9 +68,9 @@ public final class GraphDot {
         Map<Function, Tensor> outputs = new IdentityHashMap<>();
         outputs.put(rootFn, root);
         for (Function fn : forward) {
-            for (Tensor input : fn.inputs()) {
-                if (input != null && input.gradFn() != null) {
-                    outputs.putIfAbsent(input.gradFn(), input);
+            for (int i = 0; i < fn.inputs().size(); i++) {
+                if (fn.producer(i) != null) {
+                    outputs.putIfAbsent(fn.producer(i), fn.inputs().get(i));
                 }
             }
         }
@@ -79,11 +79,12 @@ public final class GraphDot {
         List<String> sources = new ArrayList<>();
         for (Function fn : forward) {
             sources.clear();
-            for (Tensor input : fn.inputs()) {
+            for (int i = 0; i < fn.inputs().size(); i++) {
+                Tensor input = fn.inputs().get(i);
                 if (input == null) {
                     continue;
                 }
-                Object source = input.gradFn() != null ? input.gradFn() : input;
+                Object source = fn.producer(i) != null ? fn.producer(i) : input;
                 String sourceId = ids.get(source);
                 if (sourceId == null) {                       // a leaf or constant seen for the first time
                     sourceId = "n" + ids.size();

@@ -28,10 +28,11 @@ public final class Saved {
                     + " were freed after an earlier backward; pass retainGraph=true to keep them");
         }
         if (tensor.version() != version) {
-            throw new IllegalStateException("backward: a tensor of shape " + Shape.format(tensor.shape())
-                    + " saved by " + owner.name() + " was modified by an in-place operation (version "
-                    + version + " when saved, " + tensor.version() + " now). Use the out-of-place op, "
-                    + "or change it only after backward.");
+            throw new IllegalStateException("backward: one of the tensors needed for gradient computation has "
+                    + "been modified by an inplace operation: the tensor of shape " + Shape.format(tensor.shape())
+                    + " saved by " + owner.name() + " is at version " + tensor.version() + "; expected version "
+                    + version + " instead. Use the out-of-place op (relu instead of relu_, add instead of "
+                    + "add_...), or make the in-place change after backward.");
         }
         return tensor;
     }

@@ -16,6 +16,10 @@ import kindling.tensor.Tensor;
  * Large tensors run in parallel blocks; the mask is {@link Elementwise#reluBackward} (a blend, not a
  * branch, when the Vector API is in use), written over ∂L/∂y itself when the backward walk says no one
  * else can see it (saving a new array as large as the activation). Shape: any; y has the shape of x.
+ *
+ * <p>{@link #applyInPlace} is {@code relu_}: y is written over x, and since backward needs only y
+ * (y > 0 exactly where x > 0), nothing backward needs is lost; the saved y is x's storage at its new
+ * version. The op becomes x's new {@code gradFn}, its edge leading to the function that produced x.
  */
 public final class ReluOp extends Function {
     private Saved output;
@@ -31,6 +35,17 @@ public final class ReluOp extends Function {
         ReluOp op = new ReluOp();
         op.output = op.save(result);
         return op.record(result, input);
+    }
+
+    /** {@code x ← max(x, 0)} in x's storage, recorded; x requires grad and recording is on. */
+    public static Tensor applyInPlace(Tensor input) {
+        checkInPlace("relu_", input);
+        float[] x = AddInPlaceOp.writableValues("relu_", input);
+        Elementwise.map(Elementwise.Unary.RELU, x, x);
+        input.bumpVersion();
+        ReluOp op = new ReluOp();
+        op.output = op.save(input);                        // y, at the version after the write
+        return op.recordInPlace(input, input);
     }
 
     @Override

@@ -7,6 +7,8 @@ package kindling.tensor;
 final class Storage {
     final float[] data;
     long version;
+    /** Whether a view ({@link Tensor#asStrided}, which every view op uses) has been made over this storage. */
+    boolean viewed;
 
     Storage(float[] data) {
         this.data = data;

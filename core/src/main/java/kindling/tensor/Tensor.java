@@ -7,6 +7,7 @@ import kindling.autograd.GradMode;
 import kindling.kernels.Elementwise;
 import kindling.kernels.StridedLoops;
 import kindling.ops.AbsOp;
+import kindling.ops.AddInPlaceOp;
 import kindling.ops.AddOp;
 import kindling.ops.CatOp;
 import kindling.ops.ClampOp;
@@ -28,6 +29,7 @@ import kindling.ops.MaxOp;
 import kindling.ops.MaximumOp;
 import kindling.ops.MeanOp;
 import kindling.ops.MinimumOp;
+import kindling.ops.MulInPlaceOp;
 import kindling.ops.MulOp;
 import kindling.ops.NegOp;
 import kindling.ops.PermuteOp;
@@ -320,6 +322,15 @@ public final class Tensor {
         return storage.version;
     }
 
+    /**
+     * Records that an op wrote into {@link #storage()} directly: bumps the version, so that a tensor saved
+     * for backward before the write is caught. For the recorded in-place ops in {@code kindling.ops};
+     * user code writes through the in-place methods ({@code add_}, {@code relu_}...), which do it.
+     */
+    public void bumpVersion() {
+        storage.version++;
+    }
+
     /** Whether elements are laid out row-major with no gaps, so that a flat loop visits them in order. */
     public boolean isContiguous() {
         int expected = 1;
@@ -466,6 +477,16 @@ public final class Tensor {
         gradFn = fn;
     }
 
+    /**
+     * Makes {@code fn}, a recorded in-place op that has just overwritten this tensor, its new
+     * {@code gradFn}, as PyTorch's {@code rebase_history}. Called by {@link Function}'s
+     * {@code recordInPlace}, which has fixed the edge from {@code fn} to the old {@code gradFn} first;
+     * not for user code.
+     */
+    public void rebaseHistory(Function fn) {
+        gradFn = fn;
+    }
+
     /** True for tensors the user created (no gradFn). */
     public boolean isLeaf() {
         return gradFn == null;
@@ -541,7 +562,17 @@ public final class Tensor {
                     + Shape.format(strides) + " and offset " + offset + " reach outside a storage of "
                     + storage.data.length + " elements");
         }
+        storage.viewed = true;
         return new Tensor(storage, shape.clone(), strides.clone(), offset);
+    }
+
+    /**
+     * Whether this tensor's storage is shared with a view: this tensor is a view (made by
+     * {@link #asStrided}, as {@code view}, {@code reshape}, {@code narrow}, {@code expand}, {@code permute}
+     * and the like make them), or a view was made of it. A recorded in-place op refuses such a tensor.
+     */
+    public boolean hasViews() {
+        return storage.viewed;
     }
 
     /**
@@ -712,16 +743,25 @@ public final class Tensor {
     }
 
     // ------------------------------------------------------------------------------------------
-    // In place (for optimizers and initialisation). Each write bumps the storage's version.
+    // In place. Each write bumps the storage's version. relu_, add_, sub_ and mul_ are recorded by
+    // autograd (see docs/autograd.md); the others are for optimizers and initialisation.
     // ------------------------------------------------------------------------------------------
 
-    /** {@code this += other} (broadcast to this shape). */
+    /** {@code this += other} (broadcast to this shape); recorded, see {@link #add_(Tensor, float)}. */
     public Tensor add_(Tensor other) {
         return add_(other, 1f);
     }
 
-    /** {@code this += alpha · other}, as {@code torch.add_(other, alpha=...)}: the SGD step. */
+    /**
+     * {@code this += alpha · other}, as {@code torch.add_(other, alpha=...)}: the SGD step, and a residual
+     * block's {@code Y += X}. While recording, when this tensor or {@code other} requires grad, the op is
+     * recorded ({@link AddInPlaceOp}) and becomes this tensor's {@code gradFn}; a leaf that requires grad
+     * and a tensor that shares storage with a view are refused then.
+     */
     public Tensor add_(Tensor other, float alpha) {
+        if (recordsInPlace(other)) {
+            return AddInPlaceOp.apply(this, other, alpha);
+        }
         float[] values = inPlaceValues("add_");
         Elementwise.addScaled(values, alpha, other.broadcastData("add_", shape));
         return storeInPlace(values);
@@ -736,13 +776,16 @@ public final class Tensor {
         return storeInPlace(values);
     }
 
-    /** {@code this −= other} (broadcast). */
+    /** {@code this −= other} (broadcast); recorded as {@link #add_(Tensor, float)} with alpha −1. */
     public Tensor sub_(Tensor other) {
         return add_(other, -1f);
     }
 
-    /** {@code this *= other} (broadcast). */
+    /** {@code this *= other} (broadcast); recorded ({@link MulInPlaceOp}) as {@link #add_(Tensor, float)} is. */
     public Tensor mul_(Tensor other) {
+        if (recordsInPlace(other)) {
+            return MulInPlaceOp.apply(this, other);
+        }
         float[] values = inPlaceValues("mul_");
         float[] factor = other.broadcastData("mul_", shape);
         for (int i = 0; i < values.length; i++) {
@@ -751,8 +794,11 @@ public final class Tensor {
         return storeInPlace(values);
     }
 
-    /** {@code this *= value}. */
+    /** {@code this *= value}; recorded ({@link MulInPlaceOp}) when this tensor requires grad while recording. */
     public Tensor mul_(float value) {
+        if (recordsInPlace(null)) {
+            return MulInPlaceOp.apply(this, value);
+        }
         float[] values = inPlaceValues("mul_");
         Elementwise.scale(values, value);
         return storeInPlace(values);
@@ -777,9 +823,28 @@ public final class Tensor {
     }
 
     /**
+     * {@code max(this, 0)} written over this tensor, as {@code torch.relu_}; recorded ({@link ReluOp}) as
+     * {@link #add_(Tensor, float)} is. Saves the array {@link #relu()} would allocate.
+     */
+    public Tensor relu_() {
+        if (recordsInPlace(null)) {
+            return ReluOp.applyInPlace(this);
+        }
+        float[] values = inPlaceValues("relu_");
+        Elementwise.map(Elementwise.Unary.RELU, values, values);
+        return storeInPlace(values);
+    }
+
+    /** Whether an in-place op on this tensor with {@code other} (may be null) is recorded by autograd. */
+    private boolean recordsInPlace(Tensor other) {
+        return GradMode.isEnabled() && (requiresGrad() || (other != null && other.requiresGrad()));
+    }
+
+    /**
      * The elements an in-place op will overwrite, as a row-major array. Refuses when the
      * write would break the graph: PyTorch's rule that a leaf requiring grad is changed only
-     * inside no-grad, and Kindling's simpler rule that a recorded result is never changed in place.
+     * inside no-grad, and for the ops autograd does not record in place ({@code fill_}, {@code copy_},
+     * {@code add_(float)}...), that a recorded result is not changed in place.
      * A tensor that is all of its storage, in order (a parameter, a gradient, an optimizer's buffer), gets
      * its storage itself, so the op writes in place with no copy out and back; a view gets a copy, written
      * back through its strides by {@link #storeInPlace}.

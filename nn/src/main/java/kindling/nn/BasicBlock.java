@@ -51,7 +51,7 @@ public class BasicBlock extends Module {
         this.stride = stride;
         this.conv1 = registerModule("conv1", Conv2d.builder(inChannels, outChannels, 3).stride(stride).padding(1).bias(false).build());
         this.bn1 = registerModule("bn1", new BatchNorm2d(outChannels));
-        this.relu = registerModule("relu", new ReLU());
+        this.relu = registerModule("relu", new ReLU(true));
         this.conv2 = registerModule("conv2", Conv2d.builder(outChannels, outChannels, 3).padding(1).bias(false).build());
         this.bn2 = registerModule("bn2", new BatchNorm2d(outChannels));
         this.downsample = stride != 1 || inChannels != outChannels
@@ -92,7 +92,8 @@ public class BasicBlock extends Module {
         Tensor out = relu.forward(bn1.forward(conv1.forward(x)));
         out = bn2.forward(conv2.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return relu.forward(out.add(identity));
+        out.add_(identity);                       // out is bn2's fresh result, which nothing saved
+        return relu.forward(out);
     }
 
     public int inChannels() {

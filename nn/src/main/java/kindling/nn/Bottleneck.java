@@ -54,7 +54,7 @@ public class Bottleneck extends Module {
         this.bn2 = registerModule("bn2", new BatchNorm2d(width));
         this.conv3 = registerModule("conv3", Conv2d.builder(width, outChannels, 1).bias(false).build());
         this.bn3 = registerModule("bn3", new BatchNorm2d(outChannels));
-        this.relu = registerModule("relu", new ReLU());
+        this.relu = registerModule("relu", new ReLU(true));
         this.downsample = stride != 1 || inChannels != outChannels
                 ? registerModule("downsample", BasicBlock.projection(inChannels, outChannels, stride)) : null;
     }
@@ -71,7 +71,8 @@ public class Bottleneck extends Module {
         out = relu.forward(bn2.forward(conv2.forward(out)));
         out = bn3.forward(conv3.forward(out));
         Tensor identity = downsample == null ? x : downsample.forward(x);
-        return relu.forward(out.add(identity));
+        out.add_(identity);                       // out is bn3's fresh result, which nothing saved
+        return relu.forward(out);
     }
 
     public int inChannels() {

@@ -78,6 +78,47 @@ class ActivationTest {
     }
 
     @Test
+    void reluInPlaceWritesOverItsInputWithTheSameGradient() {
+        ReLU inplace = new ReLU(true);
+        Tensor x = Tensor.randn(new Generator(5), 3, 4).requiresGrad_();
+        Tensor w = Tensor.randn(new Generator(6), 3, 4);
+        Tensor t = x.mul(2f);
+        Tensor y = inplace.forward(t);
+        assertSame(t, y);                                   // no new tensor: t now holds max(t, 0)
+        y.mul(w).sum().backward();
+
+        Tensor x2 = Tensor.randn(new Generator(5), 3, 4).requiresGrad_();
+        Tensor y2 = new ReLU().forward(x2.mul(2f));
+        y2.mul(w).sum().backward();
+        assertArrayEquals(y2.toArray(), y.toArray());
+        assertArrayEquals(x2.grad().toArray(), x.grad().toArray());
+
+        Tensor g = Tensor.randn(new Generator(3), 3, 4).requiresGrad_();   // as gradchecks(): away from the kink
+        GradCheck.Result r = GradCheck.check(in -> inplace.forward(in[0].mul(1.5f)), g);
+        assertTrue(r.passed(), r.toString());
+    }
+
+    @Test
+    void reluInPlaceRefusesALeafThatRequiresGradWhileRecording() {
+        Tensor x = Tensor.of(new float[] {-1, 2}).requiresGrad_();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReLU(true).forward(x));
+        assertTrue(e.getMessage().startsWith("relu_: a leaf tensor that requires grad"), e.getMessage());
+        assertArrayEquals(new float[] {-1, 2}, x.toArray());
+        try (kindling.autograd.NoGrad scope = kindling.autograd.NoGrad.enter()) {
+            assertArrayEquals(new float[] {0, 2}, new ReLU(true).forward(x).toArray());
+        }
+    }
+
+    @Test
+    void reluPrintsInplaceAsPyTorch() {
+        // print(nn.Sequential(nn.ReLU(), nn.ReLU(inplace=True))) in PyTorch 1.13
+        assertEquals("Sequential(\n  (0): ReLU()\n  (1): ReLU(inplace=True)\n)",
+                new Sequential(new ReLU(), new ReLU(true)).toString());
+        assertTrue(new ReLU(true).inplace());
+        assertTrue(!new ReLU().inplace());
+    }
+
+    @Test
     void constructorArgumentsAreChecked() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5));
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());

@@ -63,6 +63,34 @@ class ResidualBlockTest {
     }
 
     @Test
+    void inPlaceReluAndSumGiveTheOutOfPlaceOutputAndGradientsToTheBit() {
+        Generator.manualSeed(9);
+        for (BasicBlock block : List.of(new BasicBlock(3, 3, 1), new BasicBlock(3, 5, 2))) {
+            Tensor x = Tensor.randn(new Generator(1), 2, 3, 6, 5).requiresGrad_();
+            Tensor y = block.forward(x);
+            Tensor w = Tensor.randn(new Generator(2), y.shape());
+            y.mul(w).sum().backward();
+            List<float[]> inPlaceGrads = new java.util.ArrayList<>();
+            inPlaceGrads.add(x.grad().toArray());
+            block.parameters().forEach(p -> inPlaceGrads.add(p.grad().toArray()));
+            block.zeroGrad();
+
+            // The same block written out of place: relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)).
+            Tensor x2 = Tensor.randn(new Generator(1), 2, 3, 6, 5).requiresGrad_();
+            Tensor out = block.bn1.forward(block.conv1.forward(x2)).relu();
+            out = block.bn2.forward(block.conv2.forward(out));
+            Tensor identity = block.downsample == null ? x2 : block.downsample.forward(x2);
+            Tensor y2 = out.add(identity).relu();
+            y2.mul(w).sum().backward();
+            assertArrayEquals(y2.toArray(), y.toArray());
+            assertArrayEquals(x2.grad().toArray(), inPlaceGrads.get(0));
+            for (int i = 0; i < block.parameters().size(); i++) {
+                assertArrayEquals(block.parameters().get(i).grad().toArray(), inPlaceGrads.get(i + 1), "parameter " + i);
+            }
+        }
+    }
+
+    @Test
     void childrenAndKeysAreTorchvisions() {
         BasicBlock basic = new BasicBlock(64, 128, 2);
         assertEquals(List.of("conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
@@ -70,12 +98,12 @@ class ResidualBlockTest {
                 "bn2.running_var", "bn2.num_batches_tracked", "downsample.0.weight", "downsample.1.weight",
                 "downsample.1.bias", "downsample.1.running_mean", "downsample.1.running_var",
                 "downsample.1.num_batches_tracked"), List.copyOf(basic.stateDict().keySet()));
-        // torchvision prints ReLU(inplace=True); Kindling has no in-place ReLU module.
+        // print(torchvision.models.resnet.BasicBlock(64, 128, 2, downsample)) in PyTorch 1.13
         assertEquals("""
                 BasicBlock(
                   (conv1): Conv2d(64, 128, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)
                   (bn1): BatchNorm2d(128, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-                  (relu): ReLU()
+                  (relu): ReLU(inplace=True)
                   (conv2): Conv2d(128, 128, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), bias=False)
                   (bn2): BatchNorm2d(128, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
                   (downsample): Sequential(
