@@ -532,10 +532,10 @@ final class ConvPanelSimd {
     /**
      * phases[p·phaseStride + m] = row[m·s + p] for p &lt; s, m &lt; phaseStride: a padded image row split
      * into its s column phases, s = 2 or 4 (dividing LANES), s vectors at a time. Phase p's vector takes
-     * the floats s·i + p of s consecutive vectors: each is rearranged so that its floats of phase p
-     * land in its quarter (half) of the lanes, and the quarters are blended. Vector gathers did this
-     * before and took most of a band's copying: s² rearranges and s(s − 1) blends per s vectors cost
-     * less than s gathers.
+     * the floats s·i + p of s consecutive vectors: vector t is rearranged so that its floats of phase p
+     * land in quarter t of the lanes (half t for s = 2), and the quarters are blended. Not gathers (as
+     * {@link ConvSimd#padAndSplit}): a gather of LANES floats costs tens of cycles, and s² rearranges
+     * and s(s − 1) blends per s vectors cost less than s gathers.
      */
     static void splitColumns(float[] row, int s, int phaseStride, float[] phases) {
         if (s == 2) {
