@@ -68,9 +68,9 @@ final class ConvPanelSimd {
     /** Output positions per panel: three vectors. */
     static final int NR = 3 * LANES;
     /**
-     * Panels per task. A band pads and copies the phase rows its outputs read, two more than its own
+     * Panels per task. A band builds the phase rows its outputs read, two more than its own
      * on AlexNet's conv1 (the filter reaches ⌊(k_h − 1)·d_h/s_h⌋ rows further) plus a partly used one
-     * at each end: 16 panels (14 output rows there) copy a fifth fewer rows than 8.
+     * at each end: 16 panels (14 output rows there) build a fifth fewer rows than 8.
      */
     static final int BAND = 16;
     /**
@@ -92,7 +92,7 @@ final class ConvPanelSimd {
      */
     static volatile boolean stageEveryBand;
 
-    /** Per-thread buffers: the padded image, the band's shifted copies, a tile and staged bands, kept from call to call. */
+    /** Per-thread buffers: the band's shifted copies, one padded image row and its column phases, a tile and staged bands, kept from call to call. */
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     static final class Workspace {
@@ -447,10 +447,12 @@ final class ConvPanelSimd {
      * group (from c₀), uFrom ≤ u &lt; uTo, j &lt; W_out, phase = p_h·s_w + p_w, where xpad is image n
      * with its zero padding: the band's rows of every phase plane, once per column shift e, W_out
      * floats each, built straight from x. Each image row the band reads is copied once into a padded
-     * row, split into its s_w column phases (W_out + shifts − 1 floats each, a float at a time), and
-     * each phase row is copied shifts times, shifted, in whole vectors (the last one ending at the
-     * row's end). Rows of the padding are written as zeros: the buffer holds another band's rows
-     * before. The planes of S start {@code sPlane} floats apart, at least (uTo − uFrom)·W_out.
+     * row (zero outside the image: cleared at each call, whose rows all fill the same columns), split
+     * into its s_w column phases of W_out + shifts − 1 floats ({@link #splitColumns} for s_w = 2 and 4,
+     * a float at a time for the others), and each phase row is copied shifts times, shifted, in whole
+     * vectors (the last one ending at the row's end). Rows of the padding are written as zeros: the
+     * buffer holds another band's rows before. The planes of S start {@code sPlane} floats apart, at
+     * least (uTo − uFrom)·W_out.
      */
     static void buildShifted(float[] x, ConvGeometry g, int n, int firstChannel, int shifts,
                              int uFrom, int uTo, int sPlane, float[] s, Workspace workspace) {
@@ -530,10 +532,10 @@ final class ConvPanelSimd {
     /**
      * phases[p·phaseStride + m] = row[m·s + p] for p &lt; s, m &lt; phaseStride: a padded image row split
      * into its s column phases, s = 2 or 4 (dividing LANES), s vectors at a time. Phase p's vector takes
-     * the floats s·i + p of s consecutive vectors: each is rearranged so that its floats of phase p
-     * land in its quarter (half) of the lanes, and the quarters are blended. Vector gathers did this
-     * before and took most of a band's copying: s² rearranges and s(s − 1) blends per s vectors cost
-     * less than s gathers.
+     * the floats s·i + p of s consecutive vectors: vector t is rearranged so that its floats of phase p
+     * land in quarter t of the lanes (half t for s = 2), and the quarters are blended. Not gathers (as
+     * {@link ConvSimd#padAndSplit}): a gather of LANES floats costs tens of cycles, and s² rearranges
+     * and s(s − 1) blends per s vectors cost less than s gathers.
      */
     static void splitColumns(float[] row, int s, int phaseStride, float[] phases) {
         if (s == 2) {

@@ -464,14 +464,6 @@ final class ConvSimd {
      * planes padded to 18×18) it is two thirds of the buffer.
      */
     static void padAndSplit(float[] x, ConvGeometry g, Layout layout, int n, float[] xq) {
-        padAndSplit(x, g, layout, n, xq, 0, layout.rows);
-    }
-
-    /**
-     * {@link #padAndSplit} for the rows {@code uFrom ≤ u < uTo} of every phase plane only (a band of
-     * output rows reads no others); the other rows of {@code xq} keep whatever they held.
-     */
-    static void padAndSplit(float[] x, ConvGeometry g, Layout layout, int n, float[] xq, int uFrom, int uTo) {
         int plane = g.height() * g.width();
         int sw = g.strideW();
         int out = 0;
@@ -488,9 +480,8 @@ final class ConvSimd {
                     }
                     VectorMask<Float> tail = SPECIES.indexInRange(0, length % LANES);   // the last partial vector's lanes
                     // Rows u of this phase that hold image rows h = u·s_h + p_h − pad_top in [0, H).
-                    int u0 = Math.max(uFrom, Math.max(0, (g.padTop() - ph + g.strideH() - 1) / g.strideH()));
-                    int u1 = Math.min(Math.min(uTo, layout.rows),
-                            Math.floorDiv(g.height() - 1 + g.padTop() - ph, g.strideH()) + 1);
+                    int u0 = Math.max(0, (g.padTop() - ph + g.strideH() - 1) / g.strideH());
+                    int u1 = Math.min(layout.rows, Math.floorDiv(g.height() - 1 + g.padTop() - ph, g.strideH()) + 1);
                     for (int u = u0; u < u1; u++) {
                         int xRow = xBase + (u * g.strideH() + ph - g.padTop()) * g.width() + shift;
                         int to = out + u * layout.cols + first;

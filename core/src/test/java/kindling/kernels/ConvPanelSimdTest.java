@@ -90,6 +90,36 @@ class ConvPanelSimdTest {
     }
 
     @Test
+    void matchesTheTextbookLoopsWhenThePaddingOutreachesTheFilterOrTheImageOutreachesTheOutputs() {
+        // Padding wider than a 3×3 filter reaches: whole output rows (top and bottom) and columns
+        // (left and right) read only zeros; strides 2 (split in vectors) and 3 (a float at a time).
+        assertMatches(ConvGeometry.of(2, 2, 30, 45, 6, 3, 3, 2, 2, 4, 5, 3, 6, 1, 1, 1));
+        assertMatches(ConvGeometry.of(1, 2, 30, 47, 6, 3, 3, 3, 3, 4, 5, 5, 4, 1, 1, 1));
+        // Image columns past the last output's reach ((k_w − 1)·d_w not a multiple of s_w): the padded
+        // row is shorter than the image row, for strides 2, 3 and 4.
+        assertMatches(ConvGeometry.of(1, 1, 41, 63, 5, 5, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1));
+        assertMatches(ConvGeometry.of(1, 1, 41, 61, 5, 5, 2, 2, 3, 0, 0, 0, 0, 1, 1, 1));
+        assertMatches(ConvGeometry.of(1, 1, 40, 58, 5, 9, 3, 4, 4, 0, 0, 0, 0, 1, 1, 1));
+    }
+
+    @Test
+    void aThreadsBuffersLeftByAnotherLayerPutNoValuesInThePadding() {
+        // One thread keeps its padded row from call to call: a wide layer without padding fills it
+        // with image values, and a narrower padded layer after it must still read zeros there.
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            for (int stride : new int[] {2, 3, 4}) {
+                ConvGeometry wide = ConvGeometry.of(1, 1, 20, 230, 4, 3, 5, 2, stride, 0, 0, 0, 0, 1, 1, 1);
+                ConvPanelSimd.forward(randomArray(wide.height() * wide.width()), randomArray(4 * wide.patchSize()), null, wide);
+                assertMatches(ConvGeometry.of(1, 1, 20, 50, 4, 3, 5, 2, stride, 1, 1, 3, 3, 1, 1, 1));
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void takesStridedLayersWithShortPatchesOnly() {
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(32, 64, 28, 28, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));   // stride 1
         assertFalse(ConvPanelSimd.suits(ConvGeometry.of(256, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1)));   // LeNet conv2
