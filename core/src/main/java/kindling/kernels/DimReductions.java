@@ -256,6 +256,9 @@ public final class DimReductions {
             });
             return;
         }
+        if (mid == 0) {
+            return;                         // no channels: nothing to sum (and no block size to divide by)
+        }
         int channelsPerTask = (mid + CHANNEL_TASKS - 1) / CHANNEL_TASKS;
         int tasks = (mid + channelsPerTask - 1) / channelsPerTask;
         Threads.Task channels = t -> sumRuns(g, outer, mid, inner, out, t * channelsPerTask,
