@@ -1,5 +1,6 @@
 package kindling.kernels;
 
+import static kindling.kernels.KernelTwins.inEachFastMode;
 import static kindling.kernels.KernelTwins.randomArray;
 import static kindling.kernels.KernelTwins.withFastKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,7 +88,7 @@ class BiasKernelsTest {
 
     @Test
     void sumChannelsMatchesItsTwinAndIsTheSameAtAnyThreadCount() {
-        withFastKernels(() -> {
+        inEachFastMode(() -> {
             try {
                 for (int[] v : concat(VIEWS, EMPTY_AND_ONE_CHANNEL)) {
                     float[] g = randomArray(random, v[0] * v[1] * v[2]);
@@ -132,7 +133,7 @@ class BiasKernelsTest {
         // whether the runs are read channel by channel or in memory order, by the plain or the vector code.
         // The shapes: fewer channels than blocks, more, one; runs shorter than a vector, whole vectors,
         // tails; N = 1; and (9, 64, 100) large enough to be split among threads.
-        withFastKernels(() -> {
+        inEachFastMode(() -> {
             try {
                 for (int[] v : new int[][] {{4, 6, 49}, {9, 64, 100}, {3, 5, 784}, {2, 9, 7}, {5, 3, 8}, {2, 7, 17},
                         {3, 1, 100}, {1, 64, 100}, {1, 17, 3 * Threads.ELEMENTWISE_BLOCK / 17 + 9}}) {
