@@ -37,20 +37,18 @@ public final class MulOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor a = this.a.get();
         Tensor b = this.b.get();
-        if (needsInputGrad(0) && needsInputGrad(1) && Shape.same(a.shape(), gradOutput.shape())
-                && Shape.same(b.shape(), gradOutput.shape())) {
-            float[] g = gradOutput.data();
-            float[] gradA = new float[g.length];
-            float[] gradB = mayOverwriteGradOutput() ? g : new float[g.length];   // g: no one else sees it
-            Elementwise.mulBackward(g, a.data(), b.data(), gradA, gradB);
-            return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradB == g ? gradOutput : Tensor.wrap(gradB, b.shape())};
+        boolean noBroadcast = Shape.same(a.shape(), gradOutput.shape()) && Shape.same(b.shape(), gradOutput.shape());
+        if (noBroadcast && needsInputGrad(0) && needsInputGrad(1)) {
+            float[] gradA = new float[gradOutput.numel()];
+            float[] gradB = gradInputArray(gradOutput);       // ∂L/∂c's own array when no one else sees it
+            Elementwise.mulBackward(gradOutput.data(), a.data(), b.data(), gradA, gradB);
+            return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradInputTensor(gradB, gradOutput)};
         }
         Tensor gradA = needsInputGrad(0) ? Broadcast.sumTo(gradOutput.mul(b), a.shape()) : null;
         Tensor gradB = null;
         if (needsInputGrad(1)) {
-            if (mayOverwriteGradOutput() && Shape.same(a.shape(), gradOutput.shape())
-                    && Shape.same(b.shape(), gradOutput.shape())) {
-                float[] g = gradOutput.data();         // no one else sees g, and ∂L/∂a has been read from it
+            if (noBroadcast && mayOverwriteGradOutput()) {   // only b needs a gradient, and no one else sees g
+                float[] g = gradOutput.data();
                 Elementwise.zip(Elementwise.Binary.MUL, g, a.data(), g);
                 gradB = gradOutput;
             } else {
