@@ -12,9 +12,9 @@ import kindling.tensor.Tensor;
  *   forward:   c = a · b
  *   backward:  ∂L/∂a = ∂L/∂c · b,   ∂L/∂b = ∂L/∂c · a    (each summed back over its broadcast dims)
  * </pre>
- * Without broadcasting, both gradients come from one pass ({@link Elementwise#mulBackward}) that reads
- * ∂L/∂c once, and ∂L/∂b is written over ∂L/∂c itself when the backward walk says no one else can see
- * it. Shape: a and b broadcast to c.
+ * Without broadcasting, when both inputs need a gradient, both come from one pass
+ * ({@link Elementwise#mulBackward}) that reads ∂L/∂c once; with or without ∂L/∂a, ∂L/∂b is written over
+ * ∂L/∂c itself when the backward walk says no one else can see it. Shape: a and b broadcast to c.
  */
 public final class MulOp extends Function {
     private Saved a;

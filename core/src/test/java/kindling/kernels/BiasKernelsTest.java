@@ -5,6 +5,7 @@ import static kindling.kernels.KernelTwins.randomArray;
 import static kindling.kernels.KernelTwins.withFastKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -161,9 +162,7 @@ class BiasKernelsTest {
 
     @Test
     void vectorRunSumsEqualThePlainRunSum() {
-        if (!Kernels.vectorModulePresent()) {
-            return;
-        }
+        assumeTrue(Kernels.vectorModulePresent(), "ElementwiseSimd needs --add-modules jdk.incubator.vector");
         for (int inner : new int[] {1, 7, 8, 9, 15, 16, 17, 100, 784}) {
             for (int runs = 1; runs <= 9; runs++) {
                 int base = 3;
