@@ -537,7 +537,7 @@ class Report:
                "writes the whole array, three quarters as long as a ReLU's own pass on one thread, and it runs on "
                "the allocating thread alone whatever the thread count. A copy pays it too: the JVM zeroes "
                "an array this large even when a copy fills it next. So a Kindling op costs about one such "
-               "pass per array it returns on top of ND4J's loop, which is the gap in the forward column. A leaf's "
+               "pass per array it returns on top of its own loop. A leaf's "
                "gradient that no other tensor shares becomes its `grad` without a copy, as in PyTorch; the "
                "gradient passed to `backward` is copied (add and the input of a bias), as ND4J writes it "
                "into its own gradient arrays. [kernels.md](kernels.md) takes each op apart, phase by phase.", "")

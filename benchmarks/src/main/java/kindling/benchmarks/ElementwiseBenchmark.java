@@ -35,10 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * These ops are memory-bound (one or two flops per value read), so the time is the figure to compare.
  * Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed ∂L/∂y,
  * every input's gradient cleared after, as in a training step; it allocates its outputs and gradients,
- * and the JVM zeroes each new array on the allocating thread before the op's pass writes it. Per call,
- * full-size arrays: relu 2 (y, ∂L/∂x), add 3 (c, and ∂L/∂a and ∂L/∂b copied from the fixed ∂L/∂c, which
- * the caller keeps), mul 3 (c, ∂L/∂a and ∂L/∂b, from one pass), biasConv 2 (y, ∂L/∂x copied) and the
- * 64 sums.
+ * and the JVM zeroes each new array on the allocating thread before the op's pass writes it. Per
+ * forward+backward call, full-size arrays: relu and sigmoid 2 (y, ∂L/∂x), add 3 (c, and ∂L/∂a and ∂L/∂b
+ * copied from the fixed ∂L/∂c, which the caller keeps), mul 3 (c, ∂L/∂a and ∂L/∂b, from one pass),
+ * biasConv and biasFc 2 (y, ∂L/∂x copied) and the bias's sums; a forward alone allocates its output.
  * ND4J writes into preallocated arrays (its best case, as a DL4J workspace reuses memory): {@code relu} / {@code relu_bp} (cut-off 0),
  * {@code sigmoid} / {@code sigmoid_bp}, {@code add} / {@code add_bp} and {@code multiply} /
  * {@code multiply_bp} (which broadcast, and reduce the gradient of a broadcast operand, as Kindling does).

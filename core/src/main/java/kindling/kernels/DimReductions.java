@@ -256,6 +256,9 @@ public final class DimReductions {
             });
             return;
         }
+        if (mid == 0) {
+            return;                         // no channels: nothing to sum (and no block size to divide by)
+        }
         int channelsPerTask = (mid + CHANNEL_TASKS - 1) / CHANNEL_TASKS;
         int tasks = (mid + channelsPerTask - 1) / channelsPerTask;
         Threads.Task channels = t -> sumRuns(g, outer, mid, inner, out, t * channelsPerTask,
@@ -280,8 +283,8 @@ public final class DimReductions {
      * double. The runs are read in memory order (o outer, then the block's channels), the channels'
      * totals kept side by side: walking one channel's runs across o instead jumps by mid·inner floats
      * after every short run (784 floats for a 28×28 image), a pattern the hardware prefetcher follows
-     * badly, so the pass ran well below memory speed. Each total sees the same additions in the same
-     * order either way.
+     * badly, so such a walk runs well below memory speed. Each total sees the same additions in the
+     * same order either way.
      */
     private static void sumRuns(float[] g, int outer, int mid, int inner, float[] out, int from, int to) {
         double[] totals = new double[to - from];

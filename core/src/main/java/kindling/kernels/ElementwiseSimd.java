@@ -205,7 +205,11 @@ final class ElementwiseSimd {
         }
     }
 
-    /** The tail g[from..to) added into lane 0 one at a time, then the lanes paired as runSum pairs them. */
+    /**
+     * The tail g[from..to) added into lane 0 one at a time, then the lanes paired as runSum pairs them.
+     * Not {@link LaneSums#inOrder}: the order here is runSum's pairing, so that the two agree to the bit;
+     * like inOrder it is written out in Java (no {@code reduceLanes}), so every JIT tier follows it.
+     */
     private static float finishRun(FloatVector partial, float[] g, int from, int to) {
         float s0 = partial.lane(0);
         for (int i = from; i < to; i++) {

@@ -12,9 +12,9 @@ import kindling.tensor.Tensor;
  *   forward:   c = a · b
  *   backward:  ∂L/∂a = ∂L/∂c · b,   ∂L/∂b = ∂L/∂c · a    (each summed back over its broadcast dims)
  * </pre>
- * Without broadcasting, both gradients come from one pass ({@link Elementwise#mulBackward}) that reads
- * ∂L/∂c once, and ∂L/∂b is written over ∂L/∂c itself when the backward walk says no one else can see
- * it. Shape: a and b broadcast to c.
+ * Without broadcasting, when both inputs need a gradient, both come from one pass
+ * ({@link Elementwise#mulBackward}) that reads ∂L/∂c once; with or without ∂L/∂a, ∂L/∂b is written over
+ * ∂L/∂c itself when the backward walk says no one else can see it. Shape: a and b broadcast to c.
  */
 public final class MulOp extends Function {
     private Saved a;
@@ -37,20 +37,18 @@ public final class MulOp extends Function {
     protected Tensor[] backward(Tensor gradOutput) {
         Tensor a = this.a.get();
         Tensor b = this.b.get();
-        if (needsInputGrad(0) && needsInputGrad(1) && Shape.same(a.shape(), gradOutput.shape())
-                && Shape.same(b.shape(), gradOutput.shape())) {
-            float[] g = gradOutput.data();
-            float[] gradA = new float[g.length];
-            float[] gradB = mayOverwriteGradOutput() ? g : new float[g.length];   // g: no one else sees it
-            Elementwise.mulBackward(g, a.data(), b.data(), gradA, gradB);
-            return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradB == g ? gradOutput : Tensor.wrap(gradB, b.shape())};
+        boolean noBroadcast = Shape.same(a.shape(), gradOutput.shape()) && Shape.same(b.shape(), gradOutput.shape());
+        if (noBroadcast && needsInputGrad(0) && needsInputGrad(1)) {
+            float[] gradA = new float[gradOutput.numel()];
+            float[] gradB = gradInputArray(gradOutput);       // ∂L/∂c's own array when no one else sees it
+            Elementwise.mulBackward(gradOutput.data(), a.data(), b.data(), gradA, gradB);
+            return new Tensor[] {Tensor.wrap(gradA, a.shape()), gradInputTensor(gradB, gradOutput)};
         }
         Tensor gradA = needsInputGrad(0) ? Broadcast.sumTo(gradOutput.mul(b), a.shape()) : null;
         Tensor gradB = null;
         if (needsInputGrad(1)) {
-            if (mayOverwriteGradOutput() && Shape.same(a.shape(), gradOutput.shape())
-                    && Shape.same(b.shape(), gradOutput.shape())) {
-                float[] g = gradOutput.data();         // no one else sees g, and ∂L/∂a has been read from it
+            if (noBroadcast && mayOverwriteGradOutput()) {   // only b needs a gradient, and no one else sees g
+                float[] g = gradOutput.data();
                 Elementwise.zip(Elementwise.Binary.MUL, g, a.data(), g);
                 gradB = gradOutput;
             } else {

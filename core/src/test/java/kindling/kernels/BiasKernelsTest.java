@@ -1,9 +1,11 @@
 package kindling.kernels;
 
+import static kindling.kernels.KernelTwins.inEachFastMode;
 import static kindling.kernels.KernelTwins.randomArray;
 import static kindling.kernels.KernelTwins.withFastKernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -82,11 +84,14 @@ class BiasKernelsTest {
         assertArrayEquals(new float[] {99, 98, 197, 196, 295, 294, 93, 92, 191, 190, 289, 288}, out, 0f);
     }
 
+    /** Shapes for the sums only: empty along each dim, and one channel over a whole image. */
+    private static final int[][] EMPTY_AND_ONE_CHANNEL = {{2, 0, 5}, {0, 3, 5}, {2, 3, 0}, {0, 4, 1}, {1, 1, 784}};
+
     @Test
     void sumChannelsMatchesItsTwinAndIsTheSameAtAnyThreadCount() {
-        withFastKernels(() -> {
+        inEachFastMode(() -> {
             try {
-                for (int[] v : VIEWS) {
+                for (int[] v : concat(VIEWS, EMPTY_AND_ONE_CHANNEL)) {
                     float[] g = randomArray(random, v[0] * v[1] * v[2]);
                     float[] naive = new float[v[1]];
                     DimReductions.sumChannelsNaive(g, v[0], v[1], v[2], naive);
@@ -124,12 +129,15 @@ class BiasKernelsTest {
     }
 
     @Test
-    void channelRunsAreSummedAsBeforeBitForBit() {
+    void channelTotalsAreRunSumsAddedInOrderInEitherModeAndAtAnyThreadCount() {
         // Each channel's total is its run sums (eight partial sums each) added in double in o order,
         // whether the runs are read channel by channel or in memory order, by the plain or the vector code.
-        withFastKernels(() -> {
+        // The shapes: fewer channels than blocks, more, one; runs shorter than a vector, whole vectors,
+        // tails; N = 1; and (9, 64, 100) large enough to be split among threads.
+        inEachFastMode(() -> {
             try {
-                for (int[] v : new int[][] {{4, 6, 49}, {9, 64, 100}, {3, 5, 784}, {2, 9, 7}, {5, 3, 8}, {2, 7, 17}}) {
+                for (int[] v : new int[][] {{4, 6, 49}, {9, 64, 100}, {3, 5, 784}, {2, 9, 7}, {5, 3, 8}, {2, 7, 17},
+                        {3, 1, 100}, {1, 64, 100}, {1, 17, 3 * Threads.ELEMENTWISE_BLOCK / 17 + 9}}) {
                     float[] g = randomArray(random, v[0] * v[1] * v[2]);
                     float[] expected = new float[v[1]];
                     for (int m = 0; m < v[1]; m++) {
@@ -154,9 +162,7 @@ class BiasKernelsTest {
 
     @Test
     void vectorRunSumsEqualThePlainRunSum() {
-        if (!Kernels.vectorModulePresent()) {
-            return;
-        }
+        assumeTrue(Kernels.vectorModulePresent(), "ElementwiseSimd needs --add-modules jdk.incubator.vector");
         for (int inner : new int[] {1, 7, 8, 9, 15, 16, 17, 100, 784}) {
             for (int runs = 1; runs <= 9; runs++) {
                 int base = 3;
@@ -227,5 +233,11 @@ class BiasKernelsTest {
         } finally {
             Threads.set(threadsBefore);
         }
+    }
+
+    private static int[][] concat(int[][] first, int[][] second) {
+        int[][] all = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 }

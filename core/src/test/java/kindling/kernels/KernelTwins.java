@@ -23,6 +23,25 @@ final class KernelTwins {
         }
     }
 
+    /**
+     * Runs {@code body} once in mode plain and, when the Vector API module is present, once in mode
+     * simd, whatever mode the test JVM was started in: for kernels whose two fast paths are held to the
+     * same bits, so that one test run reaches both.
+     */
+    static void inEachFastMode(Runnable body) {
+        KernelMode before = Kernels.requestedMode();
+        try {
+            Kernels.setMode(KernelMode.PLAIN);
+            body.run();
+            if (Kernels.vectorModulePresent()) {
+                Kernels.setMode(KernelMode.SIMD);
+                body.run();
+            }
+        } finally {
+            Kernels.setMode(before);
+        }
+    }
+
     static float[] randomArray(SplittableRandom random, int length) {
         float[] a = new float[length];
         for (int i = 0; i < length; i++) {
