@@ -407,32 +407,53 @@ final class ConvChannelSimd {
 
     /**
      * y[n][o][p] = tile[p·C_out + o] + bias[o]: the tile (pixels × filters) transposed into image n's
-     * planes. Where this machine's LANES has a generated transposition (4, 8 or 16 lanes:
-     * {@link ConvChannelSimdKernels#transpose}), the tile goes as LANES × LANES blocks (LANES pixels ×
-     * one vector of filters), each transposed in registers and stored as LANES runs of LANES pixels,
-     * the last block of a plane ending at the plane's end (overlapping the one before it with the same
-     * values). Otherwise each vector of a plane is one gather down the tile's column o
-     * ({@code tileColumn} = 0, C_out, 2·C_out, ...), with the same overlap; the gathers cost about
-     * twice the transpositions on LeNet's conv2. A plane smaller than a vector goes one float at a
-     * time. That branch runs: {@link #accepts} asks two vectors of filters for one row of at least 10
-     * pixels only, so with 16 lanes a 1 × 10 to 1 × 15 plane takes it (the random-geometry test meets
-     * such planes).
+     * planes ({@code bias} may be null: + 0). Where this machine's LANES has a generated transposition
+     * (4, 8 or 16 lanes: {@link ConvChannelSimdKernels#transposes}) and a plane holds at least one
+     * vector, {@link #storeImageInBlocks}; else {@link #storeImageByGathers}. Both give the same bits:
+     * each float of y is one tile float plus its bias, added once.
      */
     private static void storeImage(float[] tile, int tileAt, int[] tileColumn, float[] bias, ConvGeometry g, int n,
                                    float[] y) {
+        if (g.outPlane() >= LANES && ConvChannelSimdKernels.transposes()) {
+            storeImageInBlocks(tile, tileAt, bias, g, n, y);
+        } else {
+            storeImageByGathers(tile, tileAt, tileColumn, bias, g, n, y);
+        }
+    }
+
+    /**
+     * {@link #storeImage} as LANES × LANES blocks (LANES pixels × one vector of filters), each
+     * transposed in registers ({@link ConvChannelSimdKernels#transpose}) and stored as LANES runs of
+     * LANES pixels of y; the last block of a plane ends at the plane's end, overlapping the one before
+     * it with the same values. Needs a plane of at least LANES pixels and a generated transposition for
+     * this LANES. The gathers of {@link #storeImageByGathers} cost about twice as much on LeNet's conv2
+     * (docs/kernels.md).
+     */
+    static void storeImageInBlocks(float[] tile, int tileAt, float[] bias, ConvGeometry g, int n, float[] y) {
         int filters = g.outChannels();
         int plane = g.outPlane();
-        if (plane >= LANES && ConvChannelSimdKernels.transposes()) {
-            for (int v = 0; v < filters; v += LANES) {
-                FloatVector bv = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, v);
-                int to = (n * filters + v) * plane;
-                for (int p = 0; p < plane; p += LANES) {
-                    int q = Math.min(p, plane - LANES);
-                    ConvChannelSimdKernels.transpose(tile, tileAt + q * filters + v, filters, bv, y, to + q, plane);
-                }
+        for (int v = 0; v < filters; v += LANES) {
+            FloatVector bv = bias == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, bias, v);
+            int to = (n * filters + v) * plane;
+            for (int p = 0; p < plane; p += LANES) {
+                int q = Math.min(p, plane - LANES);
+                ConvChannelSimdKernels.transpose(tile, tileAt + q * filters + v, filters, bv, y, to + q, plane);
             }
-            return;
         }
+    }
+
+    /**
+     * {@link #storeImage} for any LANES: each vector of a plane is one gather down the tile's column o
+     * ({@code tileColumn} = 0, C_out, 2·C_out, ...), the last one ending at the plane's end (overlapping
+     * the one before it with the same values). A plane smaller than a vector goes one float at a time.
+     * Where there is a transposition, only that branch runs here: {@link #accepts} asks two vectors of
+     * filters for one row of at least 10 pixels only, so with 16 lanes a 1 × 10 to 1 × 15 plane takes
+     * it (the random-geometry test meets such planes).
+     */
+    static void storeImageByGathers(float[] tile, int tileAt, int[] tileColumn, float[] bias, ConvGeometry g, int n,
+                                    float[] y) {
+        int filters = g.outChannels();
+        int plane = g.outPlane();
         for (int o = 0; o < filters; o++) {
             int to = (n * filters + o) * plane;
             float b = bias == null ? 0f : bias[o];
@@ -513,10 +534,10 @@ final class ConvChannelSimd {
      * </pre>
      * Per pixel and block of R × J taps: V vector loads of ∂L/∂y, R·J broadcasts of one input value
      * each, V·R·J FMAs, the sums in registers for all the pixels of an image. ∂L/∂y of an image is
-     * first transposed to pixels × filters (gradT, a per-thread buffer: the forward's
-     * {@link #storeImage} the other way round, LANES × LANES blocks in registers, or one vector gather
-     * per pixel on a machine with no generated transposition or a plane smaller than a vector), so
-     * that a pixel's filters are one vector.
+     * first transposed to pixels × filters (gradT, a per-thread buffer: LANES × LANES blocks in
+     * registers, {@link #gradientByPixelsInBlocks}, or one vector gather per pixel,
+     * {@link #gradientByPixelsByGathers}, on a machine with no generated transposition or for a plane
+     * smaller than a vector), so that a pixel's filters are one vector.
      * The images are cut into at most {@link #WEIGHT_RUNS} runs, which depend on the batch alone;
      * each run adds its images in order into its own partial sums, the runs go to the threads, and
      * the partial sums are added in order of the runs: the same bits for any thread count.
@@ -537,12 +558,7 @@ final class ConvChannelSimd {
                 pixels[p] = i * g.strideH() * colsOf + j;
             }
         }
-        int[] planeColumn = new int[LANES];              // a gather across the filters' planes at one pixel
-        for (int lane = 0; lane < LANES; lane++) {
-            planeColumn[lane] = lane * plane;
-        }
-        boolean transposes = plane >= LANES && ConvChannelSimdKernels.transposes();
-        FloatVector minusZero = FloatVector.broadcast(SPECIES, -0f);
+        boolean inBlocks = plane >= LANES && ConvChannelSimdKernels.transposes();
         int patch = g.patchSize();
         int runs = Math.min(g.batch(), WEIGHT_RUNS);
         float[][] partials = new float[runs][];
@@ -553,21 +569,10 @@ final class ConvChannelSimd {
             for (int n = run * g.batch() / runs; n < (run + 1) * g.batch() / runs; n++) {
                 float[] src = source(x, g, n, direct, rowsOf, colsOf, workspace);
                 int xIndex = sourceIndex(g, n, direct);
-                for (int v = 0; v < vectors; v++) {                  // gradT[p][o] = ∂L/∂y[n][o][p]
-                    int from = (n * filters + v * LANES) * plane;
-                    if (transposes) {
-                        // LANES filters' runs of LANES pixels turned into LANES pixels' vectors of
-                        // filters; adding −0 leaves every float as it is, −0 included.
-                        for (int p = 0; p < plane; p += LANES) {
-                            int q = Math.min(p, plane - LANES);
-                            ConvChannelSimdKernels.transpose(gradY, from + q, plane, minusZero, gradT, q * filters + v * LANES, filters);
-                        }
-                        continue;
-                    }
-                    for (int p = 0; p < plane; p++) {
-                        FloatVector.fromArray(SPECIES, gradY, from + p, planeColumn, 0)
-                                .intoArray(gradT, p * filters + v * LANES);
-                    }
+                if (inBlocks) {                                      // gradT[p][o] = ∂L/∂y[n][o][p]
+                    gradientByPixelsInBlocks(gradY, g, n, gradT);
+                } else {
+                    gradientByPixelsByGathers(gradY, g, n, gradT);
                 }
                 imageWeight(src, xIndex, rowsOf, colsOf, pixels, gradT, g, block, partial);
             }
@@ -584,6 +589,43 @@ final class ConvChannelSimd {
             }
         }
         return gradW;
+    }
+
+    /**
+     * gradT[p·C_out + o] = ∂L/∂y[n][o][p]: image n's ∂L/∂y as pixels × filters, by the forward's
+     * transposition ({@link #storeImageInBlocks} the other way round: LANES filters' runs of LANES
+     * pixels turned into LANES pixels' vectors of filters, the last block of a plane moved back to end
+     * at its end). The generated transposition adds a bias; here it adds −0, which leaves every number
+     * as it is (x + −0 = x for x = +0 and −0 alike, infinities and subnormals included; a NaN stays a
+     * NaN). Needs a plane of at least LANES pixels and a generated transposition for this LANES.
+     */
+    static void gradientByPixelsInBlocks(float[] gradY, ConvGeometry g, int n, float[] gradT) {
+        int filters = g.outChannels();
+        int plane = g.outPlane();
+        FloatVector minusZero = FloatVector.broadcast(SPECIES, -0f);
+        for (int v = 0; v < filters; v += LANES) {
+            int from = (n * filters + v) * plane;
+            for (int p = 0; p < plane; p += LANES) {
+                int q = Math.min(p, plane - LANES);
+                ConvChannelSimdKernels.transpose(gradY, from + q, plane, minusZero, gradT, q * filters + v, filters);
+            }
+        }
+    }
+
+    /** {@link #gradientByPixelsInBlocks} for any LANES and plane: one vector gather across the filters' planes per pixel. */
+    static void gradientByPixelsByGathers(float[] gradY, ConvGeometry g, int n, float[] gradT) {
+        int filters = g.outChannels();
+        int plane = g.outPlane();
+        int[] planeColumn = new int[LANES];
+        for (int lane = 0; lane < LANES; lane++) {
+            planeColumn[lane] = lane * plane;
+        }
+        for (int v = 0; v < filters; v += LANES) {
+            int from = (n * filters + v) * plane;
+            for (int p = 0; p < plane; p++) {
+                FloatVector.fromArray(SPECIES, gradY, from + p, planeColumn, 0).intoArray(gradT, p * filters + v);
+            }
+        }
     }
 
     /** One image's share of ∂L/∂W, added to {@code partial} ([tap k][filter o]), block of taps by block. */

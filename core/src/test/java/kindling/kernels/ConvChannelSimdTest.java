@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,7 +124,7 @@ class ConvChannelSimdTest {
         float[] tile = randomArray(5 + lanes * tileStride);
         float[] bias = randomArray(lanes);
         float[] y = new float[7 + lanes * yStride];
-        java.util.Arrays.fill(y, Float.NaN);
+        Arrays.fill(y, Float.NaN);
         ConvChannelSimdKernels.transpose(tile, 5, tileStride, FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, bias, 0),
                 y, 7, yStride);
         for (int i = 0; i < y.length; i++) {
@@ -133,6 +134,98 @@ class ConvChannelSimdTest {
                 assertEquals(tile[5 + r * tileStride + l] + bias[l], y[i], 0f, "y at row " + l + ", lane " + r);
             } else {
                 assertTrue(Float.isNaN(y[i]), "written outside the block at " + i);
+            }
+        }
+    }
+
+    /**
+     * Output planes for the tile stores and ∂L/∂y's transposition: smaller than 16 lanes (1 × 10), one
+     * vector exactly, one float past a vector, and planes that end in a partial block (LeNet's 10 × 10
+     * among them), with one and two vectors of filters.
+     */
+    private static ConvGeometry[] storeLayers() {
+        int lanes = lanes();
+        int[][] planes = {{1, 10}, {1, lanes}, {1, lanes + 1}, {2, lanes + 3}, {10, 10}, {3, 2 * lanes + 5}};
+        ConvGeometry[] layers = new ConvGeometry[2 * planes.length];
+        for (int i = 0; i < planes.length; i++) {
+            for (int v = 1; v <= 2; v++) {
+                layers[2 * i + v - 1] = ConvGeometry.of(3, 1, planes[i][0], planes[i][1], v * lanes, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+            }
+        }
+        return layers;
+    }
+
+    /** Random floats with −0, +0, infinities, a NaN and the smallest subnormals among them. */
+    private float[] randomArrayWithSpecialValues(int length) {
+        float[] a = randomArray(length);
+        float[] specials = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (int i = 0; i < length; i += 3) {
+            a[i] = specials[random.nextInt(specials.length)];
+        }
+        return a;
+    }
+
+    @Test
+    void storesATileAsTheTextbookTranspositionInBlocksAndByGathersWritingNothingElse() {
+        for (ConvGeometry g : storeLayers()) {
+            int filters = g.outChannels();
+            int plane = g.outPlane();
+            int tileAt = 7;                                  // the tile inside a larger buffer, as the early tiles are
+            float[] tile = randomArrayWithSpecialValues(tileAt + plane * filters + 5);
+            int[] tileColumn = new int[lanes()];
+            for (int lane = 0; lane < lanes(); lane++) {
+                tileColumn[lane] = lane * filters;
+            }
+            for (float[] bias : new float[][] {randomArrayWithSpecialValues(filters), null}) {
+                int n = 1;                                   // the middle image: the others' planes must stay as they are
+                float[] expected = new float[g.batch() * filters * plane];
+                Arrays.fill(expected, 42f);
+                for (int o = 0; o < filters; o++) {
+                    for (int p = 0; p < plane; p++) {
+                        expected[(n * filters + o) * plane + p] = tile[tileAt + p * filters + o] + (bias == null ? 0f : bias[o]);
+                    }
+                }
+                String where = g + (bias == null ? " no bias" : " bias");
+                float[] gathered = new float[expected.length];
+                Arrays.fill(gathered, 42f);
+                ConvChannelSimd.storeImageByGathers(tile, tileAt, tileColumn, bias, g, n, gathered);
+                assertArrayEquals(expected, gathered, where + ", by gathers");
+                if (ConvChannelSimdKernels.transposes() && plane >= lanes()) {
+                    float[] blocks = new float[expected.length];
+                    Arrays.fill(blocks, 42f);
+                    ConvChannelSimd.storeImageInBlocks(tile, tileAt, bias, g, n, blocks);
+                    assertArrayEquals(expected, blocks, where + ", in blocks");
+                }
+            }
+        }
+    }
+
+    @Test
+    void transposesTheOutputGradientToPixelsTimesFiltersBitForBitInBlocksAndByGathers() {
+        // The blocks add −0 on the way: every value, −0, infinities, NaN and subnormals included, must
+        // come out as it went in.
+        for (ConvGeometry g : storeLayers()) {
+            int filters = g.outChannels();
+            int plane = g.outPlane();
+            float[] gradY = randomArrayWithSpecialValues(g.batch() * filters * plane);
+            int n = 2;                                       // the last image: a block must not read past its plane
+            float[] expected = new float[plane * filters];
+            for (int o = 0; o < filters; o++) {
+                for (int p = 0; p < plane; p++) {
+                    expected[p * filters + o] = gradY[(n * filters + o) * plane + p];
+                }
+            }
+            float[] gathered = new float[plane * filters + 3];   // larger, as the per-thread buffer may be
+            Arrays.fill(gathered, 42f);
+            ConvChannelSimd.gradientByPixelsByGathers(gradY, g, n, gathered);
+            assertArrayEquals(expected, Arrays.copyOf(gathered, expected.length), g + " by gathers");
+            assertArrayEquals(new float[] {42f, 42f, 42f}, Arrays.copyOfRange(gathered, expected.length, gathered.length));
+            if (ConvChannelSimdKernels.transposes() && plane >= lanes()) {
+                float[] blocks = new float[plane * filters + 3];
+                Arrays.fill(blocks, 42f);
+                ConvChannelSimd.gradientByPixelsInBlocks(gradY, g, n, blocks);
+                assertArrayEquals(expected, Arrays.copyOf(blocks, expected.length), g + " in blocks");
+                assertArrayEquals(new float[] {42f, 42f, 42f}, Arrays.copyOfRange(blocks, expected.length, blocks.length));
             }
         }
     }
