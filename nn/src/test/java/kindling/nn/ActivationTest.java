@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.function.Supplier;
 import kindling.autograd.GradCheck;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
@@ -107,6 +109,34 @@ class ActivationTest {
         try (kindling.autograd.NoGrad scope = kindling.autograd.NoGrad.enter()) {
             assertArrayEquals(new float[] {0, 2}, new ReLU(true).forward(x).toArray());
         }
+    }
+
+    @Test
+    void reluInPlaceAcceptsTheEverydayModuleOutputs() {
+        // Each output is a fresh result that shares its storage with no view, so ReLU(inplace=True) may
+        // write over it, as in PyTorch; values and gradient are the out-of-place ones.
+        checkReluInPlaceAfter(() -> new Linear(4, 3), 2, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3), 2, 5, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3, false), 2, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3, false), 2, 5, 4);
+        checkReluInPlaceAfter(() -> new Sequential(new Flatten(), new Linear(16, 3, false)), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> Conv2d.builder(4, 2, 1).build(), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> new BatchNorm2d(4), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> new LayerNorm(new int[] {4}), 2, 5, 4);
+    }
+
+    private static void checkReluInPlaceAfter(Supplier<Module> make, int... shape) {
+        Module module = make.get();
+        String what = module + " on " + Arrays.toString(shape);
+        Tensor x = Tensor.randn(new Generator(7), shape).requiresGrad_();
+        Tensor expected = new ReLU().forward(module.forward(x));
+        expected.sum().backward();
+        float[] expectedGrad = x.grad().toArray();
+        x.setGrad(null);
+        Tensor y = new ReLU(true).forward(module.forward(x));
+        y.sum().backward();
+        assertArrayEquals(expected.toArray(), y.toArray(), what);
+        assertArrayEquals(expectedGrad, x.grad().toArray(), what);
     }
 
     @Test
