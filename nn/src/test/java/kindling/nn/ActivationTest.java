@@ -104,7 +104,7 @@ class ActivationTest {
     void reluInPlaceRefusesALeafThatRequiresGradWhileRecording() {
         Tensor x = Tensor.of(new float[] {-1, 2}).requiresGrad_();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReLU(true).forward(x));
-        assertTrue(e.getMessage().startsWith("relu_: a leaf tensor that requires grad"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ReLU(inplace=True): relu_: a leaf tensor that requires grad"), e.getMessage());
         assertArrayEquals(new float[] {-1, 2}, x.toArray());
         try (kindling.autograd.NoGrad scope = kindling.autograd.NoGrad.enter()) {
             assertArrayEquals(new float[] {0, 2}, new ReLU(true).forward(x).toArray());
@@ -123,6 +123,18 @@ class ActivationTest {
         checkReluInPlaceAfter(() -> Conv2d.builder(4, 2, 1).build(), 2, 4, 2, 2);
         checkReluInPlaceAfter(() -> new BatchNorm2d(4), 2, 4, 2, 2);
         checkReluInPlaceAfter(() -> new LayerNorm(new int[] {4}), 2, 5, 4);
+    }
+
+    @Test
+    void reluInPlaceOnAViewNamesTheModuleTheShapeAndWhatToDo() {
+        Sequential model = new Sequential(new Flatten(), new ReLU(true));
+        Tensor x = Tensor.of(new float[] {-1, 2, -3, 4}, 2, 1, 2).requiresGrad_();
+        Tensor h = x.mul(2f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.forward(h));
+        for (String part : new String[] {"ReLU(inplace=True) at 1", "relu_ on (2, 2)", "view", "ReLU() (not in place)"}) {
+            assertTrue(e.getMessage().contains(part), "expected '" + part + "' in: " + e.getMessage());
+        }
+        assertArrayEquals(new float[] {-2, 4, -6, 8}, h.toArray());          // nothing was written
     }
 
     private static void checkReluInPlaceAfter(Supplier<Module> make, int... shape) {
