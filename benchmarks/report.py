@@ -489,12 +489,45 @@ class Report:
                        ("Add", "add (128, 64, 28, 28) + same"), ("Mul", "mul (128, 64, 28, 28) · same"),
                        ("BiasConv", "bias (128, 64, 28, 28) + (64, 1, 1)"), ("BiasFc", "bias (256, 120) + (120)"))
 
+    # The in-place forms a ResNet step uses, each row (name, label, Kindling's method, ND4J's method) for one
+    # column, forward ("fwd") or forward+backward ("fb"); ND4J's fwd+bwd of the residual tail has one row,
+    # preallocated, which both of Kindling's forms are compared with.
+    ELEMENTWISE_IN_PLACE = (
+        ("fwd", "relu_ (128, 64, 28, 28), in place", "kindlingReluInPlaceForward", "nd4jReluInPlaceForward"),
+        ("fwd", "add_ (128, 64, 28, 28) += same, in place", "kindlingAddInPlaceForward", "nd4jAddInPlaceForward"),
+        ("fb", "relu(a + b) (128, 64, 28, 28), residual tail", "kindlingAddReluForwardBackward", "nd4jAddReluForwardBackward"),
+        ("fb", "relu_(a + b) (128, 64, 28, 28), residual tail in place", "kindlingAddReluInPlaceForwardBackward",
+         "nd4jAddReluForwardBackward"))
+
     def elementwise_ms(self, method, threads):
         """ms per call of ElementwiseBenchmark's method at a thread count (elementwise.json, read once)."""
         if not hasattr(self, "elementwise"):
             self.elementwise = load_jmh(os.path.join(self.dir, "elementwise.json"))
         run = self.elementwise.get((method, threads))
         return None if run is None else run["primaryMetric"]["score"]
+
+    def elementwise_in_place_ratios(self):
+        """ND4J's time / Kindling's for the in-place forms a ResNet step uses, 1 and 2 threads."""
+        ratios = []
+        for _, _, kindling, nd4j in self.ELEMENTWISE_IN_PLACE:
+            if kindling == "kindlingAddReluForwardBackward":
+                continue                                   # the out-of-place form, shown for comparison
+            for t in ("1", "2"):
+                k, n = self.elementwise_ms(kindling, t), self.elementwise_ms(nd4j, t)
+                if k and n:
+                    ratios.append(n / k)
+        return ratios
+
+    def elementwise_methods_not_shown(self):
+        """ElementwiseBenchmark's methods in elementwise.json that no row of the table shows, sorted."""
+        self.elementwise_ms("", "1")                      # reads elementwise.json once
+        shown = set()
+        for name, _ in self.ELEMENTWISE_OPS:
+            for which in ("Forward", "ForwardBackward"):
+                shown.update(("kindling%s%s" % (name, which), "nd4j%s%s" % (name, which)))
+        for _, _, kindling, nd4j in self.ELEMENTWISE_IN_PLACE:
+            shown.update((kindling, nd4j))
+        return sorted({key[0] for key in self.elementwise} - shown)
 
     def elementwise_ratios(self):
         """ND4J's time / Kindling's for every op, forward and forward+backward, 1 and 2 threads (≥ 1: as fast)."""
@@ -531,6 +564,15 @@ class Report:
                 alloc = gc_figures(self.elementwise.get(("kindling%sForwardBackward" % name, t)))[0]
                 self.p("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     label, t, fmt(kf, 3), fmt(nf, 3), ratio(nf, kf), fmt(kb, 3), fmt(nb, 3), ratio(nb, kb), fmt(alloc)))
+        for column, label, kindling, nd4j in self.ELEMENTWISE_IN_PLACE:
+            for t in ("1", "2"):
+                k, n = self.elementwise_ms(kindling, t), self.elementwise_ms(nd4j, t)
+                alloc = gc_figures(self.elementwise.get((kindling, t)))[0]
+                cells = [fmt(k, 3), fmt(n, 3), ratio(n, k)]
+                blank = ["", "", ""]
+                fwd, fb = (cells, blank) if column == "fwd" else (blank, cells)
+                self.p("| %s | %s | %s | %s | %s |" % (label, t, " | ".join(fwd), " | ".join(fb),
+                                                      fmt(alloc) if column == "fb" else ""))
         self.p("", "Times in ms per call; a ratio above 1 means Kindling is faster. Kindling's figures include "
                "allocating (and the JVM's zeroing of) every output and gradient array, which ND4J's "
                "preallocated outputs do not: zeroing a (128, 64, 28, 28) array (25.7 MB) is a pass that "
@@ -540,7 +582,21 @@ class Report:
                "pass per array it returns on top of its own loop. A leaf's "
                "gradient that no other tensor shares becomes its `grad` without a copy, as in PyTorch; the "
                "gradient passed to `backward` is copied (add and the input of a bias), as ND4J writes it "
-               "into its own gradient arrays. [kernels.md](kernels.md) takes each op apart, phase by phase.", "")
+               "into its own gradient arrays. [kernels.md](kernels.md) takes each op apart, phase by phase.", "",
+               "The in-place rows are the forms a ResNet step uses (`ReLU(inplace=true)` and the residual sum "
+               "`out.add_(identity)` in `BasicBlock` and `Bottleneck`). `relu_` and `add_` forward run on tensors "
+               "that do not require grad and write over their input, Kindling's and ND4J's alike: they read and "
+               "write the same arrays on every call, so what the last-level cache holds of them stays there, "
+               "and they time an op on an array that was just used, not at the memory speed of the "
+               "out-of-place rows; compare them with each other, not with the rows above. The residual tail "
+               "`relu(a + b)` forward+backward allocates new arrays on every call (the sum, and out of place "
+               "relu's output too); ND4J's one row for it writes into preallocated arrays and is the "
+               "comparison for both.", "")
+        unknown = self.elementwise_methods_not_shown()
+        if unknown:
+            self.p("elementwise.json also has %s, which this table does not know how to show; report.py's "
+                   "`ELEMENTWISE_OPS` or `ELEMENTWISE_IN_PLACE` should name %s." % (
+                       ", ".join("`%s`" % m for m in unknown), "it" if len(unknown) == 1 else "them"), "")
 
     def training_section(self):
         self.p("## End to end: training steps", "", TEXT_TRAIN, "",
@@ -644,6 +700,12 @@ class Report:
         self.p("- **Elementwise ops of a training step at least as fast as ND4J, forward and backward, 1 and 2 "
                "threads** (ReLU, sigmoid, add, mul, conv and Linear bias; ND4J's time / Kindling's): %s. "
                "Measured %s." % (verdict(elementwise and min(elementwise) >= 1), span(elementwise, "×", 2)))
+        in_place = self.elementwise_in_place_ratios()
+        self.p("- **The in-place forms a ResNet step uses, at least as fast as ND4J, 1 and 2 threads** (`relu_` and "
+               "`add_` forward, `relu_(a + b)` forward+backward; ND4J's time / Kindling's): %s. Measured %s. The "
+               "forward rows reuse their arrays on every call (the cache keeps part of them), for both "
+               "libraries; they are not comparable with the out-of-place figures above." % (
+                   verdict(in_place and min(in_place) >= 1), span(in_place, "×", 2)))
 
         # d2l LeNet training step against PyTorch
         self.step_goal("lenet", 1.0, "d2l LeNet training step ≥ 1.0× PyTorch")

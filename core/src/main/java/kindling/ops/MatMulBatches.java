@@ -33,7 +33,7 @@ final class MatMulBatches {
         if (b.dim() == 2 && a.dim() > 2) {
             // One B for every batch of A: stack A's batches as rows, (*·M, K) · (K, N), one big GEMM.
             Tensor rows = multiply(a.reshape(-1, k), b, new int[0]);
-            return rows.view(append(batch, m, n));
+            return Tensor.wrap(rows.storage(), append(batch, m, n));   // rows is fresh: no view needed
         }
         Layout layoutA = layout(a);
         if (layoutA == null) {

@@ -44,7 +44,10 @@ public final class MatMulOp extends Function {
         int[] batch = Shape.broadcast(op, batchShape(matrixA), batchShape(matrixB));
         Tensor product = MatMulBatches.multiply(matrixA, matrixB, batch);
         MacCounter.add((long) Shape.numel(batch) * matrixA.size(-2) * k * matrixB.size(-1));
-        Tensor result = product.view(resultShape(a, b, batch));
+        // The product is fresh and never handed out, so the result takes its array with another shape
+        // rather than being a view of it (PyTorch's _unsafe_view): a view would make in-place ops such as
+        // relu_ refuse every matmul and Linear(bias=false) output.
+        Tensor result = Tensor.wrap(product.storage(), resultShape(a, b, batch));
         if (!needsGrad(a, b)) {
             return result;
         }

@@ -68,6 +68,27 @@ class InPlaceAutogradTest {
     }
 
     @Test
+    void aProductSavesOnlyTheOperandTheNeededGradientReads() {
+        Tensor x = awayFromZero(2, 3);
+        Tensor c = Tensor.of(new float[] {0.5f, -1.5f, 2f});          // a constant
+        // u = t·c needs only c for ∂L/∂t, so changing t afterwards is allowed, as in PyTorch.
+        for (boolean tFirst : new boolean[] {true, false}) {
+            x.setGrad(null);
+            Tensor t = x.mul(2f);
+            Tensor u = tFirst ? t.mul(c) : c.mul(t);
+            t.relu_();
+            u.add(t).sum().backward();
+            assertArrayEquals(new float[] {1, -1, 6, 1, -1, 4}, x.grad().toArray(), 1e-6f);   // PyTorch 1.13
+        }
+        // t·t.detach() reads t for ∂L/∂t through the detached factor, which shares t's version: refused.
+        Tensor t = x.mul(2f);
+        Tensor u = t.mul(t.detach());
+        t.relu_();
+        assertMessageContains(assertThrows(IllegalStateException.class, () -> u.sum().backward()),
+                "modified by an inplace operation", "MulOp");
+    }
+
+    @Test
     void anEarlierConsumersGradientGoesToTheOldProducer() {
         Tensor w = Tensor.of(new float[] {1, -2, 3, 0.5f, -1, 2}, 2, 3);
         Tensor v = Tensor.of(new float[] {2f, -3f});

@@ -33,7 +33,15 @@ public class ReLU extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return inplace ? input.relu_() : input.relu();
+        if (!inplace) {
+            return input.relu();
+        }
+        try {
+            return input.relu_();
+        } catch (IllegalStateException refused) {             // refused before writing: input is as it was
+            throw new IllegalStateException(describe() + ": " + refused.getMessage()
+                    + " Here, ReLU() (not in place) computes the same values and gradient.", refused);
+        }
     }
 
     /** {@code inplace=True} when set, nothing otherwise, as PyTorch prints it. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.function.Supplier;
 import kindling.autograd.GradCheck;
 import kindling.tensor.Generator;
 import kindling.tensor.Tensor;
@@ -102,11 +104,51 @@ class ActivationTest {
     void reluInPlaceRefusesALeafThatRequiresGradWhileRecording() {
         Tensor x = Tensor.of(new float[] {-1, 2}).requiresGrad_();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ReLU(true).forward(x));
-        assertTrue(e.getMessage().startsWith("relu_: a leaf tensor that requires grad"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("ReLU(inplace=True): relu_: a leaf tensor that requires grad"), e.getMessage());
         assertArrayEquals(new float[] {-1, 2}, x.toArray());
         try (kindling.autograd.NoGrad scope = kindling.autograd.NoGrad.enter()) {
             assertArrayEquals(new float[] {0, 2}, new ReLU(true).forward(x).toArray());
         }
+    }
+
+    @Test
+    void reluInPlaceAcceptsTheEverydayModuleOutputs() {
+        // Each output is a fresh result that shares its storage with no view, so ReLU(inplace=True) may
+        // write over it, as in PyTorch; values and gradient are the out-of-place ones.
+        checkReluInPlaceAfter(() -> new Linear(4, 3), 2, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3), 2, 5, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3, false), 2, 4);
+        checkReluInPlaceAfter(() -> new Linear(4, 3, false), 2, 5, 4);
+        checkReluInPlaceAfter(() -> new Sequential(new Flatten(), new Linear(16, 3, false)), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> Conv2d.builder(4, 2, 1).build(), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> new BatchNorm2d(4), 2, 4, 2, 2);
+        checkReluInPlaceAfter(() -> new LayerNorm(new int[] {4}), 2, 5, 4);
+    }
+
+    @Test
+    void reluInPlaceOnAViewNamesTheModuleTheShapeAndWhatToDo() {
+        Sequential model = new Sequential(new Flatten(), new ReLU(true));
+        Tensor x = Tensor.of(new float[] {-1, 2, -3, 4}, 2, 1, 2).requiresGrad_();
+        Tensor h = x.mul(2f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.forward(h));
+        for (String part : new String[] {"ReLU(inplace=True) at 1", "relu_ on (2, 2)", "view", "ReLU() (not in place)"}) {
+            assertTrue(e.getMessage().contains(part), "expected '" + part + "' in: " + e.getMessage());
+        }
+        assertArrayEquals(new float[] {-2, 4, -6, 8}, h.toArray());          // nothing was written
+    }
+
+    private static void checkReluInPlaceAfter(Supplier<Module> make, int... shape) {
+        Module module = make.get();
+        String what = module + " on " + Arrays.toString(shape);
+        Tensor x = Tensor.randn(new Generator(7), shape).requiresGrad_();
+        Tensor expected = new ReLU().forward(module.forward(x));
+        expected.sum().backward();
+        float[] expectedGrad = x.grad().toArray();
+        x.setGrad(null);
+        Tensor y = new ReLU(true).forward(module.forward(x));
+        y.sum().backward();
+        assertArrayEquals(expected.toArray(), y.toArray(), what);
+        assertArrayEquals(expectedGrad, x.grad().toArray(), what);
     }
 
     @Test
