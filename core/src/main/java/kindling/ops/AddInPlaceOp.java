@@ -2,6 +2,7 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.kernels.Elementwise;
+import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
 /**
@@ -39,7 +40,7 @@ public final class AddInPlaceOp extends Function {
     static float[] writableValues(String op, Tensor self) {
         float[] values = self.data();
         if (values != self.storage()) {
-            throw new IllegalStateException(op + ": the tensor " + java.util.Arrays.toString(self.shape())
+            throw new IllegalStateException(op + ": the tensor " + Shape.format(self.shape())
                     + " does not cover its storage in order; use the out-of-place op");
         }
         return values;

@@ -37,9 +37,7 @@ public final class MulInPlaceOp extends Function {
         if (self.requiresGrad()) {
             op.other = op.save(other);
         }
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= factors[i];
-        }
+        Elementwise.zip(Elementwise.Binary.MUL, values, factors, values);
         self.bumpVersion();
         op.otherShape = other.shape();
         return op.recordInPlace(self, self, other);

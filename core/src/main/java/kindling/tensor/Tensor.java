@@ -787,10 +787,7 @@ public final class Tensor {
             return MulInPlaceOp.apply(this, other);
         }
         float[] values = inPlaceValues("mul_");
-        float[] factor = other.broadcastData("mul_", shape);
-        for (int i = 0; i < values.length; i++) {
-            values[i] *= factor[i];
-        }
+        Elementwise.zip(Elementwise.Binary.MUL, values, other.broadcastData("mul_", shape), values);
         return storeInPlace(values);
     }
 
