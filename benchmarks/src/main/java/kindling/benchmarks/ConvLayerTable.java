@@ -21,11 +21,15 @@ import kindling.kernels.Threads;
  *        threads calls [small|d2l|lenet|all] [layer-name ...]
  * </pre>
  * Prints one line per layer and operation: the median of {@code calls} timed calls with its
- * quartiles, in ms.
+ * quartiles, in ms, after at least {@code calls / 2} (and ten) untimed calls and
+ * {@link #WARMUP_NANOS} of them.
  */
 public final class ConvLayerTable {
     private ConvLayerTable() {
     }
+
+    /** Each layer is warmed up for at least this long before it is timed. */
+    static final long WARMUP_NANOS = 1_500_000_000L;
 
     /** One layer: its name, how many times it occurs in its network, and its geometry at batch 128. */
     record Layer(String name, int count, int inChannels, int outChannels, int size, int kernel, int stride,
@@ -105,8 +109,12 @@ public final class ConvLayerTable {
             float[] x = ConvBenchmark.uniform(random, g.batch() * g.inChannels() * g.height() * g.width());
             float[] w = ConvBenchmark.uniform(random, g.outChannels() * g.patchSize());
             float[] gradY = ConvBenchmark.uniform(random, g.batch() * g.outChannels() * g.outPlane());
+            // Warm up for a number of calls and for a time: a small layer's calls take well under a
+            // millisecond, and ten of them end before C2 has compiled the Vector API code the layer runs,
+            // so the first layer of a run was timed at up to three times its steady speed.
             int warmup = Math.max(10, calls / 2);
-            for (int i = 0; i < warmup; i++) {
+            long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmup || System.nanoTime() < warmupEnd; i++) {
                 Conv2dKernels.forward(x, w, null, g);
                 Conv2dKernels.backwardInput(gradY, w, g);
                 Conv2dKernels.backwardWeight(x, gradY, g);
