@@ -467,8 +467,12 @@ final class ConvSimd {
         return packed;
     }
 
-    /** Every output of image n. */
-    private static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, Output output) {
+    /**
+     * Every output of image n of x, stored into {@code output} (staged if y does not exist yet): one
+     * task of {@link #forward}, also run by {@code ConvStacked} on its tall images, one stack per task.
+     * {@code packed} and {@code layout} are those of {@link #forward} for g.
+     */
+    static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, Output output) {
         if (n == 0) {
             output.array();               // allocated first, while the other threads compute (see Output)
         }
