@@ -1,5 +1,8 @@
 package kindling.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -158,7 +161,7 @@ final class ConvSimd {
         /** Why the allocation failed (an OutOfMemoryError), or null; guarded by this. */
         private Throwable failure;
         /** Stores of images computed before y existed, and their floats; guarded by this. */
-        private final java.util.List<java.util.function.Consumer<float[]>> pending = new java.util.ArrayList<>();
+        private final List<Consumer<float[]>> pending = new ArrayList<>();
         private long stagedFloats;
 
         Output(int size) {
@@ -209,15 +212,15 @@ final class ConvSimd {
                 }
                 throw e;
             }
-            java.util.List<java.util.function.Consumer<float[]>> staged;
+            List<Consumer<float[]>> staged;
             synchronized (this) {
                 y = made;
                 allocating = false;
                 notifyAll();
-                staged = new java.util.ArrayList<>(pending);
+                staged = new ArrayList<>(pending);
                 pending.clear();
             }
-            for (java.util.function.Consumer<float[]> store : staged) {
+            for (Consumer<float[]> store : staged) {
                 store.accept(made);
             }
             return made;
@@ -237,7 +240,7 @@ final class ConvSimd {
          * {@code floats} is what the store holds on to. Returns false, having done nothing, when the
          * staged stores already hold {@link #MAX_STAGED_FLOATS}: the caller then waits for y instead.
          */
-        boolean stage(java.util.function.Consumer<float[]> store, int floats) {
+        boolean stage(Consumer<float[]> store, int floats) {
             float[] array;
             synchronized (this) {
                 array = y;
