@@ -1,5 +1,8 @@
 package kindling.kernels;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -139,14 +142,27 @@ final class ConvSimd {
     /**
      * y, allocated inside the loop over images by the first task that needs it: image 0's task, the
      * first handed out, asks for it first. The JVM zeroes a new array in the thread that allocates it,
-     * a pass over memory as long as y (9 MB on AlexNet's conv1), and no other thread can share that
-     * pass; made inside the loop, it overlaps with the other threads computing their first images,
-     * which need y only to store their outputs ({@link #array} then waits until it exists).
-     * Which thread allocates changes no value of y.
+     * a pass over memory as long as y, and no other thread can share that pass. The other threads do
+     * not wait for it: an image finished before y exists is {@link #stage staged} (its rows kept in a
+     * copy, stored into y by the allocating thread once y exists), up to {@link #MAX_STAGED_FLOATS}
+     * floats, after which a thread waits ({@link #array}). The wait was what the second thread lost:
+     * on a 16-channel 14×14 layer an image takes a few microseconds, y (1.6 MB at batch 128) tens of
+     * them to zero, so the other thread stored its first image and then sat out the allocation.
+     * Which thread allocates, and whether an image went through a copy, changes no value of y.
      */
     static final class Output {
+        /** The most floats of staged images one output keeps (2 MB); past it, a thread waits for y. */
+        static final int MAX_STAGED_FLOATS = 1 << 19;
+
         private final int size;
-        private float[] y;
+        private volatile float[] y;
+        /** True while a thread allocates y; guarded by this. */
+        private boolean allocating;
+        /** Why the allocation failed (an OutOfMemoryError), or null; guarded by this. */
+        private Throwable failure;
+        /** Stores of images computed before y existed, and their floats; guarded by this. */
+        private final List<Consumer<float[]>> pending = new ArrayList<>();
+        private long stagedFloats;
 
         Output(int size) {
             this(size, null);
@@ -158,11 +174,87 @@ final class ConvSimd {
             this.y = y;
         }
 
-        synchronized float[] array() {
-            if (y == null) {
-                y = new float[size];
-            }
+        /** y, or null while nobody has allocated it. */
+        float[] ready() {
             return y;
+        }
+
+        /**
+         * y: allocated by the first thread that asks (outside the lock, so that {@link #stage} does not
+         * wait behind the zeroing), which then runs the stores staged meanwhile; a thread that asks
+         * while another allocates waits for it.
+         */
+        float[] array() {
+            float[] array = y;
+            if (array != null) {
+                return array;
+            }
+            synchronized (this) {
+                while (allocating) {
+                    awaitAllocation();
+                }
+                if (y != null) {
+                    return y;
+                }
+                if (failure != null) {
+                    throw new IllegalStateException("the output of the convolution could not be allocated", failure);
+                }
+                allocating = true;
+            }
+            float[] made;
+            try {
+                made = new float[size];
+            } catch (RuntimeException | Error e) {      // an OutOfMemoryError must not leave the others waiting
+                synchronized (this) {
+                    failure = e;
+                    allocating = false;
+                    notifyAll();
+                }
+                throw e;
+            }
+            List<Consumer<float[]>> staged;
+            synchronized (this) {
+                y = made;
+                allocating = false;
+                notifyAll();
+                staged = new ArrayList<>(pending);
+                pending.clear();
+            }
+            for (Consumer<float[]> store : staged) {
+                store.accept(made);
+            }
+            return made;
+        }
+
+        private void awaitAllocation() {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the output of the convolution", e);
+            }
+        }
+
+        /**
+         * Runs {@code store} with y now if y exists, else keeps it for the thread that allocates y;
+         * {@code floats} is what the store holds on to. Returns false, having done nothing, when the
+         * staged stores already hold {@link #MAX_STAGED_FLOATS}: the caller then waits for y instead.
+         */
+        boolean stage(Consumer<float[]> store, int floats) {
+            float[] array;
+            synchronized (this) {
+                array = y;
+                if (array == null) {
+                    if (stagedFloats + floats > MAX_STAGED_FLOATS) {
+                        return false;
+                    }
+                    stagedFloats += floats;
+                    pending.add(store);
+                    return true;
+                }
+            }
+            store.accept(array);
+            return true;
         }
     }
 
@@ -378,8 +470,12 @@ final class ConvSimd {
         return packed;
     }
 
-    /** Every output of image n. */
-    private static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, Output output) {
+    /**
+     * Every output of image n of x, stored into {@code output} (staged if y does not exist yet): one
+     * task of {@link #forward}, also run by {@code ConvStacked} on its tall images, one stack per task.
+     * {@code packed} and {@code layout} are those of {@link #forward} for g.
+     */
+    static void image(float[] x, float[] packed, float[] bias, ConvGeometry g, Layout layout, int n, Output output) {
         if (n == 0) {
             output.array();               // allocated first, while the other threads compute (see Output)
         }
@@ -411,7 +507,17 @@ final class ConvSimd {
                 }
             }
         }
-        storeOutputs(out, bias, g, layout, blocks * mr, ldo, n, output.array());
+        int rowsPerGroup = blocks * mr;
+        float[] y = output.ready();
+        if (y == null) {
+            // y is still being allocated (image 0's task): keep this image's rows and go on to the next.
+            float[] rows = java.util.Arrays.copyOf(out, g.groups() * rowsPerGroup * ldo + LANES);   // as out: + LANES
+            if (output.stage(into -> storeOutputs(rows, bias, g, layout, rowsPerGroup, ldo, n, into), rows.length)) {
+                return;
+            }
+            y = output.array();
+        }
+        storeOutputs(out, bias, g, layout, rowsPerGroup, ldo, n, y);
     }
 
     /**

@@ -74,12 +74,36 @@ final class ConvStacked {
         return (long) stack.images * g.outPlane() >= ConvSimd.MIN_USEFUL_SHARE * computed;
     }
 
-    /** y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}. */
+    /**
+     * y = conv(x, w) + bias; {@code bias} may be null. Same contract as {@link ConvNaive#forward}.
+     * One parallel loop over the stacks, each task stacking its images, convolving its tall image
+     * ({@code ConvSimd.image}) and copying the outputs to y while they are still in its cache. Three
+     * loops one after the other (stack all, convolve all, copy all) cost two more hand-outs and a
+     * serial allocation of y between the last two; here stack 0's task allocates y while the other
+     * threads convolve, and a stack finished before y exists is copied by the allocating thread
+     * afterwards (its outputs wait in the tall buffer, see {@code ConvSimd.Output}).
+     */
     static float[] forward(float[] x, float[] w, float[] bias, ConvGeometry g) {
         Stack stack = new Stack(g);
-        float[] xt = stack.stackInput(x, buffer(INPUT, stack.inputFloats()));
-        float[] yt = ConvSimd.forward(xt, w, bias, stack.tall, ConvSimd.REGISTERS, buffer(OUTPUT, stack.outputFloats()));
-        return stack.unstackOutput(yt);
+        int size = g.batch() * g.outChannels() * g.outPlane();
+        if (size == 0) {
+            return new float[0];
+        }
+        float[] xt = buffer(INPUT, stack.inputFloats());
+        float[] yt = buffer(OUTPUT, stack.outputFloats());
+        ConvSimd.Layout layout = new ConvSimd.Layout(stack.tall, ConvSimd.REGISTERS);
+        float[] packed = ConvSimd.packFilters(w, stack.tall, layout.mr, layout.rowOrder);
+        ConvSimd.Output tallOutput = new ConvSimd.Output(stack.outputFloats(), yt);
+        ConvSimd.Output output = new ConvSimd.Output(size);
+        Threads.parallelFor(stack.stacks, b -> {
+            if (b == 0) {
+                output.array();           // allocated first, while the other threads compute (see ConvSimd.Output)
+            }
+            stack.stackInput(b, x, xt);
+            ConvSimd.image(xt, packed, bias, stack.tall, layout, b, tallOutput);
+            output.stage(y -> stack.unstackOutput(b, yt, y), 0);     // nothing copied to stage: yt holds it
+        });
+        return output.array();
     }
 
     /** ∂L/∂W. Same contract as {@link ConvNaive#backwardWeight}. */
@@ -184,24 +208,25 @@ final class ConvStacked {
         }
 
         /**
-         * y from yt: each image's rows of the tall output, the rows between images dropped. The stacks
-         * are copied in parallel, each by one task (a copy is a pass over memory that a second core
-         * speeds up); every value is copied once, whoever copies it.
+         * Stack b's images of y from yt: each image's rows of the tall output, the rows between images
+         * dropped. Every value is copied once, whoever copies it.
          */
-        float[] unstackOutput(float[] yt) {
+        void unstackOutput(int b, float[] yt, float[] y) {
             int plane = g.outPlane();
             int tallPlane = tall.outPlane();
             int pitch = outPitch * g.outWidth();
-            float[] y = new float[g.batch() * g.outChannels() * plane];
-            Threads.parallelFor(stacks, b -> {
-                for (int n = b * images; n < Math.min(g.batch(), (b + 1) * images); n++) {
-                    for (int c = 0; c < g.outChannels(); c++) {
-                        System.arraycopy(yt, (b * g.outChannels() + c) * tallPlane + (n - b * images) * pitch,
-                                y, (n * g.outChannels() + c) * plane, plane);
-                    }
+            for (int n = b * images; n < Math.min(g.batch(), (b + 1) * images); n++) {
+                for (int c = 0; c < g.outChannels(); c++) {
+                    System.arraycopy(yt, (b * g.outChannels() + c) * tallPlane + (n - b * images) * pitch,
+                            y, (n * g.outChannels() + c) * plane, plane);
                 }
-            });
-            return y;
+            }
+        }
+
+        /** Stack b of xt (see {@link #stackInput(float[], float[])}), written into {@code into}. */
+        void stackInput(int b, float[] x, float[] into) {
+            int plane = g.height() * g.width();
+            stack(b, x, g.inChannels(), plane, tall.height() * tall.width(), inPitch * g.width(), into);
         }
 
         /**
@@ -213,24 +238,27 @@ final class ConvStacked {
          * (m − 1)·pitch + plane floats. The stacks are filled in parallel, each by one task.
          */
         private float[] stack(float[] a, int channels, int plane, int tallPlane, int pitch, float[] stacked) {
-            Threads.parallelFor(stacks, b -> {
-                for (int c = 0; c < channels; c++) {
-                    int base = (b * channels + c) * tallPlane;
-                    for (int slot = 0; slot < images; slot++) {
-                        int n = b * images + slot;
-                        int to = base + slot * pitch;
-                        if (n < g.batch()) {
-                            System.arraycopy(a, (n * channels + c) * plane, stacked, to, plane);
-                        } else {
-                            Arrays.fill(stacked, to, to + plane, 0f);
-                        }
-                        if (slot < images - 1) {
-                            Arrays.fill(stacked, to + plane, to + pitch, 0f);
-                        }
+            Threads.parallelFor(stacks, b -> stack(b, a, channels, plane, tallPlane, pitch, stacked));
+            return stacked;
+        }
+
+        /** Stack b of {@link #stack(float[], int, int, int, int, float[])}. */
+        private void stack(int b, float[] a, int channels, int plane, int tallPlane, int pitch, float[] stacked) {
+            for (int c = 0; c < channels; c++) {
+                int base = (b * channels + c) * tallPlane;
+                for (int slot = 0; slot < images; slot++) {
+                    int n = b * images + slot;
+                    int to = base + slot * pitch;
+                    if (n < g.batch()) {
+                        System.arraycopy(a, (n * channels + c) * plane, stacked, to, plane);
+                    } else {
+                        Arrays.fill(stacked, to, to + plane, 0f);
+                    }
+                    if (slot < images - 1) {
+                        Arrays.fill(stacked, to + plane, to + pitch, 0f);
                     }
                 }
-            });
-            return stacked;
+            }
         }
     }
 }

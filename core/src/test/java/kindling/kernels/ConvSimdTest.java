@@ -3,6 +3,8 @@ package kindling.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -223,6 +225,53 @@ class ConvSimdTest {
             Threads.set(3);
             assertArrayEquals(one, ConvSimd.forward(x, w, bias, g));
             assertArrayEquals(dwOne, ConvSimd.backwardWeight(x, gradY, g));
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
+    void imagesStagedBeforeTheOutputExistsAreStoredWhenItIsAllocated() {
+        ConvSimd.Output output = new ConvSimd.Output(4);
+        assertNull(output.ready());
+        assertTrue(output.stage(y -> y[1] = 7f, 1));                  // before y: kept
+        assertNull(output.ready());
+        float[] y = output.array();                                   // allocates and runs the staged store
+        assertEquals(7f, y[1]);
+        assertTrue(output.stage(into -> into[2] = 5f, 1));           // after: stored at once
+        assertEquals(5f, y[2]);
+        assertSame(y, output.array());
+    }
+
+    @Test
+    void stagingStopsAtItsBudgetAndTheThreadWaitsForTheOutputInstead() {
+        ConvSimd.Output output = new ConvSimd.Output(4);
+        assertTrue(output.stage(y -> y[0] = 1f, ConvSimd.Output.MAX_STAGED_FLOATS));
+        assertFalse(output.stage(y -> y[3] = 3f, 1));                // over the budget: not kept
+        float[] y = output.array();
+        assertEquals(1f, y[0]);
+        assertEquals(0f, y[3]);
+    }
+
+    @Test
+    void resNetSmallFirstStageIsBitIdenticalForAnyThreadCountAndMatches() {
+        // 16 → 16 channels on 14×14 planes: images take a few microseconds each, so at 2 and 3 threads
+        // the first ones are computed while image 0's task allocates y, and go through staging.
+        ConvGeometry g = ConvGeometry.of(48, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] w = randomArray(g.outChannels() * g.patchSize());
+        float[] bias = randomArray(g.outChannels());
+        assertClose(ConvNaive.forward(x, w, bias, g), ConvSimd.forward(x, w, bias, g), g + " forward");
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            float[] one = ConvSimd.forward(x, w, bias, g);
+            for (int threads : new int[] {2, 3}) {
+                Threads.set(threads);
+                for (int repeat = 0; repeat < 20; repeat++) {
+                    assertArrayEquals(one, ConvSimd.forward(x, w, bias, g), threads + " threads");
+                }
+            }
         } finally {
             Threads.set(before);
         }
