@@ -224,7 +224,7 @@ public final class Conv2dKernels {
      * <p>In mode simd the other paths are tried first, in this order: a small output plane
      * ({@code Im2Col.SMALL_PLANE}) with at least {@code WIDE_WEIGHTS} weights that {@code ConvDense}
      * does not suit goes to {@code backwardWeightWide}; then a layer with fewer filters than a
-     * vector's lanes that {@code ConvWeightSimd} suits to it (positions in the lanes); then a layer
+     * vector's lanes, or with a short patch, that {@code ConvWeightSimd} suits to it (positions in the lanes); then a layer
      * whose filters fill one or two vectors that {@code ConvChannelSimd.suitsWeight} suits to it
      * (filters in the lanes, LeNet's conv2); then a layer that {@code ConvSimd} suits to its direct kernel; a tiny plane to {@code ConvDense}; a stride-1 small plane of several images
      * that {@code ConvStacked} suits to it; any other small plane to {@code backwardWeightSmallPlane}

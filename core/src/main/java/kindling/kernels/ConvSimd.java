@@ -687,6 +687,16 @@ final class ConvSimd {
         return taps;
     }
 
+    /**
+     * Whether the weight-gradient micro-kernel, for {@code filters} filters of {@code patch} taps, would
+     * compute at least 1.5 times the taps there are: its blocks of taps ({@link #weightBlockTaps}) past
+     * the patch are computed and dropped.
+     */
+    static boolean wastesWeightTaps(int filters, int patch) {
+        int taps = weightBlockTaps(weightBlockVectors(filters, REGISTERS), REGISTERS, patch);
+        return patch > 0 && 2L * roundUp(patch, taps) >= 3L * patch;
+    }
+
     /** n rounded up to a multiple of block. */
     private static int roundUp(int n, int block) {
         return (n + block - 1) / block * block;

@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The weight gradient ∂L/∂W of a layer with FEW FILTERS (fewer than one vector's lanes: LeNet's
- * conv1, 6 filters against 16 lanes with AVX-512), vectorised over the output POSITIONS.
+ * conv1, 6 filters against 16 lanes with AVX-512) or a SHORT PATCH (ResNet.small()'s stem: 9 taps),
+ * vectorised over the output POSITIONS.
  * {@link ConvNaive#backwardWeight} is the same contract as the textbook sum, and the tests hold this
  * class to it. Only loaded in kernel mode simd (see {@link Conv2dKernels#backwardWeight}).
  *
@@ -78,12 +79,17 @@ final class ConvWeightSimd {
     }
 
     /**
-     * Whether this kernel suits layer g: one group, fewer filters than a vector's lanes (so that
-     * ConvSimd's weight gradient would leave lanes empty), and a layer that ConvSimd suits (its flat
-     * rows waste few positions).
+     * Whether this kernel suits layer g: one group, a layer that ConvSimd suits (its flat rows waste
+     * few positions), and one on which ConvSimd's weight gradient would waste much of its work: fewer
+     * filters than a vector's lanes (lanes left empty), or a patch so short that its blocks of taps
+     * compute at least half as many taps again as there are ({@link ConvSimd#wastesWeightTaps}: a
+     * first layer's 3×3 filters on one channel, 9 taps in a block of 16, as ResNet.small()'s stem;
+     * there, with 16 filters and 16 lanes, this kernel took half ConvSimd's time on one thread and
+     * three quarters on two, and the same time with 8 lanes).
      */
     static boolean suits(ConvGeometry g) {
-        return g.groups() == 1 && g.outChannels() < LANES && ConvSimd.suits(g);
+        return g.groups() == 1 && ConvSimd.suits(g)
+                && (g.outChannels() < LANES || ConvSimd.wastesWeightTaps(g.outChannels(), g.patchSize()));
     }
 
     /** Filters × taps per block of the micro-kernel for {@code registers} vector registers. */

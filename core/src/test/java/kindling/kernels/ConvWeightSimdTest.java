@@ -43,6 +43,43 @@ class ConvWeightSimdTest {
     }
 
     @Test
+    void suitsAShortPatchWhateverTheFilters() {
+        // ResNet.small()'s stem, 1 → 16 3×3: 9 taps, which ConvSimd's weight kernel computes in 16 with
+        // 16 lanes (one vector of filters). With 8 lanes its two vectors of filters take blocks of 6
+        // taps, 12 for 9, and ConvSimd keeps the layer.
+        ConvGeometry stem = ConvGeometry.of(4, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(lanes() == 16, ConvWeightSimd.suits(stem));
+        assertEquals(lanes() == 16, ConvSimd.wastesWeightTaps(16, 9));
+        // ResNet's 16 → 16 3×3, 144 taps, fills the blocks: ConvSimd's own weight kernel stays.
+        assertFalse(ConvWeightSimd.suits(ConvGeometry.of(4, 16, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)));
+    }
+
+    @Test
+    void matchesTheTextbookLoopWithMoreFiltersThanLanes() {
+        assertMatches(ConvGeometry.of(3, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));    // the stem
+        assertMatches(ConvGeometry.of(2, 1, 13, 11, 37, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1));    // 37 filters
+        assertMatches(ConvGeometry.of(2, 2, 9, 12, 20, 2, 2, 1, 1, 0, 1, 1, 0, 1, 1, 1));     // 8 taps
+    }
+
+    @Test
+    void sameResultAtAnyThreadCountOnTheStem() {
+        ConvGeometry g = ConvGeometry.of(21, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+        int before = Threads.get();
+        try {
+            Threads.set(1);
+            float[] one = Conv2dKernels.backwardWeight(x, gradY, g);
+            for (int threads : new int[] {2, 3}) {
+                Threads.set(threads);
+                assertArrayEquals(one, Conv2dKernels.backwardWeight(x, gradY, g), threads + " threads");
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void matchesTheTextbookLoopOnRandomGeometries() {
         // 1 to 7 filters (not multiples of the blocks' 2 or 3), 1 to 3 channels, strides, dilations,
         // uneven padding, planes from 1 pixel up, batches of 1 and more.
