@@ -1071,11 +1071,13 @@ allocation per call is near zero and its GC share says nothing about its native 
 
 POOLNORM_LAYERS = (("MaxPool", "max pool (32, 64, 28, 28) k3 s2 p1"),
                    ("AvgPool", "avg pool (256, 6, 28, 28) k2 s2"),
+                   ("GlobalAvgPool", "global avg pool (128, 128, 2, 2) → 1 × 1"),
                    ("BatchNorm", "batch norm (32, 64, 28, 28), training"))
 
 TEXT_POOLNORM = """`PoolNormBenchmark` (JMH, `-prof gc`): Kindling through its autograd ops (`Pooling.maxPool2d`,
-`Pooling.avgPool2d`, `Normalization.batchNorm` in training mode), forward, and forward + `backward(gradY)`;
-ND4J's `maxpool2d`, `avgpool2d` and, for batch norm, `mean` + `var` over (0, 2, 3) + `batchnorm`, and for
+`Pooling.avgPool2d`, `Pooling.adaptiveAvgPool2d` to 1 × 1 as ResNet's head, `Normalization.batchNorm` in
+training mode), forward, and forward + `backward(gradY)`; ND4J's `maxpool2d`, `avgpool2d` (for the global
+pool with a 2 × 2 window) and, for batch norm, `mean` + `var` over (0, 2, 3) + `batchnorm`, and for
 forward + backward the same followed by `maxpool2d_bp`, `avgpool2d_bp` and `batchnorm_bp` (ND4J's backward
 ops take the input and ∂L/∂y; its max pooling finds each window's maximum again instead of keeping it).
 Both compute the same values (checked on small inputs: max pooling identical, average pooling and

@@ -6,14 +6,17 @@ import kindling.kernels.Conv2dKernels;
 import kindling.kernels.ConvGeometry;
 import kindling.kernels.Gemm;
 import kindling.kernels.Operand;
+import kindling.nn.functional.Pooling;
+import kindling.tensor.Tensor;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Checks that the peers compute the same thing before their speeds are compared: one GEMM and the
- * three convolution layers of {@link ConvBenchmark}, forward and backward, through Kindling and ND4J
+ * Checks that the peers compute the same thing before their speeds are compared: one GEMM, the
+ * three convolution layers of {@link ConvBenchmark} and the global average pool of
+ * {@link PoolNormBenchmark}, forward and backward, through Kindling and ND4J
  * with the same inputs and the layouts and arguments the benchmarks use. Prints the largest
  * |Kindling − ND4J| relative to the largest |value| of each result as one line of JSON, and fails
  * when one exceeds 1e-4 (float32 sums of up to 25,600 terms in a different order).
@@ -57,6 +60,23 @@ public final class PeerCheck {
             worst = Math.max(worst, append(json, layer + " dW", Conv2dKernels.backwardWeight(s.x, s.gradY, g), gradWeight));
             worst = Math.max(worst, append(json, layer + " db", Conv2dKernels.backwardBias(s.gradY, g), s.gradBias));
         }
+        // ResNet's head: adaptive average pooling to 1 × 1 against ND4J's 2 × 2 avgpool2d on 2 × 2 planes
+        int[] shape = PoolNormBenchmark.GLOBAL_SHAPE;
+        float[] x = ConvBenchmark.uniform(random, shape[0] * shape[1] * shape[2] * shape[3]);
+        float[] gradY = ConvBenchmark.uniform(random, shape[0] * shape[1]);
+        Tensor input = Tensor.of(x, shape).requiresGrad_();
+        Tensor pooled = Pooling.adaptiveAvgPool2d(input, 1, 1);
+        pooled.backward(Tensor.of(gradY, shape[0], shape[1], 1, 1));
+        INDArray nd4jX = Nd4j.create(x, new long[] {shape[0], shape[1], shape[2], shape[3]}, 'c');
+        INDArray nd4jY = Nd4j.create(DataType.FLOAT, shape[0], shape[1], 1, 1);
+        INDArray nd4jGradX = Nd4j.create(DataType.FLOAT, shape[0], shape[1], shape[2], shape[3]);
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(nd4jX).addOutputs(nd4jY)
+                .addIntegerArguments(PoolNormBenchmark.GLOBAL_POOL_ARGS).build());
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d_bp")
+                .addInputs(nd4jX, Nd4j.create(gradY, new long[] {shape[0], shape[1], 1, 1}, 'c'))
+                .addOutputs(nd4jGradX).addIntegerArguments(PoolNormBenchmark.GLOBAL_POOL_ARGS).build());
+        worst = Math.max(worst, append(json, "global avg pool y", pooled.toArray(), nd4jY));
+        worst = Math.max(worst, append(json, "global avg pool dx", input.grad().toArray(), nd4jGradX));
         json.setLength(json.length() - 2);
         System.out.println(json.append("}"));
         if (worst > TOLERANCE) {

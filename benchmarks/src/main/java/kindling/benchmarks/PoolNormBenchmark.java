@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  *   maxpool   (32, 64, 28, 28), k=3, s=2, p=1   → (32, 64, 14, 14)   ResNet's stem pool
  *   avgpool   (256, 6, 28, 28), k=2, s=2        → (256, 6, 14, 14)   LeNet's first pool
+ *   global    (128, 128, 2, 2), adaptive to 1×1 → (128, 128, 1, 1)   ResNet.small()'s head
  *   batchnorm (32, 64, 28, 28), batch statistics over (N, H, W)      ResNet's BatchNorm2d(64)
  * </pre>
  * Kindling's forward is on a detached input (nothing recorded for a backward, as in evaluation; max
@@ -37,6 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * training step (the argmax found and kept for backward; ND4J has no such op, its backward searches
  * again). Kindling's forward+backward is {@code y = op(x)} then {@code y.backward(gradY)} with a fixed
  * ∂L/∂y, every input's gradient cleared after, as in a training step.
+ *
+ * The global average pool is 16,384 planes of four values: what it measures is how the planes are
+ * shared out, not the arithmetic. ND4J's peer is {@code avgpool2d} with a 2 × 2 window.
  *
  * <p>ND4J (1.0.0-M2.1), every output preallocated:
  * <ul>
@@ -65,9 +69,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PoolNormBenchmark {
     static final int[] POOL_SHAPE = {32, 64, 28, 28};
     static final int[] AVG_SHAPE = {256, 6, 28, 28};
+    static final int[] GLOBAL_SHAPE = {128, 128, 2, 2};
     /** ND4J's pooling integer arguments (see the class comment). */
     static final int[] MAX_POOL_ARGS = {3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0};
     static final int[] AVG_POOL_ARGS = {2, 2, 2, 2, 0, 0, 1, 1, 0, 0, 0};
+    /** The global pool's window is its whole 2 × 2 plane: the same arguments. */
+    static final int[] GLOBAL_POOL_ARGS = AVG_POOL_ARGS;
 
     /** Kindling's inputs, parameters and output gradients; Kindling's thread count. */
     @State(Scope.Thread)
@@ -76,12 +83,14 @@ public class PoolNormBenchmark {
         public int threads;
         Tensor x;
         Tensor avgX;
+        Tensor globalX;
         Tensor gamma;
         Tensor beta;
         Tensor runningMean;
         Tensor runningVar;
         Tensor gradMax;
         Tensor gradAvg;
+        Tensor gradGlobal;
         Tensor gradNorm;
 
         @Setup(Level.Trial)
@@ -89,18 +98,21 @@ public class PoolNormBenchmark {
             Threads.set(threads);
             x = Tensor.randn(POOL_SHAPE).requiresGrad_();
             avgX = Tensor.randn(AVG_SHAPE).requiresGrad_();
+            globalX = Tensor.randn(GLOBAL_SHAPE).requiresGrad_();
             gamma = Tensor.rand(64).requiresGrad_();
             beta = Tensor.randn(64).requiresGrad_();
             runningMean = Tensor.zeros(64);
             runningVar = Tensor.zeros(64);
             gradMax = Tensor.randn(32, 64, 14, 14);
             gradAvg = Tensor.randn(256, 6, 14, 14);
+            gradGlobal = Tensor.randn(128, 128, 1, 1);
             gradNorm = Tensor.randn(POOL_SHAPE);
         }
 
         void clearGradients() {
             x.setGrad(null);
             avgX.setGrad(null);
+            globalX.setGrad(null);
             gamma.setGrad(null);
             beta.setGrad(null);
         }
@@ -113,16 +125,20 @@ public class PoolNormBenchmark {
         public int threads;
         INDArray x;
         INDArray avgX;
+        INDArray globalX;
         INDArray gamma;
         INDArray beta;
         INDArray maxOut;
         INDArray avgOut;
+        INDArray globalOut;
         INDArray normOut;
         INDArray gradMax;
         INDArray gradAvg;
+        INDArray gradGlobal;
         INDArray gradNorm;
         INDArray maxGradIn;
         INDArray avgGradIn;
+        INDArray globalGradIn;
         INDArray normGradIn;
         INDArray normGradMean;
         INDArray normGradVar;
@@ -135,16 +151,20 @@ public class PoolNormBenchmark {
             Nd4j.getRandom().setSeed(42);
             x = Nd4j.randn(DataType.FLOAT, 32, 64, 28, 28);
             avgX = Nd4j.randn(DataType.FLOAT, 256, 6, 28, 28);
+            globalX = Nd4j.randn(DataType.FLOAT, 128, 128, 2, 2);
             gamma = Nd4j.rand(DataType.FLOAT, 64);
             beta = Nd4j.randn(DataType.FLOAT, 64);
             maxOut = Nd4j.create(DataType.FLOAT, 32, 64, 14, 14);
             avgOut = Nd4j.create(DataType.FLOAT, 256, 6, 14, 14);
+            globalOut = Nd4j.create(DataType.FLOAT, 128, 128, 1, 1);
             normOut = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
             gradMax = Nd4j.randn(DataType.FLOAT, 32, 64, 14, 14);
             gradAvg = Nd4j.randn(DataType.FLOAT, 256, 6, 14, 14);
+            gradGlobal = Nd4j.randn(DataType.FLOAT, 128, 128, 1, 1);
             gradNorm = Nd4j.randn(DataType.FLOAT, 32, 64, 28, 28);
             maxGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
             avgGradIn = Nd4j.create(DataType.FLOAT, 256, 6, 28, 28);
+            globalGradIn = Nd4j.create(DataType.FLOAT, 128, 128, 2, 2);
             normGradIn = Nd4j.create(DataType.FLOAT, 32, 64, 28, 28);
             normGradMean = Nd4j.create(DataType.FLOAT, 64);
             normGradVar = Nd4j.create(DataType.FLOAT, 64);
@@ -185,6 +205,20 @@ public class PoolNormBenchmark {
         return y;
     }
 
+    /** ResNet's head: AdaptiveAvgPool2d(1) over 2 × 2 planes. */
+    @Benchmark
+    public Tensor kindlingGlobalAvgPoolForward(KindlingLayers s) {
+        return Pooling.adaptiveAvgPool2d(s.globalX.detach(), 1, 1);
+    }
+
+    @Benchmark
+    public Tensor kindlingGlobalAvgPoolForwardBackward(KindlingLayers s) {
+        Tensor y = Pooling.adaptiveAvgPool2d(s.globalX, 1, 1);
+        y.backward(s.gradGlobal);
+        s.clearGradients();
+        return y;
+    }
+
     @Benchmark
     public Tensor kindlingBatchNormForward(KindlingLayers s) {
         return Normalization.batchNorm(s.x.detach(), s.runningMean, s.runningVar, s.gamma.detach(), s.beta.detach(),
@@ -211,6 +245,21 @@ public class PoolNormBenchmark {
         Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(s.avgX).addOutputs(s.avgOut)
                 .addIntegerArguments(AVG_POOL_ARGS).build());
         return s.avgOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jGlobalAvgPoolForward(Nd4jLayers s) {
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d").addInputs(s.globalX).addOutputs(s.globalOut)
+                .addIntegerArguments(GLOBAL_POOL_ARGS).build());
+        return s.globalOut;
+    }
+
+    @Benchmark
+    public INDArray nd4jGlobalAvgPoolForwardBackward(Nd4jLayers s) {
+        nd4jGlobalAvgPoolForward(s);
+        Nd4j.exec(DynamicCustomOp.builder("avgpool2d_bp").addInputs(s.globalX, s.gradGlobal)
+                .addOutputs(s.globalGradIn).addIntegerArguments(GLOBAL_POOL_ARGS).build());
+        return s.globalGradIn;
     }
 
     @Benchmark

@@ -187,15 +187,12 @@ public final class GroupNormKernels {
         }
     }
 
-    /** Runs {@code task} for every block: in parallel when the tensor is large enough to repay it. */
+    /**
+     * Runs {@code task} for every (image, group) block: in parallel when the tensor is large enough to
+     * repay it, small blocks handed out several at a time ({@link Threads#parallelForItems}).
+     */
     private static void forEach(int count, int elements, Threads.Task task) {
-        if (elements >= Threads.ELEMENTWISE_BLOCK) {
-            Threads.parallelFor(count, task);
-        } else {
-            for (int i = 0; i < count; i++) {
-                task.run(i);
-            }
-        }
+        Threads.parallelForItems(count, count == 0 ? 0 : elements / count, task);
     }
 
     /**

@@ -145,14 +145,12 @@ public final class NormKernels {
         return NormNaive.toFloats(sums);
     }
 
-    /** Runs {@code task} for every index: in parallel when the tensor is large enough to repay it. */
+    /**
+     * Runs {@code task} for every index, a channel or row of {@code elements / count} values each: in
+     * parallel when the tensor is large enough to repay it, short rows (a layer norm over 64 features)
+     * handed out in blocks of consecutive rows ({@link Threads#parallelForItems}).
+     */
     private static void forEach(int count, int elements, Threads.Task task) {
-        if (elements >= Threads.ELEMENTWISE_BLOCK) {
-            Threads.parallelFor(count, task);
-        } else {
-            for (int i = 0; i < count; i++) {
-                task.run(i);
-            }
-        }
+        Threads.parallelForItems(count, count == 0 ? 0 : elements / count, task);
     }
 }

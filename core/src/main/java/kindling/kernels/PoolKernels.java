@@ -5,8 +5,11 @@ package kindling.kernels;
  * and backward. In kernel mode {@code naive} each method runs its twin in {@link PoolNaive};
  * otherwise the fast loops here, which the tests hold to the twins.
  *
- * <p>Optimisation rules: planes run in parallel ({@link Threads}), each plane on one thread, so
- * results are the same for any thread count. Max pooling keeps the argmax as an int per output so
+ * <p>Optimisation rules: planes run in parallel, each plane on one thread, so results are the same
+ * for any thread count; they are handed out in blocks of consecutive planes
+ * ({@link Threads#parallelForItems}), since a plane of a small network's last layers (2 × 2) is far
+ * less work than handing it to another thread. A pooling with one window per plane (global average
+ * pooling) sums a few planes side by side instead of copying windows. Max pooling keeps the argmax as an int per output so
  * that backward is a single scatter with no search. In mode {@code plain} every output element walks
  * its window clipped to the input once per row and column (no bounds test in the innermost loop);
  * average pooling sums the output columns of a row side by side, each into its own double, so that
@@ -42,10 +45,10 @@ public final class PoolKernels {
         if (Kernels.simd() && PoolSimd.usable(height, width)) {
             PoolSimd.MaxPoolGeometry geometry = new PoolSimd.MaxPoolGeometry(height, width, kernelSize, stride,
                     padding, outHeight, outWidth);
-            Threads.parallelFor(planes, p -> maxPoolPlaneSimd(x, p, geometry, out, argmax));
+            Threads.parallelForItems(planes, height * width, p -> maxPoolPlaneSimd(x, p, geometry, out, argmax));
             return;
         }
-        Threads.parallelFor(planes, p -> maxPoolPlane(x, p * height * width, height, width, kernelSize, stride,
+        Threads.parallelForItems(planes, height * width, p -> maxPoolPlane(x, p * height * width, height, width, kernelSize, stride,
                 padding, out, argmax, p * outHeight * outWidth, outHeight, outWidth));
     }
 
@@ -118,7 +121,7 @@ public final class PoolKernels {
             return PoolNaive.maxPool2dBackward(gradY, argmax, planes, planeIn, planeOut);
         }
         float[] gradX = new float[planes * planeIn];
-        Threads.parallelFor(planes, p -> {                                   // each plane, on its own thread
+        Threads.parallelForItems(planes, planeIn, p -> {                     // each plane, on one thread
             for (int o = 0; o < planeOut; o++) {                             // scatter to each window's winner
                 // += : overlapping windows (stride < k) can share a winner
                 gradX[p * planeIn + argmax[p * planeOut + o]] += gradY[p * planeOut + o];
@@ -138,6 +141,14 @@ public final class PoolKernels {
         int outHeight = rowStart.length;
         int outWidth = colStart.length;
         float[] out = new float[planes * outHeight * outWidth];
+        if (outHeight == 1 && outWidth == 1) {                               // one window per plane: ResNet's head
+            int window = (rowEnd[0] - rowStart[0]) * (colEnd[0] - colStart[0]);
+            int groups = (planes + GLOBAL_PLANES - 1) / GLOBAL_PLANES;
+            Threads.parallelForItems(groups, GLOBAL_PLANES * Math.max(window, 1), group -> globalAvgPool(x, height,
+                    width, rowStart[0], rowEnd[0], colStart[0], colEnd[0], rowDivisor[0] * colDivisor[0],
+                    group * GLOBAL_PLANES, Math.min(planes, (group + 1) * GLOBAL_PLANES), out));
+            return out;
+        }
         int[] rows = uniformWindows(rowStart, rowEnd);
         int[] cols = uniformWindows(colStart, colEnd);
         if (Kernels.simd() && rows != null && cols != null) {
@@ -148,13 +159,58 @@ public final class PoolKernels {
                     divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
                 }
             }
-            Threads.parallelFor(planes, p -> avgPoolPlaneSimd(x, p, height, width, rowStart[0], rows[0], rows[1],
+            Threads.parallelForItems(planes, height * width, p -> avgPoolPlaneSimd(x, p, height, width, rowStart[0], rows[0], rows[1],
                     colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, out));
             return out;
         }
-        Threads.parallelFor(planes, p -> avgPoolPlane(x, p, height, width, rowStart, rowEnd, rowDivisor,
+        Threads.parallelForItems(planes, height * width, p -> avgPoolPlane(x, p, height, width, rowStart, rowEnd, rowDivisor,
                 colStart, colEnd, colDivisor, out));                         // each (n, c) plane, in parallel
         return out;
+    }
+
+    /** Planes that {@link #globalAvgPool} sums side by side. */
+    private static final int GLOBAL_PLANES = 4;
+
+    /**
+     * Average pooling with one window per plane, rows [r0, r1) and columns [c0, c1), for planes
+     * from ≤ p &lt; to. Each plane's window is summed in the twin's order (rows, then columns within a
+     * row) in a double of its own and divided by the twin's float {@code divisor}, so the result is the
+     * twin's to the bit. A plane of ResNet's head is 2 × 2: one sum waits for the last, so the sums of
+     * {@link #GLOBAL_PLANES} planes are interleaved, each addition beside three that do not wait for it.
+     */
+    private static void globalAvgPool(float[] x, int height, int width, int r0, int r1, int c0, int c1,
+                                      float divisor, int from, int to, float[] out) {
+        int plane = height * width;
+        int p = from;
+        for (; p + 4 <= to; p += 4) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int base = p * plane;
+            for (int h = r0; h < r1; h++) {
+                for (int w = c0; w < c1; w++) {
+                    int i = base + h * width + w;
+                    s0 += x[i];
+                    s1 += x[i + plane];
+                    s2 += x[i + 2 * plane];
+                    s3 += x[i + 3 * plane];
+                }
+            }
+            out[p] = (float) (s0 / divisor);
+            out[p + 1] = (float) (s1 / divisor);
+            out[p + 2] = (float) (s2 / divisor);
+            out[p + 3] = (float) (s3 / divisor);
+        }
+        for (; p < to; p++) {
+            double sum = 0;
+            for (int h = r0; h < r1; h++) {
+                for (int w = c0; w < c1; w++) {
+                    sum += x[p * plane + h * width + w];
+                }
+            }
+            out[p] = (float) (sum / divisor);
+        }
     }
 
     /** {window length, stride} when every window has the same length and starts one stride after the last. */
@@ -278,6 +334,23 @@ public final class PoolKernels {
                     colStart, colEnd, colDivisor);
         }
         float[] gradX = new float[planes * height * width];
+        if (rowStart.length == 1 && colStart.length == 1) {                  // one window per plane
+            float divisor = rowDivisor[0] * colDivisor[0];
+            int r0 = rowStart[0];
+            int r1 = rowEnd[0];
+            int c0 = colStart[0];
+            int c1 = colEnd[0];
+            Threads.parallelForItems(planes, height * width, p -> {
+                float share = gradY[p] / divisor;                            // the twin's float division
+                for (int h = r0; h < r1; h++) {
+                    int row = (p * height + h) * width;
+                    for (int w = c0; w < c1; w++) {
+                        gradX[row + w] += share;                             // 0 + share, as the twin (−0 → +0)
+                    }
+                }
+            });
+            return gradX;
+        }
         int[] rows = uniformWindows(rowStart, rowEnd);
         int[] cols = uniformWindows(colStart, colEnd);
         // windows of one size inside the input that do not overlap (stride ≥ window, as LeNet's 2 × 2 pool):
@@ -291,11 +364,11 @@ public final class PoolKernels {
                     divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
                 }
             }
-            Threads.parallelFor(planes, p -> avgPoolBackwardPlaneSimd(gradY, p, height, width, rowStart[0], rows[0],
+            Threads.parallelForItems(planes, height * width, p -> avgPoolBackwardPlaneSimd(gradY, p, height, width, rowStart[0], rows[0],
                     rows[1], colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, gradX));
             return gradX;
         }
-        Threads.parallelFor(planes, p -> avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor,
+        Threads.parallelForItems(planes, height * width, p -> avgPoolBackwardPlane(gradY, p, height, width, rowStart, rowEnd, rowDivisor,
                 colStart, colEnd, colDivisor, gradX));                       // each plane, in parallel
         return gradX;
     }

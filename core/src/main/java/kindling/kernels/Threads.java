@@ -121,6 +121,42 @@ public final class Threads {
         parallelFor(blocks, block);
     }
 
+    /**
+     * Elements of work per block of {@link #parallelForItems}: enough that handing a block to a thread
+     * (a shared counter incremented, the block's first cache lines fetched) is small beside it, and
+     * few enough that a loop over some ten thousand elements still has blocks for both threads.
+     */
+    public static final int ITEM_BLOCK = 1 << 13;
+
+    /**
+     * Runs {@code task.run(i)} for every item 0 ≤ i &lt; count, each item about {@code elementsPerItem}
+     * elements of work, as {@link #parallelFor} but with consecutive items grouped into blocks of about
+     * {@link #ITEM_BLOCK} elements, each block run in increasing order of its items by one thread.
+     * Pooling's (N·C) planes are such items: a global average pool over 2 × 2 planes has 16,384 of them,
+     * four elements each, and handing each out on its own costs the threads more than the work.
+     * Below {@link #ELEMENTWISE_BLOCK} elements in all, every block runs on the calling thread.
+     * The items must be independent of each other (each writes its own part of the output): then how
+     * they are grouped, and which thread runs a block, changes no result.
+     */
+    public static void parallelForItems(int count, int elementsPerItem, Task task) {
+        int perItem = Math.max(1, elementsPerItem);
+        int perBlock = Math.max(1, Math.min(count, ITEM_BLOCK / perItem));
+        int blocks = (count + perBlock - 1) / perBlock;
+        Task block = b -> {
+            int end = Math.min(count, (b + 1) * perBlock);
+            for (int i = b * perBlock; i < end; i++) {
+                task.run(i);
+            }
+        };
+        if ((long) count * perItem < ELEMENTWISE_BLOCK) {
+            for (int b = 0; b < blocks; b++) {
+                block.run(b);
+            }
+            return;
+        }
+        parallelFor(blocks, block);
+    }
+
     private static int defaultThreadCount() {
         String property = System.getProperty("kindling.threads");
         if (property == null || property.isBlank()) {

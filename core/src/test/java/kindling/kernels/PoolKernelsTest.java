@@ -187,6 +187,30 @@ class PoolKernelsTest {
         });
     }
 
+    /**
+     * Many planes, handed to the threads in blocks of planes: ResNet's global average pool (2 × 2 planes,
+     * one window each, summed four planes side by side), its stem's 3 × 3 stride-2 max pool and LeNet's
+     * 2 × 2 pool, each the twin's bits at 1, 2 and 3 threads.
+     */
+    @Test
+    void manyPlanesMatchTheTwinAtAnyThreadCount() {
+        int threadsBefore = Threads.get();
+        try {
+            withFastKernels(() -> {
+                for (int threads = 1; threads <= 3; threads++) {
+                    Threads.set(threads);
+                    checkAvg(4099, 2, 2, 2, 2);
+                    checkAvg(1027, 7, 7, 7, 1);
+                    checkAvg(301, 28, 28, 2, 2);
+                    checkMax(301, 28, 28, 3, 2, 1);
+                    checkMax(67, 14, 14, 3, 2, 1);
+                }
+            });
+        } finally {
+            Threads.set(threadsBefore);
+        }
+    }
+
     private void checkAvg(int planes, int h, int w, int k, int s) {
         checkAvg(planes, h, w, k, s, 0);
     }

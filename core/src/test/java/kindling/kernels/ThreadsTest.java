@@ -77,6 +77,47 @@ class ThreadsTest {
         }
     }
 
+    /**
+     * Items grouped into blocks: each item runs once, a block's items in increasing order on one thread
+     * (what a task running item i sees before it: item i − 1 of its block, or nothing at a block's start).
+     */
+    @Test
+    void parallelForItemsRunsEveryItemOnceEachBlockInOrderOnOneThread() {
+        for (int[] shape : new int[][] {{0, 4}, {7, 1}, {16_384, 4}, {2048, 784}, {5, Threads.ITEM_BLOCK * 3},
+                {Threads.ITEM_BLOCK + 3, 1}}) {
+            int count = shape[0];
+            int perItem = shape[1];
+            int perBlock = Math.max(1, Math.min(count, Threads.ITEM_BLOCK / perItem));
+            for (int threads = 1; threads <= 3; threads++) {
+                useWorkers(threads);
+                AtomicIntegerArray runs = new AtomicIntegerArray(count);
+                Thread[] runner = new Thread[count];
+                Threads.parallelForItems(count, perItem, i -> {
+                    runs.incrementAndGet(i);
+                    runner[i] = Thread.currentThread();
+                    if (i % perBlock != 0) {
+                        assertEquals(1, runs.get(i - 1), "item " + i + " after the one before it in its block");
+                    }
+                });
+                for (int i = 0; i < count; i++) {
+                    String what = "item " + i + " of " + count + " × " + perItem + " with " + threads + " threads";
+                    assertEquals(1, runs.get(i), what);
+                    if (i % perBlock != 0) {
+                        assertEquals(runner[i - 1], runner[i], what + ": its block's thread");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void fewItemElementsStayOnTheCallingThread() {
+        useWorkers(2);
+        Thread caller = Thread.currentThread();
+        Threads.parallelForItems(Threads.ELEMENTWISE_BLOCK / 4 - 1, 4,
+                i -> assertEquals(caller, Thread.currentThread(), "item " + i));
+    }
+
     @Test
     void aShortCheapPassStaysOnTheCallingThread() {
         useWorkers(2);
