@@ -96,13 +96,15 @@ public abstract class Function {
     }
 
     /**
-     * Refuses an in-place write to {@code target} that autograd could not follow, before anything is
-     * written: a leaf that requires grad (PyTorch's rule: change it only inside {@link NoGrad}), and a
-     * tensor whose storage a view shares. A view and its base are two tensors over one storage; after a
-     * recorded write through one, the other's {@code gradFn} would not know of it, and its gradient would
-     * be silently wrong (PyTorch rebases the views with {@code CopySlices}; Kindling refuses instead).
+     * The array a recorded in-place op on {@code target} writes into: its storage itself. Refuses, before
+     * anything is written, a write that autograd could not follow: a leaf that requires grad (PyTorch's
+     * rule: change it only inside {@link NoGrad}), and a tensor whose storage a view shares. A view and
+     * its base are two tensors over one storage; after a recorded write through one, the other's
+     * {@code gradFn} would not know of it, and its gradient would be silently wrong (PyTorch rebases the
+     * views with {@code CopySlices}; Kindling refuses instead). A tensor that no view shares is the whole
+     * of its storage, in order (checked all the same). {@code others} are the op's other operands, named in the message.
      */
-    protected static void checkInPlace(String op, Tensor target, Tensor... others) {
+    protected static float[] inPlaceStorage(String op, Tensor target, Tensor... others) {
         if (target.requiresGrad() && target.isLeaf()) {
             throw new IllegalStateException(op + ": a leaf tensor that requires grad cannot be changed in place "
                     + "while recording; wrap the update in try (NoGrad scope = NoGrad.enter()) { ... }");
@@ -117,6 +119,12 @@ public abstract class Function {
                     + "and the op would be recorded; autograd cannot follow an in-place change through a view in "
                     + "Kindling. Use the out-of-place op, or copy() the tensor first.");
         }
+        float[] values = target.data();
+        if (values != target.storage()) {
+            throw new IllegalStateException(op + ": the tensor " + Shape.format(target.shape())
+                    + " does not cover its storage in order; use the out-of-place op");
+        }
+        return values;
     }
 
     /**

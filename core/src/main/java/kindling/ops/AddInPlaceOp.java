@@ -2,7 +2,6 @@ package kindling.ops;
 
 import kindling.autograd.Function;
 import kindling.kernels.Elementwise;
-import kindling.tensor.Shape;
 import kindling.tensor.Tensor;
 
 /**
@@ -22,8 +21,7 @@ public final class AddInPlaceOp extends Function {
 
     public static Tensor apply(Tensor self, Tensor other, float alpha) {
         String name = alpha == -1f ? "sub_" : "add_";
-        checkInPlace(name, self, other);
-        float[] values = writableValues(name, self);
+        float[] values = inPlaceStorage(name, self, other);
         float[] addend = other.broadcastData(name, self.shape());   // a shape error here leaves self as it was
         Elementwise.addScaled(values, alpha, addend);
         self.bumpVersion();
@@ -31,19 +29,6 @@ public final class AddInPlaceOp extends Function {
         op.otherShape = other.shape();
         op.alpha = alpha;
         return op.recordInPlace(self, self, other);
-    }
-
-    /**
-     * The storage of {@code self}, which a recorded in-place op writes directly. A tensor that passed
-     * {@link Function#checkInPlace} shares its storage with no view, so it is the whole storage in order.
-     */
-    static float[] writableValues(String op, Tensor self) {
-        float[] values = self.data();
-        if (values != self.storage()) {
-            throw new IllegalStateException(op + ": the tensor " + Shape.format(self.shape())
-                    + " does not cover its storage in order; use the out-of-place op");
-        }
-        return values;
     }
 
     @Override

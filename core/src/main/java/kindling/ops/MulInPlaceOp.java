@@ -24,8 +24,7 @@ public final class MulInPlaceOp extends Function {
     private int[] otherShape;
 
     public static Tensor apply(Tensor self, Tensor other) {
-        checkInPlace("mul_", self, other);
-        float[] values = AddInPlaceOp.writableValues("mul_", self);
+        float[] values = inPlaceStorage("mul_", self, other);
         if (other.storage() == self.storage()) {
             other = CloneOp.apply(other);                                // recorded: its gradient reaches other
         }
@@ -44,8 +43,7 @@ public final class MulInPlaceOp extends Function {
     }
 
     public static Tensor apply(Tensor self, float factor) {
-        checkInPlace("mul_", self);
-        float[] values = AddInPlaceOp.writableValues("mul_", self);
+        float[] values = inPlaceStorage("mul_", self);
         Elementwise.scale(values, factor);
         self.bumpVersion();
         MulInPlaceOp op = new MulInPlaceOp();

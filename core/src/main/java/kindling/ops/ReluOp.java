@@ -39,8 +39,7 @@ public final class ReluOp extends Function {
 
     /** {@code x ← max(x, 0)} in x's storage, recorded; x requires grad and recording is on. */
     public static Tensor applyInPlace(Tensor input) {
-        checkInPlace("relu_", input);
-        float[] x = AddInPlaceOp.writableValues("relu_", input);
+        float[] x = inPlaceStorage("relu_", input);
         Elementwise.map(Elementwise.Unary.RELU, x, x);
         input.bumpVersion();
         ReluOp op = new ReluOp();
