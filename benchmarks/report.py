@@ -1086,7 +1086,10 @@ the convolutions around them, not as GFLOP/s."""
 
 TEXT_TRAIN = """`TrainingThroughput` (Kindling, one JVM per row) and `torch_bench.py` (PyTorch, right after): whole SGD
 steps (forward, cross-entropy, backward, `step`) on synthetic data (four batches of N(0, 1) images and
-uniform labels, cycled), after a few warm-up steps, each step timed on its own. LeNet runs in
+uniform labels, cycled), each step timed on its own after a warm-up of at least ten seconds, the same for both
+(for its first seconds the JVM is still compiling the layers' methods with C2, its optimising compiler, and the steps
+are slower: ResNet.small() at two threads took 55–100 ms a step then and 50–53 ms after; a training run spends nearly
+all its steps past that). LeNet runs in
 `-Xmx512m`, ResNet.small() in `-Xmx2g`, ResNet-18 in `-Xmx8g`. "Kindling / PyTorch" is the ratio of
 the median step times (above 1 Kindling is faster). GC time is the change of the JVM's `GarbageCollectorMXBean` collection times over the timed
 steps divided by the sum of their times; peak heap is the sum of the heap pools' peak use over the timed

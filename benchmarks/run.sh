@@ -89,9 +89,8 @@ else
   CONV_ITER=(-f 1 -wi 5 -i 3 -w 1s -r 1s)
   GEMM_SHAPES=()
   # (warm-up steps, timed steps[, heap checks]): medians over at least 50 steps, except ResNet-18,
-  # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS. ResNet.small() warms up
-  # for 10 steps: after 3, JDK 25's C2 was still compiling, and its median over 30 steps came out
-  # 90 ms where 20 warm-up steps gave 71 (the same jar, JDK 17 or 25)
+  # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS. Both also warm up for at
+  # least 10 s, however many steps that takes (TrainingThroughput.WARMUP_NANOS says why)
   TRAIN_LENET=(10 1000 100 1000); TRAIN_LENET2=(10 100); TRAIN_RESNET=(10 50); TRAIN_RESNET18=(1 8)
   TRAIN25_LENET=(10 100); TRAIN25_RESNET=(10 30)
 fi

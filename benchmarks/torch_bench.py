@@ -141,6 +141,9 @@ def model(name):
                                                      nn.ReLU(), nn.MaxPool2d(3, 2, 1)))
 
 
+WARMUP_SECONDS = 10
+
+
 def bench_train(name, warmup, steps):
     torch.manual_seed(0)
     net = model(name)
@@ -154,8 +157,12 @@ def bench_train(name, warmup, steps):
         optimizer.zero_grad()
         loss(net(images[i % 4]), labels[i % 4]).backward()
         optimizer.step()
-    for i in range(warmup):
-        step(i)
+    # At least `warmup` steps and WARMUP_SECONDS of them, as TrainingThroughput warms up (its
+    # WARMUP_NANOS says why): the same warm-up for both sides.
+    warmed, warmup_end = 0, time.perf_counter() + WARMUP_SECONDS
+    while warmed < warmup or time.perf_counter() < warmup_end:
+        step(warmed)
+        warmed += 1
     seconds = []
     for i in range(steps):
         start = time.perf_counter()
@@ -163,7 +170,7 @@ def bench_train(name, warmup, steps):
         seconds.append(time.perf_counter() - start)
     stats = stats_ms(seconds)
     return {"ms_per_step": stats["median"], "images_per_s": batch * 1e3 / stats["median"],
-            "images_per_s_mean": batch * 1e3 / stats["mean"], "steps": steps, "warmup": warmup, "stats": stats}
+            "images_per_s_mean": batch * 1e3 / stats["mean"], "steps": steps, "warmup": warmed, "stats": stats}
 
 
 # (warm-up steps, timed steps) per model; TrainingThroughput's counts are in run.sh

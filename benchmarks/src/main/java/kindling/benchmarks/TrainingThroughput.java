@@ -26,6 +26,7 @@ import kindling.tensor.Tensor;
  * <pre>
  *   java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks.jar kindling.benchmarks.TrainingThroughput \
  *        MODEL THREADS WARMUP_STEPS TIMED_STEPS [HEAP_CHECK_STEPS...]
+ *   (the warm-up runs WARMUP_STEPS steps and at least {@link #WARMUP_NANOS}, 10 s, of them)
  *   MODEL: lenet (d2l LeNet, 1×28×28, batch 256) | resnet-small (ResNet.small(), 1×28×28, batch 128)
  *          | resnet18 (d2l ResNet-18, 1×96×96, batch 128)
  *
@@ -47,6 +48,18 @@ import kindling.tensor.Tensor;
 public final class TrainingThroughput {
     private TrainingThroughput() {
     }
+
+    /**
+     * The warm-up lasts at least this long, however few steps that is. HotSpot compiles a method with
+     * C2, its optimising compiler, after some thousands of calls, and a layer's methods are called a
+     * few times a step: ResNet.small() at two threads was still being compiled after 50 steps (3 s),
+     * its steps 55–100 ms while the compiler thread took one of the two cores, and 50–53 ms once it
+     * was done, about 10 s into the run; LeNet's two-thread steps went from 12 to 7 ms over its first
+     * thousand. A training run of an epoch or more spends nearly all its steps in that steady state,
+     * which is the figure to compare with PyTorch, which compiles nothing; {@code torch_bench.py}
+     * warms up as long.
+     */
+    static final long WARMUP_NANOS = 10_000_000_000L;
 
     public static void main(String[] args) {
         if (args.length < 4) {
@@ -85,8 +98,11 @@ public final class TrainingThroughput {
         Optimizer optimizer = SGD.builder(net.parameters()).lr(0.05f).build();
         net.train();
 
-        for (int step = 0; step < warmupSteps; step++) {
-            trainStep(net, loss, optimizer, images[step % 4], labels[step % 4]);
+        // At least WARMUP_STEPS steps and WARMUP_NANOS of them, whichever ends later: see WARMUP_NANOS.
+        long warmupEnd = System.nanoTime() + WARMUP_NANOS;
+        int warmedUp = 0;
+        for (; warmedUp < warmupSteps || System.nanoTime() < warmupEnd; warmedUp++) {
+            trainStep(net, loss, optimizer, images[warmedUp % 4], labels[warmedUp % 4]);
         }
         List<MemoryPoolMXBean> heapPools = new ArrayList<>();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -130,7 +146,7 @@ public final class TrainingThroughput {
                         + "\"images_per_s_mean\": %.1f, \"gc_share\": %.4f, \"peak_heap_mb\": %.1f, "
                         + "\"max_heap_mb\": %.1f, \"heap_after_gc_mb\": {%s}, \"last_loss\": %.4f, "
                         + "\"jdk\": \"%s\", \"lanes\": %d, \"bits\": %d}%n",
-                model, threads, batch, size, timedSteps, warmupSteps, median, sorted[0], quantile(sorted, 0.25),
+                model, threads, batch, size, timedSteps, warmedUp, median, sorted[0], quantile(sorted, 0.25),
                 quantile(sorted, 0.75), sorted[sorted.length - 1], totalMillis / timedSteps, batch * 1000 / median,
                 batch * timedSteps * 1000 / totalMillis, gcShare, peak / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0, heapAfterGc, lastLoss, Runtime.version(),
