@@ -50,7 +50,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The transpositions ({@code transpose16}: a 16 × 16 block) turn LANES pixels' rows of the tile
  * (filters in the lanes) into LANES filters' runs of y (pixels in the lanes) in registers, for
- * {@link ConvChannelSimd}'s store of a tile. In the stage of distance d, rows r and r + d (bit d of r
+ * {@link ConvChannelSimd}'s store of a tile; {@link ConvSimd}'s weight gradient uses them the other way
+ * round, LANES filters' runs of ∂L/∂y into rows of filters. In the stage of distance d, rows r and r + d (bit d of r
  * clear) swap the lanes with bit d set of r for those with bit d clear of r + d: one rearrange
  * (lane l ← lane l ^ d) and one blend per row. log2(LANES) stages transpose the block; each float is
  * only moved, and the bias added before, so y gets the same bits as from a gather.

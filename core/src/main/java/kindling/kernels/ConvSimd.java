@@ -831,22 +831,20 @@ final class ConvSimd {
      * gradT[group][i·rowLength + j][o] = ∂L/∂y[n][group·C_out/groups + o][i][j], zero for the padding
      * filters and, when rowLength &gt; W_out (the flat numbering of the padded image, rows W_q apart),
      * zero on the rows j ≥ W_out, up to {@code rowsPerGroup} rows per group.
-     * One vector of gradT's row (LANES filters at one position) is one vector gather from the LANES
-     * planes of ∂L/∂y, staged through a tile in the L1 cache ({@link #stagedTranspose}); the filters
-     * past the last whole vector are copied one float at a time. Why not a scalar loop over one
-     * filter's plane: it would write gradT {@code filters} floats apart, a new cache line for nearly
-     * every float (across 1.1 MB on AlexNet's conv1); the gathers write each line of gradT whole
-     * (measured variants in docs/kernels.md).
+     * LANES filters at LANES consecutive positions are one square block, transposed in registers
+     * ({@link #transposeBlocks}); the positions past the last whole block and the filters past the last
+     * whole vector are copied one float at a time.
      */
     private static void transposeGradient(float[] gradY, ConvGeometry g, int n, int filters, int rowLength,
                                           int rowsPerGroup, float[] gradT) {
         int plane = g.outPlane();
-        int whole = g.outPerGroup() / LANES * LANES;            // filters gathered in whole vectors
+        // filters transposed in whole blocks (none where no register transposition exists for this LANES)
+        int whole = ConvChannelSimdKernels.transposes() ? g.outPerGroup() / LANES * LANES : 0;
         for (int group = 0; group < g.groups(); group++) {
             int base = group * rowsPerGroup * filters;
             int from = (n * g.outChannels() + group * g.outPerGroup()) * plane;
             if (whole > 0) {
-                stagedTranspose(gradY, from, plane, g.outWidth(), whole, filters, rowLength, gradT, base);
+                transposeBlocks(gradY, from, plane, g.outWidth(), whole, filters, rowLength, gradT, base);
             }
             for (int i = 0; i < g.outHeight(); i++) {
                 for (int j = 0; j < g.outWidth(); j++) {
@@ -865,58 +863,47 @@ final class ConvSimd {
         }
     }
 
-    /** Positions per tile of {@link #stagedTranspose}: LANES planes of this many floats fill a few kilobytes of L1. */
-    static final int STAGE = 64;
+    /** Adding it changes no float, not even the sign of a zero (−0 + −0 = −0): the transpositions' "bias". */
+    private static final FloatVector MINUS_ZERO = FloatVector.broadcast(SPECIES, -0.0f);
 
-    /** The gather indices of {@link #stagedTranspose}: lane r reads the tile's row r. */
-    private static final int[] STAGE_MAP = new int[LANES];
-
-    static {
-        for (int r = 0; r < LANES; r++) {
-            STAGE_MAP[r] = r * STAGE;
-        }
-    }
-
-    /** Per-thread tile of {@link #stagedTranspose}: LANES rows of {@link #STAGE} floats. */
-    private static final ThreadLocal<float[]> STAGE_TILE = ThreadLocal.withInitial(() -> new float[LANES * STAGE]);
+    /** Per-thread LANES × LANES block of {@link #transposeBlocks}, for rows that are not consecutive in gradT. */
+    private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[LANES * LANES]);
 
     /**
      * gradT[base + (i·rowLength + j)·filters + o] = gradY[from + o·plane + i·W_out + j] for the filters
      * o &lt; whole (a multiple of LANES): the transposition of {@link #transposeGradient} for whole
-     * vectors of filters, staged through a small tile. A vector gather straight from ∂L/∂y reads LANES
-     * planes a whole plane apart, one float from each of LANES cache lines, and the hardware
-     * prefetchers cannot follow so many streams (96 on AlexNet's conv1): each gather waits on memory.
-     * Here LANES planes are first copied, {@link #STAGE} positions each, into a tile of the L1 cache with
-     * plain vector loads and stores (LANES sequential streams), and the gathers then read that tile.
+     * blocks of LANES filters × LANES consecutive positions. Each block is LANES vector loads, one from
+     * each filter's plane (LANES sequential streams, which the hardware prefetchers follow), a
+     * transposition in registers ({@link ConvChannelSimdKernels#transpose}: log2(LANES) stages of
+     * rearranges and blends, every float only moved) and LANES vector stores, one position's row of
+     * filters each. The rows go straight into gradT when its rows are the positions in order
+     * (rowLength = W_out); on the flat numbering a block can span two output rows, so it is transposed
+     * into a small buffer and its rows copied to their places. A vector gather per row, through a tile
+     * in the L1 cache, was twice as slow on AlexNet's conv1 (1.2–1.3 against 0.6–0.8 ms for its eight
+     * images' ∂L/∂y, AVX-512 and AVX2 alike).
      */
-    private static void stagedTranspose(float[] gradY, int from, int plane, int outWidth, int whole, int filters,
+    private static void transposeBlocks(float[] gradY, int from, int plane, int outWidth, int whole, int filters,
                                         int rowLength, float[] gradT, int base) {
-        float[] tile = STAGE_TILE.get();
-        for (int p0 = 0; p0 < plane; p0 += STAGE) {
-            int length = Math.min(STAGE, plane - p0);
-            int i = p0 / outWidth;
-            int j0 = p0 % outWidth;
-            for (int o = 0; o < whole; o += LANES) {
-                for (int r = 0; r < LANES; r++) {
-                    int src = from + (o + r) * plane + p0;
-                    int dst = r * STAGE;
-                    if (length == STAGE) {
-                        for (int v = 0; v < STAGE; v += LANES) {
-                            FloatVector.fromArray(SPECIES, gradY, src + v).intoArray(tile, dst + v);
-                        }
-                    } else {
-                        System.arraycopy(gradY, src, tile, dst, length);
-                    }
+        int blocked = plane / LANES * LANES;                   // positions in whole blocks
+        float[] block = rowLength == outWidth ? null : BLOCK.get();
+        for (int o = 0; o < whole; o += LANES) {
+            for (int p0 = 0; p0 < blocked; p0 += LANES) {
+                if (block == null) {
+                    ConvChannelSimdKernels.transpose(gradY, from + o * plane + p0, plane, MINUS_ZERO,
+                            gradT, base + p0 * filters + o, filters);
+                    continue;
                 }
-                int row = base + (i * rowLength + j0) * filters + o;
-                int j = j0;
-                for (int pp = 0; pp < length; pp++) {
-                    FloatVector.fromArray(SPECIES, tile, pp, STAGE_MAP, 0).intoArray(gradT, row);
-                    row += filters;
-                    if (++j == outWidth) {
-                        j = 0;
-                        row += (rowLength - outWidth) * filters;
-                    }
+                ConvChannelSimdKernels.transpose(gradY, from + o * plane + p0, plane, MINUS_ZERO, block, 0, LANES);
+                for (int l = 0; l < LANES; l++) {
+                    int p = p0 + l;
+                    FloatVector.fromArray(SPECIES, block, l * LANES)
+                            .intoArray(gradT, base + (p / outWidth * rowLength + p % outWidth) * filters + o);
+                }
+            }
+            for (int p = blocked; p < plane; p++) {
+                int row = base + (p / outWidth * rowLength + p % outWidth) * filters + o;
+                for (int r = 0; r < LANES; r++) {
+                    gradT[row + r] = gradY[from + (o + r) * plane + p];
                 }
             }
         }

@@ -77,10 +77,12 @@ class ConvSimdTest {
         // Every flat position (few extra columns: 'same' padding on a wide plane, groups) and the table
         // of valid positions (LeNet-like, 4 extra columns of 14; a strided layer like AlexNet's conv1),
         // with filter counts on and off the blocks, at 16 and 32 registers, and the same bits at any
-        // thread count.
+        // thread count. Planes of 420 and 100 positions end in a part of a block of the transposition
+        // of ∂L/∂y; on the flat walk its blocks span two output rows.
         ConvGeometry[] flat = {
             ConvGeometry.of(3, 5, 20, 21, 19, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
             ConvGeometry.of(9, 4, 18, 34, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),
+            ConvGeometry.of(2, 4, 12, 40, 40, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2),   // whole blocks of filters per group
         };
         ConvGeometry[] table = {
             ConvGeometry.of(3, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1),
