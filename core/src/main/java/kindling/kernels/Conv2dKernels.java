@@ -7,7 +7,9 @@ package kindling.kernels;
  * direct convolution that never writes the im2col matrix, when the layer's output plane is large
  * enough for it ({@code ConvSimd.suits}: the direct kernel computes whole vectors of output
  * positions, so on a 4×4 or 2×2 plane most of its lanes would be thrown away, while im2col + GEMM
- * puts the positions of many images side by side). A tiny plane (at most k_h·k_w pixels, such as a
+ * puts the positions of many images side by side) and its filters read every phase of the stride
+ * (a 1×1 filter with stride 2, a ResNet's shortcut, reads a quarter of the image: im2col copies just
+ * that quarter, and one GEMM does the rest). A tiny plane (at most k_h·k_w pixels, such as a
  * 3×3 layer on 2×2) goes in mode simd to {@code ConvDense}: one dense product over the batch, no im2col.
  * A stride-1 layer on a small plane whose images, stacked one above the other, fill the direct
  * kernel's panels well enough (ResNet.small()'s 7×7 stage) goes in mode simd to {@code ConvStacked},

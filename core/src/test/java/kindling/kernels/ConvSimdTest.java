@@ -64,6 +64,27 @@ class ConvSimdTest {
     }
 
     @Test
+    void filtersThatSkipAPhaseOfTheStrideGoToTheGemmPathAndMatch() {
+        // ResNet-18's downsampling shortcut: a 1×1 filter with stride 2 reads one phase plane of four.
+        ConvGeometry shortcut = ConvGeometry.of(3, 8, 24, 24, 16, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1);
+        assertFalse(ConvSimd.readsEveryPhase(shortcut));
+        assertFalse(ConvSimd.suits(shortcut));
+        // 3 taps 2 apart with stride 2 land on phase 0 only; with stride 3 on phases 0, 2 and 1.
+        assertFalse(ConvSimd.readsEveryPhase(ConvGeometry.of(1, 2, 20, 20, 4, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 1)));
+        assertTrue(ConvSimd.readsEveryPhase(ConvGeometry.of(1, 2, 20, 20, 4, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 1)));
+        // A 1×2 filter with stride (1, 2) reads both column phases; 1×1 with stride 1 has one phase.
+        assertTrue(ConvSimd.readsEveryPhase(ConvGeometry.of(1, 2, 9, 12, 4, 1, 2, 1, 2, 0, 0, 0, 0, 1, 1, 1)));
+        assertTrue(ConvSimd.readsEveryPhase(ConvGeometry.of(1, 2, 9, 12, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1)));
+        assertTrue(ConvSimd.readsEveryPhase(ConvGeometry.of(1, 1, 224, 224, 96, 11, 11, 4, 4, 1, 1, 1, 1, 1, 1, 1)));
+        float[] x = randomArray(shortcut.batch() * shortcut.inChannels() * shortcut.height() * shortcut.width());
+        float[] w = randomArray(shortcut.outChannels() * shortcut.patchSize());
+        float[] gradY = randomArray(shortcut.batch() * shortcut.outChannels() * shortcut.outPlane());
+        assertClose(ConvNaive.forward(x, w, null, shortcut), Conv2dKernels.forward(x, w, null, shortcut), "forward");
+        assertClose(ConvNaive.backwardWeight(x, gradY, shortcut), Conv2dKernels.backwardWeight(x, gradY, shortcut), "dw");
+        assertClose(ConvNaive.backwardInput(gradY, w, shortcut), Conv2dKernels.backwardInput(gradY, w, shortcut), "dx");
+    }
+
+    @Test
     void manyFiltersUseTheTwoVectorWeightKernelAndMatch() {
         // More filters per group than one vector holds (16 with AVX-512, 8 with AVX2), not a multiple
         // of two vectors, a tap count that is not a multiple of the 6- or 8-tap block, and groups.
