@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
 #
-#   benchmarks/run.sh            the full run (about 25 minutes on 2 cores)
-#   benchmarks/run.sh --quick    a smoke run (about 10 minutes): fewer shapes, one iteration, few steps;
+#   benchmarks/run.sh            the full run (about 35 minutes on 2 cores)
+#   benchmarks/run.sh --quick    a smoke run (about 12 minutes): fewer shapes, one iteration, few steps;
 #                                its numbers are not for the report, only to see that everything runs
 #
 # Run it from anywhere; it works in the repository root. Needs: JDK 17+ as `java`, Maven (offline is
