@@ -51,13 +51,12 @@ public final class TrainingThroughput {
 
     /**
      * The warm-up lasts at least this long, however few steps that is. HotSpot compiles a method with
-     * C2, its optimising compiler, after some thousands of calls, and a layer's methods are called a
-     * few times a step: ResNet.small() at two threads was still being compiled after 50 steps (3 s),
-     * its steps 55–100 ms while the compiler thread took one of the two cores, and 50–53 ms once it
-     * was done, about 10 s into the run; LeNet's two-thread steps went from 12 to 7 ms over its first
-     * thousand. A training run of an epoch or more spends nearly all its steps in that steady state,
-     * which is the figure to compare with PyTorch, which compiles nothing; {@code torch_bench.py}
-     * warms up as long.
+     * C2, its optimising compiler, only after some thousands of calls, and a layer's methods are called
+     * a few times a step: a two-thread ResNet.small() step was still being compiled after 50 steps, and
+     * while the compiler thread took one of the two cores its steps ran up to twice as long as after.
+     * A training run of an epoch or more spends nearly all its steps in the steady state, which is the
+     * figure to compare with PyTorch; {@code torch_bench.py} warms up as long, so both sides get the
+     * same treatment (docs/performance.md has the figures).
      */
     static final long WARMUP_NANOS = 10_000_000_000L;
 

@@ -283,8 +283,7 @@ final class ConvSimd {
      * filter with stride 2, the shortcut of a ResNet's downsampling block, reads one phase of four:
      * this kernel would copy the whole image into its phase planes and use a quarter of it, with one tap
      * per input channel, while im2col is then only that quarter, copied, and the rest one GEMM over
-     * many images. On ResNet-18's 64 → 128 and 128 → 256 shortcuts that path took 3.5 and 2.6 ms a
-     * forward against this kernel's 7.4–7.6 and 6.8–7.0 (one thread, AVX-512).
+     * many images, about twice as fast on ResNet-18's shortcuts (docs/kernels.md).
      */
     static boolean readsEveryPhase(ConvGeometry g) {
         return readsEveryPhase(g.kernelH(), g.dilationH(), g.strideH())
@@ -905,9 +904,8 @@ final class ConvSimd {
      * rearranges and blends, every float only moved) and LANES vector stores, one position's row of
      * filters each. The rows go straight into gradT when its rows are the positions in order
      * (rowLength = W_out); on the flat numbering a block can span two output rows, so it is transposed
-     * into a small buffer and its rows copied to their places. A vector gather per row, through a tile
-     * in the L1 cache, was twice as slow on AlexNet's conv1 (1.2–1.3 against 0.6–0.8 ms for its eight
-     * images' ∂L/∂y, AVX-512 and AVX2 alike).
+     * into a small buffer and its rows copied to their places. A vector gather per row, even from a
+     * tile in the L1 cache, took about twice as long (docs/kernels.md).
      */
     private static void transposeBlocks(float[] gradY, int from, int plane, int outWidth, int whole, int filters,
                                         int rowLength, float[] gradT, int base) {
