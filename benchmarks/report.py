@@ -87,6 +87,41 @@ def gc_figures(run):
     return (None if alloc is None else alloc / 1048576.0), share
 
 
+def quantile(ordered, q):
+    """The q-quantile of sorted values, interpolated between the two nearest ranks (numpy's default,
+    as TrainingThroughput and torch_bench.py compute theirs)."""
+    position = q * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def jvm_steps(row):
+    """A row's timed steps, and how many JVMs they came from when more than one."""
+    jvms = row.get("jvms", 1)
+    return "%d" % row["steps"] if jvms == 1 else "%d in %d JVMs" % (row["steps"], jvms)
+
+
+def pool_steps(first, second):
+    """One row for the step times of two JVMs run with the same model and thread count: the
+    statistics of all their steps together, the GC share weighted by time, the first run's memory
+    figures (the heap checks run in one JVM), and jvms = how many were pooled."""
+    steps = first["step_ms"] + second["step_ms"]
+    ordered = sorted(steps)
+    total = sum(steps)
+    pooled = dict(first)
+    pooled.update({
+        "step_ms": steps, "steps": len(steps), "jvms": first.get("jvms", 1) + 1,
+        "warmup": min(first["warmup"], second["warmup"]),
+        "ms_per_step": quantile(ordered, 0.5), "ms_min": ordered[0], "ms_q1": quantile(ordered, 0.25),
+        "ms_q3": quantile(ordered, 0.75), "ms_max": ordered[-1], "ms_mean": total / len(steps),
+        "images_per_s": first["batch"] * 1e3 / quantile(ordered, 0.5),
+        "images_per_s_mean": first["batch"] * len(steps) * 1e3 / total,
+        "gc_share": (first["gc_share"] * sum(first["step_ms"]) + second["gc_share"] * sum(second["step_ms"])) / total,
+        "peak_heap_mb": max(first["peak_heap_mb"], second["peak_heap_mb"]),
+    })
+    return pooled
+
 class Report:
     def __init__(self, results, chart_dir="performance", examples_md=None):
         self.dir = results
@@ -108,12 +143,14 @@ class Report:
         self.out = []
 
     def jsonl(self, name):
-        """{(model, threads): row} from TrainingThroughput's JSON lines; empty when missing."""
+        """{(model, threads): row} from TrainingThroughput's JSON lines; empty when missing. Rows of
+        the same model and thread count (one per JVM) are pooled: pool_steps."""
         rows, path = {}, os.path.join(self.dir, name)
         for line in open(path) if os.path.exists(path) else []:
             if line.strip().startswith("{"):
                 row = json.loads(line)
-                rows[(row["model"], str(row["threads"]))] = row
+                key = (row["model"], str(row["threads"]))
+                rows[key] = pool_steps(rows[key], row) if key in rows else row
         return rows
 
     def json(self, name):
@@ -611,7 +648,7 @@ class Report:
                     speed_ratio(k, t), fmt(k and k["images_per_s"], 0), fmt(t and t["images_per_s"], 0),
                     fmt(k and 100 * k["gc_share"], 1, "%"),
                     "—" if not k else "%.0f / %.0f" % (k["peak_heap_mb"], k["max_heap_mb"]),
-                    "%s (PyTorch %s)" % (k["steps"] if k else "—", t["steps"] if t else "—")))
+                    "%s (PyTorch %s)" % (jvm_steps(k) if k else "—", t["steps"] if t else "—")))
         groups = [(model, t) for model in MODELS for t in ("1", "2")]
         kindling = [self.train.get(g) for g in groups]
         torch = [self.torch_train(*g) for g in groups]
@@ -1084,9 +1121,9 @@ Both compute the same values (checked on small inputs: max pooling identical, av
 batch norm within 5·10⁻⁷). These layers move memory rather than compute, so the times matter next to
 the convolutions around them, not as GFLOP/s."""
 
-TEXT_TRAIN = """`TrainingThroughput` (Kindling, one JVM per row) and `torch_bench.py` (PyTorch, right after): whole SGD
+TEXT_TRAIN = """`TrainingThroughput` (Kindling, one JVM per row; ResNet-18's steps pooled from two JVMs, since its median moved by up to a fifth from one JVM to the next) and `torch_bench.py` (PyTorch, right after): whole SGD
 steps (forward, cross-entropy, backward, `step`) on synthetic data (four batches of N(0, 1) images and
-uniform labels, cycled), each step timed on its own after a warm-up of at least ten seconds, the same for both
+uniform labels, cycled), each step timed on its own after a warm-up of at least twenty seconds, the same for both
 (for its first seconds the JVM is still compiling the layers' methods with C2, its optimising compiler, and the steps
 are slower: ResNet.small() at two threads took 55–100 ms a step then and 50–53 ms after; a training run spends nearly
 all its steps past that). LeNet runs in

@@ -90,7 +90,7 @@ else
   GEMM_SHAPES=()
   # (warm-up steps, timed steps[, heap checks]): medians over at least 50 steps, except ResNet-18,
   # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS. Both also warm up for at
-  # least 10 s, however many steps that takes (TrainingThroughput.WARMUP_NANOS says why)
+  # least 20 s, however many steps that takes (TrainingThroughput.WARMUP_NANOS says why)
   TRAIN_LENET=(10 1000 100 1000); TRAIN_LENET2=(10 100); TRAIN_RESNET=(10 50); TRAIN_RESNET18=(1 8)
   TRAIN25_LENET=(10 100); TRAIN25_RESNET=(10 30)
 fi
@@ -115,8 +115,11 @@ train() { "${JAVA[@]}" "$1" -cp "$JAR" kindling.benchmarks.TrainingThroughput "$
 # LeNet in -Xmx512m; at 1 thread long enough for the heap check at steps 100 and 1,000.
 train -Xmx512m lenet 1 "${TRAIN_LENET[@]}"
 train -Xmx512m lenet 2 "${TRAIN_LENET2[@]}"
+# ResNet-18 in two JVMs whose steps report.py pools: its median over one JVM's 8 steps moved by a
+# fifth from one JVM to the next with the same jar, more than the spread within a run.
 for threads in 1 2; do
   train -Xmx2g resnet-small "$threads" "${TRAIN_RESNET[@]}"
+  train -Xmx8g resnet18 "$threads" "${TRAIN_RESNET18[@]}"
   train -Xmx8g resnet18 "$threads" "${TRAIN_RESNET18[@]}"
 done
 mark kindling_training

@@ -141,7 +141,7 @@ def model(name):
                                                      nn.ReLU(), nn.MaxPool2d(3, 2, 1)))
 
 
-WARMUP_SECONDS = 10
+WARMUP_SECONDS = 20
 
 
 def bench_train(name, warmup, steps):
@@ -174,7 +174,7 @@ def bench_train(name, warmup, steps):
 
 
 # (warm-up steps, timed steps) per model; TrainingThroughput's counts are in run.sh
-TRAIN_STEPS = {"lenet": (10, 100), "resnet-small": (3, 50), "resnet18": (1, 8)}
+TRAIN_STEPS = {"lenet": (10, 100), "resnet-small": (3, 50), "resnet18": (1, 16)}
 TRAIN_STEPS_QUICK = {"lenet": (5, 50), "resnet-small": (2, 5), "resnet18": (1, 2)}
 
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import jdk.incubator.vector.FloatVector;
 import kindling.examples.models.LeNet;
 import kindling.examples.models.ResNet;
@@ -26,7 +27,7 @@ import kindling.tensor.Tensor;
  * <pre>
  *   java --add-modules jdk.incubator.vector -Xmx512m -cp benchmarks.jar kindling.benchmarks.TrainingThroughput \
  *        MODEL THREADS WARMUP_STEPS TIMED_STEPS [HEAP_CHECK_STEPS...]
- *   (the warm-up runs WARMUP_STEPS steps and at least {@link #WARMUP_NANOS}, 10 s, of them)
+ *   (the warm-up runs WARMUP_STEPS steps and at least {@link #WARMUP_NANOS}, 20 s, of them)
  *   MODEL: lenet (d2l LeNet, 1×28×28, batch 256) | resnet-small (ResNet.small(), 1×28×28, batch 128)
  *          | resnet18 (d2l ResNet-18, 1×96×96, batch 128)
  *
@@ -39,6 +40,8 @@ import kindling.tensor.Tensor;
  *                   how full the collector let the heap get, bounded by -Xmx)
  *   heap after GC = used heap right after System.gc() at each HEAP_CHECK step (the live data; if it
  *                   grows between step 100 and step 1,000, something leaks)
+ *   step_ms       = every timed step, in order, so that {@code report.py} can pool the steps of
+ *                   several JVMs run with the same model and thread count
  * </pre>
  * The data are synthetic: four batches of N(0, 1) images and uniform labels, cycled, so no dataset
  * is read and the time is the model's alone; {@code benchmarks/torch_bench.py} does the same in
@@ -58,7 +61,7 @@ public final class TrainingThroughput {
      * figure to compare with PyTorch; {@code torch_bench.py} warms up as long, so both sides get the
      * same treatment (docs/performance.md has the figures).
      */
-    static final long WARMUP_NANOS = 10_000_000_000L;
+    static final long WARMUP_NANOS = 20_000_000_000L;
 
     public static void main(String[] args) {
         if (args.length < 4) {
@@ -144,12 +147,14 @@ public final class TrainingThroughput {
                         + "\"ms_q3\": %.2f, \"ms_max\": %.2f, \"ms_mean\": %.2f, \"images_per_s\": %.1f, "
                         + "\"images_per_s_mean\": %.1f, \"gc_share\": %.4f, \"peak_heap_mb\": %.1f, "
                         + "\"max_heap_mb\": %.1f, \"heap_after_gc_mb\": {%s}, \"last_loss\": %.4f, "
-                        + "\"jdk\": \"%s\", \"lanes\": %d, \"bits\": %d}%n",
+                        + "\"jdk\": \"%s\", \"lanes\": %d, \"bits\": %d, \"step_ms\": [%s]}%n",
                 model, threads, batch, size, timedSteps, warmedUp, median, sorted[0], quantile(sorted, 0.25),
                 quantile(sorted, 0.75), sorted[sorted.length - 1], totalMillis / timedSteps, batch * 1000 / median,
                 batch * timedSteps * 1000 / totalMillis, gcShare, peak / 1048576.0,
                 Runtime.getRuntime().maxMemory() / 1048576.0, heapAfterGc, lastLoss, Runtime.version(),
-                FloatVector.SPECIES_PREFERRED.length(), FloatVector.SPECIES_PREFERRED.vectorBitSize());
+                FloatVector.SPECIES_PREFERRED.length(), FloatVector.SPECIES_PREFERRED.vectorBitSize(),
+                Arrays.stream(stepMillis).mapToObj(ms -> String.format(Locale.ROOT, "%.3f", ms))
+                        .collect(Collectors.joining(", ")));
     }
 
     /**
