@@ -122,6 +122,7 @@ def pool_steps(first, second):
     })
     return pooled
 
+
 class Report:
     def __init__(self, results, chart_dir="performance", examples_md=None):
         self.dir = results
