@@ -63,20 +63,8 @@ class ConvWeightSimdTest {
 
     @Test
     void sameResultAtAnyThreadCountOnTheStem() {
-        ConvGeometry g = ConvGeometry.of(21, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
-        float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
-        float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
-        int before = Threads.get();
-        try {
-            Threads.set(1);
-            float[] one = Conv2dKernels.backwardWeight(x, gradY, g);
-            for (int threads : new int[] {2, 3}) {
-                Threads.set(threads);
-                assertArrayEquals(one, Conv2dKernels.backwardWeight(x, gradY, g), threads + " threads");
-            }
-        } finally {
-            Threads.set(before);
-        }
+        assertSameBitsAtAnyThreadCount(ConvGeometry.of(21, 1, 28, 28, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+                Conv2dKernels::backwardWeight, 2, 3);
     }
 
     @Test
@@ -107,16 +95,26 @@ class ConvWeightSimdTest {
 
     @Test
     void sameResultAtAnyThreadCount() {
-        ConvGeometry g = ConvGeometry.of(19, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1);
+        assertSameBitsAtAnyThreadCount(ConvGeometry.of(19, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 2, 2, 1, 1, 1),
+                ConvWeightSimd::backwardWeight, 2, 3, 8);
+    }
+
+    /** A weight gradient: (x, ∂L/∂y, geometry) → ∂L/∂W. */
+    private interface WeightGradient {
+        float[] of(float[] x, float[] gradY, ConvGeometry g);
+    }
+
+    /** ∂L/∂W by {@code gradient} on random inputs has the same bits at each thread count as on one thread. */
+    private void assertSameBitsAtAnyThreadCount(ConvGeometry g, WeightGradient gradient, int... threadCounts) {
         float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
         float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
         int before = Threads.get();
         try {
             Threads.set(1);
-            float[] one = ConvWeightSimd.backwardWeight(x, gradY, g);
-            for (int threads : new int[] {2, 3, 8}) {
+            float[] one = gradient.of(x, gradY, g);
+            for (int threads : threadCounts) {
                 Threads.set(threads);
-                assertArrayEquals(one, ConvWeightSimd.backwardWeight(x, gradY, g), threads + " threads");
+                assertArrayEquals(one, gradient.of(x, gradY, g), threads + " threads");
             }
         } finally {
             Threads.set(before);
