@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
 #
-#   benchmarks/run.sh            the full run (about 35 minutes on 2 cores)
+#   benchmarks/run.sh            the full run (about 45 minutes on 2 cores)
 #   benchmarks/run.sh --quick    a smoke run (about 12 minutes): fewer shapes, one iteration, few steps;
 #                                its numbers are not for the report, only to see that everything runs
 #
@@ -81,7 +81,7 @@ if [[ -n "$QUICK" ]]; then
   JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s); CONV_ITER=("${JMH_ITER[@]}")
   GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x300x150)
   TRAIN_LENET=(5 50 10 50); TRAIN_LENET2=(5 50); TRAIN_RESNET=(1 3); TRAIN_RESNET18=(1 1)
-  TRAIN25_LENET=(5 50); TRAIN25_RESNET=()
+  TRAIN25_LENET=(5 50); TRAIN25_RESNET=(); CONV_ROUNDS=1
 else
   JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   # two-thread convolutions are still being compiled after two 1 s warm-up iterations (the first
@@ -92,8 +92,15 @@ else
   # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS. Both also warm up for at
   # least 20 s, however many steps that takes (TrainingThroughput.WARMUP_NANOS says why)
   TRAIN_LENET=(10 1000 100 1000); TRAIN_LENET2=(10 100); TRAIN_RESNET=(10 50); TRAIN_RESNET18=(1 8)
-  TRAIN25_LENET=(10 100); TRAIN25_RESNET=(10 30)
+  TRAIN25_LENET=(10 100); TRAIN25_RESNET=(10 30); CONV_ROUNDS=3
 fi
+
+# glibc's malloc hands a large freed block back to the kernel and maps a fresh one on the next call, so
+# every call of a PyTorch op whose buffers are a few MB pays page faults for them: on one AVX-512 VM
+# that made LeNet conv2's forward take 13 ms a call instead of 0.8. A PyTorch user who cares uses
+# jemalloc or tcmalloc, or these two glibc settings, which keep freed blocks for reuse: the peer at its best.
+TORCH_MALLOC=(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824)
+echo "torch_malloc=${TORCH_MALLOC[*]}" >> "$OUT/machine.txt"
 
 log "JMH: GEMM"
 "${JAVA[@]}" -jar "$JAR" GemmBenchmark "${JMH_ITER[@]}" "${GEMM_SHAPES[@]}" -rf json -rff "$OUT/gemm.json" > "$OUT/gemm.log" 2>&1
@@ -101,6 +108,17 @@ mark gemm
 log "JMH: convolution (with -prof gc)"
 "${JAVA[@]}" -jar "$JAR" ConvBenchmark "${CONV_ITER[@]}" -prof gc -rf json -rff "$OUT/conv.json" > "$OUT/conv.log" 2>&1
 mark conv
+# The convolution goals compare with PyTorch, which the run otherwise times half an hour later, and a
+# shared machine's speed can drift over such spans (on one VM a layer took a fifth longer an hour
+# later, with the same jar). So Kindling's and PyTorch's convolutions are also timed in rounds, each
+# Kindling's layers followed at once by PyTorch's, and the goals take the median of the rounds' ratios.
+for round in $(seq 1 "$CONV_ROUNDS"); do
+  log "convolution against PyTorch, round $round of $CONV_ROUNDS"
+  "${JAVA[@]}" -jar "$JAR" 'ConvBenchmark\.kindlingForward' "${CONV_ITER[@]}" \
+    -rf json -rff "$OUT/conv-round-$round.json" > "$OUT/conv-round-$round.log" 2>&1
+  env "${TORCH_MALLOC[@]}" $PYTHON benchmarks/torch_bench.py "$OUT/torch-conv-round-$round.json" $QUICK --conv-only
+done
+mark conv_rounds
 log "JMH: pooling and batch norm (with -prof gc)"
 "${JAVA[@]}" -jar "$JAR" PoolNormBenchmark "${JMH_ITER[@]}" -prof gc -rf json -rff "$OUT/poolnorm.json" > "$OUT/poolnorm.log" 2>&1
 mark poolnorm
@@ -135,13 +153,7 @@ if [[ ${#JAVA25[@]} -gt 0 ]]; then
   mark kindling_training_jdk25
 fi
 
-# glibc's malloc hands a large freed block back to the kernel and maps a fresh one on the next call, so
-# every call of a PyTorch op whose buffers are a few MB pays page faults for them: on one AVX-512 VM
-# that made LeNet conv2's forward take 13 ms a call instead of 0.8. A PyTorch user who cares uses
-# jemalloc or tcmalloc, or these two glibc settings, which keep freed blocks for reuse: the peer at its best.
 log "PyTorch, right after, same machine (glibc keeps freed blocks: MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_)"
-TORCH_MALLOC=(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824)
-echo "torch_malloc=${TORCH_MALLOC[*]}" >> "$OUT/machine.txt"
 env "${TORCH_MALLOC[@]}" $PYTHON benchmarks/torch_bench.py "$OUT/torch.json" $QUICK
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"

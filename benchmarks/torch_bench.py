@@ -16,7 +16,8 @@ as TrainingThroughput does for Kindling: on a machine shared with other work a f
 times the usual time, and a mean over few calls follows them. Quartiles interpolate linearly between
 ranks (numpy's default, and TrainingThroughput's).
 
-Usage: /usr/bin/python3 benchmarks/torch_bench.py OUT.json [--quick]
+Usage: /usr/bin/python3 benchmarks/torch_bench.py OUT.json [--quick] [--conv-only]
+  --conv-only   only the conv figures: run.sh's paired rounds, each right after Kindling's
 Versions: Debian's python3-torch 1.13 (CPU; oneDNN for convolutions, the system BLAS for mm).
 """
 import json
@@ -178,11 +179,14 @@ TRAIN_STEPS = {"lenet": (10, 100), "resnet-small": (3, 50), "resnet18": (1, 16)}
 TRAIN_STEPS_QUICK = {"lenet": (5, 50), "resnet-small": (2, 5), "resnet18": (1, 2)}
 
 
-def measure(threads, quick):
-    """Every figure at one thread count, in this process (whose BLAS was started with that count)."""
+def measure(threads, quick, conv_only):
+    """Every figure at one thread count (only the conv figures when conv_only), in this process (whose
+    BLAS was started with that count)."""
     budget = 0.3 if quick else 1.0
     train_steps = TRAIN_STEPS_QUICK if quick else TRAIN_STEPS
     torch.set_num_threads(threads)
+    if conv_only:
+        return {"conv": bench_conv(budget)}
     gflops, gemm_stats = bench_gemm(budget)
     return {"gemm_gflops": gflops, "gemm_stats": gemm_stats, "conv": bench_conv(budget),
             "train": {name: bench_train(name, *train_steps[name]) for name in train_steps}}
@@ -196,7 +200,7 @@ def cpu_capability():
     return None
 
 
-def main(out, quick):
+def main(out, quick, conv_only):
     # torch.set_num_threads governs PyTorch's own pool (and oneDNN), but an OpenBLAS built with
     # pthreads keeps its own pool, sized once when the library loads: so each thread count runs in a
     # fresh process with OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set, or "1 thread" torch.mm would
@@ -207,10 +211,13 @@ def main(out, quick):
         env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads))
         with tempfile.NamedTemporaryFile(suffix=".json") as part:
             subprocess.run([sys.executable, __file__, part.name, "--only", str(threads)]
-                           + (["--quick"] if quick else []), env=env, check=True)
+                           + (["--quick"] if quick else []) + (["--conv-only"] if conv_only else []),
+                           env=env, check=True)
             with open(part.name) as f:
                 result = json.load(f)
         report["threads"][str(threads)] = result
+        if conv_only:
+            continue
         print("torch, %d thread(s), ms per step, median [min, q1, q3, max]: %s" % (threads, ", ".join(
             "%s %.1f [%.1f, %.1f, %.1f, %.1f]" % (name, r["stats"]["median"], r["stats"]["min"], r["stats"]["q1"],
                                                   r["stats"]["q3"], r["stats"]["max"])
@@ -223,6 +230,6 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     if "--only" in args:
         with open(args[0], "w") as f:
-            json.dump(measure(int(args[args.index("--only") + 1]), "--quick" in args), f)
+            json.dump(measure(int(args[args.index("--only") + 1]), "--quick" in args, "--conv-only" in args), f)
     else:
-        main(args[0], "--quick" in args[1:])
+        main(args[0], "--quick" in args[1:], "--conv-only" in args[1:])
