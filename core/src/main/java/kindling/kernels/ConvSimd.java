@@ -732,6 +732,19 @@ final class ConvSimd {
     static final int MAX_PARTIALS = 8;
 
     /**
+     * The floats of transposed ∂L/∂y that one block of filters reads over a whole image, its slab, above
+     * which the positions are walked in chunks: every block of taps walks a chunk before the next
+     * chunk starts, so that the chunk stays in the L2 cache from one block of taps to the next. Walking
+     * the whole plane for each block of taps read AlexNet's conv1 with AVX-512 (2,916 positions × 48
+     * filters, 560 KB, with the image beside it) from the last-level cache sixteen times per image; its
+     * slab with AVX2 (16 filters, 187 KB) and ResNet-18's stem's (295 KB) stay whole: in chunks they
+     * were no faster. docs/kernels.md has the measurements.
+     */
+    static final int WEIGHT_SLAB_FLOATS = 1 << 17;
+    /** The most floats of a chunk's slab when the slab is cut (into even chunks). */
+    static final int WEIGHT_CHUNK_FLOATS = 1 << 15;
+
+    /**
      * ∂L/∂W[o][k] = Σ_n Σ_(i,j) ∂L/∂y[n][o][i][j] · xq[n][(i·W_q + j) + tap[k]], over the same padded,
      * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
      * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
@@ -747,7 +760,9 @@ final class ConvSimd {
      * the valid positions, through a table. On the flat walk the extra positions multiply pixels of x
      * by an exact zero: 0 · x is 0 for a finite x, but NaN for an Inf or NaN, so an Inf or NaN in x
      * can make this ∂L/∂W NaN where the textbook loop gives a finite value (the forward's y, which
-     * reads every pixel of x, is then not finite anyway). The images are dealt out to a fixed number of partial sums
+     * reads every pixel of x, is then not finite anyway). A large layer's positions are walked in
+     * chunks, each by every block of taps before the next chunk ({@link #WEIGHT_SLAB_FLOATS}).
+     * The images are dealt out to a fixed number of partial sums
      * (runs of consecutive images, depending only on the batch), computed in parallel and added in
      * order: the same result for any thread count.
      */
@@ -757,6 +772,16 @@ final class ConvSimd {
 
     /** {@link #backwardWeight} with the micro-kernels for {@code registers} vector registers (the tests run both). */
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers) {
+        return backwardWeight(x, gradY, g, registers, WEIGHT_SLAB_FLOATS, WEIGHT_CHUNK_FLOATS);
+    }
+
+    /**
+     * {@link #backwardWeight} for {@code registers} vector registers, walking the positions in chunks of
+     * at most {@code chunkFloats} floats of the slab when a slab has more than {@code slabFloats} (the
+     * tests cut small layers into chunks with these).
+     */
+    static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers, int slabFloats,
+                                  int chunkFloats) {
         int patch = g.patchSize();
         // Vectors of filters per block and taps per block (see weightBlockVectors); filters per group
         // padded to whole blocks.
@@ -780,6 +805,14 @@ final class ConvSimd {
         int[] positions = flat ? null : validPositions(layout, g);      // null: walk q = 0, 1, 2, …
         // How many positions the kernels walk per image and group; gradT has one row for each.
         int rowsPerGroup = flat ? layout.positions : g.outPlane();
+        // ... in even chunks when the slab is large, each walked by every block of taps before the next (see WEIGHT_SLAB_FLOATS).
+        long slab = (long) rowsPerGroup * width;
+        int chunks = slab <= slabFloats ? 1 : (int) ((slab + chunkFloats - 1) / chunkFloats);
+        int chunk = Math.max(1, (rowsPerGroup + chunks - 1) / chunks);
+        int[][] chunkPositions = flat ? null : new int[(rowsPerGroup + chunk - 1) / chunk][];
+        for (int c = 0; !flat && c < chunkPositions.length; c++) {
+            chunkPositions[c] = java.util.Arrays.copyOfRange(positions, c * chunk, Math.min(rowsPerGroup, (c + 1) * chunk));
+        }
         int partialCount = Math.min(g.batch(), MAX_PARTIALS);
         float[][] partials = new float[partialCount][];
         Threads.parallelFor(partialCount, s -> {
@@ -792,25 +825,31 @@ final class ConvSimd {
                 padAndSplit(x, g, layout, n, xq);
                 transposeGradient(gradY, g, n, filters, flat ? layout.cols : g.outWidth(), rowsPerGroup, gradT);
                 for (int group = 0; group < g.groups(); group++) {
-                    int xBase = group * g.inPerGroup() * layout.channelFloats;
+                    int groupBase = group * g.inPerGroup() * layout.channelFloats;
                     int gradBase = group * rowsPerGroup * filters;
                     for (int f = 0; f < filters; f += width) {
-                        for (int k0 = 0; k0 < patch; k0 += tapBlock) {
-                            int gradIndex = gradBase + f;
-                            switch (tapBlock * 4 + vectors) {
-                                case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
-                                case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
-                                case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
-                                case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
-                                default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, positions, rowsPerGroup, gradT, gradIndex, filters, block);
-                            }
-                            int valid = Math.min(tapBlock, patch - k0);
-                            for (int r = 0; r < valid; r++) {
-                                for (int v = 0; v < width; v += LANES) {
-                                    int at = (group * patch + k0 + r) * filters + f + v;
-                                    FloatVector.fromArray(SPECIES, partial, at)
-                                            .add(FloatVector.fromArray(SPECIES, block, r * width + v))
-                                            .intoArray(partial, at);
+                        for (int c = 0; c * chunk < rowsPerGroup; c++) {
+                            // A chunk's positions: the flat walk moves its start into xBase, a table has its own.
+                            int count = Math.min(chunk, rowsPerGroup - c * chunk);
+                            int xBase = groupBase + (flat ? c * chunk : 0);
+                            int[] walk = flat ? null : chunkPositions[c];
+                            int gradIndex = gradBase + c * chunk * filters + f;
+                            for (int k0 = 0; k0 < patch; k0 += tapBlock) {
+                                switch (tapBlock * 4 + vectors) {
+                                    case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                    case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                    case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                    case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                    default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                }
+                                int valid = Math.min(tapBlock, patch - k0);
+                                for (int r = 0; r < valid; r++) {
+                                    for (int v = 0; v < width; v += LANES) {
+                                        int at = (group * patch + k0 + r) * filters + f + v;
+                                        FloatVector.fromArray(SPECIES, partial, at)
+                                                .add(FloatVector.fromArray(SPECIES, block, r * width + v))
+                                                .intoArray(partial, at);
+                                    }
                                 }
                             }
                         }

@@ -358,6 +358,35 @@ class ConvSimdTest {
     }
 
     @Test
+    void weightGradientWalkedInChunksMatchesTheNaiveTwinAtAnyThreadCount() {
+        // Layers whose slabs (positions × filters of a block) are cut into chunks of at most 64 floats
+        // here, as AlexNet's conv1 is with the real limits: a strided layer (its positions walked
+        // through a table) and a stride-1 layer (walked flat), each with a last chunk shorter than the
+        // others; both register counts' kernels, and the same bits at 1 and 3 threads.
+        ConvGeometry[] geometries = {
+                ConvGeometry.of(3, 2, 23, 23, 20, 5, 5, 2, 2, 1, 1, 1, 1, 1, 1, 1),
+                ConvGeometry.of(3, 3, 12, 33, 17, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)};
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : geometries) {
+                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+                for (int registers : new int[] {16, 32}) {
+                    Threads.set(1);
+                    float[] one = ConvSimd.backwardWeight(x, gradY, g, registers, 0, 64);
+                    assertClose(expected, one, g + " dw in chunks, registers " + registers);
+                    Threads.set(3);
+                    assertArrayEquals(one, ConvSimd.backwardWeight(x, gradY, g, registers, 0, 64),
+                            g + " dw in chunks, 3 threads, registers " + registers);
+                }
+            }
+        } finally {
+            Threads.set(before);
+        }
+    }
+
+    @Test
     void rowsNarrowerAndWiderThanAVectorMatchAtAnyThreadCount() {
         // Output rows of 1, 3, 10 (LeNet), a vector's width give or take one (8 and 16 lanes), 54
         // (AlexNet's first layer); many images, so that neighbouring images are written by other
