@@ -147,6 +147,36 @@ class PoolKernelsTest {
         });
     }
 
+    /**
+     * LeNet's 2 × 2 average pool has a loop of its own: the twin's exact bits, signed zeros included (a
+     * window of four −0 averages to +0, since the twin's sum starts from 0), infinities and NaN, in
+     * both fast modes, with strides 1, 2 and 3.
+     */
+    @Test
+    void avgPool2x2KeepsTheTwinsBitsForZerosInfinitiesAndNaN() {
+        float[] specials = {-0f, 0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-45f, -3.5f};
+        KernelTwins.inEachFastMode(() -> {
+            for (int s = 1; s <= 3; s++) {
+                int planes = 3;
+                int h = 7;
+                int w = 9;
+                int[][] rows = windows(h, 2, s, 0);
+                int[][] cols = windows(w, 2, s, 0);
+                float[] rowDivisor = divisors(rows);
+                float[] colDivisor = divisors(cols);
+                float[] x = new float[planes * h * w];
+                java.util.Arrays.fill(x, -0f);                      // plane 0: every window all −0
+                for (int i = h * w; i < x.length; i++) {
+                    x[i] = random.nextInt(3) == 0 ? specials[random.nextInt(specials.length)] : (float) random.nextDouble(-2, 2);
+                }
+                assertArrayEquals(
+                        PoolNaive.avgPool2dForward(x, planes, h, w, rows[0], rows[1], rowDivisor, cols[0], cols[1], colDivisor),
+                        PoolKernels.avgPool2dForward(x, planes, h, w, rows[0], rows[1], rowDivisor, cols[0], cols[1], colDivisor),
+                        "2 × 2, stride " + s + ", mode " + Kernels.mode());
+            }
+        });
+    }
+
     /** Widths with whole vectors of output columns, and clipped (padded) border windows around them. */
     @Test
     void avgPoolMatchesItsTwinOnWideRows() {
