@@ -759,7 +759,9 @@ class Report:
         """The goals of this stage, one self-contained entry each (heading, figures, verdict)."""
         self.p("## The performance goals, and where each stands in this run", "",
                "Ratios are speeds measured side by side in this run (peer time / Kindling time: at 1 or above "
-               "Kindling is as fast or faster). JMH figures are the mean of the measurement iterations, with "
+               "Kindling is as fast or faster). The convolution figures are medians of single calls (JMH in "
+               "sample mode); pooling and batch norm the median of the measurement iterations and the "
+               "elementwise ops and GEMM their mean (JMH's score), each iteration the mean of its calls, with "
                "the range the fastest and slowest iteration give; PyTorch's and the training steps are "
                "medians.", "")
 
