@@ -146,6 +146,7 @@ class Report:
                                      self.json("torch-conv-round-%d.json" % number)))
         self.train = self.jsonl("train.jsonl")
         self.train25 = self.jsonl("train-jdk25.jsonl")
+        self.train17_beside25 = self.jsonl("train-jdk17-beside-25.jsonl")
         self.accuracy = read_accuracy(examples_md)
         self.out = []
 
@@ -717,13 +718,17 @@ class Report:
                "|---|---:|---:|---:|---:|---:|---:|---:|")
         for (model, threads), row in sorted(self.train25.items(), key=lambda kv: (list(MODELS).index(kv[0][0]),
                                                                                   kv[0][1])):
-            base = self.train.get((model, threads))
+            base = self.jdk17_beside25(model, threads)
             self.p("| %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |" % (
                 MODELS[model], threads, step_cell(step_stats(base)), step_cell(step_stats(row)),
                 speed_ratio(row, base), speed_ratio(row, self.torch_train(model, threads)),
                 fmt(base and 100 * base["gc_share"], 1, "%"), fmt(100 * row["gc_share"], 1, "%"),
                 base["steps"] if base else "—", row["steps"]))
         self.p("", "Ratios are speed ratios of the medians (above 1 the first is faster).", "", self.jdk25_prose(), "")
+
+    def jdk17_beside25(self, model, threads):
+        """The JDK 17 row run right before JDK 25's (run.sh), or the main JDK 17 row for older results."""
+        return self.train17_beside25.get((model, threads)) or self.train.get((model, threads))
 
     def jdk25_prose(self):
         """What changed between the JDKs in this run, in words derived from the figures."""
@@ -739,11 +744,12 @@ class Report:
                                                                                         widths["25"]))
         else:
             text += "the vector width of JDK 25 was not recorded"
-        pairs = [(self.train.get(key), row) for key, row in self.train25.items() if self.train.get(key)]
+        pairs = [(self.jdk17_beside25(*key), row) for key, row in self.train25.items() if self.jdk17_beside25(*key)]
         ratios = [step_stats(a)["median"] / step_stats(b)["median"] for a, b in pairs]
         if ratios:
             apart = ["%s %sT" % (MODELS[k[0]].split(",")[0], k[1]) for k, row in self.train25.items()
-                     if self.train.get(k) and not ranges_overlap(step_stats(self.train[k]), step_stats(row))]
+                     if self.jdk17_beside25(*k)
+                     and not ranges_overlap(step_stats(self.jdk17_beside25(*k)), step_stats(row))]
             text += ". JDK 25's steps ran at %s JDK 17's speed (medians); " % span(ratios, "×", 2)
             text += ("the quartile ranges of the two JDKs' steps overlap everywhere, so this run shows no "
                      "difference between them beyond its noise" if not apart else
@@ -1189,9 +1195,11 @@ under -Xmx; the live heap is the used heap right after `System.gc()`."""
 TEXT_TRAIN_ANALYSIS = """ResNet-18 at 96×96 runs fewer steps than the others (one step takes seconds), so its medians are
 the least precise of the table."""
 
-TEXT_JDK25 = """The Kindling training steps again, on the second JDK (CI runs the tests on both), in the same way
-and right after the JDK 17 rows: LeNet in `-Xmx512m`, ResNet.small() in `-Xmx2g`. Step times:
-**median** [quartiles] (fastest–slowest), ms."""
+TEXT_JDK25 = """The Kindling training steps again, on the second JDK (CI runs the tests on both), in the same way:
+LeNet in `-Xmx512m`, ResNet.small() in `-Xmx2g`. Each JDK 25 row ran right after a JDK 17 row of the
+same model, steps and heap, and the JDK 17 column is that row, not the one in the table above: on a
+shared machine the speed drifts over the minutes between them. Step times: **median** [quartiles]
+(fastest–slowest), ms."""
 
 TEXT_JMH_SPREAD = """JMH's score is the mean of its measurement iterations (`-i 3` in the full run, 1 in `--quick`, 1 s
 each, one fork); the error is JMH's 99.9 % confidence half-width (none with a single iteration) and

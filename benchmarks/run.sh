@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
 #
-#   benchmarks/run.sh            the full run (about 45 minutes on 2 cores)
+#   benchmarks/run.sh            the full run (about 47 minutes on 2 cores)
 #   benchmarks/run.sh --quick    a smoke run (about 12 minutes): fewer shapes, one iteration, few steps;
 #                                its numbers are not for the report, only to see that everything runs
 #
@@ -144,11 +144,19 @@ mark kindling_training
 
 if [[ ${#JAVA25[@]} -gt 0 ]]; then
   log "end to end on JDK 25: $("${JAVA25[@]}" -version 2>&1 | grep -v WARNING | sed -n 2p)"
+  # Each JDK 25 row right after a JDK 17 row of the same model, steps and heap, which the comparison
+  # uses: the machine's speed drifts over the minutes between the main JDK 17 rows and these.
   : > "$OUT/train-jdk25.jsonl"
+  : > "$OUT/train-jdk17-beside-25.jsonl"
   train25() { "${JAVA25[@]}" "$1" -cp "$JAR" kindling.benchmarks.TrainingThroughput "${@:2}" 2>/dev/null >> "$OUT/train-jdk25.jsonl"; }
+  train17() { "${JAVA[@]}" "$1" -cp "$JAR" kindling.benchmarks.TrainingThroughput "${@:2}" 2>/dev/null >> "$OUT/train-jdk17-beside-25.jsonl"; }
   for threads in 1 2; do
+    train17 -Xmx512m lenet "$threads" "${TRAIN25_LENET[@]}"
     train25 -Xmx512m lenet "$threads" "${TRAIN25_LENET[@]}"
-    if [[ ${#TRAIN25_RESNET[@]} -gt 0 ]]; then train25 -Xmx2g resnet-small "$threads" "${TRAIN25_RESNET[@]}"; fi
+    if [[ ${#TRAIN25_RESNET[@]} -gt 0 ]]; then
+      train17 -Xmx2g resnet-small "$threads" "${TRAIN25_RESNET[@]}"
+      train25 -Xmx2g resnet-small "$threads" "${TRAIN25_RESNET[@]}"
+    fi
   done
   mark kindling_training_jdk25
 fi
