@@ -1085,7 +1085,7 @@ One command, from the repository root, builds the `benchmarks` module (`-Pbenchm
 the default build or CI), runs everything and rewrites this file:
 
 ```
-benchmarks/run.sh            # full run, about 45 minutes on 2 cores
+benchmarks/run.sh            # full run, about 47 minutes on 2 cores
 benchmarks/run.sh --quick    # smoke run, about 12 minutes: 3 GEMM shapes, 1 iteration, few training steps
 JAVA25=/path/to/jdk-25/bin/java benchmarks/run.sh    # the second JDK, if not CI's Temurin 25
 ```

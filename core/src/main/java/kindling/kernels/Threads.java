@@ -97,9 +97,9 @@ public final class Threads {
 
     /**
      * Runs an elementwise loop over 0..length−1 in blocks of {@link #ELEMENTWISE_BLOCK} indices, each
-     * thread given one run of consecutive blocks (the first thread the first run), as OpenMP's static
-     * schedule does. Each index is in exactly one block, whatever the thread count, so an elementwise
-     * result is the same for any number of threads.
+     * thread taking one run of consecutive blocks (of B blocks and T threads, run r is blocks ⌊r·B/T⌋
+     * up to ⌊(r+1)·B/T⌋), as OpenMP's static schedule does. Each index is in exactly one block,
+     * whatever the thread count, so an elementwise result is the same for any number of threads.
      *
      * <p>Why runs and not blocks dealt one at a time: a training step makes pass after pass over the
      * same arrays (a ReLU over a sum, an optimizer over the parameters), and with runs each thread
