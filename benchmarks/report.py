@@ -96,6 +96,11 @@ def quantile(ordered, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def torch_conv_figure(torch_report, layer, threads, which):
+    """One conv figure (forward_ms or forward_backward_ms) of a torch_bench.py report, or None."""
+    return torch_report.get("threads", {}).get(threads, {}).get("conv", {}).get(layer, {}).get(which)
+
+
 def jvm_steps(row):
     """A row's timed steps, and how many JVMs they came from when more than one."""
     jvms = row.get("jvms", 1)
@@ -193,14 +198,14 @@ class Report:
         return None if run is None else jmh_quartiles(run)[0]
 
     def torch_conv_ms(self, layer, threads, which):
-        return self.torch.get("threads", {}).get(threads, {}).get("conv", {}).get(layer, {}).get(which)
+        return torch_conv_figure(self.torch, layer, threads, which)
 
     def round_figures(self, method, layer, threads, torch_key):
         """[(Kindling's median ms, PyTorch's median ms)] of the paired rounds that measured both."""
         figures = []
         for kindling, torch_figures in self.conv_rounds:
             run = kindling.get((method, layer, threads))
-            torch_ms = torch_figures.get("threads", {}).get(threads, {}).get("conv", {}).get(layer, {}).get(torch_key)
+            torch_ms = torch_conv_figure(torch_figures, layer, threads, torch_key)
             if run is not None and torch_ms is not None:
                 figures.append((jmh_quartiles(run)[0], torch_ms))
         return figures
@@ -744,12 +749,11 @@ class Report:
                                                                                         widths["25"]))
         else:
             text += "the vector width of JDK 25 was not recorded"
-        pairs = [(self.jdk17_beside25(*key), row) for key, row in self.train25.items() if self.jdk17_beside25(*key)]
-        ratios = [step_stats(a)["median"] / step_stats(b)["median"] for a, b in pairs]
+        pairs = {key: (self.jdk17_beside25(*key), row) for key, row in self.train25.items() if self.jdk17_beside25(*key)}
+        ratios = [step_stats(a)["median"] / step_stats(b)["median"] for a, b in pairs.values()]
         if ratios:
-            apart = ["%s %sT" % (MODELS[k[0]].split(",")[0], k[1]) for k, row in self.train25.items()
-                     if self.jdk17_beside25(*k)
-                     and not ranges_overlap(step_stats(self.jdk17_beside25(*k)), step_stats(row))]
+            apart = ["%s %sT" % (MODELS[k[0]].split(",")[0], k[1]) for k, (base, row) in pairs.items()
+                     if not ranges_overlap(step_stats(base), step_stats(row))]
             text += ". JDK 25's steps ran at %s JDK 17's speed (medians); " % span(ratios, "×", 2)
             text += ("the quartile ranges of the two JDKs' steps overlap everywhere, so this run shows no "
                      "difference between them beyond its noise" if not apart else
@@ -1022,13 +1026,7 @@ def jmh_quartiles(run):
             for value, count in iteration:
                 counts[value] = counts.get(value, 0) + count
     ordered = [v for v in sorted(counts) for _ in range(counts[v])]
-
-    def quantile(q):
-        position = q * (len(ordered) - 1)
-        low = int(position)
-        high = min(low + 1, len(ordered) - 1)
-        return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
-    return quantile(0.5), quantile(0.25), quantile(0.75)
+    return quantile(ordered, 0.5), quantile(ordered, 0.25), quantile(ordered, 0.75)
 
 
 def fmt_sig(value):
