@@ -151,20 +151,15 @@ public final class PoolKernels {
         }
         int[] rows = uniformWindows(rowStart, rowEnd);
         int[] cols = uniformWindows(colStart, colEnd);
-        if (rows != null && cols != null && (Kernels.simd() || rows[0] == 2 && cols[0] == 2)) {
-            // every window k_h × k_w, s apart, none clipped
-            double[] divisors = new double[outHeight * outWidth];
-            for (int i = 0; i < outHeight; i++) {
-                for (int j = 0; j < outWidth; j++) {
-                    divisors[i * outWidth + j] = rowDivisor[i] * colDivisor[j];   // a float product, as the twin
-                }
-            }
-            if (rows[0] == 2 && cols[0] == 2) {
-                Threads.parallelForItems(planes, height * width, p -> avgPoolPlane2x2(x, p, height, width, rowStart[0],
-                        rows[1], colStart[0], cols[1], outHeight, outWidth, divisors, out));
-                return out;
-            }
-            // the window rows of a plane, in double
+        boolean uniform = rows != null && cols != null;                       // every window k_h × k_w, s apart, none clipped
+        if (uniform && rows[0] == 2 && cols[0] == 2) {                       // LeNet's, in every fast mode
+            double[] divisors = windowDivisors(rowDivisor, colDivisor);
+            Threads.parallelForItems(planes, height * width, p -> avgPoolPlane2x2(x, p, height, width, rowStart[0],
+                    rows[1], colStart[0], cols[1], outHeight, outWidth, divisors, out));
+            return out;
+        }
+        if (uniform && Kernels.simd()) {                                     // the window rows of a plane, in double
+            double[] divisors = windowDivisors(rowDivisor, colDivisor);
             Threads.parallelForItems(planes, height * width, p -> avgPoolPlaneSimd(x, p, height, width, rowStart[0], rows[0], rows[1],
                     colStart[0], cols[0], cols[1], outHeight, outWidth, divisors, out));
             return out;
@@ -217,6 +212,17 @@ public final class PoolKernels {
             }
             out[p] = (float) (sum / divisor);
         }
+    }
+
+    /** Each output's divisor d_row · d_col, the float product the twin divides by, widened to double. */
+    private static double[] windowDivisors(float[] rowDivisor, float[] colDivisor) {
+        double[] divisors = new double[rowDivisor.length * colDivisor.length];
+        for (int i = 0; i < rowDivisor.length; i++) {
+            for (int j = 0; j < colDivisor.length; j++) {
+                divisors[i * colDivisor.length + j] = rowDivisor[i] * colDivisor[j];
+            }
+        }
+        return divisors;
     }
 
     /** {window length, stride} when every window has the same length and starts one stride after the last. */
