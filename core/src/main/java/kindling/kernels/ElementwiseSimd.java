@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Elementwise} with the Vector API: the same formulas on a vector of lanes at a time, the
- * sigmoid with a vector exponential written out here ({@link #expNonPositive}) instead of one
+ * sigmoid with a vector exponential written out here (in {@link #sigmoid}) instead of one
  * {@code Math.exp} call per element, the ReLU mask as a blend instead of a branch. The last
  * {@code length mod lanes} elements go through the plain loops. Only loaded when the JVM has
  * {@code jdk.incubator.vector}.
@@ -19,19 +19,6 @@ final class ElementwiseSimd {
     private ElementwiseSimd() {
     }
 
-    static void sigmoid(float[] x, float[] y, int from, int to) {
-        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
-        int i = from;
-        for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
-            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector e = expNonPositive(v.abs().neg());                        // e^(−|x|), in (0, 1]
-            FloatVector positive = one.div(one.add(e));                           // σ(|x|)
-            VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
-            positive.blend(e.mul(positive), negative).intoArray(y, i);          // σ(x) = e·σ(|x|) for x < 0
-        }
-        Elementwise.sigmoidPlain(x, y, i, to);
-    }
-
     private static final float LOG2_E = 1.44269504f;
     /** 1.5 · 2²³: added to a float of magnitude below 2²², rounds it to an integer kept in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
@@ -40,47 +27,77 @@ final class ElementwiseSimd {
     private static final float LN2_LO = -2.12194440e-4f;
 
     /**
-     * e^x for x ≤ 0 (NaN gives NaN), within about one float rounding of the exact value, written with
-     * adds, multiplies and FMAs only. Why not {@code lanewise(VectorOperators.EXP)}: its results are
-     * not specified to the bit, and the JIT's compiled version (a vector math library routine) and the
-     * Java fallback that runs before compilation (one {@code Math.exp} per lane) round differently in
-     * the last bit, so a sigmoid network trained twice in one JVM would end with different weights.
-     * Basic operations and FMA are exactly rounded by IEEE 754 in every tier, so this gives the same
-     * bits interpreted and compiled (the method of Cephes' {@code expf}):
+     * y[i] = σ(x[i]) for from ≤ i &lt; to, as {@link Elementwise#sigmoid(float)}: with e = e^(−|x|) in
+     * (0, 1], σ(x) = 1 / (1 + e) for x ≥ 0 and e · σ(|x|) for x &lt; 0, both computed and one kept by
+     * a blend. The exponential is written out with adds, multiplies and FMAs only, not
+     * {@code lanewise(VectorOperators.EXP)}: that one's results are not specified to the bit, and the
+     * JIT's compiled version (a vector math library routine) and the Java fallback that runs before
+     * compilation (one {@code Math.exp} per lane) round differently in the last bit, so a sigmoid
+     * network trained twice in one JVM would end with different weights. Basic operations and FMA are
+     * exactly rounded in every tier, so this gives the same bits interpreted and compiled (the method
+     * of Cephes' {@code expf}), for t = −|x| ≤ 0:
      * <pre>
-     *   n = round(x · log₂ e)            (an FMA with 1.5 · 2²³ rounds to an integer in one step)
-     *   r = x − n · ln 2                 (ln 2 in a high and a low part: r is nearly exact, |r| ≤ ln 2 / 2)
+     *   n = round(t · log₂ e)            (an FMA with 1.5 · 2²³ rounds to an integer in one step)
+     *   r = t − n · ln 2                 (ln 2 in a high and a low part: r is nearly exact, |r| ≤ ln 2 / 2)
      *   e^r ≈ 1 + r + r² · p(r)          (p of degree 5, Cephes' coefficients)
-     *   e^x = e^r · 2^(n₁) · 2^(n − n₁)  (two powers of two built from their exponent bits, n₁ = n / 2,
+     *   e^t = e^r · 2^(n₁) · 2^(n − n₁)  (two powers of two built from their exponent bits, n₁ = n / 2,
      *                                     so that results down to the smallest subnormal float come out)
      * </pre>
-     * Below x = −104, e^x is under half the smallest float and the result is 0.
+     * Below t = −104, e^t is under half the smallest float and the result is 0; NaN gives NaN.
+     *
+     * <p>Why the exponential is not a method of its own: this method must stay too large for the JIT
+     * to inline into its callers (more than {@code FreqInlineSize}, 325 bytes of bytecode), so that it
+     * is always compiled on its own. Inlined into a parallel loop's task, several calls deep, the Vector
+     * API's own chains of small methods ended past the JIT's inlining depth; their intrinsics then
+     * failed, and the vectors became heap objects: a sigmoid on two threads took 100 to 200 ms instead
+     * of 1.3 and allocated 40 MB a call (docs/kernels.md). {@code ElementwiseTest} checks the size.
      */
-    static FloatVector expNonPositive(FloatVector x) {
-        FloatVector xc = x.max(-104f);                                        // NaN stays NaN
-        FloatVector rounded = xc.fma(LOG2_E, ROUNDER);                        // n + 1.5 · 2²³
-        FloatVector n = rounded.sub(ROUNDER);                                 // n, exactly
-        FloatVector r = xc.sub(n.mul(LN2_HI));                                // n · LN2_HI is exact
-        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f));
-        p = p.fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f));
-        FloatVector er = p.fma(r.mul(r), r).add(1f);                          // e^r
-        // n sits in the low bits of rounded's mantissa, offset by 2²² (the bits of 1.5 · 2²³ are 0x4B400000).
-        IntVector ni = rounded.reinterpretAsInts().sub(0x4B400000);
-        IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector scale2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return er.mul(scale1).mul(scale2);
+    static void sigmoid(float[] x, float[] y, int from, int to) {
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector lowest = FloatVector.broadcast(SPECIES, -104f);
+        FloatVector log2e = FloatVector.broadcast(SPECIES, LOG2_E);
+        FloatVector rounder = FloatVector.broadcast(SPECIES, ROUNDER);
+        FloatVector ln2Hi = FloatVector.broadcast(SPECIES, LN2_HI);
+        FloatVector minusLn2Lo = FloatVector.broadcast(SPECIES, -LN2_LO);
+        FloatVector p0 = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
+        FloatVector p1 = FloatVector.broadcast(SPECIES, 1.3981999507e-3f);
+        FloatVector p2 = FloatVector.broadcast(SPECIES, 8.3334519073e-3f);
+        FloatVector p3 = FloatVector.broadcast(SPECIES, 4.1665795894e-2f);
+        FloatVector p4 = FloatVector.broadcast(SPECIES, 1.6666665459e-1f);
+        FloatVector p5 = FloatVector.broadcast(SPECIES, 5.0000001201e-1f);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        int i = from;
+        for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+            FloatVector t = v.abs().neg().max(lowest);                           // −|x|, NaN stays NaN
+            FloatVector rounded = t.fma(log2e, rounder);                          // n + 1.5 · 2²³
+            FloatVector n = rounded.sub(rounder);                                 // n, exactly
+            FloatVector r = t.sub(n.mul(ln2Hi));                                  // n · LN2_HI is exact
+            r = n.fma(minusLn2Lo, r);
+            FloatVector p = r.fma(p0, p1);
+            p = p.fma(r, p2);
+            p = p.fma(r, p3);
+            p = p.fma(r, p4);
+            p = p.fma(r, p5);
+            FloatVector er = p.fma(r.mul(r), r).add(one);                         // e^r
+            // n sits in the low bits of rounded's mantissa, offset by 2²² (1.5 · 2²³ is 0x4B400000).
+            IntVector ni = rounded.reinterpretAsInts().sub(0x4B400000);
+            IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
+            FloatVector scale1 = half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector scale2 = ni.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = er.mul(scale1).mul(scale2);                           // e^(−|x|), in [0, 1]
+            FloatVector positive = one.div(one.add(e));                           // σ(|x|)
+            VectorMask<Float> negative = v.compare(VectorOperators.LT, zero);
+            positive.blend(e.mul(positive), negative).intoArray(y, i);          // σ(x) = e·σ(|x|) for x < 0
+        }
+        Elementwise.sigmoidPlain(x, y, i, to);
     }
 
     static void reluBackward(float[] y, float[] gradY, float[] gradX, int from, int to) {
         FloatVector zero = FloatVector.zero(SPECIES);
         int i = from;
         for (; i <= to - SPECIES.length(); i += SPECIES.length()) {
-            VectorMask<Float> off = FloatVector.fromArray(SPECIES, y, i).compare(VectorOperators.LE, 0f);
+            VectorMask<Float> off = FloatVector.fromArray(SPECIES, y, i).compare(VectorOperators.LE, zero);
             FloatVector.fromArray(SPECIES, gradY, i).blend(zero, off).intoArray(gradX, i);
         }
         Elementwise.reluBackwardPlain(y, gradY, gradX, i, to);

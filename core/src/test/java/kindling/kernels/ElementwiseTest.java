@@ -55,40 +55,57 @@ class ElementwiseTest {
     }
 
     /**
-     * The sigmoid's vector exponential against {@code Math.exp} rounded to float: within one ulp of
-     * the result (at least one ulp of the smallest normal float, where results are subnormal), on
-     * floats spread over its whole range [−104, 0] (an exhaustive run over every float there found
-     * 99.2 % correctly rounded and 1.01 ulp at worst), and exact where the answer is exact.
+     * The SIMD sigmoid against σ computed in double and rounded to float, on floats spread evenly over
+     * the bits of [−104, 104] (every binade, both signs, through the vector exponential's whole range):
+     * within {@value #SIGMOID_ULPS} ulps of the result, or one ulp of the smallest normal float where
+     * the result is subnormal. The exponential behind it is within about one ulp of e^(−|x|) (an
+     * exhaustive run over every float in [−104, 0] found 99.2 % correctly rounded and 1.01 ulp at
+     * worst); the add, the division and, for x &lt; 0, the product add a rounding each.
      */
     @Test
-    void vectorExponentialIsWithinOneUlpOfMathExp() {
+    void simdSigmoidIsWithinAFewUlpsOfTheExactValue() {
         int lanes = FloatVector.SPECIES_PREFERRED.length();
         float[] x = new float[lanes * 20011];
-        int first = Float.floatToIntBits(-0f);
-        int last = Float.floatToIntBits(-104f);
-        for (int i = 0; i < x.length; i++) {                 // evenly spaced in the bits: every binade
-            x[i] = Float.intBitsToFloat(first + (int) ((long) (last - first) * i / (x.length - 1)));
+        int zero = Float.floatToIntBits(0f);
+        int last = Float.floatToIntBits(104f);
+        for (int i = 0; i < x.length; i++) {                 // evenly spaced in the bits, alternating signs
+            float magnitude = Float.intBitsToFloat(zero + (int) ((long) (last - zero) * i / (x.length - 1)));
+            x[i] = i % 2 == 0 ? magnitude : -magnitude;
         }
-        float[] e = new float[x.length];
-        for (int i = 0; i < x.length; i += lanes) {
-            ElementwiseSimd.expNonPositive(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(e, i);
-        }
+        float[] y = new float[x.length];
+        ElementwiseSimd.sigmoid(x, y, 0, x.length);
         for (int i = 0; i < x.length; i++) {
-            float expected = (float) Math.exp(x[i]);
+            float expected = (float) (1 / (1 + Math.exp(-(double) x[i])));
             float ulp = Math.max(Math.ulp(expected), Math.ulp(Float.MIN_NORMAL));
-            assertEquals(expected, e[i], ulp, "e^" + x[i]);
+            assertEquals(expected, y[i], SIGMOID_ULPS * ulp, "sigmoid(" + x[i] + ")");
         }
+        float[][] cases = {{0f, 0.5f}, {-0f, 0.5f}, {-104f, 0f}, {-1000f, 0f}, {Float.NEGATIVE_INFINITY, 0f},
+                           {104f, 1f}, {Float.POSITIVE_INFINITY, 1f}};
         float[] special = new float[lanes];
         float[] out = new float[lanes];
-        float[][] cases = {{0f, 1f}, {-0f, 1f}, {-104f, 0f}, {-1000f, 0f}, {Float.NEGATIVE_INFINITY, 0f}};
         for (float[] c : cases) {
             Arrays.fill(special, c[0]);
-            ElementwiseSimd.expNonPositive(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, special, 0)).intoArray(out, 0);
-            assertEquals(c[1], out[0], "e^" + c[0]);
+            ElementwiseSimd.sigmoid(special, out, 0, lanes);
+            assertEquals(c[1], out[0], "sigmoid(" + c[0] + ")");
         }
         Arrays.fill(special, Float.NaN);
-        ElementwiseSimd.expNonPositive(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, special, 0)).intoArray(out, 0);
-        assertTrue(Float.isNaN(out[0]), "e^NaN");
+        ElementwiseSimd.sigmoid(special, out, 0, lanes);
+        assertTrue(Float.isNaN(out[0]), "sigmoid(NaN)");
+    }
+
+    private static final int SIGMOID_ULPS = 2;
+
+    /**
+     * {@code ElementwiseSimd.sigmoid} must stay larger than the JIT's limit for inlining a hot method
+     * (HotSpot's {@code FreqInlineSize}, 325 bytes of bytecode), so that it is always compiled on its
+     * own and never several calls deep inside a parallel loop's task, where the Vector API's intrinsics
+     * failed and every vector became a heap object. Splitting its exponential back into a method of
+     * its own, or shrinking it, makes this fail.
+     */
+    @Test
+    void sigmoidKernelIsTooLargeToBeInlinedIntoItsCallers() throws Exception {
+        int size = BytecodeSize.of(ElementwiseSimd.class, "sigmoid", "([F[FII)V");
+        assertTrue(size > 325, "ElementwiseSimd.sigmoid has " + size + " bytes of bytecode");
     }
 
     @Test
