@@ -1,6 +1,7 @@
 package kindling.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,34 @@ class ThreadsTest {
                 });
                 for (int i = 0; i < length; i++) {
                     assertEquals(1, runs.get(i), "index " + i + " of " + length + " with " + threads + " threads");
+                }
+            }
+        }
+    }
+
+    /**
+     * Each thread gets one run of consecutive blocks (run r of T is blocks ⌊r·B/T⌋ to ⌊(r+1)·B/T⌋), so
+     * that pass after pass over an array each thread works on the same part of it: every block of a run
+     * is run by the same thread, in increasing order.
+     */
+    @Test
+    void parallelRangeRunsEachRunOfConsecutiveBlocksOnOneThreadInOrder() {
+        int block = Threads.ELEMENTWISE_BLOCK;
+        int length = 11 * block + 7;
+        int blocks = 12;
+        for (int threads = 2; threads <= 3; threads++) {
+            useWorkers(threads);
+            Thread[] runner = new Thread[blocks];
+            long[] order = new long[blocks];
+            AtomicLong clock = new AtomicLong();
+            Threads.parallelRange(length, (from, to) -> {
+                runner[from / block] = Thread.currentThread();
+                order[from / block] = clock.incrementAndGet();
+            });
+            for (int r = 0; r < threads; r++) {
+                for (int b = r * blocks / threads + 1; b < (r + 1) * blocks / threads; b++) {
+                    assertSame(runner[b - 1], runner[b], "block " + b + " of run " + r + " with " + threads + " threads");
+                    assertTrue(order[b - 1] < order[b], "block " + b + " after block " + (b - 1));
                 }
             }
         }
