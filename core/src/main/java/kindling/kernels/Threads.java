@@ -120,17 +120,20 @@ public final class Threads {
      */
     public static void parallelRange(int length, int minParallel, RangeTask task) {
         int blocks = (length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK;
-        Task block = t -> task.run(t * ELEMENTWISE_BLOCK, Math.min(length, (t + 1) * ELEMENTWISE_BLOCK));
         if (length < minParallel) {
-            for (int t = 0; t < blocks; t++) {
-                block.run(t);
+            for (int from = 0; from < length; from += ELEMENTWISE_BLOCK) {
+                task.run(from, Math.min(length, from + ELEMENTWISE_BLOCK));
             }
             return;
         }
         int runs = Math.min(threadCount, blocks);
+        // Each block's task.run straight from the run's loop, with no lambda per block between them: the
+        // JIT counts every call between the method it compiles and a kernel's vector instructions, and
+        // fewer here leave more for the Vector API's own (docs/kernels.md, on the inlining depth).
         parallelFor(runs, r -> {
-            for (int t = (int) ((long) r * blocks / runs), end = (int) ((long) (r + 1) * blocks / runs); t < end; t++) {
-                block.run(t);
+            int end = (int) Math.min(length, (long) (r + 1) * blocks / runs * ELEMENTWISE_BLOCK);
+            for (int from = (int) ((long) r * blocks / runs * ELEMENTWISE_BLOCK); from < end; from += ELEMENTWISE_BLOCK) {
+                task.run(from, Math.min(length, from + ELEMENTWISE_BLOCK));
             }
         });
     }
