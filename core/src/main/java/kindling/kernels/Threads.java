@@ -119,10 +119,11 @@ public final class Threads {
      * operation and a store per element. The blocks do not depend on the threads either way.
      */
     public static void parallelRange(int length, int minParallel, RangeTask task) {
-        int blocks = (length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK;
+        int blocks = (int) (((long) length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK);   // arrays up to 2³¹ − 1
         if (length < minParallel) {
-            for (int from = 0; from < length; from += ELEMENTWISE_BLOCK) {
-                task.run(from, Math.min(length, from + ELEMENTWISE_BLOCK));
+            for (int t = 0; t < blocks; t++) {
+                int from = t * ELEMENTWISE_BLOCK;                 // below length: no overflow
+                task.run(from, from + Math.min(ELEMENTWISE_BLOCK, length - from));
             }
             return;
         }
@@ -131,9 +132,10 @@ public final class Threads {
         // JIT counts every call between the method it compiles and a kernel's vector instructions, and
         // fewer here leave more for the Vector API's own (docs/kernels.md, on the inlining depth).
         parallelFor(runs, r -> {
-            int end = (int) Math.min(length, (long) (r + 1) * blocks / runs * ELEMENTWISE_BLOCK);
-            for (int from = (int) ((long) r * blocks / runs * ELEMENTWISE_BLOCK); from < end; from += ELEMENTWISE_BLOCK) {
-                task.run(from, Math.min(length, from + ELEMENTWISE_BLOCK));
+            int endBlock = (int) ((long) (r + 1) * blocks / runs);
+            for (int t = (int) ((long) r * blocks / runs); t < endBlock; t++) {
+                int from = t * ELEMENTWISE_BLOCK;
+                task.run(from, from + Math.min(ELEMENTWISE_BLOCK, length - from));
             }
         });
     }

@@ -108,6 +108,35 @@ class ThreadsTest {
     }
 
     /**
+     * The longest array Java has (2³¹ − 1 elements) is cut into blocks that cover it exactly once, on
+     * one thread and on two, through both paths (split, and all on the calling thread): the block
+     * arithmetic must not overflow an int near the end. No array is made; the blocks are only counted.
+     */
+    @Test
+    void parallelRangeCoversTheLongestArrayExactlyOnce() {
+        int length = Integer.MAX_VALUE;
+        for (int threads = 1; threads <= 2; threads++) {
+            useWorkers(threads);
+            for (int minParallel : new int[] {0, Integer.MAX_VALUE}) {
+                AtomicLong covered = new AtomicLong();
+                AtomicLong bad = new AtomicLong();
+                AtomicLong lastTo = new AtomicLong();
+                Threads.parallelRange(length, minParallel, (from, to) -> {
+                    if (from < 0 || to <= from || to - from > Threads.ELEMENTWISE_BLOCK || from % Threads.ELEMENTWISE_BLOCK != 0) {
+                        bad.incrementAndGet();
+                    }
+                    covered.addAndGet(to - from);
+                    lastTo.accumulateAndGet(to, Math::max);
+                });
+                String where = threads + " threads, minParallel " + minParallel;
+                assertEquals(0, bad.get(), where);
+                assertEquals(length, covered.get(), where);
+                assertEquals(length, lastTo.get(), where);
+            }
+        }
+    }
+
+    /**
      * Items grouped into blocks: each item runs once, a block's items in increasing order on one thread
      * (what a task running item i sees before it: item i − 1 of its block, or nothing at a block's start).
      */
