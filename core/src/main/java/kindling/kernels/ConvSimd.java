@@ -802,17 +802,13 @@ final class ConvSimd {
         // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise
         // only the valid ones, through a table (position p = i·W_out + j at i·W_q + j).
         boolean flat = walksEveryPosition(layout, g);
-        int[] positions = flat ? null : validPositions(layout, g);      // null: walk q = 0, 1, 2, …
         // How many positions the kernels walk per image and group; gradT has one row for each.
         int rowsPerGroup = flat ? layout.positions : g.outPlane();
         // ... in even chunks when the slab is large, each walked by every block of taps before the next (see WEIGHT_SLAB_FLOATS).
         long slab = (long) rowsPerGroup * width;
         int chunks = slab <= slabFloats ? 1 : (int) ((slab + chunkFloats - 1) / chunkFloats);
         int chunk = Math.max(1, (rowsPerGroup + chunks - 1) / chunks);
-        int[][] chunkPositions = flat ? null : new int[(rowsPerGroup + chunk - 1) / chunk][];
-        for (int c = 0; !flat && c < chunkPositions.length; c++) {
-            chunkPositions[c] = java.util.Arrays.copyOfRange(positions, c * chunk, Math.min(rowsPerGroup, (c + 1) * chunk));
-        }
+        int[][] chunkPositions = flat ? null : cut(validPositions(layout, g), chunk);   // null: walk q = 0, 1, 2, …
         int partialCount = Math.min(g.batch(), MAX_PARTIALS);
         float[][] partials = new float[partialCount][];
         Threads.parallelFor(partialCount, s -> {
@@ -842,15 +838,7 @@ final class ConvSimd {
                                     case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                     default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                 }
-                                int valid = Math.min(tapBlock, patch - k0);
-                                for (int r = 0; r < valid; r++) {
-                                    for (int v = 0; v < width; v += LANES) {
-                                        int at = (group * patch + k0 + r) * filters + f + v;
-                                        FloatVector.fromArray(SPECIES, partial, at)
-                                                .add(FloatVector.fromArray(SPECIES, block, r * width + v))
-                                                .intoArray(partial, at);
-                                    }
-                                }
+                                addBlock(block, Math.min(tapBlock, patch - k0), width, partial, (group * patch + k0) * filters + f, filters);
                             }
                         }
                     }
@@ -881,6 +869,30 @@ final class ConvSimd {
     static boolean walksEveryPosition(Layout layout, ConvGeometry g) {
         return g.strideH() == 1 && g.strideW() == 1
                 && (long) (layout.cols - g.outWidth()) * MIN_COLUMNS_PER_EXTRA_COLUMN <= layout.cols;
+    }
+
+    /**
+     * partial[at + r·filters + v] += block[r·width + v] for the first {@code taps} rows r of a weight
+     * kernel's block of sums and its {@code width} filters v: one chunk's sums added into an image
+     * run's partial ∂L/∂W, a vector at a time.
+     */
+    private static void addBlock(float[] block, int taps, int width, float[] partial, int at, int filters) {
+        for (int r = 0; r < taps; r++) {
+            for (int v = 0; v < width; v += LANES) {
+                FloatVector.fromArray(SPECIES, partial, at + r * filters + v)
+                        .add(FloatVector.fromArray(SPECIES, block, r * width + v))
+                        .intoArray(partial, at + r * filters + v);
+            }
+        }
+    }
+
+    /** positions cut into consecutive pieces of {@code chunk} (the last one shorter), in order. */
+    private static int[][] cut(int[] positions, int chunk) {
+        int[][] pieces = new int[(positions.length + chunk - 1) / chunk][];
+        for (int c = 0; c < pieces.length; c++) {
+            pieces[c] = java.util.Arrays.copyOfRange(positions, c * chunk, Math.min(positions.length, (c + 1) * chunk));
+        }
+        return pieces;
     }
 
     /** The flat index i·W_q + j of each valid output position p = i·W_out + j, in order of p. */
