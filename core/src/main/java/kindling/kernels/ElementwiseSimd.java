@@ -49,8 +49,9 @@ final class ElementwiseSimd {
      * to inline into its callers (more than {@code FreqInlineSize}, 325 bytes of bytecode), so that it
      * is always compiled on its own. Inlined into a parallel loop's task, several calls deep, the Vector
      * API's own chains of small methods ended past the JIT's inlining depth; their intrinsics then
-     * failed, and the vectors became heap objects: a sigmoid on two threads took 100 to 200 ms instead
-     * of 1.3 and allocated 40 MB a call (docs/kernels.md). {@code ElementwiseTest} checks the size.
+     * failed, and the vectors became heap objects: a sigmoid's forward and backward on two threads took
+     * 100 to 380 ms instead of 1.3 and allocated 40 MB more a call (docs/kernels.md).
+     * {@code ElementwiseTest} checks the size.
      */
     static void sigmoid(float[] x, float[] y, int from, int to) {
         FloatVector one = FloatVector.broadcast(SPECIES, 1f);
