@@ -833,7 +833,8 @@ class Report:
             self.p("- **Memory: LeNet trains in -Xmx512m, flat heap, GC under 5 %**: **not measured in this run**.")
 
         # The training-step comparison on JDK 25
-        pairs = [(key, self.train.get(key), row) for key, row in self.train25.items() if self.train.get(key)]
+        # Against the JDK 17 row run right before each JDK 25 row, as the JDK 25 section compares them.
+        pairs = [(key, self.jdk17_beside25(*key), row) for key, row in self.train25.items() if self.jdk17_beside25(*key)]
         self.p("- **The training-step comparison also runs on JDK 25, and the report says what changes**: %s%s" % (
             "**done**: " if pairs else "**not measured in this run** (no second JDK was found).",
             "" if not pairs else "JDK 25 / JDK 17 speed %s (see [JDK 17 and JDK 25](#jdk-17-and-jdk-25))." % (
