@@ -35,8 +35,9 @@ import kindling.tensor.Tensor;
  *
  * <p><b>Checkpoints</b> are one safetensors file per run ({@code checkpoint.safetensors}: the model's
  * state dict under {@code model.}, the optimizer's under {@code optimizer.}; in its metadata the
- * epoch, the history, the global generator's state and the state of every generator the model's
- * modules own ({@link Module#namedGenerators()}, a {@code Dropout} given its own), replaced
+ * epoch, the history, the global generator's state, the state of every generator the model's
+ * modules own ({@link Module#namedGenerators()}, a {@code Dropout} given its own) and of every one given
+ * to {@link Builder#generator} (a transform's), replaced
  * atomically after every epoch, so a crash leaves the previous epoch's file. {@link #resume}
  * continues a run from it; with a {@link DataLoader} the shuffling continues where it was, and
  * dropout draws again what it would have drawn, so an interrupted and resumed run ends with the same
@@ -57,6 +58,8 @@ public final class Trainer {
     private final boolean redraw;
     private final String unit;
     private final String validationName;
+    /** Generators outside the model whose states the checkpoints keep, by name ({@link Builder#generator}). */
+    private final Map<String, Generator> generators;
     private History history = new History();
 
     private Trainer(Builder b) {
@@ -70,6 +73,7 @@ public final class Trainer {
         this.redraw = b.redraw;
         this.unit = b.unit;
         this.validationName = b.validationName;
+        this.generators = new LinkedHashMap<>(b.generators);
     }
 
     public static Builder builder(Module model, Loss loss, Optimizer optimizer) {
@@ -180,10 +184,21 @@ public final class Trainer {
         metadata.put("epoch", Integer.toString(history.epochs().size()));
         metadata.put("history", history.serialize());
         metadata.put("global_generator", stateText(Generator.global()));
-        // Under the module's path, as its tensors: "model.2.generator" is the generator of the
-        // Dropout at index 2. Metadata, not a tensor, so the model part still loads in PyTorch.
-        model.namedGenerators().forEach((key, generator) -> metadata.put("model." + key, stateText(generator)));
+        checkpointedGenerators().forEach((key, generator) -> metadata.put(key, stateText(generator)));
         SafeTensors.save(tensors, metadata, checkpointFile());
+    }
+
+    /**
+     * The generators a checkpoint keeps besides the global one, by metadata key: the model's own under
+     * the module's path, as its tensors ("model.2.generator" is the generator of the Dropout at index
+     * 2), and the named ones under "generator.name". Metadata, not tensors, so the model part of the
+     * file still loads in PyTorch.
+     */
+    private Map<String, Generator> checkpointedGenerators() {
+        Map<String, Generator> keyed = new LinkedHashMap<>();
+        model.namedGenerators().forEach((path, generator) -> keyed.put("model." + path, generator));
+        generators.forEach((name, generator) -> keyed.put("generator." + name, generator));
+        return keyed;
     }
 
     /** A generator's {@link Generator#getState()} as two hexadecimal numbers. */
@@ -197,8 +212,9 @@ public final class Trainer {
      * checkpoint, if there is one, so that {@link #fit} continues after the last completed epoch.
      * Returns the number of completed epochs (0 when there is no checkpoint).
      *
-     * <p>The generators' states are put back last: the global generator's and each of the model's own
-     * ({@link Module#namedGenerators()}, by path), so dropout draws what the uninterrupted run drew. A
+     * <p>The generators' states are put back last: the global generator's, each of the model's own
+     * ({@link Module#namedGenerators()}, by path) and each one given to {@link Builder#generator} (by its
+     * name), so dropout, crops and flips draw what the uninterrupted run drew. A
      * generator the checkpoint has no state for (a checkpoint written before generators were saved, or
      * a Dropout that had none of its own then) is left as it is: the run resumes, but its masks differ
      * from the uninterrupted run's. A saved state the model has no generator for is ignored.
@@ -217,8 +233,8 @@ public final class Trainer {
         History saved = savedHistory(file, metadata);
         long[] random = savedGeneratorState(file, metadata, "global_generator");
         Map<Generator, long[]> ownRandom = new IdentityHashMap<>();
-        for (Map.Entry<String, Generator> entry : model.namedGenerators().entrySet()) {
-            long[] state = savedGeneratorState(file, metadata, "model." + entry.getKey());
+        for (Map.Entry<String, Generator> entry : checkpointedGenerators().entrySet()) {
+            long[] state = savedGeneratorState(file, metadata, entry.getKey());
             if (state != null) {
                 ownRandom.put(entry.getValue(), state);
             }
@@ -272,8 +288,9 @@ public final class Trainer {
 
     /**
      * A generator's state when the checkpoint was saved (the global one's under
-     * {@code global_generator}, a module's own under {@code model.<path>}), so dropout (and any other
-     * draw from it) continues as in the uninterrupted run; null in a checkpoint without it.
+     * {@code global_generator}, a module's own under {@code model.<path>}, a named one under
+     * {@code generator.<name>}), so dropout (and any other draw from it) continues as in the
+     * uninterrupted run; null in a checkpoint without it.
      */
     private static long[] savedGeneratorState(Path file, Map<String, String> metadata, String key)
             throws CheckpointException {
@@ -344,6 +361,7 @@ public final class Trainer {
         private boolean redraw = ProgressBar.onTerminal();
         private String unit = "img";
         private String validationName = "val";
+        private final Map<String, Generator> generators = new LinkedHashMap<>();
 
         private Builder(Module model, Loss loss, Optimizer optimizer) {
             this.model = model;
@@ -396,6 +414,30 @@ public final class Trainer {
          */
         public Builder validationName(String name) {
             validationName = name;
+            return this;
+        }
+
+        /**
+         * A generator the run draws from outside the model, such as the one a {@code RandomCrop} or
+         * {@code RandomHorizontalFlip} was given: every checkpoint keeps its state under
+         * {@code generator.<name>}, and {@link Trainer#resume} puts it back, so an augmented run resumes
+         * with the crops and flips the uninterrupted run would have drawn. (The model's own generators
+         * and the global one are kept without being named here.)
+         *
+         * @throws IllegalArgumentException if the name is blank or already given, or the generator is null
+         */
+        public Builder generator(String name, Generator generator) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("Trainer.Builder.generator: the name must not be blank, got '" + name + "'");
+            }
+            if (generator == null) {
+                throw new IllegalArgumentException("Trainer.Builder.generator: generator '" + name + "' is null");
+            }
+            if (generators.containsKey(name)) {
+                throw new IllegalArgumentException("Trainer.Builder.generator: a generator named '" + name
+                        + "' was already given; each needs its own name in the checkpoint");
+            }
+            generators.put(name, generator);
             return this;
         }
 

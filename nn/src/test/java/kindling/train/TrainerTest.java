@@ -3,6 +3,7 @@ package kindling.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.function.LongFunction;
 import kindling.data.DataLoader;
 import kindling.data.TensorDataset;
@@ -154,6 +157,64 @@ class TrainerTest {
         assertEquals(4, history.epochs().size());
         straight.stateDict().forEach((key, value) ->
                 assertArrayEquals(value.toArray(), resumed.stateDict().get(key).toArray(), key));
+    }
+
+    /**
+     * An augmented run: the loader jitters every input with noise from its own generator, which a
+     * fresh process makes again from the same seed. Given to the trainer by name, its state is in the
+     * checkpoint and the resumed run ends with the uninterrupted run's weights; not given, the resumed
+     * run draws the first epochs' noise again and ends elsewhere (which shows the check can fail).
+     */
+    @Test
+    void aGeneratorGivenToTheTrainerResumesWhereTheAugmentationLeftOff() throws IOException {
+        Map<String, Tensor> straight = trainJittered(4, "straight", true, false);
+        trainJittered(2, "given", true, false);
+        Map<String, Tensor> resumed = trainJittered(4, "given", true, true);
+        straight.forEach((key, value) -> assertArrayEquals(value.toArray(), resumed.get(key).toArray(), key));
+
+        trainJittered(2, "not-given", true, false);
+        Map<String, Tensor> unsaved = trainJittered(4, "not-given", false, true);
+        assertFalse(straight.keySet().stream().allMatch(key ->
+                Arrays.equals(straight.get(key).toArray(), unsaved.get(key).toArray())),
+                "without the transform's generator the resumed run should draw other noise");
+    }
+
+    /**
+     * {@code epochs} epochs of a jittered run into checkpoint directory {@code name}, resumed from it
+     * first when {@code resume}; the jitter's generator is a new one seeded 5 (as in a new process),
+     * given to the trainer as "jitter" when {@code named}. Returns the model's state dict.
+     */
+    private Map<String, Tensor> trainJittered(int epochs, String name, boolean named, boolean resume) throws IOException {
+        Generator jitter = new Generator(5);
+        DataLoader train = DataLoader.builder(blobs(120, 1)).batchSize(16).shuffle(3)
+                .transform(x -> x.add(Tensor.of(new float[] {(float) jitter.nextGaussian(), (float) jitter.nextGaussian()}, 2)))
+                .build();
+        Sequential net = model(resume ? 99 : 7);
+        SGD sgd = SGD.builder(net.parameters()).lr(0.1f).momentum(0.9f).build();
+        Trainer.Builder builder = Trainer.builder(net, new CrossEntropyLoss(), sgd).epochs(epochs)
+                .checkpoints(dir.resolve(name)).output(quiet(), false);
+        if (named) {
+            builder.generator("jitter", jitter);
+        }
+        Trainer trainer = builder.build();
+        if (resume) {
+            assertEquals(2, trainer.resume());
+        }
+        trainer.fit(train, null);
+        return net.stateDict();
+    }
+
+    @Test
+    void aGeneratorForTheCheckpointNeedsANameOfItsOwn() {
+        Sequential net = model(1);
+        Trainer.Builder builder = Trainer.builder(net, new CrossEntropyLoss(), SGD.builder(net.parameters()).lr(0.1f).build())
+                .generator("crop", new Generator(1));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> builder.generator("crop", new Generator(2)));
+        assertTrue(twice.getMessage().startsWith("Trainer.Builder.generator: a generator named 'crop'"), twice.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builder.generator(" ", new Generator(2)));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> builder.generator("flip", null));
+        assertTrue(none.getMessage().contains("'flip' is null"), none.getMessage());
     }
 
     private static Sequential modelWithDropout(long seed) {
