@@ -57,8 +57,8 @@ class ElementwiseTest {
     /**
      * The SIMD sigmoid against σ computed in double and rounded to float, on floats spread evenly over
      * the bits of [−104, 104] (every binade, both signs, through the vector exponential's whole range):
-     * within {@value #SIGMOID_ULPS} ulps of the result, or one ulp of the smallest normal float where
-     * the result is subnormal. The exponential behind it is within about one ulp of e^(−|x|) (an
+     * within {@value #SIGMOID_ULPS} ulps of the result (ulps of the smallest normal float where the
+     * result is subnormal). The exponential behind it is within about one ulp of e^(−|x|) (an
      * exhaustive run over every float in [−104, 0] found 99.2 % correctly rounded and 1.01 ulp at
      * worst); the add, the division and, for x &lt; 0, the product add a rounding each.
      */
