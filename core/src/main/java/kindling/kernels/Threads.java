@@ -120,21 +120,15 @@ public final class Threads {
      */
     public static void parallelRange(int length, int minParallel, RangeTask task) {
         int blocks = (int) (((long) length + ELEMENTWISE_BLOCK - 1) / ELEMENTWISE_BLOCK);   // arrays up to 2³¹ − 1
-        if (length < minParallel) {
-            for (int t = 0; t < blocks; t++) {
-                int from = t * ELEMENTWISE_BLOCK;                 // below length: no overflow
-                task.run(from, from + Math.min(ELEMENTWISE_BLOCK, length - from));
-            }
-            return;
-        }
-        int runs = Math.min(threadCount, blocks);
+        // Below minParallel one run of every block, which parallelFor runs on the calling thread.
+        int runs = length < minParallel ? 1 : Math.min(threadCount, blocks);
         // Each block's task.run straight from the run's loop, with no lambda per block between them: the
         // JIT counts every call between the method it compiles and a kernel's vector instructions, and
         // fewer here leave more for the Vector API's own (docs/kernels.md, on the inlining depth).
         parallelFor(runs, r -> {
             int endBlock = (int) ((long) (r + 1) * blocks / runs);
             for (int t = (int) ((long) r * blocks / runs); t < endBlock; t++) {
-                int from = t * ELEMENTWISE_BLOCK;
+                int from = t * ELEMENTWISE_BLOCK;                 // below length: no overflow
                 task.run(from, from + Math.min(ELEMENTWISE_BLOCK, length - from));
             }
         });
