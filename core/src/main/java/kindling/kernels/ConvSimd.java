@@ -681,19 +681,32 @@ final class ConvSimd {
     static final int WIDE_TAPS = 6;
     /**
      * Vectors of filters per block of the weight-gradient micro-kernel: one when the filters fit in
-     * one vector; else two with 16 registers; with 32, three or two, whichever pads the filters with
-     * fewer zero filters (three on a tie: fewer broadcasts per FMA).
+     * one vector; else two with 16 registers; with 32, whichever of four (on the flat walk only), three
+     * or two pads the filters with the fewest zero filters, the most vectors on a tie (fewer broadcasts
+     * and tap offsets per FMA). Four vectors (6 taps) were faster than two (12 taps) on ResNet's 3×3
+     * layers, which the flat walk takes, and slower on a layer walked through the table of positions
+     * (docs/kernels.md).
      */
-    static int weightBlockVectors(int filters, int registers) {
+    static int weightBlockVectors(int filters, int registers, boolean flat) {
         if (filters <= LANES) {
             return 1;
         }
         if (registers < 32) {
             return 2;
         }
-        int three = (3 * LANES - filters % (3 * LANES)) % (3 * LANES);
-        int two = (2 * LANES - filters % (2 * LANES)) % (2 * LANES);
-        return three <= two ? 3 : 2;
+        int best = flat ? 4 : 3;
+        for (int vectors = best - 1; vectors >= 2; vectors--) {
+            if (padding(filters, vectors) < padding(filters, best)) {
+                best = vectors;
+            }
+        }
+        return best;
+    }
+
+    /** The zero filters that pad {@code filters} to whole blocks of {@code vectors} vectors. */
+    private static int padding(int filters, int vectors) {
+        int width = vectors * LANES;
+        return (width - filters % width) % width;
     }
 
     /**
@@ -716,10 +729,11 @@ final class ConvSimd {
     /**
      * Whether the weight-gradient micro-kernel, for {@code filters} filters of {@code patch} taps, would
      * compute at least 1.5 times the taps there are: its blocks of taps ({@link #weightBlockTaps}) past
-     * the patch are computed and dropped.
+     * the patch are computed and dropped. Judged with the blocks of the table walk: the flat walk's
+     * four-vector blocks have fewer taps and so waste no more.
      */
     static boolean wastesWeightTaps(int filters, int patch) {
-        int taps = weightBlockTaps(weightBlockVectors(filters, REGISTERS), REGISTERS, patch);
+        int taps = weightBlockTaps(weightBlockVectors(filters, REGISTERS, false), REGISTERS, patch);
         return patch > 0 && 2L * roundUp(patch, taps) >= 3L * patch;
     }
 
@@ -749,8 +763,9 @@ final class ConvSimd {
      * phase-split image as the forward. Vectorised over the filters o: ∂L/∂y of one image is first
      * transposed to positions × filters, then a micro-kernel keeps a block of sums in registers (with
      * 16 vector registers 12: 6 taps × two vectors of filters, or 8 taps × one vector when the filters
-     * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2 or 8 × 3, or 8 × one vector for a
-     * short patch, see {@link #weightBlockTaps}) while it walks
+     * fit in one; with 32 registers 24: 24 taps × one vector, 12 × 2, 8 × 3 or, on the flat walk below,
+     * 6 × 4, or 8 × one vector for a short patch, see {@link #weightBlockVectors} and
+     * {@link #weightBlockTaps}) while it walks
      * the output positions, loading the vectors of ∂L/∂y and broadcasting one pixel per tap. When at most
      * 1 in {@link #MIN_COLUMNS_PER_EXTRA_COLUMN} columns of the flat rows is extra and the stride is 1
      * (ResNet's 3×3 layer; {@link #walksEveryPosition}) the kernels walk every flat position q, the
@@ -783,25 +798,25 @@ final class ConvSimd {
     static float[] backwardWeight(float[] x, float[] gradY, ConvGeometry g, int registers, int slabFloats,
                                   int chunkFloats) {
         int patch = g.patchSize();
-        // Vectors of filters per block and taps per block (see weightBlockVectors); filters per group
-        // padded to whole blocks.
-        int vectors = weightBlockVectors(g.outPerGroup(), registers);
-        int width = vectors * LANES;
-        int tapBlock = weightBlockTaps(vectors, registers, patch);
-        int filters = (g.outPerGroup() + width - 1) / width * width;
-        int sums = g.groups() * patch * filters;                          // [group][k][filter]
         float[] gradW = new float[g.outChannels() * patch];
         if (g.batch() == 0 || gradW.length == 0) {
             return gradW;
         }
         Layout layout = new Layout(g);
-        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);
-        java.util.Arrays.fill(taps, patch, taps.length, layout.tap[0]);  // extra taps read tap 0's pixels, results dropped
         // The positions the kernels walk: every flat position q = i·W_q + j up to the last valid one when
         // few of them are extra columns (∂L/∂y is zero there, see transposeGradient), so that q is the
         // loop's own counter and the JIT drops the array bounds checks of the taps' loads; otherwise
         // only the valid ones, through a table (position p = i·W_out + j at i·W_q + j).
         boolean flat = walksEveryPosition(layout, g);
+        // Vectors of filters per block and taps per block (see weightBlockVectors); filters per group
+        // padded to whole blocks.
+        int vectors = weightBlockVectors(g.outPerGroup(), registers, flat);
+        int width = vectors * LANES;
+        int tapBlock = weightBlockTaps(vectors, registers, patch);
+        int filters = (g.outPerGroup() + width - 1) / width * width;
+        int sums = g.groups() * patch * filters;                          // [group][k][filter]
+        int[] taps = java.util.Arrays.copyOf(layout.tap, (patch + tapBlock - 1) / tapBlock * tapBlock);
+        java.util.Arrays.fill(taps, patch, taps.length, layout.tap[0]);  // extra taps read tap 0's pixels, results dropped
         // How many positions the kernels walk per image and group; gradT has one row for each.
         int rowsPerGroup = flat ? layout.positions : g.outPlane();
         // ... in even chunks when the slab is large, each walked by every block of taps before the next (see WEIGHT_SLAB_FLOATS).
@@ -835,6 +850,7 @@ final class ConvSimd {
                                     case 24 * 4 + 1 -> ConvSimdKernels.weightKernel24x1(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                     case 12 * 4 + 2 -> ConvSimdKernels.weightKernel12x2(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                     case 8 * 4 + 3 -> ConvSimdKernels.weightKernel8x3(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
+                                    case 6 * 4 + 4 -> ConvSimdKernels.weightKernel6x4(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                     case WIDE_TAPS * 4 + 2 -> ConvSimdKernels.wideWeightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                     default -> ConvSimdKernels.weightKernel(xq, xBase, taps, k0, walk, count, gradT, gradIndex, filters, block);
                                 }

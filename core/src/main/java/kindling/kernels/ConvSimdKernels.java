@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       (3 × 4), {@link #microKernel8x3}, {@link #microKernel6x4};</li>
  *   <li>∂L/∂W: block[r][o] = Σ_p xq[positions[p] + taps[k0 + r]] · ∂L/∂y[p][o], taps × vectors of
  *       filters: {@link #weightKernel} (8 × 1), {@link #wideWeightKernel} (6 × 2),
- *       {@link #weightKernel24x1}, {@link #weightKernel12x2}, {@link #weightKernel8x3}.</li>
+ *       {@link #weightKernel24x1}, {@link #weightKernel12x2}, {@link #weightKernel8x3},
+ *       {@link #weightKernel6x4}.</li>
  * </ul>
  */
 final class ConvSimdKernels {
@@ -684,6 +685,108 @@ final class ConvSimdKernels {
         s10_1.intoArray(block, 21 * LANES);
         s11_0.intoArray(block, 22 * LANES);
         s11_1.intoArray(block, 23 * LANES);
+    }
+
+    /**
+     * The weight-gradient micro-kernel for 6 taps × 4 vectors of filters, for 32 vector registers:
+     * 24 sums, 24 FMAs per position for 4 vector loads and 6 broadcasts (ResNet's 64 to 512 filters
+     * are whole blocks of 4 vectors of 16). Of the shapes with 24 sums it has the fewest taps, so the
+     * fewest tap offsets to keep in integer registers and add to each position.
+     */
+    static void weightKernel6x4(float[] xq, int xBase, int[] taps, int k0, int[] positions, int count,
+            float[] gradT, int gradIndex, int filters, float[] block) {
+        int t0 = xBase + taps[k0];
+        int t1 = xBase + taps[k0 + 1];
+        int t2 = xBase + taps[k0 + 2];
+        int t3 = xBase + taps[k0 + 3];
+        int t4 = xBase + taps[k0 + 4];
+        int t5 = xBase + taps[k0 + 5];
+        FloatVector s0_0 = FloatVector.zero(SPECIES);
+        FloatVector s0_1 = FloatVector.zero(SPECIES);
+        FloatVector s0_2 = FloatVector.zero(SPECIES);
+        FloatVector s0_3 = FloatVector.zero(SPECIES);
+        FloatVector s1_0 = FloatVector.zero(SPECIES);
+        FloatVector s1_1 = FloatVector.zero(SPECIES);
+        FloatVector s1_2 = FloatVector.zero(SPECIES);
+        FloatVector s1_3 = FloatVector.zero(SPECIES);
+        FloatVector s2_0 = FloatVector.zero(SPECIES);
+        FloatVector s2_1 = FloatVector.zero(SPECIES);
+        FloatVector s2_2 = FloatVector.zero(SPECIES);
+        FloatVector s2_3 = FloatVector.zero(SPECIES);
+        FloatVector s3_0 = FloatVector.zero(SPECIES);
+        FloatVector s3_1 = FloatVector.zero(SPECIES);
+        FloatVector s3_2 = FloatVector.zero(SPECIES);
+        FloatVector s3_3 = FloatVector.zero(SPECIES);
+        FloatVector s4_0 = FloatVector.zero(SPECIES);
+        FloatVector s4_1 = FloatVector.zero(SPECIES);
+        FloatVector s4_2 = FloatVector.zero(SPECIES);
+        FloatVector s4_3 = FloatVector.zero(SPECIES);
+        FloatVector s5_0 = FloatVector.zero(SPECIES);
+        FloatVector s5_1 = FloatVector.zero(SPECIES);
+        FloatVector s5_2 = FloatVector.zero(SPECIES);
+        FloatVector s5_3 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < count; p++) {
+            int pos = positions == null ? p : positions[p];
+            int at = gradIndex + p * filters;
+            FloatVector d0 = FloatVector.fromArray(SPECIES, gradT, at);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, gradT, at + LANES);
+            FloatVector d2 = FloatVector.fromArray(SPECIES, gradT, at + 2 * LANES);
+            FloatVector d3 = FloatVector.fromArray(SPECIES, gradT, at + 3 * LANES);
+            FloatVector x0 = FloatVector.broadcast(SPECIES, xq[t0 + pos]);
+            s0_0 = d0.fma(x0, s0_0);
+            s0_1 = d1.fma(x0, s0_1);
+            s0_2 = d2.fma(x0, s0_2);
+            s0_3 = d3.fma(x0, s0_3);
+            FloatVector x1 = FloatVector.broadcast(SPECIES, xq[t1 + pos]);
+            s1_0 = d0.fma(x1, s1_0);
+            s1_1 = d1.fma(x1, s1_1);
+            s1_2 = d2.fma(x1, s1_2);
+            s1_3 = d3.fma(x1, s1_3);
+            FloatVector x2 = FloatVector.broadcast(SPECIES, xq[t2 + pos]);
+            s2_0 = d0.fma(x2, s2_0);
+            s2_1 = d1.fma(x2, s2_1);
+            s2_2 = d2.fma(x2, s2_2);
+            s2_3 = d3.fma(x2, s2_3);
+            FloatVector x3 = FloatVector.broadcast(SPECIES, xq[t3 + pos]);
+            s3_0 = d0.fma(x3, s3_0);
+            s3_1 = d1.fma(x3, s3_1);
+            s3_2 = d2.fma(x3, s3_2);
+            s3_3 = d3.fma(x3, s3_3);
+            FloatVector x4 = FloatVector.broadcast(SPECIES, xq[t4 + pos]);
+            s4_0 = d0.fma(x4, s4_0);
+            s4_1 = d1.fma(x4, s4_1);
+            s4_2 = d2.fma(x4, s4_2);
+            s4_3 = d3.fma(x4, s4_3);
+            FloatVector x5 = FloatVector.broadcast(SPECIES, xq[t5 + pos]);
+            s5_0 = d0.fma(x5, s5_0);
+            s5_1 = d1.fma(x5, s5_1);
+            s5_2 = d2.fma(x5, s5_2);
+            s5_3 = d3.fma(x5, s5_3);
+        }
+        s0_0.intoArray(block, 0 * LANES);
+        s0_1.intoArray(block, 1 * LANES);
+        s0_2.intoArray(block, 2 * LANES);
+        s0_3.intoArray(block, 3 * LANES);
+        s1_0.intoArray(block, 4 * LANES);
+        s1_1.intoArray(block, 5 * LANES);
+        s1_2.intoArray(block, 6 * LANES);
+        s1_3.intoArray(block, 7 * LANES);
+        s2_0.intoArray(block, 8 * LANES);
+        s2_1.intoArray(block, 9 * LANES);
+        s2_2.intoArray(block, 10 * LANES);
+        s2_3.intoArray(block, 11 * LANES);
+        s3_0.intoArray(block, 12 * LANES);
+        s3_1.intoArray(block, 13 * LANES);
+        s3_2.intoArray(block, 14 * LANES);
+        s3_3.intoArray(block, 15 * LANES);
+        s4_0.intoArray(block, 16 * LANES);
+        s4_1.intoArray(block, 17 * LANES);
+        s4_2.intoArray(block, 18 * LANES);
+        s4_3.intoArray(block, 19 * LANES);
+        s5_0.intoArray(block, 20 * LANES);
+        s5_1.intoArray(block, 21 * LANES);
+        s5_2.intoArray(block, 22 * LANES);
+        s5_3.intoArray(block, 23 * LANES);
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -354,6 +355,48 @@ class ConvSimdTest {
         float[] expectedGradW = ConvNaive.backwardWeight(x, gradY, g);
         for (int registers : new int[] {16, 32}) {
             assertClose(expectedGradW, ConvSimd.backwardWeight(x, gradY, g, registers), g + " dw, registers " + registers);
+        }
+    }
+
+    @Test
+    void weightGradientTakesFourVectorsOfFiltersOnlyOnTheFlatWalk() {
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        // With 32 registers, the blocks that pad the filters least, the most vectors on a tie; four
+        // only where every position is walked (the table walk ran slower with them).
+        assertEquals(4, ConvSimd.weightBlockVectors(4 * lanes, 32, true));
+        assertEquals(2, ConvSimd.weightBlockVectors(4 * lanes, 32, false));
+        assertEquals(4, ConvSimd.weightBlockVectors(8 * lanes, 32, true));
+        assertEquals(3, ConvSimd.weightBlockVectors(3 * lanes, 32, true));
+        assertEquals(3, ConvSimd.weightBlockVectors(6 * lanes, 32, true));
+        assertEquals(2, ConvSimd.weightBlockVectors(2 * lanes, 32, true));
+        assertEquals(4, ConvSimd.weightBlockVectors(7 * lanes + 1, 32, true));   // lanes − 1 zero filters, as two
+        assertEquals(2, ConvSimd.weightBlockVectors(4 * lanes, 16, true));
+        assertEquals(1, ConvSimd.weightBlockVectors(lanes, 32, true));
+        // Whole blocks of four vectors and a padded last block, walked flat, against the textbook
+        // loop with both register counts, the same bits at 1 and 3 threads, whole and in chunks.
+        ConvGeometry[] geometries = {
+                ConvGeometry.of(3, 3, 8, 33, 4 * lanes, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1),
+                ConvGeometry.of(2, 2, 6, 33, 7 * lanes + 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1)};
+        int before = Threads.get();
+        try {
+            for (ConvGeometry g : geometries) {
+                assertTrue(ConvSimd.walksEveryPosition(new ConvSimd.Layout(g), g), g + " walked flat");
+                float[] x = randomArray(g.batch() * g.inChannels() * g.height() * g.width());
+                float[] gradY = randomArray(g.batch() * g.outChannels() * g.outPlane());
+                float[] expected = ConvNaive.backwardWeight(x, gradY, g);
+                for (int registers : new int[] {16, 32}) {
+                    Threads.set(1);
+                    float[] one = ConvSimd.backwardWeight(x, gradY, g, registers);
+                    assertClose(expected, one, g + " dw, registers " + registers);
+                    assertClose(expected, ConvSimd.backwardWeight(x, gradY, g, registers, 0, 64),
+                            g + " dw in chunks, registers " + registers);
+                    Threads.set(3);
+                    assertArrayEquals(one, ConvSimd.backwardWeight(x, gradY, g, registers),
+                            g + " dw, 3 threads, registers " + registers);
+                }
+            }
+        } finally {
+            Threads.set(before);
         }
     }
 
