@@ -1110,6 +1110,18 @@ java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \\
 OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 /usr/bin/python3 benchmarks/conv_layers.py 1 20 all
 ```
 
+Before and after a change to a convolution kernel: `ConvSideBySide` loads two builds of the kernels
+(say a jar of the old version and `core/target/classes`), each with a class loader of its own, and
+times one layer's forward, ∂L/∂x or ∂L/∂W with the two taking turns in rounds in one JVM, so that
+the machine's drift falls on both alike; it prints each round's ratio and their median (here 1 thread,
+8 rounds, ∂L/∂W of the ResNet 3×3 layer below: batch 32, 64 → 64 channels, 28×28, 3×3, stride 1,
+padding 1):
+
+```
+java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
+     kindling.benchmarks.ConvSideBySide old.jar core/target/classes 1 8 dw 32 64 64 28 3 1 1
+```
+
 Reading the tables:
 - **1T / 2T**: one or two threads: `Threads.set(n)` for Kindling, `Nd4jThreads.set(n)` (libnd4j and
   OpenBLAS pools) for ND4J, `torch.set_num_threads(n)` for PyTorch. EJML's `CommonOps_FDRM` is
