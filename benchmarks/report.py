@@ -9,7 +9,7 @@ library only), linked from the markdown next to their tables: gemm-1t.svg, gemm-
 training.svg. Both are rewritten on every run.
 
 Inputs (in the results directory): machine.txt (key=value), peers.json (PeerCheck), peak.json and
-peak-jdk25.json (FmaPeak on each JDK), gemm.json / conv.json / poolnorm.json / elementwise.json (JMH -rf
+peak-jdk25.json (FmaPeak on each JDK), gemm.json / conv.json / poolnorm.json / elementwise.json / elementwise-inplace.json (JMH -rf
 json), train.jsonl and train-jdk25.jsonl (TrainingThroughput, one JSON object a line), torch.json
 (torch_bench.py); and, beside the output, examples.md, whose table of the CPU variants' accuracy the
 goals quote. The prose that does not depend on the numbers lives in the TEXT_* strings below; every
@@ -582,11 +582,17 @@ class Report:
          "nd4jAddReluForwardBackward"))
 
     def elementwise_ms(self, method, threads):
-        """ms per call of ElementwiseBenchmark's method at a thread count (elementwise.json, read once)."""
+        """ms per call of ElementwiseBenchmark's method at a thread count: the median of its measured
+        iterations over all forks (elementwise.json, and elementwise-inplace.json for the in-place
+        forward rows run in several forks; read once)."""
         if not hasattr(self, "elementwise"):
             self.elementwise = load_jmh(os.path.join(self.dir, "elementwise.json"))
+            self.elementwise.update(load_jmh(os.path.join(self.dir, "elementwise-inplace.json")))
         run = self.elementwise.get((method, threads))
-        return None if run is None else run["primaryMetric"]["score"]
+        if run is None:
+            return None
+        raw = [v for fork in run["primaryMetric"].get("rawData", []) for v in fork]
+        return statistics.median(raw) if raw else run["primaryMetric"]["score"]
 
     def elementwise_in_place_ratios(self):
         """ND4J's time / Kindling's for the in-place forms a ResNet step uses, 1 and 2 threads."""
@@ -770,10 +776,10 @@ class Report:
         self.p("## The performance goals, and where each stands in this run", "",
                "Ratios are speeds measured side by side in this run (peer time / Kindling time: at 1 or above "
                "Kindling is as fast or faster). The convolution figures are medians of single calls (JMH in "
-               "sample mode); pooling and batch norm the median of the measurement iterations and the "
-               "elementwise ops and GEMM their mean (JMH's score), each iteration the mean of its calls, with "
-               "the range the fastest and slowest iteration give; PyTorch's and the training steps are "
-               "medians.", "")
+               "sample mode); pooling, batch norm and the elementwise ops the median of the measurement "
+               "iterations (the in-place forward rows over three JVM forks) and GEMM their mean (JMH's "
+               "score), each iteration the mean of its calls, with the range the fastest and slowest "
+               "iteration give; PyTorch's and the training steps are medians.", "")
 
         # conv2d forward + backward against PyTorch, three layers, one and two threads
         self.conv_goal("forward + backward", "kindlingForwardBackward", "forward_backward_ms")
@@ -1084,7 +1090,7 @@ One command, from the repository root, builds the `benchmarks` module (`-Pbenchm
 the default build or CI), runs everything and rewrites this file:
 
 ```
-benchmarks/run.sh            # full run, about 47 minutes on 2 cores
+benchmarks/run.sh            # full run, about 50 minutes on 2 cores
 benchmarks/run.sh --quick    # smoke run, about 12 minutes: 3 GEMM shapes, 1 iteration, few training steps
 JAVA25=/path/to/jdk-25/bin/java benchmarks/run.sh    # the second JDK, if not CI's Temurin 25
 ```

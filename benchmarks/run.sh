@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Kindling benchmark and the PyTorch comparison, then regenerates docs/performance.md.
 #
-#   benchmarks/run.sh            the full run (about 47 minutes on 2 cores)
+#   benchmarks/run.sh            the full run (about 50 minutes on 2 cores)
 #   benchmarks/run.sh --quick    a smoke run (about 12 minutes): fewer shapes, one iteration, few steps;
 #                                its numbers are not for the report, only to see that everything runs
 #
@@ -78,7 +78,7 @@ if [[ ${#JAVA25[@]} -gt 0 ]]; then
 fi
 
 if [[ -n "$QUICK" ]]; then
-  JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s); CONV_ITER=("${JMH_ITER[@]}")
+  JMH_ITER=(-f 1 -wi 1 -i 1 -w 1s -r 1s); CONV_ITER=("${JMH_ITER[@]}"); INPLACE_ITER=("${JMH_ITER[@]}")
   GEMM_SHAPES=(-p shape=128x128x128,256x400x120,16x300x150)
   TRAIN_LENET=(5 50 10 50); TRAIN_LENET2=(5 50); TRAIN_RESNET=(1 3); TRAIN_RESNET18=(1 1)
   TRAIN25_LENET=(5 50); TRAIN25_RESNET=(); CONV_ROUNDS=1
@@ -86,7 +86,7 @@ else
   JMH_ITER=(-f 1 -wi 2 -i 3 -w 1s -r 1s)
   # two-thread convolutions are still being compiled after two 1 s warm-up iterations (the first
   # iterations of LeNet conv2 forward + backward take several times the steady time): five
-  CONV_ITER=(-f 1 -wi 5 -i 3 -w 1s -r 1s)
+  CONV_ITER=(-f 1 -wi 5 -i 3 -w 1s -r 1s); INPLACE_ITER=(-f 3 -wi 5 -i 3 -w 1s -r 1s)
   GEMM_SHAPES=()
   # (warm-up steps, timed steps[, heap checks]): medians over at least 50 steps, except ResNet-18,
   # whose steps take seconds; torch_bench.py's counts are its TRAIN_STEPS. Both also warm up for at
@@ -125,7 +125,13 @@ mark poolnorm
 # Five warm-ups here too: a channel bias's backward sums with the Vector API, which runs many times
 # slower until C2 has compiled it, and after two 1 s warm-ups its first measured iteration still did.
 log "JMH: elementwise ops (with -prof gc)"
-"${JAVA[@]}" -jar "$JAR" ElementwiseBenchmark "${CONV_ITER[@]}" -prof gc -rf json -rff "$OUT/elementwise.json" > "$OUT/elementwise.log" 2>&1
+"${JAVA[@]}" -jar "$JAR" ElementwiseBenchmark -e 'InPlaceForward$' "${CONV_ITER[@]}" -prof gc -rf json -rff "$OUT/elementwise.json" > "$OUT/elementwise.log" 2>&1
+# The in-place forward rows (relu_, add_) each take about a millisecond, and their times moved from one
+# JVM to the next by more than the goal's margin (add_ on one thread: 0.92-0.97 ms in three forks,
+# 1.47-1.78 in a fourth), so one fork decided the row. Three forks each, the report taking the median
+# of all their iterations.
+log "JMH: in-place elementwise forward rows, three forks each"
+"${JAVA[@]}" -jar "$JAR" 'ElementwiseBenchmark\..*InPlaceForward$' "${INPLACE_ITER[@]}" -prof gc -rf json -rff "$OUT/elementwise-inplace.json" > "$OUT/elementwise-inplace.log" 2>&1
 
 log "end to end: Kindling training steps"
 : > "$OUT/train.jsonl"
