@@ -7,6 +7,9 @@ import kindling.data.Dataset;
 import kindling.data.FashionMnist;
 import kindling.data.ImageData;
 import kindling.data.Subset;
+import kindling.data.Transform;
+import kindling.data.transforms.RandomCrop;
+import kindling.data.transforms.RandomHorizontalFlip;
 import kindling.data.transforms.Resize;
 import kindling.examples.charts.Charts;
 import kindling.examples.models.ResNet;
@@ -29,6 +32,7 @@ import kindling.train.Trainer;
  *   mvn -q compile exec:java -Dexec.args="resnet"                          # the small variant (default)
  *   mvn -q compile exec:java -Dexec.args="resnet --variant d2l"            # the book's: hours on a CPU
  *   mvn -q compile exec:java -Dexec.args="resnet --resume"                 # continue an interrupted run
+ *   mvn -q compile exec:java -Dexec.args="resnet --augment"                # random crops and flips
  *   mvn -q compile exec:java -Dexec.args="resnet --help"   # every option with its default
  * </pre>
  * {@code d2l} is the book's network and recipe: ResNet-18 (11.2M parameters) on images resized to
@@ -41,6 +45,10 @@ import kindling.train.Trainer;
  * The data comes from the first place that has Fashion-MNIST (see {@link FashionMnist}); {@code --subset}
  * uses the 6,000/1,000-image subset bundled with the examples. After every epoch the run saves a
  * checkpoint to {@code checkpoints/resnet/<variant>/}; {@code --resume} continues from it.
+ * {@code --augment} shows each training image flipped left to right half the time and shifted by up
+ * to 2 pixels ({@link RandomHorizontalFlip}, {@link RandomCrop}), drawn from a generator seeded by
+ * {@code --seed} that every checkpoint keeps, so an augmented run resumed with {@code --resume} draws
+ * the crops and flips the uninterrupted run would have drawn.
  */
 public final class ResNetExample {
     private ResNetExample() {
@@ -55,6 +63,7 @@ public final class ResNetExample {
                 .number("lr", "learning rate").byDefault("0.001 for small (Adam), 0.05 for d2l (SGD)")
                 .integer("train-size", "train on the first N training images").byDefault("all")
                 .flag("resume", "continue from checkpoints/resnet/<variant>/checkpoint.safetensors, written after every epoch")
+                .flag("augment", "random horizontal flips and crops (shifts of up to 2 pixels) of the training images")
                 .fashionMnist().threads().seed().show()
                 .parse(args);
         String variant = options.choice("variant");
@@ -77,13 +86,10 @@ public final class ResNetExample {
             System.out.println("Training on the first " + trainSet.size() + " training images (--train-size)");
         }
         int size = book ? 96 : 28;
-        DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
         DataLoader.Builder test = DataLoader.builder(data.test()).batchSize(batchSize);
         if (book) {
-            train.transform(new Resize(96, 96));
             test.transform(new Resize(96, 96));
         }
-        DataLoader trainLoader = train.build();
         DataLoader testLoader = test.build();
 
         // The model: a stem, four stages of residual blocks, global average pooling and a linear
@@ -91,15 +97,26 @@ public final class ResNetExample {
         if (!book) {
             ClassifierRun.traceShapes("The book's ResNet-18", ResNet.d2l(), 96);
         }
-        Recipe recipe = recipe(book, seed, lr, epochs, Path.of("checkpoints", "resnet", variant));
+        boolean augment = options.has("augment");
+        Recipe recipe = recipe(book, seed, lr, epochs, Path.of("checkpoints", "resnet", variant), augment);
         Sequential net = recipe.net();
+        // The training images: augmented (flipped, shifted) when asked, then resized for the book's network.
+        Transform trainTransform = recipe.augmentation();
+        if (book) {
+            trainTransform = trainTransform == null ? new Resize(96, 96) : trainTransform.andThen(new Resize(96, 96));
+        }
+        DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
+        if (trainTransform != null) {
+            train.transform(trainTransform);
+        }
+        DataLoader trainLoader = train.build();
         String title = "ResNet (" + variant + ")";
         ClassifierRun.describe(title, net, size);
 
         // Training: the Trainer runs LeNetExample's loop (zeroGrad, forward, loss, backward, step) per
         // batch, and evaluates on the test set after each epoch.
-        System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images, %d thread(s)%n", epochs, batchSize,
-                book ? "SGD" : "Adam", lr, size, size, Threads.get());
+        System.out.printf("Training %d epochs, batch %d, %s lr %s, %dx%d images%s, %d thread(s)%n", epochs, batchSize,
+                book ? "SGD" : "Adam", lr, size, size, augment ? " (random flips and crops)" : "", Threads.get());
         // --resume continues the last run from its checkpoint (start it with the same options). The
         // checkpoint holds batch norm's running statistics with the weights, so the resumed run ends
         // with exactly the weights and statistics of a run that never stopped: the fingerprint printed
@@ -119,8 +136,11 @@ public final class ResNetExample {
         ClassifierRun.printFingerprint(net);
     }
 
-    /** The network and the Trainer (not yet built) that {@link #recipe} sets up. */
-    record Recipe(Sequential net, Trainer.Builder trainer) {
+    /**
+     * The network, the Trainer (not yet built) and the training images' random flips and crops (null
+     * without {@code --augment}) that {@link #recipe} sets up.
+     */
+    record Recipe(Sequential net, Trainer.Builder trainer, Transform augmentation) {
     }
 
     /**
@@ -129,13 +149,25 @@ public final class ResNetExample {
      * small network learns faster with), cross-entropy, and a Trainer for {@code epochs} that saves a
      * checkpoint into {@code checkpoints} after every epoch: the weights with batch norm's running
      * statistics, the optimizer's state (Adam's moments), the history and the random generator's state.
+     * With {@code augment}, a random horizontal flip and a random 28×28 crop of the image padded by 2
+     * (torchvision's {@code RandomHorizontalFlip()} and {@code RandomCrop(28, padding=2)}), both drawing
+     * from one generator seeded with {@code seed}, which the Trainer keeps in every checkpoint under
+     * {@code generator.augment}.
      */
-    static Recipe recipe(boolean book, int seed, float lr, int epochs, Path checkpoints) {
+    static Recipe recipe(boolean book, int seed, float lr, int epochs, Path checkpoints, boolean augment) {
         Generator.manualSeed(seed);
         Sequential net = book ? ResNet.d2l() : ResNet.small();
         Optimizer optimizer = book ? SGD.builder(net.parameters()).lr(lr).build()
                 : Adam.builder(net.parameters()).lr(lr).build();
-        return new Recipe(net, Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs).checkpoints(checkpoints));
+        Trainer.Builder trainer = Trainer.builder(net, new CrossEntropyLoss(), optimizer).epochs(epochs)
+                .checkpoints(checkpoints);
+        Transform augmentation = null;
+        if (augment) {
+            Generator draws = new Generator(seed);
+            augmentation = Transform.compose(new RandomHorizontalFlip(draws), new RandomCrop(28, 2, draws));
+            trainer.generator("augment", draws);
+        }
+        return new Recipe(net, trainer, augmentation);
     }
 
     /** The first {@code n} examples of {@code dataset} (all of them if it has fewer). */
