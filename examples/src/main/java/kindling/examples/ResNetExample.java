@@ -100,16 +100,7 @@ public final class ResNetExample {
         boolean augment = options.has("augment");
         Recipe recipe = recipe(book, seed, lr, epochs, Path.of("checkpoints", "resnet", variant), augment);
         Sequential net = recipe.net();
-        // The training images: augmented (flipped, shifted) when asked, then resized for the book's network.
-        Transform trainTransform = recipe.augmentation();
-        if (book) {
-            trainTransform = trainTransform == null ? new Resize(96, 96) : trainTransform.andThen(new Resize(96, 96));
-        }
-        DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
-        if (trainTransform != null) {
-            train.transform(trainTransform);
-        }
-        DataLoader trainLoader = train.build();
+        DataLoader trainLoader = trainLoader(trainSet, batchSize, recipe, book);
         String title = "ResNet (" + variant + ")";
         ClassifierRun.describe(title, net, size);
 
@@ -168,6 +159,22 @@ public final class ResNetExample {
             trainer.generator("augment", draws);
         }
         return new Recipe(net, trainer, augmentation);
+    }
+
+    /**
+     * The training batches, shared with ResNetExampleTest: shuffled, each image augmented (flipped,
+     * shifted) when the recipe has an augmentation, then resized to 96×96 for the book's network.
+     */
+    static DataLoader trainLoader(Dataset trainSet, int batchSize, Recipe recipe, boolean book) {
+        Transform transform = recipe.augmentation();
+        if (book) {
+            transform = transform == null ? new Resize(96, 96) : transform.andThen(new Resize(96, 96));
+        }
+        DataLoader.Builder train = DataLoader.builder(trainSet).batchSize(batchSize).shuffle(0);
+        if (transform != null) {
+            train.transform(transform);
+        }
+        return train.build();
     }
 
     /** The first {@code n} examples of {@code dataset} (all of them if it has fewer). */

@@ -59,11 +59,7 @@ class ResNetExampleTest {
     private static long train(Dataset data, Path checkpoints, int epochs, boolean resume, boolean augment)
             throws IOException {
         ResNetExample.Recipe recipe = ResNetExample.recipe(false, 0, 0.001f, epochs, checkpoints, augment);
-        DataLoader.Builder loader = DataLoader.builder(data).batchSize(16).shuffle(0);
-        if (augment) {
-            loader.transform(recipe.augmentation());
-        }
-        DataLoader train = loader.build();
+        DataLoader train = ResNetExample.trainLoader(data, 16, recipe, false);
         Trainer trainer = recipe.trainer().output(new PrintStream(OutputStream.nullOutputStream()), false).build();
         if (resume) {
             assertEquals(1, trainer.resume());
