@@ -36,16 +36,16 @@ public final class ConvSideBySide {
 
     /** One build's operation, ready to call with the shared arrays. */
     record Build(String name, MethodHandle operation) {
-        static Build load(String path, String op, int[] shape, int threads) throws Throwable {
+        /** The kernels of the build at {@code path}, {@code geometry} the 16 arguments of {@code ConvGeometry.of}. */
+        static Build load(String path, String op, Object[] geometry, int threads) throws Throwable {
             URL url = Path.of(path).toUri().toURL();
             ClassLoader loader = new URLClassLoader(new URL[] {url}, ClassLoader.getPlatformClassLoader());
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             Class<?> geometryClass = loader.loadClass("kindling.kernels.ConvGeometry");
             Class<?>[] ints = new Class<?>[16];
             Arrays.fill(ints, int.class);
-            int n = shape[0], in = shape[1], out = shape[2], size = shape[3], k = shape[4], s = shape[5], p = shape[6];
-            Object geometry = lookup.findStatic(geometryClass, "of", MethodType.methodType(geometryClass, ints))
-                    .invokeWithArguments(n, in, size, size, out, k, k, s, s, p, p, p, p, 1, 1, 1);
+            Object g = lookup.findStatic(geometryClass, "of", MethodType.methodType(geometryClass, ints))
+                    .invokeWithArguments(geometry);
             Class<?> kernels = loader.loadClass("kindling.kernels.Conv2dKernels");
             MethodHandle handle = switch (op) {
                 case "fwd" -> lookup.findStatic(kernels, "forward", MethodType.methodType(float[].class,
@@ -57,7 +57,7 @@ public final class ConvSideBySide {
                 default -> throw new IllegalArgumentException("operation must be fwd, dx or dw, not " + op);
             };
             // The geometry is bound last, so every build is called with the same plain arrays.
-            handle = MethodHandles.insertArguments(handle, handle.type().parameterCount() - 1, geometry);
+            handle = MethodHandles.insertArguments(handle, handle.type().parameterCount() - 1, g);
             // Each build has its own Threads, and so its own thread count.
             lookup.findStatic(loader.loadClass("kindling.kernels.Threads"), "set",
                     MethodType.methodType(void.class, int.class)).invoke(threads);
@@ -92,9 +92,10 @@ public final class ConvSideBySide {
         for (int i = 0; i < shape.length; i++) {
             shape[i] = Integer.parseInt(args[5 + i]);
         }
-        Build a = Build.load(args[0], op, shape, threads);
-        Build b = Build.load(args[1], op, shape, threads);
         int n = shape[0], in = shape[1], out = shape[2], size = shape[3], k = shape[4], s = shape[5], p = shape[6];
+        Object[] geometry = {n, in, size, size, out, k, k, s, s, p, p, p, p, 1, 1, 1};
+        Build a = Build.load(args[0], op, geometry, threads);
+        Build b = Build.load(args[1], op, geometry, threads);
         int outSize = (size + 2 * p - k) / s + 1;
         Random random = new Random(17);
         float[] x = ConvBenchmark.uniform(random, n * in * size * size);
